@@ -1,0 +1,80 @@
+// Package dialect defines what retort needs of a database: opening it,
+// quoting, locking, the version tables, statement splitting and
+// inspection. Each supported database implements Dialect in its own
+// sub-package; all dialect-specific behaviour lives there.
+package dialect
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/retortdb/retort/schema"
+	"github.com/retortdb/retort/sqlsplit"
+)
+
+// Dialect is one database family.
+type Dialect interface {
+	// Name is the canonical name: "sqlite", "postgres" or "mysql".
+	Name() string
+	// Open connects to the database the URL names and checks the
+	// connection. Errors never contain the password.
+	Open(ctx context.Context, u *URL) (*sql.DB, error)
+	// Splitter is the lexical flavour used to split this dialect's scripts.
+	Splitter() sqlsplit.Dialect
+	// TransactionalDDL reports whether DDL statements can be rolled back.
+	// When false, the runner records progress after every statement.
+	TransactionalDDL() bool
+	// Begin starts the transaction in which one revision runs on conn. On
+	// SQLite it is BEGIN IMMEDIATE, which is also the migration lock; it
+	// waits at most timeout and calls onWait once when it has to wait.
+	Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (*sql.Tx, error)
+	// Lock takes the session-wide migration lock on conn (PostgreSQL
+	// pg_advisory_lock, MySQL GET_LOCK; a no-op on SQLite, where Begin
+	// locks). It waits at most timeout, calling onWait once when it has to
+	// wait, and returns ErrLockTimeout when the time runs out.
+	Lock(ctx context.Context, conn *sql.Conn, key string, timeout time.Duration, onWait func()) (unlock func(context.Context) error, err error)
+	// Placeholder returns the bind parameter marker for the n-th (1-based)
+	// argument: "$1" or "?".
+	Placeholder(n int) string
+	// QuoteIdent quotes an identifier, always.
+	QuoteIdent(name string) string
+	// QuoteLiteral quotes a string literal.
+	QuoteLiteral(s string) string
+	// MaxIdentLen is the longest identifier in bytes (0: no limit).
+	MaxIdentLen() int
+	// VersionTableDDL returns the statements that create the version
+	// tables when they do not exist yet.
+	VersionTableDDL(t VersionTables) []string
+	// Inspect reads the schema of the database conn is connected to.
+	// retort's own version tables are left out.
+	Inspect(ctx context.Context, conn *sql.Conn, opts InspectOptions) (*schema.Schema, error)
+	// Format prints a schema as canonical, runnable SQL for this dialect:
+	// deterministic, objects in dependency order.
+	Format(s *schema.Schema) string
+}
+
+// VersionTables names retort's two tables.
+type VersionTables struct {
+	// Revisions holds one row per applied revision (default
+	// "retort_revisions").
+	Revisions string
+	// Log is the append-only audit log (default "retort_log").
+	Log string
+}
+
+// DefaultVersionTables returns the default table names.
+func DefaultVersionTables() VersionTables {
+	return VersionTables{Revisions: "retort_revisions", Log: "retort_log"}
+}
+
+// InspectOptions limits and configures inspection.
+type InspectOptions struct {
+	// Schemas limits inspection to these namespaces (PostgreSQL); empty
+	// means every non-system namespace.
+	Schemas []string
+	// Exclude names tables to leave out besides the version tables.
+	Exclude []string
+	// VersionTables are left out of the result.
+	VersionTables VersionTables
+}

@@ -1,0 +1,141 @@
+package dialect
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// URL is a parsed database URL. The forms are
+//
+//	sqlite:path/to/file.db    sqlite::memory:    sqlite:///abs/path.db
+//	postgres://user:pass@host:5432/db?sslmode=disable   (also postgresql://)
+//	mysql://user:pass@host:3306/db?param=value           (also mariadb://)
+type URL struct {
+	// Dialect is the canonical dialect name: "sqlite", "postgres" or "mysql".
+	Dialect string
+	// Path is the database file for SQLite (":memory:" for an in-memory
+	// database), and the database name for the server dialects.
+	Path string
+	// Server is the parsed URL for the server dialects; nil for SQLite.
+	Server *url.URL
+	// Query holds the URL's query parameters (for SQLite, those after '?').
+	Query url.Values
+
+	raw string
+}
+
+// ErrBadURL is wrapped by every URL parsing error.
+var ErrBadURL = errors.New("bad database URL")
+
+// ParseURL parses a database URL. Errors never contain the password.
+func ParseURL(s string) (*URL, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, fmt.Errorf("%w: empty (set --database, RETORT_DATABASE_URL or database in retort.toml)", ErrBadURL)
+	}
+	scheme, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return nil, fmt.Errorf("%w %q: no scheme (expected sqlite:, postgres:// or mysql://)", ErrBadURL, Redact(s))
+	}
+	switch strings.ToLower(scheme) {
+	case "sqlite", "sqlite3", "file":
+		path := rest
+		path = strings.TrimPrefix(path, "//")
+		var q url.Values
+		if p, query, ok := strings.Cut(path, "?"); ok {
+			path = p
+			v, err := url.ParseQuery(query)
+			if err != nil {
+				return nil, fmt.Errorf("%w %q: query: %v", ErrBadURL, s, err)
+			}
+			q = v
+		}
+		if path == "" {
+			return nil, fmt.Errorf("%w %q: no file path (for example sqlite:app.db or sqlite::memory:)", ErrBadURL, s)
+		}
+		return &URL{Dialect: "sqlite", Path: path, Query: q, raw: s}, nil
+	case "postgres", "postgresql", "mysql", "mariadb":
+		u, err := url.Parse(s)
+		if err != nil {
+			return nil, fmt.Errorf("%w %q: cannot parse (check the user, password and host parts; special characters in a password must be percent-encoded)", ErrBadURL, Redact(s))
+		}
+		if u.Host == "" {
+			return nil, fmt.Errorf("%w %q: no host (for example %s://user@localhost/dbname)", ErrBadURL, Redact(s), scheme)
+		}
+		name := strings.TrimPrefix(u.Path, "/")
+		if name == "" {
+			return nil, fmt.Errorf("%w %q: no database name after the host", ErrBadURL, Redact(s))
+		}
+		d := "postgres"
+		if strings.HasPrefix(strings.ToLower(scheme), "m") {
+			d = "mysql"
+		}
+		return &URL{Dialect: d, Path: name, Server: u, Query: u.Query(), raw: s}, nil
+	default:
+		return nil, fmt.Errorf("%w %q: unknown scheme %q (expected sqlite:, postgres:// or mysql://)", ErrBadURL, Redact(s), scheme)
+	}
+}
+
+// String returns the URL as given, password included. Never print it:
+// use Redacted.
+func (u *URL) String() string { return u.raw }
+
+// Redacted returns the URL with its password replaced by "****".
+func (u *URL) Redacted() string { return Redact(u.raw) }
+
+// Password returns the URL's password, or "" when it has none.
+func (u *URL) Password() string {
+	if u.Server == nil || u.Server.User == nil {
+		return ""
+	}
+	p, _ := u.Server.User.Password()
+	return p
+}
+
+// WithDatabase returns a copy of a server URL that names another database
+// on the same server.
+func (u *URL) WithDatabase(name string) *URL {
+	if u.Server == nil {
+		return &URL{Dialect: u.Dialect, Path: name, Query: u.Query, raw: "sqlite:" + name}
+	}
+	s := *u.Server
+	s.Path = "/" + name
+	s.RawPath = ""
+	return &URL{Dialect: u.Dialect, Path: name, Server: &s, Query: u.Query, raw: s.String()}
+}
+
+// Redact replaces the password of every URL-like user:password@ part in s
+// with "****". It is safe on any text, URL or not.
+func Redact(s string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i+3])
+		s = s[i+3:]
+		// The authority ends at the first '/', '?', '#' or whitespace after
+		// the last '@' that precedes any of them.
+		end := strings.IndexAny(s, "/?# \t\n\"'")
+		if end < 0 {
+			end = len(s)
+		}
+		auth := s[:end]
+		at := strings.LastIndex(auth, "@")
+		if at >= 0 {
+			if c := strings.Index(auth[:at], ":"); c >= 0 {
+				b.WriteString(auth[:c+1])
+				b.WriteString("****")
+				b.WriteString(auth[at:])
+				s = s[end:]
+				continue
+			}
+		}
+		b.WriteString(auth)
+		s = s[end:]
+	}
+}

@@ -1,0 +1,337 @@
+// Package schema is retort's model of a database schema: tables, columns,
+// constraints, indexes, views, types, routines and the rest. It holds no SQL
+// logic and does no I/O; dialects fill it by inspection and print it.
+//
+// Expressions (defaults, checks, index predicates, view bodies, routine
+// definitions) are kept as the server prints them, so two schemas that went
+// through the same server compare as text.
+package schema
+
+// Schema is a whole database schema as one dialect sees it.
+type Schema struct {
+	// Dialect is "sqlite", "postgres" or "mysql".
+	Dialect string `json:"dialect"`
+	// Namespaces are the PostgreSQL schemas (besides public) that hold
+	// objects or were inspected.
+	Namespaces []*Namespace `json:"namespaces,omitempty"`
+	// Extensions are PostgreSQL extensions.
+	Extensions []*Extension `json:"extensions,omitempty"`
+	// Types are user-defined types: enums, domains and composite types.
+	Types []*Type `json:"types,omitempty"`
+	// Sequences are stand-alone sequences, including those owned by a
+	// column (OwnedBy set) that are not identity sequences.
+	Sequences []*Sequence `json:"sequences,omitempty"`
+	// Tables, sorted by (Schema, Name).
+	Tables []*Table `json:"tables,omitempty"`
+	// Views, including materialized views.
+	Views []*View `json:"views,omitempty"`
+	// Routines are functions, procedures and aggregates.
+	Routines []*Routine `json:"routines,omitempty"`
+	// Triggers on tables and views.
+	Triggers []*Trigger `json:"triggers,omitempty"`
+	// Rules are PostgreSQL rewrite rules (other than view rules).
+	Rules []*Rule `json:"rules,omitempty"`
+	// Comments holds comments on objects that have no Comment field of
+	// their own (for example on a constraint or a function argument list).
+	Comments []*Comment `json:"comments,omitempty"`
+	// Warnings name objects the inspector found but cannot represent; they
+	// are reported, never silently dropped.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Namespace is a PostgreSQL schema.
+type Namespace struct {
+	Name    string `json:"name"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Extension is a PostgreSQL extension.
+type Extension struct {
+	Name    string `json:"name"`
+	Schema  string `json:"schema,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// TypeKind distinguishes user-defined types.
+type TypeKind string
+
+// The kinds of user-defined type.
+const (
+	EnumType      TypeKind = "enum"
+	DomainType    TypeKind = "domain"
+	CompositeType TypeKind = "composite"
+	RangeType     TypeKind = "range"
+)
+
+// Type is a user-defined type (PostgreSQL).
+type Type struct {
+	Kind   TypeKind `json:"kind"`
+	Schema string   `json:"schema,omitempty"`
+	Name   string   `json:"name"`
+	// Values are an enum's labels in order.
+	Values []string `json:"values,omitempty"`
+	// Base is a domain's underlying type (or a range's subtype).
+	Base string `json:"base,omitempty"`
+	// NotNull, Default, Collation and Checks describe a domain.
+	NotNull   bool     `json:"not_null,omitempty"`
+	Default   *string  `json:"default,omitempty"`
+	Collation string   `json:"collation,omitempty"`
+	Checks    []*Check `json:"checks,omitempty"`
+	// Attributes are a composite type's fields.
+	Attributes []*Column `json:"attributes,omitempty"`
+	Comment    string    `json:"comment,omitempty"`
+}
+
+// Sequence is a sequence generator.
+type Sequence struct {
+	Schema    string `json:"schema,omitempty"`
+	Name      string `json:"name"`
+	Type      string `json:"type,omitempty"`
+	Start     int64  `json:"start"`
+	Increment int64  `json:"increment"`
+	Min       int64  `json:"min"`
+	Max       int64  `json:"max"`
+	Cache     int64  `json:"cache"`
+	Cycle     bool   `json:"cycle,omitempty"`
+	// OwnedBy is "table.column" (schema-qualified outside public) when the
+	// sequence belongs to a column.
+	OwnedBy string `json:"owned_by,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// Table is a table with its columns and constraints.
+type Table struct {
+	Schema      string        `json:"schema,omitempty"`
+	Name        string        `json:"name"`
+	Columns     []*Column     `json:"columns"`
+	PrimaryKey  *Key          `json:"primary_key,omitempty"`
+	Uniques     []*Key        `json:"uniques,omitempty"`
+	Indexes     []*Index      `json:"indexes,omitempty"`
+	ForeignKeys []*ForeignKey `json:"foreign_keys,omitempty"`
+	Checks      []*Check      `json:"checks,omitempty"`
+	Comment     string        `json:"comment,omitempty"`
+	Options     TableOptions  `json:"options,omitzero"`
+}
+
+// TableOptions are the dialect-specific properties of a table. A zero
+// field means the server default.
+type TableOptions struct {
+	// MySQL: storage engine, default charset and collation, row format,
+	// AUTO_INCREMENT start is not kept (it is data, not schema).
+	Engine    string `json:"engine,omitempty"`
+	Charset   string `json:"charset,omitempty"`
+	Collation string `json:"collation,omitempty"`
+	RowFormat string `json:"row_format,omitempty"`
+	// SQLite.
+	WithoutRowID bool `json:"without_rowid,omitempty"`
+	Strict       bool `json:"strict,omitempty"`
+	// PostgreSQL.
+	Unlogged bool `json:"unlogged,omitempty"`
+	// PartitionBy is the partition key of a partitioned table, as
+	// pg_get_partkeydef prints it ("RANGE (payment_date)").
+	PartitionBy string `json:"partition_by,omitempty"`
+	// PartitionOf names the parent of a partition; PartitionBound is its
+	// bound as pg_get_expr prints it ("FOR VALUES FROM (...) TO (...)").
+	PartitionOf    string `json:"partition_of,omitempty"`
+	PartitionBound string `json:"partition_bound,omitempty"`
+	// Inherits lists parents of an inheritance child, in order.
+	Inherits []string `json:"inherits,omitempty"`
+}
+
+// Column is a table column (or a composite type attribute).
+type Column struct {
+	Name string `json:"name"`
+	// Type is the type as the server reports it, in one spelling per
+	// dialect (for example "character varying(80)", "int(10) unsigned").
+	Type     string `json:"type"`
+	Nullable bool   `json:"nullable"`
+	// Default is the default expression as the server prints it; nil when
+	// the column has none.
+	Default *string `json:"default,omitempty"`
+	// Identity is "ALWAYS" or "BY DEFAULT" for a PostgreSQL identity column.
+	Identity string `json:"identity,omitempty"`
+	// IdentityOptions are the identity sequence's non-default options, as
+	// SQL ("START WITH 10 INCREMENT BY 2").
+	IdentityOptions string `json:"identity_options,omitempty"`
+	// AutoIncrement is MySQL AUTO_INCREMENT or SQLite AUTOINCREMENT.
+	AutoIncrement bool `json:"auto_increment,omitempty"`
+	// Generated is the expression of a generated column; Stored tells a
+	// stored column from a virtual one.
+	Generated string `json:"generated,omitempty"`
+	Stored    bool   `json:"stored,omitempty"`
+	// Collation and Charset, where not the table's or server's default.
+	Collation string `json:"collation,omitempty"`
+	Charset   string `json:"charset,omitempty"`
+	// OnUpdate is MySQL's ON UPDATE expression (CURRENT_TIMESTAMP).
+	OnUpdate string `json:"on_update,omitempty"`
+	Comment  string `json:"comment,omitempty"`
+}
+
+// Key is a primary key or unique constraint.
+type Key struct {
+	Name    string   `json:"name,omitempty"`
+	Columns []string `json:"columns"`
+	// Deferrable and InitiallyDeferred (PostgreSQL).
+	Deferrable        bool `json:"deferrable,omitempty"`
+	InitiallyDeferred bool `json:"initially_deferred,omitempty"`
+	// Include lists INCLUDE columns (PostgreSQL).
+	Include []string `json:"include,omitempty"`
+	// NullsNotDistinct (PostgreSQL 15+).
+	NullsNotDistinct bool `json:"nulls_not_distinct,omitempty"`
+	// Definition is the constraint as the server prints it
+	// (pg_get_constraintdef), where the dialect has one.
+	Definition string `json:"definition,omitempty"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// Index is an index that is not the implementation of a primary key or
+// unique constraint.
+type Index struct {
+	Name   string       `json:"name"`
+	Unique bool         `json:"unique,omitempty"`
+	Parts  []*IndexPart `json:"parts"`
+	// Include lists INCLUDE columns (PostgreSQL).
+	Include []string `json:"include,omitempty"`
+	// Where is a partial index's predicate.
+	Where string `json:"where,omitempty"`
+	// Method is the access method where not the default: gin, gist, hash,
+	// brin, spgist (PostgreSQL); FULLTEXT, SPATIAL, HASH (MySQL).
+	Method string `json:"method,omitempty"`
+	// Definition is the whole index as the server prints it
+	// (pg_get_indexdef, sqlite_schema.sql), where the dialect has one.
+	Definition string `json:"definition,omitempty"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// IndexPart is one key of an index: a column or an expression.
+type IndexPart struct {
+	Column string `json:"column,omitempty"`
+	Expr   string `json:"expr,omitempty"`
+	Desc   bool   `json:"desc,omitempty"`
+	// NullsFirst/NullsLast where not the default for the direction.
+	Nulls string `json:"nulls,omitempty"`
+	// Length is a MySQL prefix length.
+	Length    int    `json:"length,omitempty"`
+	Collation string `json:"collation,omitempty"`
+	OpClass   string `json:"opclass,omitempty"`
+}
+
+// ForeignKey is a foreign key constraint.
+type ForeignKey struct {
+	Name       string   `json:"name,omitempty"`
+	Columns    []string `json:"columns"`
+	RefSchema  string   `json:"ref_schema,omitempty"`
+	RefTable   string   `json:"ref_table"`
+	RefColumns []string `json:"ref_columns"`
+	// OnDelete and OnUpdate: "CASCADE", "SET NULL", "SET DEFAULT",
+	// "RESTRICT"; empty for NO ACTION.
+	OnDelete          string `json:"on_delete,omitempty"`
+	OnUpdate          string `json:"on_update,omitempty"`
+	Match             string `json:"match,omitempty"`
+	Deferrable        bool   `json:"deferrable,omitempty"`
+	InitiallyDeferred bool   `json:"initially_deferred,omitempty"`
+	// NotValid is a PostgreSQL constraint added NOT VALID.
+	NotValid   bool   `json:"not_valid,omitempty"`
+	Definition string `json:"definition,omitempty"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// Check is a check constraint.
+type Check struct {
+	Name string `json:"name,omitempty"`
+	// Expr is the expression as the server prints it, without the CHECK
+	// keyword and outer parentheses where the server omits them.
+	Expr      string `json:"expr"`
+	NoInherit bool   `json:"no_inherit,omitempty"`
+	NotValid  bool   `json:"not_valid,omitempty"`
+	Comment   string `json:"comment,omitempty"`
+}
+
+// View is a view or materialized view.
+type View struct {
+	Schema string `json:"schema,omitempty"`
+	Name   string `json:"name"`
+	// Definition is the SELECT as the server prints it.
+	Definition   string `json:"definition"`
+	Materialized bool   `json:"materialized,omitempty"`
+	// CheckOption is "LOCAL" or "CASCADED" (WITH ... CHECK OPTION).
+	CheckOption string `json:"check_option,omitempty"`
+	// Columns are the view's column names where the dialect lists them.
+	Columns []string `json:"columns,omitempty"`
+	// Indexes on a materialized view.
+	Indexes []*Index `json:"indexes,omitempty"`
+	// Options holds dialect options as SQL (MySQL ALGORITHM, SQL SECURITY).
+	Options string `json:"options,omitempty"`
+	Comment string `json:"comment,omitempty"`
+}
+
+// RoutineKind distinguishes functions, procedures and aggregates.
+type RoutineKind string
+
+// The kinds of routine.
+const (
+	Function  RoutineKind = "function"
+	Procedure RoutineKind = "procedure"
+	Aggregate RoutineKind = "aggregate"
+)
+
+// Routine is a stored function, procedure or aggregate.
+type Routine struct {
+	Kind   RoutineKind `json:"kind"`
+	Schema string      `json:"schema,omitempty"`
+	Name   string      `json:"name"`
+	// Signature is the identity argument list ("integer, text"); routines
+	// are keyed by (Schema, Name, Signature).
+	Signature string `json:"signature,omitempty"`
+	// Definition is the complete CREATE statement as the server prints it
+	// (pg_get_functiondef, SHOW CREATE FUNCTION), without a terminator.
+	Definition string `json:"definition"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// Trigger is a trigger on a table or view.
+type Trigger struct {
+	Schema string `json:"schema,omitempty"`
+	Table  string `json:"table"`
+	Name   string `json:"name"`
+	// Definition is the complete CREATE TRIGGER statement as the server
+	// prints it, without a terminator.
+	Definition string `json:"definition"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// Rule is a PostgreSQL rewrite rule.
+type Rule struct {
+	Schema     string `json:"schema,omitempty"`
+	Table      string `json:"table"`
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
+	Comment    string `json:"comment,omitempty"`
+}
+
+// Comment is a COMMENT ON for an object without a Comment field, kept as
+// the object's SQL designation ("CONSTRAINT c ON t", "FUNCTION f(integer)").
+type Comment struct {
+	Object string `json:"object"`
+	Text   string `json:"text"`
+}
+
+// Table returns the table with the given schema and name, or nil.
+func (s *Schema) Table(schemaName, name string) *Table {
+	for _, t := range s.Tables {
+		if t.Schema == schemaName && t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Column returns the column with the given name, or nil.
+func (t *Table) Column(name string) *Column {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+// Package script reads and writes revision files: the header, the
+// upgrade and downgrade sections, the checksum, and loading a directory of
+// them from an fs.FS.
+package script
+
+import "time"
+
+// Revision is one revision file.
+type Revision struct {
+	// ID is the revision id from the header ("Revision:").
+	ID string
+	// Revises lists the parents: none for a base, two or more for a merge.
+	Revises []string
+	// Message is the header's first line.
+	Message string
+	// Branches are the branch labels ("Branch:").
+	Branches []string
+	// DependsOn lists revisions that must be applied first without being
+	// parents ("Depends-On:").
+	DependsOn []string
+	// NoTransaction is set by "Transaction: none": the revision runs
+	// statement by statement outside a transaction.
+	NoTransaction bool
+	// Created is the header's creation time, zero when absent.
+	Created time.Time
+	// Path is the file's path within the migrations source, for messages.
+	Path string
+	// Up is the "-- +upgrade" section.
+	Up Section
+	// Down is the "-- +downgrade" section.
+	Down Section
+	// Checksum is the hex SHA-256 of the file's bytes with line endings
+	// normalised to "\n".
+	Checksum string
+}
+
+// Section is the SQL of one direction of a revision.
+type Section struct {
+	// SQL is the section's text after its marker line, up to the next
+	// marker or the end of the file.
+	SQL string
+	// Line is the 1-based line in the file where SQL starts (the line after
+	// the marker), so a statement's line in the file is Line + its line
+	// within SQL - 1.
+	Line int
+	// Present reports whether the marker was in the file.
+	Present bool
+	// Irreversible is set by "-- +downgrade irreversible".
+	Irreversible bool
+}
