@@ -5,22 +5,173 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"slices"
+	"strings"
 
-	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
-var _ = toml.Unmarshal
-var _ = term.IsTerminal
+// Version is retort's version, printed by --version and written to the
+// audit log.
+const Version = "0.1.0"
+
+// Exit codes, as DESIGN.md section 7 gives them.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1
+	ExitUsage       = 2
+	ExitDifferences = 3
+)
+
+// usageError marks an error in how the command was called (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries an exit code other than 1 (for example 3 from check).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// Env is what a command run sees of the outside world.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads environment variables; nil means os.Getenv.
+	Getenv func(string) string
+	// Dir is the working directory; "" means the process's.
+	Dir string
+}
 
 // Main runs the retort command line with args and returns the exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	cmd := &cobra.Command{Use: "retort"}
-	cmd.SetArgs(args)
-	if err := cmd.ExecuteContext(ctx); err != nil {
-		return 1
+	return Run(ctx, args, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+}
+
+// Run runs the command line in env and returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
 	}
-	return 0
+	if env.Dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "error: cannot read the working directory: %v\n", err)
+			return ExitFailed
+		}
+		env.Dir = wd
+	}
+	a := newApp(env)
+	root := a.rootCommand("retort")
+	root.SetArgs(relativeTargets(args))
+	err := root.ExecuteContext(ctx)
+	return a.finish(err)
+}
+
+// finish prints err (with every known secret masked) and maps it to an exit
+// code.
+func (a *app) finish(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintf(a.stderr, "error: %s\n", a.mask(ee.err.Error()))
+		}
+		return ee.code
+	}
+	msg := a.mask(err.Error())
+	fmt.Fprintf(a.stderr, "error: %s\n", strings.TrimRight(msg, "\n"))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", a.cmdPath)
+		return ExitUsage
+	}
+	return ExitFailed
+}
+
+// newRootCommand builds the cobra tree; name is "retort" standalone or "db"
+// when mounted.
+func (a *app) rootCommand(name string) *cobra.Command {
+	root := &cobra.Command{
+		Use:           name,
+		Short:         "Version control for database schemas",
+		Long:          "retort applies, reverts, records and autogenerates database migrations on SQLite, PostgreSQL and MySQL/MariaDB.",
+		Version:       Version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			a.cmdPath = cmd.CommandPath()
+			return a.setup(cmd)
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("retort {{.Version}}\n")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		a.cmdPath = c.CommandPath()
+		return &usageError{err}
+	})
+	a.cmdPath = name
+	a.globalFlags(root)
+	for _, c := range a.commands() {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// relativeTargets lets "downgrade -2" mean the target -2, as in Alembic,
+// instead of an unknown flag: arguments of the form -N move behind "--".
+func relativeTargets(args []string) []string {
+	var plain, neg []string
+	for i, arg := range args {
+		if arg == "--" {
+			plain = append(plain, args[i:]...)
+			break
+		}
+		if isNegNumber(arg) {
+			neg = append(neg, arg)
+			continue
+		}
+		plain = append(plain, arg)
+	}
+	if len(neg) == 0 {
+		return args
+	}
+	if !slices.Contains(plain, "--") {
+		plain = append(plain, "--")
+	}
+	return append(plain, neg...)
+}
+
+func isNegNumber(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }

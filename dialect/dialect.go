@@ -27,8 +27,11 @@ type Dialect interface {
 	TransactionalDDL() bool
 	// Begin starts the transaction in which one revision runs on conn. On
 	// SQLite it is BEGIN IMMEDIATE, which is also the migration lock; it
-	// waits at most timeout and calls onWait once when it has to wait.
-	Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (*sql.Tx, error)
+	// waits at most timeout, calls onWait once when it has to wait, and
+	// returns a *LockTimeoutError when the time runs out. PostgreSQL and
+	// MySQL return an ordinary *sql.Tx. The Tx must be ended (Commit or
+	// Rollback) before conn is used outside it.
+	Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (Tx, error)
 	// Lock takes the session-wide migration lock on conn (PostgreSQL
 	// pg_advisory_lock, MySQL GET_LOCK; a no-op on SQLite, where Begin
 	// locks). It waits at most timeout, calling onWait once when it has to

@@ -22,11 +22,15 @@ func (d Direction) String() string {
 
 // Step is one revision applied or reverted.
 type Step struct {
-	Revision  *script.Revision
+	// Revision is the revision to apply or revert.
+	Revision *script.Revision
+	// Direction says which of its sections runs.
 	Direction Direction
 }
 
 // Plan is the ordered steps from one state of the database to another.
 type Plan struct {
+	// Steps run in order: for an upgrade, parents and dependencies first;
+	// for a downgrade, children and dependents first.
 	Steps []Step
 }

@@ -136,6 +136,9 @@ type TableOptions struct {
 	PartitionBound string `json:"partition_bound,omitempty"`
 	// Inherits lists parents of an inheritance child, in order.
 	Inherits []string `json:"inherits,omitempty"`
+	// ClusterOn names the index a PostgreSQL table is marked to CLUSTER
+	// on (ALTER TABLE ... CLUSTER ON); it may be a constraint's index.
+	ClusterOn string `json:"cluster_on,omitempty"`
 }
 
 // Column is a table column (or a composite type attribute).
@@ -263,6 +266,10 @@ type View struct {
 	// Options holds dialect options as SQL (MySQL ALGORITHM, SQL SECURITY).
 	Options string `json:"options,omitempty"`
 	Comment string `json:"comment,omitempty"`
+	// DependsOn names the views and routines this view reads, as SQL
+	// designations ("VIEW public.v", "FUNCTION public.f(integer)"), so that
+	// Format can print them first. Names outside the schema are ignored.
+	DependsOn []string `json:"depends_on,omitempty"`
 }
 
 // RoutineKind distinguishes functions, procedures and aggregates.
@@ -287,6 +294,11 @@ type Routine struct {
 	// (pg_get_functiondef, SHOW CREATE FUNCTION), without a terminator.
 	Definition string `json:"definition"`
 	Comment    string `json:"comment,omitempty"`
+	// DependsOn names the relations and routines that must exist before
+	// this routine is created (row types in its signature, an SQL-standard
+	// body, an aggregate's support functions), as SQL designations ("TABLE
+	// public.customer", "FUNCTION public.f(integer)").
+	DependsOn []string `json:"depends_on,omitempty"`
 }
 
 // Trigger is a trigger on a table or view.

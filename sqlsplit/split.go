@@ -1,7 +1,676 @@
 package sqlsplit
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Split splits script into statements using the rules of d. Empty
-// statements (only white space and comments) are dropped.
+// statements (only white space and comments) are dropped. The last
+// statement may lack a terminator. A script that cannot be split (an
+// unterminated string, quoted identifier, comment, dollar quote, BEGIN
+// block or parenthesis; see the package documentation) yields a
+// *SyntaxError and no statements.
 func Split(script string, d Dialect) ([]Statement, error) {
-	panic("sqlsplit.Split: not implemented yet")
+	if d < Generic || d > SQLite {
+		return nil, fmt.Errorf("sqlsplit: unknown dialect %d", int(d))
+	}
+	l := lexer{s: script, d: d, start: -1, line: 1}
+	l.out = make([]Statement, 0, estimate(script))
+	if err := l.run(); err != nil {
+		return nil, err
+	}
+	return l.out, nil
+}
+
+// estimate guesses the number of statements to size the result once.
+func estimate(s string) int {
+	n := strings.Count(s, ";") + 1
+	if n > len(s)/8+1 {
+		n = len(s)/8 + 1
+	}
+	return n
+}
+
+// bom is the UTF-8 byte order mark, skipped at the start of a script.
+const bom = "\ufeff"
+
+// Kinds of block openers, for the message of an unterminated block.
+const (
+	openBegin = iota + 1
+	openCase
+)
+
+// lexer holds the state of one Split call; there is no package-level
+// state, so Split is safe for concurrent use.
+type lexer struct {
+	s     string
+	d     Dialect
+	delim string // custom terminator set by DELIMITER; "" means ';'
+	out   []Statement
+
+	// Line bookkeeping: line is the 1-based line number at byte lineAt.
+	line, lineAt int
+
+	// The statement being collected.
+	start, end int // first token start (-1: none yet), last token end
+	stmtLine   int
+	nwords     int  // bare words seen in the statement
+	header     bool // first word was CREATE/ALTER: looking for the object kind
+	compound   bool // statement is a trigger/routine/event: BEGIN opens a block
+	anon       int  // MariaDB "BEGIN NOT ATOMIC": 1 after BEGIN, 2 after NOT
+	anonPos    int
+	depth      int  // open BEGIN/CASE blocks
+	openPos    int  // offset of the outermost open block
+	openKind   int  // openBegin or openCase
+	pendEnd    bool // END seen, waiting for the next token (END IF, END CASE, ...)
+	pendBegin  bool // Postgres: BEGIN seen, waiting for ATOMIC
+	parens     int  // open parentheses (Postgres and Generic)
+	parenPos   int  // offset of the outermost open parenthesis
+	beginPos   int
+	prevDot    bool // previous token was '.', so a word is a qualified name part
+}
+
+func (l *lexer) mysqlish() bool { return l.d == MySQL || l.d == Generic }
+func (l *lexer) pgish() bool    { return l.d == Postgres || l.d == Generic }
+
+// run lexes the whole script.
+func (l *lexer) run() error {
+	s := l.s
+	n := len(s)
+	i := 0
+	if strings.HasPrefix(s, bom) {
+		i = len(bom)
+	}
+	for i < n {
+		c := s[i]
+		if l.delim != "" && c == l.delim[0] && strings.HasPrefix(s[i:], l.delim) {
+			l.resolvePending()
+			l.finish()
+			i += len(l.delim)
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			i++
+			continue
+		case ';':
+			if l.delim != "" {
+				l.punct(i, i+1)
+				i++
+				continue
+			}
+			l.resolvePending()
+			if l.depth > 0 || l.parens > 0 {
+				l.punct(i, i+1)
+			} else {
+				l.finish()
+			}
+			i++
+			continue
+		case '-':
+			if i+1 < n && s[i+1] == '-' && (l.d != MySQL || i+2 >= n || s[i+2] <= ' ') {
+				i = lineEnd(s, i)
+				continue
+			}
+		case '#':
+			if l.d == MySQL {
+				i = lineEnd(s, i)
+				continue
+			}
+		case '/':
+			if i+1 < n && s[i+1] == '*' {
+				if l.d == MySQL && executable(s[i:]) {
+					// A conditional comment is code: keep it as one token.
+					k := strings.Index(s[i+3:], "*/")
+					if k < 0 {
+						if s[i+2] == 'M' {
+							return l.errorAt(i, "unterminated executable comment /*M!")
+						}
+						return l.errorAt(i, "unterminated conditional comment /*!")
+					}
+					l.nonWord(i, i+3+k+2)
+					i += 3 + k + 2
+					continue
+				}
+				j, ok := l.blockComment(i)
+				if !ok {
+					return l.errorAt(i, "unterminated block comment")
+				}
+				i = j
+				continue
+			}
+		case '\'':
+			var j int
+			var ok bool
+			if l.d == MySQL {
+				j, ok = escapedQuote(s, i)
+			} else {
+				j, ok = doubledQuote(s, i)
+			}
+			if !ok {
+				return l.errorAt(i, "unterminated string literal")
+			}
+			l.nonWord(i, j)
+			i = j
+			continue
+		case '"':
+			if l.d == MySQL {
+				j, ok := escapedQuote(s, i)
+				if !ok {
+					return l.errorAt(i, "unterminated string literal")
+				}
+				l.nonWord(i, j)
+				i = j
+				continue
+			}
+			j, ok := doubledQuote(s, i)
+			if !ok {
+				return l.errorAt(i, "unterminated quoted identifier")
+			}
+			l.nonWord(i, j)
+			i = j
+			continue
+		case '`':
+			if l.d != Postgres {
+				j, ok := doubledQuote(s, i)
+				if !ok {
+					return l.errorAt(i, "unterminated quoted identifier")
+				}
+				l.nonWord(i, j)
+				i = j
+				continue
+			}
+		case '[':
+			if l.d == SQLite {
+				k := strings.IndexByte(s[i+1:], ']')
+				if k < 0 {
+					return l.errorAt(i, "unterminated quoted identifier")
+				}
+				l.nonWord(i, i+1+k+1)
+				i += 1 + k + 1
+				continue
+			}
+		case '$':
+			if l.pgish() {
+				j, err := l.dollar(i)
+				if err != nil {
+					return err
+				}
+				i = j
+				continue
+			}
+			if l.d == MySQL || l.d == SQLite {
+				// '$' starts an identifier (MySQL) or a parameter (SQLite).
+				i = l.word(i)
+				continue
+			}
+		case '\\':
+			if l.start < 0 && l.pgish() {
+				// A psql meta-command: the rest of the line, as its own
+				// statement.
+				j := lineEnd(s, i)
+				k := j
+				for k > i && isSpace(s[k-1]) {
+					k--
+				}
+				l.token(i, k)
+				l.finish()
+				i = j
+				continue
+			}
+		}
+		switch {
+		case isIdentStart(c):
+			if l.start < 0 && l.mysqlish() && (c == 'd' || c == 'D') {
+				j, ok, err := l.delimiter(i)
+				if err != nil {
+					return err
+				}
+				if ok {
+					i = j
+					continue
+				}
+			}
+			if (c == 'e' || c == 'E') && l.pgish() && i+1 < n && s[i+1] == '\'' {
+				j, ok := escapedQuote(s, i+1)
+				if !ok {
+					return l.errorAt(i, "unterminated string literal")
+				}
+				l.nonWord(i, j)
+				i = j
+				continue
+			}
+			i = l.word(i)
+		case c >= '0' && c <= '9':
+			j := i + 1
+			for j < n && (isIdentChar(s[j]) || s[j] == '.') && !l.atDelim(j) {
+				j++
+			}
+			l.nonWord(i, j)
+			i = j
+		default:
+			if l.pgish() {
+				// As psql does, a ';' inside parentheses does not split
+				// (CREATE RULE ... DO (INSERT ...; UPDATE ...)).
+				switch c {
+				case '(':
+					if l.parens == 0 {
+						l.parenPos = i
+					}
+					l.parens++
+				case ')':
+					if l.parens > 0 {
+						l.parens--
+					}
+				}
+			}
+			l.punct(i, i+1)
+			i++
+		}
+	}
+	l.resolvePending()
+	if l.delim == "" {
+		if l.depth > 0 && l.openKind == openCase {
+			return l.errorAt(l.openPos, "unterminated CASE expression")
+		}
+		if l.depth > 0 {
+			return l.errorAt(l.openPos, "unterminated BEGIN block")
+		}
+		if l.parens > 0 {
+			return l.errorAt(l.parenPos, "unclosed parenthesis")
+		}
+	}
+	l.finish()
+	return nil
+}
+
+// errorAt returns a *SyntaxError for the token starting at byte pos.
+func (l *lexer) errorAt(pos int, msg string) error {
+	return &SyntaxError{Line: strings.Count(l.s[:pos], "\n") + 1, Msg: msg}
+}
+
+// atDelim reports whether a custom delimiter starts at byte j.
+func (l *lexer) atDelim(j int) bool {
+	return l.delim != "" && l.s[j] == l.delim[0] && strings.HasPrefix(l.s[j:], l.delim)
+}
+
+// token records a token [a, b) of the current statement.
+func (l *lexer) token(a, b int) {
+	if l.start < 0 {
+		l.open(a)
+	}
+	l.end = b
+}
+
+// open starts a statement at byte a.
+func (l *lexer) open(a int) {
+	l.start = a
+	l.line += strings.Count(l.s[l.lineAt:a], "\n")
+	l.lineAt = a
+	l.stmtLine = l.line
+}
+
+// punct records a one-byte punctuation token.
+func (l *lexer) punct(a, b int) {
+	l.nonWord(a, b)
+	l.prevDot = l.s[a] == '.'
+}
+
+// nonWord records a token that is not a bare word (a string, quoted
+// identifier, number or punctuation): it completes a pending END or BEGIN.
+func (l *lexer) nonWord(a, b int) {
+	if l.pendEnd || l.pendBegin {
+		l.resolvePending()
+	}
+	l.anon = 0
+	l.prevDot = false
+	l.token(a, b)
+}
+
+// resolvePending settles an END or BEGIN whose meaning depended on the
+// following word, when the following token is not a word.
+func (l *lexer) resolvePending() {
+	if l.pendEnd {
+		l.pendEnd = false
+		l.pop()
+	}
+	l.pendBegin = false
+}
+
+func (l *lexer) push(pos, kind int) {
+	if l.depth == 0 {
+		l.openPos = pos
+		l.openKind = kind
+	}
+	l.depth++
+}
+
+func (l *lexer) pop() {
+	if l.depth > 0 {
+		l.depth--
+	}
+}
+
+// finish ends the current statement, if it has any token.
+func (l *lexer) finish() {
+	if l.start >= 0 {
+		l.out = append(l.out, Statement{Text: l.s[l.start:l.end], Line: l.stmtLine, Start: l.start, End: l.end})
+	}
+	l.start, l.end = -1, 0
+	l.nwords = 0
+	l.header, l.compound = false, false
+	l.anon = 0
+	l.depth = 0
+	l.parens = 0
+	l.pendEnd, l.pendBegin = false, false
+	l.prevDot = false
+}
+
+// word lexes a bare word starting at i and returns its end.
+func (l *lexer) word(i int) int {
+	s := l.s
+	j := i + 1
+	for j < len(s) && isIdentChar(s[j]) && !l.atDelim(j) {
+		j++
+	}
+	dot := l.prevDot || (j < len(s) && s[j] == '.')
+	l.prevDot = false
+	l.token(i, j)
+	if !dot {
+		l.keyword(s[i:j], i)
+	} else {
+		l.resolvePending()
+		l.anon = 0
+	}
+	return j
+}
+
+// keyword tracks the words that open and close BEGIN ... END blocks.
+func (l *lexer) keyword(w string, pos int) {
+	l.nwords++
+	if l.nwords == 1 {
+		switch {
+		case eq(w, "CREATE"), eq(w, "ALTER"):
+			l.header = true
+		case eq(w, "BEGIN") && l.mysqlish():
+			l.anon = 1
+			l.anonPos = pos
+		}
+		return
+	}
+	if l.anon != 0 {
+		switch {
+		case l.anon == 1 && eq(w, "NOT"):
+			l.anon = 2
+			return
+		case l.anon == 2 && eq(w, "ATOMIC"):
+			l.anon = 0
+			l.compound = true
+			l.push(l.anonPos, openBegin)
+			return
+		}
+		l.anon = 0
+	}
+	if l.header {
+		switch {
+		case eq(w, "TRIGGER"), eq(w, "PROCEDURE"), eq(w, "FUNCTION"), eq(w, "EVENT"):
+			l.compound = true
+			l.header = false
+		case l.nwords > 12 || isObjectKind(w):
+			l.header = false
+		}
+		return
+	}
+	if !l.compound {
+		return
+	}
+	if l.pendEnd {
+		l.pendEnd = false
+		switch {
+		case eq(w, "IF"), eq(w, "LOOP"), eq(w, "WHILE"), eq(w, "REPEAT"), eq(w, "FOR"):
+			// END IF and friends close blocks that are not counted.
+			return
+		case eq(w, "CASE"):
+			l.pop()
+			return
+		}
+		l.pop()
+	}
+	if l.pendBegin {
+		l.pendBegin = false
+		if eq(w, "ATOMIC") {
+			l.push(l.beginPos, openBegin)
+			return
+		}
+	}
+	switch {
+	case eq(w, "BEGIN"):
+		if l.d == Postgres {
+			l.pendBegin = true
+			l.beginPos = pos
+		} else {
+			l.push(pos, openBegin)
+		}
+	case eq(w, "CASE"):
+		l.push(pos, openCase)
+	case eq(w, "END"):
+		l.pendEnd = true
+	}
+}
+
+// isObjectKind reports whether w names a kind of object created without a
+// procedural body, which ends the search for TRIGGER/FUNCTION/... in a
+// CREATE statement (so that "CREATE TABLE t (event int)" is no routine).
+func isObjectKind(w string) bool {
+	switch len(w) {
+	case 4:
+		return eq(w, "VIEW") || eq(w, "TYPE") || eq(w, "USER") || eq(w, "ROLE") || eq(w, "RULE") || eq(w, "CAST")
+	case 5:
+		return eq(w, "TABLE") || eq(w, "INDEX")
+	case 6:
+		return eq(w, "SCHEMA") || eq(w, "DOMAIN") || eq(w, "POLICY") || eq(w, "SERVER") || eq(w, "UNIQUE")
+	case 8:
+		return eq(w, "SEQUENCE") || eq(w, "DATABASE") || eq(w, "OPERATOR") || eq(w, "LANGUAGE")
+	case 9:
+		return eq(w, "EXTENSION") || eq(w, "COLLATION") || eq(w, "AGGREGATE") || eq(w, "TRANSFORM")
+	case 10:
+		return eq(w, "TABLESPACE") || eq(w, "STATISTICS") || eq(w, "CONVERSION")
+	case 11:
+		return eq(w, "PUBLICATION")
+	case 12:
+		return eq(w, "MATERIALIZED") || eq(w, "SUBSCRIPTION")
+	}
+	return false
+}
+
+// maxDelimiter is the longest delimiter the mysql client accepts.
+const maxDelimiter = 15
+
+// delimiter recognises a DELIMITER directive at i, the start of a
+// statement on a line of its own. It returns the end of the directive
+// line and whether there was one.
+func (l *lexer) delimiter(i int) (int, bool, error) {
+	s := l.s
+	const kw = "DELIMITER"
+	if len(s)-i < len(kw)+1 || !eq(s[i:i+len(kw)], kw) {
+		return 0, false, nil
+	}
+	j := i + len(kw)
+	if !isBlank(s[j]) && s[j] != '\n' && s[j] != '\r' {
+		return 0, false, nil
+	}
+	for k := i - 1; k >= 0 && s[k] != '\n'; k-- {
+		if !isBlank(s[k]) && s[k] != '\r' {
+			return 0, false, nil
+		}
+	}
+	for j < len(s) && isBlank(s[j]) {
+		j++
+	}
+	k := j
+	for k < len(s) && !isSpace(s[k]) {
+		k++
+	}
+	if k == j {
+		return 0, false, l.errorAt(i, "DELIMITER must be followed by a delimiter")
+	}
+	if k-j > maxDelimiter {
+		// The mysql client keeps 15 bytes; a long delimiter would also make
+		// the search for it quadratic.
+		return 0, false, l.errorAt(i, "DELIMITER longer than 15 bytes")
+	}
+	if d := s[j:k]; d == ";" {
+		l.delim = ""
+	} else {
+		l.delim = d
+	}
+	return lineEnd(s, k), true, nil
+}
+
+// dollar lexes a '$' at i in the Postgres and Generic dialects: a
+// dollar-quoted string, a $1 parameter or a lone '$'.
+func (l *lexer) dollar(i int) (int, error) {
+	s := l.s
+	j := i + 1
+	if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		l.nonWord(i, j)
+		return j, nil
+	}
+	if j < len(s) && isIdentStart(s[j]) {
+		for j < len(s) && isIdentChar(s[j]) && s[j] != '$' {
+			j++
+		}
+	}
+	if j >= len(s) || s[j] != '$' {
+		l.punct(i, i+1)
+		return i + 1, nil
+	}
+	tag := s[i : j+1]
+	k := strings.Index(s[j+1:], tag)
+	if k < 0 {
+		return 0, l.errorAt(i, "unterminated dollar quote "+tag)
+	}
+	end := j + 1 + k + len(tag)
+	l.nonWord(i, end)
+	return end, nil
+}
+
+// executable reports whether s starts with a MySQL conditional comment
+// "/*!" or a MariaDB executable comment "/*M!", which hold code.
+func executable(s string) bool {
+	return strings.HasPrefix(s, "/*!") || strings.HasPrefix(s, "/*M!")
+}
+
+// blockComment skips a /* */ comment at i (nested in Postgres and
+// Generic) and returns its end.
+func (l *lexer) blockComment(i int) (int, bool) {
+	s := l.s
+	if !l.pgish() {
+		k := strings.Index(s[i+2:], "*/")
+		if k < 0 {
+			return 0, false
+		}
+		return i + 2 + k + 2, true
+	}
+	depth := 1
+	j := i + 2
+	for j+1 < len(s) {
+		switch {
+		case s[j] == '/' && s[j+1] == '*':
+			depth++
+			j += 2
+		case s[j] == '*' && s[j+1] == '/':
+			depth--
+			j += 2
+			if depth == 0 {
+				return j, true
+			}
+		default:
+			j++
+		}
+	}
+	return 0, false
+}
+
+// doubledQuote skips a quoted token at i whose closing quote is s[i] and
+// in which a doubled quote stands for one; it returns the end.
+func doubledQuote(s string, i int) (int, bool) {
+	q := s[i]
+	j := i + 1
+	for {
+		k := strings.IndexByte(s[j:], q)
+		if k < 0 {
+			return 0, false
+		}
+		j += k + 1
+		if j < len(s) && s[j] == q {
+			j++
+			continue
+		}
+		return j, true
+	}
+}
+
+// escapedQuote skips a quoted token at i in which a backslash escapes the
+// next byte and a doubled quote stands for one; it returns the end.
+func escapedQuote(s string, i int) (int, bool) {
+	q := s[i]
+	for j := i + 1; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			j++
+		case q:
+			if j+1 < len(s) && s[j+1] == q {
+				j++
+				continue
+			}
+			return j + 1, true
+		}
+	}
+	return 0, false
+}
+
+// lineEnd returns the offset of the newline ending the line that holds i,
+// or len(s).
+func lineEnd(s string, i int) int {
+	k := strings.IndexByte(s[i:], '\n')
+	if k < 0 {
+		return len(s)
+	}
+	return i + k
+}
+
+// eq reports whether w equals the upper-case ASCII keyword kw, ignoring case.
+func eq(w, kw string) bool {
+	if len(w) != len(kw) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != kw[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' }
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80
+}
+
+func isIdentChar(c byte) bool {
+	return isIdentStart(c) || c >= '0' && c <= '9' || c == '$'
 }

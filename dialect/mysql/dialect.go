@@ -1,11 +1,185 @@
-// Package mysql is retort's mysql dialect.
+// Package mysql is retort's MySQL and MariaDB dialect, on
+// github.com/go-sql-driver/mysql.
 package mysql
 
-// Dialect is the mysql dialect. Its zero value is not ready: use New.
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/sqlsplit"
+)
+
+// Dialect is the MySQL/MariaDB dialect. Its zero value is not ready: use
+// New.
 type Dialect struct{}
+
+var (
+	_ dialect.Dialect              = (*Dialect)(nil)
+	_ dialect.SessionUserer        = (*Dialect)(nil)
+	_ dialect.MissingTableReporter = (*Dialect)(nil)
+	_ dialect.NowUTCer             = (*Dialect)(nil)
+)
 
 // New returns the dialect.
 func New() *Dialect { return &Dialect{} }
 
 // Name returns "mysql".
 func (d *Dialect) Name() string { return "mysql" }
+
+// Splitter returns sqlsplit.MySQL.
+func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
+
+// TransactionalDDL returns false: every DDL statement commits implicitly.
+func (d *Dialect) TransactionalDDL() bool { return false }
+
+// Placeholder returns "?".
+func (d *Dialect) Placeholder(n int) string { return "?" }
+
+// QuoteIdent quotes name in backticks, doubling any inside.
+func (d *Dialect) QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// QuoteLiteral quotes s in single quotes: backslashes are doubled and
+// single quotes doubled, which reads back the same with or without the
+// NO_BACKSLASH_ESCAPES mode for strings without backslashes.
+func (d *Dialect) QuoteLiteral(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// MaxIdentLen returns 64.
+func (d *Dialect) MaxIdentLen() int { return 64 }
+
+// NowUTC returns UTC_TIMESTAMP(6).
+func (d *Dialect) NowUTC() string { return "UTC_TIMESTAMP(6)" }
+
+// Open connects to the server and database u names. The driver DSN is
+// built from the URL: user, password, host:port (3306 by default),
+// database, parseTime=true, and the URL's query parameters passed
+// through (multiStatements is always off: retort splits scripts itself).
+func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
+	cfg, err := driverConfig(u)
+	if err != nil {
+		return nil, myOpenError(u, err)
+	}
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		return nil, myOpenError(u, err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, myOpenError(u, err)
+	}
+	return db, nil
+}
+
+// driverConfig converts a retort mysql:// URL into the driver's Config.
+func driverConfig(u *dialect.URL) (*gomysql.Config, error) {
+	if u.Dialect != "mysql" || u.Server == nil {
+		return nil, errors.New("not a mysql:// URL")
+	}
+	cfg := gomysql.NewConfig()
+	if u.Server.User != nil {
+		cfg.User = u.Server.User.Username()
+		cfg.Passwd = u.Password()
+	}
+	cfg.Net = "tcp"
+	port := u.Server.Port()
+	if port == "" {
+		port = "3306"
+	}
+	cfg.Addr = u.Server.Hostname() + ":" + port
+	if strings.Contains(u.Server.Hostname(), ":") {
+		cfg.Addr = "[" + u.Server.Hostname() + "]:" + port
+	}
+	cfg.DBName = u.Path
+	cfg.ParseTime = true
+	dsn := cfg.FormatDSN()
+	q := make(map[string][]string, len(u.Query))
+	for k, v := range u.Query {
+		if k == "multiStatements" {
+			continue
+		}
+		q[k] = v
+	}
+	if len(q) > 0 {
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + encodeQuery(q)
+	}
+	parsed, err := gomysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("query parameters: %w", err)
+	}
+	parsed.MultiStatements = false
+	return parsed, nil
+}
+
+func myOpenError(u *dialect.URL, err error) error {
+	return fmt.Errorf("connect to %s: %w (check that the server is running and reachable at that host and port, and the user, password and database name)",
+		u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+}
+
+// Begin starts an ordinary transaction on conn (DDL inside it commits
+// implicitly; it serves the version-row updates). timeout and onWait are
+// unused: the migration lock is Lock's.
+func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin transaction: %w", err)
+	}
+	return tx, nil
+}
+
+// VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
+// retort's version tables.
+func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
+	return []string{
+		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Revisions) + ` (
+    revision varchar(64) NOT NULL PRIMARY KEY,
+    checksum varchar(64) NOT NULL DEFAULT '',
+    applied_at datetime(6) NOT NULL,
+    duration_ms bigint NOT NULL DEFAULT 0,
+    state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
+    statements_done int NOT NULL DEFAULT 0
+)`,
+		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
+    id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    revision varchar(64) NOT NULL,
+    direction varchar(16) NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')),
+    started_at datetime(6) NOT NULL,
+    finished_at datetime(6) NOT NULL,
+    ok boolean NOT NULL,
+    error text,
+    who varchar(255) NOT NULL DEFAULT '',
+    retort_version varchar(64) NOT NULL DEFAULT ''
+)`,
+	}
+}
+
+// SessionUser returns CURRENT_USER() (user@host as the server
+// authenticated it).
+func (d *Dialect) SessionUser(ctx context.Context, conn *sql.Conn) (string, error) {
+	var u string
+	if err := conn.QueryRowContext(ctx, "SELECT CURRENT_USER()").Scan(&u); err != nil {
+		return "", fmt.Errorf("read CURRENT_USER(): %w", err)
+	}
+	return u, nil
+}
+
+// IsMissingTable reports error 1146 (ER_NO_SUCH_TABLE).
+func (d *Dialect) IsMissingTable(err error) bool {
+	var me *gomysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1146
+}

@@ -1,11 +1,114 @@
-// Package sqlite is retort's sqlite dialect.
+// Package sqlite is retort's SQLite dialect, on the pure-Go driver
+// modernc.org/sqlite.
 package sqlite
 
-// Dialect is the sqlite dialect. Its zero value is not ready: use New.
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	msqlite "modernc.org/sqlite"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/sqlsplit"
+)
+
+// Dialect is the SQLite dialect. Its zero value is not ready: use New.
 type Dialect struct{}
+
+var (
+	_ dialect.Dialect              = (*Dialect)(nil)
+	_ dialect.MissingTableReporter = (*Dialect)(nil)
+	_ dialect.BeginLocker          = (*Dialect)(nil)
+	_ dialect.NowUTCer             = (*Dialect)(nil)
+)
 
 // New returns the dialect.
 func New() *Dialect { return &Dialect{} }
 
 // Name returns "sqlite".
 func (d *Dialect) Name() string { return "sqlite" }
+
+// Splitter returns sqlsplit.SQLite.
+func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
+
+// TransactionalDDL returns true: SQLite rolls DDL back.
+func (d *Dialect) TransactionalDDL() bool { return true }
+
+// BeginLocks returns true: BEGIN IMMEDIATE is SQLite's migration lock.
+func (d *Dialect) BeginLocks() bool { return true }
+
+// Placeholder returns "?".
+func (d *Dialect) Placeholder(n int) string { return "?" }
+
+// QuoteIdent quotes name in double quotes, doubling any inside.
+func (d *Dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// QuoteLiteral quotes s in single quotes, doubling any inside.
+func (d *Dialect) QuoteLiteral(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// MaxIdentLen returns 0: SQLite has no identifier length limit.
+func (d *Dialect) MaxIdentLen() int { return 0 }
+
+// NowUTC returns CURRENT_TIMESTAMP, which is UTC in SQLite.
+func (d *Dialect) NowUTC() string { return "CURRENT_TIMESTAMP" }
+
+// Lock is a no-op on SQLite: Begin's BEGIN IMMEDIATE is the lock. The
+// returned unlock does nothing.
+func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout time.Duration, onWait func()) (func(context.Context) error, error) {
+	return func(context.Context) error { return nil }, nil
+}
+
+// VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
+// retort's version tables.
+func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
+	return []string{
+		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Revisions) + ` (
+    revision varchar(64) NOT NULL PRIMARY KEY,
+    checksum varchar(64) NOT NULL DEFAULT '',
+    applied_at timestamp NOT NULL,
+    duration_ms bigint NOT NULL DEFAULT 0,
+    state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
+    statements_done integer NOT NULL DEFAULT 0
+)`,
+		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
+    id integer PRIMARY KEY AUTOINCREMENT,
+    revision varchar(64) NOT NULL,
+    direction varchar(16) NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')),
+    started_at timestamp NOT NULL,
+    finished_at timestamp NOT NULL,
+    ok boolean NOT NULL,
+    error text,
+    who varchar(255) NOT NULL DEFAULT '',
+    retort_version varchar(64) NOT NULL DEFAULT ''
+)`,
+	}
+}
+
+// IsMissingTable reports whether err is SQLite's "no such table".
+func (d *Dialect) IsMissingTable(err error) bool {
+	var se *msqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return strings.Contains(se.Error(), "no such table")
+}
+
+// sqliteBusy is SQLITE_BUSY; extended codes keep it in their low byte.
+const sqliteBusy = 5
+
+func isBusy(err error) bool {
+	var se *msqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqliteBusy
+}
+
+func openError(u *dialect.URL, err error) error {
+	return fmt.Errorf("open %s: %w (check that the directory exists and is writable, and that the file is an SQLite database)", u.Redacted(), err)
+}

@@ -1,6 +1,355 @@
 package sqlite
 
-import "github.com/retortdb/retort/schema"
+import (
+	"sort"
+	"strings"
 
-// Format prints s as canonical SQL.
-func (d *Dialect) Format(s *schema.Schema) string { return "" }
+	"github.com/retortdb/retort/schema"
+)
+
+// Format prints s as canonical SQLite SQL that sqlite3 and retort can run
+// as is: tables in name order (SQLite accepts foreign keys that refer to
+// tables created later), then indexes, views in dependency order and
+// triggers. Each statement ends with ";" and statements are separated by a
+// blank line. Identifiers are quoted only where SQLite needs it.
+//
+// Foreign keys, unique and check constraints are printed as table
+// constraints; an AUTOINCREMENT primary key is printed on its column, as
+// SQLite requires.
+func (d *Dialect) Format(s *schema.Schema) string {
+	var stmts []string
+	tables := append([]*schema.Table(nil), s.Tables...)
+	sort.SliceStable(tables, func(i, j int) bool { return tables[i].Name < tables[j].Name })
+	for _, t := range tables {
+		stmts = append(stmts, formatTable(t))
+	}
+	for _, t := range tables {
+		idxs := append([]*schema.Index(nil), t.Indexes...)
+		sort.SliceStable(idxs, func(i, j int) bool { return idxs[i].Name < idxs[j].Name })
+		for _, idx := range idxs {
+			stmts = append(stmts, formatIndex(t.Name, idx))
+		}
+	}
+	for _, v := range viewOrder(s.Views) {
+		stmts = append(stmts, formatView(v))
+	}
+	trs := append([]*schema.Trigger(nil), s.Triggers...)
+	sort.SliceStable(trs, func(i, j int) bool { return trs[i].Name < trs[j].Name })
+	for _, tr := range trs {
+		stmts = append(stmts, tr.Definition)
+	}
+	if len(stmts) == 0 {
+		return ""
+	}
+	return strings.Join(stmts, ";\n\n") + ";\n"
+}
+
+// formatTable prints one CREATE TABLE statement without its terminator.
+func formatTable(t *schema.Table) string {
+	var b strings.Builder
+	b.WriteString("CREATE TABLE ")
+	b.WriteString(quoteIdentIfNeeded(t.Name))
+	b.WriteString(" (")
+	var lines []string
+	inlinePK := ""
+	if pk := t.PrimaryKey; pk != nil && len(pk.Columns) == 1 {
+		if c := t.Column(pk.Columns[0]); c != nil && c.AutoIncrement {
+			inlinePK = c.Name
+		}
+	}
+	for _, c := range t.Columns {
+		var l strings.Builder
+		l.WriteString(quoteIdentIfNeeded(c.Name))
+		if c.Type != "" {
+			l.WriteString(" ")
+			l.WriteString(c.Type)
+		}
+		if c.Collation != "" {
+			l.WriteString(" COLLATE ")
+			l.WriteString(quoteIdentIfNeeded(c.Collation))
+		}
+		if !c.Nullable {
+			l.WriteString(" NOT NULL")
+		}
+		if c.Default != nil {
+			l.WriteString(" DEFAULT ")
+			l.WriteString(formatDefault(*c.Default))
+		}
+		if c.Generated != "" {
+			l.WriteString(" GENERATED ALWAYS AS (")
+			l.WriteString(c.Generated)
+			if c.Stored {
+				l.WriteString(") STORED")
+			} else {
+				l.WriteString(") VIRTUAL")
+			}
+		}
+		if c.Name == inlinePK {
+			l.WriteString(fmtConstraintName(t.PrimaryKey.Name))
+			l.WriteString(" PRIMARY KEY AUTOINCREMENT")
+		}
+		lines = append(lines, l.String())
+	}
+	if pk := t.PrimaryKey; pk != nil && len(pk.Columns) > 0 && inlinePK == "" {
+		lines = append(lines, strings.TrimPrefix(fmtConstraintName(pk.Name)+" PRIMARY KEY ("+fmtIdentList(pk.Columns)+")", " "))
+	}
+	uniques := append([]*schema.Key(nil), t.Uniques...)
+	sort.SliceStable(uniques, func(i, j int) bool {
+		a, b := uniques[i], uniques[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return strings.Join(a.Columns, "\x00") < strings.Join(b.Columns, "\x00")
+	})
+	for _, u := range uniques {
+		lines = append(lines, strings.TrimPrefix(fmtConstraintName(u.Name)+" UNIQUE ("+fmtIdentList(u.Columns)+")", " "))
+	}
+	fks := append([]*schema.ForeignKey(nil), t.ForeignKeys...)
+	sort.SliceStable(fks, func(i, j int) bool { return fkSortKey(fks[i]) < fkSortKey(fks[j]) })
+	for _, fk := range fks {
+		lines = append(lines, formatForeignKey(fk))
+	}
+	checks := append([]*schema.Check(nil), t.Checks...)
+	sort.SliceStable(checks, func(i, j int) bool {
+		a, b := checks[i], checks[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Expr < b.Expr
+	})
+	for _, c := range checks {
+		lines = append(lines, strings.TrimPrefix(fmtConstraintName(c.Name)+" CHECK ("+c.Expr+")", " "))
+	}
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n  ")
+		b.WriteString(l)
+	}
+	b.WriteString("\n)")
+	var opts []string
+	if t.Options.WithoutRowID {
+		opts = append(opts, "WITHOUT ROWID")
+	}
+	if t.Options.Strict {
+		opts = append(opts, "STRICT")
+	}
+	if len(opts) > 0 {
+		b.WriteString(" ")
+		b.WriteString(strings.Join(opts, ", "))
+	}
+	return b.String()
+}
+
+// fmtConstraintName returns " CONSTRAINT name", or "" for an unnamed one.
+func fmtConstraintName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " CONSTRAINT " + quoteIdentIfNeeded(name)
+}
+
+func formatForeignKey(fk *schema.ForeignKey) string {
+	var b strings.Builder
+	b.WriteString(strings.TrimPrefix(fmtConstraintName(fk.Name)+" FOREIGN KEY (", " "))
+	b.WriteString(fmtIdentList(fk.Columns))
+	b.WriteString(") REFERENCES ")
+	b.WriteString(quoteIdentIfNeeded(fk.RefTable))
+	if len(fk.RefColumns) > 0 {
+		b.WriteString(" (")
+		b.WriteString(fmtIdentList(fk.RefColumns))
+		b.WriteString(")")
+	}
+	if fk.OnDelete != "" {
+		b.WriteString(" ON DELETE ")
+		b.WriteString(fk.OnDelete)
+	}
+	if fk.OnUpdate != "" {
+		b.WriteString(" ON UPDATE ")
+		b.WriteString(fk.OnUpdate)
+	}
+	if fk.Match != "" {
+		b.WriteString(" MATCH ")
+		b.WriteString(quoteIdentIfNeeded(fk.Match))
+	}
+	if fk.Deferrable {
+		b.WriteString(" DEFERRABLE")
+		if fk.InitiallyDeferred {
+			b.WriteString(" INITIALLY DEFERRED")
+		}
+	}
+	return b.String()
+}
+
+// formatDefault prints a default expression so that SQLite reads it back
+// as the same text: a literal, a signed number or a bare word as it is,
+// anything else in parentheses.
+func formatDefault(d string) string {
+	toks := ddlLex(d)
+	switch {
+	case len(toks) == 1 && toks[0].kind != ddlPunct && toks[0].kind != ddlVar:
+		return d
+	case len(toks) == 2 && (toks[0].punct("-") || toks[0].punct("+")) && toks[1].kind == ddlNumber:
+		return d
+	}
+	return "(" + d + ")"
+}
+
+// formatIndex prints one CREATE INDEX statement without its terminator.
+func formatIndex(table string, idx *schema.Index) string {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if idx.Unique {
+		b.WriteString("UNIQUE ")
+	}
+	b.WriteString("INDEX ")
+	b.WriteString(quoteIdentIfNeeded(idx.Name))
+	b.WriteString(" ON ")
+	b.WriteString(quoteIdentIfNeeded(table))
+	b.WriteString(" (")
+	for i, p := range idx.Parts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if p.Expr != "" {
+			b.WriteString(p.Expr)
+		} else {
+			b.WriteString(quoteIdentIfNeeded(p.Column))
+		}
+		if p.Collation != "" {
+			b.WriteString(" COLLATE ")
+			b.WriteString(quoteIdentIfNeeded(p.Collation))
+		}
+		if p.Desc {
+			b.WriteString(" DESC")
+		}
+	}
+	b.WriteString(")")
+	if idx.Where != "" {
+		b.WriteString(" WHERE ")
+		b.WriteString(idx.Where)
+	}
+	return b.String()
+}
+
+func formatView(v *schema.View) string {
+	var b strings.Builder
+	b.WriteString("CREATE VIEW ")
+	b.WriteString(quoteIdentIfNeeded(v.Name))
+	if len(v.Columns) > 0 {
+		b.WriteString(" (")
+		b.WriteString(fmtIdentList(v.Columns))
+		b.WriteString(")")
+	}
+	b.WriteString(" AS\n")
+	b.WriteString(v.Definition)
+	return b.String()
+}
+
+// viewOrder returns the views so that each comes after the views its
+// definition names, in name order where there is a choice. A view's
+// dependencies are found by its identifier tokens: a name that matches
+// another view counts.
+func viewOrder(views []*schema.View) []*schema.View {
+	byName := map[string]*schema.View{}
+	for _, v := range views {
+		byName[strings.ToLower(v.Name)] = v
+	}
+	sorted := append([]*schema.View(nil), views...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	var out []*schema.View
+	state := map[*schema.View]int{} // 1 visiting, 2 done
+	var visit func(v *schema.View)
+	visit = func(v *schema.View) {
+		if state[v] != 0 {
+			return // done, or a cycle, which SQLite would refuse to use anyway
+		}
+		state[v] = 1
+		for _, d := range viewDeps(v, byName) {
+			visit(d)
+		}
+		state[v] = 2
+		out = append(out, v)
+	}
+	for _, v := range sorted {
+		visit(v)
+	}
+	return out
+}
+
+// viewDeps returns the views, other than v, that v's definition names, in
+// name order. byName holds the views by lower-case name.
+func viewDeps(v *schema.View, byName map[string]*schema.View) []*schema.View {
+	var deps []*schema.View
+	seen := map[*schema.View]bool{}
+	for _, t := range ddlLex(v.Definition) {
+		if t.kind != ddlWord && t.kind != ddlQuoted {
+			continue
+		}
+		if d := byName[strings.ToLower(t.ident())]; d != nil && d != v && !seen[d] {
+			seen[d] = true
+			deps = append(deps, d)
+		}
+	}
+	sort.SliceStable(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
+	return deps
+}
+
+func fmtIdentList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteIdentIfNeeded(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// quoteIdentIfNeeded returns name as it can appear in SQLite SQL: bare when
+// it is an ASCII identifier that is not a keyword, in double quotes (with
+// inner quotes doubled) otherwise. SQLite folds the case of ASCII
+// identifiers but keeps their spelling, so mixed case needs no quotes.
+func quoteIdentIfNeeded(name string) string {
+	if name == "" || isSQLiteKeyword(strings.ToUpper(name)) || !(name[0] == '_' || name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		}
+	}
+	return name
+}
+
+// isSQLiteKeyword reports whether word (upper case) is one of SQLite's
+// keywords (https://sqlite.org/lang_keywords.html, checked against the
+// linked library by TestKeywordsComplete), or a word that has a special
+// meaning where a name is read (ROWID, TRUE, FALSE, STORED, STRICT); such
+// names are quoted.
+func isSQLiteKeyword(word string) bool {
+	switch word {
+	case "ABORT", "ACTION", "ADD", "AFTER", "ALL", "ALTER", "ALWAYS", "ANALYZE",
+		"AND", "AS", "ASC", "ATTACH", "AUTOINCREMENT", "BEFORE", "BEGIN",
+		"BETWEEN", "BY", "CASCADE", "CASE", "CAST", "CHECK", "COLLATE", "COLUMN",
+		"COMMIT", "CONFLICT", "CONSTRAINT", "CREATE", "CROSS", "CURRENT",
+		"CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP", "DATABASE", "DEFAULT",
+		"DEFERRABLE", "DEFERRED", "DELETE", "DESC", "DETACH", "DISTINCT", "DO",
+		"DROP", "EACH", "ELSE", "END", "ESCAPE", "EXCEPT", "EXCLUDE", "EXCLUSIVE",
+		"EXISTS", "EXPLAIN", "FAIL", "FALSE", "FILTER", "FIRST", "FOLLOWING",
+		"FOR", "FOREIGN", "FROM", "FULL", "GENERATED", "GLOB", "GROUP", "GROUPS",
+		"HAVING", "IF", "IGNORE", "IMMEDIATE", "IN", "INDEX", "INDEXED",
+		"INITIALLY", "INNER", "INSERT", "INSTEAD", "INTERSECT", "INTO", "IS",
+		"ISNULL", "JOIN", "KEY", "LAST", "LEFT", "LIKE", "LIMIT", "MATCH",
+		"MATERIALIZED", "NATURAL", "NO", "NOT", "NOTHING", "NOTNULL", "NULL",
+		"NULLS", "OF", "OFFSET", "ON", "OR", "ORDER", "OTHERS", "OUTER", "OVER",
+		"PARTITION", "PLAN", "PRAGMA", "PRECEDING", "PRIMARY", "QUERY", "RAISE",
+		"RANGE", "RECURSIVE", "REFERENCES", "REGEXP", "REINDEX", "RELEASE",
+		"RENAME", "REPLACE", "RESTRICT", "RETURNING", "RIGHT", "ROLLBACK", "ROW",
+		"ROWID", "ROWS", "SAVEPOINT", "SELECT", "SET", "STORED", "STRICT", "TABLE",
+		"TEMP", "TEMPORARY", "THEN", "TIES", "TO", "TRANSACTION", "TRIGGER",
+		"TRUE", "UNBOUNDED", "UNION", "UNIQUE", "UPDATE", "USING", "VACUUM",
+		"VALUES", "VIEW", "VIRTUAL", "WHEN", "WHERE", "WINDOW", "WITH", "WITHOUT":
+		return true
+	}
+	return false
+}

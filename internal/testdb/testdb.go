@@ -58,11 +58,8 @@ func New(t testing.TB, dialect string) *DB {
 		t.Cleanup(func() { db.Close() })
 		return &DB{Dialect: dialect, URL: "sqlite:" + path, Name: path, DB: db}
 	case "postgres", "mysql":
+		base := ServerURL(t, dialect)
 		env := Env[dialect]
-		base := lookupEnv(env)
-		if base == "" {
-			t.Skipf("%s is not set: set it to a %s server URL to run this test (for example %s)", env, dialect, example(dialect))
-		}
 		name := UniqueName(t)
 		admin, err := openURL(dialect, base)
 		if err != nil {
@@ -128,11 +125,15 @@ func UniqueName(t testing.TB) string {
 }
 
 // ServerURL returns the server URL for dialect from its environment
-// variable, or skips the test.
+// variable, or skips the test. When RETORT_REQUIRE_SERVERS is set (as CI
+// sets it), a missing variable fails the test instead.
 func ServerURL(t testing.TB, dialect string) string {
 	t.Helper()
 	env := Env[dialect]
 	u := lookupEnv(env)
+	if u == "" && lookupEnv("RETORT_REQUIRE_SERVERS") != "" {
+		t.Fatalf("%s is not set but RETORT_REQUIRE_SERVERS is: CI must provide every database server", env)
+	}
 	if u == "" {
 		t.Skipf("%s is not set: set it to a %s server URL to run this test (for example %s)", env, dialect, example(dialect))
 	}
@@ -207,4 +208,72 @@ func openURL(dialect, u string) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// Create makes a fresh database like New, for callers without a testing.TB
+// (testscript's Setup): it returns the database and the function that drops
+// it. The server dialects need their environment variable; label is folded
+// into the name.
+func Create(dialect, label, sqliteDir string) (*DB, func(), error) {
+	if dialect == "sqlite" {
+		path := filepath.Join(sqliteDir, "app.db")
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &DB{Dialect: dialect, URL: "sqlite:" + path, Name: path, DB: db}, func() { db.Close() }, nil
+	}
+	env := Env[dialect]
+	base := lookupEnv(env)
+	if base == "" {
+		return nil, nil, fmt.Errorf("%s is not set", env)
+	}
+	var b [5]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, nil, err
+	}
+	var s strings.Builder
+	for _, r := range strings.ToLower(label) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			s.WriteRune(r)
+		} else {
+			s.WriteByte('_')
+		}
+	}
+	n := s.String()
+	if len(n) > 40 {
+		n = n[len(n)-40:]
+	}
+	name := "rt_" + n + "_" + hex.EncodeToString(b[:])
+	admin, err := openURL(dialect, base)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", env, err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+quote(dialect, name)); err != nil {
+		return nil, nil, fmt.Errorf("create test database %s: %w", name, err)
+	}
+	u := withDB(base, name)
+	db, err := openURL(dialect, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	drop := func() {
+		db.Close()
+		admin, err := openURL(dialect, base)
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		stmt := "DROP DATABASE IF EXISTS " + quote(dialect, name)
+		if dialect == "postgres" {
+			stmt += " WITH (FORCE)"
+		}
+		admin.ExecContext(ctx, stmt)
+	}
+	return &DB{Dialect: dialect, URL: u, Name: name, DB: db}, drop, nil
 }

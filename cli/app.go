@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/revision"
+)
+
+// app is one run of the command line: its I/O, flags and configuration.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	baseDir        string
+	cmdPath        string
+
+	// global flags
+	configFile  string
+	chdir       string
+	database    string
+	migrations  string
+	schemaPath  string
+	lockTimeout string
+	quiet       bool
+
+	// resolved
+	dir     string // the directory retort runs in (after -C)
+	cfg     Config
+	secrets []string
+	graph   *revision.Graph // set once the project is loaded, for progress lines
+}
+
+func newApp(env Env) *app {
+	return &app{
+		stdin:   env.Stdin,
+		stdout:  env.Stdout,
+		stderr:  env.Stderr,
+		getenv:  env.Getenv,
+		baseDir: env.Dir,
+	}
+}
+
+func (a *app) globalFlags(root *cobra.Command) {
+	f := root.PersistentFlags()
+	f.StringVarP(&a.configFile, "config", "c", "", "config file (default: retort.toml in the working directory, when present)")
+	f.StringVarP(&a.chdir, "chdir", "C", "", "run as if retort was started in `DIR`")
+	f.StringVar(&a.database, "database", "", "database `URL` (env RETORT_DATABASE_URL, then DATABASE_URL)")
+	f.StringVar(&a.migrations, "dir", "", "migrations directory; revision files live in DIR/versions (env RETORT_DIR; default migrations)")
+	f.StringVar(&a.schemaPath, "schema", "", "desired schema: a .sql file or a directory of them (env RETORT_SCHEMA; default schema.sql)")
+	f.StringVar(&a.lockTimeout, "lock-timeout", "", "how long to wait for another migrator's lock (env RETORT_LOCK_TIMEOUT; default 60s)")
+	f.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors and requested output")
+}
+
+// setup resolves -C, reads the configuration and applies flags over it.
+func (a *app) setup(cmd *cobra.Command) error {
+	a.dir = a.baseDir
+	if a.chdir != "" {
+		d := a.chdir
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(a.baseDir, d)
+		}
+		st, err := os.Stat(d)
+		if err != nil || !st.IsDir() {
+			return usagef("-C %s: no such directory", a.chdir)
+		}
+		a.dir = d
+	}
+	cfg, err := loadConfig(a.dir, a.configFile, a.getenv)
+	a.cfg = cfg
+	a.collectSecrets()
+	if err != nil {
+		return err
+	}
+	flags := cmd.Flags()
+	if flags.Changed("database") {
+		a.cfg.Database = a.database
+	}
+	if flags.Changed("dir") {
+		a.cfg.Dir = a.migrations
+	}
+	if flags.Changed("schema") {
+		a.cfg.Schema = a.schemaPath
+	}
+	if flags.Changed("lock-timeout") {
+		a.cfg.LockTimeout = a.lockTimeout
+	}
+	a.collectSecrets()
+	return nil
+}
+
+// collectSecrets remembers every password that could reach output, so that
+// mask can remove it even from a driver's message.
+func (a *app) collectSecrets() {
+	cands := []string{a.cfg.Database, a.cfg.DevDatabase, a.database,
+		a.getenv("RETORT_DATABASE_URL"), a.getenv("DATABASE_URL"), a.getenv("RETORT_DEV_DATABASE")}
+	for _, c := range cands {
+		u, err := url.Parse(strings.TrimSpace(c))
+		if err != nil || u.User == nil {
+			// An unparsable URL may still hold user:password@.
+			if i := strings.Index(c, "://"); i >= 0 {
+				rest := c[i+3:]
+				if at := strings.LastIndex(rest, "@"); at >= 0 {
+					if _, pw, ok := strings.Cut(rest[:at], ":"); ok && pw != "" {
+						a.secrets = append(a.secrets, pw)
+					}
+				}
+			}
+			continue
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			a.secrets = append(a.secrets, pw, url.QueryEscape(pw), url.PathEscape(pw))
+		}
+	}
+}
+
+// mask removes passwords from text meant for output.
+func (a *app) mask(s string) string {
+	s = dialect.Redact(s)
+	for _, p := range a.secrets {
+		if len(p) >= 3 {
+			s = strings.ReplaceAll(s, p, "****")
+		}
+	}
+	return s
+}
+
+// printf writes progress to stderr unless --quiet.
+func (a *app) progressf(format string, args ...any) {
+	if a.quiet {
+		return
+	}
+	fmt.Fprintf(a.stderr, "%s", a.mask(fmt.Sprintf(format, args...)))
+}
+
+// outf writes requested output to stdout.
+func (a *app) outf(format string, args ...any) {
+	fmt.Fprintf(a.stdout, format, args...)
+}
+
+// writeJSON prints v as indented JSON on stdout.
+func (a *app) writeJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// path resolves a path from the config against the run directory.
+func (a *app) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(a.dir, p)
+}
+
+// rel shows a path relative to the run directory where it is inside it.
+func (a *app) rel(p string) string {
+	if r, err := filepath.Rel(a.dir, p); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return p
+}
+
+// versionsDir is where revision files live.
+func (a *app) versionsDir() string { return filepath.Join(a.path(a.cfg.Dir), "versions") }

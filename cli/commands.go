@@ -1,0 +1,499 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/script"
+)
+
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.initCommand(),
+		a.revisionCommand(),
+		a.upgradeCommand(),
+		a.downgradeCommand(),
+		a.currentCommand(),
+		a.statusCommand(),
+		a.historyCommand(),
+		a.headsCommand(),
+		a.branchesCommand(),
+		a.showCommand(),
+		a.stampCommand(),
+		a.mergeCommand(),
+		a.verifyCommand(),
+		a.resolveCommand(),
+		a.inspectCommand(),
+	}
+}
+
+func (a *app) revisionCommand() *cobra.Command {
+	var msg, revID, head, branch string
+	var dependsOn []string
+	cmd := &cobra.Command{
+		Use:   "revision -m MESSAGE",
+		Short: "Create an empty revision file to write by hand",
+		Long: `Creates <dir>/versions/<rev>_<slug>.sql with the header filled in and empty
+-- +upgrade and -- +downgrade sections, revising the current head, and prints
+its path.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			var parents []string
+			switch head {
+			case "base":
+			case "", "head":
+				heads := g.Heads()
+				if len(heads) > 1 {
+					return &revision.MultipleHeadsError{Heads: ids(heads)}
+				}
+				if len(heads) == 1 {
+					parents = []string{heads[0].ID}
+				}
+			default:
+				r, err := resolveRev(g, head)
+				if err != nil {
+					return fmt.Errorf("--head: %w", err)
+				}
+				parents = []string{r.ID}
+			}
+			var deps []string
+			for _, d := range dependsOn {
+				r, err := resolveRev(g, d)
+				if err != nil {
+					return fmt.Errorf("--depends-on: %w", err)
+				}
+				deps = append(deps, r.ID)
+			}
+			var branches []string
+			if branch != "" {
+				if err := script.CheckLabel(branch); err != nil {
+					return usagef("--branch: %v", err)
+				}
+				if g.ByLabel(branch) != nil {
+					return fmt.Errorf("--branch: label %q is already used by revision %s", branch, g.ByLabel(branch).ID)
+				}
+				branches = []string{branch}
+			}
+			return a.writeRevision(g, &script.Revision{
+				ID: revID, Message: msg, Revises: parents, DependsOn: deps, Branches: branches,
+				Up: script.Section{Present: true}, Down: script.Section{Present: true},
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message (its first header line and file name)")
+	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
+	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; 'base' starts a new root)")
+	cmd.Flags().StringVar(&branch, "branch", "", "a branch label for the new revision")
+	cmd.Flags().StringSliceVar(&dependsOn, "depends-on", nil, "revisions this one depends on without revising them")
+	return cmd
+}
+
+// writeRevision assigns an id when none is set, writes the file and prints
+// its path.
+func (a *app) writeRevision(g *revision.Graph, r *script.Revision) error {
+	if r.ID == "" {
+		id, err := script.NewID()
+		if err != nil {
+			return err
+		}
+		r.ID = id
+	} else {
+		if err := script.CheckID(r.ID); err != nil {
+			return usagef("--rev-id: %v", err)
+		}
+		if g.Get(r.ID) != nil {
+			return fmt.Errorf("--rev-id: revision %s already exists (%s)", r.ID, g.Get(r.ID).Path)
+		}
+	}
+	r.Created = time.Now().UTC().Truncate(time.Second)
+	path := filepath.Join(a.versionsDir(), script.FileName(r))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("write revision: %w", err)
+	}
+	if _, err := f.Write(script.Format(r)); err != nil {
+		f.Close()
+		return fmt.Errorf("write revision %s: %w", a.rel(path), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write revision %s: %w", a.rel(path), err)
+	}
+	a.outf("Generating %s ... done\n", a.rel(path))
+	return nil
+}
+
+func ids(revs []*script.Revision) []string {
+	out := make([]string, len(revs))
+	for i, r := range revs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// resolveRev resolves an id, prefix or a single-revision target such as
+// "head" or "LABEL@head".
+func resolveRev(g *revision.Graph, s string) (*script.Revision, error) {
+	if r, err := g.Resolve(s); err == nil {
+		return r, nil
+	} else if strings.ContainsAny(s, "@+-") || s == "head" {
+		t, terr := revision.ParseTarget(s)
+		if terr != nil {
+			return nil, terr
+		}
+		p, perr := g.Upgrade(nil, t)
+		if perr != nil {
+			return nil, perr
+		}
+		if n := len(p.Steps); n > 0 {
+			return p.Steps[n-1].Revision, nil
+		}
+		return nil, err
+	} else {
+		return nil, err
+	}
+}
+
+func (a *app) mergeCommand() *cobra.Command {
+	var msg, revID, branch string
+	cmd := &cobra.Command{
+		Use:   "merge -m MESSAGE REV...",
+		Short: "Create a revision that joins two or more heads",
+		Long:  "Creates a revision whose Revises names every REV ('heads' names every head), joining the branches. It has no SQL of its own unless you add some.",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("merge needs the revisions to join (for example: retort merge -m \"merge\" heads)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			seen := map[string]bool{}
+			var parents []string
+			for _, arg := range args {
+				var revs []*script.Revision
+				if arg == "heads" {
+					revs = g.Heads()
+				} else {
+					r, err := resolveRev(g, arg)
+					if err != nil {
+						return err
+					}
+					revs = []*script.Revision{r}
+				}
+				for _, r := range revs {
+					if !seen[r.ID] {
+						seen[r.ID] = true
+						parents = append(parents, r.ID)
+					}
+				}
+			}
+			if len(parents) < 2 {
+				return fmt.Errorf("merge needs at least two distinct revisions to join, got %s", joinIDs(parents))
+			}
+			var branches []string
+			if branch != "" {
+				branches = []string{branch}
+			}
+			return a.writeRevision(g, &script.Revision{
+				ID: revID, Message: msg, Revises: parents, Branches: branches,
+				Up: script.Section{Present: true}, Down: script.Section{Present: true},
+			})
+		},
+	}
+	cmd.Flags().StringVarP(&msg, "message", "m", "", "the merge revision's message")
+	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
+	cmd.Flags().StringVar(&branch, "branch", "", "a branch label for the merge revision")
+	return cmd
+}
+
+func (a *app) historyCommand() *cobra.Command {
+	var rng string
+	var verbose, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "history",
+		Short: "List revisions, newest first, with their messages",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			from, to := "", ""
+			if rng != "" {
+				f, t, ok := strings.Cut(rng, ":")
+				if !ok {
+					return usagef("-r takes a range A:B (either end may be empty), got %q", rng)
+				}
+				from, to = f, t
+			}
+			revs, err := g.History(from, to)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				out := make([]revJSON, len(revs))
+				for i, r := range revs {
+					out[i] = toJSON(g, r)
+				}
+				return a.writeJSON(out)
+			}
+			for _, r := range revs {
+				if verbose {
+					a.outf("%s\n", verboseRev(g, r))
+					continue
+				}
+				a.outf("%s\n", historyLine(g, r))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&rng, "rev-range", "r", "", "limit to a range A:B (base, head, ids, prefixes; either end may be empty)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show every header field and the file")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// historyLine is Alembic's "parent -> rev (head), message".
+func historyLine(g *revision.Graph, r *script.Revision) string {
+	parents := "<base>"
+	if len(r.Revises) > 0 {
+		parents = joinIDs(r.Revises)
+	}
+	return fmt.Sprintf("%s -> %s%s, %s", parents, r.ID, tags(g, r), r.Message)
+}
+
+// tags marks heads, branch points, merges and labels.
+func tags(g *revision.Graph, r *script.Revision) string {
+	var t []string
+	if len(g.Children(r.ID)) == 0 {
+		t = append(t, "head")
+	}
+	if len(g.Children(r.ID)) > 1 {
+		t = append(t, "branchpoint")
+	}
+	if len(r.Revises) > 1 {
+		t = append(t, "mergepoint")
+	}
+	s := ""
+	if len(r.Branches) > 0 {
+		s += " (" + strings.Join(r.Branches, ", ") + ")"
+	}
+	if len(t) > 0 {
+		s += " (" + strings.Join(t, ") (") + ")"
+	}
+	return s
+}
+
+func verboseRev(g *revision.Graph, r *script.Revision) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Rev: %s%s\n", r.ID, tags(g, r))
+	if len(r.Revises) == 0 {
+		b.WriteString("Parent: <base>\n")
+	} else if len(r.Revises) == 1 {
+		fmt.Fprintf(&b, "Parent: %s\n", r.Revises[0])
+	} else {
+		fmt.Fprintf(&b, "Merges: %s\n", joinIDs(r.Revises))
+	}
+	if kids := g.Children(r.ID); len(kids) > 1 {
+		fmt.Fprintf(&b, "Branches into: %s\n", joinIDs(ids(kids)))
+	}
+	if len(r.Branches) > 0 {
+		fmt.Fprintf(&b, "Branch names: %s\n", strings.Join(r.Branches, ", "))
+	}
+	if len(r.DependsOn) > 0 {
+		fmt.Fprintf(&b, "Also depends on: %s\n", joinIDs(r.DependsOn))
+	}
+	if r.NoTransaction {
+		b.WriteString("Transaction: none\n")
+	}
+	fmt.Fprintf(&b, "Path: %s\n", r.Path)
+	if !r.Created.IsZero() {
+		fmt.Fprintf(&b, "Created: %s\n", r.Created.UTC().Format("2006-01-02 15:04:05 UTC"))
+	}
+	fmt.Fprintf(&b, "\n    %s\n", r.Message)
+	return b.String()
+}
+
+// revJSON is a revision as --json prints it.
+type revJSON struct {
+	Revision     string   `json:"revision"`
+	Message      string   `json:"message"`
+	Revises      []string `json:"revises"`
+	DependsOn    []string `json:"depends_on,omitempty"`
+	Branches     []string `json:"branches,omitempty"`
+	Path         string   `json:"path"`
+	Created      string   `json:"created,omitempty"`
+	Head         bool     `json:"head"`
+	Transaction  bool     `json:"transaction"`
+	Checksum     string   `json:"checksum"`
+	Reversible   bool     `json:"reversible"`
+	Upgrade      string   `json:"upgrade,omitempty"`
+	Downgrade    string   `json:"downgrade,omitempty"`
+	Irreversible bool     `json:"irreversible,omitempty"`
+}
+
+func toJSON(g *revision.Graph, r *script.Revision) revJSON {
+	j := revJSON{
+		Revision: r.ID, Message: r.Message, Revises: r.Revises, DependsOn: r.DependsOn,
+		Branches: r.Branches, Path: r.Path, Head: len(g.Children(r.ID)) == 0,
+		Transaction: !r.NoTransaction, Checksum: r.Checksum,
+		Reversible: r.Down.Present && !r.Down.Irreversible, Irreversible: r.Down.Irreversible,
+	}
+	if j.Revises == nil {
+		j.Revises = []string{}
+	}
+	if !r.Created.IsZero() {
+		j.Created = r.Created.UTC().Format(time.RFC3339)
+	}
+	return j
+}
+
+func (a *app) headsCommand() *cobra.Command {
+	var verbose, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "heads",
+		Short: "Show the heads of the revision graph",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			heads := g.Heads()
+			if asJSON {
+				out := make([]revJSON, len(heads))
+				for i, r := range heads {
+					out[i] = toJSON(g, r)
+				}
+				return a.writeJSON(out)
+			}
+			for _, r := range heads {
+				if verbose {
+					a.outf("%s\n", verboseRev(g, r))
+				} else {
+					a.outf("%s%s\n", r.ID, tags(g, r))
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show every header field")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) branchesCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "branches",
+		Short: "Show the branch points of the revision graph",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			type branchJSON struct {
+				Revision string   `json:"revision"`
+				Message  string   `json:"message"`
+				Children []string `json:"children"`
+			}
+			var out []branchJSON
+			for _, r := range g.BranchPoints() {
+				out = append(out, branchJSON{r.ID, r.Message, ids(g.Children(r.ID))})
+			}
+			if asJSON {
+				if out == nil {
+					out = []branchJSON{}
+				}
+				return a.writeJSON(out)
+			}
+			for _, b := range out {
+				r := g.Get(b.Revision)
+				a.outf("%s%s, %s\n", r.ID, tags(g, r), r.Message)
+				for _, c := range g.Children(r.ID) {
+					a.outf("    -> %s%s, %s\n", c.ID, tags(g, c), c.Message)
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) showCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show REV",
+		Short: "Show one revision: its header and its SQL",
+		Args:  exactArgs(1, "one revision (an id, a unique prefix, head or LABEL@head)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			r, err := resolveRev(g, args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				j := toJSON(g, r)
+				j.Upgrade, j.Downgrade = r.Up.SQL, r.Down.SQL
+				return a.writeJSON(j)
+			}
+			a.outf("%s", verboseRev(g, r))
+			a.outf("\n-- +upgrade\n%s\n", strings.TrimSpace(r.Up.SQL))
+			switch {
+			case r.Down.Irreversible:
+				a.outf("\n-- +downgrade irreversible\n")
+			case r.Down.Present:
+				a.outf("\n-- +downgrade\n%s\n", strings.TrimSpace(r.Down.SQL))
+			default:
+				a.outf("\n(no -- +downgrade section)\n")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// sortedKeys returns m's keys sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var errDifferences = errors.New("differences found")

@@ -1,0 +1,447 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/revision"
+)
+
+func (a *app) upgradeCommand() *cobra.Command {
+	var offline, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "upgrade [TARGET]",
+		Short: "Apply revisions up to TARGET (default head)",
+		Long: `Applies the revisions needed to reach TARGET, each in its own transaction
+where the database allows it, recording each in the version table.
+
+TARGET: head (default), heads, a revision id or unique prefix, +N, REV+N,
+LABEL@head. With --sql, prints the SQL instead of running it; a range A:B
+needs no database connection.`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := "head"
+			if len(args) == 1 {
+				target = args[0]
+			}
+			return a.migrate(cmd, revision.Up, target, offline, dryRun)
+		},
+	}
+	cmd.Flags().BoolVar(&offline, "sql", false, "print the SQL instead of running it (offline with a range A:B)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show which revisions would run, change nothing")
+	return cmd
+}
+
+func (a *app) downgradeCommand() *cobra.Command {
+	var offline, dryRun bool
+	cmd := &cobra.Command{
+		Use:   "downgrade [TARGET]",
+		Short: "Revert revisions down to TARGET (default -1)",
+		Long: `Reverts applied revisions until the database is at TARGET.
+
+TARGET: -1 (default, one step), -N, REV-N, a revision id or prefix (revert
+everything after it), base (revert everything). With --sql A:B, prints the
+SQL that reverts from A down to B without a database connection.`,
+		Args: maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target := "-1"
+			if len(args) == 1 {
+				target = args[0]
+			}
+			return a.migrate(cmd, revision.Down, target, offline, dryRun)
+		},
+	}
+	cmd.Flags().BoolVar(&offline, "sql", false, "print the SQL instead of running it (offline with a range A:B)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show which revisions would run, change nothing")
+	return cmd
+}
+
+// migrate runs upgrade and downgrade.
+func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string, offline, dryRun bool) error {
+	ctx := cmd.Context()
+	isRange := strings.Contains(target, ":")
+	if isRange && !offline {
+		return usagef("a range %q is only for offline SQL: add --sql", target)
+	}
+	if offline && isRange {
+		s, err := a.openOffline(cmd)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		from, to, _ := strings.Cut(target, ":")
+		return s.m.SQL(a.stdout, dir, from, to)
+	}
+	s, err := a.open(ctx, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if offline {
+		return s.m.PlanSQL(ctx, a.stdout, dir, target)
+	}
+	if mm, err := s.m.Verify(ctx); err == nil {
+		for _, x := range mm {
+			a.progressf("warning: %s (retort verify lists them)\n", x)
+		}
+	}
+	if dryRun {
+		p, err := s.m.Plan(ctx, dir, target)
+		if err != nil {
+			return err
+		}
+		if len(p.Steps) == 0 {
+			a.outf("Nothing to %s.\n", dir)
+		}
+		for _, st := range p.Steps {
+			a.outf("Would run %s\n", strings.TrimPrefix(describeStep(st), "Running "))
+		}
+		return nil
+	}
+	start := time.Now()
+	run := s.m.Upgrade
+	if dir == revision.Down {
+		run = s.m.Downgrade
+	}
+	res, err := run(ctx, target)
+	if err != nil {
+		return err
+	}
+	cur, err := s.m.Current(ctx)
+	if err != nil {
+		return err
+	}
+	at := "base"
+	if len(cur) > 0 {
+		at = strings.Join(cur, ", ")
+	}
+	if len(res.Steps) == 0 {
+		a.progressf("Nothing to %s: the database is at %s.\n", dir, at)
+		return nil
+	}
+	a.progressf("Done: %d revision(s) in %s; the database is at %s.\n", len(res.Steps), time.Since(start).Round(time.Millisecond), at)
+	return nil
+}
+
+// openOffline loads the project for offline SQL: the dialect comes from the
+// configured URL, which is parsed but not connected to.
+func (a *app) openOffline(cmd *cobra.Command) (*session, error) {
+	if a.cfg.Database == "" {
+		return nil, fmt.Errorf("offline SQL needs to know the dialect: set --database (it is not connected to), RETORT_DATABASE_URL or database in retort.toml")
+	}
+	if _, _, err := dialects.ForURL(a.cfg.Database); err != nil {
+		return nil, err
+	}
+	return a.open(cmd.Context(), false)
+}
+
+func (a *app) currentCommand() *cobra.Command {
+	var verbose, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "current",
+		Short: "Show the revision(s) the database is at",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			st, err := s.m.Status(ctx)
+			if err != nil {
+				return err
+			}
+			g := s.m.Graph()
+			if asJSON {
+				cur := st.Current
+				if cur == nil {
+					cur = []string{}
+				}
+				partial := []string{}
+				for _, p := range st.Partial {
+					partial = append(partial, p.Revision)
+				}
+				return a.writeJSON(map[string]any{"current": cur, "partial": partial})
+			}
+			for _, id := range st.Current {
+				r := g.Get(id)
+				switch {
+				case r == nil:
+					a.outf("%s (no file has this revision)\n", id)
+				case verbose:
+					a.outf("%s\n", verboseRev(g, r))
+				default:
+					a.outf("%s%s\n", id, tags(g, r))
+				}
+			}
+			for _, p := range st.Partial {
+				a.outf("%s (%s: %d statement(s) done; run upgrade to resume, or retort resolve)\n", p.Revision, p.State, p.StatementsDone)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show every header field")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) statusCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show applied and pending revisions",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			st, err := s.m.Status(ctx)
+			if err != nil {
+				return err
+			}
+			g := s.m.Graph()
+			if asJSON {
+				type appliedJSON struct {
+					Revision       string    `json:"revision"`
+					AppliedAt      time.Time `json:"applied_at"`
+					DurationMS     int64     `json:"duration_ms"`
+					State          string    `json:"state"`
+					StatementsDone int       `json:"statements_done,omitempty"`
+					Changed        bool      `json:"changed,omitempty"`
+					Missing        bool      `json:"missing,omitempty"`
+				}
+				out := struct {
+					Database string        `json:"database"`
+					Current  []string      `json:"current"`
+					Heads    []string      `json:"heads"`
+					Applied  []appliedJSON `json:"applied"`
+					Pending  []string      `json:"pending"`
+				}{Database: s.url.Redacted(), Current: nonNil(st.Current), Heads: nonNil(st.Heads), Applied: []appliedJSON{}, Pending: []string{}}
+				for _, ar := range st.Applied {
+					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.Changed, ar.File == nil})
+				}
+				for _, p := range st.Pending {
+					out.Pending = append(out.Pending, p.ID)
+				}
+				return a.writeJSON(out)
+			}
+			a.outf("Database: %s\n", s.url.Redacted())
+			cur := "<base>"
+			if len(st.Current) > 0 {
+				cur = strings.Join(st.Current, ", ")
+			}
+			a.outf("Current:  %s\n", cur)
+			a.outf("Heads:    %s\n", strings.Join(st.Heads, ", "))
+			a.outf("Applied:  %d\n", len(st.Applied))
+			a.outf("Pending:  %d\n", len(st.Pending))
+			for _, p := range st.Pending {
+				a.outf("  pending  %s, %s\n", p.ID, p.Message)
+			}
+			for _, p := range st.Partial {
+				a.outf("  %-8s %s after %d statement(s): fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, p.Revision)
+			}
+			for _, id := range st.Changed {
+				a.outf("  changed  %s: the file changed since it was applied\n", id)
+			}
+			for _, id := range st.Missing {
+				a.outf("  missing  %s: applied, but no file has it\n", id)
+			}
+			_ = g
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (a *app) stampCommand() *cobra.Command {
+	var purge bool
+	cmd := &cobra.Command{
+		Use:   "stamp REV...",
+		Short: "Set the version table to REV without running any SQL",
+		Long: `Records the database as being at REV (and everything REV needs) without
+running SQL: for a database whose schema was made some other way. 'base'
+empties the version table. --purge first drops rows naming revisions that no
+file has.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("stamp needs at least one revision (or base, head, heads)")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			if err := s.m.Stamp(ctx, args, purge); err != nil {
+				return err
+			}
+			cur, err := s.m.Current(ctx)
+			if err != nil {
+				return err
+			}
+			at := "base"
+			if len(cur) > 0 {
+				at = strings.Join(cur, ", ")
+			}
+			a.progressf("Stamped: the database is at %s.\n", at)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&purge, "purge", false, "drop version rows that name unknown revisions")
+	return cmd
+}
+
+func (a *app) verifyCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Report applied revisions whose file changed or vanished (exit 3)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			mm, err := s.m.Verify(ctx)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				type mJSON struct {
+					Revision string `json:"revision"`
+					Path     string `json:"path,omitempty"`
+					Problem  string `json:"problem"`
+				}
+				out := []mJSON{}
+				for _, x := range mm {
+					p := "changed"
+					if x.Missing {
+						p = "missing"
+					}
+					out = append(out, mJSON{x.Revision, x.Path, p})
+				}
+				if err := a.writeJSON(out); err != nil {
+					return err
+				}
+			} else {
+				for _, x := range mm {
+					a.outf("%s\n", x)
+				}
+				if len(mm) == 0 {
+					a.outf("All applied revisions match their files.\n")
+				}
+			}
+			if len(mm) > 0 {
+				return &exitError{code: ExitDifferences}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) resolveCommand() *cobra.Command {
+	var applied, rolledBack bool
+	cmd := &cobra.Command{
+		Use:   "resolve REV --applied|--rolled-back",
+		Short: "Settle a revision that stopped part-way",
+		Long: `For a revision recorded as partial (MySQL/MariaDB, or a Transaction: none
+revision) after a failure: --applied records it as fully applied (you ran the
+rest by hand), --rolled-back removes its record (you undid what ran).`,
+		Args: exactArgs(1, "the revision to settle"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if applied == rolledBack {
+				return usagef("resolve needs exactly one of --applied and --rolled-back")
+			}
+			ctx := cmd.Context()
+			s, err := a.open(ctx, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			if err := s.m.Resolve(ctx, args[0], applied); err != nil {
+				return err
+			}
+			if applied {
+				a.progressf("Recorded %s as applied.\n", args[0])
+			} else {
+				a.progressf("Recorded %s as rolled back.\n", args[0])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&applied, "applied", false, "record the revision as applied")
+	cmd.Flags().BoolVar(&rolledBack, "rolled-back", false, "remove the revision's record")
+	return cmd
+}
+
+func (a *app) inspectCommand() *cobra.Command {
+	var schemas []string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "inspect",
+		Short: "Print the live database's schema as canonical SQL",
+		Long: `Reads the database's catalogs and prints its schema as deterministic,
+runnable SQL for its dialect (objects in dependency order). retort's own
+version tables are left out.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			d, u, err := a.databaseURL()
+			if err != nil {
+				return err
+			}
+			db, err := d.Open(ctx, u)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			conn, err := db.Conn(ctx)
+			if err != nil {
+				return fmt.Errorf("inspect %s: %w", u.Redacted(), err)
+			}
+			defer conn.Close()
+			s, err := d.Inspect(ctx, conn, dialect.InspectOptions{
+				Schemas:       schemas,
+				VersionTables: dialect.VersionTables{Revisions: a.cfg.VersionTable, Log: a.cfg.LogTable},
+			})
+			if err != nil {
+				return fmt.Errorf("inspect %s: %w", u.Redacted(), err)
+			}
+			for _, w := range s.Warnings {
+				a.progressf("warning: %s\n", w)
+			}
+			if asJSON {
+				return a.writeJSON(s)
+			}
+			_, err = fmt.Fprint(a.stdout, d.Format(s))
+			return err
+		},
+	}
+	cmd.Flags().StringSliceVar(&schemas, "schema-name", nil, "limit to these schemas (PostgreSQL)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the schema model as JSON")
+	return cmd
+}

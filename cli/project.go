@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/runner"
+	"github.com/retortdb/retort/script"
+)
+
+// session is an opened project: its migrator and, when a database was
+// needed, the database.
+type session struct {
+	m     *retort.Migrator
+	url   *dialect.URL
+	close func()
+}
+
+// loadRevisions reads the revision files of the project.
+func (a *app) loadRevisions() ([]*script.Revision, error) {
+	dir := a.versionsDir()
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("no migrations directory %s: run 'retort init' first, or point --dir at the directory that holds versions/", a.rel(dir))
+	}
+	// Paths in messages are relative to the run directory.
+	prefix, _ := filepath.Rel(a.dir, dir)
+	revs, err := script.LoadDir(os.DirFS(dir))
+	if err != nil {
+		var pe *script.ParseError
+		if errors.As(err, &pe) && !filepath.IsAbs(pe.Path) {
+			pe.Path = filepath.Join(prefix, pe.Path)
+		}
+		var de *script.DuplicateIDError
+		if errors.As(err, &de) {
+			de.Paths[0], de.Paths[1] = filepath.Join(prefix, de.Paths[0]), filepath.Join(prefix, de.Paths[1])
+		}
+		return nil, err
+	}
+	for _, r := range revs {
+		if prefix != "" && !filepath.IsAbs(r.Path) {
+			r.Path = filepath.Join(prefix, r.Path)
+		}
+	}
+	return revs, nil
+}
+
+// databaseURL parses the configured URL; a relative SQLite path is taken
+// from the run directory (-C).
+func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
+	if a.cfg.Database == "" {
+		return nil, nil, errors.New("no database configured: set --database, RETORT_DATABASE_URL or DATABASE_URL, or database in retort.toml")
+	}
+	d, u, err := dialects.ForURL(a.cfg.Database)
+	if err != nil {
+		return nil, nil, err
+	}
+	if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
+		u.Path = filepath.Join(a.dir, u.Path)
+	}
+	return d, u, nil
+}
+
+// open loads the project; with db it also connects to the database.
+func (a *app) open(ctx context.Context, db bool) (*session, error) {
+	revs, err := a.loadRevisions()
+	if err != nil {
+		return nil, err
+	}
+	timeout, err := a.cfg.lockTimeout()
+	if err != nil {
+		return nil, err
+	}
+	opts := []retort.Option{
+		retort.WithRevisions(revs...),
+		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
+		retort.WithLockTimeout(timeout),
+		retort.WithVersion("retort " + Version),
+		retort.WithProgress(a.onEvent),
+	}
+	s := &session{close: func() {}}
+	dialectName := "sqlite"
+	if db {
+		d, u, err := a.databaseURL()
+		if err != nil {
+			return nil, err
+		}
+		h, err := d.Open(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		s.url = u
+		s.close = func() { h.Close() }
+		m, err := retort.New(h, d.Name(), opts...)
+		if err != nil {
+			h.Close()
+			return nil, err
+		}
+		s.m = m
+		a.graph = m.Graph()
+		return s, nil
+	}
+	if a.cfg.Database != "" {
+		if d, _, err := dialects.ForURL(a.cfg.Database); err == nil {
+			dialectName = d.Name()
+		}
+	}
+	m, err := retort.New(nil, dialectName, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.m = m
+	a.graph = m.Graph()
+	return s, nil
+}
+
+// onEvent prints runner progress in Alembic's manner.
+func (a *app) onEvent(e retort.Event) {
+	switch e.Kind {
+	case runner.EventLockWait:
+		a.progressf("Waiting for the migration lock (another retort is migrating this database) ...\n")
+	case runner.EventResume:
+		a.progressf("Resuming %s at statement %d of %d\n", e.Revision, e.Statement, e.Count)
+	case runner.EventStart:
+		if a.graph != nil {
+			if r := a.graph.Get(e.Revision); r != nil {
+				a.progressf("%s\n", describeStep(revision.Step{Revision: r, Direction: e.Direction}))
+				return
+			}
+		}
+		a.progressf("Running %s %s\n", e.Direction, e.Revision)
+	case runner.EventSkip:
+		a.progressf("Skipping %s %s: another process already did it\n", e.Direction, e.Revision)
+	}
+}
+
+// describeStep is "Running upgrade a -> b, message".
+func describeStep(st revision.Step) string {
+	r := st.Revision
+	parents := joinIDs(r.Revises)
+	if st.Direction == revision.Down {
+		return fmt.Sprintf("Running downgrade %s -> %s, %s", r.ID, parents, r.Message)
+	}
+	return fmt.Sprintf("Running upgrade %s -> %s, %s", parents, r.ID, r.Message)
+}
+
+func joinIDs(ids []string) string {
+	s := ""
+	for i, id := range ids {
+		if i > 0 {
+			s += ", "
+		}
+		s += id
+	}
+	return s
+}

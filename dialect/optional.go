@@ -1,0 +1,89 @@
+package dialect
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+)
+
+// Tx is the transaction in which one revision runs. *sql.Tx implements it;
+// SQLite returns its own implementation, because its BEGIN IMMEDIATE (which
+// is also the migration lock) cannot be expressed through database/sql.
+//
+// Commit and Rollback take no context: once started, ending a transaction
+// must not be cut short by a cancelled context.
+type Tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	Commit() error
+	Rollback() error
+}
+
+// The interfaces below are optional: a dialect implements those that apply
+// to it, and callers find them with a type assertion.
+
+// ErrorHinter explains a failed statement: what the user can do about it.
+// Hint returns "" when it has nothing to add. conn is the connection the
+// statement failed on, outside any transaction; Hint may query it.
+type ErrorHinter interface {
+	Hint(ctx context.Context, conn *sql.Conn, stmt string, err error) string
+}
+
+// SessionUserer reports the database user of a connection, for the audit
+// log.
+type SessionUserer interface {
+	SessionUser(ctx context.Context, conn *sql.Conn) (string, error)
+}
+
+// MissingTableReporter recognises the error a query gets when it reads a
+// table that does not exist, so that read-only commands can treat absent
+// version tables as "nothing applied" without creating them.
+type MissingTableReporter interface {
+	IsMissingTable(err error) bool
+}
+
+// BeginLocker is implemented by dialects whose Begin is itself the
+// migration lock (SQLite's BEGIN IMMEDIATE). Callers then take the lock per
+// transaction rather than for a whole run, and must re-check inside each
+// transaction that its work is still to be done.
+type BeginLocker interface {
+	BeginLocks() bool
+}
+
+// NowUTCer gives the SQL expression for the current UTC time that fits a
+// version-table timestamp column, for offline scripts.
+type NowUTCer interface {
+	NowUTC() string
+}
+
+// ScrubPassword returns err with every occurrence of password in its text
+// replaced by "****", and every URL in it redacted. The result keeps err in
+// its chain for errors.Is and errors.As, but its Error text is the scrubbed
+// one. It returns err unchanged when err is nil.
+func ScrubPassword(err error, password string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if password != "" {
+		msg = strings.ReplaceAll(msg, password, "****")
+	}
+	msg = Redact(msg)
+	return &scrubbedError{msg: msg, err: err}
+}
+
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+
+// Is lets errors.Is see the original error's chain.
+func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) }
+
+// As lets errors.As see the original error's chain, for typed driver
+// errors (their own text may hold the password: print the outer error).
+func (e *scrubbedError) As(target any) bool { return errors.As(e.err, target) }

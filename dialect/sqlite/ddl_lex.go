@@ -1,0 +1,357 @@
+package sqlite
+
+import (
+	"strings"
+)
+
+// ddlKind is the lexical class of a token of SQLite DDL text.
+type ddlKind int
+
+const (
+	ddlWord   ddlKind = iota // bare identifier or keyword
+	ddlQuoted                // "x", [x] or `x`
+	ddlString                // 'x'
+	ddlNumber                // 12, 1.5e3, 0x1F
+	ddlBlob                  // X'00ff'
+	ddlVar                   // ?, ?1, :a, @a, $a
+	ddlPunct                 // operators and ( ) , ; .
+)
+
+// ddlToken is one token of SQLite DDL text. Whitespace and comments are not
+// tokens; space records whether any preceded the token.
+type ddlToken struct {
+	kind  ddlKind
+	text  string
+	pos   int // byte offset of text in the input
+	space bool
+}
+
+// is reports whether t is the bare word w (ASCII case-insensitive).
+func (t ddlToken) is(w string) bool {
+	return t.kind == ddlWord && strings.EqualFold(t.text, w)
+}
+
+// punct reports whether t is the punctuation p.
+func (t ddlToken) punct(p string) bool { return t.kind == ddlPunct && t.text == p }
+
+// ident returns the name a token designates when used as an identifier:
+// quotes removed and doubled quotes undone.
+func (t ddlToken) ident() string {
+	switch t.kind {
+	case ddlQuoted, ddlString:
+		open := t.text[0]
+		closer := open
+		if open == '[' {
+			closer = ']'
+		}
+		body := t.text[1:]
+		if len(body) > 0 && body[len(body)-1] == closer {
+			body = body[:len(body)-1]
+		}
+		if open == '[' {
+			return body
+		}
+		q := string(open)
+		return strings.ReplaceAll(body, q+q, q)
+	}
+	return t.text
+}
+
+func ddlIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func ddlIdentChar(c byte) bool {
+	return ddlIdentStart(c) || c >= '0' && c <= '9' || c == '$'
+}
+
+func ddlIsDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// ddlLex splits SQLite SQL text into tokens following SQLite's tokenizer:
+// comments and whitespace are dropped, quoted tokens keep their quotes.
+// Unterminated quotes and comments run to the end of the text (the input
+// comes from sqlite_schema, which the server has already parsed).
+func ddlLex(s string) []ddlToken {
+	var toks []ddlToken
+	space := false
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		start := i
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			i++
+			space = true
+			continue
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+			space = true
+			continue
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			if j := strings.Index(s[i+2:], "*/"); j >= 0 {
+				i += 2 + j + 2
+			} else {
+				i = len(s)
+			}
+			space = true
+			continue
+		}
+		kind := ddlPunct
+		switch {
+		case c == '\'' || c == '"' || c == '`':
+			i = ddlScanQuoted(s, i, c)
+			kind = ddlQuoted
+			if c == '\'' {
+				kind = ddlString
+			}
+		case c == '[':
+			if j := strings.IndexByte(s[i:], ']'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(s)
+			}
+			kind = ddlQuoted
+		case (c == 'x' || c == 'X') && i+1 < len(s) && s[i+1] == '\'':
+			i = ddlScanQuoted(s, i+1, '\'')
+			kind = ddlBlob
+		case ddlIsDigit(c) || c == '.' && i+1 < len(s) && ddlIsDigit(s[i+1]):
+			i = ddlScanNumber(s, i)
+			kind = ddlNumber
+		case ddlIdentStart(c):
+			for i < len(s) && ddlIdentChar(s[i]) {
+				i++
+			}
+			kind = ddlWord
+		case c == '?':
+			i++
+			for i < len(s) && ddlIsDigit(s[i]) {
+				i++
+			}
+			kind = ddlVar
+		case (c == ':' || c == '@' || c == '$') && i+1 < len(s) && ddlIdentChar(s[i+1]):
+			i++
+			for i < len(s) && ddlIdentChar(s[i]) {
+				i++
+			}
+			kind = ddlVar
+		default:
+			i += ddlPunctLen(s[i:])
+		}
+		toks = append(toks, ddlToken{kind: kind, text: s[start:i], pos: start, space: space})
+		space = false
+	}
+	return toks
+}
+
+// ddlScanQuoted returns the end of the quoted token that starts at s[i] with
+// quote q; a doubled quote stands for itself.
+func ddlScanQuoted(s string, i int, q byte) int {
+	i++
+	for i < len(s) {
+		if s[i] == q {
+			if i+1 < len(s) && s[i+1] == q {
+				i += 2
+				continue
+			}
+			return i + 1
+		}
+		i++
+	}
+	return len(s)
+}
+
+func ddlScanNumber(s string, i int) int {
+	if s[i] == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') {
+		i += 2
+		for i < len(s) && (ddlIsDigit(s[i]) || s[i] >= 'a' && s[i] <= 'f' || s[i] >= 'A' && s[i] <= 'F' || s[i] == '_') {
+			i++
+		}
+		return i
+	}
+	for i < len(s) && (ddlIsDigit(s[i]) || s[i] == '_') {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && (ddlIsDigit(s[i]) || s[i] == '_') {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if j < len(s) && ddlIsDigit(s[j]) {
+			i = j
+			for i < len(s) && ddlIsDigit(s[i]) {
+				i++
+			}
+		}
+	}
+	return i
+}
+
+// ddlPunctLen is the length of the operator at the start of s.
+func ddlPunctLen(s string) int {
+	for _, op := range []string{"->>", "||", "<<", ">>", "<=", ">=", "==", "!=", "<>", "->"} {
+		if strings.HasPrefix(s, op) {
+			return len(op)
+		}
+	}
+	return 1
+}
+
+// canonQuoted rewrites [x] and `x` quoting as "x", which SQLite reads as the
+// same identifier; other tokens are returned as they are.
+func canonQuoted(t ddlToken) string {
+	if t.kind == ddlQuoted && t.text[0] != '"' {
+		return `"` + strings.ReplaceAll(t.ident(), `"`, `""`) + `"`
+	}
+	return t.text
+}
+
+// normExpr prints an expression (a default, check, generated column, index
+// key or predicate) in retort's canonical spelling: comments dropped, any
+// run of whitespace made one space, no space after "(" or around the "."
+// of a qualified name, none before ")" or ",", one after ",", and [x] / `x`
+// quoting written as "x".
+// Letter case is kept. normExpr(normExpr(x)) == normExpr(x).
+func normExpr(toks []ddlToken) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			prev := toks[i-1]
+			switch {
+			case t.punct(")") || t.punct(",") || prev.punct("("):
+			case t.punct(".") && (prev.kind == ddlWord || prev.kind == ddlQuoted):
+			case prev.punct(".") && (t.kind == ddlWord || t.kind == ddlQuoted || t.punct("*")):
+			case prev.punct(","):
+				b.WriteByte(' ')
+			case t.space:
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(canonQuoted(t))
+	}
+	return b.String()
+}
+
+// normType prints a declared column type in one spelling: bare words upper
+// case, one space between words, none around parentheses and commas
+// ("NUMERIC(10,2)", "UNSIGNED BIG INT"); elsewhere a run of whitespace
+// becomes one space. normType(normType(x)) == normType(x).
+func normType(s string) string {
+	toks := ddlLex(s)
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			prev := toks[i-1]
+			switch {
+			case t.punct("(") || t.punct(")") || t.punct(",") || prev.punct("(") || prev.punct(","):
+			case t.kind != ddlPunct && prev.kind != ddlPunct || t.space:
+				b.WriteByte(' ')
+			}
+		}
+		if t.kind == ddlWord {
+			b.WriteString(strings.ToUpper(t.text))
+		} else {
+			b.WriteString(canonQuoted(t))
+		}
+	}
+	return b.String()
+}
+
+// normText normalises the stored text of a view or trigger without touching
+// what it means: line endings become "\n", whitespace at the end of a line
+// (outside literals) is removed, and so is leading and trailing space.
+func normText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	var b strings.Builder
+	pending := 0 // start in s of the whitespace not yet written
+	i := 0
+	flush := func(end int) { b.WriteString(s[pending:end]); pending = end }
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\r':
+			i++
+			continue
+		case c == '\n':
+			// Drop the spaces before the newline.
+			j := i
+			for j > pending && (s[j-1] == ' ' || s[j-1] == '\t' || s[j-1] == '\r') {
+				j--
+			}
+			b.WriteString(s[pending:j])
+			b.WriteByte('\n')
+			i++
+			pending = i
+			continue
+		case c == '\'' || c == '"' || c == '`':
+			i = ddlScanQuoted(s, i, c)
+		case c == '[':
+			if j := strings.IndexByte(s[i:], ']'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(s)
+			}
+		case c == '-' && i+1 < len(s) && s[i+1] == '-':
+			for i < len(s) && s[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(s) && s[i+1] == '*':
+			if j := strings.Index(s[i+2:], "*/"); j >= 0 {
+				i += 2 + j + 2
+			} else {
+				i = len(s)
+			}
+		default:
+			i++
+		}
+		flush(i)
+	}
+	flush(len(s))
+	return strings.TrimSpace(b.String())
+}
+
+// ddlMatchParen returns the index of the ")" that closes the "(" at toks[i],
+// or len(toks) when it is not closed.
+func ddlMatchParen(toks []ddlToken, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		switch {
+		case toks[j].punct("("):
+			depth++
+		case toks[j].punct(")"):
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(toks)
+}
+
+// ddlSplitTop splits toks at the commas outside parentheses.
+func ddlSplitTop(toks []ddlToken) [][]ddlToken {
+	var parts [][]ddlToken
+	depth, start := 0, 0
+	for j, t := range toks {
+		switch {
+		case t.punct("("):
+			depth++
+		case t.punct(")"):
+			depth--
+		case t.punct(",") && depth == 0:
+			parts = append(parts, toks[start:j])
+			start = j + 1
+		}
+	}
+	if start < len(toks) {
+		parts = append(parts, toks[start:])
+	}
+	return parts
+}

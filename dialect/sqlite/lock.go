@@ -1,0 +1,196 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+// pollStep bounds each busy wait, so that a cancelled context is noticed.
+const pollStep = 250 * time.Millisecond
+
+// Begin starts a write transaction with BEGIN IMMEDIATE on conn: it is the
+// migration lock. It first tries without waiting (busy timeout 0); when
+// another connection holds the write lock it calls onWait once and retries,
+// waiting through SQLite's busy timeout, until timeout has passed in all,
+// and then returns a *dialect.LockTimeoutError.
+//
+// When foreign keys are enabled on conn, Begin follows SQLite's procedure
+// for schema changes: it turns them off before BEGIN, Commit runs PRAGMA
+// foreign_key_check and rolls back on any violation, and the setting is
+// restored when the transaction ends. While the transaction is open the
+// busy timeout is timeout, so that COMMIT waits for readers to finish;
+// the connection's own busy timeout is restored when it ends.
+func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
+	var fk, busy int64
+	if err := conn.QueryRowContext(ctx, "SELECT * FROM pragma_foreign_keys, pragma_busy_timeout").Scan(&fk, &busy); err != nil {
+		return nil, fmt.Errorf("read PRAGMA foreign_keys and busy_timeout: %w", err)
+	}
+	t := &tx{conn: conn, fk: fk == 1, busy: busy}
+	if t.fk {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return nil, fmt.Errorf("turn foreign keys off before the transaction: %w", err)
+		}
+	}
+	if busy != 0 {
+		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+			t.restore()
+			return nil, fmt.Errorf("set busy timeout: %w", err)
+		}
+	}
+	start := time.Now()
+	waited := false
+	_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	for err != nil && isBusy(err) {
+		remaining := timeout - time.Since(start)
+		if remaining <= 0 {
+			t.restore()
+			return nil, &dialect.LockTimeoutError{Waited: timeout}
+		}
+		if err := ctx.Err(); err != nil {
+			t.restore()
+			return nil, fmt.Errorf("wait for the SQLite write lock: %w", err)
+		}
+		if !waited {
+			waited = true
+			if onWait != nil {
+				onWait()
+			}
+		}
+		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+millis(min(remaining, pollStep))); err != nil {
+			t.restore()
+			return nil, fmt.Errorf("set busy timeout: %w", err)
+		}
+		_, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	}
+	if err != nil {
+		t.restore()
+		return nil, fmt.Errorf("begin immediate transaction: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+millis(timeout)); err != nil {
+		_ = t.Rollback()
+		return nil, fmt.Errorf("set busy timeout: %w", err)
+	}
+	return t, nil
+}
+
+func millis(d time.Duration) string {
+	return strconv.FormatInt(d.Milliseconds(), 10)
+}
+
+// tx is a transaction begun with a raw BEGIN IMMEDIATE on one connection.
+type tx struct {
+	conn *sql.Conn
+	fk   bool  // foreign keys were on before Begin
+	busy int64 // the connection's busy timeout before Begin, in ms
+	done bool
+}
+
+func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.conn.ExecContext(ctx, query, args...)
+}
+
+func (t *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.conn.QueryContext(ctx, query, args...)
+}
+
+func (t *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.conn.QueryRowContext(ctx, query, args...)
+}
+
+// ForeignKeyError reports foreign key violations found before COMMIT; the
+// transaction was rolled back.
+type ForeignKeyError struct {
+	// Violations describes each violation found, at most ten.
+	Violations []string
+}
+
+// Error implements error.
+func (e *ForeignKeyError) Error() string {
+	return "foreign key check failed before commit, transaction rolled back: " + strings.Join(e.Violations, "; ")
+}
+
+func (t *tx) Commit() error {
+	if t.done {
+		return sql.ErrTxDone
+	}
+	ctx := context.Background()
+	if t.fk {
+		if err := t.checkForeignKeys(ctx); err != nil {
+			return errors.Join(err, t.Rollback())
+		}
+	}
+	if _, err := t.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return errors.Join(fmt.Errorf("commit: %w", err), t.Rollback())
+	}
+	t.done = true
+	return t.restore()
+}
+
+func (t *tx) checkForeignKeys(ctx context.Context) error {
+	rows, err := t.conn.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("PRAGMA foreign_key_check: %w", err)
+	}
+	defer rows.Close()
+	var v []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return fmt.Errorf("PRAGMA foreign_key_check: %w", err)
+		}
+		if len(v) < 10 {
+			if rowid.Valid {
+				v = append(v, fmt.Sprintf("%s row %d has no parent in %s", table, rowid.Int64, parent))
+			} else {
+				v = append(v, fmt.Sprintf("a row of %s has no parent in %s", table, parent))
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("PRAGMA foreign_key_check: %w", err)
+	}
+	if len(v) > 0 {
+		return &ForeignKeyError{Violations: v}
+	}
+	return nil
+}
+
+func (t *tx) Rollback() error {
+	if t.done {
+		return sql.ErrTxDone
+	}
+	t.done = true
+	_, err := t.conn.ExecContext(context.Background(), "ROLLBACK")
+	if err != nil && strings.Contains(err.Error(), "no transaction is active") {
+		err = nil // SQLite already rolled back on its own
+	}
+	if err != nil {
+		err = fmt.Errorf("rollback: %w", err)
+	}
+	return errors.Join(err, t.restore())
+}
+
+// restore resets the connection's busy timeout and turns foreign keys back on when
+// Begin turned them off.
+func (t *tx) restore() error {
+	ctx := context.Background()
+	var errs []error
+	if _, err := t.conn.ExecContext(ctx, "PRAGMA busy_timeout = "+strconv.FormatInt(t.busy, 10)); err != nil {
+		errs = append(errs, fmt.Errorf("reset busy timeout: %w", err))
+	}
+	if t.fk {
+		if _, err := t.conn.ExecContext(ctx, "PRAGMA foreign_keys = ON"); err != nil {
+			errs = append(errs, fmt.Errorf("turn foreign keys back on: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,449 @@
+// Package retort is version control for database schemas, as a Go
+// library: it applies and reverts the revisions of a migrations source
+// (any fs.FS, so embed.FS works) on SQLite, PostgreSQL and MySQL/MariaDB,
+// and records every step in the database's version tables.
+//
+// Upgrade on start-up:
+//
+//	m, err := retort.New(db, "postgres", retort.WithMigrations(migrationsFS))
+//	if err == nil {
+//		_, err = m.Upgrade(ctx, "head")
+//	}
+//
+// A Migrator holds no mutable state of its own and is safe for concurrent
+// use; concurrent migrators, in one process or many, are serialised by the
+// database's migration lock.
+package retort
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/runner"
+	"github.com/retortdb/retort/script"
+)
+
+// Event reports progress of an upgrade or downgrade.
+type Event = runner.Event
+
+// Result reports what an upgrade or downgrade did.
+type Result = runner.Result
+
+// StatementError is a statement of a revision that failed; errors.As finds
+// it in the errors Upgrade and Downgrade return.
+type StatementError = runner.StatementError
+
+// ErrNoDatabase is returned by methods that need a database from a
+// Migrator made without one.
+var ErrNoDatabase = errors.New("no database: this Migrator was made without one (offline use only)")
+
+// Option configures a Migrator.
+type Option func(*options)
+
+type options struct {
+	migrations  fs.FS
+	revisions   []*script.Revision
+	tables      dialect.VersionTables
+	lockTimeout time.Duration
+	logger      *slog.Logger
+	progress    func(Event)
+	version     string
+}
+
+// WithMigrations sets the source of revision files: every *.sql file in
+// the root of fsys is a revision. For a project laid out as retort init
+// makes it, pass fs.Sub(os.DirFS("migrations"), "versions").
+func WithMigrations(fsys fs.FS) Option { return func(o *options) { o.migrations = fsys } }
+
+// WithRevisions adds already loaded revisions to the graph.
+func WithRevisions(revs ...*script.Revision) Option {
+	return func(o *options) { o.revisions = append(o.revisions, revs...) }
+}
+
+// WithVersionTables names the version tables (defaults retort_revisions
+// and retort_log).
+func WithVersionTables(revisions, log string) Option {
+	return func(o *options) {
+		if revisions != "" {
+			o.tables.Revisions = revisions
+		}
+		if log != "" {
+			o.tables.Log = log
+		}
+	}
+}
+
+// WithLockTimeout bounds the wait for the migration lock (default 60s).
+func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
+
+// WithLogger logs each revision applied or reverted at Info level.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithProgress calls fn with every progress event.
+func WithProgress(fn func(Event)) Option { return func(o *options) { o.progress = fn } }
+
+// WithVersion sets the version string written to the audit log.
+func WithVersion(v string) Option { return func(o *options) { o.version = v } }
+
+// Migrator applies one migrations source to one database.
+type Migrator struct {
+	db      *sql.DB
+	dialect dialect.Dialect
+	graph   *revision.Graph
+	runner  *runner.Runner
+	o       options
+}
+
+// New returns a Migrator for db, a database of the named dialect
+// ("sqlite", "postgres" or "mysql"). db may be nil for offline work
+// (History, SQL). The migrations are loaded and checked now: a malformed
+// file, a duplicate id, a missing parent or a cycle is an error.
+func New(db *sql.DB, dialectName string, opts ...Option) (*Migrator, error) {
+	d, err := dialects.ByName(dialectName)
+	if err != nil {
+		return nil, err
+	}
+	o := options{tables: dialect.DefaultVersionTables(), version: "retort"}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	revs := append([]*script.Revision(nil), o.revisions...)
+	if o.migrations != nil {
+		loaded, err := script.LoadDir(o.migrations)
+		if err != nil {
+			return nil, err
+		}
+		revs = append(revs, loaded...)
+	}
+	g, err := revision.New(revs)
+	if err != nil {
+		return nil, err
+	}
+	m := &Migrator{db: db, dialect: d, graph: g, o: o}
+	if db != nil {
+		m.runner = runner.New(db, d, runner.Options{
+			Tables:      o.tables,
+			LockTimeout: o.lockTimeout,
+			OnEvent:     m.onEvent,
+			Version:     o.version,
+		})
+	}
+	return m, nil
+}
+
+func (m *Migrator) onEvent(e Event) {
+	if m.o.logger != nil && e.Message != "" {
+		m.o.logger.Info(e.Message, "event", e.Kind.String(), "revision", e.Revision)
+	}
+	if m.o.progress != nil {
+		m.o.progress(e)
+	}
+}
+
+// Dialect returns the Migrator's dialect.
+func (m *Migrator) Dialect() dialect.Dialect { return m.dialect }
+
+// Graph returns the revision graph.
+func (m *Migrator) Graph() *revision.Graph { return m.graph }
+
+// History returns every revision, newest first.
+func (m *Migrator) History() []*script.Revision {
+	h, _ := m.graph.History("", "")
+	return h
+}
+
+// Upgrade applies revisions up to target ("head" when empty).
+func (m *Migrator) Upgrade(ctx context.Context, target string) (*Result, error) {
+	if target == "" {
+		target = "head"
+	}
+	t, err := m.target(target)
+	if err != nil {
+		return nil, err
+	}
+	if m.runner == nil {
+		return nil, ErrNoDatabase
+	}
+	return m.runner.Run(ctx, func(st *runner.State) (*revision.Plan, error) {
+		return m.graph.Upgrade(st.Applied(), t)
+	})
+}
+
+// Downgrade reverts revisions down to target ("-1" when empty).
+func (m *Migrator) Downgrade(ctx context.Context, target string) (*Result, error) {
+	if target == "" {
+		target = "-1"
+	}
+	t, err := m.target(target)
+	if err != nil {
+		return nil, err
+	}
+	if m.runner == nil {
+		return nil, ErrNoDatabase
+	}
+	return m.runner.Run(ctx, func(st *runner.State) (*revision.Plan, error) {
+		if err := m.partialBlocksDowngrade(st); err != nil {
+			return nil, err
+		}
+		p, err := m.graph.Downgrade(st.Applied(), t)
+		if err != nil {
+			return nil, err
+		}
+		return p, p.CheckReversible()
+	})
+}
+
+// partialBlocksDowngrade refuses any downgrade while an upgrade stopped
+// part-way: reverting the revisions below it would leave its statements
+// behind with nothing recording them.
+func (m *Migrator) partialBlocksDowngrade(st *runner.State) error {
+	for _, row := range st.Partial() {
+		if row.State != runner.StatePartial {
+			continue
+		}
+		path := ""
+		if r := m.graph.Get(row.Revision); r != nil {
+			path = r.Path
+		}
+		return &runner.PartialError{Revision: row.Revision, Path: path, State: row.State, StatementsDone: row.StatementsDone, Direction: revision.Down}
+	}
+	return nil
+}
+
+// Plan computes, without changing the database, what Upgrade (dir Up) or
+// Downgrade (dir Down) to target would do now.
+func (m *Migrator) Plan(ctx context.Context, dir revision.Direction, target string) (*revision.Plan, error) {
+	t, err := m.target(target)
+	if err != nil {
+		return nil, err
+	}
+	st, err := m.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if dir == revision.Down {
+		p, err := m.graph.Downgrade(st.Applied(), t)
+		if err != nil {
+			return nil, err
+		}
+		return p, p.CheckReversible()
+	}
+	return m.graph.Upgrade(st.Applied(), t)
+}
+
+func (m *Migrator) target(s string) (revision.Target, error) {
+	t, err := revision.ParseTarget(s)
+	if err != nil {
+		return t, err
+	}
+	if t.Kind == revision.TargetRange {
+		return t, &revision.TargetError{Input: s, Msg: "a range A:B is only for offline SQL (--sql)"}
+	}
+	return t, nil
+}
+
+func (m *Migrator) state(ctx context.Context) (*runner.State, error) {
+	if m.runner == nil {
+		return nil, ErrNoDatabase
+	}
+	return m.runner.State(ctx)
+}
+
+// Current returns the revisions the database is at: the heads of its
+// applied revisions, sorted. Empty means base.
+func (m *Migrator) Current(ctx context.Context) ([]string, error) {
+	st, err := m.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return m.graph.Current(st.Applied()), nil
+}
+
+// AppliedRevision is a row of the version table, with its file.
+type AppliedRevision struct {
+	runner.Row
+	// Revision is the file, nil when no file has this id.
+	File *script.Revision `json:"-"`
+	// Changed is set when the file's checksum differs from the one stored
+	// when it was applied.
+	Changed bool
+}
+
+// Status is where the database stands against the migrations.
+type Status struct {
+	// Current are the heads of the applied revisions.
+	Current []string
+	// Heads are the heads of the graph.
+	Heads []string
+	// Applied lists the version table's rows, in the order applied.
+	Applied []AppliedRevision
+	// Pending lists the revisions an upgrade to heads would apply, in order.
+	Pending []*script.Revision
+	// Partial lists revisions stopped part-way (MySQL, or Transaction:
+	// none revisions), which the next upgrade resumes.
+	Partial []runner.Row
+	// Missing lists applied revisions whose file is gone.
+	Missing []string
+	// Changed lists applied revisions whose file changed since.
+	Changed []string
+}
+
+// Status reports applied, pending, partial, changed and missing revisions.
+func (m *Migrator) Status(ctx context.Context) (*Status, error) {
+	st, err := m.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Status{Current: m.graph.Current(st.Applied()), Partial: st.Partial()}
+	for _, h := range m.graph.Heads() {
+		s.Heads = append(s.Heads, h.ID)
+	}
+	known := make([]string, 0, len(st.Rows))
+	for _, row := range st.Rows {
+		ar := AppliedRevision{Row: row, File: m.graph.Get(row.Revision)}
+		switch {
+		case ar.File == nil:
+			s.Missing = append(s.Missing, row.Revision)
+		case row.Checksum != "" && row.Checksum != ar.File.Checksum:
+			ar.Changed = true
+			s.Changed = append(s.Changed, row.Revision)
+		}
+		if row.State == runner.StateApplied && ar.File != nil {
+			known = append(known, row.Revision)
+		}
+		s.Applied = append(s.Applied, ar)
+	}
+	if len(s.Missing) == 0 {
+		heads, _ := revision.ParseTarget("heads")
+		if p, err := m.graph.Upgrade(known, heads); err == nil {
+			for _, step := range p.Steps {
+				s.Pending = append(s.Pending, step.Revision)
+			}
+		}
+	}
+	return s, nil
+}
+
+// Mismatch is an applied revision whose file changed or vanished.
+type Mismatch struct {
+	Revision string
+	// Path is the file now holding the revision ("" when missing).
+	Path string
+	// Missing is set when no file has the revision; otherwise its checksum
+	// differs from the one recorded when it was applied.
+	Missing bool
+}
+
+// String describes the mismatch in one line.
+func (x Mismatch) String() string {
+	if x.Missing {
+		return fmt.Sprintf("revision %s is applied but no file has it any more", x.Revision)
+	}
+	return fmt.Sprintf("revision %s (%s) changed since it was applied", x.Revision, x.Path)
+}
+
+// Verify compares the applied revisions with their files.
+func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
+	s, err := m.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Mismatch
+	for _, a := range s.Applied {
+		switch {
+		case a.File == nil:
+			out = append(out, Mismatch{Revision: a.Revision, Missing: true})
+		case a.Changed:
+			out = append(out, Mismatch{Revision: a.Revision, Path: a.File.Path})
+		}
+	}
+	return out, nil
+}
+
+// Stamp sets the version table to exactly targets and everything they need,
+// running no SQL ("base" empties it). With purge, rows naming revisions
+// unknown to the migrations are dropped instead of being an error.
+func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) error {
+	if m.runner == nil {
+		return ErrNoDatabase
+	}
+	want := map[string]bool{}
+	for _, s := range targets {
+		t, err := m.target(s)
+		if err != nil {
+			return err
+		}
+		p, err := m.graph.Upgrade(nil, t)
+		if err != nil {
+			return err
+		}
+		for _, id := range p.IDs() {
+			want[id] = true
+		}
+	}
+	ids := make([]string, 0, len(want))
+	for _, r := range m.graph.Revisions() {
+		if want[r.ID] {
+			ids = append(ids, r.ID)
+		}
+	}
+	return m.runner.Stamp(ctx, func(st *runner.State) ([]string, error) {
+		if !purge {
+			for _, row := range st.Rows {
+				if m.graph.Get(row.Revision) == nil {
+					return nil, fmt.Errorf("the version table names revision %s, which no file has: restore the file, or stamp with --purge to drop such rows", row.Revision)
+				}
+			}
+		}
+		return ids, nil
+	}, purge)
+}
+
+// Resolve settles a revision stopped part-way: applied marks it applied
+// (its remaining statements were run by hand), otherwise its row is removed
+// (it was rolled back by hand).
+func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error {
+	if m.runner == nil {
+		return ErrNoDatabase
+	}
+	r, err := m.graph.Resolve(rev)
+	if err != nil {
+		return err
+	}
+	return m.runner.Resolve(ctx, r.ID, applied)
+}
+
+// SQL writes the SQL of a plan from one revision to another without a
+// database: dir Up for "upgrade --sql from:to", Down for "downgrade --sql
+// from:to". The output is exactly what the runner would run, version-table
+// statements and transaction wrapping included.
+func (m *Migrator) SQL(w io.Writer, dir revision.Direction, from, to string) error {
+	p, err := m.graph.RangePlan(from, to, dir)
+	if err != nil {
+		return err
+	}
+	if dir == revision.Down {
+		if err := p.CheckReversible(); err != nil {
+			return err
+		}
+	}
+	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
+}
+
+// PlanSQL writes the SQL of a plan computed from the database's state.
+func (m *Migrator) PlanSQL(ctx context.Context, w io.Writer, dir revision.Direction, target string) error {
+	p, err := m.Plan(ctx, dir, target)
+	if err != nil {
+		return err
+	}
+	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
+}

@@ -1,0 +1,501 @@
+package runner
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/revision"
+)
+
+// Result reports what Run did.
+type Result struct {
+	// Steps lists the steps in the order they ran, skipped ones included.
+	Steps []StepResult
+}
+
+// StepResult is one step of a run.
+type StepResult struct {
+	Revision  string
+	Direction revision.Direction
+	// Duration of the step.
+	Duration time.Duration
+	// Skipped is set when another process had already done the step.
+	Skipped bool
+	// ResumedAt is the 1-based statement a partial revision resumed at,
+	// 0 when it ran from the start.
+	ResumedAt int
+}
+
+// session is the state of one Run, Stamp or Resolve call on its
+// connection.
+type session struct {
+	*Runner
+	conn       *sql.Conn
+	beginLocks bool // Begin is the lock (SQLite): re-check per step
+	who        string
+	stmts      map[string]*sql.Stmt // statements prepared on conn
+}
+
+func (r *Runner) newSession(ctx context.Context) (*session, error) {
+	conn, err := r.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("take a connection: %w", err)
+	}
+	s := &session{Runner: r, conn: conn, stmts: map[string]*sql.Stmt{}}
+	if bl, ok := r.d.(dialect.BeginLocker); ok && bl.BeginLocks() {
+		s.beginLocks = true
+	}
+	return s, nil
+}
+
+func (s *session) close() {
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.conn.Close()
+}
+
+// exec runs a version-table statement on the connection outside any
+// transaction, prepared once per session.
+func (s *session) exec(ctx context.Context, query string, args ...any) error {
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		st, err = s.conn.PrepareContext(ctx, query)
+		if err != nil {
+			return err
+		}
+		s.stmts[query] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return err
+}
+
+func (s *session) onLockWait() {
+	s.emit(Event{Kind: EventLockWait, Message: fmt.Sprintf("waiting for the migration lock (another retort is migrating this database; giving up after %s)", s.opts.LockTimeout)})
+}
+
+// begin starts a transaction with the dialect, reporting a lock wait.
+func (s *session) begin(ctx context.Context) (dialect.Tx, error) {
+	return s.d.Begin(ctx, s.conn, s.opts.LockTimeout, s.onLockWait)
+}
+
+// lock takes the session lock (a no-op where Begin locks).
+func (s *session) lock(ctx context.Context) (func(), error) {
+	if s.beginLocks {
+		return func() {}, nil
+	}
+	unlock, err := s.d.Lock(ctx, s.conn, s.opts.Tables.Revisions, s.opts.LockTimeout, s.onLockWait)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := unlock(ctx); err != nil {
+			// The lock may still be held by the session: discard the
+			// connection rather than return it to the pool.
+			_ = s.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}, nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func (s *session) createTables(ctx context.Context, q execer) error {
+	for _, stmt := range s.d.VersionTableDDL(s.opts.Tables) {
+		if _, err := q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create version tables %s and %s: %w", s.opts.Tables.Revisions, s.opts.Tables.Log, err)
+		}
+	}
+	return nil
+}
+
+// Run applies a plan. It takes the migration lock, reads the revisions
+// table, calls plan with what it read, checks and splits every statement
+// of the plan (nothing runs when one is bad), creates the version tables
+// when they are missing, and applies the steps in order.
+//
+// Where the dialect's DDL is transactional each revision runs in one
+// transaction together with its version rows: a failure rolls it back
+// whole and is logged. Elsewhere (MySQL, and revisions marked
+// "Transaction: none") progress is recorded after every statement and a
+// failed revision resumes where it stopped on the next run. A failed
+// statement is a *StatementError; a lock that cannot be taken in time a
+// *dialect.LockTimeoutError.
+func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, error)) (*Result, error) {
+	s, err := r.newSession(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer s.close()
+
+	var state *State
+	var steps []*step
+	prepare := func(q querier) error {
+		var err error
+		if state, err = s.readState(ctx, q); err != nil {
+			return err
+		}
+		p, err := plan(state)
+		if err != nil {
+			return err
+		}
+		steps, err = compile(s.d, p)
+		return err
+	}
+	if s.beginLocks {
+		tx, err := s.begin(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if err := prepare(tx); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		if len(steps) == 0 {
+			return &Result{}, tx.Rollback()
+		}
+		if err := s.createTables(ctx, tx); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("create version tables: %w", err)
+		}
+	} else {
+		unlock, err := s.lock(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+		if err := prepare(s.conn); err != nil {
+			return nil, err
+		}
+		if len(steps) == 0 {
+			return &Result{}, nil
+		}
+		if err := s.createTables(ctx, s.conn); err != nil {
+			return nil, err
+		}
+	}
+	s.who = s.who0(ctx)
+	s.emit(Event{Kind: EventPlan, Count: len(steps), Message: fmt.Sprintf("%d step(s) to run", len(steps))})
+
+	res := &Result{}
+	for i, st := range steps {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("%s stopped before revision %s (step %d of %d); the revisions before it are done: %w", st.Direction, st.id(), i+1, len(steps), err)
+		}
+		var sr StepResult
+		var err error
+		if s.d.TransactionalDDL() && !st.rev.NoTransaction {
+			sr, err = s.runTx(ctx, st, state)
+		} else {
+			sr, err = s.runSteps(ctx, st, state)
+		}
+		if err != nil {
+			return res, err
+		}
+		res.Steps = append(res.Steps, sr)
+	}
+	return res, nil
+}
+
+func (s *session) who0(ctx context.Context) string { return s.Runner.who(ctx, s.conn) }
+
+// decision is what to do with a step given its row.
+type decision struct {
+	skip  bool
+	start int  // 0-based statement to start at
+	had   bool // a row existed
+}
+
+func decide(st *step, row Row, has bool) (decision, error) {
+	if st.Direction == revision.Down {
+		switch {
+		case !has:
+			return decision{skip: true}, nil
+		case row.State == StateApplied:
+			return decision{had: true}, nil
+		case row.State == StateReverting:
+			return decision{had: true, start: row.StatementsDone}, nil
+		default:
+			return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, Direction: st.Direction}
+		}
+	}
+	switch {
+	case !has:
+		return decision{}, nil
+	case row.State == StateApplied:
+		return decision{skip: true, had: true}, nil
+	case row.State == StatePartial:
+		return decision{had: true, start: row.StatementsDone}, nil
+	default:
+		return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, Direction: st.Direction}
+	}
+}
+
+// readRow reads one revision's row (the per-step re-check where Begin is
+// the lock).
+func (s *session) readRow(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id string) (Row, bool, error) {
+	row := Row{Revision: id}
+	err := q.QueryRowContext(ctx, s.q.selectRow, id).Scan(&row.State, &row.StatementsDone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Row{}, false, nil
+	}
+	if err != nil {
+		return Row{}, false, fmt.Errorf("read the row of revision %s: %w", id, err)
+	}
+	return row, true, nil
+}
+
+func (s *session) skipped(st *step) StepResult {
+	s.emit(Event{Kind: EventSkip, Revision: st.id(), Direction: st.Direction,
+		Message: fmt.Sprintf("skipping %s of %s: another process already did it", st.Direction, st.id())})
+	return StepResult{Revision: st.id(), Direction: st.Direction, Skipped: true}
+}
+
+func (s *session) started(st *step, dec decision) {
+	s.emit(Event{Kind: EventStart, Revision: st.id(), Direction: st.Direction, Count: len(st.stmts),
+		Message: fmt.Sprintf("running %s %s (%s)", st.Direction, st.id(), st.rev.Message)})
+	if dec.start > 0 {
+		s.emit(Event{Kind: EventResume, Revision: st.id(), Direction: st.Direction, Statement: dec.start + 1, Count: len(st.stmts),
+			Message: fmt.Sprintf("resuming %s of %s at statement %d of %d (statements 1-%d ran before)", st.Direction, st.id(), dec.start+1, len(st.stmts), dec.start)})
+	}
+}
+
+func (s *session) finished(st *step, d time.Duration, dec decision) StepResult {
+	s.emit(Event{Kind: EventDone, Revision: st.id(), Direction: st.Direction, Count: len(st.stmts), Duration: d,
+		Message: fmt.Sprintf("%s %s done in %s", st.Direction, st.id(), d.Round(time.Millisecond))})
+	sr := StepResult{Revision: st.id(), Direction: st.Direction, Duration: d}
+	if dec.start > 0 {
+		sr.ResumedAt = dec.start + 1
+	}
+	return sr
+}
+
+// runTx runs one step in one transaction with its version rows.
+func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult, error) {
+	startedAt := time.Now()
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
+	}
+	row, has := state.Row(st.id())
+	if s.beginLocks {
+		if row, has, err = s.readRow(ctx, tx, st.id()); err != nil {
+			tx.Rollback()
+			return StepResult{}, err
+		}
+	}
+	dec, err := decide(st, row, has)
+	if err != nil {
+		tx.Rollback()
+		return StepResult{}, err
+	}
+	if dec.skip {
+		if err := tx.Rollback(); err != nil {
+			return StepResult{}, err
+		}
+		return s.skipped(st), nil
+	}
+	s.started(st, dec)
+	n := len(st.stmts)
+	for i := dec.start; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			tx.Rollback()
+			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; its transaction was rolled back, the database is at the revision before it: %w", st.Direction, st.id(), st.rev.Path, i+1, n, err)
+			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		}
+		if _, err := tx.ExecContext(ctx, st.stmts[i].Text); err != nil {
+			tx.Rollback()
+			serr := s.statementError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
+			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+		}
+	}
+	now := time.Now()
+	dur := now.Sub(startedAt)
+	if err := s.recordDone(ctx, tx, st, dec, startedAt, now); err != nil {
+		tx.Rollback()
+		return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+	}
+	if err := tx.Commit(); err != nil {
+		err = fmt.Errorf("commit %s of revision %s: %w", st.Direction, st.id(), err)
+		return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+	}
+	s.settle(state, st, startedAt, dur)
+	return s.finished(st, dur, dec), nil
+}
+
+// recordDone writes the row and the log entry of a finished step in q.
+func (s *session) recordDone(ctx context.Context, q execer, st *step, dec decision, startedAt, now time.Time) error {
+	var err error
+	ms := now.Sub(startedAt).Milliseconds()
+	switch {
+	case st.Direction == revision.Down:
+		_, err = q.ExecContext(ctx, s.q.deleteRow, st.id())
+	case dec.had:
+		_, err = q.ExecContext(ctx, s.q.updateRow, st.rev.Checksum, now.UTC(), ms, StateApplied, len(st.stmts), st.id())
+	default:
+		_, err = q.ExecContext(ctx, s.q.insertRow, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, len(st.stmts))
+	}
+	if err != nil {
+		return fmt.Errorf("record %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
+	}
+	if _, err := q.ExecContext(ctx, s.q.insertLog, st.id(), st.Direction.String(), startedAt.UTC(), now.UTC(), true, nil, s.who, s.opts.Version); err != nil {
+		return fmt.Errorf("record %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Log, err)
+	}
+	return nil
+}
+
+// settle updates the in-memory state after a step.
+func (s *session) settle(state *State, st *step, startedAt time.Time, dur time.Duration) {
+	if st.Direction == revision.Down {
+		state.remove(st.id())
+		return
+	}
+	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.Add(dur).UTC(), DurationMS: dur.Milliseconds(), State: StateApplied, StatementsDone: len(st.stmts)})
+}
+
+// runSteps runs one step statement by statement outside a transaction,
+// recording progress after each statement.
+func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepResult, error) {
+	startedAt := time.Now()
+	row, has := state.Row(st.id())
+	if s.beginLocks {
+		var err error
+		if row, has, err = s.readRow(ctx, s.conn, st.id()); err != nil {
+			return StepResult{}, err
+		}
+	}
+	dec, err := decide(st, row, has)
+	if err != nil {
+		return StepResult{}, err
+	}
+	if dec.skip {
+		return s.skipped(st), nil
+	}
+	s.started(st, dec)
+	n := len(st.stmts)
+	switch {
+	case dec.start > 0:
+	case st.Direction == revision.Down:
+		err = s.exec(ctx, s.q.updateMark, StateReverting, 0, st.id())
+	case dec.had:
+		err = s.exec(ctx, s.q.updateMark, StatePartial, 0, st.id())
+	default:
+		err = s.exec(ctx, s.q.insertRow, st.id(), st.rev.Checksum, startedAt.UTC(), 0, StatePartial, 0)
+	}
+	if err != nil {
+		return StepResult{}, fmt.Errorf("record the start of %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
+	}
+	mark := StatePartial
+	if st.Direction == revision.Down {
+		mark = StateReverting
+	}
+	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: dec.start})
+	for i := dec.start; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; statements 1-%d are done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, i, err)
+			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		}
+		if _, err := s.conn.ExecContext(ctx, st.stmts[i].Text); err != nil {
+			serr := s.statementError(ctx, st, i, err, resumeNote(st, i))
+			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+		}
+		if err := s.exec(ctx, s.q.updateProgress, i+1, st.id()); err != nil {
+			err = fmt.Errorf("record statement %d of %d of revision %s in %s (the statement ran): %w", i+1, n, st.id(), s.opts.Tables.Revisions, err)
+			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		}
+		state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: i + 1})
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
+	}
+	now := time.Now()
+	dur := now.Sub(startedAt)
+	dec.had = true
+	if err := s.recordDone(ctx, tx, st, dec, startedAt, now); err != nil {
+		tx.Rollback()
+		return StepResult{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return StepResult{}, fmt.Errorf("commit the record of %s of revision %s: %w", st.Direction, st.id(), err)
+	}
+	s.settle(state, st, startedAt, dur)
+	return s.finished(st, dur, dec), nil
+}
+
+func resumeNote(st *step, i int) string {
+	what, flag := "upgrade", "--applied"
+	if st.Direction == revision.Down {
+		what, flag = "downgrade", "--rolled-back"
+	}
+	if i == 0 {
+		return fmt.Sprintf("nothing of it ran; fix the file and rerun %s, or settle it with `retort resolve %s %s`", what, st.id(), flag)
+	}
+	return fmt.Sprintf("statements 1-%d ran and are recorded; fix the file and rerun %s to resume at statement %d, or settle it by hand with `retort resolve %s --applied` or `--rolled-back`", i, what, i+1, st.id())
+}
+
+// statementError builds the error of statement i, with the dialect's hint.
+func (s *session) statementError(ctx context.Context, st *step, i int, err error, note string) *StatementError {
+	e := &StatementError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: i + 1, Count: len(st.stmts),
+		Line: st.line(i), SQL: st.stmts[i].Text, Err: err}
+	if h, ok := s.d.(dialect.ErrorHinter); ok {
+		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		e.Hint = h.Hint(hctx, s.conn, st.stmts[i].Text, err)
+		cancel()
+	}
+	if note != "" {
+		if e.Hint != "" {
+			e.Hint += "\n"
+		}
+		e.Hint += note
+	}
+	return e
+}
+
+// logFailure writes a failed step's log row outside any transaction and
+// returns err (with a note when the log row could not be written).
+func (s *session) logFailure(ctx context.Context, st *step, startedAt time.Time, err error) error {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
+	defer cancel()
+	lerr := s.log(lctx, st.id(), st.Direction.String(), startedAt, false, err.Error())
+	if lerr != nil {
+		return fmt.Errorf("%w\n(also failed to write the log row: %v)", err, lerr)
+	}
+	return err
+}
+
+// log writes one row to the log table, in a transaction of its own where
+// Begin is the lock.
+func (s *session) log(ctx context.Context, rev, direction string, startedAt time.Time, ok bool, msg string) error {
+	var m any
+	if msg != "" {
+		m = msg
+	}
+	now := time.Now().UTC()
+	if !s.beginLocks {
+		return s.exec(ctx, s.q.insertLog, rev, direction, startedAt.UTC(), now, ok, m, s.who, s.opts.Version)
+	}
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, direction, startedAt.UTC(), now, ok, m, s.who, s.opts.Version); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

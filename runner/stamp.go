@@ -1,0 +1,147 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+// settleTx runs fn in one locked transaction with the version tables
+// present: on PostgreSQL and MySQL under the session lock, on SQLite in
+// BEGIN IMMEDIATE.
+func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx, state *State) error) error {
+	s, err := r.newSession(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if !s.beginLocks {
+		unlock, err := s.lock(ctx)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+		// Before Begin: MySQL's DDL would commit the transaction.
+		if err := s.createTables(ctx, s.conn); err != nil {
+			return err
+		}
+	}
+	s.who = s.who0(ctx)
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if s.beginLocks {
+		if err := s.createTables(ctx, tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	state, err := s.readState(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := fn(s, tx, state); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Stamp sets the revisions table to exactly the applied set that want
+// returns, without running any revision's SQL: rows of revisions not in
+// the set are deleted, revisions of the set without a row get one (with an
+// empty checksum), and each change is logged with direction "stamp" (the
+// log's error column says what was set). A revision left part-way
+// (partial or reverting) makes Stamp refuse unless purge is set; with
+// purge, every row not in the set is removed and every partial row of the
+// set is marked applied.
+func (r *Runner) Stamp(ctx context.Context, want func(*State) ([]string, error), purge bool) error {
+	return r.settleTx(ctx, func(s *session, tx dialect.Tx, state *State) error {
+		ids, err := want(state)
+		if err != nil {
+			return err
+		}
+		if !purge {
+			if p := state.Partial(); len(p) > 0 {
+				return fmt.Errorf("revision %s is %s (%d statements done): settle it first with `retort resolve %s --applied` or `--rolled-back`, or stamp with --purge",
+					p[0].Revision, p[0].State, p[0].StatementsDone, p[0].Revision)
+			}
+		}
+		now := time.Now().UTC()
+		for _, row := range state.Rows {
+			if slices.Contains(ids, row.Revision) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, s.q.deleteRow, row.Revision); err != nil {
+				return fmt.Errorf("stamp: delete the row of %s: %w", row.Revision, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q.insertLog, row.Revision, "stamp", now, now, true, "stamped as not applied", s.who, s.opts.Version); err != nil {
+				return fmt.Errorf("stamp: log %s: %w", row.Revision, err)
+			}
+		}
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			row, has := state.Row(id)
+			var err error
+			switch {
+			case !has:
+				_, err = tx.ExecContext(ctx, s.q.insertRow, id, "", now, 0, StateApplied, 0)
+			case row.State != StateApplied:
+				_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, id)
+			default:
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("stamp: write the row of %s: %w", id, err)
+			}
+			if _, err := tx.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, "stamped as applied", s.who, s.opts.Version); err != nil {
+				return fmt.Errorf("stamp: log %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Resolve settles by hand a revision that an earlier run left part-way
+// (state partial or reverting): applied marks it applied, otherwise its
+// row is deleted (rolled back). The user has made the database match
+// first. It is logged with direction "resolve".
+func (r *Runner) Resolve(ctx context.Context, rev string, applied bool) error {
+	return r.settleTx(ctx, func(s *session, tx dialect.Tx, state *State) error {
+		row, has := state.Row(rev)
+		if !has {
+			return fmt.Errorf("resolve %s: it has no row in %s, so it is not partially applied: nothing to resolve", rev, s.opts.Tables.Revisions)
+		}
+		if row.State == StateApplied {
+			return fmt.Errorf("resolve %s: it is fully applied, not partially: nothing to resolve", rev)
+		}
+		var err error
+		note := "resolved as rolled back"
+		if applied {
+			note = "resolved as applied"
+			_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, rev)
+		} else {
+			_, err = tx.ExecContext(ctx, s.q.deleteRow, rev)
+		}
+		if err != nil {
+			return fmt.Errorf("resolve %s: %w", rev, err)
+		}
+		now := time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, "resolve", now, now, true, fmt.Sprintf("%s (was %s after %d statements)", note, row.State, row.StatementsDone), s.who, s.opts.Version); err != nil {
+			return fmt.Errorf("resolve %s: log: %w", rev, err)
+		}
+		return nil
+	})
+}
