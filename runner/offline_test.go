@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/testdb"
@@ -54,7 +56,7 @@ func TestWriteSQLGolden(t *testing.T) {
 					t.Fatalf("%v (run go test -update to create it)", err)
 				}
 				if !bytes.Equal(want, b.Bytes()) {
-					t.Errorf("WriteSQL differs from %s (go test -update refreshes it):\n%s", golden, b.String())
+					t.Errorf("WriteSQL differs from %s (go test -update refreshes it); -want +got:\n%s", golden, cmp.Diff(string(want), b.String()))
 				}
 			})
 		}

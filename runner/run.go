@@ -186,7 +186,7 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 			return nil, err
 		}
 	}
-	s.who = s.who0(ctx)
+	s.who = s.whoAmI(ctx, s.conn)
 	s.emit(Event{Kind: EventPlan, Count: len(steps), Message: fmt.Sprintf("%d step(s) to run", len(steps))})
 
 	res := &Result{}
@@ -208,8 +208,6 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 	}
 	return res, nil
 }
-
-func (s *session) who0(ctx context.Context) string { return s.Runner.who(ctx, s.conn) }
 
 // decision is what to do with a step given its row.
 type decision struct {

@@ -234,9 +234,9 @@ func (r *Runner) readState(ctx context.Context, q querier) (*State, error) {
 	return s, nil
 }
 
-// who describes the migrator for the log: the database user and the OS
+// whoAmI describes the migrator for the log: the database user and the OS
 // user@host.
-func (r *Runner) who(ctx context.Context, conn *sql.Conn) string {
+func (r *Runner) whoAmI(ctx context.Context, conn *sql.Conn) string {
 	osu := "unknown"
 	if u, err := user.Current(); err == nil {
 		osu = u.Username

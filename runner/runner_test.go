@@ -628,3 +628,90 @@ func TestStalePlan(t *testing.T) {
 		}
 	})
 }
+
+func TestDowngradeFailureResume(t *testing.T) {
+	each(t, func(t *testing.T, tg *target) {
+		ctx := ctxT(t)
+		up := "CREATE TABLE a (id integer);\nCREATE TABLE b (id integer);\n"
+		r1 := rev("d001", "", up, "DROP TABLE b;\nDROP TABLE no_such_table_z;\nDROP TABLE a;\n")
+		// On the transactional dialects, run it without a transaction so
+		// the same rules apply.
+		r1.NoTransaction = true
+		var ev events
+		r := runner.New(tg.db, tg.d, runner.Options{OnEvent: ev.add})
+		if _, err := r.Run(ctx, upgradeAll([]*script.Revision{r1})); err != nil {
+			t.Fatal(err)
+		}
+		_, err := r.Run(ctx, downgradeAll([]*script.Revision{r1}))
+		var se *runner.StatementError
+		if !errors.As(err, &se) || se.Direction != revision.Down || se.Index != 2 || se.Line != 12 {
+			t.Fatalf("downgrade: %v; want a StatementError at downgrade statement 2, line 12", err)
+		}
+		if !strings.HasPrefix(err.Error(), "revision d001 (versions/d001_test.sql:12) downgrade failed at statement 2 of 3: ") {
+			t.Errorf("error text:\n%s", err)
+		}
+		st, _ := r.State(ctx)
+		if row, _ := st.Row("d001"); row.State != runner.StateReverting || row.StatementsDone != 1 {
+			t.Fatalf("row %+v: want reverting with 1 statement done", row)
+		}
+		// Upgrading through a half-reverted revision is refused.
+		_, err = r.Run(ctx, func(*runner.State) (*revision.Plan, error) {
+			return &revision.Plan{Steps: []revision.Step{{Revision: r1, Direction: revision.Up}}}, nil
+		})
+		var pe *runner.PartialError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), "was being downgraded and stopped after 1 statements") {
+			t.Fatalf("upgrade through a reverting revision: %v", err)
+		}
+		fixed := rev("d001", "", up, "DROP TABLE b;\nDROP TABLE IF EXISTS no_such_table_z;\nDROP TABLE a;\n")
+		fixed.NoTransaction = true
+		res, err := r.Run(ctx, downgradeAll([]*script.Revision{fixed}))
+		if err != nil {
+			t.Fatalf("downgrade after the fix: %v", err)
+		}
+		if len(res.Steps) != 1 || res.Steps[0].ResumedAt != 2 {
+			t.Errorf("steps %+v: want the downgrade resumed at statement 2", res.Steps)
+		}
+		st, _ = r.State(ctx)
+		if len(st.Rows) != 0 || tableExists(t, tg.db, "a") {
+			t.Errorf("after the resumed downgrade: rows %+v, table a exists %v", st.Rows, tableExists(t, tg.db, "a"))
+		}
+	})
+}
+
+// TestSeparateVersionTables: two projects with their own version tables in
+// one database keep separate records and, where the lock is a session
+// lock, do not block each other.
+func TestSeparateVersionTables(t *testing.T) {
+	each(t, func(t *testing.T, tg *target) {
+		ctx := ctxT(t)
+		a := runner.New(tg.db, tg.d, runner.Options{Tables: dialect.VersionTables{Revisions: "a_revisions", Log: "a_log"}})
+		b := runner.New(tg.db, tg.d, runner.Options{Tables: dialect.VersionTables{Revisions: "b_revisions", Log: "b_log"}, LockTimeout: 300 * time.Millisecond})
+		if _, err := a.Run(ctx, upgradeAll(chainN(1))); err != nil {
+			t.Fatal(err)
+		}
+		if !tableExists(t, tg.db, "a_revisions") || !tableExists(t, tg.db, "a_log") || tableExists(t, tg.db, "retort_revisions") {
+			t.Fatal("want a_revisions and a_log only")
+		}
+		st, err := b.State(ctx)
+		if err != nil || len(st.Rows) != 0 {
+			t.Fatalf("project b state %+v, %v: want empty", st, err)
+		}
+		if _, ok := tg.d.(dialect.BeginLocker); ok {
+			return // one database-wide write lock
+		}
+		conn, err := tg.db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		unlock, err := tg.d.Lock(ctx, conn, "a_revisions", time.Second, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unlock(ctx)
+		other := rev("b001", "", "CREATE TABLE b1 (id integer);\n", "DROP TABLE b1;\n")
+		if _, err := b.Run(ctx, upgradeAll([]*script.Revision{other})); err != nil {
+			t.Fatalf("project b while a's lock is held: %v", err)
+		}
+	})
+}

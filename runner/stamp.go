@@ -29,7 +29,7 @@ func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx
 			return err
 		}
 	}
-	s.who = s.who0(ctx)
+	s.who = s.whoAmI(ctx, s.conn)
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return err

@@ -167,7 +167,10 @@ type Column struct {
 	Charset   string `json:"charset,omitempty"`
 	// OnUpdate is MySQL's ON UPDATE expression (CURRENT_TIMESTAMP).
 	OnUpdate string `json:"on_update,omitempty"`
-	Comment  string `json:"comment,omitempty"`
+	// Inherited is true for a column of a PostgreSQL inheritance child that
+	// the table only inherits from its parents and does not declare itself.
+	Inherited bool   `json:"inherited,omitempty"`
+	Comment   string `json:"comment,omitempty"`
 }
 
 // Key is a primary key or unique constraint.

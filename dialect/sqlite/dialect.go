@@ -67,7 +67,9 @@ func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout 
 }
 
 // VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
-// retort's version tables.
+// retort's version tables. The revisions table is WITHOUT ROWID and the
+// log's id is the rowid (not AUTOINCREMENT; the log is append-only), so
+// that recording a revision touches as few pages as possible.
 func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
 	return []string{
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Revisions) + ` (
@@ -77,9 +79,9 @@ func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
     duration_ms bigint NOT NULL DEFAULT 0,
     state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
     statements_done integer NOT NULL DEFAULT 0
-)`,
+) WITHOUT ROWID`,
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
-    id integer PRIMARY KEY AUTOINCREMENT,
+    id integer PRIMARY KEY,
     revision varchar(64) NOT NULL,
     direction varchar(16) NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')),
     started_at timestamp NOT NULL,
