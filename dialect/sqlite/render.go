@@ -1,0 +1,823 @@
+package sqlite
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/schema"
+)
+
+var _ dialect.Renderer = (*Dialect)(nil)
+
+// ErrUnsupportedChange is wrapped by Render's error for a change SQLite
+// cannot express at all (types, sequences, routines, comments,
+// materialized views).
+var ErrUnsupportedChange = errors.New("not supported by SQLite")
+
+// rebuildTablePrefix starts the temporary name of a table being rebuilt.
+const rebuildTablePrefix = "_retort_new_"
+
+// fkGuardTable is the temporary table of the foreign-keys guard.
+const fkGuardTable = "_retort_foreign_keys_guard"
+
+// fkGuardConstraint names the guard's check, so that its failure explains
+// itself.
+const fkGuardConstraint = "foreign_keys must be OFF during a table rebuild (retort upgrade turns it off before BEGIN)"
+
+// Render returns the statements that take a database whose schema is from
+// to the schema to by applying changes, in their order.
+//
+// What SQLite's ALTER TABLE can do is rendered as such: RENAME TO, RENAME
+// COLUMN, ADD COLUMN (for a column without a key, without a non-constant
+// default, not a stored generated column, and nullable or with a default)
+// and DROP COLUMN (for a column no key, index, foreign key, check,
+// generated column, view or trigger names). Indexes, views and triggers are
+// created and dropped directly. Everything else on a table (type,
+// nullability and default changes, primary keys, unique constraints,
+// checks, foreign keys, a backfilled column, a column DROP COLUMN refuses)
+// goes through SQLite's table rebuild
+// (https://sqlite.org/lang_altertable.html, "Making Other Kinds Of Table
+// Schema Changes"): every change on that table merges into one rebuild,
+// rendered where the first of them stands (drops of its indexes and
+// triggers that come before it run as they are), that
+//
+//   - drops the views that read the table (and the views and triggers that
+//     depend on them) and the triggers of other tables that name it,
+//   - creates the table under a temporary name from its definition in to,
+//   - copies the rows of the columns both versions have (renamed columns
+//     follow their new name; a backfilled column is COALESCE(col, value),
+//     a new backfilled column gets the value), keeping the AUTOINCREMENT
+//     counter,
+//   - drops the old table, renames the new one to the old name (and then
+//     to the final name when a rename of the table merged into the
+//     rebuild, so that SQLite rewrites the foreign keys that point at it),
+//   - recreates the table's indexes and triggers and the dropped views and
+//     triggers.
+//
+// Foreign keys: with PRAGMA foreign_keys on, DROP TABLE deletes every row
+// first and fires ON DELETE CASCADE (and SET NULL) on child tables, which
+// would silently empty them. The pragma cannot change inside a transaction,
+// and PRAGMA defer_foreign_keys does not help: it defers the constraint
+// check, not the cascade actions (TestRenderDeferForeignKeysStillCascades
+// shows the child rows lost). So the revision relies on SQLite's own
+// procedure as Begin implements it: foreign keys off on the connection
+// before BEGIN, PRAGMA foreign_key_check before COMMIT (a violation rolls
+// back), the setting restored afterwards. The first rebuild of a Render
+// starts with a guard that fails the revision, before any data is touched, when it runs
+// with foreign keys on (for example a script printed by upgrade --sql and
+// piped into a connection that enabled them): a check constraint on a
+// temporary table, named so that its message says what is wrong.
+//
+// AddTable creates the table with the foreign keys of the AddForeignKey
+// changes on it folded in (SQLite cannot add a foreign key later without a
+// rebuild, and it accepts references to tables created later); changes on
+// a table that the same list drops are left out.
+func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
+	if from == nil {
+		from = &schema.Schema{Dialect: "sqlite"}
+	}
+	if to == nil {
+		to = &schema.Schema{Dialect: "sqlite"}
+	}
+	p, err := plan(from, to, changes)
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{d: d, from: from, to: to, plan: p}
+	for _, v := range from.Views {
+		r.views = append(r.views, v)
+	}
+	for _, tr := range from.Triggers {
+		r.triggers = append(r.triggers, tr)
+	}
+	var out []string
+	for i, c := range changes {
+		if ti := p.rebuildAt[i]; ti != nil {
+			stmts, err := r.rebuild(ti)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: render rebuild of table %s (for %s): %w", ti.srcName, c.Describe(), err)
+			}
+			out = append(out, stmts...)
+			continue
+		}
+		if p.absorbed[i] {
+			continue // the rebuild accounted for it
+		}
+		if p.skip[i] {
+			r.track(c)
+			continue
+		}
+		stmts, err := r.direct(i, c)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+		}
+		r.track(c)
+		out = append(out, stmts...)
+	}
+	return out, nil
+}
+
+// tableInfo follows one table through a list of changes.
+type tableInfo struct {
+	fromName  string        // its name in from ("" when the list creates it)
+	created   *schema.Table // the AddTable's table
+	name      string        // its name while walking the list
+	srcName   string        // its name where its first change stands
+	finalName string        // its name after the whole list
+	first     int           // index of its first change other than a rename; -1 when none
+	changes   []int         // the changes on it, renames included
+	addedFKs  []*schema.ForeignKey
+	rebuild   bool
+}
+
+// renderPlan is what Render decides before it writes a statement.
+type renderPlan struct {
+	skip      map[int]bool       // changes left out or merged into a rebuild
+	absorbed  map[int]bool       // changes merged into a rebuild
+	rebuildAt map[int]*tableInfo // the rebuild that stands at a change
+	tableOf   map[int]*tableInfo
+	list      []change.Change
+}
+
+// plan walks the changes, follows each table by its renames, and decides
+// which tables are rebuilt and which changes are left out.
+func plan(from, to *schema.Schema, changes []change.Change) (*renderPlan, error) {
+	p := &renderPlan{skip: map[int]bool{}, absorbed: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
+	cur := map[string]*tableInfo{}
+	var all []*tableInfo
+	newInfo := func(name string) *tableInfo {
+		ti := &tableInfo{fromName: name, name: name, first: -1}
+		all = append(all, ti)
+		return ti
+	}
+	for _, t := range from.Tables {
+		cur[strings.ToLower(t.Name)] = newInfo(t.Name)
+	}
+	lookup := func(name string) *tableInfo {
+		ti := cur[strings.ToLower(name)]
+		if ti == nil {
+			ti = newInfo(name)
+			cur[strings.ToLower(name)] = ti
+		}
+		return ti
+	}
+	var dropped []*tableInfo
+	dropIdx := map[*tableInfo]int{}
+	for i, c := range changes {
+		switch c := c.(type) {
+		case *change.RenameTable:
+			ti := lookup(c.From)
+			delete(cur, strings.ToLower(c.From))
+			ti.name = c.To
+			cur[strings.ToLower(c.To)] = ti
+			ti.changes = append(ti.changes, i)
+			p.tableOf[i] = ti
+			continue
+		case *change.AddTable:
+			ti := newInfo("")
+			ti.name, ti.created = c.Table.Name, c.Table
+			cur[strings.ToLower(c.Table.Name)] = ti
+			p.tableOf[i] = ti
+			continue
+		case *change.DropTable:
+			ti := lookup(c.Table.Name)
+			delete(cur, strings.ToLower(c.Table.Name))
+			dropped = append(dropped, ti)
+			dropIdx[ti] = i
+			p.tableOf[i] = ti
+			continue
+		case *change.AddTrigger, *change.DropTrigger:
+			// A trigger may be on a view: only a known table counts.
+			ti := cur[strings.ToLower(c.On().Name)]
+			if ti == nil {
+				continue
+			}
+			p.tableOf[i] = ti
+			ti.changes = append(ti.changes, i)
+			continue
+		}
+		on := c.On()
+		if on.Name == "" {
+			continue
+		}
+		ti := lookup(on.Name)
+		p.tableOf[i] = ti
+		ti.changes = append(ti.changes, i)
+	}
+	for _, ti := range all {
+		ti.finalName = ti.name
+	}
+	// Changes on a table the list drops later go with it.
+	for _, ti := range dropped {
+		for _, i := range ti.changes {
+			if _, ok := changes[i].(*change.RenameTable); !ok && i < dropIdx[ti] {
+				p.skip[i] = true
+			}
+		}
+	}
+	for _, ti := range all {
+		// Fold the foreign keys and indexes of a created table into its
+		// CREATE TABLE.
+		if ti.created != nil {
+			for _, i := range ti.changes {
+				switch c := changes[i].(type) {
+				case *change.AddForeignKey:
+					if !hasFK(ti.created, c.FK) {
+						ti.addedFKs = append(ti.addedFKs, c.FK)
+					}
+					p.skip[i] = true
+				case *change.AddIndex:
+					for _, idx := range ti.created.Indexes {
+						if strings.EqualFold(idx.Name, c.Index.Name) {
+							p.skip[i] = true
+						}
+					}
+				}
+			}
+		}
+		name := ti.fromName
+		for _, i := range ti.changes {
+			c := changes[i]
+			if rt, ok := c.(*change.RenameTable); ok {
+				name = rt.To
+				continue
+			}
+			if p.skip[i] {
+				continue
+			}
+			switch c.(type) {
+			case *change.DropTrigger, *change.DropIndex:
+				// Dropping what hangs on the table needs no rebuild; before
+				// the rebuild's place they run as they are, so that the
+				// rebuild stands after the drops diff puts first.
+				if ti.first < 0 {
+					continue
+				}
+			}
+			if ti.first < 0 {
+				ti.first = i
+				ti.srcName = name
+			}
+			need, err := needsRebuild(from, to, ti, c)
+			if err != nil {
+				return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+			}
+			ti.rebuild = ti.rebuild || need
+		}
+		if !ti.rebuild {
+			continue
+		}
+		if ti.srcName == "" {
+			ti.srcName = ti.created.Name
+		}
+		p.rebuildAt[ti.first] = ti
+		for _, i := range ti.changes {
+			if i >= ti.first {
+				p.skip[i] = true
+				p.absorbed[i] = true
+			}
+		}
+	}
+	return p, nil
+}
+
+// needsRebuild reports whether SQLite's ALTER TABLE cannot make change c
+// on the table ti directly.
+func needsRebuild(from, to *schema.Schema, ti *tableInfo, c change.Change) (bool, error) {
+	switch c := c.(type) {
+	case *change.AddColumn:
+		col := c.Column
+		switch {
+		case c.Backfill != "",
+			!col.Nullable && col.Default == nil,
+			col.Generated != "" && (col.Stored || !col.Nullable),
+			col.Default != nil && !constantDefault(*col.Default):
+			return true, nil
+		}
+		if t := to.Table("", ti.finalName); t != nil && inKey(t, col.Name) {
+			return true, nil
+		}
+		return false, nil
+	case *change.DropColumn:
+		return !droppable(from, to, ti, c.Column.Name), nil
+	case *change.AlterColumn:
+		if onlyComment(c.From, c.To) {
+			return false, fmt.Errorf("a column comment: %w", ErrUnsupportedChange)
+		}
+		return true, nil
+	case *change.SetPrimaryKey, *change.AddUnique, *change.DropUnique,
+		*change.AddForeignKey, *change.DropForeignKey, *change.AddCheck, *change.DropCheck:
+		return true, nil
+	}
+	return false, nil
+}
+
+// constantDefault reports whether ADD COLUMN accepts default d: a literal,
+// not CURRENT_TIME, CURRENT_DATE, CURRENT_TIMESTAMP or an expression in
+// parentheses.
+func constantDefault(d string) bool {
+	switch strings.ToUpper(strings.TrimSpace(d)) {
+	case "CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP":
+		return false
+	}
+	return !strings.HasPrefix(formatDefault(d), "(")
+}
+
+func inKey(t *schema.Table, col string) bool {
+	if t.PrimaryKey != nil && containsFold(t.PrimaryKey.Columns, col) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if containsFold(u.Columns, col) {
+			return true
+		}
+	}
+	return false
+}
+
+func onlyComment(a, b *schema.Column) bool {
+	x, y := *a, *b
+	x.Comment, y.Comment = "", ""
+	return a.Comment != b.Comment && reflect.DeepEqual(x, y)
+}
+
+// droppable reports whether ALTER TABLE DROP COLUMN can drop col from the
+// table ti: no key, index, foreign key (either way), check or generated
+// column of the table names it, and no view or trigger of either schema
+// names it.
+func droppable(from, to *schema.Schema, ti *tableInfo, col string) bool {
+	var t *schema.Table
+	if ti.created != nil {
+		t = ti.created
+	} else {
+		t = from.Table("", ti.fromName)
+	}
+	if t == nil {
+		return false
+	}
+	if inKey(t, col) {
+		return false
+	}
+	for _, idx := range t.Indexes {
+		if mentions(idx.Where, col) {
+			return false
+		}
+		for _, p := range idx.Parts {
+			if strings.EqualFold(p.Column, col) || mentions(p.Expr, col) {
+				return false
+			}
+		}
+	}
+	for _, fk := range t.ForeignKeys {
+		if containsFold(fk.Columns, col) {
+			return false
+		}
+	}
+	for _, ck := range t.Checks {
+		if mentions(ck.Expr, col) {
+			return false
+		}
+	}
+	for _, c := range t.Columns {
+		if mentions(c.Generated, col) {
+			return false
+		}
+	}
+	for _, s := range []*schema.Schema{from, to} {
+		for _, o := range s.Tables {
+			for _, fk := range o.ForeignKeys {
+				if (strings.EqualFold(fk.RefTable, ti.fromName) || strings.EqualFold(fk.RefTable, ti.finalName)) && containsFold(fk.RefColumns, col) {
+					return false
+				}
+			}
+		}
+		for _, v := range s.Views {
+			if mentions(v.Definition, col) {
+				return false
+			}
+		}
+		for _, tr := range s.Triggers {
+			if mentions(tr.Definition, col) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// mentions reports whether the SQL text sql has name as an identifier
+// token (bare or quoted, ASCII case-insensitive).
+func mentions(sql, name string) bool {
+	if sql == "" {
+		return false
+	}
+	for _, t := range ddlLex(sql) {
+		if (t.kind == ddlWord || t.kind == ddlQuoted) && strings.EqualFold(t.ident(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// renderer holds one Render: the plan and the views and triggers as they
+// stand at the change being rendered.
+type renderer struct {
+	d        *Dialect
+	from, to *schema.Schema
+	plan     *renderPlan
+	views    []*schema.View
+	triggers []*schema.Trigger
+	guarded  bool
+}
+
+// track keeps the views and triggers up to date after change c.
+func (r *renderer) track(c change.Change) {
+	switch c := c.(type) {
+	case *change.AddView:
+		r.views = append(r.views, c.View)
+	case *change.DropView:
+		r.views = removeView(r.views, c.View.Name)
+	case *change.AddTrigger:
+		r.triggers = append(r.triggers, c.Trigger)
+	case *change.DropTrigger:
+		r.triggers = removeTrigger(r.triggers, c.Trigger.Name)
+	case *change.DropTable:
+		var keep []*schema.Trigger
+		for _, tr := range r.triggers {
+			if !strings.EqualFold(tr.Table, c.Table.Name) {
+				keep = append(keep, tr)
+			}
+		}
+		r.triggers = keep
+	case *change.RenameTable:
+		for i, tr := range r.triggers {
+			if strings.EqualFold(tr.Table, c.From) {
+				cp := *tr
+				cp.Table = c.To
+				r.triggers[i] = &cp
+			}
+		}
+	}
+}
+
+func removeView(vs []*schema.View, name string) []*schema.View {
+	var out []*schema.View
+	for _, v := range vs {
+		if !strings.EqualFold(v.Name, name) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
+	var out []*schema.Trigger
+	for _, t := range ts {
+		if !strings.EqualFold(t.Name, name) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// direct renders a change that needs no rebuild.
+func (r *renderer) direct(i int, c change.Change) ([]string, error) {
+	q := r.d.QuoteIdent
+	switch c := c.(type) {
+	case *change.AddTable:
+		t := c.Table
+		if ti := r.plan.tableOf[i]; ti != nil && len(ti.addedFKs) > 0 {
+			cp := *t
+			cp.ForeignKeys = append(append([]*schema.ForeignKey(nil), t.ForeignKeys...), ti.addedFKs...)
+			t = &cp
+		}
+		out := []string{formatTable(t)}
+		return append(out, indexStatements(t.Name, t.Indexes)...), nil
+	case *change.DropTable:
+		return []string{"DROP TABLE " + q(c.Table.Name)}, nil
+	case *change.RenameTable:
+		return []string{"ALTER TABLE " + q(c.From) + " RENAME TO " + q(c.To)}, nil
+	case *change.AddColumn:
+		return []string{"ALTER TABLE " + q(c.Table.Name) + " ADD COLUMN " + columnDef(c.Column)}, nil
+	case *change.DropColumn:
+		return []string{"ALTER TABLE " + q(c.Table.Name) + " DROP COLUMN " + q(c.Column.Name)}, nil
+	case *change.RenameColumn:
+		return []string{"ALTER TABLE " + q(c.Table.Name) + " RENAME COLUMN " + q(c.From) + " TO " + q(c.To)}, nil
+	case *change.AddIndex:
+		return []string{formatIndex(c.Table.Name, c.Index)}, nil
+	case *change.DropIndex:
+		return []string{"DROP INDEX " + q(c.Index.Name)}, nil
+	case *change.AddView:
+		if c.View.Materialized {
+			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
+		}
+		return []string{formatView(c.View)}, nil
+	case *change.DropView:
+		if c.View.Materialized {
+			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
+		}
+		return []string{"DROP VIEW " + q(c.View.Name)}, nil
+	case *change.AddTrigger:
+		return []string{c.Trigger.Definition}, nil
+	case *change.DropTrigger:
+		return []string{"DROP TRIGGER " + q(c.Trigger.Name)}, nil
+	case *change.SetTableComment:
+		return nil, fmt.Errorf("a table comment: %w", ErrUnsupportedChange)
+	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
+		return nil, fmt.Errorf("user-defined types: %w", ErrUnsupportedChange)
+	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
+		return nil, fmt.Errorf("sequences: %w", ErrUnsupportedChange)
+	case *change.AddRoutine, *change.DropRoutine, *change.ReplaceRoutine:
+		return nil, fmt.Errorf("stored routines: %w", ErrUnsupportedChange)
+	}
+	// Table changes that plan did not mark for a rebuild cannot reach
+	// here; anything else is a change this renderer does not know.
+	return nil, fmt.Errorf("change %T: %w", c, ErrUnsupportedChange)
+}
+
+// columnDef prints one column definition as ADD COLUMN takes it.
+func columnDef(c *schema.Column) string {
+	var b strings.Builder
+	b.WriteString(quoteIdentIfNeeded(c.Name))
+	if c.Type != "" {
+		b.WriteString(" ")
+		b.WriteString(c.Type)
+	}
+	if c.Collation != "" {
+		b.WriteString(" COLLATE ")
+		b.WriteString(quoteIdentIfNeeded(c.Collation))
+	}
+	if !c.Nullable {
+		b.WriteString(" NOT NULL")
+	}
+	if c.Default != nil {
+		b.WriteString(" DEFAULT ")
+		b.WriteString(formatDefault(*c.Default))
+	}
+	if c.Generated != "" {
+		b.WriteString(" GENERATED ALWAYS AS (")
+		b.WriteString(c.Generated)
+		if c.Stored {
+			b.WriteString(") STORED")
+		} else {
+			b.WriteString(") VIRTUAL")
+		}
+	}
+	return b.String()
+}
+
+func indexStatements(table string, idxs []*schema.Index) []string {
+	sorted := append([]*schema.Index(nil), idxs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	var out []string
+	for _, idx := range sorted {
+		out = append(out, formatIndex(table, idx))
+	}
+	return out
+}
+
+// rebuild renders the table rebuild of ti with every change on it merged.
+func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
+	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
+	target := r.to.Table("", ti.finalName)
+	if target == nil {
+		return nil, fmt.Errorf("table %s is not in the target schema", ti.finalName)
+	}
+	var source *schema.Table
+	if ti.created != nil {
+		source = ti.created
+	} else {
+		source = r.from.Table("", ti.fromName)
+	}
+	if source == nil {
+		return nil, fmt.Errorf("table %s is not in the source schema", ti.fromName)
+	}
+	src := ti.srcName
+	tmp := rebuildTablePrefix + ti.finalName
+	if r.from.Table("", tmp) != nil || r.to.Table("", tmp) != nil {
+		return nil, fmt.Errorf("the temporary name %s is taken", tmp)
+	}
+
+	// Follow the merged changes: where each target column's data comes
+	// from, what backfills it, and the table's triggers.
+	srcOf := map[string]string{}
+	for _, c := range source.Columns {
+		srcOf[strings.ToLower(c.Name)] = c.Name
+	}
+	backfill := map[string]string{}
+	var own []*schema.Trigger
+	for _, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, src) {
+			own = append(own, tr)
+		}
+	}
+	for _, i := range ti.changes {
+		if i < ti.first {
+			continue
+		}
+		switch c := r.plan.list[i].(type) {
+		case *change.RenameColumn:
+			if s, ok := srcOf[strings.ToLower(c.From)]; ok {
+				delete(srcOf, strings.ToLower(c.From))
+				srcOf[strings.ToLower(c.To)] = s
+			}
+		case *change.DropColumn:
+			delete(srcOf, strings.ToLower(c.Column.Name))
+		case *change.AddColumn:
+			delete(srcOf, strings.ToLower(c.Column.Name))
+			if c.Backfill != "" {
+				backfill[strings.ToLower(c.Column.Name)] = c.Backfill
+			}
+		case *change.AlterColumn:
+			if c.Backfill != "" {
+				backfill[strings.ToLower(c.To.Name)] = c.Backfill
+			}
+		case *change.AddTrigger:
+			own = append(removeTrigger(own, c.Trigger.Name), c.Trigger)
+		case *change.DropTrigger:
+			own = removeTrigger(own, c.Trigger.Name)
+		}
+	}
+
+	// Views that read the table, and views that read those.
+	affected := map[string]bool{strings.ToLower(src): true}
+	var views []*schema.View
+	for changed := true; changed; {
+		changed = false
+		for _, v := range r.views {
+			if affected[strings.ToLower(v.Name)] {
+				continue
+			}
+			for name := range affected {
+				if mentions(v.Definition, name) {
+					affected[strings.ToLower(v.Name)] = true
+					views = append(views, v)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	// Triggers of other tables and of those views that name the table or
+	// the views.
+	var others []*schema.Trigger
+	var keep []*schema.Trigger
+	for _, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, src) || containsTrigger(own, tr.Name) {
+			continue // dropped with the table; own holds what comes back
+		}
+		hit := affected[strings.ToLower(tr.Table)]
+		for name := range affected {
+			if hit {
+				break
+			}
+			hit = mentions(tr.Definition, name)
+		}
+		if hit {
+			others = append(others, tr)
+		}
+		keep = append(keep, tr)
+	}
+	sort.SliceStable(own, func(i, j int) bool { return own[i].Name < own[j].Name })
+	for i, tr := range own {
+		if ti.finalName != src {
+			// A merged rename: take the trigger as the target prints it.
+			if tt := findTrigger(r.to.Triggers, tr.Name); tt != nil {
+				own[i] = tt
+			} else {
+				cp := *tr
+				cp.Table = ti.finalName
+				own[i] = &cp
+			}
+		}
+	}
+	r.triggers = append(keep, own...)
+
+	var out []string
+	if !r.guarded {
+		r.guarded = true
+		out = append(out,
+			"CREATE TEMP TABLE "+q(fkGuardTable)+" (foreign_keys integer CONSTRAINT "+q(fkGuardConstraint)+" CHECK (foreign_keys = 0))",
+			"INSERT INTO "+q(fkGuardTable)+" SELECT foreign_keys FROM pragma_foreign_keys",
+			"DROP TABLE "+q(fkGuardTable),
+		)
+	}
+	for _, tr := range others {
+		out = append(out, "DROP TRIGGER "+q(tr.Name))
+	}
+	ordered := viewOrder(views)
+	for i := len(ordered) - 1; i >= 0; i-- {
+		out = append(out, "DROP VIEW "+q(ordered[i].Name))
+	}
+	nt := *target
+	nt.Name = tmp
+	out = append(out, formatTable(&nt))
+	var cols, exprs []string
+	for _, c := range target.Columns {
+		if c.Generated != "" {
+			continue
+		}
+		key := strings.ToLower(c.Name)
+		s, fromOld := srcOf[key]
+		bf, hasBF := backfill[key]
+		switch {
+		case fromOld && hasBF:
+			exprs = append(exprs, "COALESCE("+q(s)+", "+bf+")")
+		case fromOld:
+			exprs = append(exprs, q(s))
+		case hasBF:
+			exprs = append(exprs, bf)
+		default:
+			continue
+		}
+		cols = append(cols, q(c.Name))
+	}
+	if len(cols) > 0 {
+		out = append(out, "INSERT INTO "+q(tmp)+" ("+strings.Join(cols, ", ")+")\nSELECT "+strings.Join(exprs, ", ")+" FROM "+q(src))
+	}
+	if autoIncrement(source) && autoIncrement(target) {
+		// Keep the AUTOINCREMENT high-water mark: ids of deleted rows stay
+		// unused.
+		out = append(out, "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")\n"+
+			"WHERE name = "+lit(tmp)+" AND seq < (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")")
+	}
+	out = append(out,
+		"DROP TABLE "+q(src),
+		"ALTER TABLE "+q(tmp)+" RENAME TO "+q(src),
+	)
+	if ti.finalName != src {
+		// A rename merged into the rebuild: renaming the rebuilt table
+		// lets SQLite rewrite the foreign keys that point at it.
+		out = append(out, "ALTER TABLE "+q(src)+" RENAME TO "+q(ti.finalName))
+	}
+	out = append(out, indexStatements(ti.finalName, target.Indexes)...)
+	for _, tr := range own {
+		out = append(out, tr.Definition)
+	}
+	for _, v := range ordered {
+		if ti.finalName != src {
+			if tv := findView(r.to.Views, v.Name); tv != nil {
+				v = tv
+			}
+		}
+		out = append(out, formatView(v))
+	}
+	for _, tr := range others {
+		out = append(out, tr.Definition)
+	}
+	return out, nil
+}
+
+func containsTrigger(ts []*schema.Trigger, name string) bool {
+	return findTrigger(ts, name) != nil
+}
+
+func findTrigger(ts []*schema.Trigger, name string) *schema.Trigger {
+	for _, t := range ts {
+		if strings.EqualFold(t.Name, name) {
+			return t
+		}
+	}
+	return nil
+}
+
+func findView(vs []*schema.View, name string) *schema.View {
+	for _, v := range vs {
+		if strings.EqualFold(v.Name, name) {
+			return v
+		}
+	}
+	return nil
+}
+
+func hasFK(t *schema.Table, fk *schema.ForeignKey) bool {
+	for _, f := range t.ForeignKeys {
+		if fkSortKey(f) == fkSortKey(fk) {
+			return true
+		}
+	}
+	return false
+}
+
+func autoIncrement(t *schema.Table) bool {
+	for _, c := range t.Columns {
+		if c.AutoIncrement {
+			return true
+		}
+	}
+	return false
+}
