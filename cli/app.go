@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -37,6 +38,7 @@ type app struct {
 	cfg     Config
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
+	in      *bufio.Reader   // stdin, for questions on a terminal
 }
 
 func newApp(env Env) *app {

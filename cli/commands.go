@@ -19,6 +19,7 @@ func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.initCommand(),
 		a.revisionCommand(),
+		a.migrateCommand(),
 		a.upgradeCommand(),
 		a.downgradeCommand(),
 		a.currentCommand(),
@@ -31,6 +32,8 @@ func (a *app) commands() []*cobra.Command {
 		a.mergeCommand(),
 		a.verifyCommand(),
 		a.resolveCommand(),
+		a.checkCommand(),
+		a.driftCommand(),
 		a.inspectCommand(),
 	}
 }

@@ -1,0 +1,313 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/source"
+)
+
+// autogenFlags are the flags migrate, check and drift share.
+type autogenFlags struct {
+	fromDB   bool
+	renames  []string
+	backfill []string
+	noVerify bool
+}
+
+// generateOptions reads the desired schema and works out where scratch
+// databases go.
+func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
+	var opts retort.GenerateOptions
+	if needDesired {
+		files, err := source.ReadSQL(a.path(a.cfg.Schema))
+		if err != nil {
+			return opts, err
+		}
+		for i := range files {
+			files[i].Path = a.rel(files[i].Path)
+		}
+		opts.Desired = files
+	}
+	scratchURL := a.cfg.DevDatabase
+	if scratchURL == "" {
+		scratchURL = a.cfg.Database
+	}
+	if scratchURL == "" {
+		return opts, errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
+	}
+	_, u, err := dialects.ForURL(scratchURL)
+	if err != nil {
+		return opts, err
+	}
+	if u.Dialect != "sqlite" {
+		opts.Scratch = u
+	}
+	opts.FromDB = f.fromDB
+	opts.NoVerify = f.noVerify
+	opts.Renames = map[string]string{}
+	for _, r := range f.renames {
+		from, to, ok := strings.Cut(r, "=")
+		if !ok || from == "" || to == "" {
+			return opts, usagef("--rename takes OLD=NEW (table.column=new_column or old_table=new_table), got %q", r)
+		}
+		opts.Renames[from] = to
+	}
+	opts.Backfill = map[string]string{}
+	for _, b := range f.backfill {
+		col, val, ok := strings.Cut(b, "=")
+		if !ok || !strings.Contains(col, ".") || val == "" {
+			return opts, usagef("--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'), got %q", b)
+		}
+		opts.Backfill[col] = val
+	}
+	return opts, nil
+}
+
+// openForAutogen opens the project; the live database only with --from-db
+// or for drift.
+func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
+	if live {
+		return a.open(cmd.Context(), true)
+	}
+	if a.cfg.Database == "" && a.cfg.DevDatabase == "" {
+		return nil, errors.New("no database configured: autogenerate needs to know the dialect: set --database, RETORT_DATABASE_URL or database in retort.toml")
+	}
+	return a.open(cmd.Context(), false)
+}
+
+func (a *app) migrateCommand() *cobra.Command {
+	var f autogenFlags
+	var msg, revID string
+	var offline bool
+	cmd := &cobra.Command{
+		Use:   "migrate -m MESSAGE",
+		Short: "Autogenerate a revision from the desired schema",
+		Long: `Compares the desired schema (schema.sql, or a directory of .sql files) with
+the schema the migrations produce (replayed on a scratch database; the live
+database is not touched) and writes the revision that takes one to the other,
+with its downgrade. The revision is applied both ways on the scratch database
+before it is written; a mismatch writes nothing.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			opts, err := a.generateOptions(f, true)
+			if err != nil {
+				return err
+			}
+			s, err := a.openForAutogen(cmd, f.fromDB)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			heads := g.Heads()
+			if len(heads) > 1 {
+				return fmt.Errorf("the migrations have %d heads (%s): join them first with 'retort merge -m MESSAGE heads'", len(heads), joinIDs(ids(heads)))
+			}
+			interactive := a.isTerminal()
+			var gen *retort.Generated
+			for {
+				gen, err = s.m.Generate(ctx, opts)
+				var be *retort.BackfillError
+				if errors.As(err, &be) && a.resolveRenames(be.Changes, opts, interactive) {
+					continue
+				}
+				if errors.As(err, &be) && interactive {
+					for _, col := range be.Columns {
+						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with no default; value for the existing rows (an SQL literal, empty to stop): ", col))
+						if err != nil || v == "" {
+							return be
+						}
+						opts.Backfill[col] = v
+					}
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if !a.resolveRenames(gen.Changes, opts, interactive) {
+					break
+				}
+			}
+			if len(gen.Changes) == 0 {
+				a.progressf("No changes in schema detected.\n")
+				return nil
+			}
+			for _, c := range gen.Changes {
+				a.progressf("Detected %s\n", c.Describe())
+			}
+			rev := &script.Revision{
+				ID: revID, Message: msg,
+				Up:      script.Section{SQL: retort.JoinStatements(gen.Up), Present: true},
+				Down:    script.Section{SQL: retort.JoinStatements(gen.Down), Present: true},
+				Created: time.Now().UTC().Truncate(time.Second),
+			}
+			if len(heads) == 1 {
+				rev.Revises = []string{heads[0].ID}
+			}
+			if offline {
+				if rev.ID == "" {
+					if rev.ID, err = script.NewID(); err != nil {
+						return err
+					}
+				}
+				_, err := a.stdout.Write(script.Format(rev))
+				return err
+			}
+			return a.writeRevision(g, rev)
+		},
+	}
+	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message")
+	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
+	cmd.Flags().BoolVar(&offline, "sql", false, "print the revision instead of writing it")
+	a.autogenFlagSet(cmd, &f, true)
+	return cmd
+}
+
+func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool) {
+	if generate {
+		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
+		cmd.Flags().StringArrayVar(&f.renames, "rename", nil, "a rename to keep data: table.old=new (column) or old_table=new_table")
+		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column: table.column=VALUE")
+		cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not apply the revision both ways on a scratch database first")
+	}
+}
+
+// resolveRenames asks about (on a terminal) or warns about (elsewhere)
+// dropped-and-added pairs that look like renames. It reports whether a
+// rename was accepted, so the revision must be generated again.
+func (a *app) resolveRenames(changes []change.Change, opts retort.GenerateOptions, interactive bool) bool {
+	again := false
+	for _, r := range diff.PossibleRenames(changes) {
+		from, to := r.Table.String()+"."+r.From, r.Table.String()+"."+r.To
+		key, val := r.Table.String()+"."+r.From, r.To
+		if r.IsTable {
+			from, to = r.From, r.To
+			key, val = r.From, r.To
+		}
+		if interactive {
+			ans, err := a.ask(fmt.Sprintf("Did you rename %s to %s? [y/N] ", from, to))
+			if err == nil && (strings.EqualFold(ans, "y") || strings.EqualFold(ans, "yes")) {
+				opts.Renames[key] = val
+				again = true
+			}
+			continue
+		}
+		a.progressf("warning: %s was dropped and %s added with the same shape: if this is a rename, pass --rename %s=%s, or the data in %s will be dropped\n", from, to, key, val, from)
+	}
+	return again
+}
+
+// isTerminal reports whether stdin and stderr are a terminal.
+func (a *app) isTerminal() bool {
+	in, ok := a.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return false
+	}
+	out, ok := a.stderr.(*os.File)
+	return ok && term.IsTerminal(int(out.Fd()))
+}
+
+// ask prints a question on stderr and reads one line from stdin.
+func (a *app) ask(q string) (string, error) {
+	fmt.Fprint(a.stderr, q)
+	if a.in == nil {
+		a.in = bufio.NewReader(a.stdin)
+	}
+	line, err := a.in.ReadString('\n')
+	if err != nil && line == "" {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
+}
+
+func (a *app) checkCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Exit 3 when the desired schema differs from the migrations' head (for CI)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := a.generateOptions(autogenFlags{}, true)
+			if err != nil {
+				return err
+			}
+			s, err := a.openForAutogen(cmd, false)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			changes, err := s.m.Check(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision")
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) driftCommand() *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "drift",
+		Short: "Exit 3 when the live database differs from what its applied revisions produce",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts, err := a.generateOptions(autogenFlags{}, false)
+			if err != nil {
+				return err
+			}
+			s, err := a.openForAutogen(cmd, true)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			changes, err := s.m.Drift(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			return a.reportDifferences(changes, asJSON, "No drift: the database is what its applied revisions make it.", "the database has changed outside its migrations")
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+// reportDifferences prints changes and returns exit 3 when there are any.
+func (a *app) reportDifferences(changes []change.Change, asJSON bool, same, differ string) error {
+	if asJSON {
+		out := []string{}
+		for _, c := range changes {
+			out = append(out, c.Describe())
+		}
+		if err := a.writeJSON(map[string]any{"differences": out}); err != nil {
+			return err
+		}
+	} else {
+		if len(changes) == 0 {
+			a.outf("%s\n", same)
+		}
+		for _, c := range changes {
+			a.outf("%s\n", c.Describe())
+		}
+	}
+	if len(changes) > 0 {
+		return &exitError{code: ExitDifferences, err: errors.New(differ)}
+	}
+	return nil
+}
