@@ -1,0 +1,868 @@
+package mysql
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/schema"
+)
+
+var _ dialect.Renderer = (*Dialect)(nil)
+
+// Render returns the statements, without terminators, that take a MySQL
+// or MariaDB database from the schema from to the schema to by applying
+// changes. Each statement is one statement: routines and triggers are
+// their Definition as the server printed it.
+//
+// Columns are added at the end of their table, as diff expects; a change
+// between a stored, a virtual and an ordinary column (which ALTER TABLE
+// ... MODIFY cannot do) drops and re-adds the column in one ALTER TABLE at
+// its place. A Backfill adds the column (or relaxes it) nullable, sets the
+// value where the column is NULL, then makes it NOT NULL, so existing rows
+// never make the statement fail.
+//
+// Render also does what InnoDB requires beside the order of changes: an
+// index that supports a new foreign key is created before the key
+// (otherwise InnoDB creates one of its own), an index that supports a
+// dropped foreign key is dropped after it, and an index that a kept key
+// needs is replaced before it is dropped (or in the same ALTER TABLE); a
+// foreign key whose columns change type, character set or collation on
+// either side is dropped around those changes and added back; an
+// AUTO_INCREMENT column loses the attribute before its key goes and gains
+// it after its key comes, and one added or dropped with its primary key
+// shares one ALTER TABLE with it.
+//
+// PostgreSQL-only changes (user-defined types, enum values, sequences) are
+// an error that wraps errors.ErrUnsupported and names the change.
+func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
+	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
+	var out []string
+	changes = reorder(guardForeignKeys(from, to, changes))
+	for _, c := range mergeAutoIncrement(replaceForeignKeyIndexes(from, changes)) {
+		stmts, err := r.render(c)
+		if err != nil {
+			return nil, fmt.Errorf("mysql: render %s: %w", describe(c), err)
+		}
+		out = append(out, stmts...)
+	}
+	return out, nil
+}
+
+// describe is c.Describe, safe on a nil change or one with nil fields.
+func describe(c change.Change) (s string) {
+	if c == nil {
+		return "nil change"
+	}
+	defer func() {
+		if recover() != nil {
+			s = fmt.Sprintf("%T", c)
+		}
+	}()
+	return c.Describe()
+}
+
+// renderer holds one Render call's state: the column names of each table
+// as the statements so far leave them, for placing a re-added column.
+type renderer struct {
+	d        *Dialect
+	from, to *schema.Schema
+	cols     map[string][]string // by table Ref.String()
+	gone     map[string]bool     // tables dropped or renamed away
+}
+
+func (r *renderer) table(t change.Ref) string {
+	if t.Schema != "" {
+		return r.d.QuoteIdent(t.Schema) + "." + r.d.QuoteIdent(t.Name)
+	}
+	return r.d.QuoteIdent(t.Name)
+}
+
+func (r *renderer) alter(t change.Ref, what string) string {
+	return "ALTER TABLE " + r.table(t) + " " + what
+}
+
+// column prints a column definition (as Format does) with the column's
+// name quoted by QuoteIdent.
+func (r *renderer) column(c *schema.Column) string {
+	return r.d.QuoteIdent(c.Name) + strings.TrimPrefix(formatColumn(c), quoteIdentIfNeeded(c.Name))
+}
+
+// columns returns the current column names of t, starting from the from
+// schema the first time t is seen.
+func (r *renderer) columns(t change.Ref) []string {
+	k := t.String()
+	if cs, ok := r.cols[k]; ok || r.gone[k] {
+		return cs
+	}
+	var cs []string
+	if r.from != nil {
+		if ft := r.from.Table(t.Schema, t.Name); ft != nil {
+			for _, c := range ft.Columns {
+				cs = append(cs, c.Name)
+			}
+		}
+	}
+	r.cols[k] = cs
+	return cs
+}
+
+func (r *renderer) setColumns(t change.Ref, cs []string) {
+	r.cols[t.String()] = cs
+	delete(r.gone, t.String())
+}
+
+func (r *renderer) render(c change.Change) ([]string, error) {
+	switch c := c.(type) {
+	case nil:
+		return nil, errors.New("nil change")
+	case *change.AddTable:
+		if c.Table == nil {
+			return nil, errors.New("no table")
+		}
+		var b strings.Builder
+		formatTable(&b, c.Table)
+		cs := make([]string, len(c.Table.Columns))
+		for k, col := range c.Table.Columns {
+			cs[k] = col.Name
+		}
+		r.setColumns(change.RefOf(c.Table), cs)
+		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
+	case *change.DropTable:
+		if c.Table == nil {
+			return nil, errors.New("no table")
+		}
+		ref := change.RefOf(c.Table)
+		delete(r.cols, ref.String())
+		r.gone[ref.String()] = true
+		return []string{"DROP TABLE " + r.table(ref)}, nil
+	case *change.RenameTable:
+		from, to := change.Ref{Schema: c.Schema, Name: c.From}, change.Ref{Schema: c.Schema, Name: c.To}
+		cs := r.columns(from)
+		delete(r.cols, from.String())
+		r.gone[from.String()] = true
+		r.setColumns(to, cs)
+		return []string{"RENAME TABLE " + r.table(from) + " TO " + r.table(to)}, nil
+	case *change.AddColumn:
+		if c.Column == nil {
+			return nil, errors.New("no column")
+		}
+		r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
+		if c.Backfill == "" || c.Column.Nullable || c.Column.Generated != "" {
+			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(c.Column))}, nil
+		}
+		loose := *c.Column
+		loose.Nullable = true
+		return []string{
+			r.alter(c.Table, "ADD COLUMN "+r.column(&loose)),
+			r.backfill(c.Table, c.Column.Name, c.Backfill),
+			r.alter(c.Table, "MODIFY COLUMN "+r.column(c.Column)),
+		}, nil
+	case *change.DropColumn:
+		if c.Column == nil {
+			return nil, errors.New("no column")
+		}
+		r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
+		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.Column.Name))}, nil
+	case *change.RenameColumn:
+		cs := slices.Clone(r.columns(c.Table))
+		if k := slices.Index(cs, c.From); k >= 0 {
+			cs[k] = c.To
+		}
+		r.setColumns(c.Table, cs)
+		return []string{r.alter(c.Table, "RENAME COLUMN "+r.d.QuoteIdent(c.From)+" TO "+r.d.QuoteIdent(c.To))}, nil
+	case *change.AlterColumn:
+		return r.alterColumn(c)
+	case *change.SetPrimaryKey:
+		var parts []string
+		if c.From != nil {
+			parts = append(parts, "DROP PRIMARY KEY")
+		}
+		if c.To != nil {
+			parts = append(parts, "ADD "+r.primaryKey(c.To))
+		}
+		if len(parts) == 0 {
+			return nil, nil
+		}
+		return []string{r.alter(c.Table, strings.Join(parts, ", "))}, nil
+	case *change.AddUnique:
+		if c.Key == nil {
+			return nil, errors.New("no key")
+		}
+		return []string{r.alter(c.Table, "ADD "+r.uniqueKey(c.Key))}, nil
+	case *change.DropUnique:
+		if c.Key == nil {
+			return nil, errors.New("no key")
+		}
+		if c.Key.Name == "" {
+			return nil, errors.New("unique key without a name")
+		}
+		return []string{r.alter(c.Table, "DROP INDEX "+r.d.QuoteIdent(c.Key.Name))}, nil
+	case *change.AddIndex:
+		if c.Index == nil {
+			return nil, errors.New("no index")
+		}
+		return []string{r.createIndex(c.Table, c.Index)}, nil
+	case *change.DropIndex:
+		if c.Index == nil {
+			return nil, errors.New("no index")
+		}
+		return []string{"DROP INDEX " + r.d.QuoteIdent(c.Index.Name) + " ON " + r.table(c.Table)}, nil
+	case *change.AddForeignKey:
+		if c.FK == nil {
+			return nil, errors.New("no foreign key")
+		}
+		return []string{r.foreignKey(c.Table, c.FK)}, nil
+	case *change.DropForeignKey:
+		if c.FK == nil {
+			return nil, errors.New("no foreign key")
+		}
+		if c.FK.Name == "" {
+			return nil, errors.New("foreign key without a name")
+		}
+		return []string{r.alter(c.Table, "DROP FOREIGN KEY "+r.d.QuoteIdent(c.FK.Name))}, nil
+	case *change.AddCheck:
+		if c.Check == nil {
+			return nil, errors.New("no check")
+		}
+		s := "ADD "
+		if c.Check.Name != "" {
+			s += "CONSTRAINT " + r.d.QuoteIdent(c.Check.Name) + " "
+		}
+		return []string{r.alter(c.Table, s+"CHECK ("+c.Check.Expr+")")}, nil
+	case *change.DropCheck:
+		if c.Check == nil {
+			return nil, errors.New("no check")
+		}
+		if c.Check.Name == "" {
+			return nil, errors.New("check constraint without a name")
+		}
+		return []string{r.alter(c.Table, "DROP CONSTRAINT "+r.d.QuoteIdent(c.Check.Name))}, nil
+	case *change.SetTableComment:
+		return []string{r.alter(c.Table, "COMMENT = "+r.d.QuoteLiteral(c.To))}, nil
+	case *change.AddView:
+		if c.View == nil {
+			return nil, errors.New("no view")
+		}
+		if c.View.Materialized {
+			return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
+		}
+		var b strings.Builder
+		formatView(&b, c.View)
+		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
+	case *change.DropView:
+		if c.View == nil {
+			return nil, errors.New("no view")
+		}
+		return []string{"DROP VIEW " + r.table(change.Ref{Schema: c.View.Schema, Name: c.View.Name})}, nil
+	case *change.AddRoutine:
+		if c.Routine == nil {
+			return nil, errors.New("no routine")
+		}
+		return []string{strings.TrimSpace(c.Routine.Definition)}, nil
+	case *change.DropRoutine:
+		if c.Routine == nil {
+			return nil, errors.New("no routine")
+		}
+		s, err := r.dropRoutine(c.Routine)
+		if err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	case *change.ReplaceRoutine:
+		if c.From == nil || c.To == nil {
+			return nil, errors.New("no routine")
+		}
+		s, err := r.dropRoutine(c.From)
+		if err != nil {
+			return nil, err
+		}
+		return []string{s, strings.TrimSpace(c.To.Definition)}, nil
+	case *change.AddTrigger:
+		if c.Trigger == nil {
+			return nil, errors.New("no trigger")
+		}
+		return []string{strings.TrimSpace(c.Trigger.Definition)}, nil
+	case *change.DropTrigger:
+		if c.Trigger == nil {
+			return nil, errors.New("no trigger")
+		}
+		return []string{"DROP TRIGGER " + r.table(change.Ref{Schema: c.Trigger.Schema, Name: c.Trigger.Name})}, nil
+	case *alterTable:
+		prefix := r.alter(c.table, "")
+		clauses := make([]string, 0, len(c.parts))
+		for _, p := range c.parts {
+			switch p := p.(type) {
+			case *change.DropIndex:
+				clauses = append(clauses, "DROP INDEX "+r.d.QuoteIdent(p.Index.Name))
+				continue
+			case *change.AddIndex:
+				clauses = append(clauses, "ADD "+r.indexClause(p.Index))
+				continue
+			}
+			stmts, err := r.render(p)
+			if err != nil {
+				return nil, err
+			}
+			if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
+				return nil, fmt.Errorf("%s cannot join one ALTER TABLE", describe(p))
+			}
+			clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
+		}
+		return []string{prefix + strings.Join(clauses, ", ")}, nil
+	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
+		return nil, fmt.Errorf("MySQL has no user-defined types (an ENUM is a column type): %w", errors.ErrUnsupported)
+	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
+		return nil, fmt.Errorf("sequences are not supported on MySQL/MariaDB: %w", errors.ErrUnsupported)
+	default:
+		return nil, fmt.Errorf("change type %T: %w", c, errors.ErrUnsupported)
+	}
+}
+
+// backfill sets column col of t to value where it is NULL.
+func (r *renderer) backfill(t change.Ref, col, value string) string {
+	q := r.d.QuoteIdent(col)
+	return "UPDATE " + r.table(t) + " SET " + q + " = " + value + " WHERE " + q + " IS NULL"
+}
+
+// generationChanged reports whether a column changes between ordinary,
+// virtual and stored, which MODIFY COLUMN cannot do.
+func generationChanged(a, b *schema.Column) bool {
+	if (a.Generated == "") != (b.Generated == "") {
+		return true
+	}
+	return a.Generated != "" && a.Stored != b.Stored
+}
+
+func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
+	if c.From == nil || c.To == nil {
+		return nil, errors.New("no column")
+	}
+	if c.From.Name != c.To.Name {
+		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
+	}
+	if generationChanged(c.From, c.To) {
+		// Drop and add back at the same place, in one statement.
+		pos := ""
+		cs := r.columns(c.Table)
+		if k := slices.Index(cs, c.To.Name); k == 0 {
+			pos = " FIRST"
+		} else if k > 0 {
+			pos = " AFTER " + r.d.QuoteIdent(cs[k-1])
+		}
+		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+pos)}, nil
+	}
+	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)) }
+	if c.Backfill == "" || c.To.Nullable || !c.From.Nullable || c.To.Generated != "" {
+		return []string{modify(c.To)}, nil
+	}
+	// Backfill: relax to the new definition but nullable when that is a
+	// change, fill the NULLs, then set NOT NULL.
+	var out []string
+	loose := *c.To
+	loose.Nullable = true
+	if formatColumn(&loose) != formatColumn(c.From) {
+		out = append(out, modify(&loose))
+	}
+	return append(out, r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To)), nil
+}
+
+// primaryKey prints "PRIMARY KEY (...)" for ADD.
+func (r *renderer) primaryKey(k *schema.Key) string {
+	s := "PRIMARY KEY "
+	if k.Definition != "" {
+		s += k.Definition
+	} else {
+		s += r.quoteColumns(k.Columns)
+	}
+	if k.Comment != "" {
+		s += " COMMENT " + r.d.QuoteLiteral(k.Comment)
+	}
+	return s
+}
+
+// uniqueKey prints "UNIQUE KEY name (...)" for ADD.
+func (r *renderer) uniqueKey(k *schema.Key) string {
+	s := "UNIQUE KEY "
+	if k.Name != "" {
+		s += r.d.QuoteIdent(k.Name) + " "
+	}
+	if k.Definition != "" {
+		s += k.Definition
+	} else {
+		s += r.quoteColumns(k.Columns)
+	}
+	if k.Comment != "" {
+		s += " COMMENT " + r.d.QuoteLiteral(k.Comment)
+	}
+	return s
+}
+
+func (r *renderer) quoteColumns(cols []string) string {
+	q := make([]string, len(cols))
+	for k, c := range cols {
+		q[k] = r.d.QuoteIdent(c)
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// createIndex prints CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX, with key parts
+// as Format prints them (prefix lengths, DESC, expressions) but with every
+// column name quoted.
+func (r *renderer) createIndex(t change.Ref, x *schema.Index) string {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	switch m := strings.ToUpper(x.Method); {
+	case m == "FULLTEXT" || m == "SPATIAL":
+		b.WriteString(m + " ")
+	case x.Unique:
+		b.WriteString("UNIQUE ")
+	}
+	b.WriteString("INDEX " + r.d.QuoteIdent(x.Name) + " ON " + r.table(t) + " " + r.parts(x.Parts))
+	if m := strings.ToUpper(x.Method); m == "HASH" || m == "BTREE" || m == "RTREE" {
+		b.WriteString(" USING " + m)
+	}
+	if x.Comment != "" {
+		b.WriteString(" COMMENT " + r.d.QuoteLiteral(x.Comment))
+	}
+	return b.String()
+}
+
+// indexClause prints [UNIQUE|FULLTEXT|SPATIAL] INDEX name (parts) for
+// ALTER TABLE ... ADD.
+func (r *renderer) indexClause(x *schema.Index) string {
+	var b strings.Builder
+	switch m := strings.ToUpper(x.Method); {
+	case m == "FULLTEXT" || m == "SPATIAL":
+		b.WriteString(m + " ")
+	case x.Unique:
+		b.WriteString("UNIQUE ")
+	}
+	b.WriteString("INDEX " + r.d.QuoteIdent(x.Name) + " " + r.parts(x.Parts))
+	if m := strings.ToUpper(x.Method); m == "HASH" || m == "BTREE" || m == "RTREE" {
+		b.WriteString(" USING " + m)
+	}
+	if x.Comment != "" {
+		b.WriteString(" COMMENT " + r.d.QuoteLiteral(x.Comment))
+	}
+	return b.String()
+}
+
+// parts prints index key parts like formatParts, quoting with QuoteIdent.
+func (r *renderer) parts(parts []*schema.IndexPart) string {
+	q := make([]string, len(parts))
+	for k, p := range parts {
+		s := r.d.QuoteIdent(p.Column)
+		if p.Expr != "" {
+			s = "(" + p.Expr + ")"
+		}
+		if p.Length > 0 {
+			s += "(" + strconv.Itoa(p.Length) + ")"
+		}
+		if p.Desc {
+			s += " DESC"
+		}
+		q[k] = s
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// foreignKey prints ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY.
+func (r *renderer) foreignKey(t change.Ref, fk *schema.ForeignKey) string {
+	var b strings.Builder
+	b.WriteString("ALTER TABLE " + r.table(t) + " ADD ")
+	if fk.Name != "" {
+		b.WriteString("CONSTRAINT " + r.d.QuoteIdent(fk.Name) + " ")
+	}
+	b.WriteString("FOREIGN KEY " + r.quoteColumns(fk.Columns) + " REFERENCES " +
+		r.table(change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}) + " " + r.quoteColumns(fk.RefColumns))
+	if fk.OnDelete != "" {
+		b.WriteString(" ON DELETE " + fk.OnDelete)
+	}
+	if fk.OnUpdate != "" {
+		b.WriteString(" ON UPDATE " + fk.OnUpdate)
+	}
+	return b.String()
+}
+
+func (r *renderer) dropRoutine(rt *schema.Routine) (string, error) {
+	name := r.table(change.Ref{Schema: rt.Schema, Name: rt.Name})
+	switch rt.Kind {
+	case schema.Procedure:
+		return "DROP PROCEDURE " + name, nil
+	case schema.Function:
+		return "DROP FUNCTION " + name, nil
+	}
+	return "", fmt.Errorf("routine kind %q: %w", rt.Kind, errors.ErrUnsupported)
+}
+
+// guardForeignKeys handles column changes that InnoDB refuses while a
+// foreign key uses the column (errors 1832 and 1833): a change of type,
+// character set or collation on either side of a foreign key of from. Each
+// such key that the changes do not drop themselves is dropped just before
+// the first change that needs it gone, and added back (as to has it) just
+// after the last one, so that both sides of the key have their new types
+// when it returns.
+func guardForeignKeys(from, to *schema.Schema, changes []change.Change) []change.Change {
+	if from == nil {
+		return changes
+	}
+	type span struct {
+		table      change.Ref
+		fk         *schema.ForeignKey
+		first, end int // changes[first:end] need it gone
+	}
+	var spans []*span
+	for _, t := range from.Tables {
+		ref := change.RefOf(t)
+		for _, fk := range t.ForeignKeys {
+			if fk.Name == "" {
+				continue
+			}
+			parent := change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}
+			if parent.Schema == "" {
+				parent.Schema = ref.Schema
+			}
+			sp := &span{table: ref, fk: fk, first: -1}
+			dropped := false
+			for i, c := range changes {
+				switch c := c.(type) {
+				case *change.DropForeignKey:
+					dropped = dropped || c.Table == ref && c.FK != nil && c.FK.Name == fk.Name
+				case *change.DropTable:
+					dropped = dropped || c.Table != nil && (change.RefOf(c.Table) == ref || change.RefOf(c.Table) == parent)
+				case *change.AlterColumn:
+					if c.From == nil || c.To == nil || !storageChanged(c.From, c.To) {
+						continue
+					}
+					if c.Table == ref && slices.Contains(fk.Columns, c.From.Name) ||
+						c.Table == parent && slices.Contains(fk.RefColumns, c.From.Name) {
+						if sp.first < 0 {
+							sp.first = i
+						}
+						sp.end = i + 1
+					}
+				}
+			}
+			if sp.first >= 0 && !dropped {
+				spans = append(spans, sp)
+			}
+		}
+	}
+	if len(spans) == 0 {
+		return changes
+	}
+	out := make([]change.Change, 0, len(changes)+2*len(spans))
+	for i := 0; i <= len(changes); i++ {
+		for _, sp := range spans {
+			if sp.end == i {
+				fk := sp.fk
+				if to != nil {
+					if tt := to.Table(sp.table.Schema, sp.table.Name); tt != nil {
+						for _, k := range tt.ForeignKeys {
+							if k.Name == fk.Name {
+								fk = k
+							}
+						}
+					}
+				}
+				out = append(out, &change.AddForeignKey{Table: sp.table, FK: fk})
+			}
+		}
+		if i == len(changes) {
+			break
+		}
+		for _, sp := range spans {
+			if sp.first == i {
+				out = append(out, &change.DropForeignKey{Table: sp.table, FK: sp.fk})
+			}
+		}
+		out = append(out, changes[i])
+	}
+	return out
+}
+
+// storageChanged reports a change of a column's type, character set or
+// collation.
+func storageChanged(a, b *schema.Column) bool {
+	return a.Type != b.Type || a.Charset != b.Charset || a.Collation != b.Collation
+}
+
+// reorder returns changes in an order MySQL accepts, moving as little as
+// possible:
+//   - an AddIndex or AddUnique whose leading columns serve a foreign key
+//     added earlier on the same table moves just before that AddForeignKey
+//     (otherwise InnoDB creates an index of its own for the key, and the
+//     later CREATE INDEX collides with it or duplicates it);
+//   - a DropIndex or DropUnique of such an index placed before the
+//     DropForeignKey moves just after it (InnoDB refuses to drop an index a
+//     foreign key needs);
+//   - an AlterColumn that removes AUTO_INCREMENT moves before a
+//     SetPrimaryKey on the same table that drops the key, and one that adds
+//     AUTO_INCREMENT moves after a SetPrimaryKey that adds it (an
+//     AUTO_INCREMENT column must be a key).
+func reorder(changes []change.Change) []change.Change {
+	cs := slices.Clone(changes)
+	// Hoist supporting indexes before foreign keys that are added.
+	for i := 0; i < len(cs); i++ {
+		fk, ok := cs[i].(*change.AddForeignKey)
+		if !ok || fk.FK == nil {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			if cs[j] != nil && cs[j].On() == fk.Table && addsIndexFor(cs[j], fk.FK.Columns) {
+				moved := cs[j]
+				copy(cs[i+1:j+1], cs[i:j])
+				cs[i] = moved
+				i++
+			}
+		}
+	}
+	// Sink supporting indexes after foreign keys that are dropped.
+	for i := len(cs) - 1; i >= 0; i-- {
+		fk, ok := cs[i].(*change.DropForeignKey)
+		if !ok || fk.FK == nil {
+			continue
+		}
+		for j := i - 1; j >= 0; j-- {
+			if cs[j] != nil && cs[j].On() == fk.Table && dropsIndexFor(cs[j], fk.FK.Columns) {
+				moved := cs[j]
+				copy(cs[j:i], cs[j+1:i+1])
+				cs[i] = moved
+				i--
+			}
+		}
+	}
+	// AUTO_INCREMENT needs a key.
+	for i := 0; i < len(cs); i++ {
+		pk, ok := cs[i].(*change.SetPrimaryKey)
+		if !ok || pk.From == nil {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			ac, ok := cs[j].(*change.AlterColumn)
+			if ok && ac.Table == pk.Table && ac.From != nil && ac.To != nil && ac.From.AutoIncrement && !ac.To.AutoIncrement {
+				moved := cs[j]
+				copy(cs[i+1:j+1], cs[i:j])
+				cs[i] = moved
+				i++
+			}
+		}
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		pk, ok := cs[i].(*change.SetPrimaryKey)
+		if !ok || pk.To == nil {
+			continue
+		}
+		for j := i - 1; j >= 0; j-- {
+			ac, ok := cs[j].(*change.AlterColumn)
+			if ok && ac.Table == pk.Table && ac.From != nil && ac.To != nil && !ac.From.AutoIncrement && ac.To.AutoIncrement {
+				moved := cs[j]
+				copy(cs[j:i], cs[j+1:i+1])
+				cs[i] = moved
+				i--
+			}
+		}
+	}
+	return cs
+}
+
+// leads reports whether the key columns cols begin with fkCols.
+func leads(cols, fkCols []string) bool {
+	if len(fkCols) == 0 || len(cols) < len(fkCols) {
+		return false
+	}
+	for k, c := range fkCols {
+		if !strings.EqualFold(cols[k], c) {
+			return false
+		}
+	}
+	return true
+}
+
+func indexColumns(x *schema.Index) []string {
+	if x == nil || strings.EqualFold(x.Method, "FULLTEXT") || strings.EqualFold(x.Method, "SPATIAL") {
+		return nil
+	}
+	cols := make([]string, 0, len(x.Parts))
+	for _, p := range x.Parts {
+		if p.Expr != "" || p.Length > 0 {
+			break
+		}
+		cols = append(cols, p.Column)
+	}
+	return cols
+}
+
+func addsIndexFor(c change.Change, fkCols []string) bool {
+	switch c := c.(type) {
+	case *change.AddIndex:
+		return leads(indexColumns(c.Index), fkCols)
+	case *change.AddUnique:
+		return c.Key != nil && leads(c.Key.Columns, fkCols)
+	}
+	return false
+}
+
+func dropsIndexFor(c change.Change, fkCols []string) bool {
+	switch c := c.(type) {
+	case *change.DropIndex:
+		return leads(indexColumns(c.Index), fkCols)
+	case *change.DropUnique:
+		return c.Key != nil && leads(c.Key.Columns, fkCols)
+	}
+	return false
+}
+
+// alterTable is changes on one table rendered as one ALTER TABLE with a
+// clause each, for changes that are invalid one at a time.
+type alterTable struct {
+	table change.Ref
+	parts []change.Change
+}
+
+// Inverse implements change.Change.
+func (a *alterTable) Inverse() change.Change {
+	inv := make([]change.Change, len(a.parts))
+	for k, p := range a.parts {
+		inv[len(a.parts)-1-k] = p.Inverse()
+	}
+	return &alterTable{table: a.table, parts: inv}
+}
+
+// Describe implements change.Change.
+func (a *alterTable) Describe() string {
+	d := make([]string, len(a.parts))
+	for k, p := range a.parts {
+		d[k] = describe(p)
+	}
+	return strings.Join(d, " and ")
+}
+
+// On implements change.Change.
+func (a *alterTable) On() change.Ref { return a.table }
+
+// mergeAutoIncrement joins an AddColumn of an AUTO_INCREMENT column with
+// the SetPrimaryKey that makes it the key, and a DropColumn of one with the
+// SetPrimaryKey that drops its key, into one ALTER TABLE: an AUTO_INCREMENT
+// column must be a key, so neither statement is valid alone. The joined
+// statement takes the place of the first of the two.
+func mergeAutoIncrement(changes []change.Change) []change.Change {
+	out := slices.Clone(changes)
+	for i := 0; i < len(out); i++ {
+		var col *schema.Column
+		var t change.Ref
+		adding := false
+		switch c := out[i].(type) {
+		case *change.AddColumn:
+			col, t, adding = c.Column, c.Table, true
+		case *change.DropColumn:
+			col, t = c.Column, c.Table
+		}
+		if col == nil || !col.AutoIncrement {
+			continue
+		}
+		for j := range out {
+			pk, ok := out[j].(*change.SetPrimaryKey)
+			if !ok || pk.Table != t {
+				continue
+			}
+			if adding && pk.To != nil && slices.Contains(pk.To.Columns, col.Name) {
+				out[min(i, j)] = &alterTable{table: t, parts: []change.Change{out[i], pk}}
+			} else if !adding && pk.From != nil && slices.Contains(pk.From.Columns, col.Name) {
+				out[min(i, j)] = &alterTable{table: t, parts: []change.Change{pk, out[i]}}
+			} else {
+				continue
+			}
+			out = slices.Delete(out, max(i, j), max(i, j)+1)
+			if j < i {
+				i-- // the change after the merged one is at i now
+			}
+			break
+		}
+	}
+	return out
+}
+
+// replaceForeignKeyIndexes handles an index that a kept foreign key needs
+// and that the changes replace (InnoDB refuses to drop it, error 1553,
+// while no other index serves the key): a later AddIndex or AddUnique that
+// serves the same key moves before the drop, or, when it has the same
+// name, joins the drop in one ALTER TABLE ... DROP INDEX, ADD INDEX.
+func replaceForeignKeyIndexes(from *schema.Schema, changes []change.Change) []change.Change {
+	if from == nil {
+		return changes
+	}
+	cs := slices.Clone(changes)
+	for i := 0; i < len(cs); i++ {
+		var t change.Ref
+		var cols []string
+		var name string
+		switch c := cs[i].(type) {
+		case *change.DropIndex:
+			t, cols = c.Table, indexColumns(c.Index)
+			if c.Index != nil {
+				name = c.Index.Name
+			}
+		case *change.DropUnique:
+			if c.Key != nil {
+				t, cols, name = c.Table, c.Key.Columns, c.Key.Name
+			}
+		default:
+			continue
+		}
+		ft := from.Table(t.Schema, t.Name)
+		if ft == nil || name == "" {
+			continue
+		}
+		for _, fk := range ft.ForeignKeys {
+			if !leads(cols, fk.Columns) || foreignKeyDropped(cs, t, fk) {
+				continue
+			}
+			j := slices.IndexFunc(cs[i+1:], func(c change.Change) bool {
+				return c != nil && c.On() == t && addsIndexFor(c, fk.Columns)
+			})
+			if j < 0 {
+				continue
+			}
+			j += i + 1
+			add := cs[j]
+			if ai, ok := add.(*change.AddIndex); ok && ai.Index.Name == name {
+				if di, ok := cs[i].(*change.DropIndex); ok {
+					cs[i] = &alterTable{table: t, parts: []change.Change{di, ai}}
+					cs = slices.Delete(cs, j, j+1)
+				}
+				break
+			}
+			if au, ok := add.(*change.AddUnique); ok && au.Key.Name == name {
+				break // same name, other kind: left as it is
+			}
+			copy(cs[i+1:j+1], cs[i:j])
+			cs[i] = add
+			i++
+			break
+		}
+	}
+	return cs
+}
+
+// foreignKeyDropped reports whether changes drop fk of table t (or t).
+func foreignKeyDropped(changes []change.Change, t change.Ref, fk *schema.ForeignKey) bool {
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *change.DropForeignKey:
+			if c.Table == t && c.FK != nil && c.FK.Name == fk.Name {
+				return true
+			}
+		case *change.DropTable:
+			if c.Table != nil && change.RefOf(c.Table) == t {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,133 @@
+package mysql
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+var _ dialect.Scratcher = (*Dialect)(nil)
+
+// ScratchPrefix begins the name of every scratch database CreateScratch
+// makes; 12 random hex digits follow.
+const ScratchPrefix = "retort_scratch_"
+
+// scratchDropTimeout bounds dropping a scratch database.
+const scratchDropTimeout = 30 * time.Second
+
+// ScratchDeniedError reports that the server refused CREATE DATABASE for
+// a scratch database: the user may not create databases.
+type ScratchDeniedError struct {
+	// URL is the redacted URL of the server.
+	URL string
+	// Name is the database retort tried to create.
+	Name string
+	// Err is the server's error.
+	Err error
+}
+
+// Error implements error.
+func (e *ScratchDeniedError) Error() string {
+	return fmt.Sprintf("mysql: create scratch database %s on %s: the user may not create databases (%v); "+
+		"grant it CREATE, or set dev_database in retort.toml to an empty database on a server where it may, for autogenerate to use",
+		e.Name, e.URL, e.Err)
+}
+
+// Unwrap returns the server's error.
+func (e *ScratchDeniedError) Unwrap() error { return e.Err }
+
+// CreateScratch creates an empty database named retort_scratch_<12 random
+// hex digits> on the server u names, with the default character set and
+// collation of the database u names when that exists (so that inspection,
+// which reports them relative to the database's defaults, reads the same),
+// and returns it opened with the function that drops it. The database u
+// names need not exist. The drop function closes db, then drops the
+// database on a context of its own (it works after ctx is cancelled); a
+// second call does nothing. A server that refuses CREATE DATABASE (error
+// 1044) is a *ScratchDeniedError.
+func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, func(context.Context) error, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, nil, fmt.Errorf("mysql: scratch database name: %w", err)
+	}
+	name := ScratchPrefix + hex.EncodeToString(b[:])
+
+	cfg, err := driverConfig(u)
+	if err != nil {
+		return nil, nil, myOpenError(u, err)
+	}
+	cfg.DBName = "" // the database u names may not exist yet
+	connector, err := gomysql.NewConnector(cfg)
+	if err != nil {
+		return nil, nil, myOpenError(u, err)
+	}
+	admin := sql.OpenDB(connector)
+	admin.SetMaxOpenConns(1)
+	fail := func(what string, err error) (*sql.DB, func(context.Context) error, error) {
+		admin.Close()
+		return nil, nil, fmt.Errorf("mysql: %s on %s: %w", what, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+	}
+	if err := admin.PingContext(ctx); err != nil {
+		admin.Close()
+		return nil, nil, myOpenError(u, err)
+	}
+
+	create := "CREATE DATABASE " + d.QuoteIdent(name)
+	var cs, coll string
+	err = admin.QueryRowContext(ctx, `SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME
+FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll)
+	switch {
+	case err == nil:
+		create += " CHARACTER SET " + d.QuoteLiteral(cs) + " COLLATE " + d.QuoteLiteral(coll)
+	case errors.Is(err, sql.ErrNoRows):
+	default:
+		return fail("read the defaults of database "+u.Path, err)
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
+		var me *gomysql.MySQLError
+		if errors.As(err, &me) && me.Number == 1044 {
+			admin.Close()
+			return nil, nil, &ScratchDeniedError{URL: u.Redacted(), Name: name, Err: dialect.ScrubPassword(err, u.Password())}
+		}
+		return fail("create scratch database "+name, err)
+	}
+
+	var once sync.Once
+	var dropErr error
+	var db *sql.DB
+	drop := func(ctx context.Context) error {
+		once.Do(func() {
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if db != nil {
+				db.Close()
+			}
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scratchDropTimeout)
+			defer cancel()
+			defer admin.Close()
+			if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+d.QuoteIdent(name)); err != nil {
+				dropErr = fmt.Errorf("mysql: drop scratch database %s on %s: %w", name, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+			}
+		})
+		return dropErr
+	}
+
+	db, err = d.Open(ctx, u.WithDatabase(name))
+	if err != nil {
+		if derr := drop(ctx); derr != nil {
+			return nil, nil, fmt.Errorf("mysql: open scratch database %s: %w (and %v)", name, err, derr)
+		}
+		return nil, nil, fmt.Errorf("mysql: open scratch database %s: %w", name, err)
+	}
+	return db, drop, nil
+}
