@@ -610,3 +610,53 @@ func Invert(changes []Change) []Change {
 	}
 	return out
 }
+
+// AddNamespace creates a PostgreSQL schema (CREATE SCHEMA). It comes
+// before everything created in it.
+type AddNamespace struct{ Namespace *schema.Namespace }
+
+// DropNamespace drops a PostgreSQL schema, after everything in it.
+type DropNamespace struct{ Namespace *schema.Namespace }
+
+// AddExtension creates a PostgreSQL extension (CREATE EXTENSION), before
+// the types and routines that may use it.
+type AddExtension struct{ Extension *schema.Extension }
+
+// DropExtension drops a PostgreSQL extension.
+type DropExtension struct{ Extension *schema.Extension }
+
+// Inverse implements Change.
+func (c *AddNamespace) Inverse() Change { return &DropNamespace{Namespace: c.Namespace} }
+
+// Inverse implements Change.
+func (c *DropNamespace) Inverse() Change { return &AddNamespace{Namespace: c.Namespace} }
+
+// Inverse implements Change.
+func (c *AddExtension) Inverse() Change { return &DropExtension{Extension: c.Extension} }
+
+// Inverse implements Change.
+func (c *DropExtension) Inverse() Change { return &AddExtension{Extension: c.Extension} }
+
+// Describe implements Change.
+func (c *AddNamespace) Describe() string { return "added schema " + q(c.Namespace.Name) }
+
+// Describe implements Change.
+func (c *DropNamespace) Describe() string { return "removed schema " + q(c.Namespace.Name) }
+
+// Describe implements Change.
+func (c *AddExtension) Describe() string { return "added extension " + q(c.Extension.Name) }
+
+// Describe implements Change.
+func (c *DropExtension) Describe() string { return "removed extension " + q(c.Extension.Name) }
+
+// On implements Change.
+func (c *AddNamespace) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *DropNamespace) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *AddExtension) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *DropExtension) On() Ref { return Ref{} }

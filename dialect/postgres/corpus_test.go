@@ -2,11 +2,17 @@ package postgres
 
 import (
 	"bufio"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/testdb"
 )
 
 // corpusDir is the shared corpus, relative to this package's directory.
@@ -86,7 +92,86 @@ func TestCorpusRoundTrip(t *testing.T) {
 			if len(s.Tables) < f.minTables {
 				t.Errorf("inspected %d tables, want at least %d", len(s.Tables), f.minTables)
 			}
-			roundTrip(t, x)
+			y := roundTrip(t, x)
+			compareDumps(t, x, y)
 		})
+	}
+}
+
+// knownDumpGaps match pg_dump lines that the round trip is known to lose,
+// each with the reason. A line listed here is reported in the log, not as
+// a failure.
+var knownDumpGaps = []*regexp.Regexp{
+	// schema.View has no CLUSTER ON (materialized views belong to the
+	// code-objects part of the inspector).
+	regexp.MustCompile(`^ALTER TABLE \S+ CLUSTER ON \S+;$`),
+}
+
+// pgDump returns pg_dump's schema-only output for db without comments,
+// blank lines and the per-run \restrict keys.
+func pgDump(t *testing.T, db *testdb.DB) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-d", db.URL).Output()
+	if err != nil {
+		t.Fatalf("pg_dump %s: %v", dialect.Redact(db.URL), err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if l == "" || strings.HasPrefix(l, "--") || strings.HasPrefix(l, `\restrict`) || strings.HasPrefix(l, `\unrestrict`) {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// compareDumps checks fidelity beyond retort's own view: pg_dump of the
+// corpus database x and of the database y built from x's canonical SQL
+// must say the same, line for line (pg_dump orders objects by kind and
+// name, so the order of creation does not show).
+func compareDumps(t *testing.T, x, y *testdb.DB) {
+	t.Helper()
+	if _, err := exec.LookPath("pg_dump"); err != nil {
+		t.Log("pg_dump is not installed: fidelity check skipped")
+		return
+	}
+	count := func(lines []string) map[string]int {
+		m := map[string]int{}
+		for _, l := range lines {
+			m[l]++
+		}
+		return m
+	}
+	dx, dy := count(pgDump(t, x)), count(pgDump(t, y))
+	var lost, added []string
+	for l, n := range dx {
+		for k := dy[l]; k < n; k++ {
+			lost = append(lost, l)
+		}
+	}
+	for l, n := range dy {
+		for k := dx[l]; k < n; k++ {
+			added = append(added, l)
+		}
+	}
+	known := func(l string) bool {
+		for _, re := range knownDumpGaps {
+			if re.MatchString(l) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, l := range lost {
+		if known(l) {
+			t.Logf("known gap, lost in the round trip: %s", l)
+		} else {
+			t.Errorf("pg_dump line lost in the round trip: %s", l)
+		}
+	}
+	for _, l := range added {
+		t.Errorf("pg_dump line added by the round trip: %s", l)
 	}
 }

@@ -32,15 +32,17 @@ xmlpi xmlroot xmlserialize xmltable`) {
 
 // quoteIdentIfNeeded returns name as a PostgreSQL identifier, quoted only
 // when it has to be: a name that is not all lower-case ASCII letters,
-// digits, '_' and '$' (not leading), or that is a reserved word, is
-// double-quoted with embedded quotes doubled.
+// digits (not leading) and '_', or that is a reserved word, is
+// double-quoted with embedded quotes doubled. These are the server's own
+// rules (quote_ident), so names print as format_type and pg_get_expr
+// print them.
 func quoteIdentIfNeeded(name string) string {
 	safe := name != "" && !reservedWords[name]
 	for k := 0; safe && k < len(name); k++ {
 		c := name[k]
 		switch {
 		case c >= 'a' && c <= 'z', c == '_':
-		case (c >= '0' && c <= '9' || c == '$') && k > 0:
+		case c >= '0' && c <= '9' && k > 0:
 		default:
 			safe = false
 		}
@@ -86,15 +88,19 @@ func (d *Dialect) Format(s *schema.Schema) string {
 	section := func() { b.WriteString("\n") }
 
 	// Schemas and extensions.
-	nss := append([]*schema.Namespace{}, s.Namespaces...)
+	// public exists in every new database; it is listed only for its
+	// comment.
+	var nss []*schema.Namespace
+	for _, ns := range s.Namespaces {
+		if ns.Name != "public" {
+			nss = append(nss, ns)
+		}
+	}
 	sort.Slice(nss, func(a, c int) bool { return nss[a].Name < nss[c].Name })
 	if len(nss) > 0 {
 		section()
 	}
 	for _, ns := range nss {
-		if ns.Name == "public" {
-			continue
-		}
 		fmt.Fprintf(&b, "CREATE SCHEMA %s;\n", quoteIdentIfNeeded(ns.Name))
 	}
 	exts := append([]*schema.Extension{}, s.Extensions...)
@@ -102,12 +108,14 @@ func (d *Dialect) Format(s *schema.Schema) string {
 	if len(exts) > 0 {
 		section()
 	}
+	// CASCADE creates an extension's requirements whatever the order;
+	// IF NOT EXISTS then skips them when their turn comes.
 	for _, e := range exts {
-		fmt.Fprintf(&b, "CREATE EXTENSION %s", quoteIdentIfNeeded(e.Name))
+		fmt.Fprintf(&b, "CREATE EXTENSION IF NOT EXISTS %s", quoteIdentIfNeeded(e.Name))
 		if e.Schema != "" {
 			fmt.Fprintf(&b, " WITH SCHEMA %s", quoteIdentIfNeeded(e.Schema))
 		}
-		b.WriteString(";\n")
+		b.WriteString(" CASCADE;\n")
 	}
 
 	// Types: enums, then the rest in dependency order.
@@ -513,8 +521,10 @@ func columnSQL(c *schema.Column) string {
 }
 
 // writeTable prints CREATE TABLE for t. Columns that an inheritance child
-// receives from a parent are not repeated; where the child's default or
-// NOT NULL differs from the parent's, an ALTER TABLE goes to after.
+// only receives from a parent (Inherited) are not repeated; where the
+// child's default or NOT NULL differs from the parent's, an ALTER TABLE
+// goes to after. A column the child declares too is printed, and the
+// server merges it with the inherited one.
 func writeTable(b, after *strings.Builder, t *schema.Table, byName map[string]*schema.Table) {
 	name := qualifiedName(t.Schema, t.Name)
 	b.WriteString("CREATE ")
@@ -524,7 +534,7 @@ func writeTable(b, after *strings.Builder, t *schema.Table, byName map[string]*s
 	fmt.Fprintf(b, "TABLE %s (", name)
 	var lines []string
 	for _, c := range t.Columns {
-		if pc := parentColumn(t, c.Name, byName); pc != nil {
+		if pc := parentColumn(t, c.Name, byName); pc != nil && c.Inherited {
 			switch {
 			case c.Default != nil && (pc.Default == nil || *pc.Default != *c.Default):
 				fmt.Fprintf(after, "ALTER TABLE ONLY %s ALTER COLUMN %s SET DEFAULT %s;\n", name, quoteIdentIfNeeded(c.Name), *c.Default)

@@ -25,7 +25,8 @@ func relUpdateGolden() bool {
 func TestQuoteIdentIfNeeded(t *testing.T) {
 	cases := map[string]string{
 		"actor":        "actor",
-		"_x1$":         "_x1$",
+		"_x1":          "_x1",
+		"x$":           `"x$"`,
 		"Actor":        `"Actor"`,
 		"select":       `"select"`,
 		"user":         `"user"`,
@@ -142,7 +143,10 @@ func goldenSchema() *schema.Schema {
 			{Schema: "public", Name: "events", Columns: []*schema.Column{{Name: "at", Type: "date"}}, Options: schema.TableOptions{PartitionBy: "RANGE (at)"}},
 			{Schema: "public", Name: "events_2025", Columns: []*schema.Column{{Name: "at", Type: "date"}},
 				Options: schema.TableOptions{PartitionOf: "events", PartitionBound: "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"}},
-			{Schema: "public", Name: "child", Columns: []*schema.Column{{Name: "id", Type: "integer", Default: strp("7")}, {Name: "extra", Type: "text", Nullable: true}},
+			{Schema: "public", Name: "child", Columns: []*schema.Column{{Name: "id", Type: "integer", Default: strp("7"), Inherited: true},
+				{Name: "select", Type: "text", Nullable: true, Inherited: true}, {Name: "mood", Type: "mood", Nullable: true, Inherited: true},
+				{Name: "total", Type: "numeric", Nullable: true, Generated: "(1 + 1)", Stored: true, Inherited: true},
+				{Name: "extra", Type: "text", Nullable: true}},
 				Options: schema.TableOptions{Inherits: []string{"orders"}, Unlogged: true}},
 		},
 		Warnings: []string{"skipped policy p on orders: not supported"},

@@ -29,8 +29,8 @@ type inspector struct {
 	schemas []string
 	// tables maps a table's oid to its model; only kept tables are in it.
 	tables map[uint32]*schema.Table
-	// types maps a composite type's relation oid (typrelid) and a domain's
-	// type oid to its model.
+	// compositeByRel maps a composite type's relation oid (typrelid) to
+	// its model, domains a domain's type oid.
 	compositeByRel map[uint32]*schema.Type
 	domains        map[uint32]*schema.Type
 	// excluded holds the version tables and opts.Exclude, by name and by
@@ -101,7 +101,7 @@ func newInspector(conn *sql.Conn, opts dialect.InspectOptions) *inspector {
 		conn:           conn,
 		opts:           opts,
 		s:              &schema.Schema{Dialect: "postgres"},
-		schemas:        append([]string{}, opts.Schemas...),
+		schemas:        append([]string{}, opts.Schemas...), // never nil: NULL would match nothing
 		tables:         map[uint32]*schema.Table{},
 		compositeByRel: map[uint32]*schema.Type{},
 		domains:        map[uint32]*schema.Type{},
@@ -111,6 +111,12 @@ func newInspector(conn *sql.Conn, opts dialect.InspectOptions) *inspector {
 		i.excluded[e] = true
 	}
 	return i
+}
+
+// isPermissionDenied reports a server error insufficient_privilege.
+func isPermissionDenied(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "42501"
 }
 
 func (i *inspector) isExcluded(nsp, name string) bool {
@@ -134,14 +140,16 @@ func (i *inspector) run(ctx context.Context) error {
 	}
 	for _, st := range steps {
 		if err := st.fn(ctx); err != nil {
-			var pgErr *pgconn.PgError
-			if errors.As(err, &pgErr) && pgErr.Code == "42501" {
+			if isPermissionDenied(err) {
 				return &CatalogAccessError{What: st.what, Err: err}
 			}
 			return fmt.Errorf("postgres: inspect %s: %w", st.what, err)
 		}
 	}
 	if err := i.inspectCode(ctx); err != nil {
+		if isPermissionDenied(err) {
+			return &CatalogAccessError{What: "views, routines and triggers", Err: err}
+		}
 		return err
 	}
 	s := i.s
@@ -176,8 +184,8 @@ func lessQualified(s1, n1, s2, n2 string) bool {
 	return n1 < n2
 }
 
-// closeRows closes rows and reports the first of the iteration error and
-// err.
+// scanAll calls scan for every row, closes rows and returns the first
+// error of scanning or iterating.
 func scanAll(rows *sql.Rows, scan func() error) error {
 	defer rows.Close()
 	for rows.Next() {
@@ -188,10 +196,13 @@ func scanAll(rows *sql.Rows, scan func() error) error {
 	return rows.Err()
 }
 
+// inspectNamespaces reads the schemas. public is left out unless its
+// comment is not the one a new database has.
 func (i *inspector) inspectNamespaces(ctx context.Context) error {
 	rows, err := i.query(ctx, `SELECT n.nspname, coalesce(obj_description(n.oid, 'pg_namespace'), '')
 FROM pg_namespace n
-WHERE `+i.nsFilter("n.nspname")+` AND n.nspname <> 'public' AND `+notExtension("n.oid", "pg_namespace")+`
+WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("n.oid", "pg_namespace")+`
+	AND (n.nspname <> 'public' OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM 'standard public schema')
 ORDER BY n.nspname`, i.schemas)
 	if err != nil {
 		return err
@@ -429,7 +440,7 @@ func (i *inspector) inspectColumns(ctx context.Context) error {
 	s.seqtypid IS NOT NULL, coalesce(format_type(s.seqtypid, NULL), ''), coalesce(s.seqstart, 0), coalesce(s.seqincrement, 0), coalesce(s.seqmin, 0),
 	coalesce(s.seqmax, 0), coalesce(s.seqcache, 0), coalesce(s.seqcycle, false),
 	CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN `+collationSQL("a.attcollation")+` END,
-	coalesce(de.description, '')
+	coalesce(de.description, ''), NOT a.attislocal AND NOT c.relispartition
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -460,7 +471,7 @@ ORDER BY a.attrelid, a.attnum`, i.schemas)
 		)
 		c := &schema.Column{}
 		if err := rows.Scan(&relid, &relname, &seqName, &c.Name, &c.Type, &notNull, &def, &generated, &identity,
-			&hasSeq, &seqType, &start, &inc, &min, &max, &cacheAmount, &cycle, &coll, &c.Comment); err != nil {
+			&hasSeq, &seqType, &start, &inc, &min, &max, &cacheAmount, &cycle, &coll, &c.Comment, &c.Inherited); err != nil {
 			return err
 		}
 		c.Nullable = !notNull
@@ -618,7 +629,8 @@ type indexPartRow struct {
 func (i *inspector) inspectIndexes(ctx context.Context) error {
 	rows, err := i.query(ctx, `SELECT ix.indrelid, ic.relname, pg_get_indexdef(ix.indexrelid), ix.indisunique, am.amname, ix.indnkeyatts,
 	pg_get_expr(ix.indpred, ix.indrelid),
-	(SELECT json_agg(json_build_object('n', ix.indkey[k - 1], 'a', coalesce(a.attname, ''), 'd', pg_get_indexdef(ix.indexrelid, k, true),
+	(SELECT json_agg(json_build_object('n', ix.indkey[k - 1], 'a', coalesce(a.attname, ''),
+			'd', CASE WHEN ix.indkey[k - 1] = 0 THEN pg_get_indexdef(ix.indexrelid, k, true) ELSE '' END,
 			'o', coalesce(ix.indoption[k - 1], 0)) ORDER BY k)
 		FROM generate_series(1, ix.indnatts) k
 		LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1] AND ix.indkey[k - 1] > 0)::text,
@@ -757,6 +769,42 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	SELECT 15, format('index %s is INVALID (a failed CREATE INDEX CONCURRENTLY?): drop and recreate it', ix.indexrelid::regclass)
 		FROM pg_index ix JOIN pg_class c ON c.oid = ix.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE NOT ix.indisvalid AND c.relkind = 'r' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
+	UNION ALL
+	SELECT 16, format('skipped publication %I: not supported', pb.pubname) FROM pg_publication pb
+	UNION ALL
+	SELECT 17, format('skipped operator %s: not supported', o.oid::regoperator)
+		FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("o.oid", "pg_operator")+`
+	UNION ALL
+	SELECT 18, format('skipped operator class %I.%I: not supported', n.nspname, oc.opcname)
+		FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("oc.oid", "pg_opclass")+`
+	UNION ALL
+	SELECT 19, format('skipped operator family %I.%I: not supported', n.nspname, opf.opfname)
+		FROM pg_opfamily opf JOIN pg_namespace n ON n.oid = opf.opfnamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("opf.oid", "pg_opfamily")+`
+			AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = opf.oid AND oc.opcname = opf.opfname AND oc.opcnamespace = opf.opfnamespace)
+	UNION ALL
+	SELECT 20, format('skipped text search configuration %s: not supported', cfg.oid::regconfig)
+		FROM pg_ts_config cfg JOIN pg_namespace n ON n.oid = cfg.cfgnamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("cfg.oid", "pg_ts_config")+`
+	UNION ALL
+	SELECT 21, format('skipped text search dictionary %s: not supported', dict.oid::regdictionary)
+		FROM pg_ts_dict dict JOIN pg_namespace n ON n.oid = dict.dictnamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("dict.oid", "pg_ts_dict")+`
+	UNION ALL
+	SELECT 22, format('skipped cast (%s AS %s): not supported', format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL))
+		FROM pg_cast ca WHERE ca.oid >= 16384 AND `+notExtension("ca.oid", "pg_cast")+`
+	UNION ALL
+	SELECT 23, format('skipped conversion %I.%I: not supported', n.nspname, cv.conname)
+		FROM pg_conversion cv JOIN pg_namespace n ON n.oid = cv.connamespace
+		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("cv.oid", "pg_conversion")+`
+	UNION ALL
+	SELECT 24, format('skipped foreign server %I: not supported', fs.srvname)
+		FROM pg_foreign_server fs WHERE `+notExtension("fs.oid", "pg_foreign_server")+`
+	UNION ALL
+	SELECT 25, format('skipped foreign-data wrapper %I: not supported', fdw.fdwname)
+		FROM pg_foreign_data_wrapper fdw WHERE `+notExtension("fdw.oid", "pg_foreign_data_wrapper")+`
 ) u ORDER BY o, w`, i.schemas)
 	if err != nil {
 		return err

@@ -289,7 +289,11 @@ FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
 WHERE ` + i.nsFilter("n.nspname") + `
-  AND ` + notExtension("p.oid", "pg_proc")
+  AND ` + notExtension("p.oid", "pg_proc") + `
+  -- Functions the server made for another object (a range type's
+  -- constructors) are recreated with it, not on their own.
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`
 	rows, err := i.query(ctx, q, i.schemas)
 	if err != nil {
 		return nil, err
@@ -554,7 +558,7 @@ func viewDesignation(v *schema.View) string {
 // triggers) nor clones of a partitioned table's trigger on its partitions.
 func (i *inspector) inspectTriggers(ctx context.Context) error {
 	q := `SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true),
-       coalesce(pg_catalog.obj_description(t.oid, 'pg_trigger'), '')
+       coalesce(pg_catalog.obj_description(t.oid, 'pg_trigger'), ''), t.tgenabled::text
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -568,12 +572,18 @@ ORDER BY 1, 2, 3`
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var t schema.Trigger
-		if err := rows.Scan(&t.Schema, &t.Table, &t.Name, &t.Definition, &t.Comment); err != nil {
+		var (
+			t       schema.Trigger
+			enabled string
+		)
+		if err := rows.Scan(&t.Schema, &t.Table, &t.Name, &t.Definition, &t.Comment, &enabled); err != nil {
 			return err
 		}
 		if i.isExcluded(t.Schema, t.Table) {
 			continue
+		}
+		if w := firingWarning("trigger", t.Name, t.Schema, t.Table, enabled); w != "" {
+			i.s.Warnings = append(i.s.Warnings, w)
 		}
 		t.Definition = strings.TrimSpace(t.Definition)
 		i.s.Triggers = append(i.s.Triggers, &t)
@@ -587,7 +597,7 @@ ORDER BY 1, 2, 3`
 // inspectRules reads rewrite rules other than the _RETURN rules of views.
 func (i *inspector) inspectRules(ctx context.Context) error {
 	q := `SELECT n.nspname, c.relname, r.rulename, pg_catalog.pg_get_ruledef(r.oid, true),
-       coalesce(pg_catalog.obj_description(r.oid, 'pg_rewrite'), '')
+       coalesce(pg_catalog.obj_description(r.oid, 'pg_rewrite'), ''), r.ev_enabled::text
 FROM pg_catalog.pg_rewrite r
 JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -600,12 +610,18 @@ ORDER BY 1, 2, 3`
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r schema.Rule
-		if err := rows.Scan(&r.Schema, &r.Table, &r.Name, &r.Definition, &r.Comment); err != nil {
+		var (
+			r       schema.Rule
+			enabled string
+		)
+		if err := rows.Scan(&r.Schema, &r.Table, &r.Name, &r.Definition, &r.Comment, &enabled); err != nil {
 			return err
 		}
 		if i.isExcluded(r.Schema, r.Table) {
 			continue
+		}
+		if w := firingWarning("rule", r.Name, r.Schema, r.Table, enabled); w != "" {
+			i.s.Warnings = append(i.s.Warnings, w)
 		}
 		r.Definition = strings.TrimSuffix(strings.TrimSpace(r.Definition), ";")
 		i.s.Rules = append(i.s.Rules, &r)
@@ -614,6 +630,17 @@ ORDER BY 1, 2, 3`
 		return err
 	}
 	return nil
+}
+
+// firingWarning returns the warning for a trigger or rule whose firing
+// state (pg_trigger.tgenabled, pg_rewrite.ev_enabled) is not the default
+// 'O': the model keeps only the definition, which does not carry the state.
+func firingWarning(kind, name, schemaName, table, enabled string) string {
+	state := map[string]string{"D": "disabled", "R": "enabled for replica sessions only", "A": "enabled always"}[enabled]
+	if state == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s %s on %s is %s: the firing state is not kept (it is created enabled)", kind, quoteIdentIfNeeded(name), qualifiedName(schemaName, table), state)
 }
 
 // inspectEventTriggers reports event triggers, which the model does not

@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"flag"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -298,6 +301,7 @@ CREATE FUNCTION _cat(acc text, x text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
 CREATE FUNCTION _cat_final(acc text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT '[' || acc || ']' $$;
 CREATE AGGREGATE cat(text) (SFUNC = _cat, STYPE = text, FINALFUNC = _cat_final, INITCOND = '');
 CREATE AGGREGATE total(numeric) (SFUNC = numeric_add, STYPE = numeric, COMBINEFUNC = numeric_add, PARALLEL = SAFE);
+CREATE AGGREGATE my_max(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >, PARALLEL = RESTRICTED);
 CREATE AGGREGATE my_pd(float8 ORDER BY anyelement) (SFUNC = ordered_set_transition, STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);
 CREATE AGGREGATE msum(int4) (SFUNC = int4pl, STYPE = int4, MSFUNC = int4pl, MINVFUNC = int4mi, MSTYPE = int4, INITCOND = '0', MINITCOND = '0');
 CREATE AGGREGATE my_rank(VARIADIC "any" ORDER BY VARIADIC "any") (SFUNC = ordered_set_transition_multi, STYPE = internal, FINALFUNC = rank_final, FINALFUNC_EXTRA, HYPOTHETICAL);
@@ -307,10 +311,11 @@ COMMENT ON AGGREGATE cat(text) IS 'joins with commas';
 COMMENT ON PROCEDURE purge(integer) IS 'drops the audit trail';
 `
 	s, text := codeRoundTrip(t, codeBaseTables, code)
-	if len(s.Routines) != 12 {
-		t.Fatalf("got %d routines, want 12", len(s.Routines))
+	if len(s.Routines) != 13 {
+		t.Fatalf("got %d routines, want 13", len(s.Routines))
 	}
 	for _, c := range []struct{ name, sig, def string }{
+		{"my_max", "integer", "CREATE AGGREGATE my_max(integer) (\n    SFUNC = int4larger,\n    STYPE = integer,\n    SORTOP = OPERATOR(pg_catalog.>),\n    PARALLEL = RESTRICTED\n)"},
 		{"my_pd", "double precision ORDER BY anyelement", "CREATE AGGREGATE my_pd(double precision ORDER BY anyelement) (\n    SFUNC = ordered_set_transition,\n    STYPE = internal,\n    FINALFUNC = percentile_disc_final,\n    FINALFUNC_EXTRA\n)"},
 		{"msum", "integer", "CREATE AGGREGATE msum(integer) (\n    SFUNC = int4pl,\n    STYPE = integer,\n    INITCOND = '0',\n    MSFUNC = int4pl,\n    MINVFUNC = int4mi,\n    MSTYPE = integer,\n    MINITCOND = '0'\n)"},
 		{"my_rank", `VARIADIC "any" ORDER BY VARIADIC "any"`, "CREATE AGGREGATE my_rank(VARIADIC \"any\" ORDER BY VARIADIC \"any\") (\n    SFUNC = ordered_set_transition_multi,\n    STYPE = internal,\n    FINALFUNC = rank_final,\n    FINALFUNC_EXTRA,\n    HYPOTHETICAL\n)"},
@@ -390,6 +395,8 @@ CREATE VIEW item_names AS SELECT id, name FROM item;
 CREATE TRIGGER item_names_insert INSTEAD OF INSERT ON item_names FOR EACH ROW EXECUTE FUNCTION no_op();
 COMMENT ON TRIGGER audit_touch ON audit IS 'fills the note';
 COMMENT ON RULE archive_delete ON item IS 'keeps deleted items';
+ALTER TABLE measurement DISABLE TRIGGER measure_stmt;
+ALTER TABLE item_archive DISABLE RULE no_archive_update;
 `
 	s, text := codeRoundTrip(t, base, code)
 	var names []string
@@ -419,6 +426,14 @@ COMMENT ON RULE archive_delete ON item IS 'keeps deleted items';
 	r := s.Rules[0]
 	if r.Comment != "keeps deleted items" || !strings.HasPrefix(r.Definition, "CREATE RULE archive_delete AS\n    ON DELETE TO item DO") || strings.HasSuffix(r.Definition, ";") {
 		t.Errorf("archive_delete = %+v", r)
+	}
+	for _, w := range []string{
+		"trigger measure_stmt on measurement is disabled: the firing state is not kept (it is created enabled)",
+		"rule no_archive_update on item_archive is disabled: the firing state is not kept (it is created enabled)",
+	} {
+		if !slices.Contains(s.Warnings, w) {
+			t.Errorf("warnings %q lack %q", s.Warnings, w)
+		}
 	}
 	for _, frag := range []string{
 		"COMMENT ON TRIGGER audit_touch ON audit IS 'fills the note';",
@@ -874,4 +889,51 @@ COMMENT ON TRIGGER audit_touch ON audit IS 'note';
 	codePsqlRun(t, y.URL, text1)
 	_, text2 := inspect(y)
 	codeRequireSame(t, text1, text2)
+}
+
+// TestInspectCodeWithoutCatalogRights checks the error when the user may not
+// read a catalog the code objects need (pg_trigger, revoked in the test
+// database only: it is a per-database catalog).
+func TestInspectCodeWithoutCatalogRights(t *testing.T) {
+	db := codeDB(t)
+	role := strings.Replace(testdb.UniqueName(t), "rt_", "rt_ro_", 1)
+	codePsqlRun(t, db.URL, `CREATE TABLE t (id integer);
+CREATE ROLE `+role+` LOGIN;
+REVOKE SELECT ON pg_catalog.pg_trigger FROM PUBLIC;`)
+	t.Cleanup(func() {
+		if _, err := db.DB.Exec(`DROP ROLE IF EXISTS ` + role); err != nil {
+			t.Errorf("drop role %s: %v", role, err)
+		}
+	})
+	u, err := url.Parse(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(role, "secret-password")
+	ro, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	ctx := context.Background()
+	conn, err := ro.Conn(ctx)
+	if err != nil {
+		t.Fatalf("connect as %s: %v", role, err)
+	}
+	defer conn.Close()
+	i := newInspector(conn, dialect.InspectOptions{})
+	err = i.inspectCode(ctx)
+	var access *CatalogAccessError
+	if !errors.As(err, &access) || access.What != "triggers" {
+		t.Fatalf("inspectCode as %s: %v (%T), want a *CatalogAccessError for triggers", role, err, err)
+	}
+	msg := err.Error()
+	for _, want := range []string{"inspect triggers", "may not read the system catalogs", "pg_trigger"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not mention %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "secret-password") {
+		t.Errorf("error shows the password: %q", msg)
+	}
 }

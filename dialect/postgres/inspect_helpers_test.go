@@ -137,8 +137,8 @@ func diffText(want, got string) string {
 
 // roundTrip formats the inspection of x, applies it to a fresh database
 // with psql, and checks that its inspection formats to the same text. It
-// returns the text.
-func roundTrip(t *testing.T, x *testdb.DB) string {
+// returns that second database.
+func roundTrip(t *testing.T, x *testdb.DB) *testdb.DB {
 	t.Helper()
 	_, text1 := inspectFormat(t, x)
 	y := newTestDB(t)
@@ -147,5 +147,5 @@ func roundTrip(t *testing.T, x *testdb.DB) string {
 	if text1 != text2 {
 		t.Errorf("round trip differs (- first database, + its canonical SQL applied to an empty one):\n%s", diffText(text1, text2))
 	}
-	return text1
+	return y
 }

@@ -224,6 +224,7 @@ var objectCases = []objectCase{
 			`CREATE INDEX t_gin ON t USING gin (d)`,
 			`CREATE INDEX t_coll ON t (b COLLATE "C" text_pattern_ops)`,
 			`COMMENT ON INDEX t_gin IS 'full text'`,
+			`ALTER TABLE t CLUSTER ON t_multi`,
 		},
 		check: func(t *testing.T, s *schema.Schema) {
 			tb := mustTable(t, s, "public", "t")
@@ -234,6 +235,7 @@ var objectCases = []objectCase{
 			if len(byName) != 5 {
 				t.Fatalf("indexes = %d, want 5", len(byName))
 			}
+			eq(t, "cluster on", tb.Options.ClusterOn, "t_multi")
 			m := byName["t_multi"]
 			eq(t, "multi parts", len(m.Parts), 2)
 			eq(t, "multi a", m.Parts[0].Column+" desc="+boolStr(m.Parts[0].Desc)+" nulls="+m.Parts[0].Nulls, "a desc=true nulls=")
@@ -300,8 +302,10 @@ var objectCases = []objectCase{
 		setup: []string{
 			`CREATE SCHEMA sales`, `COMMENT ON SCHEMA sales IS 'sales data'`,
 			`CREATE SCHEMA "Empty Schema"`,
+			`COMMENT ON SCHEMA public IS 'our public schema'`,
 			`CREATE EXTENSION "uuid-ossp" WITH SCHEMA sales`,
 			`CREATE EXTENSION citext`,
+			`CREATE EXTENSION earthdistance CASCADE`,
 			`CREATE TABLE sales.orders (id uuid DEFAULT sales.uuid_generate_v4() PRIMARY KEY, email citext)`,
 			`CREATE TABLE sales.lines (order_id uuid REFERENCES sales.orders)`,
 		},
@@ -313,12 +317,13 @@ var objectCases = []objectCase{
 					eq(t, "sales comment", ns.Comment, "sales data")
 				}
 			}
-			eqStrings(t, "namespaces", nss, []string{"Empty Schema", "sales"})
+			// public is listed only for its changed comment.
+			eqStrings(t, "namespaces", nss, []string{"Empty Schema", "public", "sales"})
 			var exts []string
 			for _, e := range s.Extensions {
 				exts = append(exts, e.Name+"@"+e.Schema)
 			}
-			eqStrings(t, "extensions", exts, []string{"citext@public", "uuid-ossp@sales"})
+			eqStrings(t, "extensions", exts, []string{"citext@public", "cube@public", "earthdistance@public", "uuid-ossp@sales"})
 			for _, ty := range s.Types {
 				if ty.Name == "citext" {
 					t.Errorf("extension type citext inspected as a user type")
@@ -442,7 +447,82 @@ func TestInspectObjects(t *testing.T) {
 			execSQL(t, db, c.setup...)
 			s, _ := inspectDB(t, db, dialect.InspectOptions{})
 			c.check(t, s)
-			roundTrip(t, db)
+			compareDumps(t, db, roundTrip(t, db))
+		})
+	}
+}
+
+// TestRoundTripEdgeCases covers the combinations that ordering and
+// inheritance make delicate: each must come back identical, by retort's
+// text and by pg_dump's.
+func TestRoundTripEdgeCases(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup []string
+		check func(t *testing.T, s *schema.Schema)
+	}{
+		{"partitions_fk_identity_hash", []string{
+			`CREATE TABLE p (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at)`,
+			`CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')`,
+			`CREATE TABLE r (pid int, pat date, FOREIGN KEY (pid, pat) REFERENCES p)`,
+			`CREATE TABLE p_ident (id int GENERATED ALWAYS AS IDENTITY, k int) PARTITION BY LIST (k)`,
+			`CREATE TABLE p_ident_1 PARTITION OF p_ident FOR VALUES IN (1)`,
+			`CREATE TABLE u (a int, b int, UNIQUE (a, b)) PARTITION BY HASH (a)`,
+			`CREATE TABLE u0 PARTITION OF u FOR VALUES WITH (MODULUS 2, REMAINDER 0)`,
+			`CREATE TABLE u1 (b int, a int)`,
+			`ALTER TABLE u ATTACH PARTITION u1 FOR VALUES WITH (MODULUS 2, REMAINDER 1)`,
+			`CREATE INDEX u_b ON u (b)`,
+		}, func(t *testing.T, s *schema.Schema) {
+			eq(t, "r foreign keys", len(mustTable(t, s, "public", "r").ForeignKeys), 1)
+			eq(t, "p1 foreign keys", len(mustTable(t, s, "public", "p1").ForeignKeys), 0)
+			eq(t, "u1 first column", mustTable(t, s, "public", "u1").Columns[0].Name, "b")
+		}},
+		{"inheritance_levels", []string{
+			`CREATE TABLE a (id serial, x int DEFAULT 1, CHECK (x > 0) NO INHERIT)`,
+			`CREATE TABLE b (y int GENERATED ALWAYS AS (x * 2) STORED) INHERITS (a)`,
+			`CREATE TABLE c (z text) INHERITS (b)`,
+			`ALTER TABLE c ALTER COLUMN x SET DEFAULT 5`,
+			`CREATE TABLE d (id int, x int) INHERITS (a)`,
+		}, func(t *testing.T, s *schema.Schema) {
+			eq(t, "c.x inherited", mustColumn(t, mustTable(t, s, "public", "c"), "x").Inherited, true)
+			eq(t, "c.z inherited", mustColumn(t, mustTable(t, s, "public", "c"), "z").Inherited, false)
+			eq(t, "d.x inherited (declared too)", mustColumn(t, mustTable(t, s, "public", "d"), "x").Inherited, false)
+			eq(t, "b checks", len(mustTable(t, s, "public", "b").Checks), 0)
+		}},
+		{"dropped_column", []string{
+			`CREATE TABLE t (a int, b int, c int)`, `ALTER TABLE t DROP COLUMN b`, `ALTER TABLE t ADD COLUMN d text`,
+		}, func(t *testing.T, s *schema.Schema) {
+			eq(t, "columns", len(mustTable(t, s, "public", "t").Columns), 3)
+		}},
+		{"nested_types_and_self_fk", []string{
+			`CREATE SCHEMA s`, `CREATE TYPE s.e AS ENUM ('x')`, `CREATE DOMAIN s.d AS s.e`, `CREATE TYPE c AS (a s.d, b s.e[])`,
+			`CREATE DOMAIN dc AS c`, `CREATE TABLE t (a dc, b c[], id int PRIMARY KEY)`,
+			`ALTER TABLE t ADD CONSTRAINT self FOREIGN KEY (id) REFERENCES t`, `COMMENT ON CONSTRAINT self ON t IS 'fk'`,
+			`CREATE SEQUENCE s.seq`, `CREATE TABLE s.t2 (id bigint DEFAULT nextval('s.seq'))`,
+			`ALTER SEQUENCE s.seq OWNED BY s.t2.id`, `COMMENT ON COLUMN c.a IS 'attr'`,
+		}, func(t *testing.T, s *schema.Schema) {
+			eq(t, "dc base", mustType(t, s, "public", "dc").Base, "c")
+			eq(t, "c.a comment", mustType(t, s, "public", "c").Attributes[0].Comment, "attr")
+			eq(t, "self fk comment", mustTable(t, s, "public", "t").ForeignKeys[0].Comment, "fk")
+		}},
+		{"fk_to_unique_index", []string{
+			`CREATE TABLE p (k int)`, `CREATE UNIQUE INDEX p_k ON p (k)`, `CREATE TABLE c (k int REFERENCES p (k))`,
+		}, nil},
+		{"identity_sequence_name", []string{
+			`CREATE TABLE t (id int GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME custom_seq))`,
+		}, func(t *testing.T, s *schema.Schema) {
+			eq(t, "identity options", mustColumn(t, mustTable(t, s, "public", "t"), "id").IdentityOptions, "SEQUENCE NAME custom_seq")
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := newTestDB(t)
+			execSQL(t, db, c.setup...)
+			if c.check != nil {
+				s, _ := inspectDB(t, db, dialect.InspectOptions{})
+				c.check(t, s)
+			}
+			compareDumps(t, db, roundTrip(t, db))
 		})
 	}
 }

@@ -150,6 +150,11 @@ func TestInspectWarnings(t *testing.T) {
 		`ALTER TABLE tuned REPLICA IDENTITY FULL`,
 		`CREATE INDEX tuned_x ON tuned (x)`,
 		`CLUSTER tuned USING tuned_x`,
+		`CREATE FUNCTION tuned_eq(tuned, tuned) RETURNS boolean LANGUAGE sql AS 'SELECT true'`,
+		`CREATE OPERATOR === (LEFTARG = tuned, RIGHTARG = tuned, FUNCTION = tuned_eq)`,
+		`CREATE TEXT SEARCH CONFIGURATION my_english (COPY = english)`,
+		`CREATE PUBLICATION my_pub FOR TABLE tuned`,
+		`CREATE CAST (tuned AS text) WITH INOUT`,
 	)
 	s, _ := inspectDB(t, db, dialect.InspectOptions{})
 	want := []string{
@@ -162,6 +167,10 @@ func TestInspectWarnings(t *testing.T) {
 		"skipped UNLOGGED of sequence quick: not supported",
 		"skipped STATISTICS of column x of table tuned: not supported",
 		"skipped REPLICA IDENTITY of table tuned: not supported",
+		"skipped operator ===(tuned,tuned): not supported",
+		"skipped text search configuration my_english: not supported",
+		"skipped publication my_pub: not supported",
+		"skipped cast (tuned AS text): not supported",
 	}
 	for _, w := range want {
 		if !slices.Contains(s.Warnings, w) {
