@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // DuplicateIDError reports two revision files with one revision id.
@@ -33,8 +36,7 @@ func LoadDir(fsys fs.FS) ([]*Revision, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load revisions: %w", err)
 	}
-	revs := make([]*Revision, 0, len(entries))
-	byID := make(map[string]string, len(entries))
+	names := make([]string, 0, len(entries))
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".sql") || e.IsDir() {
@@ -50,19 +52,53 @@ func LoadDir(fsys fs.FS) ([]*Revision, error) {
 				continue
 			}
 		}
-		data, err := fs.ReadFile(fsys, name)
+		names = append(names, name)
+	}
+	revs := make([]*Revision, len(names))
+	errs := make([]error, len(names))
+	load := func(i int) {
+		data, err := fs.ReadFile(fsys, names[i])
 		if err != nil {
-			return nil, fmt.Errorf("load revision %s: %w", name, err)
+			errs[i] = fmt.Errorf("load revision %s: %w", names[i], err)
+			return
 		}
-		r, err := Parse(name, data)
-		if err != nil {
-			return nil, err
+		revs[i], errs[i] = Parse(names[i], data)
+	}
+	// Reading and parsing are independent per file: spread large
+	// directories over the CPUs. Results keep file order, and the first
+	// error in file order is the one reported, as if loaded one by one.
+	workers := runtime.GOMAXPROCS(0)
+	if len(names) < 256 || workers < 2 {
+		for i := range names {
+			load(i)
+		}
+	} else {
+		var wg sync.WaitGroup
+		var next atomic.Int64
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(names) {
+						return
+					}
+					load(i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	byID := make(map[string]string, len(names))
+	for i, r := range revs {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		if prev, ok := byID[r.ID]; ok {
-			return nil, &DuplicateIDError{ID: r.ID, Paths: [2]string{prev, name}}
+			return nil, &DuplicateIDError{ID: r.ID, Paths: [2]string{prev, names[i]}}
 		}
-		byID[r.ID] = name
-		revs = append(revs, r)
+		byID[r.ID] = names[i]
 	}
 	return revs, nil
 }
