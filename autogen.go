@@ -22,9 +22,13 @@ type GenerateOptions struct {
 	// Desired is the desired schema, as SQL files applied in order.
 	Desired []source.File
 	// Scratch is the database next to which scratch databases are created
-	// (the live database's URL, or dev_database). Unused for SQLite,
-	// whose scratch databases live in memory.
+	// (the live database's URL). Unused for SQLite, whose scratch
+	// databases live in memory.
 	Scratch *dialect.URL
+	// DevDatabase, when set, is used instead of creating scratch
+	// databases: every object in it is dropped before and after each use.
+	// It is for users who may not create databases.
+	DevDatabase *dialect.URL
 	// FromDB compares with the live database instead of the replayed head;
 	// the live database must then be at head.
 	FromDB bool
@@ -105,7 +109,11 @@ type scratch struct {
 	drop func(context.Context) error
 }
 
-func (m *Migrator) newScratch(ctx context.Context, u *dialect.URL) (*scratch, error) {
+func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scratch, error) {
+	if opts.DevDatabase != nil {
+		return m.devScratch(ctx, opts.DevDatabase)
+	}
+	u := opts.Scratch
 	sc, ok := m.dialect.(dialect.Scratcher)
 	if !ok {
 		return nil, fmt.Errorf("%s: autogenerate is not supported for this dialect yet", m.dialect.Name())
@@ -118,6 +126,60 @@ func (m *Migrator) newScratch(ctx context.Context, u *dialect.URL) (*scratch, er
 		return nil, err
 	}
 	return &scratch{db: db, drop: drop}, nil
+}
+
+// devScratch opens dev_database and empties it; closing empties it again.
+func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, error) {
+	db, err := m.dialect.Open(ctx, u)
+	if err != nil {
+		return nil, fmt.Errorf("dev_database: %w", err)
+	}
+	if err := m.empty(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("dev_database %s: empty it before use: %w", u.Redacted(), err)
+	}
+	return &scratch{db: db, drop: func(ctx context.Context) error {
+		db, err := m.dialect.Open(ctx, u)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return m.empty(ctx, db)
+	}}, nil
+}
+
+// empty drops every object of a scratch database: the changes from its
+// inspected schema to an empty one, rendered by the dialect, and retort's
+// version tables.
+func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
+	cur, err := m.inspect(ctx, db)
+	if err != nil {
+		return err
+	}
+	none := &schema.Schema{Dialect: cur.Dialect}
+	changes, err := diff.Compare(cur, none, diff.Options{})
+	if err != nil {
+		return err
+	}
+	var stmts []string
+	if len(changes) > 0 {
+		rd, ok := m.dialect.(dialect.Renderer)
+		if !ok {
+			return fmt.Errorf("%s: cannot empty a database with this dialect", m.dialect.Name())
+		}
+		if stmts, err = rd.Render(cur, none, changes); err != nil {
+			return err
+		}
+	}
+	for _, t := range []string{m.o.tables.Revisions, m.o.tables.Log} {
+		stmts = append(stmts, "DROP TABLE IF EXISTS "+m.dialect.QuoteIdent(t))
+	}
+	for _, st := range stmts {
+		if _, err := db.ExecContext(ctx, st); err != nil {
+			return fmt.Errorf("%s: %w", st, err)
+		}
+	}
+	return nil
 }
 
 func (s *scratch) close() {
@@ -139,7 +201,7 @@ func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, err
 // loadDesired applies the desired schema to a fresh scratch database and
 // inspects it.
 func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*schema.Schema, error) {
-	sc, err := m.newScratch(ctx, opts.Scratch)
+	sc, err := m.newScratch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +252,7 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if err != nil {
 		return nil, err
 	}
-	head, err := m.newScratch(ctx, opts.Scratch)
+	head, err := m.newScratch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -334,7 +396,7 @@ func (m *Migrator) Check(ctx context.Context, opts GenerateOptions) ([]change.Ch
 	if err != nil {
 		return nil, err
 	}
-	head, err := m.newScratch(ctx, opts.Scratch)
+	head, err := m.newScratch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -365,7 +427,7 @@ func (m *Migrator) Drift(ctx context.Context, opts GenerateOptions) ([]change.Ch
 	if err != nil {
 		return nil, fmt.Errorf("inspect the live database: %w", err)
 	}
-	sc, err := m.newScratch(ctx, opts.Scratch)
+	sc, err := m.newScratch(ctx, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,8 +14,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/change"
-	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
 )
@@ -41,19 +42,26 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 		}
 		opts.Desired = files
 	}
-	scratchURL := a.cfg.DevDatabase
-	if scratchURL == "" {
-		scratchURL = a.cfg.Database
-	}
-	if scratchURL == "" {
-		return opts, errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
-	}
-	_, u, err := dialects.ForURL(scratchURL)
-	if err != nil {
-		return opts, err
-	}
-	if u.Dialect != "sqlite" {
-		opts.Scratch = u
+	if a.cfg.DevDatabase != "" {
+		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
+		if err != nil {
+			return opts, fmt.Errorf("dev_database: %w", err)
+		}
+		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
+			u.Path = filepath.Join(a.dir, u.Path)
+		}
+		opts.DevDatabase = u
+	} else {
+		if a.cfg.Database == "" {
+			return opts, errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
+		}
+		_, u, err := dialects.ForURL(a.cfg.Database)
+		if err != nil {
+			return opts, err
+		}
+		if u.Dialect != "sqlite" {
+			opts.Scratch = u
+		}
 	}
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify

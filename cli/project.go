@@ -107,9 +107,13 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		a.graph = m.Graph()
 		return s, nil
 	}
-	if a.cfg.Database != "" {
-		if d, _, err := dialects.ForURL(a.cfg.Database); err == nil {
+	for _, u := range []string{a.cfg.Database, a.cfg.DevDatabase} {
+		if u == "" {
+			continue
+		}
+		if d, _, err := dialects.ForURL(u); err == nil {
 			dialectName = d.Name()
+			break
 		}
 	}
 	m, err := retort.New(nil, dialectName, opts...)
