@@ -243,23 +243,34 @@ func (m *Migrator) replay(ctx context.Context, db *sql.DB, targets []string) err
 	return nil
 }
 
+// desiredAndHead loads and inspects the desired schema, and replays the
+// migrations' head on a scratch database, which the caller closes.
+func (m *Migrator) desiredAndHead(ctx context.Context, opts GenerateOptions) (*schema.Schema, *scratch, error) {
+	desired, err := m.loadDesired(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	head, err := m.newScratch(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := m.replay(ctx, head.db, nil); err != nil {
+		head.close()
+		return nil, nil, err
+	}
+	return desired, head, nil
+}
+
 // Generate computes the revision that takes the current schema (the
 // migrations' head, replayed on a scratch database, or the live database
 // with FromDB) to the desired one, and verifies it both ways on a scratch
 // database. No file is written: the caller writes Up and Down.
 func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generated, error) {
-	desired, err := m.loadDesired(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	head, err := m.newScratch(ctx, opts)
+	desired, head, err := m.desiredAndHead(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer head.close()
-	if err := m.replay(ctx, head.db, nil); err != nil {
-		return nil, err
-	}
 	var current *schema.Schema
 	if opts.FromDB {
 		if m.db == nil {
@@ -391,19 +402,11 @@ func JoinStatements(stmts []string) string {
 // Check compares the desired schema with the migrations' head and returns
 // the differences (empty when they agree).
 func (m *Migrator) Check(ctx context.Context, opts GenerateOptions) ([]change.Change, error) {
-	opts.NoVerify = true
-	desired, err := m.loadDesired(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	head, err := m.newScratch(ctx, opts)
+	desired, head, err := m.desiredAndHead(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer head.close()
-	if err := m.replay(ctx, head.db, nil); err != nil {
-		return nil, err
-	}
 	current, err := m.inspect(ctx, head.db)
 	if err != nil {
 		return nil, err

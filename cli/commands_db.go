@@ -116,10 +116,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	if err != nil {
 		return err
 	}
-	at := "base"
-	if len(cur) > 0 {
-		at = strings.Join(cur, ", ")
-	}
+	at := describeAt(cur)
 	if len(res.Steps) == 0 {
 		a.progressf("Nothing to %s: the database is at %s.\n", dir, at)
 		return nil
@@ -299,10 +296,7 @@ file has.`,
 			if err != nil {
 				return err
 			}
-			at := "base"
-			if len(cur) > 0 {
-				at = strings.Join(cur, ", ")
-			}
+			at := describeAt(cur)
 			a.progressf("Stamped: the database is at %s.\n", at)
 			return nil
 		},
@@ -444,4 +438,12 @@ version tables are left out.`,
 	cmd.Flags().StringSliceVar(&schemas, "schema-name", nil, "limit to these schemas (PostgreSQL)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the schema model as JSON")
 	return cmd
+}
+
+// describeAt names where a database is: its current revisions, or base.
+func describeAt(cur []string) string {
+	if len(cur) == 0 {
+		return "base"
+	}
+	return strings.Join(cur, ", ")
 }
