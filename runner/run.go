@@ -268,7 +268,7 @@ func (s *session) started(st *step, dec decision) {
 		Message: fmt.Sprintf("running %s %s (%s)", st.Direction, st.id(), st.rev.Message)})
 	if dec.start > 0 {
 		s.emit(Event{Kind: EventResume, Revision: st.id(), Direction: st.Direction, Statement: dec.start + 1, Count: len(st.stmts),
-			Message: fmt.Sprintf("resuming %s of %s at statement %d of %d (statements 1-%d ran before)", st.Direction, st.id(), dec.start+1, len(st.stmts), dec.start)})
+			Message: fmt.Sprintf("resuming %s of %s at statement %d of %d (%s ran before)", st.Direction, st.id(), dec.start+1, len(st.stmts), statementsDone(dec.start))})
 	}
 }
 
@@ -404,7 +404,7 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: dec.start})
 	for i := dec.start; i < n; i++ {
 		if err := ctx.Err(); err != nil {
-			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; statements 1-%d are done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, i, err)
+			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; %s done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, statementsDone(i), err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
 		if _, err := s.conn.ExecContext(ctx, st.stmts[i].Text); err != nil {
@@ -436,14 +436,17 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 }
 
 func resumeNote(st *step, i int) string {
-	what, flag := "upgrade", "--applied"
+	// When nothing ran, the revision is where it was before: not applied
+	// for an upgrade (settle it as rolled back), still applied for a
+	// downgrade (settle it as applied).
+	what, flag := "upgrade", "--rolled-back"
 	if st.Direction == revision.Down {
-		what, flag = "downgrade", "--rolled-back"
+		what, flag = "downgrade", "--applied"
 	}
 	if i == 0 {
 		return fmt.Sprintf("nothing of it ran; fix the file and rerun %s, or settle it with `retort resolve %s %s`", what, st.id(), flag)
 	}
-	return fmt.Sprintf("statements 1-%d ran and are recorded; fix the file and rerun %s to resume at statement %d, or settle it by hand with `retort resolve %s --applied` or `--rolled-back`", i, what, i+1, st.id())
+	return fmt.Sprintf("%s ran and recorded; fix the file and rerun %s to resume at statement %d, or settle it by hand with `retort resolve %s --applied` or `--rolled-back`", statementsDone(i), what, i+1, st.id())
 }
 
 // statementError builds the error of statement i, with the dialect's hint.
@@ -496,4 +499,13 @@ func (s *session) log(ctx context.Context, rev, direction string, startedAt time
 		return err
 	}
 	return tx.Commit()
+}
+
+// statementsDone names the first n statements: "statement 1" or
+// "statements 1-3".
+func statementsDone(n int) string {
+	if n == 1 {
+		return "statement 1"
+	}
+	return fmt.Sprintf("statements 1-%d", n)
 }
