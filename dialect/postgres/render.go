@@ -1,0 +1,1029 @@
+package postgres
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/schema"
+)
+
+// This file renders schema changes as PostgreSQL statements: what
+// autogenerate writes into a revision's upgrade and downgrade sections.
+//
+// Identifiers are printed with quoteIdentIfNeeded, the package's canonical
+// quoting (the server's quote_ident rules, which Format and the inspector
+// use too), so a rendered CREATE TABLE and the ALTERs next to it spell
+// names the same way. Literals go through quoteLiteralSQL, which is
+// QuoteLiteral. Expressions (defaults, checks, index and constraint
+// definitions, view bodies, routine and trigger definitions) are the
+// server's own text from inspection and are printed as they are.
+//
+// Every statement is transactional on PostgreSQL 15, including ALTER TYPE
+// ... ADD VALUE (a value added in a transaction cannot be used in it, and
+// the rendered SQL never uses it).
+
+var _ dialect.Renderer = (*Dialect)(nil)
+
+// Render returns the statements, without terminators, that take a database
+// whose schema is from to the schema to by applying changes in order.
+//
+// Decisions worth knowing:
+//   - A generated column whose expression changes, or a plain column that
+//     becomes generated, is dropped and added again (PostgreSQL 15 has no
+//     ALTER COLUMN ... SET EXPRESSION); its indexes are recreated. A
+//     generated column that becomes a plain one keeps its values (DROP
+//     EXPRESSION).
+//   - A type change is ALTER COLUMN ... TYPE t USING col::t, with the
+//     default dropped before and set again after.
+//   - Changed identity options drop and re-add the identity; after an
+//     identity is added, its sequence is moved past the column's largest
+//     value, so existing rows do not collide with new ones.
+//   - Backfill (AddColumn or AlterColumn to NOT NULL) adds the column
+//     nullable, runs UPDATE ... SET col = <backfill> WHERE col IS NULL, then
+//     SET NOT NULL.
+//   - Added enum values are ALTER TYPE ... ADD VALUE (BEFORE/AFTER to keep
+//     their place). Removing values, reordering them, or adding values
+//     that a later statement of the same revision uses (a new value cannot
+//     be used in the transaction that added it) recreates the type: rename
+//     the old one away, create the new one, convert every column that uses
+//     it with USING col::text::type (defaults dropped and set again), drop
+//     the old type. Rows holding a removed value make the revision fail
+//     rather than lose data.
+//   - A sequence's OWNED BY is set as soon as both the sequence and the
+//     owning column exist (by AddSequence, AlterSequence, AddTable or
+//     AddColumn, or at the end when a rename made the owner appear), and
+//     released (OWNED BY NONE) before DropTable or DropColumn, so that a
+//     sequence is only ever dropped by its own DropSequence.
+//   - ReplaceRoutine is CREATE OR REPLACE when the routine's header (name,
+//     full argument list, RETURNS) is unchanged, and DROP + CREATE
+//     otherwise; aggregates are always dropped and created.
+func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
+	if from == nil {
+		from = &schema.Schema{}
+	}
+	if to == nil {
+		to = &schema.Schema{}
+	}
+	// An enum value added with ALTER TYPE ... ADD VALUE cannot be used in
+	// the transaction that added it. When a later statement of the
+	// revision names a new value, the enum is recreated instead (a type
+	// created in the transaction may be used at once), which rewrites the
+	// tables that use it.
+	recreate := map[int]bool{}
+	for {
+		r, err := renderOnce(from, to, changes, recreate)
+		if err != nil {
+			return nil, err
+		}
+		more := false
+		for n, span := range r.enumAdds {
+			if recreate[n] {
+				continue
+			}
+			for _, v := range span.values {
+				lit := quoteLiteralSQL(v)
+				for _, stmt := range r.out[span.end:] {
+					if strings.Contains(stmt, lit) {
+						recreate[n] = true
+						more = true
+					}
+				}
+			}
+		}
+		if !more {
+			return r.out, nil
+		}
+	}
+}
+
+// enumAdd records where an AddEnumValues rendered as ADD VALUE ended and
+// which values it added.
+type enumAdd struct {
+	end    int
+	values []string
+}
+
+func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[int]bool) (*renderer, error) {
+	r := &renderer{from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
+	for n, c := range changes {
+		r.n = n
+		if err := r.render(c); err != nil {
+			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, describe(c), err)
+		}
+	}
+	// OWNED BY that no change could set yet (the owner appeared later, by
+	// a rename for example).
+	seqs := append([]*schema.Sequence{}, to.Sequences...)
+	sort.Slice(seqs, func(a, b int) bool {
+		return lessQualified(seqs[a].Schema, seqs[a].Name, seqs[b].Schema, seqs[b].Name)
+	})
+	for _, q := range seqs {
+		qn := qualifiedName(q.Schema, q.Name)
+		if r.st.seqs[qn] && (q.OwnedBy == "" || r.st.ownerExists(q.OwnedBy)) {
+			r.setOwner(qn, q.OwnedBy)
+		}
+	}
+	return r, nil
+}
+
+func describe(c change.Change) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = fmt.Sprintf("%T", c)
+		}
+	}()
+	return c.Describe()
+}
+
+type renderer struct {
+	from, to *schema.Schema
+	st       *renderState
+	out      []string
+	// n is the index of the change being rendered; recreate holds the
+	// AddEnumValues changes to render by recreating the type, and
+	// enumAdds those rendered with ADD VALUE.
+	n        int
+	recreate map[int]bool
+	enumAdds map[int]enumAdd
+}
+
+func (r *renderer) emit(format string, args ...any) {
+	r.out = append(r.out, fmt.Sprintf(format, args...))
+}
+
+// renderState tracks which tables, columns and sequences exist while the
+// changes are rendered in order, for OWNED BY.
+type renderState struct {
+	cols map[string]map[string]bool // qualified table -> column names
+	seqs map[string]bool            // qualified sequence names
+	fks  map[string]bool            // fkKey of the foreign keys there now
+	// owner is the OWNED BY of every existing sequence ("" for none).
+	owner map[string]string
+}
+
+func fkKey(table, name string) string { return table + "\x00" + name }
+
+func newRenderState(s *schema.Schema) *renderState {
+	st := &renderState{cols: map[string]map[string]bool{}, seqs: map[string]bool{}, fks: map[string]bool{}, owner: map[string]string{}}
+	for _, t := range s.Tables {
+		st.addTable(t)
+		for _, fk := range t.ForeignKeys {
+			st.fks[fkKey(qualifiedName(t.Schema, t.Name), fk.Name)] = true
+		}
+	}
+	for _, q := range s.Sequences {
+		st.seqs[qualifiedName(q.Schema, q.Name)] = true
+		st.owner[qualifiedName(q.Schema, q.Name)] = q.OwnedBy
+	}
+	return st
+}
+
+func (st *renderState) addTable(t *schema.Table) {
+	m := map[string]bool{}
+	for _, c := range t.Columns {
+		m[c.Name] = true
+	}
+	st.cols[qualifiedName(t.Schema, t.Name)] = m
+}
+
+// ownerExists reports whether the column an OwnedBy names exists now.
+func (st *renderState) ownerExists(owned string) bool {
+	for tn, cols := range st.cols {
+		for c := range cols {
+			if tn+"."+quoteIdentIfNeeded(c) == owned {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func tableName(t change.Ref) string { return qualifiedName(t.Schema, t.Name) }
+
+func (r *renderer) render(c change.Change) error {
+	switch c := c.(type) {
+	case *change.AddTable:
+		return r.addTable(c.Table)
+	case *change.DropTable:
+		if c.Table == nil {
+			return fmt.Errorf("no table")
+		}
+		tn := qualifiedName(c.Table.Schema, c.Table.Name)
+		r.releaseOwned(tn, "")
+		r.emit("DROP TABLE %s", tn)
+		delete(r.st.cols, tn)
+		for _, fk := range c.Table.ForeignKeys {
+			delete(r.st.fks, fkKey(tn, fk.Name))
+		}
+	case *change.RenameTable:
+		old := qualifiedName(c.Schema, c.From)
+		nw := qualifiedName(c.Schema, c.To)
+		r.emit("ALTER TABLE %s RENAME TO %s", old, quoteIdentIfNeeded(c.To))
+		if cols, ok := r.st.cols[old]; ok {
+			delete(r.st.cols, old)
+			r.st.cols[nw] = cols
+		}
+		for qn, o := range r.st.owner {
+			if strings.HasPrefix(o, old+".") {
+				r.st.owner[qn] = nw + strings.TrimPrefix(o, old)
+			}
+		}
+	case *change.AddColumn:
+		return r.addColumn(c.Table, c.Column, c.Backfill)
+	case *change.DropColumn:
+		if c.Column == nil {
+			return fmt.Errorf("no column")
+		}
+		tn := tableName(c.Table)
+		r.releaseOwned(tn, c.Column.Name)
+		r.emit("ALTER TABLE %s DROP COLUMN %s", tn, quoteIdentIfNeeded(c.Column.Name))
+		delete(r.st.cols[tn], c.Column.Name)
+	case *change.RenameColumn:
+		tn := tableName(c.Table)
+		r.emit("ALTER TABLE %s RENAME COLUMN %s TO %s", tn, quoteIdentIfNeeded(c.From), quoteIdentIfNeeded(c.To))
+		if m := r.st.cols[tn]; m != nil {
+			delete(m, c.From)
+			m[c.To] = true
+		}
+		for qn, o := range r.st.owner {
+			if o == tn+"."+quoteIdentIfNeeded(c.From) {
+				r.st.owner[qn] = tn + "." + quoteIdentIfNeeded(c.To)
+			}
+		}
+	case *change.AlterColumn:
+		return r.alterColumn(c)
+	case *change.SetPrimaryKey:
+		r.setPrimaryKey(c)
+	case *change.AddUnique:
+		if c.Key == nil {
+			return fmt.Errorf("no key")
+		}
+		r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
+	case *change.DropUnique:
+		if c.Key == nil {
+			return fmt.Errorf("no key")
+		}
+		r.dropConstraint(c.Table, c.Key.Name)
+	case *change.AddIndex:
+		if c.Index == nil {
+			return fmt.Errorf("no index")
+		}
+		r.addIndex(c.Table, c.Index)
+	case *change.DropIndex:
+		if c.Index == nil {
+			return fmt.Errorf("no index")
+		}
+		r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
+	case *change.AddForeignKey:
+		if c.FK == nil {
+			return fmt.Errorf("no foreign key")
+		}
+		r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
+		r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
+	case *change.DropForeignKey:
+		if c.FK == nil {
+			return fmt.Errorf("no foreign key")
+		}
+		r.dropConstraint(c.Table, c.FK.Name)
+		delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
+	case *change.AddCheck:
+		if c.Check == nil {
+			return fmt.Errorf("no check")
+		}
+		r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
+	case *change.DropCheck:
+		if c.Check == nil {
+			return fmt.Errorf("no check")
+		}
+		r.dropConstraint(c.Table, c.Check.Name)
+	case *change.SetTableComment:
+		r.comment("TABLE "+tableName(c.Table), c.To, true)
+	case *change.AddType:
+		return r.addType(c.Type)
+	case *change.DropType:
+		if c.Type == nil {
+			return fmt.Errorf("no type")
+		}
+		kw := "TYPE"
+		if c.Type.Kind == schema.DomainType {
+			kw = "DOMAIN"
+		}
+		r.emit("DROP %s %s", kw, qualifiedName(c.Type.Schema, c.Type.Name))
+	case *change.AddEnumValues:
+		return r.alterEnum(c.From, c.To, r.recreate[r.n])
+	case *change.RemoveEnumValues:
+		return r.alterEnum(c.From, c.To, true)
+	case *change.AddSequence:
+		return r.addSequence(c.Sequence)
+	case *change.DropSequence:
+		if c.Sequence == nil {
+			return fmt.Errorf("no sequence")
+		}
+		qn := qualifiedName(c.Sequence.Schema, c.Sequence.Name)
+		r.emit("DROP SEQUENCE %s", qn)
+		delete(r.st.seqs, qn)
+		delete(r.st.owner, qn)
+	case *change.AlterSequence:
+		return r.alterSequence(c.From, c.To)
+	case *change.AddView:
+		return r.addView(c.View)
+	case *change.DropView:
+		if c.View == nil {
+			return fmt.Errorf("no view")
+		}
+		r.emit("DROP %s", viewDesignation(c.View))
+	case *change.AddRoutine:
+		return r.addRoutine(c.Routine)
+	case *change.DropRoutine:
+		if c.Routine == nil {
+			return fmt.Errorf("no routine")
+		}
+		r.dropRoutine(c.Routine)
+	case *change.ReplaceRoutine:
+		return r.replaceRoutine(c.From, c.To)
+	case *change.AddTrigger:
+		if c.Trigger == nil {
+			return fmt.Errorf("no trigger")
+		}
+		r.emit("%s", trimStmt(c.Trigger.Definition))
+		r.comment("TRIGGER "+quoteIdentIfNeeded(c.Trigger.Name)+" ON "+qualifiedName(c.Trigger.Schema, c.Trigger.Table), c.Trigger.Comment, false)
+	case *change.DropTrigger:
+		if c.Trigger == nil {
+			return fmt.Errorf("no trigger")
+		}
+		r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(c.Trigger.Name), qualifiedName(c.Trigger.Schema, c.Trigger.Table))
+	case nil:
+		return fmt.Errorf("nil change")
+	default:
+		return fmt.Errorf("change %T is not supported by the postgres renderer", c)
+	}
+	return nil
+}
+
+// trimStmt removes surrounding space and a trailing terminator.
+func trimStmt(s string) string {
+	return strings.TrimSuffix(strings.TrimSpace(s), ";")
+}
+
+// comment emits COMMENT ON obj. With always, an empty text is rendered as
+// IS NULL (removing a comment); without it, nothing is emitted for "".
+func (r *renderer) comment(obj, text string, always bool) {
+	switch {
+	case text != "":
+		r.emit("COMMENT ON %s IS %s", obj, quoteLiteralSQL(text))
+	case always:
+		r.emit("COMMENT ON %s IS NULL", obj)
+	}
+}
+
+func (r *renderer) addConstraint(t change.Ref, name, clause, comment string) {
+	tn := tableName(t)
+	if name == "" {
+		r.emit("ALTER TABLE %s ADD %s", tn, clause)
+		return
+	}
+	r.emit("ALTER TABLE %s ADD CONSTRAINT %s %s", tn, quoteIdentIfNeeded(name), clause)
+	r.comment("CONSTRAINT "+quoteIdentIfNeeded(name)+" ON "+tn, comment, false)
+}
+
+func (r *renderer) dropConstraint(t change.Ref, name string) {
+	r.emit("ALTER TABLE %s DROP CONSTRAINT %s", tableName(t), quoteIdentIfNeeded(name))
+}
+
+func (r *renderer) addIndex(t change.Ref, x *schema.Index) {
+	r.emit("%s", indexSQL(&schema.Table{Schema: t.Schema, Name: t.Name}, x))
+	r.comment("INDEX "+qualifiedName(t.Schema, x.Name), x.Comment, false)
+}
+
+// addTable creates t as Format prints it, then what Format prints
+// elsewhere for it: NOT VALID checks, partition attachment, indexes,
+// OWNED BY of its sequences and comments. Foreign keys are their own
+// changes.
+func (r *renderer) addTable(t *schema.Table) error {
+	if t == nil {
+		return fmt.Errorf("no table")
+	}
+	byName := map[string]*schema.Table{}
+	for _, o := range r.to.Tables {
+		byName[qualifiedName(o.Schema, o.Name)] = o
+	}
+	var b, after strings.Builder
+	writeTable(&b, &after, t, byName)
+	r.out = append(r.out, strings.TrimSuffix(b.String(), ";\n"))
+	for _, l := range strings.Split(after.String(), ";\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			r.out = append(r.out, l)
+		}
+	}
+	tn := qualifiedName(t.Schema, t.Name)
+	r.st.addTable(t)
+	for _, c := range sortedChecks(t.Checks) {
+		if c.NotValid {
+			r.emit("ALTER TABLE %s ADD CONSTRAINT %s %s", tn, quoteIdentIfNeeded(c.Name), checkClause(c))
+		}
+	}
+	ref := change.RefOf(t)
+	xs := append([]*schema.Index{}, t.Indexes...)
+	sort.Slice(xs, func(a, c int) bool { return xs[a].Name < xs[c].Name })
+	for _, x := range xs {
+		r.addIndex(ref, x)
+	}
+	// A partition is attached after its indexes exist, so that the
+	// parent's indexes attach them instead of creating new ones.
+	if t.Options.PartitionOf != "" {
+		r.emit("ALTER TABLE %s ATTACH PARTITION %s %s", t.Options.PartitionOf, tn, t.Options.PartitionBound)
+	}
+	if t.Options.ClusterOn != "" {
+		r.emit("ALTER TABLE %s CLUSTER ON %s", tn, quoteIdentIfNeeded(t.Options.ClusterOn))
+	}
+	for _, c := range t.Columns {
+		r.claimOwned(tn, c.Name)
+	}
+	r.comment("TABLE "+tn, t.Comment, false)
+	for _, c := range t.Columns {
+		r.comment("COLUMN "+tn+"."+quoteIdentIfNeeded(c.Name), c.Comment, false)
+	}
+	on := func(name, text string) { r.comment("CONSTRAINT "+quoteIdentIfNeeded(name)+" ON "+tn, text, false) }
+	if t.PrimaryKey != nil {
+		on(t.PrimaryKey.Name, t.PrimaryKey.Comment)
+	}
+	for _, k := range t.Uniques {
+		on(k.Name, k.Comment)
+	}
+	for _, c := range sortedChecks(t.Checks) {
+		on(c.Name, c.Comment)
+	}
+	return nil
+}
+
+// claimOwned sets OWNED BY for the sequences of to that a column of table
+// tn owns (every column when col is ""), where the sequence exists now.
+func (r *renderer) claimOwned(tn, col string) {
+	for _, q := range r.to.Sequences {
+		qn := qualifiedName(q.Schema, q.Name)
+		if q.OwnedBy == "" || !r.st.seqs[qn] || !strings.HasPrefix(q.OwnedBy, tn+".") {
+			continue
+		}
+		if col != "" && q.OwnedBy != tn+"."+quoteIdentIfNeeded(col) {
+			continue
+		}
+		r.setOwner(qn, q.OwnedBy)
+	}
+}
+
+// setOwner emits ALTER SEQUENCE ... OWNED BY owner (NONE for "") when the
+// sequence's owner is not that already.
+func (r *renderer) setOwner(qn, owner string) {
+	if r.st.owner[qn] == owner {
+		return
+	}
+	if owner == "" {
+		r.emit("ALTER SEQUENCE %s OWNED BY NONE", qn)
+	} else {
+		r.emit("ALTER SEQUENCE %s OWNED BY %s", qn, owner)
+	}
+	r.st.owner[qn] = owner
+}
+
+// releaseOwned sets OWNED BY NONE on the sequences that a column of table
+// tn owns now (every column when col is ""), so that dropping the table or
+// column does not drop them behind their own change's back.
+func (r *renderer) releaseOwned(tn, col string) {
+	var qns []string
+	for qn, o := range r.st.owner {
+		if !strings.HasPrefix(o, tn+".") || col != "" && o != tn+"."+quoteIdentIfNeeded(col) {
+			continue
+		}
+		qns = append(qns, qn)
+	}
+	sort.Strings(qns)
+	for _, qn := range qns {
+		r.setOwner(qn, "")
+	}
+}
+
+// addColumn adds c to table t; with a backfill, it is added nullable,
+// filled, then set NOT NULL.
+func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) error {
+	if c == nil {
+		return fmt.Errorf("no column")
+	}
+	tn := tableName(t)
+	col := quoteIdentIfNeeded(c.Name)
+	// Identity and generated columns fill their rows themselves.
+	if backfill != "" && !c.Nullable && c.Identity == "" && c.Generated == "" {
+		nc := *c
+		nc.Nullable = true
+		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(&nc))
+		r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", tn, col, backfill, col)
+		r.emit("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", tn, col)
+	} else {
+		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(c))
+	}
+	if m := r.st.cols[tn]; m != nil {
+		m[c.Name] = true
+	} else {
+		r.st.cols[tn] = map[string]bool{c.Name: true}
+	}
+	r.claimOwned(tn, c.Name)
+	r.comment("COLUMN "+tn+"."+col, c.Comment, false)
+	return nil
+}
+
+func derefOr(p *string) (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	return *p, true
+}
+
+// alterColumn renders the ALTER COLUMN steps from c.From to c.To in an
+// order the server accepts: expression and identity off, default off,
+// type, nullability, default on, identity on, comment.
+func (r *renderer) alterColumn(c *change.AlterColumn) error {
+	if c.From == nil || c.To == nil {
+		return fmt.Errorf("no column")
+	}
+	from, to := c.From, c.To
+	if from.Name != to.Name {
+		return fmt.Errorf("column %s would become %s: a rename is a RenameColumn", quoteIdentIfNeeded(from.Name), quoteIdentIfNeeded(to.Name))
+	}
+	tn := tableName(c.Table)
+	col := quoteIdentIfNeeded(to.Name)
+	alter := func(format string, args ...any) {
+		r.emit("ALTER TABLE %s ALTER COLUMN %s %s", tn, col, fmt.Sprintf(format, args...))
+	}
+
+	// A column that is or becomes generated with another expression is
+	// dropped and added again: PostgreSQL 15 cannot change the expression.
+	if to.Generated != "" && (from.Generated != to.Generated || from.Stored != to.Stored) {
+		// Foreign keys of other tables that reference the column would
+		// block the drop: they are dropped and added back around it.
+		refs := r.referencingFKs(c.Table, from.Name)
+		for _, x := range refs {
+			r.dropConstraint(x.table, x.fk.Name)
+		}
+		r.emit("ALTER TABLE %s DROP COLUMN %s", tn, col)
+		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(to))
+		r.comment("COLUMN "+tn+"."+col, to.Comment, false)
+		r.recreateColumnIndexes(c.Table, to.Name)
+		for _, x := range refs {
+			r.addConstraint(x.table, x.fk.Name, fkClause(x.fk), x.fk.Comment)
+		}
+		return nil
+	}
+	if from.Generated != "" && to.Generated == "" {
+		alter("DROP EXPRESSION")
+	}
+
+	identityOff := from.Identity != "" && (to.Identity == "" || from.IdentityOptions != to.IdentityOptions)
+	identityOn := to.Identity != "" && (from.Identity == "" || from.IdentityOptions != to.IdentityOptions)
+	if identityOff {
+		alter("DROP IDENTITY")
+	}
+
+	fromDef, fromHas := derefOr(from.Default)
+	toDef, toHas := derefOr(to.Default)
+	typeChange := from.Type != to.Type || from.Collation != to.Collation
+	defaultChange := fromHas != toHas || fromDef != toDef
+	dropped := false
+	if fromHas && (defaultChange || typeChange) {
+		alter("DROP DEFAULT")
+		dropped = true
+	}
+	if typeChange {
+		s := "TYPE " + to.Type
+		if to.Collation != "" {
+			s += " COLLATE " + to.Collation
+		} else if from.Collation != "" {
+			s += ` COLLATE pg_catalog."default"`
+		}
+		if from.Type != to.Type {
+			s += " USING " + col + "::" + to.Type
+		}
+		alter("%s", s)
+	}
+	switch {
+	case from.Nullable && !to.Nullable:
+		if c.Backfill != "" && to.Generated == "" {
+			r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", tn, col, c.Backfill, col)
+		}
+		alter("SET NOT NULL")
+	case !from.Nullable && to.Nullable:
+		alter("DROP NOT NULL")
+	}
+	if toHas && (defaultChange || dropped) {
+		alter("SET DEFAULT %s", toDef)
+		// A column that starts to draw from another sequence (a serial
+		// whose table was renamed, say): move that sequence past the rows
+		// already there, or the next insert collides with them.
+		if seq, ok := nextvalArg(toDef); ok && defaultChange {
+			r.emit("%s", setvalPastRows(seq, tn, col))
+		}
+	}
+	switch {
+	case identityOn:
+		s := "ADD GENERATED " + to.Identity + " AS IDENTITY"
+		if to.IdentityOptions != "" {
+			s += " (" + to.IdentityOptions + ")"
+		}
+		alter("%s", s)
+		// Move the new sequence past the rows already there.
+		r.emit("%s", setvalPastRows(fmt.Sprintf("pg_catalog.pg_get_serial_sequence(%s, %s)::regclass", quoteLiteralSQL(tn), quoteLiteralSQL(to.Name)), tn, col))
+	case from.Identity != "" && to.Identity != "" && from.Identity != to.Identity:
+		alter("SET GENERATED %s", to.Identity)
+	}
+	if from.Comment != to.Comment {
+		r.comment("COLUMN "+tn+"."+col, to.Comment, true)
+	}
+	return nil
+}
+
+type tableFK struct {
+	table change.Ref
+	fk    *schema.ForeignKey
+}
+
+// referencingFKs returns the foreign keys in place now (of to, or of from
+// for those to no longer has) that reference column col of table t from
+// another table.
+func (r *renderer) referencingFKs(t change.Ref, col string) []tableFK {
+	var out []tableFK
+	seen := map[string]bool{}
+	for _, s := range []*schema.Schema{r.to, r.from} { // to first: a re-added key is in to
+		for _, ot := range sortedByName(s.Tables) {
+			otn := qualifiedName(ot.Schema, ot.Name)
+			if otn == tableName(t) {
+				continue
+			}
+			for _, fk := range ot.ForeignKeys {
+				k := fkKey(otn, fk.Name)
+				if seen[k] || !r.st.fks[k] || qualifiedName(fk.RefSchema, fk.RefTable) != tableName(t) || !containsString(fk.RefColumns, col) {
+					continue
+				}
+				seen[k] = true
+				out = append(out, tableFK{change.RefOf(ot), fk})
+			}
+		}
+	}
+	return out
+}
+
+// nextvalArg returns the argument of a default that is one nextval call
+// as the server prints it ("nextval('s'::regclass)" gives "'s'::regclass").
+func nextvalArg(def string) (string, bool) {
+	const pre = "nextval("
+	if !strings.HasPrefix(def, pre) || !strings.HasSuffix(def, ")") {
+		return "", false
+	}
+	arg := def[len(pre) : len(def)-1]
+	if !strings.HasPrefix(arg, "'") || !strings.HasSuffix(arg, "'::regclass") || strings.Count(arg, "'")%2 != 0 {
+		return "", false
+	}
+	return arg, true
+}
+
+// setvalPastRows is the statement that sets sequence seq (a regclass
+// expression) to the largest value of column col of table tn, when the
+// table has rows and that value is within the sequence's bounds.
+func setvalPastRows(seq, tn, col string) string {
+	return fmt.Sprintf("SELECT pg_catalog.setval(%s, max(%s)) FROM %s HAVING max(%s) BETWEEN (SELECT seqmin FROM pg_catalog.pg_sequence WHERE seqrelid = %s) AND (SELECT seqmax FROM pg_catalog.pg_sequence WHERE seqrelid = %s)",
+		seq, col, tn, col, seq, seq)
+}
+
+// recreateColumnIndexes creates again the indexes, unique constraints and
+// foreign keys of table t in to that name col: dropping the column dropped
+// them. (Check constraints are not recreated: which columns a check reads
+// is only in its expression text.)
+func (r *renderer) recreateColumnIndexes(t change.Ref, col string) {
+	tt := r.to.Table(t.Schema, t.Name)
+	if tt == nil {
+		return
+	}
+	for _, k := range tt.Uniques {
+		if containsString(k.Columns, col) || containsString(k.Include, col) {
+			r.addConstraint(t, k.Name, keyClause("UNIQUE", k), k.Comment)
+		}
+	}
+	for _, fk := range tt.ForeignKeys {
+		if containsString(fk.Columns, col) {
+			r.addConstraint(t, fk.Name, fkClause(fk), fk.Comment)
+		}
+	}
+	for _, x := range tt.Indexes {
+		uses := false
+		for _, p := range x.Parts {
+			if p.Column == col {
+				uses = true
+			}
+		}
+		for _, inc := range x.Include {
+			if inc == col {
+				uses = true
+			}
+		}
+		if uses {
+			r.addIndex(t, x)
+		}
+	}
+}
+
+// setPrimaryKey drops the old key and adds the new one. Columns that the
+// old key made NOT NULL and that are nullable in to are made nullable
+// again, since dropping a key does not do that.
+func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) {
+	tn := tableName(c.Table)
+	if c.From != nil {
+		r.dropConstraint(c.Table, c.From.Name)
+		if tt := r.to.Table(c.Table.Schema, c.Table.Name); tt != nil {
+			for _, name := range c.From.Columns {
+				inNew := c.To != nil && containsString(c.To.Columns, name)
+				if col := tt.Column(name); col != nil && col.Nullable && !inNew {
+					r.emit("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", tn, quoteIdentIfNeeded(name))
+				}
+			}
+		}
+	}
+	if c.To != nil {
+		r.addConstraint(c.Table, c.To.Name, keyClause("PRIMARY KEY", c.To), c.To.Comment)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// addType creates a type as Format prints it, with a domain's NOT VALID
+// checks and the comments.
+func (r *renderer) addType(t *schema.Type) error {
+	if t == nil {
+		return fmt.Errorf("no type")
+	}
+	var b strings.Builder
+	writeType(&b, t)
+	if b.Len() == 0 {
+		return fmt.Errorf("type %s of kind %q cannot be created", qualifiedName(t.Schema, t.Name), t.Kind)
+	}
+	name := qualifiedName(t.Schema, t.Name)
+	r.out = append(r.out, strings.TrimSuffix(b.String(), ";\n"))
+	for _, c := range sortedChecks(t.Checks) {
+		if c.NotValid {
+			r.emit("ALTER DOMAIN %s ADD CONSTRAINT %s %s", name, quoteIdentIfNeeded(c.Name), checkClause(c))
+		}
+	}
+	if t.Kind == schema.DomainType {
+		r.comment("DOMAIN "+name, t.Comment, false)
+		for _, c := range sortedChecks(t.Checks) {
+			r.comment("CONSTRAINT "+quoteIdentIfNeeded(c.Name)+" ON DOMAIN "+name, c.Comment, false)
+		}
+	} else {
+		r.comment("TYPE "+name, t.Comment, false)
+	}
+	for _, a := range t.Attributes {
+		r.comment("COLUMN "+name+"."+quoteIdentIfNeeded(a.Name), a.Comment, false)
+	}
+	return nil
+}
+
+// alterEnum changes an enum's values from from.Values to to.Values: with
+// ALTER TYPE ... ADD VALUE when the old values keep their order among the
+// new ones, otherwise by recreating the type.
+func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
+	if from == nil || to == nil {
+		return fmt.Errorf("no type")
+	}
+	if to.Kind != schema.EnumType {
+		return fmt.Errorf("type %s is not an enum", qualifiedName(to.Schema, to.Name))
+	}
+	name := qualifiedName(to.Schema, to.Name)
+	if !recreate && isSubsequence(from.Values, to.Values) {
+		added := enumAdd{}
+		defer func() { added.end = len(r.out); r.enumAdds[r.n] = added }()
+		have := map[string]bool{}
+		for _, v := range from.Values {
+			have[v] = true
+		}
+		for k, v := range to.Values {
+			if have[v] {
+				continue
+			}
+			switch {
+			case k > 0:
+				r.emit("ALTER TYPE %s ADD VALUE %s AFTER %s", name, quoteLiteralSQL(v), quoteLiteralSQL(to.Values[k-1]))
+			case len(from.Values) > 0:
+				r.emit("ALTER TYPE %s ADD VALUE %s BEFORE %s", name, quoteLiteralSQL(v), quoteLiteralSQL(from.Values[0]))
+			default:
+				r.emit("ALTER TYPE %s ADD VALUE %s", name, quoteLiteralSQL(v))
+			}
+			have[v] = true
+			added.values = append(added.values, v)
+		}
+		return nil
+	}
+
+	// Recreate: rename the old type away, create the new one, convert the
+	// columns through text, drop the old type.
+	oldName := to.Name + "_retort_old"
+	if len(oldName) > 63 {
+		oldName = oldName[len(oldName)-63:]
+	}
+	oldQN := qualifiedName(to.Schema, oldName)
+	r.emit("ALTER TYPE %s RENAME TO %s", name, quoteIdentIfNeeded(oldName))
+	var b strings.Builder
+	writeType(&b, to)
+	r.out = append(r.out, strings.TrimSuffix(b.String(), ";\n"))
+	for _, t := range sortedByName(r.from.Tables) {
+		tn := qualifiedName(t.Schema, t.Name)
+		if r.st.cols[tn] == nil {
+			continue
+		}
+		for _, c := range t.Columns {
+			if baseTypeName(c.Type) != baseTypeName(name) || !r.st.cols[tn][c.Name] {
+				continue
+			}
+			col := quoteIdentIfNeeded(c.Name)
+			arr := strings.TrimPrefix(strings.TrimSpace(c.Type), strings.TrimSpace(strings.TrimRight(c.Type, "[]")))
+			if c.Default != nil {
+				r.emit("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", tn, col)
+			}
+			r.emit("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::text%s::%s%s", tn, col, c.Type, col, arr, name, arr)
+			if c.Default != nil {
+				def := *c.Default
+				if tt := r.to.Table(t.Schema, t.Name); tt != nil {
+					if tc := tt.Column(c.Name); tc != nil && tc.Default != nil && tc.Type == c.Type {
+						def = *tc.Default
+					}
+				}
+				r.emit("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", tn, col, def)
+			}
+		}
+	}
+	r.emit("DROP TYPE %s", oldQN)
+	r.comment("TYPE "+name, to.Comment, false)
+	return nil
+}
+
+// isSubsequence reports whether a appears in b in order.
+func isSubsequence(a, b []string) bool {
+	k := 0
+	for _, v := range b {
+		if k < len(a) && a[k] == v {
+			k++
+		}
+	}
+	return k == len(a)
+}
+
+func (r *renderer) addSequence(q *schema.Sequence) error {
+	if q == nil {
+		return fmt.Errorf("no sequence")
+	}
+	qn := qualifiedName(q.Schema, q.Name)
+	s := "CREATE SEQUENCE " + qn
+	if q.Type != "" && q.Type != "bigint" {
+		s += " AS " + q.Type
+	}
+	if o := seqOptions(q.Type, q.Start, q.Increment, q.Min, q.Max, q.Cache, q.Cycle); o != "" {
+		s += " " + o
+	}
+	r.out = append(r.out, s)
+	r.st.seqs[qn] = true
+	r.st.owner[qn] = ""
+	if q.OwnedBy != "" && r.st.ownerExists(q.OwnedBy) {
+		r.setOwner(qn, q.OwnedBy)
+	}
+	r.comment("SEQUENCE "+qn, q.Comment, false)
+	return nil
+}
+
+// alterSequence sets every option of to explicitly, so the result does
+// not depend on what the old values were.
+func (r *renderer) alterSequence(from, to *schema.Sequence) error {
+	if from == nil || to == nil {
+		return fmt.Errorf("no sequence")
+	}
+	qn := qualifiedName(from.Schema, from.Name)
+	if from.Name != to.Name || from.Schema != to.Schema {
+		return fmt.Errorf("sequence %s cannot become %s: AlterSequence keeps the name", qn, qualifiedName(to.Schema, to.Name))
+	}
+	if from.Type != to.Type || from.Start != to.Start || from.Increment != to.Increment || from.Min != to.Min ||
+		from.Max != to.Max || from.Cache != to.Cache || from.Cycle != to.Cycle {
+		s := "ALTER SEQUENCE " + qn
+		if to.Type != "" {
+			s += " AS " + to.Type
+		}
+		s += fmt.Sprintf(" INCREMENT BY %d MINVALUE %d MAXVALUE %d START WITH %d CACHE %d", to.Increment, to.Min, to.Max, to.Start, to.Cache)
+		if to.Cycle {
+			s += " CYCLE"
+		} else {
+			s += " NO CYCLE"
+		}
+		r.out = append(r.out, s)
+	}
+	if from.OwnedBy != to.OwnedBy {
+		if to.OwnedBy == "" || r.st.ownerExists(to.OwnedBy) {
+			r.setOwner(qn, to.OwnedBy)
+		}
+	}
+	if from.Comment != to.Comment {
+		r.comment("SEQUENCE "+qn, to.Comment, true)
+	}
+	return nil
+}
+
+// addView creates a view or a materialized view (populated), its comment
+// and a materialized view's indexes.
+func (r *renderer) addView(v *schema.View) error {
+	if v == nil {
+		return fmt.Errorf("no view")
+	}
+	var b strings.Builder
+	if v.Materialized {
+		b.WriteString("CREATE MATERIALIZED VIEW ")
+	} else {
+		b.WriteString("CREATE VIEW ")
+	}
+	b.WriteString(qualifiedName(v.Schema, v.Name))
+	if v.Options != "" {
+		b.WriteString(" WITH (" + v.Options + ")")
+	}
+	b.WriteString(" AS\n")
+	def := strings.TrimSuffix(strings.TrimRightFunc(v.Definition, isSpace), ";")
+	if !strings.HasPrefix(def, " ") {
+		b.WriteString(" ")
+	}
+	b.WriteString(def)
+	if !v.Materialized && v.CheckOption != "" {
+		b.WriteString("\n  WITH " + strings.ToUpper(v.CheckOption) + " CHECK OPTION")
+	}
+	r.out = append(r.out, b.String())
+	r.comment(viewDesignation(v), v.Comment, false)
+	for _, ix := range v.Indexes {
+		r.out = append(r.out, matViewIndexDef(v, ix))
+		r.comment("INDEX "+qualifiedName(v.Schema, ix.Name), ix.Comment, false)
+	}
+	return nil
+}
+
+func (r *renderer) addRoutine(rt *schema.Routine) error {
+	if rt == nil {
+		return fmt.Errorf("no routine")
+	}
+	if strings.TrimSpace(rt.Definition) == "" {
+		return fmt.Errorf("%s has no definition", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
+	}
+	r.out = append(r.out, trimStmt(rt.Definition))
+	r.comment(routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature), rt.Comment, false)
+	return nil
+}
+
+func (r *renderer) dropRoutine(rt *schema.Routine) {
+	r.emit("DROP %s", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
+}
+
+// replaceRoutine uses CREATE OR REPLACE where the server allows it: same
+// kind, same header (name and full argument list, with names, modes and
+// defaults) and same RETURNS clause. Otherwise the routine is dropped and
+// created.
+func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
+	if from == nil || to == nil {
+		return fmt.Errorf("no routine")
+	}
+	if from.Kind != schema.Aggregate && from.Kind == to.Kind &&
+		from.Schema == to.Schema && from.Name == to.Name && from.Signature == to.Signature &&
+		routineHeader(from.Definition) == routineHeader(to.Definition) &&
+		strings.HasPrefix(strings.TrimSpace(to.Definition), "CREATE OR REPLACE ") {
+		r.out = append(r.out, trimStmt(to.Definition))
+		if from.Comment != to.Comment {
+			r.comment(routineDesignation(to.Kind, to.Schema, to.Name, to.Signature), to.Comment, true)
+		}
+		return nil
+	}
+	r.dropRoutine(from)
+	return r.addRoutine(to)
+}
+
+// routineHeader returns the first line of a pg_get_functiondef text (the
+// CREATE line with the full argument list) and its RETURNS line.
+func routineHeader(def string) string {
+	lines := strings.Split(strings.TrimSpace(def), "\n")
+	if len(lines) == 0 {
+		return ""
+	}
+	h := lines[0]
+	for _, l := range lines[1:] {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "RETURNS ") {
+			h += "\n" + t
+			break
+		}
+	}
+	return h
+}
