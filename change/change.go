@@ -448,7 +448,7 @@ func (c *AddEnumValues) Describe() string {
 
 // Describe implements Change.
 func (c *RemoveEnumValues) Describe() string {
-	return "removed values from enum " + q(Ref{c.To.Schema, c.To.Name}.String())
+	return "changed values of enum " + q(Ref{c.To.Schema, c.To.Name}.String())
 }
 
 // Describe implements Change.

@@ -514,9 +514,19 @@ func TestCompareObjects(t *testing.T) {
 			want: []string{"added values to enum 'mood'"},
 		},
 		{
-			name: "enum values reordered is drop and add",
+			name: "enum values reordered rebuilds the type in place",
 			from: sch(enum("sad", "ok")), to: sch(enum("ok", "sad")),
-			want: []string{"removed enum type 'mood'", "added enum type 'mood'"},
+			want: []string{"changed values of enum 'mood'"},
+		},
+		{
+			name: "enum value inserted in the middle is added",
+			from: sch(enum("sad", "ok")), to: sch(enum("sad", "meh", "ok")),
+			want: []string{"added values to enum 'mood'"},
+		},
+		{
+			name: "enum value removed rebuilds the type in place",
+			from: sch(enum("sad", "meh", "ok")), to: sch(enum("sad", "ok")),
+			want: []string{"changed values of enum 'mood'"},
 		},
 		{
 			name: "schemas and extensions come first and go last",

@@ -10,9 +10,11 @@ import (
 	"github.com/retortdb/retort/schema"
 )
 
-// types compares user-defined types. An enum whose new values are appended
-// at the end gets AddEnumValues; any other change drops and recreates the
-// type, which shows in the change list as a removal and an addition.
+// types compares user-defined types. An enum that only gained values (the
+// old ones in their order) gets AddEnumValues; other changes of an enum's
+// values get RemoveEnumValues, which the dialect renders by rebuilding the
+// type under its columns. Any other change of a type drops and recreates
+// it, which shows as a removal and an addition.
 func (d *differ) types() {
 	to := map[tkey]*schema.Type{}
 	for _, t := range d.to.Types {
@@ -30,10 +32,16 @@ func (d *differ) types() {
 		if typeSig(ft, false) == typeSig(tt, false) {
 			continue
 		}
-		if ft.Kind == schema.EnumType && tt.Kind == schema.EnumType &&
-			typeSig(ft, true) == typeSig(tt, true) &&
-			len(tt.Values) > len(ft.Values) && slices.Equal(ft.Values, tt.Values[:len(ft.Values)]) {
-			d.add(phAddEnumValues, k.String(), &change.AddEnumValues{From: ft, To: tt})
+		if ft.Kind == schema.EnumType && tt.Kind == schema.EnumType && typeSig(ft, true) == typeSig(tt, true) {
+			// Values only added, old ones in their order: ALTER TYPE ...
+			// ADD VALUE suffices. Any other change of the values keeps the
+			// type and its columns but rebuilds it (RemoveEnumValues); a
+			// drop and add would fail while columns use the type.
+			if isSubsequence(ft.Values, tt.Values) {
+				d.add(phAddEnumValues, k.String(), &change.AddEnumValues{From: ft, To: tt})
+			} else {
+				d.add(phAddEnumValues, k.String(), &change.RemoveEnumValues{From: ft, To: tt})
+			}
 			continue
 		}
 		d.add(phDropType, k.String(), &change.DropType{Type: ft})
@@ -585,4 +593,15 @@ func (d *differ) misc() {
 		return out
 	}
 	diffSet("comment", comments(d.from), comments(d.to))
+}
+
+// isSubsequence reports whether every element of a appears in b, in order.
+func isSubsequence(a, b []string) bool {
+	i := 0
+	for _, v := range b {
+		if i < len(a) && a[i] == v {
+			i++
+		}
+	}
+	return i == len(a)
 }

@@ -626,7 +626,6 @@ ALTER TABLE b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES a (id) ON UPDA
 		},
 		{
 			name:    "enum_values",
-			diffGap: "diff recreates an enum (DropType+AddType) unless the new values are only appended; the renderer inserts them with ADD VALUE BEFORE/AFTER",
 			from:    `CREATE TYPE mood AS ENUM ('sad', 'happy');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
 			to:      `CREATE TYPE mood AS ENUM ('meh', 'sad', 'ok', 'happy', 'ecstatic');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
 			rows:    itemsRows + `UPDATE items SET mood = 'sad', moods = '{sad,happy}' WHERE id = 1;`,
