@@ -625,10 +625,10 @@ ALTER TABLE b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES a (id) ON UPDA
 			downQuery: `SELECT count(*)::text FROM items`, downWant: "3",
 		},
 		{
-			name:    "enum_values",
-			from:    `CREATE TYPE mood AS ENUM ('sad', 'happy');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
-			to:      `CREATE TYPE mood AS ENUM ('meh', 'sad', 'ok', 'happy', 'ecstatic');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
-			rows:    itemsRows + `UPDATE items SET mood = 'sad', moods = '{sad,happy}' WHERE id = 1;`,
+			name: "enum_values",
+			from: `CREATE TYPE mood AS ENUM ('sad', 'happy');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
+			to:   `CREATE TYPE mood AS ENUM ('meh', 'sad', 'ok', 'happy', 'ecstatic');` + itemsSQL + `ALTER TABLE items ADD COLUMN mood mood DEFAULT 'happy', ADD COLUMN moods mood[];`,
+			rows: itemsRows + `UPDATE items SET mood = 'sad', moods = '{sad,happy}' WHERE id = 1;`,
 			changes: func(t *testing.T, from, to *schema.Schema) []change.Change {
 				return []change.Change{&change.AddEnumValues{From: mustTypeR(t, from, "mood"), To: mustTypeR(t, to, "mood")}}
 			},
