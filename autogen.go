@@ -201,6 +201,13 @@ func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, err
 // loadDesired applies the desired schema to a fresh scratch database and
 // inspects it.
 func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*schema.Schema, error) {
+	if len(opts.Desired) == 0 && m.o.desired != nil {
+		files, err := m.o.desired.DesiredSQL(m.dialect.Name())
+		if err != nil {
+			return nil, fmt.Errorf("desired schema: %w", err)
+		}
+		opts.Desired = files
+	}
 	sc, err := m.newScratch(ctx, opts)
 	if err != nil {
 		return nil, err
@@ -399,9 +406,9 @@ func JoinStatements(stmts []string) string {
 	return b.String()
 }
 
-// Check compares the desired schema with the migrations' head and returns
-// the differences (empty when they agree).
-func (m *Migrator) Check(ctx context.Context, opts GenerateOptions) ([]change.Change, error) {
+// CheckWith compares the desired schema with the migrations' head and
+// returns the differences (empty when they agree).
+func (m *Migrator) CheckWith(ctx context.Context, opts GenerateOptions) ([]change.Change, error) {
 	desired, head, err := m.desiredAndHead(ctx, opts)
 	if err != nil {
 		return nil, err

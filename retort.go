@@ -10,9 +10,16 @@
 //		_, err = m.Upgrade(ctx, "head")
 //	}
 //
+// Revisions may also be written in Go (GoRevision, WithGoRevisions), and
+// the desired schema for Generate and Check may come from the application
+// (WithDesiredSource). The cli package mounts the whole command line into
+// an application as "myapp db ...".
+//
 // A Migrator holds no mutable state of its own and is safe for concurrent
 // use; concurrent migrators, in one process or many, are serialised by the
-// database's migration lock.
+// database's migration lock. Errors are typed (StatementError,
+// MultipleHeadsError, ...: errors.As finds them) and carry sentinels
+// (ErrMultipleHeads, ...: errors.Is finds them).
 package retort
 
 import (
@@ -25,11 +32,13 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/revision"
 	"github.com/retortdb/retort/runner"
 	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/source"
 )
 
 // Event reports progress of an upgrade or downgrade.
@@ -57,6 +66,36 @@ type options struct {
 	logger      *slog.Logger
 	progress    func(Event)
 	version     string
+	goRevisions []GoRevision
+	desired     DesiredSource
+}
+
+// DesiredSource gives the desired schema as SQL for a dialect ("sqlite",
+// "postgres" or "mysql"): the application's models, rendered. Generate,
+// Check and the CLI's migrate and check use it when no SQL files are given.
+type DesiredSource interface {
+	DesiredSQL(dialect string) ([]source.File, error)
+}
+
+// DesiredFunc adapts a function to a DesiredSource.
+type DesiredFunc func(dialect string) ([]source.File, error)
+
+// DesiredSQL calls f.
+func (f DesiredFunc) DesiredSQL(dialect string) ([]source.File, error) { return f(dialect) }
+
+// WithDesiredSource sets where the desired schema comes from when
+// GenerateOptions.Desired is empty: the application's models.
+func WithDesiredSource(src DesiredSource) Option { return func(o *options) { o.desired = src } }
+
+// WithModels takes the desired schema from Go structs (see Models): the
+// same as WithDesiredSource(Models(v...)).
+func WithModels(v ...any) Option { return WithDesiredSource(Models(v...)) }
+
+// WithGoRevisions adds revisions written in Go to the graph. A Go revision
+// replaces its placeholder file (same id, "Go: true") when the migrations
+// have one. See GoRevision.
+func WithGoRevisions(revs ...GoRevision) Option {
+	return func(o *options) { o.goRevisions = append(o.goRevisions, revs...) }
 }
 
 // WithMigrations sets the source of revision files: every *.sql file in
@@ -85,10 +124,13 @@ func WithVersionTables(revisions, log string) Option {
 // WithLockTimeout bounds the wait for the migration lock (default 60s).
 func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
 
-// WithLogger logs each revision applied or reverted at Info level.
+// WithLogger logs each revision applied or reverted at Info level, and
+// lock waits.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
-// WithProgress calls fn with every progress event.
+// WithProgress calls fn with every progress event. Calls come from the
+// goroutine running Upgrade or Downgrade; concurrent calls of those make
+// concurrent calls of fn.
 func WithProgress(fn func(Event)) Option { return func(o *options) { o.progress = fn } }
 
 // WithVersion sets the version string written to the audit log.
@@ -107,6 +149,12 @@ type Migrator struct {
 // ("sqlite", "postgres" or "mysql"). db may be nil for offline work
 // (History, SQL). The migrations are loaded and checked now: a malformed
 // file, a duplicate id, a missing parent or a cycle is an error.
+//
+// db is the application's own handle. A SQLite handle used by several
+// goroutines or processes needs a busy timeout (DSN parameter
+// _pragma=busy_timeout(5000)); an in-memory SQLite database needs
+// db.SetMaxOpenConns(1); a MySQL handle needs parseTime=true.
+// dialects.Open opens a handle from a retort URL with all of that set.
 func New(db *sql.DB, dialectName string, opts ...Option) (*Migrator, error) {
 	d, err := dialects.ByName(dialectName)
 	if err != nil {
@@ -124,9 +172,13 @@ func New(db *sql.DB, dialectName string, opts ...Option) (*Migrator, error) {
 		}
 		revs = append(revs, loaded...)
 	}
-	g, err := revision.New(revs)
+	revs, err = mergeGo(revs, o.goRevisions)
 	if err != nil {
 		return nil, err
+	}
+	g, err := revision.New(revs)
+	if err != nil {
+		return nil, classify(err)
 	}
 	m := &Migrator{db: db, dialect: d, graph: g, o: o}
 	if db != nil {
@@ -161,8 +213,16 @@ func (m *Migrator) History() []*script.Revision {
 	return h
 }
 
-// Upgrade applies revisions up to target ("head" when empty).
+// Upgrade applies revisions up to target ("head" when empty). The
+// Result lists the steps that ran, in order. A failed statement is a
+// *StatementError, a failed Go revision a *GoFuncError; with several heads
+// and target "head" the error is a *MultipleHeadsError (ErrMultipleHeads).
 func (m *Migrator) Upgrade(ctx context.Context, target string) (*Result, error) {
+	res, err := m.upgrade(ctx, target)
+	return res, classify(err)
+}
+
+func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) {
 	if target == "" {
 		target = "head"
 	}
@@ -178,8 +238,15 @@ func (m *Migrator) Upgrade(ctx context.Context, target string) (*Result, error) 
 	})
 }
 
-// Downgrade reverts revisions down to target ("-1" when empty).
+// Downgrade reverts revisions down to target ("-1" when empty; "base"
+// reverts everything). A revision that cannot be reverted stops the plan
+// before anything runs with an *IrreversibleError (ErrIrreversible).
 func (m *Migrator) Downgrade(ctx context.Context, target string) (*Result, error) {
+	res, err := m.downgrade(ctx, target)
+	return res, classify(err)
+}
+
+func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error) {
 	if target == "" {
 		target = "-1"
 	}
@@ -222,6 +289,11 @@ func (m *Migrator) partialBlocksDowngrade(st *runner.State) error {
 // Plan computes, without changing the database, what Upgrade (dir Up) or
 // Downgrade (dir Down) to target would do now.
 func (m *Migrator) Plan(ctx context.Context, dir revision.Direction, target string) (*revision.Plan, error) {
+	p, err := m.plan(ctx, dir, target)
+	return p, classify(err)
+}
+
+func (m *Migrator) plan(ctx context.Context, dir revision.Direction, target string) (*revision.Plan, error) {
 	t, err := m.target(target)
 	if err != nil {
 		return nil, err
@@ -313,7 +385,7 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		switch {
 		case ar.File == nil:
 			s.Missing = append(s.Missing, row.Revision)
-		case row.Checksum != "" && row.Checksum != ar.File.Checksum:
+		case row.Checksum != "" && !ar.File.Go && row.Checksum != ar.File.Checksum:
 			ar.Changed = true
 			s.Changed = append(s.Changed, row.Revision)
 		}
@@ -331,6 +403,19 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		}
 	}
 	return s, nil
+}
+
+// Check compares the desired schema of the Migrator's DesiredSource with
+// the migrations' head and returns the differences (empty when they
+// agree): a test or a CI step can fail when a model changed without a
+// revision. Scratch databases are made as GenerateOptions' zero value
+// makes them, which suits SQLite (in memory); for PostgreSQL and MySQL,
+// call CheckWith with GenerateOptions.Scratch or DevDatabase set.
+func (m *Migrator) Check(ctx context.Context) ([]change.Change, error) {
+	if m.o.desired == nil {
+		return nil, errors.New("check: no desired schema: make the Migrator WithDesiredSource, or call CheckWith with GenerateOptions.Desired")
+	}
+	return m.CheckWith(ctx, GenerateOptions{})
 }
 
 // Mismatch is an applied revision whose file changed or vanished.
@@ -380,11 +465,11 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 	for _, s := range targets {
 		t, err := m.target(s)
 		if err != nil {
-			return err
+			return classify(err)
 		}
 		p, err := m.graph.Upgrade(nil, t)
 		if err != nil {
-			return err
+			return classify(err)
 		}
 		for _, id := range p.IDs() {
 			want[id] = true
@@ -417,7 +502,7 @@ func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error 
 	}
 	r, err := m.graph.Resolve(rev)
 	if err != nil {
-		return err
+		return classify(err)
 	}
 	return m.runner.Resolve(ctx, r.ID, applied)
 }
@@ -429,14 +514,14 @@ func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error 
 func (m *Migrator) SQL(w io.Writer, dir revision.Direction, from, to string) error {
 	p, err := m.graph.RangePlan(from, to, dir)
 	if err != nil {
-		return err
+		return classify(err)
 	}
 	if dir == revision.Down {
 		if err := p.CheckReversible(); err != nil {
-			return err
+			return classify(err)
 		}
 	}
-	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
+	return classify(runner.WriteSQL(w, m.dialect, m.o.tables, p))
 }
 
 // PlanSQL writes the SQL of a plan computed from the database's state.
@@ -445,5 +530,5 @@ func (m *Migrator) PlanSQL(ctx context.Context, w io.Writer, dir revision.Direct
 	if err != nil {
 		return err
 	}
-	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
+	return classify(runner.WriteSQL(w, m.dialect, m.o.tables, p))
 }

@@ -39,6 +39,14 @@ type app struct {
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
 	in      *bufio.Reader   // stdin, for questions on a terminal
+
+	// mount is what an application attached (cli.Command); zero for the
+	// standalone binary.
+	mount mountOptions
+	// fromDisk: read revisions from <dir>/versions even when the
+	// application embeds its migrations (--dir or RETORT_DIR given, or a
+	// command that writes revision files).
+	fromDisk bool
 }
 
 func newApp(env Env) *app {
@@ -95,6 +103,10 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout = a.lockTimeout
 	}
+	if a.cfg.Database == "" {
+		a.cfg.Database = a.mount.databaseURL
+	}
+	a.fromDisk = a.mount.migrations == nil || flags.Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)
 	a.collectSecrets()
 	return nil
 }
@@ -102,7 +114,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 // collectSecrets remembers every password that could reach output, so that
 // mask can remove it even from a driver's message.
 func (a *app) collectSecrets() {
-	cands := []string{a.cfg.Database, a.cfg.DevDatabase, a.database,
+	cands := []string{a.cfg.Database, a.cfg.DevDatabase, a.database, a.mount.databaseURL,
 		a.getenv("RETORT_DATABASE_URL"), a.getenv("DATABASE_URL"), a.getenv("RETORT_DEV_DATABASE")}
 	for _, c := range cands {
 		u, err := url.Parse(strings.TrimSpace(c))

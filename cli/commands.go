@@ -41,6 +41,7 @@ func (a *app) commands() []*cobra.Command {
 func (a *app) revisionCommand() *cobra.Command {
 	var msg, revID, head, branch string
 	var dependsOn []string
+	var goRev bool
 	cmd := &cobra.Command{
 		Use:   "revision -m MESSAGE",
 		Short: "Create an empty revision file to write by hand",
@@ -91,12 +92,20 @@ its path.`,
 				}
 				branches = []string{branch}
 			}
-			return a.writeRevision(g, &script.Revision{
+			r := &script.Revision{
 				ID: revID, Message: msg, Revises: parents, DependsOn: deps, Branches: branches,
-				Up: script.Section{Present: true}, Down: script.Section{Present: true},
-			})
+				Up: script.Section{Present: true}, Down: script.Section{Present: true}, Go: goRev,
+			}
+			if err := a.writeRevision(g, r); err != nil {
+				return err
+			}
+			if goRev {
+				a.outf("%s", goSkeleton(r))
+			}
+			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&goRev, "go", false, "a Go revision: write its placeholder file (header only, \"Go: true\") and print the retort.GoRevision to register in the application")
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message (its first header line and file name)")
 	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
 	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; 'base' starts a new root)")
@@ -286,9 +295,15 @@ func historyLine(g *revision.Graph, r *script.Revision) string {
 	return fmt.Sprintf("%s -> %s%s, %s", parents, r.ID, tags(g, r), r.Message)
 }
 
-// tags marks heads, branch points, merges and labels.
+// tags marks heads, branch points, merges, labels and Go revisions.
 func tags(g *revision.Graph, r *script.Revision) string {
 	var t []string
+	switch {
+	case r.Go && r.GoFuncs == nil:
+		t = append(t, "go, in the application")
+	case r.Go:
+		t = append(t, "go")
+	}
 	if len(g.Children(r.ID)) == 0 {
 		t = append(t, "head")
 	}
@@ -354,6 +369,7 @@ type revJSON struct {
 	Upgrade      string   `json:"upgrade,omitempty"`
 	Downgrade    string   `json:"downgrade,omitempty"`
 	Irreversible bool     `json:"irreversible,omitempty"`
+	Go           bool     `json:"go,omitempty"`
 }
 
 func toJSON(g *revision.Graph, r *script.Revision) revJSON {
@@ -362,6 +378,7 @@ func toJSON(g *revision.Graph, r *script.Revision) revJSON {
 		Branches: r.Branches, Path: r.Path, Head: len(g.Children(r.ID)) == 0,
 		Transaction: !r.NoTransaction, Checksum: r.Checksum,
 		Reversible: r.Down.Present && !r.Down.Irreversible, Irreversible: r.Down.Irreversible,
+		Go: r.Go,
 	}
 	if j.Revises == nil {
 		j.Revises = []string{}

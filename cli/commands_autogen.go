@@ -32,7 +32,17 @@ type autogenFlags struct {
 // databases go.
 func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
 	var opts retort.GenerateOptions
-	if needDesired {
+	if needDesired && a.mount.desired != nil && a.schemaPath == "" {
+		// The application's models: the Migrator asks its DesiredSource.
+		needDesired = false
+	}
+	if needDesired && a.cfg.Models != "" {
+		files, err := a.modelsDesired()
+		if err != nil {
+			return opts, err
+		}
+		opts.Desired = files
+	} else if needDesired {
 		files, err := source.ReadSQL(a.path(a.cfg.Schema))
 		if err != nil {
 			return opts, err
@@ -258,7 +268,7 @@ func (a *app) checkCommand() *cobra.Command {
 				return err
 			}
 			defer s.close()
-			changes, err := s.m.Check(cmd.Context(), opts)
+			changes, err := s.m.CheckWith(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,9 @@ type Config struct {
 	Dir string `toml:"dir"`
 	// Schema is the desired schema: a .sql file or a directory of them.
 	Schema string `toml:"schema"`
+	// Models, when set, is a Go package directory whose structs are the
+	// desired schema instead of Schema.
+	Models string `toml:"models"`
 	// DevDatabase is a scratch server database for autogenerate.
 	DevDatabase string `toml:"dev_database"`
 	// VersionTable and LogTable name retort's tables.
@@ -53,6 +56,7 @@ var configEnv = []struct {
 	{"database", []string{"RETORT_DATABASE_URL", "DATABASE_URL"}, func(c *Config, v string) { c.Database = v }},
 	{"dir", []string{"RETORT_DIR"}, func(c *Config, v string) { c.Dir = v }},
 	{"schema", []string{"RETORT_SCHEMA"}, func(c *Config, v string) { c.Schema = v }},
+	{"models", []string{"RETORT_MODELS"}, func(c *Config, v string) { c.Models = v }},
 	{"dev_database", []string{"RETORT_DEV_DATABASE"}, func(c *Config, v string) { c.DevDatabase = v }},
 	{"version_table", []string{"RETORT_VERSION_TABLE"}, func(c *Config, v string) { c.VersionTable = v }},
 	{"log_table", []string{"RETORT_LOG_TABLE"}, func(c *Config, v string) { c.LogTable = v }},

@@ -23,8 +23,13 @@ type session struct {
 	close func()
 }
 
-// loadRevisions reads the revision files of the project.
+// loadRevisions reads the revision files of the project: the
+// application's embedded migrations when it has some (see Command), else
+// <dir>/versions.
 func (a *app) loadRevisions() ([]*script.Revision, error) {
+	if !a.fromDisk {
+		return a.loadEmbedded()
+	}
 	dir := a.versionsDir()
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
@@ -84,6 +89,10 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		retort.WithLockTimeout(timeout),
 		retort.WithVersion("retort " + Version),
 		retort.WithProgress(a.onEvent),
+		retort.WithGoRevisions(a.mount.goRevisions...),
+	}
+	if a.mount.desired != nil {
+		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
 	}
 	s := &session{close: func() {}}
 	dialectName := "sqlite"

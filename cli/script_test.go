@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,11 +17,13 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	cmds := map[string]func(){
 		"retort": func() {
 			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
-	})
+	}
+	maps.Copy(cmds, ScriptCommands) // the example application's (mount_test.go)
+	testscript.Main(m, cmds)
 }
 
 // TestScripts runs every testdata/script/*.txtar scenario once per dialect.

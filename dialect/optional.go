@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 )
 
 // Tx is the transaction in which one revision runs. *sql.Tx implements it;
@@ -50,6 +51,25 @@ type MissingTableReporter interface {
 // transaction that its work is still to be done.
 type BeginLocker interface {
 	BeginLocks() bool
+}
+
+// SQLTxBeginner is implemented by dialects whose Begin does not return a
+// *sql.Tx (SQLite). BeginSQLTx starts the same transaction as Begin, with
+// the same lock, waiting and connection settings, as a *sql.Tx that Go
+// code (a Go revision) can use. table names a table that exists: the
+// transaction takes the write lock at once by a statement on it that
+// changes nothing.
+type SQLTxBeginner interface {
+	BeginSQLTx(ctx context.Context, conn *sql.Conn, table string, timeout time.Duration, onWait func()) (SQLTx, error)
+}
+
+// SQLTx is a Tx that is a *sql.Tx underneath. Commit and Rollback must be
+// called on the SQLTx, not on the *sql.Tx, so that the dialect's work at
+// the end of the transaction is done.
+type SQLTx interface {
+	Tx
+	// SQL returns the underlying transaction.
+	SQL() *sql.Tx
 }
 
 // NowUTCer gives the SQL expression for the current UTC time that fits a

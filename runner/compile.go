@@ -47,6 +47,14 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 		if ps.Direction == revision.Down {
 			st.sec = rev.Down
 		}
+		if rev.Go {
+			if err := compileGo(d, st); err != nil {
+				errs = append(errs, err)
+			} else {
+				steps = append(steps, st)
+			}
+			continue
+		}
 		stmts, err := sqlsplit.Split(st.sec.SQL, d.Splitter())
 		if err != nil {
 			var se *sqlsplit.SyntaxError

@@ -33,6 +33,11 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 	if err != nil {
 		return err
 	}
+	for _, st := range steps {
+		if st.isGo() {
+			return &GoOfflineError{Revision: st.id()}
+		}
+	}
 	bw := bufio.NewWriter(w)
 	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: "CURRENT_TIMESTAMP"}
 	if n, ok := d.(dialect.NowUTCer); ok {

@@ -196,7 +196,7 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 		}
 		var sr StepResult
 		var err error
-		if s.d.TransactionalDDL() && !st.rev.NoTransaction {
+		if st.inTx(s.d) {
 			sr, err = s.runTx(ctx, st, state)
 		} else {
 			sr, err = s.runSteps(ctx, st, state)
@@ -264,16 +264,16 @@ func (s *session) skipped(st *step) StepResult {
 }
 
 func (s *session) started(st *step, dec decision) {
-	s.emit(Event{Kind: EventStart, Revision: st.id(), Direction: st.Direction, Count: len(st.stmts),
+	s.emit(Event{Kind: EventStart, Revision: st.id(), Direction: st.Direction, Count: st.count(),
 		Message: fmt.Sprintf("running %s %s (%s)", st.Direction, st.id(), st.rev.Message)})
 	if dec.start > 0 {
-		s.emit(Event{Kind: EventResume, Revision: st.id(), Direction: st.Direction, Statement: dec.start + 1, Count: len(st.stmts),
+		s.emit(Event{Kind: EventResume, Revision: st.id(), Direction: st.Direction, Statement: dec.start + 1, Count: st.count(),
 			Message: fmt.Sprintf("resuming %s of %s at statement %d of %d (%s ran before)", st.Direction, st.id(), dec.start+1, len(st.stmts), statementsDone(dec.start))})
 	}
 }
 
 func (s *session) finished(st *step, d time.Duration, dec decision) StepResult {
-	s.emit(Event{Kind: EventDone, Revision: st.id(), Direction: st.Direction, Count: len(st.stmts), Duration: d,
+	s.emit(Event{Kind: EventDone, Revision: st.id(), Direction: st.Direction, Count: st.count(), Duration: d,
 		Message: fmt.Sprintf("%s %s done in %s", st.Direction, st.id(), d.Round(time.Millisecond))})
 	sr := StepResult{Revision: st.id(), Direction: st.Direction, Duration: d}
 	if dec.start > 0 {
@@ -285,7 +285,7 @@ func (s *session) finished(st *step, d time.Duration, dec decision) StepResult {
 // runTx runs one step in one transaction with its version rows.
 func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult, error) {
 	startedAt := time.Now()
-	tx, err := s.begin(ctx)
+	tx, stx, err := s.beginStep(ctx, st)
 	if err != nil {
 		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
 	}
@@ -308,16 +308,16 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 		return s.skipped(st), nil
 	}
 	s.started(st, dec)
-	n := len(st.stmts)
+	n := st.count()
 	for i := dec.start; i < n; i++ {
 		if err := ctx.Err(); err != nil {
 			tx.Rollback()
 			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; its transaction was rolled back, the database is at the revision before it: %w", st.Direction, st.id(), st.rev.Path, i+1, n, err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
-		if _, err := tx.ExecContext(ctx, st.stmts[i].Text); err != nil {
+		if err := s.runUnit(ctx, st, i, tx, stx); err != nil {
 			tx.Rollback()
-			serr := s.statementError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
+			serr := s.stepError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 		}
 	}
@@ -343,9 +343,9 @@ func (s *session) recordDone(ctx context.Context, q execer, st *step, dec decisi
 	case st.Direction == revision.Down:
 		_, err = q.ExecContext(ctx, s.q.deleteRow, st.id())
 	case dec.had:
-		_, err = q.ExecContext(ctx, s.q.updateRow, st.rev.Checksum, now.UTC(), ms, StateApplied, len(st.stmts), st.id())
+		_, err = q.ExecContext(ctx, s.q.updateRow, st.rev.Checksum, now.UTC(), ms, StateApplied, st.count(), st.id())
 	default:
-		_, err = q.ExecContext(ctx, s.q.insertRow, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, len(st.stmts))
+		_, err = q.ExecContext(ctx, s.q.insertRow, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, st.count())
 	}
 	if err != nil {
 		return fmt.Errorf("record %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
@@ -362,7 +362,7 @@ func (s *session) settle(state *State, st *step, startedAt time.Time, dur time.D
 		state.remove(st.id())
 		return
 	}
-	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.Add(dur).UTC(), DurationMS: dur.Milliseconds(), State: StateApplied, StatementsDone: len(st.stmts)})
+	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.Add(dur).UTC(), DurationMS: dur.Milliseconds(), State: StateApplied, StatementsDone: st.count()})
 }
 
 // runSteps runs one step statement by statement outside a transaction,
@@ -384,7 +384,7 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 		return s.skipped(st), nil
 	}
 	s.started(st, dec)
-	n := len(st.stmts)
+	n := st.count()
 	switch {
 	case dec.start > 0:
 	case st.Direction == revision.Down:
@@ -407,8 +407,8 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; %s done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, statementsDone(i), err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
-		if _, err := s.conn.ExecContext(ctx, st.stmts[i].Text); err != nil {
-			serr := s.statementError(ctx, st, i, err, resumeNote(st, i))
+		if err := s.runUnit(ctx, st, i, s.conn, nil); err != nil {
+			serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 		}
 		if err := s.exec(ctx, s.q.updateProgress, i+1, st.id()); err != nil {

@@ -39,6 +39,9 @@ func Format(r *Revision) []byte {
 	if r.NoTransaction {
 		b.WriteString("-- Transaction: none\n")
 	}
+	if r.Go {
+		b.WriteString("-- Go: true\n")
+	}
 	if !r.Created.IsZero() {
 		b.WriteString("-- Created: ")
 		b.WriteString(r.Created.UTC().Format(TimeLayout))

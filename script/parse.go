@@ -32,10 +32,11 @@ const (
 	keyDependsOn   = "Depends-On"
 	keyTransaction = "Transaction"
 	keyCreated     = "Created"
+	keyGo          = "Go"
 )
 
 // keys lists the header keys; Revision first.
-var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated}
+var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo}
 
 const knownKeys = "Revision, Revises, Branch, Depends-On, Transaction, Created"
 
@@ -337,6 +338,11 @@ func (p *parser) headerValue(r *Revision, key, value string) error {
 			return p.errorf(p.line, "Created %q: want a UTC time like \"2026-11-21 19:05:02 UTC\"", value)
 		}
 		r.Created = t
+	case keyGo:
+		if value != "true" {
+			return p.errorf(p.line, "Go %q: the only value is \"true\" (the revision is written in Go, in the application)", value)
+		}
+		r.Go = true
 	default:
 		return p.errorf(p.line, "unknown header key %q: the keys are %s", key, knownKeys)
 	}

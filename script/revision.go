@@ -3,7 +3,11 @@
 // them from an fs.FS.
 package script
 
-import "time"
+import (
+	"context"
+	"database/sql"
+	"time"
+)
 
 // Revision is one revision file.
 type Revision struct {
@@ -32,6 +36,21 @@ type Revision struct {
 	// Checksum is the hex SHA-256 of the file's bytes with line endings
 	// normalised to "\n".
 	Checksum string
+	// Go is set for a revision written in Go: by "Go: true" in the header
+	// of its placeholder file, or by a retort.GoRevision. Its sections
+	// hold no SQL.
+	Go bool
+	// GoFuncs are a Go revision's functions; nil for revision files and
+	// for a Go revision's placeholder loaded without its application.
+	GoFuncs *GoFuncs
+}
+
+// GoFuncs are the functions of a revision written in Go. Either Up (and
+// Down) run inside the revision's transaction, or UpConn (and DownConn)
+// run on the migration connection outside any transaction.
+type GoFuncs struct {
+	Up, Down         func(ctx context.Context, tx *sql.Tx) error
+	UpConn, DownConn func(ctx context.Context, conn *sql.Conn) error
 }
 
 // Section is the SQL of one direction of a revision.

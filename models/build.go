@@ -1,0 +1,814 @@
+package models
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// FieldError is a struct field retort cannot turn into a column.
+type FieldError struct {
+	// Struct and Field name the field ("Item", "Tags").
+	Struct, Field string
+	// Msg says what is wrong and how to fix it.
+	Msg string
+}
+
+// Error implements error.
+func (e *FieldError) Error() string {
+	return fmt.Sprintf("models: field %s.%s: %s", e.Struct, e.Field, e.Msg)
+}
+
+// StructError is a struct retort cannot turn into a table.
+type StructError struct {
+	// Struct is the type's name.
+	Struct string
+	Msg    string
+}
+
+// Error implements error.
+func (e *StructError) Error() string {
+	return fmt.Sprintf("models: type %s: %s", e.Struct, e.Msg)
+}
+
+// flatField is a field after embedded structs are flattened.
+type flatField struct {
+	goField
+	// path is the field as written in Go ("Item.Model.ID"), for messages.
+	path string
+	// prefix is prepended to the column name (gorm embeddedPrefix).
+	prefix  string
+	retort  []string
+	gorm    map[string]string
+	gormSet bool
+	db      string
+}
+
+// relation is a GORM relationship field with an explicit foreignKey,
+// resolved into a foreign key once every table is known.
+type relation struct {
+	owner    *Table
+	ownerGo  *goStruct
+	field    *flatField
+	target   *goType
+	many     bool
+	fk, refs []string
+	onDelete string
+	onUpdate string
+}
+
+// builder turns goStructs into a Schema.
+type builder struct {
+	byStruct  map[string]*Table
+	fieldCols map[string]map[string]string // struct -> Go field name -> column
+	relations []*relation
+}
+
+// build turns the structs into the intermediate schema.
+func build(structs []*goStruct) (*Schema, error) {
+	b := &builder{byStruct: map[string]*Table{}, fieldCols: map[string]map[string]string{}}
+	s := &Schema{}
+	tables := map[string]string{}
+	// Which conventions each struct follows: GORM's when it has a gorm tag
+	// (gorm.Model's fields have them), or when it has no retort or db tag
+	// and another of the models follows GORM's.
+	flat := make([][]*flatField, len(structs))
+	gormMode := make([]bool, len(structs))
+	untagged := make([]bool, len(structs))
+	anyGorm := false
+	for i, gs := range structs {
+		fields, err := flatten(gs, gs.Fields, gs.Name, "", 0)
+		if err != nil {
+			return nil, err
+		}
+		flat[i] = fields
+		untagged[i] = true
+		for _, f := range fields {
+			if f.gormSet {
+				gormMode[i], anyGorm = true, true
+			}
+			if _, ok := f.Tag.Lookup("retort"); ok || f.db != "" {
+				untagged[i] = false
+			}
+		}
+	}
+	for i, gs := range structs {
+		t, err := b.table(gs, flat[i], gormMode[i] || anyGorm && untagged[i])
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := tables[t.Name]; ok {
+			return nil, &StructError{Struct: gs.Name, Msg: fmt.Sprintf("table %q is also the table of %s: give one of them a TableName method", t.Name, prev)}
+		}
+		tables[t.Name] = gs.Name
+		s.Tables = append(s.Tables, t)
+	}
+	if err := b.resolveRelations(); err != nil {
+		return nil, err
+	}
+	sort.Slice(s.Tables, func(i, j int) bool { return s.Tables[i].Name < s.Tables[j].Name })
+	for _, t := range s.Tables {
+		sort.Slice(t.Uniques, func(i, j int) bool { return t.Uniques[i].Name < t.Uniques[j].Name })
+		sort.Slice(t.Indexes, func(i, j int) bool { return t.Indexes[i].Name < t.Indexes[j].Name })
+		sort.Slice(t.ForeignKeys, func(i, j int) bool { return t.ForeignKeys[i].Name < t.ForeignKeys[j].Name })
+		sort.Slice(t.Checks, func(i, j int) bool { return t.Checks[i].Name < t.Checks[j].Name })
+	}
+	return s, nil
+}
+
+// gormModelFields are the fields of gorm.Model, recognised by package and
+// type name so that GORM need not be imported.
+func gormModelFields() []goField {
+	timeT := &goType{Pkg: "time", Name: "Time", Kind: kStruct, String: "time.Time"}
+	return []goField{
+		{Name: "ID", Tag: `gorm:"primarykey"`, Exported: true, Type: &goType{Kind: kUint, String: "uint"}},
+		{Name: "CreatedAt", Exported: true, Type: timeT},
+		{Name: "UpdatedAt", Exported: true, Type: timeT},
+		{Name: "DeletedAt", Tag: `gorm:"index"`, Exported: true, Type: &goType{Pkg: "gorm", Name: "DeletedAt", Kind: kStruct, String: "gorm.DeletedAt"}},
+	}
+}
+
+// flatten lists a struct's fields with embedded structs expanded in place.
+func flatten(gs *goStruct, fields []goField, path, prefix string, depth int) ([]*flatField, error) {
+	if depth > 16 {
+		return nil, &StructError{Struct: gs.Name, Msg: "embedded structs nest too deeply (a cycle?)"}
+	}
+	var out []*flatField
+	for _, f := range fields {
+		ff := &flatField{goField: f, path: path + "." + f.Name, prefix: prefix}
+		if v, ok := f.Tag.Lookup("retort"); ok {
+			ff.retort = splitTag(v)
+		}
+		if v, ok := f.Tag.Lookup("gorm"); ok {
+			ff.gorm, ff.gormSet = parseGormTag(v), true
+		}
+		if v, ok := f.Tag.Lookup("db"); ok {
+			ff.db, _, _ = strings.Cut(v, ",")
+		}
+		if ff.skipped() {
+			continue
+		}
+		_, gormEmbedded := ff.gorm["EMBEDDED"]
+		if f.Embedded || gormEmbedded {
+			et, _ := f.Type.deref()
+			if et.is("gorm", "Model") {
+				sub, err := flatten(gs, gormModelFields(), ff.path, prefix, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, sub...)
+				continue
+			}
+			if et.Kind == kStruct && et.Struct != nil && !special(et) {
+				inner, err := et.Struct()
+				if err != nil {
+					return nil, err
+				}
+				sub, err := flatten(gs, inner.Fields, ff.path, prefix+ff.gorm["EMBEDDEDPREFIX"], depth+1)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, sub...)
+				continue
+			}
+			if !f.Exported && f.Embedded {
+				continue
+			}
+		}
+		if !f.Exported {
+			continue
+		}
+		out = append(out, ff)
+	}
+	return out, nil
+}
+
+func (f *flatField) skipped() bool {
+	if len(f.retort) > 0 && f.retort[0] == "-" || f.db == "-" {
+		return true
+	}
+	if f.gormSet {
+		if _, ok := f.gorm["-"]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// retortOpt returns the value of a retort tag option and whether it is set.
+func (f *flatField) retortOpt(name string) (string, bool) {
+	for _, o := range f.retort {
+		k, v, _ := strings.Cut(o, ":")
+		if strings.EqualFold(strings.TrimSpace(k), name) {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
+}
+
+func (f *flatField) gormOpt(name string) (string, bool) {
+	v, ok := f.gorm[name]
+	return v, ok
+}
+
+var retortOptions = map[string]bool{
+	"pk": true, "type": true, "notnull": true, "null": true, "default": true,
+	"unique": true, "index": true, "uniqueindex": true, "fk": true,
+	"ondelete": true, "onupdate": true, "check": true, "size": true,
+	"autoincrement": true, "column": true,
+}
+
+var gormOptions = map[string]bool{
+	"COLUMN": true, "TYPE": true, "SIZE": true, "PRIMARYKEY": true, "PRIMARY_KEY": true,
+	"UNIQUE": true, "DEFAULT": true, "NOT NULL": true, "NOTNULL": true, "AUTOINCREMENT": true,
+	"INDEX": true, "UNIQUEINDEX": true, "CHECK": true, "FOREIGNKEY": true, "REFERENCES": true,
+	"CONSTRAINT": true, "EMBEDDED": true, "EMBEDDEDPREFIX": true, "COMMENT": true,
+	"PRECISION": true, "SCALE": true, "AUTOCREATETIME": true, "AUTOUPDATETIME": true,
+	"SERIALIZER": true, "<-": true, "->": true,
+}
+
+// table builds one struct's table.
+func (b *builder) table(gs *goStruct, fields []*flatField, gormMode bool) (*Table, error) {
+	var err error
+	t := &Table{Name: gs.TableName, Struct: gs.Name}
+	if t.Name == "" {
+		t.Name = plural(snake(gs.Name))
+	}
+	cols := map[string]string{}
+	b.fieldCols[gs.Name] = cols
+	b.byStruct[gs.Name] = t
+	type pkCol struct {
+		col   *Column
+		gtype *goType
+		auto  *bool
+	}
+	var pk []pkCol
+	var idField *pkCol
+	indexes := map[string]*Index{}
+	for _, f := range fields {
+		ferr := func(format string, args ...any) error {
+			return &FieldError{Struct: gs.Name, Field: strings.TrimPrefix(f.path, gs.Name+"."), Msg: fmt.Sprintf(format, args...)}
+		}
+		for _, o := range f.retort {
+			k, _, _ := strings.Cut(o, ":")
+			if !retortOptions[strings.ToLower(strings.TrimSpace(k))] {
+				return nil, ferr("unknown retort tag option %q (known: pk, type:, notnull, null, default:, unique, index, index:name, uniqueindex, fk:table.column, ondelete:, onupdate:, check:, size:, autoincrement, column:, -)", o)
+			}
+		}
+		for k := range f.gorm {
+			if !gormOptions[k] && k != "MANY2MANY" && k != "-" {
+				return nil, ferr("unsupported gorm tag setting %q: use a retort tag (docs/models.md), or skip the field with retort:\"-\"", k)
+			}
+		}
+		if _, ok := f.gorm["MANY2MANY"]; ok {
+			return nil, ferr("many2many relationships are not read: declare the join table as a struct of its own")
+		}
+		sqlType, hasType := f.retortOpt("type")
+		if !hasType {
+			sqlType, hasType = f.gormOpt("TYPE")
+		}
+		if p, ok := f.gormOpt("PRECISION"); ok && !hasType {
+			// GORM's decimal(precision, scale), in the spelling all three
+			// dialects accept.
+			if _, err := strconv.Atoi(p); err != nil {
+				return nil, ferr("precision %q is not a number", p)
+			}
+			sqlType, hasType = "numeric("+p+")", true
+			if sc, ok := f.gormOpt("SCALE"); ok {
+				if _, err := strconv.Atoi(sc); err != nil {
+					return nil, ferr("scale %q is not a number", sc)
+				}
+				sqlType = "numeric(" + p + "," + sc + ")"
+			}
+		}
+		ft, _ := f.Type.deref()
+		lt, nullable, rel := classify(f.Type)
+		if rel && !hasType {
+			if err := b.relationField(t, gs, f, ft, ferr); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if lt == "" && !hasType {
+			return nil, ferr("cannot map Go type %s to a column: give its SQL type with retort:\"type:...\" (for example retort:\"type:text\"), or skip the field with retort:\"-\"", f.Type.String)
+		}
+		c := &Column{Field: strings.TrimPrefix(f.path, gs.Name+"."), Type: lt}
+		if hasType {
+			c.Type, c.SQLType = "", sqlType
+		}
+		switch {
+		case f.db != "":
+			c.Name = f.db
+		default:
+			if v, ok := f.retortOpt("column"); ok && v != "" {
+				c.Name = v
+			} else if v, ok := f.gormOpt("COLUMN"); ok && v != "" {
+				c.Name = v
+			} else {
+				c.Name = f.prefix + snake(f.Name)
+			}
+		}
+		for _, other := range t.Columns {
+			if other.Name == c.Name {
+				return nil, ferr("column %q is also the column of field %s: name one of them with db:\"...\"", c.Name, other.Field)
+			}
+		}
+		cols[f.Name] = c.Name
+		size, hasSize := f.retortOpt("size")
+		if !hasSize {
+			size, hasSize = f.gormOpt("SIZE")
+		}
+		if hasSize {
+			n, err := strconv.Atoi(size)
+			if err != nil || n <= 0 {
+				return nil, ferr("size %q is not a positive number", size)
+			}
+			switch c.Type {
+			case String:
+				c.Size = n
+			case Int8, Int16, Int32, Int64:
+				c.Type = sizedInt(n, false)
+			case Uint8, Uint16, Uint32, Uint64:
+				c.Type = sizedInt(n, true)
+			}
+		}
+		// Nullability: with retort/db conventions a non-pointer is NOT
+		// NULL; with GORM's, a column is nullable unless "not null".
+		if gormMode {
+			c.NotNull = false
+			if _, ok := f.gormOpt("NOT NULL"); ok {
+				c.NotNull = true
+			}
+			if _, ok := f.gormOpt("NOTNULL"); ok {
+				c.NotNull = true
+			}
+		} else {
+			c.NotNull = !nullable
+		}
+		if _, ok := f.retortOpt("notnull"); ok {
+			c.NotNull = true
+		}
+		if _, ok := f.retortOpt("null"); ok {
+			c.NotNull = false
+		}
+		if v, ok := f.retortOpt("default"); ok {
+			c.Default = &v
+		} else if v, ok := f.gormOpt("DEFAULT"); ok {
+			if c.Type == String && !strings.HasPrefix(v, "'") && !strings.HasSuffix(v, ")") && !strings.EqualFold(v, "null") {
+				v = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+			}
+			c.Default = &v
+		}
+		t.Columns = append(t.Columns, c)
+
+		// Keys.
+		auto := (*bool)(nil)
+		if _, ok := f.retortOpt("autoincrement"); ok {
+			v := true
+			auto = &v
+		}
+		if v, ok := f.gormOpt("AUTOINCREMENT"); ok {
+			on := !strings.EqualFold(v, "false")
+			auto = &on
+		}
+		_, isPK := f.retortOpt("pk")
+		if _, ok := f.gormOpt("PRIMARYKEY"); ok {
+			isPK = true
+		}
+		if _, ok := f.gormOpt("PRIMARY_KEY"); ok {
+			isPK = true
+		}
+		if isPK {
+			pk = append(pk, pkCol{c, ft, auto})
+		} else if f.Name == "ID" && idField == nil {
+			idField = &pkCol{c, ft, auto}
+		}
+		if _, ok := f.retortOpt("unique"); ok {
+			t.Uniques = append(t.Uniques, &Unique{Name: t.Name + "_" + c.Name + "_key", Columns: []string{c.Name}})
+		}
+		if _, ok := f.gormOpt("UNIQUE"); ok {
+			t.Uniques = append(t.Uniques, &Unique{Name: "uni_" + t.Name + "_" + c.Name, Columns: []string{c.Name}})
+		}
+		addIndex := func(name string, unique bool) {
+			ix := indexes[name]
+			if ix == nil {
+				ix = &Index{Name: name}
+				indexes[name] = ix
+				t.Indexes = append(t.Indexes, ix)
+			}
+			ix.Unique = ix.Unique || unique
+			ix.Columns = append(ix.Columns, c.Name)
+		}
+		for _, o := range f.retort {
+			k, v, _ := strings.Cut(o, ":")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "index", "uniqueindex":
+				name := strings.TrimSpace(v)
+				if name == "" {
+					name = t.Name + "_" + c.Name + "_idx"
+				}
+				addIndex(name, strings.EqualFold(strings.TrimSpace(k), "uniqueindex"))
+			}
+		}
+		for _, k := range []string{"INDEX", "UNIQUEINDEX"} {
+			v, ok := f.gormOpt(k)
+			if !ok {
+				continue
+			}
+			parts := strings.Split(v, ",")
+			name := strings.TrimSpace(parts[0])
+			unique := k == "UNIQUEINDEX"
+			for _, p := range parts[1:] {
+				switch strings.ToUpper(strings.TrimSpace(p)) {
+				case "UNIQUE":
+					unique = true
+				case "":
+				default:
+					return nil, ferr("gorm index option %q is not read: declare the index in a retort tag or by hand", p)
+				}
+			}
+			if name == "" {
+				name = "idx_" + t.Name + "_" + c.Name
+			}
+			addIndex(name, unique)
+		}
+		if v, ok := f.retortOpt("check"); ok {
+			if v == "" {
+				return nil, ferr("check: needs an expression, as in retort:\"check:price >= 0\"")
+			}
+			t.Checks = append(t.Checks, &Check{Name: t.Name + "_" + c.Name + "_check", Expr: v})
+		}
+		if v, ok := f.gormOpt("CHECK"); ok {
+			name := "chk_" + t.Name + "_" + c.Name
+			if i := strings.IndexByte(v, ','); i > 0 && isPlainName(v[:i]) {
+				name, v = v[:i], strings.TrimSpace(v[i+1:])
+			}
+			t.Checks = append(t.Checks, &Check{Name: name, Expr: v})
+		}
+		if v, ok := f.retortOpt("fk"); ok {
+			rt, rc, ok := strings.Cut(v, ".")
+			if !ok || rt == "" || rc == "" {
+				return nil, ferr("fk:%s must name table.column, as in retort:\"fk:stores.id\"", v)
+			}
+			fk := &ForeignKey{Name: t.Name + "_" + c.Name + "_fkey", Columns: []string{c.Name}, RefTable: rt, RefColumns: []string{rc}}
+			if a, ok := f.retortOpt("ondelete"); ok {
+				if fk.OnDelete, err = action(a); err != nil {
+					return nil, ferr("%v", err)
+				}
+			}
+			if a, ok := f.retortOpt("onupdate"); ok {
+				if fk.OnUpdate, err = action(a); err != nil {
+					return nil, ferr("%v", err)
+				}
+			}
+			t.ForeignKeys = append(t.ForeignKeys, fk)
+		} else {
+			for _, k := range []string{"ondelete", "onupdate"} {
+				if _, ok := f.retortOpt(k); ok {
+					return nil, ferr("%s: goes with fk:table.column", k)
+				}
+			}
+		}
+	}
+	if len(pk) == 0 && idField != nil {
+		pk = append(pk, *idField)
+	}
+	for _, p := range pk {
+		t.PrimaryKey = append(t.PrimaryKey, p.col.Name)
+		p.col.NotNull = true
+	}
+	for _, p := range pk {
+		switch {
+		case p.auto != nil:
+			p.col.AutoIncrement = *p.auto
+		case gormMode && len(pk) == 1:
+			// GORM numbers a single integer primary key.
+			p.col.AutoIncrement = isInteger(p.col.Type)
+		}
+		if p.col.AutoIncrement && !isInteger(p.col.Type) && p.col.SQLType == "" {
+			return nil, &FieldError{Struct: gs.Name, Field: p.col.Field, Msg: "autoincrement needs an integer field"}
+		}
+	}
+	if len(t.Columns) == 0 {
+		return nil, &StructError{Struct: gs.Name, Msg: "has no fields that map to columns"}
+	}
+	return t, nil
+}
+
+// relationField handles a field whose type is a struct (or a slice of
+// them) that is not a column: a relationship. Without an explicit GORM
+// foreignKey it changes nothing.
+func (b *builder) relationField(t *Table, gs *goStruct, f *flatField, ft *goType, ferr func(string, ...any) error) error {
+	fkv, ok := f.gormOpt("FOREIGNKEY")
+	if !ok {
+		return nil
+	}
+	r := &relation{owner: t, ownerGo: gs, field: f, target: ft}
+	if ft.Kind == kSlice || ft.Kind == kArray {
+		r.many = true
+		r.target, _ = ft.Elem.deref()
+	}
+	if r.target.Kind != kStruct || r.target.Name == "" {
+		return ferr("foreignKey on a field that is not a struct, or a slice of structs")
+	}
+	r.fk = splitList(fkv)
+	if v, ok := f.gormOpt("REFERENCES"); ok {
+		r.refs = splitList(v)
+	}
+	if v, ok := f.gormOpt("CONSTRAINT"); ok {
+		for _, part := range strings.Split(v, ",") {
+			k, a, _ := strings.Cut(part, ":")
+			var err error
+			switch strings.ToUpper(strings.TrimSpace(k)) {
+			case "ONDELETE":
+				r.onDelete, err = action(a)
+			case "ONUPDATE":
+				r.onUpdate, err = action(a)
+			default:
+				err = fmt.Errorf("constraint setting %q is not read (OnDelete:..., OnUpdate:...)", part)
+			}
+			if err != nil {
+				return ferr("%v", err)
+			}
+		}
+	}
+	b.relations = append(b.relations, r)
+	return nil
+}
+
+// resolveRelations turns GORM relationships with a foreignKey into
+// foreign keys: on the owner's table when the owner has the foreignKey
+// fields (belongs to), else on the target's (has one, has many).
+func (b *builder) resolveRelations() error {
+	for _, r := range b.relations {
+		ferr := func(format string, args ...any) error {
+			return &FieldError{Struct: r.ownerGo.Name, Field: strings.TrimPrefix(r.field.path, r.ownerGo.Name+"."), Msg: fmt.Sprintf(format, args...)}
+		}
+		target := b.byStruct[r.target.Name]
+		if target == nil {
+			return ferr("the relationship names %s, which is not among the models: add it to the models, or remove foreignKey", r.target.String)
+		}
+		child, parent := target, r.owner
+		childCols, parentCols := b.fieldCols[r.target.Name], b.fieldCols[r.ownerGo.Name]
+		childName := r.target.Name
+		if !r.many && allIn(r.fk, b.fieldCols[r.ownerGo.Name]) {
+			child, parent = r.owner, target
+			childCols, parentCols = parentCols, childCols
+			childName = r.ownerGo.Name
+		}
+		fk := &ForeignKey{Name: "fk_" + r.owner.Name + "_" + snake(r.field.Name), RefTable: parent.Name, OnDelete: r.onDelete, OnUpdate: r.onUpdate}
+		for _, f := range r.fk {
+			c, ok := childCols[f]
+			if !ok {
+				return ferr("foreignKey %s is not a field of %s", f, childName)
+			}
+			fk.Columns = append(fk.Columns, c)
+		}
+		if len(r.refs) == 0 {
+			fk.RefColumns = parent.PrimaryKey
+		}
+		for _, f := range r.refs {
+			c, ok := parentCols[f]
+			if !ok {
+				return ferr("references %s is not a field of %s", f, parent.Struct)
+			}
+			fk.RefColumns = append(fk.RefColumns, c)
+		}
+		if len(fk.RefColumns) != len(fk.Columns) {
+			return ferr("foreignKey has %d column(s) but the referenced key has %d", len(fk.Columns), len(fk.RefColumns))
+		}
+		child.ForeignKeys = append(child.ForeignKeys, fk)
+	}
+	return nil
+}
+
+func allIn(names []string, m map[string]string) bool {
+	for _, n := range names {
+		if _, ok := m[n]; !ok {
+			return false
+		}
+	}
+	return len(names) > 0
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// action normalises a referential action.
+func action(s string) (string, error) {
+	a := strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(s, "_", " ")), " "))
+	switch a {
+	case "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT":
+		return a, nil
+	case "NO ACTION", "":
+		return "", nil
+	}
+	return "", fmt.Errorf("referential action %q is not one of cascade, set null, set default, restrict, no action", s)
+}
+
+func isPlainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '_' || r == '-' || unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func isInteger(t Type) bool {
+	switch t {
+	case Int8, Int16, Int32, Int64, Uint8, Uint16, Uint32, Uint64:
+		return true
+	}
+	return false
+}
+
+func sizedInt(bits int, unsigned bool) Type {
+	switch {
+	case bits <= 8:
+		if unsigned {
+			return Uint8
+		}
+		return Int8
+	case bits <= 16:
+		if unsigned {
+			return Uint16
+		}
+		return Int16
+	case bits <= 32:
+		if unsigned {
+			return Uint32
+		}
+		return Int32
+	}
+	if unsigned {
+		return Uint64
+	}
+	return Int64
+}
+
+// special reports whether a struct type is a value type retort maps to a
+// column (time.Time, sql.Null*, ...), not a relationship.
+func special(t *goType) bool {
+	lt, _, rel := classify(t)
+	return lt != "" && !rel
+}
+
+var nullTypes = map[string]Type{
+	"NullString": String, "NullInt64": Int64, "NullInt32": Int32, "NullInt16": Int16,
+	"NullByte": Uint8, "NullFloat64": Float64, "NullBool": Bool, "NullTime": Time,
+}
+
+// classify maps a Go type to a logical type: the type, whether it is
+// nullable (a pointer, sql.Null*), and whether it is a relationship (a
+// struct or a slice of structs that is no column). An empty type without
+// rel means it cannot be mapped.
+func classify(t *goType) (lt Type, nullable, rel bool) {
+	if e, ok := t.deref(); ok {
+		lt, _, rel = classify(e)
+		return lt, true, rel
+	}
+	switch {
+	case t.is("time", "Time"):
+		return Time, false, false
+	case t.Pkg == "sql" && nullTypes[t.Name] != "":
+		return nullTypes[t.Name], true, false
+	case t.is("gorm", "DeletedAt"):
+		return Time, true, false
+	case t.is("json", "RawMessage"):
+		return JSON, false, false
+	case t.Pkg == "uuid" && t.Name == "UUID":
+		return UUID, false, false
+	}
+	switch t.Kind {
+	case kBool:
+		return Bool, false, false
+	case kInt, kInt64:
+		return Int64, false, false
+	case kInt8:
+		return Int8, false, false
+	case kInt16:
+		return Int16, false, false
+	case kInt32:
+		return Int32, false, false
+	case kUint, kUint64:
+		return Uint64, false, false
+	case kUint8:
+		return Uint8, false, false
+	case kUint16:
+		return Uint16, false, false
+	case kUint32:
+		return Uint32, false, false
+	case kFloat32:
+		return Float32, false, false
+	case kFloat64:
+		return Float64, false, false
+	case kString:
+		return String, false, false
+	case kSlice:
+		if t.Elem.Kind == kUint8 && t.Elem.Name == "" {
+			return Bytes, false, false
+		}
+		if e, _ := t.Elem.deref(); e.Kind == kStruct && !special(e) {
+			return "", false, true
+		}
+	case kStruct:
+		return "", false, true
+	}
+	return "", false, false
+}
+
+// splitTag splits a retort tag at commas outside parentheses and quotes.
+func splitTag(s string) []string {
+	var out []string
+	depth, quote, start := 0, false, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\'':
+			quote = !quote
+		case quote:
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	if rest := strings.TrimSpace(s[start:]); rest != "" || len(out) > 0 {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// parseGormTag reads a gorm tag: settings separated by ";", each KEY or
+// KEY:VALUE, keys case-insensitive (as GORM's ParseTagSetting).
+func parseGormTag(s string) map[string]string {
+	m := map[string]string{}
+	for _, p := range strings.Split(s, ";") {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, ":")
+		k = strings.ToUpper(strings.TrimSpace(k))
+		if k == "-" {
+			// "-", "-:all" and "-:migration" keep the field out of the
+			// schema.
+			if v == "" || strings.EqualFold(v, "all") || strings.EqualFold(v, "migration") {
+				m["-"] = v
+			}
+			continue
+		}
+		m[k] = strings.TrimSpace(v)
+	}
+	return m
+}
+
+// snake turns a Go name into snake_case, keeping initialisms together:
+// StoreID -> store_id, HTTPServer -> http_server.
+func snake(s string) string {
+	rs := []rune(s)
+	var b strings.Builder
+	for i, r := range rs {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				prev := rs[i-1]
+				nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+				if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
+					b.WriteByte('_')
+				}
+			}
+			b.WriteRune(unicode.ToLower(r))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// plural is the English plural of a snake_case name by three rules:
+// "es" after s, x, z, ch and sh; "ies" for a "y" after a consonant; "s"
+// otherwise.
+func plural(s string) string {
+	switch {
+	case strings.HasSuffix(s, "s"), strings.HasSuffix(s, "x"), strings.HasSuffix(s, "z"),
+		strings.HasSuffix(s, "ch"), strings.HasSuffix(s, "sh"):
+		return s + "es"
+	case len(s) >= 2 && s[len(s)-1] == 'y' && !strings.ContainsRune("aeiou", rune(s[len(s)-2])):
+		return s[:len(s)-1] + "ies"
+	}
+	return s + "s"
+}
