@@ -76,6 +76,18 @@ func (s *session) exec(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
+// execIn runs a version-table statement in q, the step's transaction.
+// Where the transaction is a BEGIN on the session's own connection
+// (SQLite), the statement prepared once per session on that connection
+// runs inside it, instead of being prepared again for every revision.
+func (s *session) execIn(ctx context.Context, q execer, query string, args ...any) error {
+	if _, isTx := q.(*sql.Tx); s.beginLocks && !isTx {
+		return s.exec(ctx, query, args...)
+	}
+	_, err := q.ExecContext(ctx, query, args...)
+	return err
+}
+
 func (s *session) onLockWait() {
 	s.emit(Event{Kind: EventLockWait, Message: fmt.Sprintf("waiting for the migration lock (another retort is migrating this database; giving up after %s)", s.opts.LockTimeout)})
 }
@@ -341,16 +353,16 @@ func (s *session) recordDone(ctx context.Context, q execer, st *step, dec decisi
 	ms := now.Sub(startedAt).Milliseconds()
 	switch {
 	case st.Direction == revision.Down:
-		_, err = q.ExecContext(ctx, s.q.deleteRow, st.id())
+		err = s.execIn(ctx, q, s.q.deleteRow, st.id())
 	case dec.had:
-		_, err = q.ExecContext(ctx, s.q.updateRow, st.rev.Checksum, now.UTC(), ms, StateApplied, st.count(), st.id())
+		err = s.execIn(ctx, q, s.q.updateRow, st.rev.Checksum, now.UTC(), ms, StateApplied, st.count(), st.id())
 	default:
-		_, err = q.ExecContext(ctx, s.q.insertRow, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, st.count())
+		err = s.execIn(ctx, q, s.q.insertRow, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, st.count())
 	}
 	if err != nil {
 		return fmt.Errorf("record %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
 	}
-	if _, err := q.ExecContext(ctx, s.q.insertLog, st.id(), st.Direction.String(), startedAt.UTC(), now.UTC(), true, nil, s.who, s.opts.Version); err != nil {
+	if err := s.execIn(ctx, q, s.q.insertLog, st.id(), st.Direction.String(), startedAt.UTC(), now.UTC(), true, nil, s.who, s.opts.Version); err != nil {
 		return fmt.Errorf("record %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Log, err)
 	}
 	return nil
