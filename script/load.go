@@ -68,7 +68,7 @@ func LoadDir(fsys fs.FS) ([]*Revision, error) {
 	// directories over the CPUs. Results keep file order, and the first
 	// error in file order is the one reported, as if loaded one by one.
 	workers := runtime.GOMAXPROCS(0)
-	if len(names) < 256 || workers < 2 {
+	if len(names) < 64 || workers < 2 {
 		for i := range names {
 			load(i)
 		}
