@@ -3,8 +3,10 @@ package retort
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/retortdb/retort/change"
@@ -107,6 +109,9 @@ func (e *VerifyError) Unwrap() error { return e.Err }
 type scratch struct {
 	db   *sql.DB
 	drop func(context.Context) error
+	// memory is set for an in-memory database, which lives only as long
+	// as its single connection.
+	memory bool
 }
 
 func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scratch, error) {
@@ -118,14 +123,15 @@ func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scrat
 	if !ok {
 		return nil, fmt.Errorf("%s: autogenerate is not supported for this dialect yet", m.dialect.Name())
 	}
-	if u == nil {
+	memory := u == nil
+	if memory {
 		u = &dialect.URL{Dialect: m.dialect.Name(), Path: ":memory:"}
 	}
 	db, drop, err := sc.CreateScratch(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	return &scratch{db: db, drop: drop}, nil
+	return &scratch{db: db, drop: drop, memory: memory}, nil
 }
 
 // devScratch opens dev_database and empties it; closing empties it again.
@@ -218,6 +224,13 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 		return nil, err
 	}
 	err = source.Apply(ctx, conn, m.dialect, opts.Desired)
+	if !sc.memory {
+		// The desired schema may change session settings (a pg_dump file
+		// empties search_path), which would change how the inspector's
+		// server functions print names: inspect on a fresh session. An
+		// in-memory database lives only as long as its one connection.
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 	conn.Close()
 	if err != nil {
 		return nil, err
@@ -252,17 +265,38 @@ func (m *Migrator) replay(ctx context.Context, db *sql.DB, targets []string) err
 
 // desiredAndHead loads and inspects the desired schema, and replays the
 // migrations' head on a scratch database, which the caller closes.
+//
+// The two are independent and mostly the server's work, so they run at
+// the same time on two scratch databases; with dev_database, the one
+// database serves them one after the other.
 func (m *Migrator) desiredAndHead(ctx context.Context, opts GenerateOptions) (*schema.Schema, *scratch, error) {
-	desired, err := m.loadDesired(ctx, opts)
-	if err != nil {
-		return nil, nil, err
+	var desired *schema.Schema
+	var desiredErr error
+	loadDesired := func() { desired, desiredErr = m.loadDesired(ctx, opts) }
+	var wg sync.WaitGroup
+	if opts.DevDatabase == nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			loadDesired()
+		}()
+	} else {
+		loadDesired()
 	}
 	head, err := m.newScratch(ctx, opts)
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		if err = m.replay(ctx, head.db, nil); err != nil {
+			head.close()
+		}
 	}
-	if err := m.replay(ctx, head.db, nil); err != nil {
-		head.close()
+	wg.Wait()
+	if desiredErr != nil {
+		if err == nil {
+			head.close()
+		}
+		return nil, nil, desiredErr
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	return desired, head, nil
