@@ -94,9 +94,24 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 			}
 		}
 		if !more {
-			return r.out, nil
+			return withFunctionBodiesUnchecked(changes, r.out), nil
 		}
 	}
+}
+
+// withFunctionBodiesUnchecked starts a revision that creates or replaces
+// routines with SET LOCAL check_function_bodies = false, as pg_dump does:
+// a LANGUAGE sql body is checked at CREATE time, and diff may create a
+// function before a table it reads (or two functions that call each
+// other). SET LOCAL ends with the revision's transaction.
+func withFunctionBodiesUnchecked(changes []change.Change, out []string) []string {
+	for _, c := range changes {
+		switch c.(type) {
+		case *change.AddRoutine, *change.ReplaceRoutine:
+			return append([]string{"SET LOCAL check_function_bodies = false"}, out...)
+		}
+	}
+	return out
 }
 
 // enumAdd records where an AddEnumValues rendered as ADD VALUE ended and
@@ -355,6 +370,23 @@ func (r *renderer) render(c change.Change) error {
 			return fmt.Errorf("no trigger")
 		}
 		r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(c.Trigger.Name), qualifiedName(c.Trigger.Schema, c.Trigger.Table))
+	case *change.AddNamespace:
+		r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
+		r.comment("SCHEMA "+quoteIdentIfNeeded(c.Namespace.Name), c.Namespace.Comment, false)
+	case *change.DropNamespace:
+		// diff drops everything in the schema first: no CASCADE, so that
+		// anything it did not know about stops the revision instead of
+		// being dropped silently.
+		r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
+	case *change.AddExtension:
+		stmt := "CREATE EXTENSION IF NOT EXISTS " + quoteIdentIfNeeded(c.Extension.Name)
+		if c.Extension.Schema != "" {
+			stmt += " WITH SCHEMA " + quoteIdentIfNeeded(c.Extension.Schema)
+		}
+		r.emit("%s", stmt)
+		r.comment("EXTENSION "+quoteIdentIfNeeded(c.Extension.Name), c.Extension.Comment, false)
+	case *change.DropExtension:
+		r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(c.Extension.Name))
 	case nil:
 		return fmt.Errorf("nil change")
 	default:
