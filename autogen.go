@@ -51,6 +51,10 @@ type Generated struct {
 	Up, Down []string
 	// Current and Desired are the two inspected schemas.
 	Current, Desired *schema.Schema
+	// Warnings name what the revision cannot do safely everywhere, for
+	// the reviewer: a downgrade that re-adds a NOT NULL column without a
+	// default fails on a table that has rows by then.
+	Warnings []string
 }
 
 // BackfillError reports columns that would become NOT NULL on a table that
@@ -355,8 +359,12 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if g.Up, err = rd.Render(current, desired, g.Changes); err != nil {
 		return nil, fmt.Errorf("render the upgrade: %w", err)
 	}
-	if g.Down, err = rd.Render(desired, current, change.Invert(g.Changes)); err != nil {
+	down := change.Invert(g.Changes)
+	if g.Down, err = rd.Render(desired, current, down); err != nil {
 		return nil, fmt.Errorf("render the downgrade: %w", err)
+	}
+	for _, c := range diff.NeedsBackfill(down) {
+		g.Warnings = append(g.Warnings, fmt.Sprintf("the downgrade makes %s NOT NULL again without a default: it fails on a table that has rows where it is NULL (or, for a dropped column, any rows); edit the downgrade to fill it first", diff.BackfillKey(c)))
 	}
 	if opts.NoVerify {
 		return g, nil

@@ -167,6 +167,9 @@ before it is written; a mismatch writes nothing.`,
 			for _, c := range gen.Changes {
 				a.progressf("Detected %s\n", c.Describe())
 			}
+			for _, w := range gen.Warnings {
+				a.progressf("warning: %s\n", w)
+			}
 			rev := &script.Revision{
 				ID: revID, Message: msg,
 				Up:      script.Section{SQL: retort.JoinStatements(gen.Up), Present: true},
