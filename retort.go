@@ -261,12 +261,25 @@ func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error
 		if err := m.partialBlocksDowngrade(st); err != nil {
 			return nil, err
 		}
-		p, err := m.graph.Downgrade(st.Applied(), t)
+		p, err := m.graph.Downgrade(downgradable(st), t)
 		if err != nil {
 			return nil, err
 		}
 		return p, p.CheckReversible()
 	})
+}
+
+// downgradable is the applied set a downgrade plans from: the applied
+// revisions and those whose downgrade stopped part-way (reverting), so
+// that the next downgrade finishes them instead of stepping over them.
+func downgradable(st *runner.State) []string {
+	ids := st.Applied()
+	for _, r := range st.Partial() {
+		if r.State == runner.StateReverting {
+			ids = append(ids, r.Revision)
+		}
+	}
+	return ids
 }
 
 // partialBlocksDowngrade refuses any downgrade while an upgrade stopped
@@ -303,7 +316,7 @@ func (m *Migrator) plan(ctx context.Context, dir revision.Direction, target stri
 		return nil, err
 	}
 	if dir == revision.Down {
-		p, err := m.graph.Downgrade(st.Applied(), t)
+		p, err := m.graph.Downgrade(downgradable(st), t)
 		if err != nil {
 			return nil, err
 		}

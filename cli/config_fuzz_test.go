@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -51,23 +52,31 @@ func FuzzParseConfig(f *testing.F) {
 		}
 		// Keys match without regard to case (go-toml's field matching).
 		text := strings.ToLower(string(data))
-		for _, kv := range []struct{ key, got, def string }{
-			{"database", c.Database, def.Database},
-			{"dir", c.Dir, def.Dir},
-			{"schema", c.Schema, def.Schema},
-			{"dev_database", c.DevDatabase, def.DevDatabase},
-			{"version_table", c.VersionTable, def.VersionTable},
-			{"log_table", c.LogTable, def.LogTable},
-			{"lock_timeout", c.LockTimeout, def.LockTimeout},
-		} {
-			if kv.got == kv.def {
+		// Every key the struct knows, found through its toml tags so that
+		// keys added later are covered too.
+		got, dv := reflect.ValueOf(c), reflect.ValueOf(def)
+		for i := 0; i < got.NumField(); i++ {
+			f := got.Type().Field(i)
+			key, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+			if key == "" || key == "-" {
+				continue
+			}
+			if reflect.DeepEqual(got.Field(i).Interface(), dv.Field(i).Interface()) {
 				continue
 			}
 			// A value other than the default must come from the input: its
 			// key is written there (bare or quoted, as TOML allows; a quoted
 			// key spelled with \u escapes is let through unchecked).
-			if !strings.Contains(text, kv.key) && !strings.Contains(text, `\u`) && !strings.Contains(text, `\U`) {
-				t.Fatalf("%s = %q but the input does not set it:\n%q", kv.key, kv.got, text)
+			if !strings.Contains(text, key) && !strings.Contains(text, `\u`) && !strings.Contains(text, `\U`) {
+				t.Fatalf("%s = %#v but the input does not set it:\n%q", key, got.Field(i).Interface(), text)
+			}
+			// And the value is the one given: without escapes, TOML strings
+			// hold their text verbatim (multi-line ones may change line
+			// endings).
+			if v, ok := got.Field(i).Interface().(string); ok && !strings.Contains(string(data), `\`) && !strings.Contains(string(data), "\r") {
+				if !strings.Contains(string(data), v) {
+					t.Fatalf("%s = %q, which the input does not contain:\n%q", key, v, data)
+				}
 			}
 		}
 	})

@@ -303,10 +303,19 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 	}
 	row, has := state.Row(st.id())
 	if s.beginLocks {
-		if row, has, err = s.readRow(ctx, tx, st.id()); err != nil {
+		// SQLite's lock is this transaction: another process may have
+		// moved the database since the plan was made. Read it again and
+		// stop rather than run a step the graph no longer allows.
+		fresh, err := s.readState(ctx, tx)
+		if err != nil {
 			tx.Rollback()
 			return StepResult{}, err
 		}
+		if err := raced(st, fresh, state); err != nil {
+			tx.Rollback()
+			return StepResult{}, err
+		}
+		row, has = fresh.Row(st.id())
 	}
 	dec, err := decide(st, row, has)
 	if err != nil {
@@ -316,6 +325,11 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 	if dec.skip {
 		if err := tx.Rollback(); err != nil {
 			return StepResult{}, err
+		}
+		if st.Direction == revision.Down {
+			state.remove(st.id())
+		} else {
+			state.set(row)
 		}
 		return s.skipped(st), nil
 	}
@@ -520,4 +534,36 @@ func statementsDone(n int) string {
 		return "statement 1"
 	}
 	return fmt.Sprintf("statements 1-%d", n)
+}
+
+// raced reports a step that another process has made wrong since the
+// plan was made (SQLite, where each revision's BEGIN IMMEDIATE is the
+// lock): an upgrade whose revision needs one that is no longer applied,
+// or a downgrade while revisions it did not plan for have been applied
+// meanwhile (they may need what it is about to revert).
+func raced(st *step, fresh, planned *State) error {
+	applied := map[string]bool{}
+	for _, id := range fresh.Applied() {
+		applied[id] = true
+	}
+	if st.Direction == revision.Up {
+		for _, lists := range [][]string{st.rev.Revises, st.rev.DependsOn} {
+			for _, p := range lists {
+				if !applied[p] {
+					return fmt.Errorf("upgrade stopped before revision %s: it needs %s, which another retort reverted while this one ran; nothing of %s ran: run upgrade again", st.id(), p, st.id())
+				}
+			}
+		}
+		return nil
+	}
+	known := map[string]bool{}
+	for _, r := range planned.Rows {
+		known[r.Revision] = true
+	}
+	for _, id := range fresh.Applied() {
+		if !known[id] {
+			return fmt.Errorf("downgrade stopped before revision %s: another retort applied %s while this one ran, and it may need what the downgrade would revert; nothing of %s ran: run downgrade again", st.id(), id, st.id())
+		}
+	}
+	return nil
 }
