@@ -5,14 +5,22 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/retortdb/retort/cli"
 )
 
 func main() {
+	// The MySQL driver logs connection trouble on its own (for example
+	// "packets.go:58 unexpected EOF") besides returning the error that
+	// retort reports with what to do next: keep stderr to retort's words.
+	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
 	// Ctrl-C and SIGTERM cancel the context: retort stops between
 	// statements, rolls back an open transaction, drops its scratch
 	// databases, says where it stopped and exits non-zero. A second signal
