@@ -101,7 +101,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 		a.cfg.Schema = a.schemaPath
 	}
 	if flags.Changed("lock-timeout") {
-		a.cfg.LockTimeout = a.lockTimeout
+		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"
 	}
 	if a.cfg.Database == "" {
 		a.cfg.Database = a.mount.databaseURL

@@ -34,6 +34,9 @@ type Config struct {
 
 	// path is the config file read, "" when none.
 	path string
+	// lockTimeoutFrom names the flag or environment variable that set
+	// LockTimeout, "" when it came from the file or the default.
+	lockTimeoutFrom string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -60,7 +63,7 @@ var configEnv = []struct {
 	{"dev_database", []string{"RETORT_DEV_DATABASE"}, func(c *Config, v string) { c.DevDatabase = v }},
 	{"version_table", []string{"RETORT_VERSION_TABLE"}, func(c *Config, v string) { c.VersionTable = v }},
 	{"log_table", []string{"RETORT_LOG_TABLE"}, func(c *Config, v string) { c.LogTable = v }},
-	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, func(c *Config, v string) { c.LockTimeout = v }},
+	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
 }
 
 // ConfigError is a problem in the configuration file or values.
@@ -159,8 +162,15 @@ func displayPath(dir, path string) string {
 // lockTimeout parses LockTimeout.
 func (c *Config) lockTimeout() (time.Duration, error) {
 	d, err := time.ParseDuration(c.LockTimeout)
-	if err != nil || d < 0 {
-		return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q is not a duration (for example 60s or 2m)", c.LockTimeout)}
+	if err == nil && d >= 0 {
+		return d, nil
 	}
-	return d, nil
+	what := "is not a duration"
+	if err == nil {
+		what = "is negative"
+	}
+	if c.lockTimeoutFrom != "" {
+		return 0, fmt.Errorf("%s %q %s: give it a duration such as 60s or 2m", c.lockTimeoutFrom, c.LockTimeout, what)
+	}
+	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q %s (for example 60s or 2m)", c.LockTimeout, what)}
 }
