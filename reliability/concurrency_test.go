@@ -11,10 +11,9 @@ import (
 )
 
 // lockTimeoutLine is the one error line a migrator that lost the race for
-// the lock may print (dialect.LockTimeoutError). Where BEGIN is the lock
-// (SQLite) a wait between two revisions is prefixed with the step, as in
-// "upgrade c004: timed out ...".
-var lockTimeoutLine = regexp.MustCompile(`(?m)^error: (?:(?:upgrade|downgrade) c[0-9]{3}: )?timed out after [0-9.]+m?s waiting for the migration lock: another retort is migrating this database \(raise --lock-timeout to wait longer\)$`)
+// the lock may print (dialect.LockTimeoutError), the same on every dialect
+// and whether the wait was before the first revision or between two.
+var lockTimeoutLine = regexp.MustCompile(`(?m)^error: timed out after [0-9.]+m?s waiting for the migration lock: another retort is migrating this database \(raise --lock-timeout to wait longer\)$`)
 
 // outcome is how one child process ended.
 type outcome struct {

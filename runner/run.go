@@ -299,6 +299,11 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 	startedAt := time.Now()
 	tx, stx, err := s.beginStep(ctx, st)
 	if err != nil {
+		var lt *dialect.LockTimeoutError
+		if errors.As(err, &lt) {
+			// The same words as where the lock is taken once per run.
+			return StepResult{}, err
+		}
 		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
 	}
 	row, has := state.Row(st.id())
