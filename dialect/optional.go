@@ -107,3 +107,13 @@ func (e *scrubbedError) Is(target error) bool { return errors.Is(e.err, target) 
 // As lets errors.As see the original error's chain, for typed driver
 // errors (their own text may hold the password: print the outer error).
 func (e *scrubbedError) As(target any) bool { return errors.As(e.err, target) }
+
+// ImplicitCommitter is implemented by dialects whose DDL commits on its own
+// (MySQL). Where a statement does not, the runner runs it in one
+// transaction with its progress record, so that a crash can never leave a
+// data change done but unrecorded (and run twice on resume).
+type ImplicitCommitter interface {
+	// CommitsImplicitly reports whether stmt commits by itself (DDL, and
+	// anything the dialect cannot tell apart from it).
+	CommitsImplicitly(stmt string) bool
+}

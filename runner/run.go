@@ -438,6 +438,16 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; %s done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, statementsDone(i), err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
+		if s.atomicProgress(st, i) {
+			// A data change and its progress record commit together: a
+			// crash leaves both or neither.
+			if err := s.runWithProgress(ctx, st, i); err != nil {
+				serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
+				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+			}
+			state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: i + 1})
+			continue
+		}
 		if err := s.runUnit(ctx, st, i, s.conn, nil); err != nil {
 			serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
@@ -571,4 +581,30 @@ func raced(st *step, fresh, planned *State) error {
 		}
 	}
 	return nil
+}
+
+// atomicProgress reports whether statement i of st can run in one
+// transaction with its progress record: a SQL statement that the dialect
+// says does not commit by itself.
+func (s *session) atomicProgress(st *step, i int) bool {
+	ic, ok := s.d.(dialect.ImplicitCommitter)
+	return ok && !st.isGo() && i < len(st.stmts) && !ic.CommitsImplicitly(st.stmts[i].Text)
+}
+
+// runWithProgress runs statement i of st and records it done in one
+// transaction on the session's connection.
+func (s *session) runWithProgress(ctx context.Context, st *step, i int) error {
+	tx, err := s.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, st.stmts[i].Text); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, s.q.updateProgress, i+1, st.id()); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("record statement %d of revision %s in %s (rolled back with it): %w", i+1, st.id(), s.opts.Tables.Revisions, err)
+	}
+	return tx.Commit()
 }
