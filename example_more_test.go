@@ -1,0 +1,861 @@
+package retort_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"strings"
+	"testing/fstest"
+	"time"
+
+	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/source"
+)
+
+// exRev builds a revision file's text for the examples below.
+func exRev(id, revises, up, down string) []byte {
+	return []byte("-- " + id + "\n--\n-- Revision: " + id + "\n-- Revises: " + revises + "\n\n-- +upgrade\n" + up + "\n\n-- +downgrade\n" + down + "\n")
+}
+
+// exTwoRevisions is a linear history of two revisions: users, then posts.
+var exTwoRevisions = fstest.MapFS{
+	"a1_users.sql": {Data: exRev("a1", "", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);", "DROP TABLE users;")},
+	"b2_posts.sql": {Data: exRev("b2", "a1", "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);", "DROP TABLE posts;")},
+}
+
+// exMigrator makes a SQLite Migrator of exTwoRevisions plus opts, or stops
+// the example.
+func exMigrator(db *sql.DB, opts ...retort.Option) *retort.Migrator {
+	m, err := retort.New(db, "sqlite", append([]retort.Option{retort.WithMigrations(exTwoRevisions)}, opts...)...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return m
+}
+
+// New loads and checks the migrations at once: a revision whose parent is
+// missing is an error before anything runs.
+func ExampleNew() {
+	broken := fstest.MapFS{"b2.sql": {Data: exRev("b2", "a1", "", "")}}
+	_, err := retort.New(nil, "sqlite", retort.WithMigrations(broken))
+	fmt.Println(err != nil)
+	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exTwoRevisions))
+	fmt.Println(err, m.Graph().Len())
+	// Output:
+	// true
+	// <nil> 2
+}
+
+// WithMigrations takes any fs.FS; for a project laid out by "retort init",
+// pass fs.Sub(os.DirFS("migrations"), "versions").
+func ExampleWithMigrations() {
+	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exTwoRevisions))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range m.History() {
+		fmt.Println(r.ID, r.Path)
+	}
+	// Output:
+	// b2 b2_posts.sql
+	// a1 a1_users.sql
+}
+
+// WithRevisions adds revisions parsed elsewhere.
+func ExampleWithRevisions() {
+	r, err := script.Parse("c3_tags.sql", exRev("c3", "b2", "CREATE TABLE tags (name TEXT);", "DROP TABLE tags;"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	m := exMigrator(nil, retort.WithRevisions(r))
+	fmt.Println(m.History()[0].ID)
+	// Output: c3
+}
+
+// Upgrade applies revisions up to a target: "head", a revision id, or a
+// relative step such as "+1".
+func ExampleMigrator_Upgrade() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	for _, target := range []string{"+1", "head"} {
+		res, err := m.Upgrade(ctx, target)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, s := range res.Steps {
+			fmt.Println(target, "->", s.Direction, s.Revision)
+		}
+	}
+	// Output:
+	// +1 -> upgrade a1
+	// head -> upgrade b2
+}
+
+// Current is empty at base.
+func ExampleMigrator_Current() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	cur, _ := m.Current(ctx)
+	fmt.Println(cur)
+	_, _ = m.Upgrade(ctx, "a1")
+	cur, _ = m.Current(ctx)
+	fmt.Println(cur)
+	// Output:
+	// []
+	// [a1]
+}
+
+// Plan shows what Upgrade would do, changing nothing.
+func ExampleMigrator_Plan() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	p, err := m.Plan(ctx, revision.Up, "head")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.IDs())
+	cur, _ := m.Current(ctx)
+	fmt.Println("still at", cur)
+	// Output:
+	// [a1 b2]
+	// still at []
+}
+
+// PlanSQL writes the SQL a downgrade would run from the database's state.
+func ExampleMigrator_PlanSQL() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	_, _ = m.Upgrade(ctx, "head")
+	var b strings.Builder
+	if err := m.PlanSQL(ctx, &b, revision.Down, "base"); err != nil {
+		log.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "DROP TABLE") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// DROP TABLE posts;
+	// DROP TABLE users;
+}
+
+// Stamp records a database made by other means as being at a revision,
+// running no SQL.
+func ExampleMigrator_Stamp() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	if err := m.Stamp(ctx, []string{"b2"}, false); err != nil {
+		log.Fatal(err)
+	}
+	st, _ := m.Status(ctx)
+	fmt.Println(st.Current, len(st.Applied), len(st.Pending))
+	var n int
+	_ = db.QueryRow("SELECT count(*) FROM sqlite_master WHERE name = 'users'").Scan(&n)
+	fmt.Println("users tables:", n)
+	// Output:
+	// [b2] 2 0
+	// users tables: 0
+}
+
+// Verify finds applied revisions whose file changed since.
+func ExampleMigrator_Verify() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	_, _ = exMigrator(db).Upgrade(ctx, "head")
+
+	edited := fstest.MapFS{
+		"a1_users.sql": exTwoRevisions["a1_users.sql"],
+		"b2_posts.sql": {Data: exRev("b2", "a1", "CREATE TABLE posts (id INTEGER PRIMARY KEY);", "DROP TABLE posts;")},
+	}
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(edited))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mm, err := m.Verify(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, x := range mm {
+		fmt.Println(x.Revision, x.Path, x.Missing)
+	}
+	// Output: b2 b2_posts.sql false
+}
+
+// Mismatch describes itself in one line: here b2 was applied and its file
+// then deleted.
+func ExampleMismatch() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	_, _ = exMigrator(db).Upgrade(ctx, "head")
+
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(fstest.MapFS{"a1_users.sql": exTwoRevisions["a1_users.sql"]}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	mm, err := m.Verify(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, x := range mm {
+		fmt.Println(x)
+	}
+	// Output: revision b2 is applied but no file has it any more
+}
+
+// Status gathers where the database stands.
+func ExampleStatus() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	_, _ = m.Upgrade(ctx, "a1")
+	st, err := m.Status(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("current:", st.Current, "heads:", st.Heads)
+	for _, a := range st.Applied {
+		fmt.Println("applied:", a.Revision, a.File.Path, a.Changed)
+	}
+	for _, p := range st.Pending {
+		fmt.Println("pending:", p.ID)
+	}
+	// Output:
+	// current: [a1] heads: [b2]
+	// applied: a1 a1_users.sql false
+	// pending: b2
+}
+
+// Graph gives the revision graph for questions the Migrator does not ask.
+func ExampleMigrator_Graph() {
+	g := exMigrator(nil).Graph()
+	for _, h := range g.Heads() {
+		fmt.Println("head", h.ID)
+	}
+	for _, c := range g.Children("a1") {
+		fmt.Println("child of a1:", c.ID)
+	}
+	// Output:
+	// head b2
+	// child of a1: b2
+}
+
+// Dialect gives the dialect the Migrator was made for.
+func ExampleMigrator_Dialect() {
+	m, err := retort.New(nil, "postgres", retort.WithMigrations(exTwoRevisions))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Dialect().Name(), m.Dialect().QuoteIdent("user"))
+	// Output: postgres "user"
+}
+
+// JoinStatements writes generated statements as a revision section.
+func ExampleJoinStatements() {
+	fmt.Print(retort.JoinStatements([]string{"CREATE TABLE a (id INTEGER)", "CREATE INDEX a_id ON a (id)"}))
+	// Output:
+	// CREATE TABLE a (id INTEGER);
+	//
+	// CREATE INDEX a_id ON a (id);
+}
+
+// DesiredFunc turns a function into a DesiredSource.
+func ExampleDesiredFunc() {
+	var src retort.DesiredSource = retort.DesiredFunc(func(dialect string) ([]source.File, error) {
+		return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY);"}}, nil
+	})
+	files, _ := src.DesiredSQL("sqlite")
+	fmt.Println(files[0].Path, files[0].SQL)
+	// Output: schema.sql CREATE TABLE users (id INTEGER PRIMARY KEY);
+}
+
+// ErrNoDatabase: a Migrator made without a database works offline only.
+func ExampleErrNoDatabase() {
+	_, err := exMigrator(nil).Upgrade(context.Background(), "head")
+	fmt.Println(errors.Is(err, retort.ErrNoDatabase))
+	// Output: true
+}
+
+// ErrUnknownRevision: a target that names no revision.
+func ExampleErrUnknownRevision() {
+	db := exampleDB()
+	defer db.Close()
+	_, err := exMigrator(db).Upgrade(context.Background(), "ffff")
+	fmt.Println(errors.Is(err, retort.ErrUnknownRevision))
+	// Output: true
+}
+
+// A downgrade through a revision marked irreversible stops before anything
+// runs.
+func ExampleIrreversibleError() {
+	ctx := context.Background()
+	oneWay := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id INTEGER);\n\n-- +downgrade irreversible\n")}}
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(oneWay))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = m.Upgrade(ctx, "head")
+	_, err = m.Downgrade(ctx, "base")
+	var ie *retort.IrreversibleError
+	fmt.Println(errors.Is(err, retort.ErrIrreversible), errors.As(err, &ie) && ie.Revision == "a1" && ie.Marked)
+	// Output: true true
+}
+
+// A malformed revision file is a *ParseError with its line.
+func ExampleParseError() {
+	bad := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Colour: blue\n\n-- +upgrade\n-- +downgrade\n")}}
+	_, err := retort.New(nil, "sqlite", retort.WithMigrations(bad))
+	var pe *retort.ParseError
+	if errors.As(err, &pe) {
+		fmt.Println(pe.Path, pe.Line)
+	}
+	// Output: a1.sql 4
+}
+
+// A Go revision's failing function is a *GoFuncError; its transaction, and
+// the version rows, are rolled back.
+func ExampleGoFuncError() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	failing := retort.GoRevision{
+		ID: "c3", Revises: []string{"b2"}, Message: "backfill",
+		Up: func(ctx context.Context, tx *sql.Tx) error { return errors.New("no such user") },
+	}
+	m := exMigrator(db, retort.WithGoRevisions(failing))
+	_, err := m.Upgrade(ctx, "head")
+	var ge *retort.GoFuncError
+	fmt.Println(errors.As(err, &ge), ge.Revision, ge.Err)
+	cur, _ := m.Current(ctx)
+	fmt.Println("at", cur)
+	// Output:
+	// true c3 no such user
+	// at [b2]
+}
+
+// GoRevision: a data change in Go, applied and reverted like a file.
+func ExampleGoRevision() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	seed := retort.GoRevision{
+		ID: "c3", Revises: []string{"b2"}, Message: "seed admin",
+		Up: func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO users (name) VALUES ('admin')")
+			return err
+		},
+		Down: func(ctx context.Context, tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "DELETE FROM users WHERE name = 'admin'")
+			return err
+		},
+	}
+	m := exMigrator(db, retort.WithGoRevisions(seed))
+	count := func() (n int) { _ = db.QueryRow("SELECT count(*) FROM users").Scan(&n); return n }
+	_, _ = m.Upgrade(ctx, "head")
+	fmt.Println("users:", count())
+	_, _ = m.Downgrade(ctx, "-1")
+	fmt.Println("users:", count())
+	// Output:
+	// users: 1
+	// users: 0
+}
+
+// A placeholder file without its Go functions (as the standalone binary
+// sees it) refuses to run.
+func ExampleGoUnavailableError() {
+	ph := retort.GoPlaceholder(retort.GoRevision{ID: "c3", Revises: []string{"b2"}, Message: "backfill"})
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithRevisions(ph))
+	_, err := m.Upgrade(context.Background(), "head")
+	var ge *retort.GoUnavailableError
+	fmt.Println(errors.Is(err, retort.ErrGoRevisionUnavailable), errors.As(err, &ge) && ge.Revision == "c3")
+	// Output: true true
+}
+
+// MultipleHeadsError lists the heads a "head" target met.
+func ExampleMultipleHeadsError() {
+	fork := fstest.MapFS{
+		"a1.sql": {Data: exRev("a1", "", "", "")},
+		"b2.sql": {Data: exRev("b2", "a1", "", "")},
+		"c3.sql": {Data: exRev("c3", "a1", "", "")},
+	}
+	m, err := retort.New(nil, "sqlite", retort.WithMigrations(fork))
+	if err != nil {
+		log.Fatal(err)
+	}
+	var b strings.Builder
+	err = m.SQL(&b, revision.Up, "a1", "head")
+	var mh *retort.MultipleHeadsError
+	if errors.As(err, &mh) {
+		fmt.Println(mh.Heads)
+	}
+	// Output: [b2 c3]
+}
+
+// WithProgress reports every step as it happens.
+func ExampleWithProgress() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithProgress(func(e retort.Event) {
+		if e.Revision != "" {
+			fmt.Println(e.Kind, e.Direction, e.Revision)
+		}
+	}))
+	if _, err := m.Upgrade(context.Background(), "a1"); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// start upgrade a1
+	// done upgrade a1
+}
+
+// WithLogger logs each revision applied at Info level.
+func ExampleWithLogger() {
+	// Drop the time and the message for a stable output.
+	h := slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey || a.Key == slog.MessageKey {
+			return slog.Attr{}
+		}
+		return a
+	}})
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithLogger(slog.New(h)))
+	if _, err := m.Upgrade(context.Background(), "a1"); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// level=INFO event=plan revision=""
+	// level=INFO event=start revision=a1
+	// level=INFO event=done revision=a1
+}
+
+// WithLockTimeout bounds the wait for the migration lock.
+func ExampleWithLockTimeout() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithLockTimeout(5*time.Second))
+	_, err := m.Upgrade(context.Background(), "head")
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+// WithVersion names the application version in the audit log.
+func ExampleWithVersion() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithVersion("myapp 1.4.2"))
+	_, _ = m.Upgrade(context.Background(), "a1")
+	var v string
+	_ = db.QueryRow("SELECT DISTINCT retort_version FROM retort_log").Scan(&v)
+	fmt.Println(v)
+	// Output: myapp 1.4.2
+}
+
+// WithVersionTables renames retort's tables, e.g. to keep two migration
+// sets in one database.
+func ExampleWithVersionTables() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithVersionTables("app_revisions", "app_log"))
+	_, _ = m.Upgrade(context.Background(), "head")
+	rows, _ := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'app_%' ORDER BY name")
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		_ = rows.Scan(&name)
+		fmt.Println(name)
+	}
+	// Output:
+	// app_log
+	// app_revisions
+}
+
+// exUser is an application model: the desired users table.
+type exUser struct {
+	ID    int64   `retort:"pk"`
+	Name  string  `retort:"size:80"`
+	Email *string `retort:"size:200"`
+}
+
+// TableName names the table, as the struct name would not.
+func (exUser) TableName() string { return "users" }
+
+// Models describes the desired schema with Go structs.
+func ExampleModels() {
+	src := retort.Models(&exUser{})
+	s, err := src.Schema()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, t := range s.Tables {
+		fmt.Println(t.Name, t.PrimaryKey, len(t.Columns))
+	}
+	// Output: users [id] 3
+}
+
+// Schema is the structs' intermediate description, before any dialect.
+func ExampleModelSource_Schema() {
+	s, err := retort.Models(&exUser{}).Schema()
+	if err != nil {
+		log.Fatal(err)
+	}
+	t := s.Table("users")
+	if t == nil {
+		log.Fatal("no table users")
+	}
+	for _, c := range t.Columns {
+		fmt.Println(c.Name)
+	}
+	// Output:
+	// id
+	// name
+	// email
+}
+
+// DesiredSQL renders the structs as DDL for a dialect.
+func ExampleModelSource_DesiredSQL() {
+	files, err := retort.Models(&exUser{}).DesiredSQL("postgres")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range files {
+		fmt.Println(strings.Contains(f.SQL, `CREATE TABLE`), strings.Contains(f.SQL, `varchar(200)`))
+	}
+	// Output: true true
+}
+
+// WithModels makes the structs the desired schema of Generate and Check.
+func ExampleWithModels() {
+	m, err := retort.New(nil, "sqlite", retort.WithMigrations(fstest.MapFS{}), retort.WithModels(&exUser{}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	changes, err := m.Check(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range changes {
+		fmt.Println(c.Describe())
+	}
+	// Output: added table 'users'
+}
+
+// WithDesiredSource takes the desired schema from any DesiredSource.
+func ExampleWithDesiredSource() {
+	desired := retort.DesiredFunc(func(string) ([]source.File, error) {
+		return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"}}, nil
+	})
+	m := exMigrator(nil, retort.WithDesiredSource(desired))
+	changes, err := m.Check(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range changes {
+		fmt.Println(c.Describe())
+	}
+	// Output: removed table 'posts'
+}
+
+// Generate computes a revision to the desired schema; the caller writes it.
+func ExampleMigrator_Generate() {
+	desired := []source.File{{Path: "schema.sql", SQL: `CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
+	g, err := exMigrator(nil).Generate(context.Background(), retort.GenerateOptions{Desired: desired})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print("-- +upgrade\n", retort.JoinStatements(g.Up), "\n-- +downgrade\n", retort.JoinStatements(g.Down))
+	// Output:
+	// -- +upgrade
+	// ALTER TABLE "users" ADD COLUMN email TEXT;
+	//
+	// -- +downgrade
+	// ALTER TABLE "users" DROP COLUMN "email";
+}
+
+// Generated holds the changes, both sections and the two schemas compared.
+func ExampleGenerated() {
+	desired := []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"}}
+	g, err := exMigrator(nil).Generate(context.Background(), retort.GenerateOptions{Desired: desired})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(g.Changes), len(g.Current.Tables), len(g.Desired.Tables))
+	fmt.Println(g.Changes[0].Describe(), "|", g.Up[0], "|", len(g.Down) > 0)
+	// Output:
+	// 1 2 1
+	// removed table 'posts' | DROP TABLE "posts" | true
+}
+
+// GenerateOptions: Renames tells a renamed column from a dropped one and a
+// new one.
+func ExampleGenerateOptions() {
+	desired := []source.File{{Path: "schema.sql", SQL: `CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT NOT NULL);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
+	g, err := exMigrator(nil).Generate(context.Background(), retort.GenerateOptions{
+		Desired: desired,
+		Renames: map[string]string{"users.name": "full_name"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range g.Changes {
+		fmt.Println(c.Describe())
+	}
+	// Output: renamed column 'users.name' to 'full_name'
+}
+
+// A new NOT NULL column without a default cannot be added to a table that
+// may hold rows: Generate says which, and how to fix it.
+func ExampleBackfillError() {
+	desired := []source.File{{Path: "schema.sql", SQL: `CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
+	_, err := exMigrator(nil).Generate(context.Background(), retort.GenerateOptions{Desired: desired})
+	var be *retort.BackfillError
+	if errors.As(err, &be) {
+		fmt.Println(be.Columns)
+	}
+	// Output: [users.email]
+}
+
+// CheckWith is Check with options, e.g. a scratch server for PostgreSQL.
+func ExampleMigrator_CheckWith() {
+	desired := []source.File{{Path: "schema.sql", SQL: `CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
+	changes, err := exMigrator(nil).CheckWith(context.Background(), retort.GenerateOptions{Desired: desired})
+	fmt.Println(len(changes), err)
+	// Output: 0 <nil>
+}
+
+// Drift finds changes made to the live database behind the migrations' back.
+func ExampleMigrator_Drift() {
+	ctx := context.Background()
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	_, _ = m.Upgrade(ctx, "head")
+	_, _ = db.Exec("CREATE INDEX users_name ON users (name)")
+	changes, err := m.Drift(ctx, retort.GenerateOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range changes {
+		fmt.Println(c.Describe())
+	}
+	// Output: added index 'users_name' on 'users'
+}
+
+// Result lists the steps an upgrade or downgrade ran.
+func ExampleResult() {
+	db := exampleDB()
+	defer db.Close()
+	var res *retort.Result
+	res, err := exMigrator(db).Upgrade(context.Background(), "head")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, s := range res.Steps {
+		fmt.Println(s.Revision, s.Direction, s.Skipped, s.ResumedAt)
+	}
+	// Output:
+	// a1 upgrade false 0
+	// b2 upgrade false 0
+}
+
+// Event is what WithProgress reports.
+func ExampleEvent() {
+	db := exampleDB()
+	defer db.Close()
+	var events []retort.Event
+	m := exMigrator(db, retort.WithProgress(func(e retort.Event) { events = append(events, e) }))
+	_, _ = m.Upgrade(context.Background(), "head")
+	for _, e := range events {
+		fmt.Println(strings.TrimSpace(fmt.Sprint(e.Kind, " ", e.Revision)))
+	}
+	// Output:
+	// plan
+	// start a1
+	// done a1
+	// start b2
+	// done b2
+}
+
+// AppliedRevision is a version-table row with its file.
+func ExampleAppliedRevision() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db)
+	_, _ = m.Upgrade(context.Background(), "head")
+	st, _ := m.Status(context.Background())
+	for _, a := range st.Applied {
+		fmt.Println(a.Revision, a.State, a.File.ID, a.Changed)
+	}
+	// Output:
+	// a1 applied a1 false
+	// b2 applied b2 false
+}
+
+// A statement that fails in a "Transaction: none" revision leaves it
+// partial; Resolve settles it once it was finished by hand.
+func ExampleMigrator_Resolve() {
+	ctx := context.Background()
+	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = m.Upgrade(ctx, "head")
+	st, _ := m.Status(ctx)
+	fmt.Println(err != nil, len(st.Partial))
+	if err := m.Resolve(ctx, "a1", true); err != nil {
+		log.Fatal(err)
+	}
+	cur, _ := m.Current(ctx)
+	fmt.Println(cur)
+	// Output:
+	// true 1
+	// [a1]
+}
+
+// A partial revision that a plan would move the other way is a
+// *PartialError.
+func ExamplePartialError() {
+	ctx := context.Background()
+	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, _ = m.Upgrade(ctx, "head")
+	_, err = m.Downgrade(ctx, "base")
+	var pe *retort.PartialError
+	fmt.Println(errors.Is(err, retort.ErrPartial), errors.As(err, &pe) && pe.Revision == "a1", pe.StatementsDone)
+	// Output: true true 1
+}
+
+// Another migrator holding the lock longer than the lock timeout makes
+// Upgrade fail with a *LockTimeoutError (ErrLockTimeout).
+func ExampleLockTimeoutError() {
+	dir, err := os.MkdirTemp("", "retort-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	db, err := sql.Open("sqlite", "file:"+dir+"/app.db")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+	// On SQLite the migration lock is the write lock: hold it from a
+	// second connection.
+	other, err := sql.Open("sqlite", "file:"+dir+"/app.db")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer other.Close()
+	hold, err := other.Conn(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer hold.Close()
+	_, _ = hold.ExecContext(context.Background(), "BEGIN IMMEDIATE")
+
+	m := exMigrator(db, retort.WithLockTimeout(200*time.Millisecond))
+	_, err = m.Upgrade(context.Background(), "head")
+	var le *retort.LockTimeoutError
+	fmt.Println(errors.Is(err, retort.ErrLockTimeout), errors.As(err, &le))
+	_, _ = hold.ExecContext(context.Background(), "ROLLBACK")
+	// Output: true true
+}
+
+// A Go revision registered without a placeholder file has the Path
+// GoRevisionPath.
+func ExampleGoRevisionPath() {
+	g := retort.GoRevision{ID: "c3", Revises: []string{"b2"}, Message: "backfill",
+		Up: func(context.Context, *sql.Tx) error { return nil }}
+	m := exMigrator(nil, retort.WithGoRevisions(g))
+	fmt.Println(m.History()[0].Path == retort.GoRevisionPath)
+	// Output: true
+}
+
+// A failed statement is a *StatementError: which revision, which statement
+// and the driver's error. The revision's transaction is rolled back.
+func ExampleStatementError() {
+	ctx := context.Background()
+	bad := fstest.MapFS{"a1.sql": {Data: exRev("a1", "", "CREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);", "DROP TABLE a;")}}
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(bad))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = m.Upgrade(ctx, "head")
+	var se *retort.StatementError
+	if errors.As(err, &se) {
+		fmt.Println(se.Revision, se.Path, se.Index, "of", se.Count, se.SQL)
+	}
+	cur, _ := m.Current(ctx)
+	fmt.Println("at", cur)
+	// Output:
+	// a1 a1.sql 2 of 2 INSERT INTO nowhere VALUES (1)
+	// at []
+}
+
+// Options are values: an application can gather them conditionally.
+func ExampleOption() {
+	opts := []retort.Option{retort.WithMigrations(exTwoRevisions)}
+	if verbose := false; verbose {
+		opts = append(opts, retort.WithLogger(slog.Default()))
+	}
+	m, err := retort.New(nil, "sqlite", opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(m.Graph().Len())
+	// Output: 2
+}
+
+// DesiredSource is satisfied by Models, by DesiredFunc, or by an
+// application's own type.
+func ExampleDesiredSource() {
+	var sources = []retort.DesiredSource{
+		retort.Models(&exUser{}),
+		retort.DesiredFunc(func(string) ([]source.File, error) {
+			return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY);"}}, nil
+		}),
+	}
+	for _, src := range sources {
+		files, err := src.DesiredSQL("sqlite")
+		fmt.Println(len(files) > 0, err)
+	}
+	// Output:
+	// true <nil>
+	// true <nil>
+}
