@@ -235,6 +235,15 @@ ORDER BY m.name, c.cid`)
 			k.Columns = append(k.Columns, cols[i])
 		}
 		t.PrimaryKey = k
+		// An INTEGER PRIMARY KEY of a rowid table is the rowid: it can never
+		// hold NULL, whether or not the text says NOT NULL (the pragma says
+		// nullable). Report what is true, so that "id INTEGER PRIMARY KEY"
+		// and "id INTEGER NOT NULL PRIMARY KEY" are the same schema.
+		if len(k.Columns) == 1 && !t.Options.WithoutRowID {
+			if c := t.Column(k.Columns[0]); c != nil && c.Type == "INTEGER" {
+				c.Nullable = false
+			}
+		}
 	}
 	return nil
 }

@@ -81,7 +81,7 @@ CREATE TABLE c (
 );`)
 	got := table(t, s, "c").Columns
 	want := []*schema.Column{
-		{Name: "id", Type: "INTEGER", Nullable: true, AutoIncrement: true},
+		{Name: "id", Type: "INTEGER", AutoIncrement: true}, // the rowid: never NULL
 		{Name: "name", Type: "NVARCHAR(10,2)", Default: ptr("datetime('now')"), Collation: "NOCASE"},
 		{Name: "n", Type: "INT", Nullable: true, Default: ptr("-1")},
 		{Name: "s", Type: "TEXT", Nullable: true, Default: ptr("'it''s'")},
@@ -352,7 +352,7 @@ CREATE TRIGGER "trig ger" AFTER INSERT ON "select" BEGIN SELECT 1; END;`)
 	diffModel(t, "unique", []*schema.Key{{Name: "weird name", Columns: []string{"has space", `quo"te`}}}, tb.Uniques)
 	for _, frag := range []string{
 		`CREATE TABLE "select" (`,
-		`"from" INTEGER,`,
+		`"from" INTEGER NOT NULL,`,
 		`"brack""et" INT,`,
 		`"quo""te" TEXT COLLATE NOCASE,`,
 		`MixedCase INT,`,
