@@ -13,8 +13,6 @@ import (
 
 // Helpers that build small schemas by hand.
 
-func ptr(s string) *string { return &s }
-
 func col(name, typ string) *schema.Column {
 	return &schema.Column{Name: name, Type: typ, Nullable: true}
 }
