@@ -859,3 +859,34 @@ func ExampleDesiredSource() {
 	// true <nil>
 	// true <nil>
 }
+
+// A VerifyError comes from Generate (and "retort migrate") when the
+// revision it generated, applied up and down on the scratch database
+// before anything is written, does not give the schema it should: a bug in
+// retort, reported with what still differs. errors.As finds it in the
+// error Generate returns; Unwrap gives the statement's failure, if one
+// failed outright.
+func ExampleVerifyError() {
+	generate := func() error {
+		// Generate returns it as it is; a caller may wrap it.
+		return fmt.Errorf("generate revision: %w", &retort.VerifyError{
+			Direction:   revision.Down,
+			Differences: []string{"removed column 'users.email'"},
+		})
+	}
+	err := generate()
+	var ve *retort.VerifyError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Direction, ve.Differences, errors.Unwrap(ve) == nil)
+	}
+	fmt.Println(err)
+
+	failed := &retort.VerifyError{Direction: revision.Up, Err: retort.ErrNoDatabase}
+	fmt.Println(errors.Is(failed, retort.ErrNoDatabase))
+	// Output:
+	// downgrade [removed column 'users.email'] true
+	// generate revision: the generated downgrade does not reproduce the expected schema on the scratch database; still different:
+	//     removed column 'users.email'
+	// no revision was written. This is a bug in retort: please report it with the schema; --no-verify writes the revision anyway, for you to fix by hand
+	// true
+}

@@ -19,26 +19,14 @@ import (
 	"github.com/retortdb/retort/examples/app/appcmd"
 )
 
-// userV2 is the example's User after a change of its struct: a new field.
-type userV2 struct {
-	ID      int64   `retort:"pk"`
-	Name    string  `retort:"size:80"`
-	Display *string `retort:"size:80"`
-	Bio     *string `retort:"size:200"`
-}
-
-func (userV2) TableName() string { return "users" }
-
 // devOptions is the example application in development, for the story
-// in testdata/script/app_story.txtar: migrations on disk, the models of
-// APP_MODELS ("v2": the User struct with a new field), and its Go
-// revision 0002 when APP_GO is set. (A test binary cannot recompile the
-// application after a struct changes; the variable stands in for that.)
+// in testdata/script/app_story.txtar: migrations on disk, its models, and
+// its Go revision 0002 when APP_GO is set (registering the revision that
+// "db revision --go" printed: a test binary cannot recompile itself).
+// testdata/script/app_gorun.txtar runs the real application with "go run",
+// a changed struct included.
 func devOptions() appcmd.Options {
 	o := appcmd.Options{Models: []any{&appcmd.User{}, &appcmd.Post{}}}
-	if os.Getenv("APP_MODELS") == "v2" {
-		o.Models = []any{&userV2{}, &appcmd.Post{}}
-	}
 	if os.Getenv("APP_GO") != "" {
 		o.GoRevisions = []retort.GoRevision{{
 			ID: "0002", Revises: []string{"0001"}, Message: "backfill display names",
@@ -164,10 +152,10 @@ func ExampleCommand() {
 		cli.WithModels(&appcmd.User{}, &appcmd.Post{}),
 		cli.WithDatabaseURL("sqlite:app.db"),
 	))
+	// In main: os.Exit(cli.Execute(ctx, root, os.Args[1:]))
 	for _, c := range root.Commands() {
 		fmt.Println(c.Use, "-", c.Short)
 	}
-	// In main: os.Exit(cli.Execute(ctx, root, os.Args[1:]))
 	// Output: db - Database migrations: upgrade, downgrade, autogenerate (retort)
 }
 
