@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -37,7 +38,7 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 	}
 	// Paths in messages are relative to the run directory.
 	prefix, _ := filepath.Rel(a.dir, dir)
-	revs, err := script.LoadDir(os.DirFS(dir))
+	revs, err := script.LoadDir(script.DirFS(dir))
 	if err != nil {
 		var pe *script.ParseError
 		if errors.As(err, &pe) && !filepath.IsAbs(pe.Path) {
@@ -75,12 +76,50 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 
 // open loads the project; with db it also connects to the database.
 func (a *app) open(ctx context.Context, db bool) (*session, error) {
+	// Connecting to a server and reading the revision files are
+	// independent, and both mostly wait (on the network, on the file
+	// system): do them at the same time. Errors keep the order of doing
+	// them one after the other: the files' first, then the URL's, then the
+	// connection's. A SQLite file is opened after the files are read, so
+	// that bad revision files never leave a new, empty database behind.
+	var (
+		d       dialect.Dialect
+		u       *dialect.URL
+		urlErr  error
+		h       *sql.DB
+		openErr error
+		opened  = make(chan struct{})
+	)
+	if db {
+		d, u, urlErr = a.databaseURL()
+	}
+	if db && urlErr == nil && d.Name() != "sqlite" {
+		go func() {
+			defer close(opened)
+			h, openErr = d.Open(ctx, u)
+		}()
+	} else {
+		close(opened)
+	}
+	// On an error before the connection is needed, do not wait for it (a
+	// server that does not answer would hold the error back until the
+	// connect timeout): close it when it comes.
+	closeHandle := func() {
+		go func() {
+			<-opened
+			if h != nil {
+				h.Close()
+			}
+		}()
+	}
 	revs, err := a.loadRevisions()
 	if err != nil {
+		closeHandle()
 		return nil, err
 	}
 	timeout, err := a.cfg.lockTimeout()
 	if err != nil {
+		closeHandle()
 		return nil, err
 	}
 	opts := []retort.Option{
@@ -97,13 +136,15 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 	s := &session{close: func() {}}
 	dialectName := "sqlite"
 	if db {
-		d, u, err := a.databaseURL()
-		if err != nil {
-			return nil, err
+		if urlErr != nil {
+			return nil, urlErr
 		}
-		h, err := d.Open(ctx, u)
-		if err != nil {
-			return nil, err
+		if d.Name() == "sqlite" {
+			h, openErr = d.Open(ctx, u)
+		}
+		<-opened
+		if openErr != nil {
+			return nil, openErr
 		}
 		s.url = u
 		s.close = func() { h.Close() }
