@@ -294,7 +294,7 @@ func (m *Migrator) partialBlocksDowngrade(st *runner.State) error {
 		if r := m.graph.Get(row.Revision); r != nil {
 			path = r.Path
 		}
-		return &runner.PartialError{Revision: row.Revision, Path: path, State: row.State, StatementsDone: row.StatementsDone, Direction: revision.Down}
+		return &runner.PartialError{Revision: row.Revision, Path: path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: revision.Down}
 	}
 	return nil
 }

@@ -178,6 +178,10 @@ func (a *app) currentCommand() *cobra.Command {
 				}
 			}
 			for _, p := range st.Partial {
+				if p.InFlight > 0 {
+					a.outf("%s (%s: %d statement(s) done, statement %d started and may or may not have run; check, then retort resolve %s --statement-ran|--statement-not-run)\n", p.Revision, p.State, p.StatementsDone, p.InFlight, p.Revision)
+					continue
+				}
 				a.outf("%s (%s: %d statement(s) done; run upgrade to resume, or retort resolve)\n", p.Revision, p.State, p.StatementsDone)
 			}
 			return nil
@@ -213,6 +217,7 @@ func (a *app) statusCommand() *cobra.Command {
 					DurationMS     int64     `json:"duration_ms"`
 					State          string    `json:"state"`
 					StatementsDone int       `json:"statements_done,omitempty"`
+					InFlight       int       `json:"statement_in_flight,omitempty"`
 					Changed        bool      `json:"changed,omitempty"`
 					Missing        bool      `json:"missing,omitempty"`
 				}
@@ -224,7 +229,7 @@ func (a *app) statusCommand() *cobra.Command {
 					Pending  []string      `json:"pending"`
 				}{Database: s.url.Redacted(), Current: nonNil(st.Current), Heads: nonNil(st.Heads), Applied: []appliedJSON{}, Pending: []string{}}
 				for _, ar := range st.Applied {
-					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.Changed, ar.File == nil})
+					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Changed, ar.File == nil})
 				}
 				for _, p := range st.Pending {
 					out.Pending = append(out.Pending, p.ID)
@@ -244,6 +249,10 @@ func (a *app) statusCommand() *cobra.Command {
 				a.outf("  pending  %s, %s\n", p.ID, p.Message)
 			}
 			for _, p := range st.Partial {
+				if p.InFlight > 0 {
+					a.outf("  %-8s %s after %d statement(s), statement %d started and may or may not have run: check the database, then retort resolve %s --statement-ran|--statement-not-run\n", p.State, p.Revision, p.StatementsDone, p.InFlight, p.Revision)
+					continue
+				}
 				a.outf("  %-8s %s after %d statement(s): fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, p.Revision)
 			}
 			for _, id := range st.Changed {
@@ -358,17 +367,30 @@ func (a *app) verifyCommand() *cobra.Command {
 }
 
 func (a *app) resolveCommand() *cobra.Command {
-	var applied, rolledBack bool
+	var applied, rolledBack, ran, notRun bool
 	cmd := &cobra.Command{
-		Use:   "resolve REV --applied|--rolled-back",
+		Use:   "resolve REV --applied|--rolled-back|--statement-ran|--statement-not-run",
 		Short: "Settle a revision that stopped part-way",
 		Long: `For a revision recorded as partial (MySQL/MariaDB, or a Transaction: none
 revision) after a failure: --applied records it as fully applied (you ran the
-rest by hand), --rolled-back removes its record (you undid what ran).`,
+rest by hand), --rolled-back removes its record (you undid what ran).
+
+On MySQL/MariaDB a statement that commits by itself (DDL) is recorded as
+started before it runs. When a run stops while it runs (killed, interrupted,
+connection lost), retort cannot know whether it ran and refuses to guess.
+Check the database, then: --statement-ran records it as done (the next run
+continues after it), --statement-not-run records it as not run (the next run
+runs it again).`,
 		Args: exactArgs(1, "the revision to settle"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if applied == rolledBack {
-				return usagef("resolve needs exactly one of --applied and --rolled-back")
+			n := 0
+			for _, f := range []bool{applied, rolledBack, ran, notRun} {
+				if f {
+					n++
+				}
+			}
+			if n != 1 {
+				return usagef("resolve needs exactly one of --applied, --rolled-back, --statement-ran and --statement-not-run")
 			}
 			ctx := cmd.Context()
 			s, err := a.open(ctx, true)
@@ -376,6 +398,17 @@ rest by hand), --rolled-back removes its record (you undid what ran).`,
 				return err
 			}
 			defer s.close()
+			if ran || notRun {
+				if err := s.m.ResolveStatement(ctx, args[0], ran); err != nil {
+					return err
+				}
+				if ran {
+					a.progressf("Recorded the statement of %s in flight as run; the next run continues after it.\n", args[0])
+				} else {
+					a.progressf("Recorded the statement of %s in flight as not run; the next run runs it again.\n", args[0])
+				}
+				return nil
+			}
 			if err := s.m.Resolve(ctx, args[0], applied); err != nil {
 				return err
 			}
@@ -389,6 +422,8 @@ rest by hand), --rolled-back removes its record (you undid what ran).`,
 	}
 	cmd.Flags().BoolVar(&applied, "applied", false, "record the revision as applied")
 	cmd.Flags().BoolVar(&rolledBack, "rolled-back", false, "remove the revision's record")
+	cmd.Flags().BoolVar(&ran, "statement-ran", false, "record the statement in flight as run (its effect is in the database)")
+	cmd.Flags().BoolVar(&notRun, "statement-not-run", false, "record the statement in flight as not run (its effect is not in the database)")
 	return cmd
 }
 

@@ -117,3 +117,27 @@ type ImplicitCommitter interface {
 	// anything the dialect cannot tell apart from it).
 	CommitsImplicitly(stmt string) bool
 }
+
+// QueryKiller is implemented by dialects whose server goes on running a
+// statement after the client gave up on it (MySQL: a cancelled query's
+// connection is dropped, but the server finishes the statement). The
+// runner reads the session id once per session and, when its context is
+// cancelled during a statement, stops the statement from another
+// connection and waits for it to end.
+type QueryKiller interface {
+	// SessionID returns the server's id of conn's session.
+	SessionID(ctx context.Context, conn *sql.Conn) (int64, error)
+	// KillQuery stops the statement that session id is running, from
+	// another connection of db. The session itself stays open.
+	KillQuery(ctx context.Context, db *sql.DB, id int64) error
+}
+
+// StatementRejecter tells apart a statement the server refused (an error
+// it reported, after which the statement has no effect) from one whose
+// outcome is unknown (a lost connection, an interrupted statement), for
+// statements that commit by themselves.
+type StatementRejecter interface {
+	// Rejected reports whether err is the server's report that the
+	// statement failed without effect.
+	Rejected(err error) bool
+}

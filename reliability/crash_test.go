@@ -16,9 +16,12 @@ import (
 // migrations and kills it with SIGKILL at a random moment, again and again.
 // After every kill the database must be exactly at a revision boundary
 // (PostgreSQL, SQLite) or hold one partial revision whose recorded
-// statement count is what visibly ran (MariaDB); every ledger row of an
-// applied revision is there exactly once; and the next upgrade goes on
-// from there. When a chain reaches head a fresh database starts the next.
+// statement count is what visibly ran, or whose record says that statement
+// k was started and may or may not have run, and k-1 or k visibly ran
+// (MariaDB; the test then settles it as a user would, with `retort
+// resolve --statement-ran` or `--statement-not-run` after looking at the
+// database); every ledger row of an applied revision is there exactly
+// once; and the next upgrade goes on from there. When a chain reaches head a fresh database starts the next.
 //
 // The kill times come from math/rand/v2 seeded by RETORT_CRASH_SEED, or by
 // the clock when it is unset; the seed is logged so a run can be repeated.
@@ -37,7 +40,6 @@ func TestCrashInjection(t *testing.T) {
 	}
 	t.Logf("seed %d (repeat with RETORT_CRASH_SEED=%d)", seed, seed)
 	forEachDialect(t, func(t *testing.T, d string) {
-		knownMariaDBBug(t, d, "1", "a kill between a statement and its progress record leaves the record one short")
 		rng := rand.New(rand.NewPCG(seed, uint64(len(d))))
 		c := writeChain(t, t.TempDir(), chainLen, nil)
 		exp := replayPrefixes(t, d, c)
@@ -65,6 +67,9 @@ func TestCrashInjection(t *testing.T) {
 			// after such a kill: the next upgrade failed, or it exited 0
 			// but the database is still wrong
 			resumeFailed, resumeWrong int
+			// kills that left a statement in flight, and how many of those
+			// statements had run
+			inFlight, ran int
 		)
 		for killed < kills {
 			if tg == nil {
@@ -120,6 +125,14 @@ func TestCrashInjection(t *testing.T) {
 				tg = nil
 				continue
 			}
+			if flag, after := tg.settleInFlight(t, c, exp, st); flag != "" {
+				hist["statement in flight, resolved "+flag]++
+				st = after
+				if flag == "--statement-ran" {
+					ran++
+				}
+				inFlight++
+			}
 			switch {
 			case st.partial >= 0:
 				hist["partial"]++
@@ -161,8 +174,8 @@ func TestCrashInjection(t *testing.T) {
 		if broken > 0 {
 			t.Errorf("%s: %d of %d kills left the database other than its version rows say; after them the next upgrade failed %d time(s) and finished with wrong data %d time(s)", d, broken, killed, resumeFailed, resumeWrong)
 		}
-		t.Logf("%s: %d kills, %d survived, over %d chain(s) of %d revisions (an unkilled upgrade took %s, kills were spread over the first %s; %d upgrade(s) finished before their kill); kills left the database: %v",
-			d, killed, killed-broken, chains, len(c.ids), measured.Round(time.Millisecond), full.Round(time.Millisecond), completed, hist)
+		t.Logf("%s: %d kills, %d survived, over %d chain(s) of %d revisions (an unkilled upgrade took %s, kills were spread over the first %s; %d upgrade(s) finished before their kill); %d left a statement in flight (%d of them had run), each resolved by looking at the database; kills left the database: %v",
+			d, killed, killed-broken, chains, len(c.ids), measured.Round(time.Millisecond), full.Round(time.Millisecond), completed, inFlight, ran, hist)
 	})
 }
 
@@ -221,8 +234,9 @@ func killAfter(t *testing.T, c *chain, tg *target, delay time.Duration, args ...
 // base` over the same data migrations (each downgrade deletes its ledger
 // rows, then drops its table): after every kill the database must be at a
 // revision boundary (PostgreSQL, SQLite) or hold one `reverting` row whose
-// count matches what visibly ran (MariaDB), and the next downgrade goes on
-// from there. 25 kills per database (5 under -short).
+// count matches what visibly ran, or that says statement k may or may not
+// have run (MariaDB, settled with `retort resolve` as a user would), and
+// the next downgrade goes on from there. 25 kills per database (5 under -short).
 func TestCrashInjectionDowngrade(t *testing.T) {
 	kills, chainLen := 25, 30
 	if testing.Short() {
@@ -238,7 +252,6 @@ func TestCrashInjectionDowngrade(t *testing.T) {
 	}
 	t.Logf("seed %d (repeat with RETORT_CRASH_SEED=%d)", seed, seed)
 	forEachDialect(t, func(t *testing.T, d string) {
-		knownMariaDBBug(t, d, "1", "a kill between a statement and its progress record leaves the record one short")
 		rng := rand.New(rand.NewPCG(seed, uint64(len(d))+100))
 		c := writeChain(t, t.TempDir(), chainLen, nil)
 		exp := replayPrefixes(t, d, c)
@@ -254,7 +267,7 @@ func TestCrashInjectionDowngrade(t *testing.T) {
 		probe.release()
 
 		var tg *target
-		var killed, broken, completed, streak, chains int
+		var killed, broken, completed, streak, chains, inFlight int
 		unfinished := 0 // downgrades that exited 0 short of base
 		hist := map[string]int{}
 		for killed < kills {
@@ -296,6 +309,11 @@ func TestCrashInjectionDowngrade(t *testing.T) {
 				tg = nil
 				continue
 			}
+			if flag, after := tg.settleInFlight(t, c, exp, st); flag != "" {
+				hist["statement in flight, resolved "+flag]++
+				st = after
+				inFlight++
+			}
 			switch {
 			case st.reverting >= 0:
 				hist["reverting"]++
@@ -326,7 +344,7 @@ func TestCrashInjectionDowngrade(t *testing.T) {
 		if broken > 0 || unfinished > 0 {
 			t.Errorf("%s: %d of %d downgrade kills left the database other than its version rows say; %d downgrade(s) exited 0 short of base", d, broken, killed, unfinished)
 		}
-		t.Logf("%s: %d downgrade kills, %d survived, over %d chain(s) of %d revisions (an unkilled downgrade took %s; %d finished before their kill); kills left the database: %v",
-			d, killed, killed-broken, chains, len(c.ids), full.Round(time.Millisecond), completed, hist)
+		t.Logf("%s: %d downgrade kills, %d survived, over %d chain(s) of %d revisions (an unkilled downgrade took %s; %d finished before their kill; %d left a statement in flight, resolved by looking at the database); kills left the database: %v",
+			d, killed, killed-broken, chains, len(c.ids), full.Round(time.Millisecond), completed, inFlight, hist)
 	})
 }

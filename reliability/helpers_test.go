@@ -310,9 +310,29 @@ type state struct {
 	// reverting is the statements_done of a row of revision `applied`
 	// whose downgrade stopped part-way (MariaDB), or -1 when there is none.
 	reverting int
+	// inFlight is the 1-based statement of that partial or reverting row
+	// recorded as started and not known to have run (MariaDB, DDL), 0
+	// when none; partial or reverting is then inFlight-1.
+	inFlight int
+}
+
+// decodeDone splits a stored statements_done: -k records statements
+// 1..k-1 done and statement k started (retort's in-flight record).
+func decodeDone(stored int) (done, inFlight int) {
+	if stored < 0 {
+		return -stored - 1, -stored
+	}
+	return stored, 0
 }
 
 func (s state) String() string {
+	if s.inFlight > 0 {
+		what, n := "partial", s.partial
+		if s.reverting >= 0 {
+			what, n = "reverting", s.reverting
+		}
+		return fmt.Sprintf("at %d revision(s), revision %s %s with %d statement(s) recorded and statement %d in flight", s.applied, revID(s.applied), what, n, s.inFlight)
+	}
 	if s.reverting >= 0 {
 		return fmt.Sprintf("at %d revision(s), revision %s reverting with %d downgrade statement(s) recorded", s.applied, revID(s.applied), s.reverting)
 	}
@@ -375,7 +395,7 @@ func (tg *target) check(t testing.TB, c *chain, exp expected) (state, error) {
 			continue
 		}
 		if r.state == "reverting" && i == len(rows)-1 && !tg.d.TransactionalDDL() {
-			st.reverting = r.done
+			st.reverting, st.inFlight = decodeDone(r.done)
 			continue
 		}
 		if r.state != "partial" || i != len(rows)-1 {
@@ -384,7 +404,7 @@ func (tg *target) check(t testing.TB, c *chain, exp expected) (state, error) {
 		if tg.d.TransactionalDDL() {
 			return st, bad("version rows %v: a partial row on %s, whose DDL is transactional", rows, tg.dialect)
 		}
-		st.partial = r.done
+		st.partial, st.inFlight = decodeDone(r.done)
 	}
 	// Every applied revision: its ledger rows exactly once, marked once.
 	for i := 0; i < st.applied; i++ {
@@ -398,6 +418,9 @@ func (tg *target) check(t testing.TB, c *chain, exp expected) (state, error) {
 		if err != nil {
 			return st, err
 		}
+		if st.inFlight > 0 && (obs == st.reverting || obs == st.inFlight) {
+			break // the record says statement inFlight may or may not have run
+		}
 		if obs != st.reverting {
 			return st, bad("revision %s is recorded reverting with %d downgrade statement(s) done, but %d ran (by what the database shows)", revID(st.applied), st.reverting, obs)
 		}
@@ -410,7 +433,9 @@ func (tg *target) check(t testing.TB, c *chain, exp expected) (state, error) {
 		if err != nil {
 			return st, err
 		}
-		if obs != st.partial {
+		if st.inFlight > 0 && (obs == st.partial || obs == st.inFlight) {
+			// the record says statement inFlight may or may not have run
+		} else if obs != st.partial {
 			return st, bad("revision %s is recorded partial with %d statement(s) done, but %d statement(s) ran (by what the database shows)", revID(st.applied), st.partial, obs)
 		}
 		if st.applied+1 < len(c.ids) && tg.tableExists(t, "t"+revID(st.applied+1)) {
@@ -613,13 +638,38 @@ func forEachDialect(t *testing.T, f func(t *testing.T, d string)) {
 	}
 }
 
-// knownMariaDBBug skips a MariaDB subtest that fails on an open bug listed
-// in RELIABILITY.md section 5, so that CI stays green while the bug is
-// open; RETORT_TEST_KNOWN_BUGS=1 runs it (and shows it failing). The
-// assertions themselves are unchanged.
-func knownMariaDBBug(t *testing.T, d, item, what string) {
+// settleInFlight settles a statement recorded in flight the way a user
+// would: it looks at the database for the statement's effect and runs
+// `retort resolve REV --statement-ran` or `--statement-not-run`. It
+// returns the flag used ("" when nothing was in flight) and the state
+// after it.
+func (tg *target) settleInFlight(t testing.TB, c *chain, exp expected, st state) (string, state) {
 	t.Helper()
-	if d == "mysql" && os.Getenv("RETORT_TEST_KNOWN_BUGS") == "" {
-		t.Skipf("open bug, RELIABILITY.md section 5 item %s: %s; RETORT_TEST_KNOWN_BUGS=1 runs this subtest", item, what)
+	if st.inFlight == 0 {
+		return "", st
 	}
+	var obs int
+	var err error
+	if st.reverting >= 0 {
+		obs, err = tg.observeDown(t, st.applied)
+	} else {
+		obs, err = tg.observe(t, st.applied)
+	}
+	if err != nil {
+		t.Fatalf("observe %s before resolving it: %v", revID(st.applied), err)
+	}
+	flag := "--statement-not-run"
+	if obs == st.inFlight {
+		flag = "--statement-ran"
+	}
+	c.mustRun(t, tg.url, "--quiet", "resolve", revID(st.applied), flag)
+	after, err := tg.check(t, c, exp)
+	if err != nil || after.inFlight != 0 {
+		t.Fatalf("after resolve %s %s the database is %v (%v)", revID(st.applied), flag, after, err)
+	}
+	want := obs
+	if got := max(after.partial, after.reverting); got != want {
+		t.Fatalf("after resolve %s %s the record says %d statement(s), but %d ran", revID(st.applied), flag, got, want)
+	}
+	return flag, after
 }

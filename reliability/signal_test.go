@@ -38,7 +38,6 @@ func slowFill(d string) func(i int, up []string) []string {
 // exactly the statements that ran (MariaDB).
 func TestSignalStops(t *testing.T) {
 	forEachDialect(t, func(t *testing.T, d string) {
-		knownMariaDBBug(t, d, "2", "the server finishes a cancelled statement after retort recorded it as not run")
 		c := writeChain(t, t.TempDir(), 4, slowFill(d))
 		exp := replayPrefixes(t, d, writeChain(t, t.TempDir(), 4, nil))
 		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
@@ -85,9 +84,15 @@ func TestSignalStops(t *testing.T) {
 				case code == 0:
 					t.Fatalf("retort exited 0 after %s", sig)
 				}
-				where := regexp.MustCompile(`(?m)^error: .*revision c002\b.*statement 3 of 4`)
+				where := regexp.MustCompile(`(?m)^error: upgrade of revision c002\b.* interrupted \(` + regexp.QuoteMeta(sig.String()) + ` signal received\) during statement 3 of 4: `)
 				if !where.MatchString(out) {
-					t.Errorf("stderr does not name revision c002 and statement 3 of 4 on its error line:\n%s", out)
+					t.Errorf("stderr does not say that revision c002 was interrupted by %s during statement 3 of 4 on its error line:\n%s", sig, out)
+				}
+				if strings.Contains(out, "log row") {
+					t.Errorf("the log row of the interrupted run was not written:\n%s", out)
+				}
+				if n := tg.count(t, "SELECT count(*) FROM retort_log WHERE revision = 'c002' AND NOT ok AND error LIKE '%interrupted%'"); n != 1 {
+					t.Errorf("retort_log has %d row(s) for the interrupted upgrade of c002, want 1", n)
 				}
 				st, cerr := tg.check(t, c, exp)
 				if cerr != nil {

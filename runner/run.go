@@ -39,7 +39,16 @@ type session struct {
 	beginLocks bool // Begin is the lock (SQLite): re-check per step
 	who        string
 	stmts      map[string]*sql.Stmt // statements prepared on conn
+	// killer and sessionID stop a statement the server would otherwise
+	// finish after a cancel (MySQL); rejecter tells a refused statement
+	// from one whose outcome is unknown. Both nil elsewhere.
+	killer    dialect.QueryKiller
+	sessionID int64
+	rejecter  dialect.StatementRejecter
 }
+
+// killWait bounds the wait for a statement stopped with KILL QUERY.
+const killWait = 10 * time.Second
 
 func (r *Runner) newSession(ctx context.Context) (*session, error) {
 	conn, err := r.db.Conn(ctx)
@@ -49,6 +58,17 @@ func (r *Runner) newSession(ctx context.Context) (*session, error) {
 	s := &session{Runner: r, conn: conn, stmts: map[string]*sql.Stmt{}}
 	if bl, ok := r.d.(dialect.BeginLocker); ok && bl.BeginLocks() {
 		s.beginLocks = true
+	}
+	if rj, ok := r.d.(dialect.StatementRejecter); ok {
+		s.rejecter = rj
+	}
+	if k, ok := r.d.(dialect.QueryKiller); ok {
+		id, err := k.SessionID(ctx, conn)
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("read the session id (to stop a statement on interrupt): %w", err)
+		}
+		s.killer, s.sessionID = k, id
 	}
 	return s, nil
 }
@@ -203,8 +223,10 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 
 	res := &Result{}
 	for i, st := range steps {
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("%s stopped before revision %s (step %d of %d); the revisions before it are done: %w", st.Direction, st.id(), i+1, len(steps), err)
+		if ctx.Err() != nil {
+			return res, &InterruptedError{Cause: context.Cause(ctx), Direction: st.Direction, Revision: st.id(), Path: st.rev.Path,
+				Where: fmt.Sprintf("before it started (step %d of %d)", i+1, len(steps)),
+				State: "nothing of it ran; the revisions before it are done and recorded", Next: fmt.Sprintf("rerun %s to continue", st.Direction)}
 		}
 		var sr StepResult
 		var err error
@@ -229,6 +251,9 @@ type decision struct {
 }
 
 func decide(st *step, row Row, has bool) (decision, error) {
+	if has && row.InFlight > 0 && (st.Direction == revision.Down) == (row.State == StateReverting) && row.State != StateApplied {
+		return decision{}, inFlightError(st, row.InFlight)
+	}
 	if st.Direction == revision.Down {
 		switch {
 		case !has:
@@ -238,7 +263,7 @@ func decide(st *step, row Row, has bool) (decision, error) {
 		case row.State == StateReverting:
 			return decision{had: true, start: row.StatementsDone}, nil
 		default:
-			return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, Direction: st.Direction}
+			return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 		}
 	}
 	switch {
@@ -249,8 +274,17 @@ func decide(st *step, row Row, has bool) (decision, error) {
 	case row.State == StatePartial:
 		return decision{had: true, start: row.StatementsDone}, nil
 	default:
-		return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, Direction: st.Direction}
+		return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 	}
+}
+
+// inFlightError describes 1-based statement k of st, recorded in flight.
+func inFlightError(st *step, k int) *InFlightError {
+	e := &InFlightError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: k, Count: st.count()}
+	if !st.isGo() && k-1 < len(st.stmts) {
+		e.Line, e.SQL = st.line(k-1), st.stmts[k-1].Text
+	}
+	return e
 }
 
 // readRow reads one revision's row (the per-step re-check where Begin is
@@ -266,6 +300,7 @@ func (s *session) readRow(ctx context.Context, q interface {
 	if err != nil {
 		return Row{}, false, fmt.Errorf("read the row of revision %s: %w", id, err)
 	}
+	row.StatementsDone, row.InFlight = decodeDone(row.StatementsDone)
 	return row, true, nil
 }
 
@@ -341,13 +376,15 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 	s.started(st, dec)
 	n := st.count()
 	for i := dec.start; i < n; i++ {
-		if err := ctx.Err(); err != nil {
+		if ctx.Err() != nil {
 			tx.Rollback()
-			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; its transaction was rolled back, the database is at the revision before it: %w", st.Direction, st.id(), st.rev.Path, i+1, n, err)
-			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+			return StepResult{}, s.logFailure(ctx, st, startedAt, s.txInterrupted(ctx, st, fmt.Sprintf("before statement %d of %d", i+1, n)))
 		}
 		if err := s.runUnit(ctx, st, i, tx, stx); err != nil {
 			tx.Rollback()
+			if ctx.Err() != nil {
+				return StepResult{}, s.logFailure(ctx, st, startedAt, s.txInterrupted(ctx, st, fmt.Sprintf("during statement %d of %d", i+1, n)))
+			}
 			serr := s.stepError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 		}
@@ -364,6 +401,14 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 	}
 	s.settle(state, st, startedAt, dur)
 	return s.finished(st, dur, dec), nil
+}
+
+// txInterrupted is the error of a step whose transaction was rolled back
+// because the run was interrupted.
+func (s *session) txInterrupted(ctx context.Context, st *step, where string) error {
+	return &InterruptedError{Cause: context.Cause(ctx), Direction: st.Direction, Revision: st.id(), Path: st.rev.Path, Where: where,
+		State: "its transaction was rolled back, so nothing of it is in the database, which is at the revision before it",
+		Next:  fmt.Sprintf("rerun %s to run it again", st.Direction)}
 }
 
 // recordDone writes the row and the log entry of a finished step in q.
@@ -432,40 +477,88 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	if st.Direction == revision.Down {
 		mark = StateReverting
 	}
-	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: dec.start})
+	setDone := func(done, inFlight int) {
+		state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: done, InFlight: inFlight})
+	}
+	setDone(dec.start, 0)
 	for i := dec.start; i < n; i++ {
-		if err := ctx.Err(); err != nil {
-			err = fmt.Errorf("%s of revision %s (%s) stopped before statement %d of %d; %s done and recorded: rerun to resume: %w", st.Direction, st.id(), st.rev.Path, i+1, n, statementsDone(i), err)
-			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		if ctx.Err() != nil {
+			return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("before statement %d of %d", i+1, n),
+				statementsRecorded(st, i), false))
 		}
 		if s.atomicProgress(st, i) {
 			// A data change and its progress record commit together: a
 			// crash leaves both or neither.
 			if err := s.runWithProgress(ctx, st, i); err != nil {
+				if ctx.Err() != nil {
+					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
+						fmt.Sprintf("statement %d was stopped and rolled back together with its record; %s", i+1, statementsRecorded(st, i)), false))
+				}
 				serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
 				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 			}
-			state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: i + 1})
+			setDone(i+1, 0)
 			continue
 		}
-		if err := s.runUnit(ctx, st, i, s.conn, nil); err != nil {
-			serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
+		track := s.tracksInFlight(st)
+		if track {
+			// Statement i+1 commits by itself: record that it starts, so
+			// that a crash while it runs is never taken for "not run".
+			if err := s.record(ctx, inFlightValue(i+1), st.id()); err != nil {
+				err = fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s): %w",
+					i+1, n, st.id(), s.opts.Tables.Revisions, statementsRecorded(st, i), err)
+				return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+			}
+			setDone(i, i+1)
+		}
+		if err := s.execStatement(ctx, st, i, s.conn, nil); err != nil {
+			if track && (ctx.Err() != nil || !s.rejecter.Rejected(err)) {
+				// It may have committed before the error: keep the
+				// in-flight record and say so.
+				if ctx.Err() != nil {
+					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n), inFlightState(st, i, err), true))
+				}
+				serr := s.stepError(ctx, st, i, err, inFlightNote(st, i))
+				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+			}
+			if ctx.Err() != nil {
+				return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
+					fmt.Sprintf("statement %d was stopped (%v); %s", i+1, err, statementsRecorded(st, i)), false))
+			}
+			note := resumeNote(st, i)
+			if track {
+				// The server refused it: it did not run.
+				if rerr := s.record(ctx, i, st.id()); rerr != nil {
+					note = fmt.Sprintf("the statement did not run, but its record still says it was started (%v): check that nothing of it is in the database, then run `retort resolve %s --statement-not-run` and rerun %s", rerr, st.id(), st.Direction)
+				} else {
+					setDone(i, 0)
+				}
+			}
+			serr := s.stepError(ctx, st, i, err, note)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 		}
-		if err := s.exec(ctx, s.q.updateProgress, i+1, st.id()); err != nil {
-			err = fmt.Errorf("record statement %d of %d of revision %s in %s (the statement ran): %w", i+1, n, st.id(), s.opts.Tables.Revisions, err)
+		if err := s.record(ctx, i+1, st.id()); err != nil {
+			next := "rerun to resume"
+			if track {
+				next = fmt.Sprintf("its record says it was started and may or may not have run: run `retort resolve %s --statement-ran`, then rerun %s", st.id(), st.Direction)
+			}
+			err = fmt.Errorf("record statement %d of %d of revision %s in %s (the statement ran; %s): %w", i+1, n, st.id(), s.opts.Tables.Revisions, next, err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
-		state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: i + 1})
+		setDone(i+1, 0)
 	}
-	tx, err := s.begin(ctx)
+	// Every statement ran: record it even when the run is being
+	// interrupted now (the loop above stops it before the next revision).
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
+	defer cancel()
+	tx, err := s.begin(fctx)
 	if err != nil {
-		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
+		return StepResult{}, fmt.Errorf("%s %s: every statement ran, but recording it failed (rerun %s to record it): %w", st.Direction, st.id(), st.Direction, err)
 	}
 	now := time.Now()
 	dur := now.Sub(startedAt)
 	dec.had = true
-	if err := s.recordDone(ctx, tx, st, dec, startedAt, now); err != nil {
+	if err := s.recordDone(fctx, tx, st, dec, startedAt, now); err != nil {
 		tx.Rollback()
 		return StepResult{}, err
 	}
@@ -509,37 +602,147 @@ func (s *session) statementError(ctx context.Context, st *step, i int, err error
 }
 
 // logFailure writes a failed step's log row outside any transaction and
-// returns err (with a note when the log row could not be written).
+// returns err. The row is written even when the run was interrupted, on a
+// fresh connection when the session's is unusable (a cancelled query
+// closes it on PostgreSQL); when it cannot be written at all, err says so.
 func (s *session) logFailure(ctx context.Context, st *step, startedAt time.Time, err error) error {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
 	defer cancel()
-	lerr := s.log(lctx, st.id(), st.Direction.String(), startedAt, false, err.Error())
-	if lerr != nil {
-		return fmt.Errorf("%w\n(also failed to write the log row: %v)", err, lerr)
+	lerr := s.log(lctx, s.conn, st.id(), st.Direction.String(), startedAt, false, err.Error())
+	if lerr == nil {
+		return err
+	}
+	conn, cerr := s.db.Conn(lctx)
+	if cerr != nil {
+		return fmt.Errorf("%w\n(the log row of this run could not be written to %s: %v; on a new connection: %v)", err, s.opts.Tables.Log, lerr, cerr)
+	}
+	defer conn.Close()
+	if ferr := s.log(lctx, conn, st.id(), st.Direction.String(), startedAt, false, err.Error()); ferr != nil {
+		return fmt.Errorf("%w\n(the log row of this run could not be written to %s: %v; on a new connection: %v)", err, s.opts.Tables.Log, lerr, ferr)
 	}
 	return err
 }
 
-// log writes one row to the log table, in a transaction of its own where
-// Begin is the lock.
-func (s *session) log(ctx context.Context, rev, direction string, startedAt time.Time, ok bool, msg string) error {
+// log writes one row to the log table on conn, in a transaction of its
+// own where Begin is the lock.
+func (s *session) log(ctx context.Context, conn *sql.Conn, rev, direction string, startedAt time.Time, ok bool, msg string) error {
 	var m any
 	if msg != "" {
 		m = msg
 	}
 	now := time.Now().UTC()
+	args := []any{rev, direction, startedAt.UTC(), now, ok, m, s.who, s.opts.Version}
 	if !s.beginLocks {
-		return s.exec(ctx, s.q.insertLog, rev, direction, startedAt.UTC(), now, ok, m, s.who, s.opts.Version)
+		if conn == s.conn {
+			return s.exec(ctx, s.q.insertLog, args...)
+		}
+		_, err := conn.ExecContext(ctx, s.q.insertLog, args...)
+		return err
 	}
-	tx, err := s.begin(ctx)
+	tx, err := s.d.Begin(ctx, conn, s.opts.LockTimeout, s.onLockWait)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, direction, startedAt.UTC(), now, ok, m, s.who, s.opts.Version); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q.insertLog, args...); err != nil {
 		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// record writes statements_done of a revision outside any transaction.
+// It is not cut short by an interrupt: the record must match what ran.
+func (s *session) record(ctx context.Context, stored int, rev string) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
+	defer cancel()
+	return s.exec(rctx, s.q.updateProgress, stored, rev)
+}
+
+// tracksInFlight reports whether the statements of st that commit by
+// themselves get a "started" record before they run: where the dialect
+// can tell a refused statement from one whose outcome is unknown (MySQL).
+func (s *session) tracksInFlight(st *step) bool {
+	return s.rejecter != nil && !st.isGo()
+}
+
+// execStatement runs unit i of st on q. Where the server would finish a
+// statement whose client gave up (MySQL), a cancelled ctx does not drop
+// the connection: the statement is stopped with KILL QUERY from another
+// connection, and awaited at most killWait, so that nothing runs on after
+// retort exits. It returns the statement's own outcome (nil when it
+// finished before the kill).
+func (s *session) execStatement(ctx context.Context, st *step, i int, q execer, tx *sql.Tx) error {
+	if s.killer == nil || st.isGo() {
+		return s.runUnit(ctx, st, i, q, tx)
+	}
+	ectx, ecancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer ecancel()
+	done := make(chan error, 1)
+	go func() { done <- s.runUnit(ectx, st, i, q, tx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	select {
+	case err := <-done: // it finished as the cancel came: nothing to stop
+		return err
+	default:
+	}
+	kctx, kcancel := context.WithTimeout(context.WithoutCancel(ctx), killWait)
+	defer kcancel()
+	kerr := s.killer.KillQuery(kctx, s.db, s.sessionID)
+	select {
+	case err := <-done:
+		return err
+	case <-kctx.Done():
+		ecancel()
+		err := <-done
+		if kerr != nil {
+			return fmt.Errorf("%w (and stopping it failed: %v)", err, kerr)
+		}
+		return fmt.Errorf("%w (it did not stop within %s of KILL QUERY %d; the server may still be running it)", err, killWait, s.sessionID)
+	}
+}
+
+// stepsInterrupted is the error of a step run statement by statement that
+// was interrupted at statement i (0-based).
+func (s *session) stepsInterrupted(ctx context.Context, st *step, i int, where, state string, inFlight bool) error {
+	next := fmt.Sprintf("rerun %s to resume at statement %d", st.Direction, i+1)
+	if inFlight {
+		next = fmt.Sprintf("check the database, then run `retort resolve %s --statement-ran` if the statement's effect is there or `retort resolve %s --statement-not-run` if it is not, and rerun %s", st.id(), st.id(), st.Direction)
+	}
+	return &InterruptedError{Cause: context.Cause(ctx), Direction: st.Direction, Revision: st.id(), Path: st.rev.Path, Where: where, State: state, Next: next}
+}
+
+// statementsRecorded says what the record of a step run statement by
+// statement holds after i statements.
+func statementsRecorded(st *step, i int) string {
+	mark := StatePartial
+	if st.Direction == revision.Down {
+		mark = StateReverting
+	}
+	if i == 0 {
+		return fmt.Sprintf("no statement of it has run (it is recorded %s with 0 statements done)", mark)
+	}
+	verb := "are"
+	if i == 1 {
+		verb = "is"
+	}
+	return fmt.Sprintf("%s ran and %s recorded (%s with %d done)", statementsDone(i), verb, mark, i)
+}
+
+// inFlightState says what the record holds after statement i (0-based)
+// was started and its outcome is unknown.
+func inFlightState(st *step, i int, err error) string {
+	return fmt.Sprintf("statement %d was stopped (%v), but MySQL/MariaDB commit it by themselves, so it may or may not have run; %s, and statement %d is recorded as started", i+1, err, beforeRecorded(i+1), i+1)
+}
+
+// inFlightNote is the advice after statement i (0-based) failed in a way
+// that does not tell whether it ran (a lost connection).
+func inFlightNote(st *step, i int) string {
+	return fmt.Sprintf("statement %d may or may not have run: the error (a lost connection or an interrupted statement) does not tell, and MySQL/MariaDB commit it by themselves; %s, and the record says statement %d was started.\nCheck the database: if the statement's effect is there, run `retort resolve %s --statement-ran`; if it is not, run `retort resolve %s --statement-not-run`; then rerun %s.",
+		i+1, beforeRecorded(i+1), i+1, st.id(), st.id(), st.Direction)
 }
 
 // statementsDone names the first n statements: "statement 1" or
@@ -594,15 +797,18 @@ func (s *session) atomicProgress(st *step, i int) bool {
 // runWithProgress runs statement i of st and records it done in one
 // transaction on the session's connection.
 func (s *session) runWithProgress(ctx context.Context, st *step, i int) error {
-	tx, err := s.conn.BeginTx(ctx, nil)
+	// Not ctx: database/sql would roll back and drop the session's
+	// connection on cancel. execStatement stops the statement instead.
+	bctx := context.WithoutCancel(ctx)
+	tx, err := s.conn.BeginTx(bctx, nil)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, st.stmts[i].Text); err != nil {
+	if err := s.execStatement(ctx, st, i, tx, tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.q.updateProgress, i+1, st.id()); err != nil {
+	if _, err := tx.ExecContext(bctx, s.q.updateProgress, i+1, st.id()); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("record statement %d of revision %s in %s (rolled back with it): %w", i+1, st.id(), s.opts.Tables.Revisions, err)
 	}

@@ -480,7 +480,7 @@ func TestCancelBetweenStatements(t *testing.T) {
 			}
 		}})
 		_, err := r.Run(ctx, upgradeAll(chain))
-		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "upgrade of revision r002 (versions/r002_test.sql) stopped before statement 1 of 3") {
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "upgrade of revision r002 (versions/r002_test.sql) interrupted (context canceled) before statement 1 of 3: its transaction was rolled back") {
 			t.Fatalf("cancelled run: %v", err)
 		}
 		st, err := runner.New(tg.db, tg.d, runner.Options{}).State(context.Background())
@@ -521,7 +521,7 @@ func TestCancelBetweenStatementsMySQL(t *testing.T) {
 			}
 		}})
 		_, err := r.Run(ctx, upgradeAll(chain))
-		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "upgrade of revision r001 (versions/r001_test.sql) stopped before statement 2 of 3; statement 1 done") {
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "upgrade of revision r001 (versions/r001_test.sql) interrupted (context canceled) before statement 2 of 3: statement 1 ran and is recorded (partial with 1 done); rerun upgrade to resume at statement 2") {
 			t.Fatalf("cancelled run: %v", err)
 		}
 		st, _ := runner.New(tg.db, tg.d, runner.Options{}).State(context.Background())

@@ -71,8 +71,12 @@ func (r *Runner) Stamp(ctx context.Context, want func(*State) ([]string, error),
 		}
 		if !purge {
 			if p := state.Partial(); len(p) > 0 {
-				return fmt.Errorf("revision %s is %s (%d statements done): settle it first with `retort resolve %s --applied` or `--rolled-back`, or stamp with --purge",
-					p[0].Revision, p[0].State, p[0].StatementsDone, p[0].Revision)
+				inFlight := ""
+				if p[0].InFlight > 0 {
+					inFlight = fmt.Sprintf(", statement %d started and may or may not have run", p[0].InFlight)
+				}
+				return fmt.Errorf("revision %s is %s (%d statements done%s): settle it first with `retort resolve %s --applied` or `--rolled-back`, or stamp with --purge",
+					p[0].Revision, p[0].State, p[0].StatementsDone, inFlight, p[0].Revision)
 			}
 		}
 		now := time.Now().UTC()
@@ -139,7 +143,45 @@ func (r *Runner) Resolve(ctx context.Context, rev string, applied bool) error {
 			return fmt.Errorf("resolve %s: %w", rev, err)
 		}
 		now := time.Now().UTC()
-		if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, "resolve", now, now, true, fmt.Sprintf("%s (was %s after %d statements)", note, row.State, row.StatementsDone), s.who, s.opts.Version); err != nil {
+		was := fmt.Sprintf("was %s after %d statements", row.State, row.StatementsDone)
+		if row.InFlight > 0 {
+			was += fmt.Sprintf(", statement %d in flight", row.InFlight)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, "resolve", now, now, true, fmt.Sprintf("%s (%s)", note, was), s.who, s.opts.Version); err != nil {
+			return fmt.Errorf("resolve %s: log: %w", rev, err)
+		}
+		return nil
+	})
+}
+
+// ResolveStatement settles a statement that an earlier run started but
+// could not record as done or not (Row.InFlight: it commits by itself and
+// the run was interrupted or lost its connection while it ran). The user
+// has checked the database: ran records it done, so that the next run in
+// the same direction continues after it; otherwise it is recorded not run,
+// and the next run runs it again. The revision stays partial (or
+// reverting). It is logged with direction "resolve".
+func (r *Runner) ResolveStatement(ctx context.Context, rev string, ran bool) error {
+	return r.settleTx(ctx, func(s *session, tx dialect.Tx, state *State) error {
+		row, has := state.Row(rev)
+		if !has {
+			return fmt.Errorf("resolve %s: it has no row in %s, so no statement of it is in flight: nothing to resolve", rev, s.opts.Tables.Revisions)
+		}
+		if row.InFlight == 0 {
+			if row.State == StateApplied {
+				return fmt.Errorf("resolve %s: it is fully applied, and no statement of it is in flight: nothing to resolve", rev)
+			}
+			return fmt.Errorf("resolve %s: no statement of it is recorded as started (it is %s after %d statement(s), which is exact): rerun the command that stopped to resume, or settle the whole revision with `retort resolve %s --applied` or `--rolled-back`", rev, row.State, row.StatementsDone, rev)
+		}
+		done, note := row.InFlight-1, fmt.Sprintf("resolved statement %d as not run", row.InFlight)
+		if ran {
+			done, note = row.InFlight, fmt.Sprintf("resolved statement %d as run", row.InFlight)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.updateProgress, done, rev); err != nil {
+			return fmt.Errorf("resolve %s: record statement %d: %w", rev, row.InFlight, err)
+		}
+		now := time.Now().UTC()
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, "resolve", now, now, true, fmt.Sprintf("%s (was %s after %d statements, statement %d in flight)", note, row.State, row.StatementsDone, row.InFlight), s.who, s.opts.Version); err != nil {
 			return fmt.Errorf("resolve %s: log: %w", rev, err)
 		}
 		return nil

@@ -1,8 +1,23 @@
 package mysql
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
+
+	gomysql "github.com/go-sql-driver/mysql"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+var (
+	_ dialect.QueryKiller       = (*Dialect)(nil)
+	_ dialect.StatementRejecter = (*Dialect)(nil)
+	_ dialect.ImplicitCommitter = (*Dialect)(nil)
 )
 
 // CommitsImplicitly reports whether stmt commits by itself. Only plain
@@ -46,4 +61,45 @@ func firstWord(s string) string {
 			return s[:end]
 		}
 	}
+}
+
+// SessionID returns CONNECTION_ID() of conn's session.
+func (d *Dialect) SessionID(ctx context.Context, conn *sql.Conn) (int64, error) {
+	var id int64
+	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		return 0, fmt.Errorf("read CONNECTION_ID(): %w", err)
+	}
+	return id, nil
+}
+
+// KillQuery runs KILL QUERY id on a connection of db other than the
+// session's: the statement the session runs ends with error 1317 (query
+// execution was interrupted) and the session stays open. A session that
+// runs nothing is left alone.
+func (d *Dialect) KillQuery(ctx context.Context, db *sql.DB, id int64) error {
+	if _, err := db.ExecContext(ctx, "KILL QUERY "+strconv.FormatInt(id, 10)); err != nil {
+		var me *gomysql.MySQLError
+		if errors.As(err, &me) && me.Number == 1094 { // unknown thread id: it ended
+			return nil
+		}
+		return fmt.Errorf("stop the running statement with KILL QUERY %d: %w", id, err)
+	}
+	return nil
+}
+
+// Rejected reports whether err is an error the server reported for the
+// statement itself, after which the statement had no effect. Interrupted
+// statements (1317, 1927 connection killed, 1053 server shutdown, 3024
+// and 1969 time limits) and every client-side error (a lost connection)
+// are not: the statement may have committed before the error.
+func (d *Dialect) Rejected(err error) bool {
+	var me *gomysql.MySQLError
+	if !errors.As(err, &me) {
+		return false
+	}
+	switch me.Number {
+	case 1317, 1927, 1053, 3024, 1969:
+		return false
+	}
+	return true
 }
