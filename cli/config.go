@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // Config is retort's configuration: retort.toml, overridden by environment
@@ -50,20 +51,22 @@ func defaultConfig() Config {
 	}
 }
 
-// configKeys maps each key to its environment variables, in priority order.
+// configEnv lists each key with its environment variables, in priority
+// order, and an example value for messages.
 var configEnv = []struct {
-	key  string
-	envs []string
-	set  func(c *Config, v string)
+	key     string
+	envs    []string
+	example string
+	set     func(c *Config, v string)
 }{
-	{"database", []string{"RETORT_DATABASE_URL", "DATABASE_URL"}, func(c *Config, v string) { c.Database = v }},
-	{"dir", []string{"RETORT_DIR"}, func(c *Config, v string) { c.Dir = v }},
-	{"schema", []string{"RETORT_SCHEMA"}, func(c *Config, v string) { c.Schema = v }},
-	{"models", []string{"RETORT_MODELS"}, func(c *Config, v string) { c.Models = v }},
-	{"dev_database", []string{"RETORT_DEV_DATABASE"}, func(c *Config, v string) { c.DevDatabase = v }},
-	{"version_table", []string{"RETORT_VERSION_TABLE"}, func(c *Config, v string) { c.VersionTable = v }},
-	{"log_table", []string{"RETORT_LOG_TABLE"}, func(c *Config, v string) { c.LogTable = v }},
-	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
+	{"database", []string{"RETORT_DATABASE_URL", "DATABASE_URL"}, "sqlite:app.db", func(c *Config, v string) { c.Database = v }},
+	{"dir", []string{"RETORT_DIR"}, "migrations", func(c *Config, v string) { c.Dir = v }},
+	{"schema", []string{"RETORT_SCHEMA"}, "schema.sql", func(c *Config, v string) { c.Schema = v }},
+	{"models", []string{"RETORT_MODELS"}, "./models", func(c *Config, v string) { c.Models = v }},
+	{"dev_database", []string{"RETORT_DEV_DATABASE"}, "postgres://localhost/retort_dev", func(c *Config, v string) { c.DevDatabase = v }},
+	{"version_table", []string{"RETORT_VERSION_TABLE"}, "retort_revisions", func(c *Config, v string) { c.VersionTable = v }},
+	{"log_table", []string{"RETORT_LOG_TABLE"}, "retort_log", func(c *Config, v string) { c.LogTable = v }},
+	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, "60s", func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
 }
 
 // ConfigError is a problem in the configuration file or values.
@@ -72,12 +75,16 @@ type ConfigError struct {
 	Path string
 	// Line is the 1-based line in Path, 0 when unknown.
 	Line int
-	Msg  string
+	// Column is the 1-based column in Line, 0 when unknown.
+	Column int
+	Msg    string
 }
 
 // Error implements error.
 func (e *ConfigError) Error() string {
 	switch {
+	case e.Path != "" && e.Line > 0 && e.Column > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.Path, e.Line, e.Column, e.Msg)
 	case e.Path != "" && e.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
 	case e.Path != "":
@@ -86,27 +93,229 @@ func (e *ConfigError) Error() string {
 	return "config: " + e.Msg
 }
 
-// parseConfig reads a retort.toml. Unknown keys are errors.
+// parseConfig reads a retort.toml. The file holds only top-level keys with
+// string values; keys match exactly (lower case, as documented), and
+// unknown keys are errors.
+//
+// go-toml alone would match keys to fields without regard to case and
+// word its errors in Go terms, so the file is checked in three passes:
+// decoding into a map finds TOML syntax errors and duplicate keys; a walk
+// over the parsed expressions finds tables, unknown keys and values that
+// are not strings, with their positions; only then is the file decoded
+// into Config, which cannot fail on such a file.
 func parseConfig(path string, data []byte) (Config, error) {
 	c := defaultConfig()
 	c.path = path
+	var raw map[string]any
+	if err := toml.Unmarshal(data, &raw); err != nil {
+		return c, tomlError(path, data, err)
+	}
+	if err := checkConfigKeys(path, data); err != nil {
+		return c, err
+	}
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		var se *toml.StrictMissingError
-		if errors.As(err, &se) && len(se.Errors) > 0 {
-			first := se.Errors[0]
-			line, _ := first.Position()
-			return c, &ConfigError{Path: path, Line: line, Msg: fmt.Sprintf("unknown key %q (known keys: %s)", strings.Join(first.Key(), "."), knownKeys())}
-		}
-		var de *toml.DecodeError
-		if errors.As(err, &de) {
-			line, _ := de.Position()
-			return c, &ConfigError{Path: path, Line: line, Msg: de.Error()}
-		}
-		return c, &ConfigError{Path: path, Msg: err.Error()}
+		// Not reached for a file checkConfigKeys accepted; said plainly
+		// all the same.
+		return c, tomlError(path, data, err)
 	}
 	return c, nil
+}
+
+// configNext is the next step given with every TOML syntax error.
+const configNext = `write each setting on its own line as key = "value", for example dir = "migrations"`
+
+// tomlError turns an error of go-toml into a *ConfigError in the user's
+// words, with the file, line and column.
+func tomlError(path string, data []byte, err error) error {
+	var de *toml.DecodeError
+	if !errors.As(err, &de) {
+		return &ConfigError{Path: path, Msg: fmt.Sprintf("not valid TOML: %s (%s)", tomlMessage(err), configNext)}
+	}
+	line, col := de.Position()
+	msg := tomlMessage(de)
+	ce := &ConfigError{Path: path, Line: line, Column: col}
+	key := strings.Join(de.Key(), ".")
+	switch {
+	case strings.HasSuffix(msg, "is already defined") && key != "":
+		ce.Msg = fmt.Sprintf("%s is set twice: keep one of the two lines", key)
+		if first := firstKeyLine(data, de.Key()); first > 0 && first != line {
+			ce.Msg = fmt.Sprintf("%s is set twice (first on line %d): keep one of the two lines", key, first)
+		}
+	case strings.HasSuffix(msg, "already exists") && key != "":
+		ce.Msg = fmt.Sprintf("[%s] appears twice, and the config file has no tables: %s", key, configNext)
+	case strings.HasSuffix(msg, "at start of value") || msg == "expected value, not end of input":
+		k := keyBefore(data, line)
+		if strings.Contains(msg, "U+000A") || strings.Contains(msg, "U+000D") || strings.Contains(msg, "end of input") || strings.Contains(msg, "U+0023") {
+			ce.Msg = fmt.Sprintf("%s has no value after =: %s", k.name, k.write)
+		} else {
+			ce.Msg = fmt.Sprintf("the value of %s is not a quoted string: %s", k.name, k.write)
+		}
+	default:
+		ce.Msg = fmt.Sprintf("not valid TOML: %s (%s)", msg, configNext)
+	}
+	return ce
+}
+
+// tomlMessage is go-toml's message without its "toml: " prefix, with a
+// line end called so.
+func tomlMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "toml: ")
+	msg = strings.ReplaceAll(msg, "U+000A", "end of line (U+000A)")
+	return msg
+}
+
+// keyHint names the key on a line and how to write it.
+type keyHint struct {
+	name  string
+	write string
+}
+
+// keyBefore finds the key before the '=' on the 1-based line of data, for
+// a message about its value.
+func keyBefore(data []byte, line int) keyHint {
+	lines := strings.Split(string(data), "\n")
+	h := keyHint{name: "the key", write: `write the value in double quotes, for example dir = "migrations"`}
+	if line < 1 || line > len(lines) {
+		return h
+	}
+	k, _, ok := strings.Cut(lines[line-1], "=")
+	if !ok {
+		return h
+	}
+	k = strings.TrimSpace(k)
+	for _, e := range configEnv {
+		if e.key == k {
+			return keyHint{name: k, write: fmt.Sprintf("write it in double quotes, for example %s = %q", k, e.example)}
+		}
+	}
+	return h
+}
+
+// firstKeyLine returns the line where the top-level key is first set, 0
+// when it cannot tell.
+func firstKeyLine(data []byte, key []string) int {
+	var p unstable.Parser
+	p.Reset(data)
+	for p.NextExpression() {
+		e := p.Expression()
+		if e.Kind != unstable.KeyValue {
+			if e.Kind == unstable.Table || e.Kind == unstable.ArrayTable {
+				return 0
+			}
+			continue
+		}
+		parts, first := keyParts(e)
+		if len(parts) >= len(key) && strings.Join(parts[:len(key)], ".") == strings.Join(key, ".") {
+			return p.Shape(first.Raw).Start.Line
+		}
+	}
+	return 0
+}
+
+// keyParts returns the parts of a KeyValue's or table's key and its first
+// key node.
+func keyParts(e *unstable.Node) ([]string, *unstable.Node) {
+	var parts []string
+	var first *unstable.Node
+	it := e.Key()
+	for it.Next() {
+		n := it.Node()
+		if first == nil {
+			first = n
+		}
+		parts = append(parts, string(n.Data))
+	}
+	return parts, first
+}
+
+// checkConfigKeys walks the top-level expressions of a syntactically valid
+// retort.toml and rejects tables, unknown keys (keys match exactly) and
+// values that are not strings, each at its position.
+func checkConfigKeys(path string, data []byte) error {
+	var p unstable.Parser
+	p.Reset(data)
+	at := func(n *unstable.Node, msg string) error {
+		ce := &ConfigError{Path: path, Msg: msg}
+		if n != nil && n.Raw.Length > 0 {
+			pos := p.Shape(n.Raw).Start
+			ce.Line, ce.Column = pos.Line, pos.Column
+		}
+		return ce
+	}
+	for p.NextExpression() {
+		e := p.Expression()
+		switch e.Kind {
+		case unstable.Table, unstable.ArrayTable:
+			parts, first := keyParts(e)
+			name := strings.Join(parts, ".")
+			if ex, ok := configExample(parts[0]); ok {
+				return at(first, fmt.Sprintf("[%s] makes %s a table, but %s must be a string: write %s = %q at the top of the file instead", name, parts[0], parts[0], parts[0], ex))
+			}
+			return at(first, fmt.Sprintf("[%s] starts a table, but the config file has no tables: put each setting at the top level as key = \"value\" (known keys: %s)", name, knownKeys()))
+		case unstable.KeyValue:
+			parts, first := keyParts(e)
+			name := strings.Join(parts, ".")
+			ex, ok := configExample(parts[0])
+			if !ok {
+				return at(first, unknownKey(name))
+			}
+			if len(parts) > 1 {
+				return at(first, fmt.Sprintf("%s makes %s a table, but %s must be a string: write %s = %q", name, parts[0], parts[0], parts[0], ex))
+			}
+			if v := e.Value(); v.Kind != unstable.String {
+				n := v
+				if n.Raw.Length == 0 {
+					n = first
+				}
+				return at(n, fmt.Sprintf("%s must be a string, not %s: write it in double quotes, for example %s = %q", name, valueKind(v.Kind), name, ex))
+			}
+		}
+	}
+	if err := p.Error(); err != nil {
+		return &ConfigError{Path: path, Msg: fmt.Sprintf("not valid TOML: %s (%s)", tomlMessage(err), configNext)}
+	}
+	return nil
+}
+
+// configExample returns the example value of a key, and whether the key is
+// known. Keys match exactly.
+func configExample(key string) (string, bool) {
+	for _, e := range configEnv {
+		if e.key == key {
+			return e.example, true
+		}
+	}
+	return "", false
+}
+
+// unknownKey words the error for a key retort does not know, pointing at
+// the known key it differs from only in case, if any.
+func unknownKey(name string) string {
+	for _, e := range configEnv {
+		if strings.EqualFold(e.key, name) {
+			return fmt.Sprintf("unknown key %q: keys are lower case, write %s (known keys: %s)", name, e.key, knownKeys())
+		}
+	}
+	return fmt.Sprintf("unknown key %q (known keys: %s)", name, knownKeys())
+}
+
+// valueKind names a TOML value kind in the user's words.
+func valueKind(k unstable.Kind) string {
+	switch k {
+	case unstable.Integer, unstable.Float:
+		return "a number"
+	case unstable.Bool:
+		return "true or false"
+	case unstable.Array:
+		return "a list"
+	case unstable.InlineTable:
+		return "a table"
+	case unstable.LocalDate, unstable.LocalTime, unstable.LocalDateTime, unstable.DateTime:
+		return "a date or time"
+	}
+	return "a " + strings.ToLower(k.String())
 }
 
 func knownKeys() string {

@@ -66,13 +66,16 @@ func (d *Dialect) NowUTC() string { return "UTC_TIMESTAMP(6)" }
 // database, parseTime=true, and the URL's query parameters passed
 // through (multiStatements is always off: retort splits scripts itself).
 func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
+	if u.Dialect != "mysql" || u.Server == nil {
+		return nil, fmt.Errorf("open %s: not a mysql:// URL", u.Redacted())
+	}
 	cfg, err := driverConfig(u)
 	if err != nil {
-		return nil, myOpenError(u, err)
+		return nil, myURLError(u, err)
 	}
 	connector, err := gomysql.NewConnector(cfg)
 	if err != nil {
-		return nil, myOpenError(u, err)
+		return nil, myURLError(u, err)
 	}
 	db := sql.OpenDB(connector)
 	if err := db.PingContext(ctx); err != nil {
@@ -126,9 +129,23 @@ func driverConfig(u *dialect.URL) (*gomysql.Config, error) {
 	return parsed, nil
 }
 
+// myURLError reports a URL the driver cannot use (a bad parameter value):
+// the URL once, what is wrong, and that the fault is in the URL.
+func myURLError(u *dialect.URL, err error) error {
+	return fmt.Errorf("%w %q: %w (fix that parameter in the URL: see the DSN parameters of go-sql-driver/mysql)",
+		dialect.ErrBadURL, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+}
+
 func myOpenError(u *dialect.URL, err error) error {
-	return fmt.Errorf("connect to %s: %w (check that the server is running and reachable at that host and port, and the user, password and database name)",
-		u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+	hint := "check that the server is running and reachable at that host and port, and the user, password and database name"
+	var me *gomysql.MySQLError
+	if errors.As(err, &me) && (me.Number == 1193 || me.Number == 1231 || me.Number == 1232) {
+		// The driver sets the URL's unknown parameters as session
+		// variables: the server does not know one (1193) or rejects its
+		// value (1231, 1232).
+		hint = "check the URL's parameters: the server rejected one of them as a session variable"
+	}
+	return fmt.Errorf("connect to %s: %w (%s)", u.Redacted(), dialect.ScrubPassword(err, u.Password()), hint)
 }
 
 // Begin starts an ordinary transaction on conn (DDL inside it commits

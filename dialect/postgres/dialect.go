@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"regexp"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
@@ -72,9 +74,15 @@ func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 	if u.Dialect != "postgres" {
 		return nil, fmt.Errorf("open %s: not a postgres:// URL", u.Redacted())
 	}
+	// pgx parses the URL only when it connects, and reports a bad
+	// parameter as a failed connection: parse it first, so that a fault
+	// in the URL is reported as one.
+	if _, err := pgx.ParseConfig(u.String()); err != nil {
+		return nil, pgURLError(u, err)
+	}
 	db, err := sql.Open("pgx", u.String())
 	if err != nil {
-		return nil, pgOpenError(u, err)
+		return nil, pgURLError(u, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -83,9 +91,36 @@ func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 	return db, nil
 }
 
+// pgURLError reports a URL that pgx cannot use: the URL once, what is
+// wrong with it, and where to look. The driver's error is not wrapped: its
+// ConnString holds the password.
+func pgURLError(u *dialect.URL, err error) error {
+	reason := dialect.ScrubPassword(err, u.Password()).Error()
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		// "cannot parse `URL`: why": the URL is in the message already.
+		if _, why, ok := strings.Cut(reason, "`: "); ok {
+			reason = why
+		}
+	}
+	// Go's number-parsing errors in the user's words.
+	reason = regexp.MustCompile(`strconv\.\w+: parsing ("[^"]*"): invalid syntax`).ReplaceAllString(reason, "$1 is not a number")
+	reason = regexp.MustCompile(`strconv\.\w+: parsing ("[^"]*"): value out of range`).ReplaceAllString(reason, "$1 is out of range")
+	hint := "fix that parameter in the URL, or the PG* environment variable that sets it"
+	if strings.Contains(reason, "sslmode") {
+		hint = "sslmode takes disable, allow, prefer, require, verify-ca or verify-full; PGSSLMODE sets it when the URL does not"
+	}
+	return fmt.Errorf("%w %q: %s (%s)", dialect.ErrBadURL, u.Redacted(), reason, hint)
+}
+
 func pgOpenError(u *dialect.URL, err error) error {
-	return fmt.Errorf("connect to %s: %w (check that the server is running and reachable at that host and port, and the user, password and database name)",
-		u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+	hint := "check that the server is running and reachable at that host and port, and the user, password and database name"
+	if c := sqlState(err); c == "42704" || c == "22023" {
+		// A run-time parameter in the URL the server does not know
+		// (unrecognized configuration parameter) or a value it rejects.
+		hint = "check the URL's parameters: the server rejected one of them"
+	}
+	return fmt.Errorf("connect to %s: %w (%s)", u.Redacted(), dialect.ScrubPassword(err, u.Password()), hint)
 }
 
 // Begin starts an ordinary transaction on conn. timeout and onWait are

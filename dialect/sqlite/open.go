@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -25,7 +26,8 @@ import (
 // it.
 func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 	if u.Dialect != "sqlite" {
-		return nil, openError(u, errNotSQLite)
+		// Not openError: its hint is about files.
+		return nil, fmt.Errorf("open %s: %w (the sqlite dialect opens sqlite: URLs, for example sqlite:app.db)", u.Redacted(), errNotSQLite)
 	}
 	q := url.Values{}
 	busy := false
