@@ -37,8 +37,12 @@ type session struct {
 	*Runner
 	conn       *sql.Conn
 	beginLocks bool // Begin is the lock (SQLite): re-check per step
-	who        string
-	stmts      map[string]*sql.Stmt // statements prepared on conn
+	// changeCount is the dialect.ChangeCounter value read in the previous
+	// step's transaction, when counted.
+	changeCount int64
+	counted     bool
+	who         string
+	stmts       map[string]*sql.Stmt // statements prepared on conn
 	// killer and sessionID stop a statement the server would otherwise
 	// finish after a cancel (MySQL); rejecter tells a refused statement
 	// from one whose outcome is unknown. Both nil elsewhere.
@@ -346,16 +350,27 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 		// SQLite's lock is this transaction: another process may have
 		// moved the database since the plan was made. Read it again and
 		// stop rather than run a step the graph no longer allows.
-		fresh, err := s.readState(ctx, tx)
+		moved, err := s.movedSinceLastStep(ctx, tx)
 		if err != nil {
 			tx.Rollback()
 			return StepResult{}, err
 		}
-		if err := raced(st, fresh, state); err != nil {
-			tx.Rollback()
-			return StepResult{}, err
+		if moved {
+			fresh, err := s.readState(ctx, tx)
+			if err != nil {
+				tx.Rollback()
+				return StepResult{}, err
+			}
+			if err := raced(st, fresh, state); err != nil {
+				tx.Rollback()
+				return StepResult{}, err
+			}
+			// From here on the state in memory is the table's, kept up
+			// to date by this session's own steps: movedSinceLastStep
+			// relies on that.
+			state.Rows = fresh.Rows
+			row, has = fresh.Row(st.id())
 		}
-		row, has = fresh.Row(st.id())
 	}
 	dec, err := decide(st, row, has)
 	if err != nil {
@@ -441,6 +456,27 @@ func (s *session) settle(state *State, st *step, startedAt time.Time, dur time.D
 	state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.Add(dur).UTC(), DurationMS: dur.Milliseconds(), State: StateApplied, StatementsDone: st.count()})
 }
 
+// movedSinceLastStep reports, inside a step's transaction that holds the
+// lock, whether any other connection may have changed the database since
+// the previous step's transaction began. Without a dialect.ChangeCounter,
+// or on the first step, the answer is yes. When it is no, the state in
+// memory is exactly what the version table holds, and reading the table
+// again (which grows with every revision: quadratic over a long chain)
+// would only confirm it.
+func (s *session) movedSinceLastStep(ctx context.Context, tx dialect.Tx) (bool, error) {
+	cc, ok := s.d.(dialect.ChangeCounter)
+	if !ok {
+		return true, nil
+	}
+	n, err := cc.ChangeCount(ctx, tx)
+	if err != nil {
+		return false, err
+	}
+	moved := !s.counted || n != s.changeCount
+	s.changeCount, s.counted = n, true
+	return moved, nil
+}
+
 // runSteps runs one step statement by statement outside a transaction,
 // recording progress after each statement.
 func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepResult, error) {
@@ -461,14 +497,27 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	}
 	s.started(st, dec)
 	n := st.count()
+	track := s.tracksInFlight(st)
+	// startsNext reports whether statement i gets a "started" record
+	// before it runs. That record also says that every statement before
+	// it ran, so it stands in for the "done" record of the one before:
+	// one write per statement, as without it.
+	startsNext := func(i int) bool { return track && i < n && !s.atomicProgress(st, i) }
+	// recorded is the statement whose "started" record is written
+	// already (by the row's first write, or with the previous one's end).
+	recorded := -1
+	first := 0
+	if dec.start == 0 && startsNext(0) {
+		first, recorded = inFlightValue(1), 0
+	}
 	switch {
 	case dec.start > 0:
 	case st.Direction == revision.Down:
-		err = s.exec(ctx, s.q.updateMark, StateReverting, 0, st.id())
+		err = s.exec(ctx, s.q.updateMark, StateReverting, first, st.id())
 	case dec.had:
-		err = s.exec(ctx, s.q.updateMark, StatePartial, 0, st.id())
+		err = s.exec(ctx, s.q.updateMark, StatePartial, first, st.id())
 	default:
-		err = s.exec(ctx, s.q.insertRow, st.id(), st.rev.Checksum, startedAt.UTC(), 0, StatePartial, 0)
+		err = s.exec(ctx, s.q.insertRow, st.id(), st.rev.Checksum, startedAt.UTC(), 0, StatePartial, first)
 	}
 	if err != nil {
 		return StepResult{}, fmt.Errorf("record the start of %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
@@ -480,9 +529,21 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	setDone := func(done, inFlight int) {
 		state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: done, InFlight: inFlight})
 	}
-	setDone(dec.start, 0)
+	if recorded == 0 {
+		setDone(0, 1)
+	} else {
+		setDone(dec.start, 0)
+	}
 	for i := dec.start; i < n; i++ {
 		if ctx.Err() != nil {
+			if recorded == i {
+				// Its "started" record is written, but it never ran.
+				if err := s.record(ctx, i, st.id()); err != nil {
+					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("before statement %d of %d", i+1, n),
+						fmt.Sprintf("statement %d did not run, but its record still says it was started (resetting it failed: %v); %s", i+1, err, beforeRecorded(i+1)), true))
+				}
+				setDone(i, 0)
+			}
 			return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("before statement %d of %d", i+1, n),
 				statementsRecorded(st, i), false))
 		}
@@ -500,8 +561,7 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 			setDone(i+1, 0)
 			continue
 		}
-		track := s.tracksInFlight(st)
-		if track {
+		if track && recorded != i {
 			// Statement i+1 commits by itself: record that it starts, so
 			// that a crash while it runs is never taken for "not run".
 			if err := s.record(ctx, inFlightValue(i+1), st.id()); err != nil {
@@ -537,7 +597,17 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 			serr := s.stepError(ctx, st, i, err, note)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 		}
-		if err := s.record(ctx, i+1, st.id()); err != nil {
+		if track && i+1 == n {
+			// The last statement: the final record below says it ran.
+			setDone(i, i+1)
+			continue
+		}
+		stored := i + 1
+		if startsNext(i + 1) {
+			// "Statement i+1 ran, statement i+2 starts", in one write.
+			stored = inFlightValue(i + 2)
+		}
+		if err := s.record(ctx, stored, st.id()); err != nil {
 			next := "rerun to resume"
 			if track {
 				next = fmt.Sprintf("its record says it was started and may or may not have run: run `retort resolve %s --statement-ran`, then rerun %s", st.id(), st.Direction)
@@ -545,25 +615,36 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 			err = fmt.Errorf("record statement %d of %d of revision %s in %s (the statement ran; %s): %w", i+1, n, st.id(), s.opts.Tables.Revisions, next, err)
 			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 		}
-		setDone(i+1, 0)
+		if stored < 0 {
+			recorded = i + 1
+			setDone(i+1, i+2)
+		} else {
+			setDone(i+1, 0)
+		}
 	}
 	// Every statement ran: record it even when the run is being
 	// interrupted now (the loop above stops it before the next revision).
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
 	defer cancel()
+	// Where the last statement's record still says "started", settling
+	// it takes resolve; else a rerun records it.
+	next := fmt.Sprintf("rerun %s to record it", st.Direction)
+	if r, _ := state.Row(st.id()); r.InFlight == n {
+		next = fmt.Sprintf("its record says statement %d was started and may or may not have run: run `retort resolve %s --statement-ran`, then rerun %s", n, st.id(), st.Direction)
+	}
 	tx, err := s.begin(fctx)
 	if err != nil {
-		return StepResult{}, fmt.Errorf("%s %s: every statement ran, but recording it failed (rerun %s to record it): %w", st.Direction, st.id(), st.Direction, err)
+		return StepResult{}, fmt.Errorf("%s %s: every statement ran, but recording it failed (%s): %w", st.Direction, st.id(), next, err)
 	}
 	now := time.Now()
 	dur := now.Sub(startedAt)
 	dec.had = true
 	if err := s.recordDone(fctx, tx, st, dec, startedAt, now); err != nil {
 		tx.Rollback()
-		return StepResult{}, err
+		return StepResult{}, fmt.Errorf("%w (every statement ran; %s)", err, next)
 	}
 	if err := tx.Commit(); err != nil {
-		return StepResult{}, fmt.Errorf("commit the record of %s of revision %s: %w", st.Direction, st.id(), err)
+		return StepResult{}, fmt.Errorf("commit the record of %s of revision %s (every statement ran; %s): %w", st.Direction, st.id(), next, err)
 	}
 	s.settle(state, st, startedAt, dur)
 	return s.finished(st, dur, dec), nil
