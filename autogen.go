@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,10 @@ type GenerateOptions struct {
 	// FromDB compares with the live database instead of the replayed head;
 	// the live database must then be at head.
 	FromDB bool
-	// Renames and Backfill are passed to diff.Compare.
+	// Renames and Backfill are passed to diff.Compare, but for Backfill
+	// entries that name a column the current schema has and the desired
+	// one does not: those are the values with which the downgrade refills
+	// the rows of a dropped column (diff.SplitBackfill).
 	Renames  map[string]string
 	Backfill map[string]string
 	// NoVerify skips applying the new revision both ways on a scratch
@@ -52,31 +56,51 @@ type Generated struct {
 	// Current and Desired are the two inspected schemas.
 	Current, Desired *schema.Schema
 	// Warnings name what the revision cannot do safely everywhere, for
-	// the reviewer: a downgrade that re-adds a NOT NULL column without a
-	// default fails on a table that has rows by then.
+	// the reviewer: a downgrade that makes a column NOT NULL again fails
+	// where rows hold NULL by then, and one that recreates a dropped table
+	// (empty) fails to re-add the foreign keys of other tables' rows to it.
 	Warnings []string
 }
 
 // BackfillError reports columns that would become NOT NULL on a table that
-// may hold rows, with no default and no backfill value.
+// may hold rows, with no default and no backfill value, and dropped columns
+// that the downgrade could not restore on a table with rows.
 type BackfillError struct {
-	// Columns are "table.column".
+	// Columns are "table.column" of the upgrade's columns.
 	Columns []string
+	// Dropped are "table.column" of the columns the upgrade drops and the
+	// downgrade re-adds NOT NULL without a default, or NOT NULL in a
+	// unique key (those are in Unique as well). Their values are lost:
+	// the downgrade needs a value to fill the rows with (--backfill).
+	Dropped []string
+	// Unique are the Dropped columns in a primary key, unique constraint
+	// or unique index: one value for every row would break the key, so
+	// the downgrade needs an SQL expression that differs from row to row.
+	Unique []string
 	// Changes are all the changes found, so that a caller can still look
 	// for renames (a renamed NOT NULL column looks like a new one).
 	Changes []change.Change
 }
 
-// Error names the columns and both fixes.
+// Error names the columns and the fixes.
 func (e *BackfillError) Error() string {
-	var b strings.Builder
-	for i, c := range e.Columns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(c)
+	var parts []string
+	if len(e.Columns) > 0 {
+		parts = append(parts, fmt.Sprintf("column %s would be NOT NULL without a default on a table that may hold rows, so the revision would fail there: give it a DEFAULT in the desired schema, or pass a value for the existing rows with --backfill %s=VALUE", strings.Join(e.Columns, ", "), e.Columns[0]))
 	}
-	return fmt.Sprintf("column %s would be NOT NULL without a default on a table that may hold rows, so the revision would fail there: give it a DEFAULT in the desired schema, or pass a value for the existing rows with --backfill %s=VALUE", b.String(), e.Columns[0])
+	var plain []string
+	for _, c := range e.Dropped {
+		if !slices.Contains(e.Unique, c) {
+			plain = append(plain, c)
+		}
+	}
+	if len(plain) > 0 {
+		parts = append(parts, fmt.Sprintf("column %s is dropped, and the downgrade could not restore it on a table with rows: it is NOT NULL without a default and its values are lost; pass the value the downgrade fills the existing rows with, --backfill %s=VALUE, or give the column a DEFAULT in a revision before this one", strings.Join(plain, ", "), plain[0]))
+	}
+	if len(e.Unique) > 0 {
+		parts = append(parts, fmt.Sprintf("column %s is dropped, and the downgrade could not restore it on a table with rows: it is NOT NULL and in a unique key, so neither a default nor one value can refill more than one row; pass an SQL expression that differs from row to row, such as the primary key (--backfill %s=id), or write the downgrade by hand", strings.Join(e.Unique, ", "), e.Unique[0]))
+	}
+	return strings.Join(parts, "; and ")
 }
 
 // VerifyError reports a generated revision that did not take the scratch
@@ -140,6 +164,10 @@ func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scrat
 
 // devScratch opens dev_database and empties it; closing empties it again.
 func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, error) {
+	if u.Dialect != m.dialect.Name() {
+		return nil, fmt.Errorf("dev_database %s is a %s database but database is %s: dev_database must be the same kind of database as database (point it at a scratch %s database, or remove it to let autogenerate make its own scratch database)",
+			u.Redacted(), u.Dialect, m.dialect.Name(), m.dialect.Name())
+	}
 	db, err := m.dialect.Open(ctx, u)
 	if err != nil {
 		return nil, fmt.Errorf("dev_database: %w", err)
@@ -331,26 +359,38 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 		return nil, fmt.Errorf("inspect the replayed head: %w", err)
 	}
 	g := &Generated{Current: current, Desired: desired}
-	g.Changes, err = diff.Compare(current, desired, diff.Options{Renames: opts.Renames, Backfill: opts.Backfill})
+	upFill, downFill := diff.SplitBackfill(current, desired, opts.Backfill)
+	g.Changes, err = diff.Compare(current, desired, diff.Options{Renames: opts.Renames, Backfill: upFill})
 	if err != nil {
 		return nil, err
 	}
 	if len(g.Changes) == 0 {
 		return g, nil
 	}
-	if need := diff.NeedsBackfill(g.Changes); len(need) > 0 {
-		be := &BackfillError{Changes: g.Changes}
-		for _, c := range need {
-			switch c := c.(type) {
-			case *change.AddColumn:
-				be.Columns = append(be.Columns, c.Table.String()+"."+c.Column.Name)
-			case *change.AlterColumn:
-				be.Columns = append(be.Columns, c.Table.String()+"."+c.To.Name)
-			}
+	// The downgrade re-adds the dropped columns: their backfill values
+	// come from the entries that name a column only the current schema
+	// has.
+	down := change.Invert(g.Changes)
+	if err := diff.SetDowngradeBackfill(current, down, downFill); err != nil {
+		return nil, err
+	}
+	be := &BackfillError{Changes: g.Changes}
+	for _, c := range diff.NeedsBackfill(g.Changes) {
+		switch c := c.(type) {
+		case *change.AddColumn:
+			be.Columns = append(be.Columns, c.Table.String()+"."+c.Column.Name)
+		case *change.AlterColumn:
+			be.Columns = append(be.Columns, c.Table.String()+"."+c.To.Name)
 		}
-		if len(be.Columns) > 0 {
-			return nil, be
+	}
+	for _, r := range diff.DowngradeNeedsBackfill(current, down) {
+		be.Dropped = append(be.Dropped, r.Key)
+		if r.Unique {
+			be.Unique = append(be.Unique, r.Key)
 		}
+	}
+	if len(be.Columns) > 0 || len(be.Dropped) > 0 {
+		return nil, be
 	}
 	rd, ok := m.dialect.(dialect.Renderer)
 	if !ok {
@@ -359,13 +399,10 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if g.Up, err = rd.Render(current, desired, g.Changes); err != nil {
 		return nil, fmt.Errorf("render the upgrade: %w", err)
 	}
-	down := change.Invert(g.Changes)
 	if g.Down, err = rd.Render(desired, current, down); err != nil {
 		return nil, fmt.Errorf("render the downgrade: %w", err)
 	}
-	for _, c := range diff.NeedsBackfill(down) {
-		g.Warnings = append(g.Warnings, fmt.Sprintf("the downgrade makes %s NOT NULL again without a default: it fails on a table that has rows where it is NULL (or, for a dropped column, any rows); edit the downgrade to fill it first", diff.BackfillKey(c)))
-	}
+	g.Warnings = downgradeWarnings(down)
 	if opts.NoVerify {
 		return g, nil
 	}
@@ -373,6 +410,44 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 		return nil, err
 	}
 	return g, nil
+}
+
+// downgradeWarnings names what a downgrade cannot do on tables with rows:
+// make a column NOT NULL again where rows hold NULL by then, and re-add
+// the foreign keys of kept tables to a table it recreates empty.
+func downgradeWarnings(down []change.Change) []string {
+	var out []string
+	for _, c := range diff.NeedsBackfill(down) {
+		if _, ok := c.(*change.AlterColumn); ok {
+			out = append(out, fmt.Sprintf("the downgrade makes %s NOT NULL again without a default: it fails on a table that has rows where it is NULL by then; edit the downgrade to fill it first", diff.BackfillKey(c)))
+		}
+	}
+	created := map[change.Ref]bool{}
+	for _, c := range down {
+		if at, ok := c.(*change.AddTable); ok {
+			created[change.RefOf(at.Table)] = true
+		}
+	}
+	for _, c := range down {
+		fk, ok := c.(*change.AddForeignKey)
+		if !ok || created[fk.Table] {
+			continue
+		}
+		parent := change.Ref{Schema: fk.FK.RefSchema, Name: fk.FK.RefTable}
+		if parent.Schema == "" {
+			parent.Schema = fk.Table.Schema
+		}
+		if !created[parent] {
+			continue
+		}
+		name := fk.FK.Name
+		if name != "" {
+			name += " "
+		}
+		out = append(out, fmt.Sprintf("the downgrade recreates table %s empty (its rows are not restored) and re-adds foreign key %son %s (%s) that references it: the downgrade fails, and changes nothing, if %s has rows with %s set by then; delete them or set %s to NULL before downgrading",
+			parent, name, fk.Table, strings.Join(fk.FK.Columns, ", "), fk.Table, strings.Join(fk.FK.Columns, ", "), strings.Join(fk.FK.Columns, ", ")))
+	}
+	return out
 }
 
 // atHead checks that the live database is at the migrations' heads.

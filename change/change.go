@@ -1,6 +1,6 @@
 // Package change holds the schema operations that autogenerate produces:
 // adding, dropping and altering tables, columns, keys, indexes, foreign
-// keys, checks, types, sequences, views, routines and triggers. Each
+// keys, checks, types, sequences, views, routines, triggers and rules. Each
 // operation carries both sides of what it changes, so its Inverse is exact
 // and a revision's downgrade is rendered from the inverses of its upgrade.
 //
@@ -660,3 +660,82 @@ func (c *AddExtension) On() Ref { return Ref{} }
 
 // On implements Change.
 func (c *DropExtension) On() Ref { return Ref{} }
+
+// AddRule creates a PostgreSQL rewrite rule from its definition (the
+// complete CREATE RULE statement the server prints). Rules are compared,
+// like triggers, by definition.
+type AddRule struct{ Rule *schema.Rule }
+
+// DropRule drops a PostgreSQL rewrite rule.
+type DropRule struct{ Rule *schema.Rule }
+
+// ReplaceRule changes a rewrite rule's definition or comment, keeping its
+// name and table (PostgreSQL CREATE OR REPLACE RULE).
+type ReplaceRule struct{ From, To *schema.Rule }
+
+// Inverse implements Change.
+func (c *AddRule) Inverse() Change { return &DropRule{Rule: c.Rule} }
+
+// Inverse implements Change.
+func (c *DropRule) Inverse() Change { return &AddRule{Rule: c.Rule} }
+
+// Inverse implements Change.
+func (c *ReplaceRule) Inverse() Change { return &ReplaceRule{From: c.To, To: c.From} }
+
+func ruleOn(r *schema.Rule) Ref { return Ref{Schema: r.Schema, Name: r.Table} }
+
+// Describe implements Change.
+func (c *AddRule) Describe() string { return "added rule " + tobj(ruleOn(c.Rule), c.Rule.Name) }
+
+// Describe implements Change.
+func (c *DropRule) Describe() string { return "removed rule " + tobj(ruleOn(c.Rule), c.Rule.Name) }
+
+// Describe implements Change.
+func (c *ReplaceRule) Describe() string { return "changed rule " + tobj(ruleOn(c.To), c.To.Name) }
+
+// On implements Change.
+func (c *AddRule) On() Ref { return ruleOn(c.Rule) }
+
+// On implements Change.
+func (c *DropRule) On() Ref { return ruleOn(c.Rule) }
+
+// On implements Change.
+func (c *ReplaceRule) On() Ref { return ruleOn(c.To) }
+
+// SetNamespaceComment sets, changes or removes the comment on a
+// PostgreSQL schema (COMMENT ON SCHEMA) that exists on both sides, public
+// included. From is the comment the inspected "from" schema holds, so the
+// inverse restores exactly that; "" is no comment.
+//
+// FromDefault (ToDefault) says that side holds the comment a new database
+// gives the schema, which inspection does not report: PostgreSQL's
+// inspector lists public only when its comment differs from a new
+// database's, so a side without public has public with that default. The
+// dialect that inspected it knows the text and renders it; From (To) is
+// then "".
+type SetNamespaceComment struct {
+	Namespace              string
+	From, To               string
+	FromDefault, ToDefault bool
+}
+
+// Inverse implements Change.
+func (c *SetNamespaceComment) Inverse() Change {
+	return &SetNamespaceComment{Namespace: c.Namespace, From: c.To, To: c.From, FromDefault: c.ToDefault, ToDefault: c.FromDefault}
+}
+
+// Describe implements Change: "set" when the schema had no comment,
+// "removed" when it ends with none, "changed" otherwise.
+func (c *SetNamespaceComment) Describe() string {
+	verb := "changed"
+	switch {
+	case c.From == "" && !c.FromDefault:
+		verb = "set"
+	case c.To == "" && !c.ToDefault:
+		verb = "removed"
+	}
+	return verb + " comment on schema " + q(c.Namespace)
+}
+
+// On implements Change.
+func (c *SetNamespaceComment) On() Ref { return Ref{} }

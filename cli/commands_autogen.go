@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -87,7 +88,7 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 	for _, b := range f.backfill {
 		col, val, ok := strings.Cut(b, "=")
 		if !ok || !strings.Contains(col, ".") || val == "" {
-			return opts, usagef("--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'), got %q", b)
+			return opts, usagef("--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'; for a dropped column in a unique key, an expression such as id), got %q", b)
 		}
 		opts.Backfill[col] = val
 	}
@@ -117,7 +118,14 @@ func (a *app) migrateCommand() *cobra.Command {
 the schema the migrations produce (replayed on a scratch database; the live
 database is not touched) and writes the revision that takes one to the other,
 with its downgrade. The revision is applied both ways on the scratch database
-before it is written; a mismatch writes nothing.`,
+before it is written; a mismatch writes nothing.
+
+A revision must not fail on tables with rows: a new NOT NULL column without a
+default needs --backfill table.column=VALUE for the existing rows, and so does
+a dropped NOT NULL column without a default, for the rows its downgrade
+restores (the dropped values are lost); a dropped NOT NULL column in a unique
+key needs an expression that differs from row to row (--backfill t.code=id).
+On a terminal, migrate asks for the value instead.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -148,6 +156,20 @@ before it is written; a mismatch writes nothing.`,
 						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with no default; value for the existing rows (an SQL literal, empty to stop): ", col))
 						if err != nil || v == "" {
 							return be
+						}
+						opts.Backfill[col] = v
+					}
+					for _, col := range be.Dropped {
+						q := fmt.Sprintf("Column %s is dropped and the downgrade re-adds it NOT NULL with no default; value for the rows it restores (an SQL literal, empty to stop): ", col)
+						if slices.Contains(be.Unique, col) {
+							q = fmt.Sprintf("Column %s is dropped and the downgrade re-adds it NOT NULL in a unique key; an SQL expression that differs from row to row for the rows it restores (such as id, empty to stop): ", col)
+						}
+						v, err := a.ask(q)
+						if err != nil || v == "" {
+							return be
+						}
+						if prev, ok := opts.Backfill[col]; ok && prev == v {
+							return be // the same answer again cannot help
 						}
 						opts.Backfill[col] = v
 					}
@@ -202,7 +224,7 @@ func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool)
 	if generate {
 		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
 		cmd.Flags().StringArrayVar(&f.renames, "rename", nil, "a rename to keep data: table.old=new (column) or old_table=new_table")
-		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column: table.column=VALUE")
+		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column, or for the rows the downgrade restores of a dropped one: table.column=VALUE")
 		cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not apply the revision both ways on a scratch database first")
 	}
 }

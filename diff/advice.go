@@ -1,8 +1,11 @@
 package diff
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/schema"
@@ -139,4 +142,156 @@ func sameColumns(a, b *schema.Table) bool {
 		return s
 	}
 	return slices.Equal(sigs(a), sigs(b))
+}
+
+// UniqueColumn reports whether col is part of t's primary key, of one of
+// its unique constraints or of a column of one of its unique indexes: rows
+// cannot all hold the same value there (NULLs aside). t may be nil.
+func UniqueColumn(t *schema.Table, col string) bool {
+	if t == nil {
+		return false
+	}
+	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Contains(u.Columns, col) {
+			return true
+		}
+	}
+	for _, idx := range t.Indexes {
+		if !idx.Unique {
+			continue
+		}
+		for _, p := range idx.Parts {
+			if p.Column == col {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SplitBackfill separates backfill entries ("table.column" → SQL value)
+// into those for the upgrade, for Options.Backfill, and those for the
+// downgrade, for SetDowngradeBackfill: an entry that names a column of
+// the current schema (from) that the desired schema (to) does not have at
+// that name is the value with which the downgrade refills the rows of a
+// dropped column. Every other entry is for the upgrade, where Compare
+// reports those that name nothing.
+func SplitBackfill(from, to *schema.Schema, backfill map[string]string) (up, down map[string]string) {
+	up, down = map[string]string{}, map[string]string{}
+	for k, v := range backfill {
+		tref, col := splitRef(k)
+		inTo := false
+		if t, _ := findTable(to, tref); t != nil && t.Column(col) != nil {
+			inTo = true
+		}
+		inFrom := false
+		if t, _ := findTable(from, tref); t != nil && t.Column(col) != nil {
+			inFrom = true
+		}
+		if inFrom && !inTo && tref != "" {
+			down[k] = v
+		} else {
+			up[k] = v
+		}
+	}
+	return up, down
+}
+
+// SetDowngradeBackfill sets the Backfill of the AddColumn changes of down
+// (a downgrade, change.Invert of the upgrade Compare returned: its
+// AddColumn changes re-add the upgrade's dropped columns) from backfill,
+// whose keys name the table as in current, the schema the downgrade
+// restores. It returns an *OptionError for an entry that names no column
+// the downgrade re-adds (a column dropped with its table comes back with
+// the table, empty) or a nullable one (the downgrade restores it as NULL
+// on existing rows, which needs no value).
+func SetDowngradeBackfill(current *schema.Schema, down []change.Change, backfill map[string]string) error {
+	keys := make([]string, 0, len(backfill))
+	for k := range backfill {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := backfill[k]
+		bad := func(reason string) error {
+			return &OptionError{Option: "backfill", Key: k, Value: v, Reason: reason}
+		}
+		if strings.TrimSpace(v) == "" {
+			return bad("the value must be a SQL literal")
+		}
+		tref, col := splitRef(k)
+		t, err := findTable(current, tref)
+		if err != nil {
+			return bad(err.Error())
+		}
+		var ac *change.AddColumn
+		for _, c := range down {
+			if a, ok := c.(*change.AddColumn); ok && t != nil && a.Table.Schema == t.Schema && a.Table.Name == t.Name && a.Column.Name == col {
+				ac = a
+			}
+		}
+		switch {
+		case ac == nil:
+			return bad(fmt.Sprintf("column %q is neither in the desired schema nor dropped on its own by this revision (a column dropped with its table comes back empty with the table)", col))
+		case !refillable(ac.Column):
+			return bad(fmt.Sprintf("the downgrade re-adds column %q as it was (nullable, identity, generated or auto-increment), which needs no value for existing rows: leave this --backfill out", col))
+		}
+		ac.Backfill = v
+	}
+	return nil
+}
+
+// refillable reports whether re-adding c on a table with rows can take a
+// value for them: a NOT NULL column that does not fill itself.
+func refillable(c *schema.Column) bool {
+	return !c.Nullable && c.Identity == "" && c.Generated == "" && !c.AutoIncrement
+}
+
+// Refill is a column that an upgrade drops and whose downgrade cannot
+// restore it on a table with rows as it stands.
+type Refill struct {
+	// Change is the downgrade's AddColumn.
+	Change *change.AddColumn
+	// Key is "table.column", as a backfill entry names it.
+	Key string
+	// Unique is set for a column in a primary key, unique constraint or
+	// unique index: one value for every row breaks the key, so the value
+	// must be an expression that differs from row to row.
+	Unique bool
+}
+
+// DowngradeNeedsBackfill returns the AddColumn changes of down (see
+// SetDowngradeBackfill) that would fail on a table with rows: a NOT NULL
+// column without a default and without a Backfill, and a NOT NULL column
+// in a unique key (current's table) whose Backfill is missing or a
+// constant, which would repeat one value (a default too).
+func DowngradeNeedsBackfill(current *schema.Schema, down []change.Change) []Refill {
+	var out []Refill
+	for _, c := range down {
+		ac, ok := c.(*change.AddColumn)
+		if !ok || !refillable(ac.Column) {
+			continue
+		}
+		unique := UniqueColumn(current.Table(ac.Table.Schema, ac.Table.Name), ac.Column.Name)
+		if unique && (ac.Backfill == "" || Constant(ac.Backfill)) ||
+			!unique && ac.Backfill == "" && ac.Column.Default == nil {
+			out = append(out, Refill{Change: ac, Key: BackfillKey(ac), Unique: unique})
+		}
+	}
+	return out
+}
+
+// constantRE matches a literal: a number, a quoted string with an optional
+// prefix (DATE '...', X'...', E'...') or cast, TRUE, FALSE, NULL and the
+// CURRENT_ date and time values, which are one value for a whole statement.
+var constantRE = regexp.MustCompile(`(?is)^\s*(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|(?:[a-z_]+\s*)?'(?:[^']|'')*'(?:\s*::\s*[a-z_ ]+(?:\(\d+(?:,\s*\d+)?\))?)?|true|false|null|current_date|current_time|current_timestamp|now\(\s*\))\s*$`)
+
+// Constant reports whether the SQL value v is a constant (see constantRE)
+// rather than an expression that may differ from row to row, such as a
+// column of the table.
+func Constant(v string) bool {
+	return constantRE.MatchString(v)
 }

@@ -7,10 +7,10 @@
 // are appended, as Alembic and Atlas do.
 //
 // The result is an upgrade; change.Invert of it is the matching downgrade.
-// Changes come in phases that keep both directions valid: triggers, views
-// and foreign keys are dropped before what they depend on and added after
-// it, renames come before any other table-level change, and foreign keys
-// are added after every table exists (so cycles need no special care).
+// Changes come in phases that keep both directions valid: rules, triggers,
+// views and foreign keys are dropped before what they depend on and added
+// after it, renames come before any other table-level change, and foreign
+// keys are added after every table exists (so cycles need no special care).
 package diff
 
 import (
@@ -55,7 +55,7 @@ func (e *OptionError) Error() string {
 }
 
 // UnsupportedError lists differences between the schemas that no change
-// type expresses (table options, comments on schemas and extensions, rules,
+// type expresses (table options, comments on schemas and extensions,
 // comments kept in Schema.Comments). They are reported by name rather than ignored: such a
 // revision has to be written by hand.
 type UnsupportedError struct {
@@ -113,8 +113,10 @@ func Equal(a, b *schema.Schema) bool {
 type phase int
 
 const (
-	phDropTrigger phase = iota
-	phDropCode          // views and routines that read relations, dependents first
+	// Rewrite rules are dropped before anything they read goes.
+	phDropRule phase = iota
+	phDropTrigger
+	phDropCode // views and routines that read relations, dependents first
 	phDropFK
 	phDropPK
 	phDropUnique
@@ -151,6 +153,7 @@ const (
 	phAddFK
 	phAddCode // views and routines that read relations, dependencies first
 	phAddTrigger
+	phAddRule // rewrite rules, after everything they read exists
 )
 
 type item struct {

@@ -465,6 +465,7 @@ func (d *differ) code() {
 	emit(phAddCode, addCode, false)
 
 	d.triggers(broken)
+	d.rules(broken)
 }
 
 // triggers compares triggers by (schema, table, name) and definition. A
@@ -500,8 +501,74 @@ func (d *differ) triggers(broken map[string]bool) {
 	}
 }
 
-// misc compares namespaces and extensions, and reports differences in
-// objects no change type covers (rules, Schema.Comments).
+// rules compares PostgreSQL rewrite rules by (schema, table, name),
+// definition and comment, as triggers are compared. A rule depends on its
+// table and on every relation and routine its action names (an INSERT
+// rule that routes rows into an INHERITS child names the child): rules are
+// dropped first (phDropRule, before any view, column or table goes) and
+// created last (phAddRule, after every table, view and routine exists).
+// A rule that reads something dropped, renamed, recreated or with changed
+// columns (broken, as for views) is dropped before that change and created
+// again after it, since PostgreSQL refuses to drop or retype what a rule
+// uses; any other change of its definition or comment is a ReplaceRule.
+func (d *differ) rules(broken map[string]bool) {
+	if len(d.from.Rules) == 0 && len(d.to.Rules) == 0 {
+		return
+	}
+	type rkey struct{ schema, table, name string }
+	to := make(map[rkey]*schema.Rule, len(d.to.Rules))
+	for _, r := range d.to.Rules {
+		to[rkey{r.Schema, r.Table, r.Name}] = r
+	}
+	// What a from rule's text may name, by lower-case name: the graph
+	// nodes of from's tables, views and routines.
+	named := map[string][]string{}
+	for _, t := range d.from.Tables {
+		named[strings.ToLower(t.Name)] = append(named[strings.ToLower(t.Name)], relNode(t.Schema, t.Name))
+	}
+	for _, v := range d.from.Views {
+		named[strings.ToLower(v.Name)] = append(named[strings.ToLower(v.Name)], relNode(v.Schema, v.Name))
+	}
+	for _, r := range d.from.Routines {
+		named[strings.ToLower(r.Name)] = append(named[strings.ToLower(r.Name)], fnNode(r.Schema, r.Name, r.Signature))
+	}
+	ruleBroken := func(r *schema.Rule) bool {
+		if broken[relNode(r.Schema, r.Table)] {
+			return true
+		}
+		for w := range words(r.Definition) {
+			for _, n := range named[w] {
+				if broken[n] {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	seen := map[rkey]bool{}
+	for _, fr := range d.from.Rules {
+		nk := d.newKey(keyOf(fr.Schema, fr.Table))
+		k := rkey{nk.schema, nk.name, fr.Name}
+		tr := to[k]
+		if tr != nil && !ruleBroken(fr) {
+			seen[k] = true
+			if tr.Definition != fr.Definition || tr.Comment != fr.Comment {
+				d.add(phAddRule, tableObjKey(nk, tr.Name), &change.ReplaceRule{From: fr, To: tr})
+			}
+			continue
+		}
+		d.add(phDropRule, tableObjKey(keyOf(fr.Schema, fr.Table), fr.Name), &change.DropRule{Rule: fr})
+	}
+	for _, tr := range d.to.Rules {
+		k := rkey{tr.Schema, tr.Table, tr.Name}
+		if !seen[k] {
+			d.add(phAddRule, tableObjKey(keyOf(tr.Schema, tr.Table), tr.Name), &change.AddRule{Rule: tr})
+		}
+	}
+}
+
+// misc compares namespaces (and their comments) and extensions, and
+// reports differences in objects no change type covers (Schema.Comments).
 func (d *differ) misc() {
 	diffSet := func(what string, from, to []string) {
 		f := map[string]bool{}
@@ -527,19 +594,29 @@ func (d *differ) misc() {
 	for _, n := range d.to.Namespaces {
 		toNS[n.Name] = n
 	}
+	// PostgreSQL's inspector lists public only when its comment is not a
+	// new database's: missing on one side, public is there with the
+	// default comment, and is never created or dropped. A schema's comment
+	// changes in place; the old one comes from the from side as inspected.
 	seenNS := map[string]bool{}
 	for _, n := range d.from.Namespaces {
 		t := toNS[n.Name]
 		switch {
+		case t == nil && n.Name == "public":
+			d.add(phAddNamespace, n.Name, &change.SetNamespaceComment{Namespace: n.Name, From: n.Comment, ToDefault: true})
 		case t == nil:
 			d.add(phDropNamespace, n.Name, &change.DropNamespace{Namespace: n})
 		case t.Comment != n.Comment:
-			d.unsupportedf("comment on schema %q changed", n.Name)
+			d.add(phAddNamespace, n.Name, &change.SetNamespaceComment{Namespace: n.Name, From: n.Comment, To: t.Comment})
 		}
 		seenNS[n.Name] = true
 	}
 	for _, n := range d.to.Namespaces {
-		if !seenNS[n.Name] {
+		switch {
+		case seenNS[n.Name]:
+		case n.Name == "public":
+			d.add(phAddNamespace, n.Name, &change.SetNamespaceComment{Namespace: n.Name, FromDefault: true, To: n.Comment})
+		default:
 			d.add(phAddNamespace, n.Name, &change.AddNamespace{Namespace: n})
 		}
 	}
@@ -561,28 +638,6 @@ func (d *differ) misc() {
 	for _, e := range d.to.Extensions {
 		if !seenExt[e.Name] {
 			d.add(phAddExtension, e.Name, &change.AddExtension{Extension: e})
-		}
-	}
-	type rkey struct{ schema, table, name string }
-	toRules := map[rkey]*schema.Rule{}
-	for _, r := range d.to.Rules {
-		toRules[rkey{r.Schema, r.Table, r.Name}] = r
-	}
-	seenRules := map[rkey]bool{}
-	for _, r := range d.from.Rules {
-		k := rkey{r.Schema, r.Table, r.Name}
-		t := toRules[k]
-		switch {
-		case t == nil:
-			d.unsupportedf("rule %q on %q removed", r.Name, keyOf(r.Schema, r.Table).String())
-		case t.Definition != r.Definition || t.Comment != r.Comment:
-			d.unsupportedf("rule %q on %q changed", r.Name, keyOf(r.Schema, r.Table).String())
-		}
-		seenRules[k] = true
-	}
-	for _, r := range d.to.Rules {
-		if !seenRules[rkey{r.Schema, r.Table, r.Name}] {
-			d.unsupportedf("rule %q on %q added", r.Name, keyOf(r.Schema, r.Table).String())
 		}
 	}
 	comments := func(s *schema.Schema) []string {

@@ -42,7 +42,7 @@ var corpusFiles = []corpusFile{
 	{dialect: "postgres", path: "chinook/postgres/Chinook_PostgreSql.schema-only.sql", fromCreateTable: true},
 	{dialect: "postgres", path: "chinook/postgres/Chinook_PostgreSql_AutoIncrementPKs.schema-only.sql", fromCreateTable: true},
 	{dialect: "postgres", path: "chinook/postgres/Chinook_PostgreSql_SerialPKs.schema-only.sql", fromCreateTable: true},
-	{dialect: "postgres", path: "sakila-jooq/postgres/postgres-sakila-schema.sql", bug: "pg_rules.txtar"},
+	{dialect: "postgres", path: "sakila-jooq/postgres/postgres-sakila-schema.sql"},
 	{dialect: "postgres", path: "adventureworks/install.sql", ddlOnly: true},
 	{dialect: "mysql", path: "sakila-mysql/sakila-mv-schema.sql"},
 	{dialect: "mysql", path: "sakila-jooq/mysql/mysql-sakila-schema.sql"},

@@ -19,7 +19,10 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // changes. Each statement is one statement: routines and triggers are
 // their Definition as the server printed it.
 //
-// Columns are added at the end of their table, as diff expects; a change
+// Columns are added at the end of their table, as diff expects; a column
+// with a default that a unique key (or primary key, or unique index) of the
+// target table names is added without it, so that existing rows get NULL
+// rather than one value for all, and MODIFY COLUMN sets it; a change
 // between a stored, a virtual and an ordinary column (which ALTER TABLE
 // ... MODIFY cannot do) drops and re-adds the column in one ALTER TABLE at
 // its place. A Backfill adds the column (or relaxes it) nullable, sets the
@@ -37,8 +40,9 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // it after its key comes, and one added or dropped with its primary key
 // shares one ALTER TABLE with it.
 //
-// PostgreSQL-only changes (user-defined types, enum values, sequences) are
-// an error that wraps errors.ErrUnsupported and names the change.
+// PostgreSQL-only changes (user-defined types, enum values, sequences,
+// rewrite rules, comments on schemas) are an error that wraps
+// errors.ErrUnsupported and names the change.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
@@ -73,6 +77,29 @@ type renderer struct {
 	from, to *schema.Schema
 	cols     map[string][]string // by table Ref.String()
 	gone     map[string]bool     // tables dropped or renamed away
+}
+
+// uniqueColumn reports whether col is in t's primary key, one of its
+// unique constraints or a column of one of its unique indexes. t may be
+// nil.
+func uniqueColumn(t *schema.Table, col string) bool {
+	if t == nil {
+		return false
+	}
+	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Contains(u.Columns, col) {
+			return true
+		}
+	}
+	for _, idx := range t.Indexes {
+		if idx.Unique && slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.Column == col }) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *renderer) table(t change.Ref) string {
@@ -152,16 +179,25 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 			return nil, errors.New("no column")
 		}
 		r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
-		if c.Backfill == "" || c.Column.Nullable || c.Column.Generated != "" {
-			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(c.Column))}, nil
+		col := c.Column
+		fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
+		// A default would give every existing row the same value, which a
+		// unique key of the column refuses: the rows get NULL (or the
+		// backfill) and MODIFY COLUMN sets the default afterwards.
+		late := col.Default != nil && col.Generated == "" && (fill || uniqueColumn(r.to.Table(c.Table.Schema, c.Table.Name), col.Name))
+		if !fill && !late {
+			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(col))}, nil
 		}
-		loose := *c.Column
-		loose.Nullable = true
-		return []string{
-			r.alter(c.Table, "ADD COLUMN "+r.column(&loose)),
-			r.backfill(c.Table, c.Column.Name, c.Backfill),
-			r.alter(c.Table, "MODIFY COLUMN "+r.column(c.Column)),
-		}, nil
+		loose := *col
+		loose.Nullable = loose.Nullable || fill
+		if late {
+			loose.Default = nil
+		}
+		out := []string{r.alter(c.Table, "ADD COLUMN "+r.column(&loose))}
+		if fill {
+			out = append(out, r.backfill(c.Table, col.Name, c.Backfill))
+		}
+		return append(out, r.alter(c.Table, "MODIFY COLUMN "+r.column(col))), nil
 	case *change.DropColumn:
 		if c.Column == nil {
 			return nil, errors.New("no column")
@@ -318,6 +354,10 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return nil, fmt.Errorf("MySQL has no user-defined types (an ENUM is a column type): %w", errors.ErrUnsupported)
 	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
 		return nil, fmt.Errorf("sequences are not supported on MySQL/MariaDB: %w", errors.ErrUnsupported)
+	case *change.SetNamespaceComment:
+		return nil, fmt.Errorf("comments on schemas are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
+	case *change.AddRule, *change.DropRule, *change.ReplaceRule:
+		return nil, fmt.Errorf("rewrite rules are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
 	default:
 		return nil, fmt.Errorf("change type %T: %w", c, errors.ErrUnsupported)
 	}

@@ -201,6 +201,39 @@ func renderCases() []renderCase {
 			down: names,
 		},
 		{
+			// The downgrade of dropping a column with a default and a
+			// unique key: the rows get NULL, not one default for all.
+			name: "add_column_unique_default",
+			from: []string{itemsTable},
+			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, code int DEFAULT 5, UNIQUE KEY items_code (code))`},
+			rows: itemsRows,
+			changes: func(l *lookup) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: items, Column: l.col(l.to, "items", "code")},
+					&change.AddUnique{Table: items, Key: l.unique(l.to, "items", "items_code")},
+				}
+			},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT(id, ':', COALESCE(code, '-')) ORDER BY id) FROM items", "1:-,2:-"},
+			down: names,
+		},
+		{
+			// The downgrade of dropping a NOT NULL column in a unique key,
+			// with --backfill items.code=id*10: an expression per row, the
+			// default set after it (MariaDB would fill 0, then the default).
+			name: "add_column_unique_backfill_expression",
+			from: []string{itemsTable},
+			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, code int NOT NULL DEFAULT 5, UNIQUE KEY items_code (code))`},
+			rows: itemsRows,
+			changes: func(l *lookup) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: items, Column: l.col(l.to, "items", "code"), Backfill: "id * 10"},
+					&change.AddUnique{Table: items, Key: l.unique(l.to, "items", "items_code")},
+				}
+			},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT(id, ':', code) ORDER BY id) FROM items", "1:10,2:20"},
+			down: names,
+		},
+		{
 			name: "drop_column",
 			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, obsolete int)`},
 			to:   []string{itemsTable},

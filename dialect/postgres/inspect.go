@@ -202,7 +202,7 @@ func (i *inspector) inspectNamespaces(ctx context.Context) error {
 	rows, err := i.query(ctx, `SELECT n.nspname, coalesce(obj_description(n.oid, 'pg_namespace'), '')
 FROM pg_namespace n
 WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("n.oid", "pg_namespace")+`
-	AND (n.nspname <> 'public' OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM 'standard public schema')
+	AND (n.nspname <> 'public' OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM '`+publicDefaultComment+`')
 ORDER BY n.nspname`, i.schemas)
 	if err != nil {
 		return err

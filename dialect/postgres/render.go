@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,7 +44,10 @@ var _ dialect.Renderer = (*Dialect)(nil)
 //     value, so existing rows do not collide with new ones.
 //   - Backfill (AddColumn or AlterColumn to NOT NULL) adds the column
 //     nullable, runs UPDATE ... SET col = <backfill> WHERE col IS NULL, then
-//     SET NOT NULL.
+//     SET NOT NULL. An added column with a default is added without it,
+//     then SET DEFAULT, when it has a backfill or a unique key (primary
+//     key, unique constraint or unique index) of the target table names
+//     it: one default for every existing row would fail the key.
 //   - Added enum values are ALTER TYPE ... ADD VALUE (BEFORE/AFTER to keep
 //     their place). Removing values, reordering them, or adding values
 //     that a later statement of the same revision uses (a new value cannot
@@ -60,6 +64,11 @@ var _ dialect.Renderer = (*Dialect)(nil)
 //   - ReplaceRoutine is CREATE OR REPLACE when the routine's header (name,
 //     full argument list, RETURNS) is unchanged, and DROP + CREATE
 //     otherwise; aggregates are always dropped and created.
+//   - Rewrite rules are rendered from their definition as pg_get_ruledef
+//     prints it (a complete CREATE RULE statement); a changed rule is
+//     CREATE OR REPLACE RULE, which keeps its comment. diff drops rules
+//     before, and creates them after, the tables, views and routines they
+//     read.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	if from == nil {
 		from = &schema.Schema{}
@@ -370,9 +379,17 @@ func (r *renderer) render(c change.Change) error {
 			return fmt.Errorf("no trigger")
 		}
 		r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(c.Trigger.Name), qualifiedName(c.Trigger.Schema, c.Trigger.Table))
+	case *change.AddRule:
+		return r.addRule(c.Rule)
+	case *change.DropRule:
+		return r.dropRule(c.Rule)
+	case *change.ReplaceRule:
+		return r.replaceRule(c.From, c.To)
 	case *change.AddNamespace:
 		r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
 		r.comment("SCHEMA "+quoteIdentIfNeeded(c.Namespace.Name), c.Namespace.Comment, false)
+	case *change.SetNamespaceComment:
+		return r.setNamespaceComment(c)
 	case *change.DropNamespace:
 		// diff drops everything in the schema first: no CASCADE, so that
 		// anything it did not know about stops the revision instead of
@@ -391,6 +408,87 @@ func (r *renderer) render(c change.Change) error {
 		return fmt.Errorf("nil change")
 	default:
 		return fmt.Errorf("change %T is not supported by the postgres renderer", c)
+	}
+	return nil
+}
+
+// publicDefaultComment is the comment a new database gives schema
+// public: the inspector leaves public out when it holds exactly this text
+// (inspectNamespaces), so restoring it makes public inspect as absent
+// again. A server whose default differs has public inspected on both
+// sides with its real text, and diff never asks for this one.
+const publicDefaultComment = "standard public schema"
+
+// setNamespaceComment renders COMMENT ON SCHEMA: the new comment, IS NULL
+// for none, or for a side that holds the new-database default (only public
+// has one) the text the inspector treats as that default.
+func (r *renderer) setNamespaceComment(c *change.SetNamespaceComment) error {
+	if c.Namespace == "" {
+		return fmt.Errorf("comment on a schema without a name: inspect the database again or write this revision by hand")
+	}
+	text := c.To
+	if c.ToDefault {
+		if c.Namespace != "public" {
+			return fmt.Errorf("restore the default comment of schema %q: only public has one, so the compared schemas are inconsistent: inspect the database again or write this revision by hand", c.Namespace)
+		}
+		text = publicDefaultComment
+	}
+	r.comment("SCHEMA "+quoteIdentIfNeeded(c.Namespace), text, true)
+	return nil
+}
+
+// ruleObject is a rule's designation for COMMENT ON.
+func ruleObject(rl *schema.Rule) string {
+	return "RULE " + quoteIdentIfNeeded(rl.Name) + " ON " + qualifiedName(rl.Schema, rl.Table)
+}
+
+// addRule creates a rewrite rule from its definition, the CREATE RULE
+// statement pg_get_ruledef prints, and sets its comment. diff places it
+// after every table, view and routine its action may name.
+func (r *renderer) addRule(rl *schema.Rule) error {
+	if rl == nil {
+		return fmt.Errorf("no rule")
+	}
+	def := trimStmt(rl.Definition)
+	if def == "" {
+		return fmt.Errorf("rule %s has no definition: inspect the database again or write this revision by hand", ruleObject(rl))
+	}
+	r.emit("%s", def)
+	r.comment(ruleObject(rl), rl.Comment, false)
+	return nil
+}
+
+// dropRule drops a rewrite rule (its comment goes with it).
+func (r *renderer) dropRule(rl *schema.Rule) error {
+	if rl == nil {
+		return fmt.Errorf("no rule")
+	}
+	r.emit("DROP RULE %s ON %s", quoteIdentIfNeeded(rl.Name), qualifiedName(rl.Schema, rl.Table))
+	return nil
+}
+
+// replaceRule changes a rule in place: CREATE OR REPLACE RULE, which
+// PostgreSQL allows for any rule but a view's _RETURN rule (never
+// inspected as a rule) and which keeps the rule's comment; then the
+// comment when it changed. A definition that is not a plain CREATE RULE
+// statement is dropped and created instead.
+func (r *renderer) replaceRule(from, to *schema.Rule) error {
+	if from == nil || to == nil {
+		return fmt.Errorf("no rule")
+	}
+	fromDef, toDef := trimStmt(from.Definition), trimStmt(to.Definition)
+	if fromDef != toDef {
+		const create = "CREATE RULE "
+		if len(toDef) < len(create) || !strings.EqualFold(toDef[:len(create)], create) {
+			if err := r.dropRule(from); err != nil {
+				return err
+			}
+			return r.addRule(to)
+		}
+		r.emit("CREATE OR REPLACE RULE %s", toDef[len(create):])
+	}
+	if from.Comment != to.Comment {
+		r.comment(ruleObject(to), to.Comment, true)
 	}
 	return nil
 }
@@ -546,12 +644,27 @@ func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) er
 	tn := tableName(t)
 	col := quoteIdentIfNeeded(c.Name)
 	// Identity and generated columns fill their rows themselves.
-	if backfill != "" && !c.Nullable && c.Identity == "" && c.Generated == "" {
+	fill := backfill != "" && !c.Nullable && c.Identity == "" && c.Generated == ""
+	// A default would give every existing row the same value, which a
+	// unique key of the column refuses: the rows get NULL (or the
+	// backfill) and the default is set afterwards.
+	late := c.Default != nil && c.Identity == "" && c.Generated == "" && (fill || uniqueColumn(r.to.Table(t.Schema, t.Name), c.Name))
+	if fill || late {
 		nc := *c
-		nc.Nullable = true
+		nc.Nullable = nc.Nullable || fill
+		if late {
+			nc.Default = nil
+		}
 		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(&nc))
-		r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", tn, col, backfill, col)
-		r.emit("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", tn, col)
+		if fill {
+			r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", tn, col, backfill, col)
+		}
+		if late {
+			r.emit("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", tn, col, *c.Default)
+		}
+		if fill {
+			r.emit("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", tn, col)
+		}
 	} else {
 		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(c))
 	}
@@ -563,6 +676,29 @@ func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) er
 	r.claimOwned(tn, c.Name)
 	r.comment("COLUMN "+tn+"."+col, c.Comment, false)
 	return nil
+}
+
+// uniqueColumn reports whether col is in t's primary key, one of its
+// unique constraints or a column of one of its unique indexes. t may be
+// nil.
+func uniqueColumn(t *schema.Table, col string) bool {
+	if t == nil {
+		return false
+	}
+	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Contains(u.Columns, col) {
+			return true
+		}
+	}
+	for _, idx := range t.Indexes {
+		if idx.Unique && slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.Column == col }) {
+			return true
+		}
+	}
+	return false
 }
 
 func derefOr(p *string) (string, bool) {

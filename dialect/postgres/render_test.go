@@ -291,6 +291,40 @@ COMMENT ON INDEX order_lines_note IS 'lookup';
 			downQuery: `SELECT count(*)::text FROM items`, downWant: "3",
 		},
 		{
+			// The downgrade of dropping a column with a default and a
+			// unique index: the rows get NULL, not one default for all.
+			name: "add_column_unique_default",
+			from: itemsSQL,
+			to:   itemsSQL + `ALTER TABLE items ADD COLUMN code integer DEFAULT 5; CREATE UNIQUE INDEX items_code ON items (code);`,
+			rows: itemsRows,
+			changes: func(t *testing.T, from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: ref("items"), Column: mustColumnR(t, to, "items", "code")},
+					&change.AddIndex{Table: ref("items"), Index: mustTableR(t, to, "items").Indexes[0]},
+				}
+			},
+			upQuery: `SELECT string_agg(id || ':' || coalesce(code::text, '-'), ',' ORDER BY id) FROM items`, upWant: "1:-,2:-,3:-",
+			downQuery: `SELECT count(*)::text FROM items`, downWant: "3",
+		},
+		{
+			// The downgrade of dropping a NOT NULL column in a unique key,
+			// with --backfill items.code=id*10: an expression per row, the
+			// default set after it.
+			name:    "add_column_unique_backfill_expression",
+			diffGap: "diff backfills only columns without a default; the downgrade backfill comes from diff.SetDowngradeBackfill",
+			from:    itemsSQL,
+			to:      itemsSQL + `ALTER TABLE items ADD COLUMN code integer NOT NULL DEFAULT 5; ALTER TABLE items ADD CONSTRAINT items_code UNIQUE (code);`,
+			rows:    itemsRows,
+			changes: func(t *testing.T, from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: ref("items"), Column: mustColumnR(t, to, "items", "code"), Backfill: "id * 10"},
+					&change.AddUnique{Table: ref("items"), Key: mustTableR(t, to, "items").Uniques[0]},
+				}
+			},
+			upQuery: `SELECT string_agg(id || ':' || code, ',' ORDER BY id) FROM items`, upWant: "1:10,2:20,3:30",
+			downQuery: `SELECT count(*)::text FROM items`, downWant: "3",
+		},
+		{
 			name: "rename_column",
 			opts: diff.Options{Renames: map[string]string{"items.name": "title"}},
 			from: itemsSQL,

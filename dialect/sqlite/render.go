@@ -16,7 +16,7 @@ var _ dialect.Renderer = (*Dialect)(nil)
 
 // ErrUnsupportedChange is wrapped by Render's error for a change SQLite
 // cannot express at all (types, sequences, routines, comments,
-// materialized views).
+// materialized views, rewrite rules, comments on schemas).
 var ErrUnsupportedChange = errors.New("not supported by SQLite")
 
 // rebuildTablePrefix starts the temporary name of a table being rebuilt.
@@ -24,6 +24,10 @@ const rebuildTablePrefix = "_retort_new_"
 
 // fkGuardTable is the temporary table of the foreign-keys guard.
 const fkGuardTable = "_retort_foreign_keys_guard"
+
+// fkCheckTable is the temporary table of the check that the rows of a
+// rebuilt table have the parents of the foreign keys the rebuild adds.
+const fkCheckTable = "_retort_foreign_key_check"
 
 // fkGuardConstraint names the guard's check, so that its failure explains
 // itself.
@@ -51,11 +55,14 @@ const fkGuardConstraint = "foreign_keys must be OFF during a table rebuild (reto
 //   - creates the table under a temporary name from its definition in to,
 //   - copies the rows of the columns both versions have (renamed columns
 //     follow their new name; a backfilled column is COALESCE(col, value),
-//     a new backfilled column gets the value), keeping the AUTOINCREMENT
-//     counter,
+//     a new backfilled column gets the value, a new nullable column with
+//     a default in a unique key or unique index gets NULL rather than one
+//     default for every row), keeping the AUTOINCREMENT counter,
 //   - drops the old table, renames the new one to the old name (and then
 //     to the final name when a rename of the table merged into the
 //     rebuild, so that SQLite rewrites the foreign keys that point at it),
+//   - checks, when it adds foreign keys, that the rows have their parents
+//     (see foreignKeyGuard), and
 //   - recreates the table's indexes and triggers and the dropped views and
 //     triggers.
 //
@@ -83,6 +90,9 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	}
 	if to == nil {
 		to = &schema.Schema{Dialect: "sqlite"}
+	}
+	if err := rejectRules(changes); err != nil {
+		return nil, err
 	}
 	p, err := plan(from, to, changes)
 	if err != nil {
@@ -120,6 +130,21 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		out = append(out, stmts...)
 	}
 	return out, nil
+}
+
+// rejectRules returns an error for the first rewrite-rule or
+// schema-comment change: both are PostgreSQL-only and a schema inspected
+// from SQLite never holds one.
+func rejectRules(changes []change.Change) error {
+	for i, c := range changes {
+		switch c.(type) {
+		case *change.AddRule, *change.DropRule, *change.ReplaceRule:
+			return fmt.Errorf("sqlite: render change %d (%s): rewrite rules are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
+		case *change.SetNamespaceComment:
+			return fmt.Errorf("sqlite: render change %d (%s): comments on schemas are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
+		}
+	}
+	return nil
 }
 
 // tableInfo follows one table through a list of changes.
@@ -299,7 +324,7 @@ func needsRebuild(from, to *schema.Schema, ti *tableInfo, c change.Change) (bool
 			col.Default != nil && !constantDefault(*col.Default):
 			return true, nil
 		}
-		if t := to.Table("", ti.finalName); t != nil && inKey(t, col.Name) {
+		if t := to.Table("", ti.finalName); t != nil && (inKey(t, col.Name) || col.Default != nil && uniqueIndexed(t, col.Name)) {
 			return true, nil
 		}
 		return false, nil
@@ -335,6 +360,21 @@ func inKey(t *schema.Table, col string) bool {
 	for _, u := range t.Uniques {
 		if containsFold(u.Columns, col) {
 			return true
+		}
+	}
+	return false
+}
+
+// uniqueIndexed reports whether a unique index of t has col as a column.
+func uniqueIndexed(t *schema.Table, col string) bool {
+	for _, idx := range t.Indexes {
+		if !idx.Unique {
+			continue
+		}
+		for _, p := range idx.Parts {
+			if strings.EqualFold(p.Column, col) {
+				return true
+			}
 		}
 	}
 	return false
@@ -741,6 +781,10 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 			exprs = append(exprs, q(s))
 		case hasBF:
 			exprs = append(exprs, bf)
+		case c.Default != nil && c.Nullable && (inKey(target, c.Name) || uniqueIndexed(target, c.Name)):
+			// A new column's default would give every row the same
+			// value, which its unique key refuses: the rows get NULL.
+			exprs = append(exprs, "NULL")
 		default:
 			continue
 		}
@@ -764,6 +808,7 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 		// lets SQLite rewrite the foreign keys that point at it.
 		out = append(out, "ALTER TABLE "+q(src)+" RENAME TO "+q(ti.finalName))
 	}
+	out = append(out, r.foreignKeyGuard(ti.finalName, source, target)...)
 	out = append(out, indexStatements(ti.finalName, target.Indexes)...)
 	for _, tr := range own {
 		out = append(out, tr.Definition)
@@ -780,6 +825,33 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 		out = append(out, tr.Definition)
 	}
 	return out, nil
+}
+
+// foreignKeyGuard returns the statements that fail the revision when the
+// rows of the rebuilt table break a foreign key that the rebuild adds (to
+// a parent recreated empty by a downgrade, say). With PRAGMA foreign_keys
+// on, the runner's foreign_key_check before COMMIT finds them; with it off
+// (SQLite's default) nothing would: a check constraint on a temporary
+// table, named so that its message says what is wrong, counts them
+// instead.
+func (r *renderer) foreignKeyGuard(table string, source, target *schema.Table) []string {
+	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
+	var parents []string
+	for _, fk := range target.ForeignKeys {
+		if !hasFK(source, fk) && !containsFold(parents, fk.RefTable) {
+			parents = append(parents, fk.RefTable)
+		}
+	}
+	var out []string
+	for _, p := range parents {
+		name := fmt.Sprintf("rows of %s have no parent in %s for a foreign key this revision adds: delete them or set their key to NULL first", table, p)
+		out = append(out,
+			"CREATE TEMP TABLE "+q(fkCheckTable)+" (violations integer CONSTRAINT "+q(name)+" CHECK (violations = 0))",
+			"INSERT INTO "+q(fkCheckTable)+" SELECT count(*) FROM pragma_foreign_key_check("+lit(table)+") WHERE \"parent\" = "+lit(p),
+			"DROP TABLE "+q(fkCheckTable),
+		)
+	}
+	return out
 }
 
 func containsTrigger(ts []*schema.Trigger, name string) bool {

@@ -143,6 +143,67 @@ CREATE TABLE parts (id integer PRIMARY KEY, item_id integer REFERENCES items (id
 			rebuildsUp: 1,
 		},
 		{
+			// The downgrade of dropping a column with a default and a
+			// unique key: the rows get NULL, not one default for all.
+			name: "add_column_unique_default",
+			from: parentChild,
+			to: `
+CREATE TABLE items (id integer PRIMARY KEY, name text, stock integer, code integer DEFAULT 5, CONSTRAINT items_code UNIQUE (code));
+CREATE TABLE parts (id integer PRIMARY KEY, item_id integer REFERENCES items (id) ON DELETE CASCADE, label text);`,
+			rows: parentChildRows,
+			changes: func(from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: ref("items"), Column: colOf(to, "items", "code")},
+					&change.AddUnique{Table: ref("items"), Key: tbl(to, "items").Uniques[0]},
+				}
+			},
+			same:         []string{itemsRows, partsRows},
+			after:        map[string]string{"SELECT id, code FROM items ORDER BY id": "1|NULL;2|NULL;3|NULL"},
+			rebuildsUp:   1,
+			rebuildsDown: 1,
+		},
+		{
+			// The same with a unique index, which ADD COLUMN alone would
+			// fill with the default before CREATE UNIQUE INDEX.
+			name: "add_column_unique_index_default",
+			from: parentChild,
+			to: `
+CREATE TABLE items (id integer PRIMARY KEY, name text, stock integer, code integer DEFAULT 5);
+CREATE TABLE parts (id integer PRIMARY KEY, item_id integer REFERENCES items (id) ON DELETE CASCADE, label text);
+CREATE UNIQUE INDEX items_code ON items (code);`,
+			rows: parentChildRows,
+			changes: func(from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: ref("items"), Column: colOf(to, "items", "code")},
+					&change.AddIndex{Table: ref("items"), Index: tbl(to, "items").Indexes[0]},
+				}
+			},
+			same:         []string{itemsRows, partsRows},
+			after:        map[string]string{"SELECT id, code FROM items ORDER BY id": "1|NULL;2|NULL;3|NULL"},
+			rebuildsUp:   1,
+			rebuildsDown: 1,
+		},
+		{
+			// The downgrade of dropping a NOT NULL column in a unique key,
+			// with --backfill items.code=id*10: an expression per row.
+			name: "add_column_unique_backfill_expression",
+			from: parentChild,
+			to: `
+CREATE TABLE items (id integer PRIMARY KEY, name text, stock integer, code integer NOT NULL DEFAULT 5, CONSTRAINT items_code UNIQUE (code));
+CREATE TABLE parts (id integer PRIMARY KEY, item_id integer REFERENCES items (id) ON DELETE CASCADE, label text);`,
+			rows: parentChildRows,
+			changes: func(from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddColumn{Table: ref("items"), Column: colOf(to, "items", "code"), Backfill: "id * 10"},
+					&change.AddUnique{Table: ref("items"), Key: tbl(to, "items").Uniques[0]},
+				}
+			},
+			same:         []string{itemsRows, partsRows},
+			after:        map[string]string{"SELECT id, code FROM items ORDER BY id": "1|10;2|20;3|30"},
+			rebuildsUp:   1,
+			rebuildsDown: 1,
+		},
+		{
 			name: "add_column_current_timestamp",
 			from: parentChild,
 			to: `
@@ -684,6 +745,87 @@ func TestRenderGuardRefusesForeignKeysOn(t *testing.T) {
 	}
 	if got := rowsOf(t, db, partsRows); got != "10|1|a;11|1|b;12|2|c;13|3|d" {
 		t.Fatalf("parts after the refused rebuild: %q", got)
+	}
+}
+
+// TestRenderForeignKeyCheckWithForeignKeysOff checks that a rebuild that
+// adds a foreign key fails, and changes nothing, when rows of the table
+// have no parent, even on a connection with foreign keys off, where the
+// runner's foreign_key_check does not run: the downgrade of dropping a
+// parent table recreates it empty.
+func TestRenderForeignKeyCheckWithForeignKeysOff(t *testing.T) {
+	d := New()
+	const parent = "CREATE TABLE items (id integer PRIMARY KEY, name text);\n"
+	withoutFK := parent + "CREATE TABLE parts (id integer PRIMARY KEY, item_id integer, label text);\n"
+	withFK := parent + "CREATE TABLE parts (id integer PRIMARY KEY, item_id integer REFERENCES items (id), label text);\n"
+	from, to := loadSchema(t, withoutFK), loadSchema(t, withFK)
+	up, err := d.Render(from, to, []change.Change{&change.AddForeignKey{Table: ref("parts"), FK: tbl(to, "parts").ForeignKeys[0]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := dialect.ParseURL("sqlite:" + filepath.Join(t.TempDir(), "app.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := d.Open(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(withoutFK + "INSERT INTO items VALUES (1, 'bolt');\nINSERT INTO parts VALUES (10, 1, 'a'), (11, 2, 'b'), (12, NULL, 'c');"); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tx, err := d.Begin(ctx, conn, 5*time.Second, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed error
+	for _, s := range up {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			failed = err
+			break
+		}
+	}
+	if failed == nil {
+		_ = tx.Rollback()
+		t.Fatal("a foreign key that row 11 of parts breaks was added with foreign keys off")
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(failed.Error(), "rows of parts have no parent in items") {
+		t.Fatalf("error %v, want the foreign key check's", failed)
+	}
+	if got := d.Format(inspectDB(t, db)); got != d.Format(from) {
+		t.Fatalf("schema changed by the failed revision:\n%s", firstDiff(d.Format(from), got))
+	}
+	if got := rowsOf(t, db, "SELECT id, item_id, label FROM parts ORDER BY id"); got != "10|1|a;11|2|b;12|NULL|c" {
+		t.Fatalf("parts after the failed revision: %q", got)
+	}
+	// With the orphan gone, the same statements run.
+	if _, err := conn.ExecContext(ctx, "UPDATE parts SET item_id = NULL WHERE id = 11"); err != nil {
+		t.Fatal(err)
+	}
+	if tx, err = d.Begin(ctx, conn, 5*time.Second, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range up {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			_ = tx.Rollback()
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Format(inspectDB(t, db)); got != d.Format(to) {
+		t.Fatalf("schema after the revision:\n%s", firstDiff(d.Format(to), got))
 	}
 }
 
