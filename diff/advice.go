@@ -144,34 +144,6 @@ func sameColumns(a, b *schema.Table) bool {
 	return slices.Equal(sigs(a), sigs(b))
 }
 
-// UniqueColumn reports whether col is part of t's primary key, of one of
-// its unique constraints or of a column of one of its unique indexes: rows
-// cannot all hold the same value there (NULLs aside). t may be nil.
-func UniqueColumn(t *schema.Table, col string) bool {
-	if t == nil {
-		return false
-	}
-	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if slices.Contains(u.Columns, col) {
-			return true
-		}
-	}
-	for _, idx := range t.Indexes {
-		if !idx.Unique {
-			continue
-		}
-		for _, p := range idx.Parts {
-			if p.Column == col {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // SplitBackfill separates backfill entries ("table.column" → SQL value)
 // into those for the upgrade, for Options.Backfill, and those for the
 // downgrade, for SetDowngradeBackfill: an entry that names a column of
@@ -275,7 +247,7 @@ func DowngradeNeedsBackfill(current *schema.Schema, down []change.Change) []Refi
 		if !ok || !refillable(ac.Column) {
 			continue
 		}
-		unique := UniqueColumn(current.Table(ac.Table.Schema, ac.Table.Name), ac.Column.Name)
+		unique := current.Table(ac.Table.Schema, ac.Table.Name).UniqueColumn(ac.Column.Name)
 		if unique && (ac.Backfill == "" || Constant(ac.Backfill)) ||
 			!unique && ac.Backfill == "" && ac.Column.Default == nil {
 			out = append(out, Refill{Change: ac, Key: BackfillKey(ac), Unique: unique})

@@ -109,11 +109,11 @@ func TestUniqueColumn(t *testing.T) {
 	current, _ := dropsSchemas()
 	t1 := current.Table("", "t1")
 	for col, want := range map[string]bool{"id": true, "code": true, "n": true, "c3": false, "d": false} {
-		if got := UniqueColumn(t1, col); got != want {
+		if got := t1.UniqueColumn(col); got != want {
 			t.Errorf("UniqueColumn(t1, %s) = %v, want %v", col, got, want)
 		}
 	}
-	if UniqueColumn(nil, "id") {
+	if (*schema.Table)(nil).UniqueColumn("id") {
 		t.Error("UniqueColumn(nil) = true")
 	}
 }

@@ -7,6 +7,8 @@
 // through the same server compare as text.
 package schema
 
+import "slices"
+
 // Schema is a whole database schema as one dialect sees it.
 type Schema struct {
 	// Dialect is "sqlite", "postgres" or "mysql".
@@ -339,6 +341,29 @@ func (s *Schema) Table(schemaName, name string) *Table {
 		}
 	}
 	return nil
+}
+
+// UniqueColumn reports whether col is part of t's primary key, of one of
+// its unique constraints or of one of its unique indexes: its rows cannot
+// all hold the same value (NULLs aside). t may be nil.
+func (t *Table) UniqueColumn(col string) bool {
+	if t == nil {
+		return false
+	}
+	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Contains(u.Columns, col) {
+			return true
+		}
+	}
+	for _, idx := range t.Indexes {
+		if idx.Unique && slices.ContainsFunc(idx.Parts, func(p *IndexPart) bool { return p.Column == col }) {
+			return true
+		}
+	}
+	return false
 }
 
 // Column returns the column with the given name, or nil.

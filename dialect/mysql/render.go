@@ -79,29 +79,6 @@ type renderer struct {
 	gone     map[string]bool     // tables dropped or renamed away
 }
 
-// uniqueColumn reports whether col is in t's primary key, one of its
-// unique constraints or a column of one of its unique indexes. t may be
-// nil.
-func uniqueColumn(t *schema.Table, col string) bool {
-	if t == nil {
-		return false
-	}
-	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if slices.Contains(u.Columns, col) {
-			return true
-		}
-	}
-	for _, idx := range t.Indexes {
-		if idx.Unique && slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.Column == col }) {
-			return true
-		}
-	}
-	return false
-}
-
 func (r *renderer) table(t change.Ref) string {
 	if t.Schema != "" {
 		return r.d.QuoteIdent(t.Schema) + "." + r.d.QuoteIdent(t.Name)
@@ -184,7 +161,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		// A default would give every existing row the same value, which a
 		// unique key of the column refuses: the rows get NULL (or the
 		// backfill) and MODIFY COLUMN sets the default afterwards.
-		late := col.Default != nil && col.Generated == "" && (fill || uniqueColumn(r.to.Table(c.Table.Schema, c.Table.Name), col.Name))
+		late := col.Default != nil && col.Generated == "" && (fill || r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
 		if !fill && !late {
 			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(col))}, nil
 		}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -648,7 +647,7 @@ func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) er
 	// A default would give every existing row the same value, which a
 	// unique key of the column refuses: the rows get NULL (or the
 	// backfill) and the default is set afterwards.
-	late := c.Default != nil && c.Identity == "" && c.Generated == "" && (fill || uniqueColumn(r.to.Table(t.Schema, t.Name), c.Name))
+	late := c.Default != nil && c.Identity == "" && c.Generated == "" && (fill || r.to.Table(t.Schema, t.Name).UniqueColumn(c.Name))
 	if fill || late {
 		nc := *c
 		nc.Nullable = nc.Nullable || fill
@@ -676,29 +675,6 @@ func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) er
 	r.claimOwned(tn, c.Name)
 	r.comment("COLUMN "+tn+"."+col, c.Comment, false)
 	return nil
-}
-
-// uniqueColumn reports whether col is in t's primary key, one of its
-// unique constraints or a column of one of its unique indexes. t may be
-// nil.
-func uniqueColumn(t *schema.Table, col string) bool {
-	if t == nil {
-		return false
-	}
-	if t.PrimaryKey != nil && slices.Contains(t.PrimaryKey.Columns, col) {
-		return true
-	}
-	for _, u := range t.Uniques {
-		if slices.Contains(u.Columns, col) {
-			return true
-		}
-	}
-	for _, idx := range t.Indexes {
-		if idx.Unique && slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return p.Column == col }) {
-			return true
-		}
-	}
-	return false
 }
 
 func derefOr(p *string) (string, bool) {
