@@ -47,6 +47,13 @@ type (
 	LockTimeoutError = dialect.LockTimeoutError
 	// PartialError is a revision left part-way that blocks the plan.
 	PartialError = runner.PartialError
+	// InFlightError is a revision whose record says a statement that
+	// commits by itself (MySQL/MariaDB DDL) was started and may or may not
+	// have run: settle it with Migrator.ResolveStatement.
+	InFlightError = runner.InFlightError
+	// InterruptedError is a run stopped by its context (a signal), with
+	// where it stopped and what the database holds.
+	InterruptedError = runner.InterruptedError
 	// GoFuncError is a Go revision's function that failed or panicked.
 	GoFuncError = runner.GoFuncError
 	// GoUnavailableError is a plan through a Go revision whose functions

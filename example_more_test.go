@@ -890,3 +890,60 @@ func ExampleVerifyError() {
 	// no revision was written. This is a bug in retort: please report it with the schema; --no-verify writes the revision anyway, for you to fix by hand
 	// true
 }
+
+func ExampleMigrator_ResolveStatement() {
+	ctx := context.Background()
+	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Statement 2 fails; statement 1 ran and is recorded exactly. Only a
+	// statement recorded as started (MySQL/MariaDB DDL cut off by a kill
+	// or a lost connection: an *InFlightError) is settled this way, so
+	// here ResolveStatement refuses and says what applies instead.
+	_, _ = m.Upgrade(ctx, "head")
+	err = m.ResolveStatement(ctx, "a1", true)
+	fmt.Println(err)
+	// Output:
+	// resolve a1: no statement of it is recorded as started (it is partial after 1 statement(s), which is exact): rerun the command that stopped to resume, or settle the whole revision with `retort resolve a1 --applied` or `--rolled-back`
+}
+
+func ExampleInFlightError() {
+	// What an upgrade returns on MySQL/MariaDB when an earlier run was
+	// killed while a CREATE TABLE ran: the caller checks the database and
+	// calls Migrator.ResolveStatement(ctx, e.Revision, ran).
+	var err error = fmt.Errorf("upgrade: %w", &retort.InFlightError{
+		Revision: "0002", Path: "versions/0002_tags.sql", Line: 8,
+		Index: 2, Count: 3, SQL: "CREATE TABLE tags (id INTEGER)",
+	})
+	var e *retort.InFlightError
+	if errors.As(err, &e) {
+		fmt.Printf("revision %s, statement %d of %d may or may not have run\n", e.Revision, e.Index, e.Count)
+	}
+	// Output: revision 0002, statement 2 of 3 may or may not have run
+}
+
+func ExampleInterruptedError() {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations),
+		retort.WithProgress(func(e retort.Event) {
+			// A signal arrives while the revision runs.
+			cancel(errors.New("terminated signal received"))
+		}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = m.Upgrade(ctx, "head")
+	var ie *retort.InterruptedError
+	fmt.Println(errors.As(err, &ie))
+	cur, _ := m.Current(context.Background())
+	fmt.Println("current:", len(cur))
+	// Output:
+	// true
+	// current: 0
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
@@ -80,8 +81,9 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 	// independent, and both mostly wait (on the network, on the file
 	// system): do them at the same time. Errors keep the order of doing
 	// them one after the other: the files' first, then the URL's, then the
-	// connection's. A SQLite file is opened after the files are read, so
-	// that bad revision files never leave a new, empty database behind.
+	// connection's. A SQLite file that does not exist yet is opened after
+	// the files are read, so that bad revision files never leave a new,
+	// empty database behind.
 	var (
 		d       dialect.Dialect
 		u       *dialect.URL
@@ -93,7 +95,8 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 	if db {
 		d, u, urlErr = a.databaseURL()
 	}
-	if db && urlErr == nil && d.Name() != "sqlite" {
+	concurrent := db && urlErr == nil && (d.Name() != "sqlite" || sqliteFileExists(u))
+	if concurrent {
 		go func() {
 			defer close(opened)
 			h, openErr = d.Open(ctx, u)
@@ -139,7 +142,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		if urlErr != nil {
 			return nil, urlErr
 		}
-		if d.Name() == "sqlite" {
+		if !concurrent {
 			h, openErr = d.Open(ctx, u)
 		}
 		<-opened
@@ -214,4 +217,14 @@ func joinIDs(ids []string) string {
 		s += id
 	}
 	return s
+}
+
+// sqliteFileExists reports whether u names a SQLite database file that is
+// there already, so that opening it creates nothing.
+func sqliteFileExists(u *dialect.URL) bool {
+	if u.Path == "" || strings.HasPrefix(u.Path, ":memory:") || strings.HasPrefix(u.Path, "file:") {
+		return false
+	}
+	st, err := os.Stat(u.Path)
+	return err == nil && st.Mode().IsRegular()
 }

@@ -550,13 +550,31 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 		if s.atomicProgress(st, i) {
 			// A data change and its progress record commit together: a
 			// crash leaves both or neither.
-			if err := s.runWithProgress(ctx, st, i); err != nil {
+			var final func(*sql.Tx) error
+			var finishedAt time.Time
+			if i+1 == n {
+				// The last statement: its transaction also records the
+				// revision done, with its log row (one commit less).
+				final = func(tx *sql.Tx) error {
+					finishedAt = time.Now()
+					d := dec
+					d.had = true
+					return s.recordDone(context.WithoutCancel(ctx), tx, st, d, startedAt, finishedAt)
+				}
+			}
+			if err := s.runWithProgress(ctx, st, i, final); err != nil {
 				if ctx.Err() != nil {
 					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
 						fmt.Sprintf("statement %d was stopped and rolled back together with its record; %s", i+1, statementsRecorded(st, i)), false))
 				}
 				serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
 				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+			}
+			if final != nil {
+				dur := finishedAt.Sub(startedAt)
+				dec.had = true
+				s.settle(state, st, startedAt, dur)
+				return s.finished(st, dur, dec), nil
 			}
 			setDone(i+1, 0)
 			continue
@@ -876,8 +894,9 @@ func (s *session) atomicProgress(st *step, i int) bool {
 }
 
 // runWithProgress runs statement i of st and records it done in one
-// transaction on the session's connection.
-func (s *session) runWithProgress(ctx context.Context, st *step, i int) error {
+// transaction on the session's connection; with final, final writes the
+// record instead (the revision's own end, for its last statement).
+func (s *session) runWithProgress(ctx context.Context, st *step, i int, final func(*sql.Tx) error) error {
 	// Not ctx: database/sql would roll back and drop the session's
 	// connection on cancel. execStatement stops the statement instead.
 	bctx := context.WithoutCancel(ctx)
@@ -888,6 +907,13 @@ func (s *session) runWithProgress(ctx context.Context, st *step, i int) error {
 	if err := s.execStatement(ctx, st, i, tx, tx); err != nil {
 		tx.Rollback()
 		return err
+	}
+	if final != nil {
+		if err := final(tx); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("%w (rolled back with statement %d)", err, i+1)
+		}
+		return tx.Commit()
 	}
 	if _, err := tx.ExecContext(bctx, s.q.updateProgress, i+1, st.id()); err != nil {
 		tx.Rollback()
