@@ -235,7 +235,7 @@ func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) 
 	}
 	return m.runner.Run(ctx, func(st *runner.State) (*revision.Plan, error) {
 		return m.graph.Upgrade(st.Applied(), t)
-	})
+	}, replan(t)...)
 }
 
 // Downgrade reverts revisions down to target ("-1" when empty; "base"
@@ -266,7 +266,22 @@ func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error
 			return nil, err
 		}
 		return p, p.CheckReversible()
-	})
+	}, replan(t)...)
+}
+
+// replans bounds how often one run plans again after other processes
+// moved the database (SQLite; see runner.Replan).
+const replans = 20
+
+// replan lets a run to a target that names a state (head, base, a
+// revision) plan again when another process moved the database under it;
+// a run of relative steps (+1, -2) stops instead: its steps counted from
+// where the database was.
+func replan(t revision.Target) []runner.RunOption {
+	if t.Steps != 0 {
+		return nil
+	}
+	return []runner.RunOption{runner.Replan(replans)}
 }
 
 // downgradable is the applied set a downgrade plans from: the applied

@@ -166,13 +166,36 @@ func (s *session) createTables(ctx context.Context, q execer) error {
 // failed revision resumes where it stopped on the next run. A failed
 // statement is a *StatementError; a lock that cannot be taken in time a
 // *dialect.LockTimeoutError.
-func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, error)) (*Result, error) {
+func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, error), opts ...RunOption) (*Result, error) {
+	var cfg runConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	s, err := r.newSession(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer s.close()
+	res := &Result{}
+	for replans := 0; ; replans++ {
+		out, err := s.run(ctx, plan, res)
+		var se *staleError
+		if err != nil && s.beginLocks && replans < cfg.replans && errors.As(err, &se) {
+			s.counted = false
+			s.emit(Event{Kind: EventReplan, Message: se.Error()})
+			continue
+		}
+		if out == nil && replans > 0 {
+			out = res
+		}
+		return out, err
+	}
+}
 
+// run plans from the database's state and runs the plan, appending each
+// step's result to res, which it returns; nil when it fails before the
+// plan is made.
+func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, error), res *Result) (*Result, error) {
 	var state *State
 	var steps []*step
 	prepare := func(q querier) error {
@@ -197,7 +220,7 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 			return nil, err
 		}
 		if len(steps) == 0 {
-			return &Result{}, tx.Rollback()
+			return res, tx.Rollback()
 		}
 		if err := s.createTables(ctx, tx); err != nil {
 			tx.Rollback()
@@ -216,16 +239,17 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 			return nil, err
 		}
 		if len(steps) == 0 {
-			return &Result{}, nil
+			return res, nil
 		}
 		if err := s.createTables(ctx, s.conn); err != nil {
 			return nil, err
 		}
 	}
-	s.who = s.whoAmI(ctx, s.conn)
+	if s.who == "" {
+		s.who = s.whoAmI(ctx, s.conn)
+	}
 	s.emit(Event{Kind: EventPlan, Count: len(steps), Message: fmt.Sprintf("%d step(s) to run", len(steps))})
 
-	res := &Result{}
 	for i, st := range steps {
 		if ctx.Err() != nil {
 			return res, &InterruptedError{Cause: context.Cause(ctx), Direction: st.Direction, Revision: st.id(), Path: st.rev.Path,
@@ -853,6 +877,26 @@ func statementsDone(n int) string {
 	return fmt.Sprintf("statements 1-%d", n)
 }
 
+// staleError is raced's error: the plan no longer fits the database.
+type staleError struct{ err error }
+
+func (e *staleError) Error() string { return e.err.Error() }
+func (e *staleError) Unwrap() error { return e.err }
+
+// RunOption changes one Run.
+type RunOption func(*runConfig)
+
+type runConfig struct{ replans int }
+
+// Replan lets a run whose plan another process made stale meanwhile plan
+// again, from the database as it now is, and go on (at most n times),
+// instead of stopping before the step the plan no longer allows. That can
+// only happen where Begin is the lock (SQLite: no lock is held between
+// revisions). It is right when the plan's target names a state (head,
+// base, a revision), not when it counts steps from where the run began
+// (+1, -2).
+func Replan(n int) RunOption { return func(c *runConfig) { c.replans = n } }
+
 // raced reports a step that another process has made wrong since the
 // plan was made (SQLite, where each revision's BEGIN IMMEDIATE is the
 // lock): an upgrade whose revision needs one that is no longer applied,
@@ -867,7 +911,7 @@ func raced(st *step, fresh, planned *State) error {
 		for _, lists := range [][]string{st.rev.Revises, st.rev.DependsOn} {
 			for _, p := range lists {
 				if !applied[p] {
-					return fmt.Errorf("upgrade stopped before revision %s: it needs %s, which another retort reverted while this one ran; nothing of %s ran: run upgrade again", st.id(), p, st.id())
+					return &staleError{fmt.Errorf("upgrade stopped before revision %s: it needs %s, which another retort reverted while this one ran; nothing of %s ran: run upgrade again", st.id(), p, st.id())}
 				}
 			}
 		}
@@ -879,7 +923,7 @@ func raced(st *step, fresh, planned *State) error {
 	}
 	for _, id := range fresh.Applied() {
 		if !known[id] {
-			return fmt.Errorf("downgrade stopped before revision %s: another retort applied %s while this one ran, and it may need what the downgrade would revert; nothing of %s ran: run downgrade again", st.id(), id, st.id())
+			return &staleError{fmt.Errorf("downgrade stopped before revision %s: another retort applied %s while this one ran, and it may need what the downgrade would revert; nothing of %s ran: run downgrade again", st.id(), id, st.id())}
 		}
 	}
 	return nil

@@ -178,6 +178,10 @@ const (
 	// steps. Where Begin is the lock (SQLite) the lock is not held at this
 	// point, elsewhere it is held until the run ends.
 	EventPlan
+	// EventReplan: another process moved the database since the plan was
+	// made (SQLite), and the run plans again from where it now is (see
+	// Replan).
+	EventReplan
 )
 
 // String returns the kind's name.
@@ -195,6 +199,8 @@ func (k EventKind) String() string {
 		return "skip"
 	case EventPlan:
 		return "plan"
+	case EventReplan:
+		return "replan"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
