@@ -2,12 +2,10 @@ package postgres
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/retortdb/retort/change"
-	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
 )
@@ -83,35 +81,14 @@ func TestRenderSchemaComments(t *testing.T) {
 			if fromText == toText {
 				t.Fatalf("from and to format the same: the scenario tests nothing")
 			}
-			changes := tc.changes
-			found, err := diff.Compare(from, to, diff.Options{})
-			if err != nil {
-				t.Fatalf("diff: %v", err)
-			}
-			if got, want := describeAll(found), describeAll(changes); !slices.Equal(got, want) {
-				t.Fatalf("diff.Compare found\n  %q\nwant\n  %q", got, want)
-			}
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
-			renderGolden(t, tc.name, up, down)
+			up, down := renderBothWays(t, d, tc.name, from, to, tc.changes, true)
+			text := func(s *schema.Schema) string { return inspectText(d, s) }
 
-			renderApply(t, dbFrom, "upgrade", up)
-			if got := inspectText(d, renderInspect(t, dbFrom)); got != toText {
-				t.Fatalf("after the upgrade the schema differs from to (- to, + got):\n%s", diffText(toText, got))
-			}
+			applyChecked(t, dbFrom, "upgrade", up, text, toText)
 			if got := comment(t, dbFrom, tc.ns); got != tc.up {
 				t.Errorf("after the upgrade schema %s has comment %q, want %q", tc.ns, got, tc.up)
 			}
-			renderApply(t, dbFrom, "downgrade", down)
-			if got := inspectText(d, renderInspect(t, dbFrom)); got != fromText {
-				t.Fatalf("after the downgrade the schema differs from from (- from, + got):\n%s", diffText(fromText, got))
-			}
+			applyChecked(t, dbFrom, "downgrade", down, text, fromText)
 			want := tc.down
 			if want == "" {
 				want = initial

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -803,31 +804,16 @@ func TestRenderApply(t *testing.T) {
 			if fromText == toText {
 				t.Fatalf("from and to format the same: the scenario tests nothing")
 			}
-			changes := tc.changes(t, from, to)
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
-			renderGolden(t, tc.name, up, down)
+			up, down := renderBothWays(t, d, tc.name, from, to, tc.changes(t, from, to), false)
 
 			renderExec(t, dbFrom, tc.rows)
-			renderApply(t, dbFrom, "upgrade", up)
-			if got := d.Format(renderInspect(t, dbFrom)); got != toText {
-				t.Fatalf("after the upgrade the schema differs from to (- to, + got):\n%s", diffText(toText, got))
-			}
+			applyChecked(t, dbFrom, "upgrade", up, d.Format, toText)
 			if tc.upQuery != "" {
 				if got := renderQuery(t, dbFrom, tc.upQuery); got != tc.upWant {
 					t.Errorf("after the upgrade %s = %q, want %q", tc.upQuery, got, tc.upWant)
 				}
 			}
-			renderApply(t, dbFrom, "downgrade", down)
-			if got := d.Format(renderInspect(t, dbFrom)); got != fromText {
-				t.Fatalf("after the downgrade the schema differs from from (- from, + got):\n%s", diffText(fromText, got))
-			}
+			applyChecked(t, dbFrom, "downgrade", down, d.Format, fromText)
 			if tc.downQuery != "" {
 				// A text of its own: pgx caches the upgrade's plan, whose
 				// result type the downgrade may have changed.
@@ -1128,5 +1114,41 @@ func TestNextvalArg(t *testing.T) {
 		if arg != c.arg || ok != c.ok {
 			t.Errorf("nextvalArg(%q) = %q, %v; want %q, %v", c.def, arg, ok, c.arg, c.ok)
 		}
+	}
+}
+
+// renderBothWays renders changes from from to to and their inverse back,
+// and checks both against the golden file name. With checkDiff it first
+// checks that diff.Compare finds exactly those changes.
+func renderBothWays(t *testing.T, d *Dialect, name string, from, to *schema.Schema, changes []change.Change, checkDiff bool) (up, down []string) {
+	t.Helper()
+	if checkDiff {
+		found, err := diff.Compare(from, to, diff.Options{})
+		if err != nil {
+			t.Fatalf("diff: %v", err)
+		}
+		if got, want := describeAll(found), describeAll(changes); !slices.Equal(got, want) {
+			t.Fatalf("diff.Compare found\n  %q\nwant\n  %q", got, want)
+		}
+	}
+	up, err := d.Render(from, to, changes)
+	if err != nil {
+		t.Fatalf("render upgrade: %v", err)
+	}
+	down, err = d.Render(to, from, change.Invert(changes))
+	if err != nil {
+		t.Fatalf("render downgrade: %v", err)
+	}
+	renderGolden(t, name, up, down)
+	return up, down
+}
+
+// applyChecked applies stmts to db and checks that the result, printed
+// by text, is want.
+func applyChecked(t *testing.T, db *testdb.DB, what string, stmts []string, text func(*schema.Schema) string, want string) {
+	t.Helper()
+	renderApply(t, db, what, stmts)
+	if got := text(renderInspect(t, db)); got != want {
+		t.Fatalf("after the %s the schema differs from what it should be (- want, + got):\n%s", what, diffText(want, got))
 	}
 }
