@@ -625,44 +625,35 @@ func storageChanged(a, b *schema.Column) bool {
 func reorder(changes []change.Change) []change.Change {
 	cs := slices.Clone(changes)
 	// Hoist supporting indexes before foreign keys that are added.
-	for i := 0; i < len(cs); i++ {
-		fk, ok := cs[i].(*change.AddForeignKey)
-		if !ok || fk.FK == nil {
-			continue
-		}
-		for j := i + 1; j < len(cs); j++ {
-			if cs[j] != nil && cs[j].On() == fk.Table && addsIndexFor(cs[j], fk.FK.Columns) {
-				moved := cs[j]
-				copy(cs[i+1:j+1], cs[i:j])
-				cs[i] = moved
-				i++
-			}
-		}
-	}
+	hoist(cs, func(anchor, c change.Change) bool {
+		fk, ok := anchor.(*change.AddForeignKey)
+		return ok && fk.FK != nil && c.On() == fk.Table && addsIndexFor(c, fk.FK.Columns)
+	})
 	// Sink supporting indexes after foreign keys that are dropped.
-	for i := len(cs) - 1; i >= 0; i-- {
-		fk, ok := cs[i].(*change.DropForeignKey)
-		if !ok || fk.FK == nil {
-			continue
-		}
-		for j := i - 1; j >= 0; j-- {
-			if cs[j] != nil && cs[j].On() == fk.Table && dropsIndexFor(cs[j], fk.FK.Columns) {
-				moved := cs[j]
-				copy(cs[j:i], cs[j+1:i+1])
-				cs[i] = moved
-				i--
-			}
-		}
-	}
+	sink(cs, func(anchor, c change.Change) bool {
+		fk, ok := anchor.(*change.DropForeignKey)
+		return ok && fk.FK != nil && c.On() == fk.Table && dropsIndexFor(c, fk.FK.Columns)
+	})
 	// AUTO_INCREMENT needs a key.
+	hoist(cs, func(anchor, c change.Change) bool {
+		pk, ok := anchor.(*change.SetPrimaryKey)
+		ac, isAlter := c.(*change.AlterColumn)
+		return ok && pk.From != nil && isAlter && ac.Table == pk.Table && ac.From != nil && ac.To != nil && ac.From.AutoIncrement && !ac.To.AutoIncrement
+	})
+	sink(cs, func(anchor, c change.Change) bool {
+		pk, ok := anchor.(*change.SetPrimaryKey)
+		ac, isAlter := c.(*change.AlterColumn)
+		return ok && pk.To != nil && isAlter && ac.Table == pk.Table && ac.From != nil && ac.To != nil && !ac.From.AutoIncrement && ac.To.AutoIncrement
+	})
+	return cs
+}
+
+// hoist moves, in place, every change c that comes after a change anchor
+// with must(anchor, c) to just before that anchor, keeping their order.
+func hoist(cs []change.Change, must func(anchor, c change.Change) bool) {
 	for i := 0; i < len(cs); i++ {
-		pk, ok := cs[i].(*change.SetPrimaryKey)
-		if !ok || pk.From == nil {
-			continue
-		}
 		for j := i + 1; j < len(cs); j++ {
-			ac, ok := cs[j].(*change.AlterColumn)
-			if ok && ac.Table == pk.Table && ac.From != nil && ac.To != nil && ac.From.AutoIncrement && !ac.To.AutoIncrement {
+			if cs[i] != nil && cs[j] != nil && must(cs[i], cs[j]) {
 				moved := cs[j]
 				copy(cs[i+1:j+1], cs[i:j])
 				cs[i] = moved
@@ -670,14 +661,14 @@ func reorder(changes []change.Change) []change.Change {
 			}
 		}
 	}
+}
+
+// sink moves, in place, every change c that comes before a change anchor
+// with must(anchor, c) to just after that anchor, keeping their order.
+func sink(cs []change.Change, must func(anchor, c change.Change) bool) {
 	for i := len(cs) - 1; i >= 0; i-- {
-		pk, ok := cs[i].(*change.SetPrimaryKey)
-		if !ok || pk.To == nil {
-			continue
-		}
 		for j := i - 1; j >= 0; j-- {
-			ac, ok := cs[j].(*change.AlterColumn)
-			if ok && ac.Table == pk.Table && ac.From != nil && ac.To != nil && !ac.From.AutoIncrement && ac.To.AutoIncrement {
+			if cs[i] != nil && cs[j] != nil && must(cs[i], cs[j]) {
 				moved := cs[j]
 				copy(cs[j:i], cs[j+1:i+1])
 				cs[i] = moved
@@ -685,7 +676,6 @@ func reorder(changes []change.Change) []change.Change {
 			}
 		}
 	}
-	return cs
 }
 
 // leads reports whether the key columns cols begin with fkCols.
