@@ -808,19 +808,9 @@ func TestRenderApply(t *testing.T) {
 
 			renderExec(t, dbFrom, tc.rows)
 			applyChecked(t, dbFrom, "upgrade", up, d.Format, toText)
-			if tc.upQuery != "" {
-				if got := renderQuery(t, dbFrom, tc.upQuery); got != tc.upWant {
-					t.Errorf("after the upgrade %s = %q, want %q", tc.upQuery, got, tc.upWant)
-				}
-			}
+			checkQuery(t, dbFrom, "upgrade", tc.upQuery, tc.upWant)
 			applyChecked(t, dbFrom, "downgrade", down, d.Format, fromText)
-			if tc.downQuery != "" {
-				// A text of its own: pgx caches the upgrade's plan, whose
-				// result type the downgrade may have changed.
-				if got := renderQuery(t, dbFrom, tc.downQuery+" /* after downgrade */"); got != tc.downWant {
-					t.Errorf("after the downgrade %s = %q, want %q", tc.downQuery, got, tc.downWant)
-				}
-			}
+			checkQuery(t, dbFrom, "downgrade", tc.downQuery, tc.downWant)
 		})
 	}
 }
@@ -858,24 +848,10 @@ func TestRenderDiffApply(t *testing.T) {
 				t.Fatalf("render downgrade: %v", err)
 			}
 			renderExec(t, dbFrom, tc.rows)
-			renderApply(t, dbFrom, "upgrade", up)
-			if got := d.Format(renderInspect(t, dbFrom)); got != toText {
-				t.Fatalf("after the upgrade the schema differs from to (- to, + got):\n%s\nupgrade:\n%s", diffText(toText, got), strings.Join(up, ";\n"))
-			}
-			if tc.upQuery != "" {
-				if got := renderQuery(t, dbFrom, tc.upQuery); got != tc.upWant {
-					t.Errorf("after the upgrade %s = %q, want %q", tc.upQuery, got, tc.upWant)
-				}
-			}
-			renderApply(t, dbFrom, "downgrade", down)
-			if got := d.Format(renderInspect(t, dbFrom)); got != fromText {
-				t.Fatalf("after the downgrade the schema differs from from (- from, + got):\n%s\ndowngrade:\n%s", diffText(fromText, got), strings.Join(down, ";\n"))
-			}
-			if tc.downQuery != "" {
-				if got := renderQuery(t, dbFrom, tc.downQuery+" /* after downgrade */"); got != tc.downWant {
-					t.Errorf("after the downgrade %s = %q, want %q", tc.downQuery, got, tc.downWant)
-				}
-			}
+			applyChecked(t, dbFrom, "upgrade", up, d.Format, toText)
+			checkQuery(t, dbFrom, "upgrade", tc.upQuery, tc.upWant)
+			applyChecked(t, dbFrom, "downgrade", down, d.Format, fromText)
+			checkQuery(t, dbFrom, "downgrade", tc.downQuery, tc.downWant)
 		})
 	}
 }
@@ -1149,6 +1125,24 @@ func applyChecked(t *testing.T, db *testdb.DB, what string, stmts []string, text
 	t.Helper()
 	renderApply(t, db, what, stmts)
 	if got := text(renderInspect(t, db)); got != want {
-		t.Fatalf("after the %s the schema differs from what it should be (- want, + got):\n%s", what, diffText(want, got))
+		t.Fatalf("after the %s the schema differs from what it should be (- want, + got):\n%s\n%s:\n%s", what, diffText(want, got), what, strings.Join(stmts, ";\n"))
+	}
+}
+
+// checkQuery runs query on db, when something was applied, and checks its
+// one value. After a downgrade the query gets a text of its own: pgx
+// caches the upgrade's plan, whose result type the downgrade may have
+// changed.
+func checkQuery(t *testing.T, db *testdb.DB, when, query, want string) {
+	t.Helper()
+	if query == "" {
+		return
+	}
+	q := query
+	if when == "downgrade" {
+		q += " /* after downgrade */"
+	}
+	if got := renderQuery(t, db, q); got != want {
+		t.Errorf("after the %s %s = %q, want %q", when, query, got, want)
 	}
 }
