@@ -59,31 +59,7 @@ func formatTable(t *schema.Table) string {
 	}
 	for _, c := range t.Columns {
 		var l strings.Builder
-		l.WriteString(quoteIdentIfNeeded(c.Name))
-		if c.Type != "" {
-			l.WriteString(" ")
-			l.WriteString(c.Type)
-		}
-		if c.Collation != "" {
-			l.WriteString(" COLLATE ")
-			l.WriteString(quoteIdentIfNeeded(c.Collation))
-		}
-		if !c.Nullable {
-			l.WriteString(" NOT NULL")
-		}
-		if c.Default != nil {
-			l.WriteString(" DEFAULT ")
-			l.WriteString(formatDefault(*c.Default))
-		}
-		if c.Generated != "" {
-			l.WriteString(" GENERATED ALWAYS AS (")
-			l.WriteString(c.Generated)
-			if c.Stored {
-				l.WriteString(") STORED")
-			} else {
-				l.WriteString(") VIRTUAL")
-			}
-		}
+		l.WriteString(columnDef(c))
 		if c.Name == inlinePK {
 			l.WriteString(fmtConstraintName(t.PrimaryKey.Name))
 			l.WriteString(" PRIMARY KEY AUTOINCREMENT")

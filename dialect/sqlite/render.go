@@ -589,7 +589,8 @@ func (r *renderer) direct(i int, c change.Change) ([]string, error) {
 	return nil, fmt.Errorf("change %T: %w", c, ErrUnsupportedChange)
 }
 
-// columnDef prints one column definition as ADD COLUMN takes it.
+// columnDef prints one column definition, as CREATE TABLE (Format, the
+// rebuild) and ADD COLUMN take it.
 func columnDef(c *schema.Column) string {
 	var b strings.Builder
 	b.WriteString(quoteIdentIfNeeded(c.Name))
