@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
@@ -95,7 +94,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 	if db {
 		d, u, urlErr = a.databaseURL()
 	}
-	concurrent := db && urlErr == nil && (d.Name() != "sqlite" || sqliteFileExists(u))
+	concurrent := db && urlErr == nil && !u.CreatesOnOpen()
 	if concurrent {
 		go func() {
 			defer close(opened)
@@ -219,14 +218,4 @@ func joinIDs(ids []string) string {
 		s += id
 	}
 	return s
-}
-
-// sqliteFileExists reports whether u names a SQLite database file that is
-// there already, so that opening it creates nothing.
-func sqliteFileExists(u *dialect.URL) bool {
-	if u.Path == "" || strings.HasPrefix(u.Path, ":memory:") || strings.HasPrefix(u.Path, "file:") {
-		return false
-	}
-	st, err := os.Stat(u.Path)
-	return err == nil && st.Mode().IsRegular()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 )
 
@@ -138,4 +139,18 @@ func Redact(s string) string {
 		b.WriteString(auth)
 		s = s[end:]
 	}
+}
+
+// CreatesOnOpen reports whether opening u may create a database that is
+// not there yet: a SQLite file (or a file: URI, which is not looked into)
+// that does not exist. Server databases are never created by opening.
+func (u *URL) CreatesOnOpen() bool {
+	if u.Dialect != "sqlite" || strings.HasPrefix(u.Path, ":memory:") {
+		return false
+	}
+	if u.Path == "" || strings.HasPrefix(u.Path, "file:") {
+		return true
+	}
+	st, err := os.Stat(u.Path)
+	return err != nil || !st.Mode().IsRegular()
 }
