@@ -104,9 +104,12 @@ func (s *session) exec(ctx context.Context, query string, args ...any) error {
 // Where the transaction is a BEGIN on the session's own connection
 // (SQLite), the statement prepared once per session on that connection
 // runs inside it, instead of being prepared again for every revision.
+// There the transaction holds the write lock, so the statement cannot
+// wait: it runs without ctx's cancellation, which would cost the driver a
+// goroutine per statement.
 func (s *session) execIn(ctx context.Context, q execer, query string, args ...any) error {
 	if _, isTx := q.(*sql.Tx); s.beginLocks && !isTx {
-		return s.exec(ctx, query, args...)
+		return s.exec(context.WithoutCancel(ctx), query, args...)
 	}
 	_, err := q.ExecContext(ctx, query, args...)
 	return err

@@ -27,26 +27,37 @@ const pollStep = 250 * time.Millisecond
 // restored when the transaction ends. While the transaction is open the
 // busy timeout is timeout, so that COMMIT waits for readers to finish;
 // the connection's own busy timeout is restored when it ends.
+//
+// The statements that do not wait (the pragmas, and the first BEGIN
+// IMMEDIATE, which runs with no busy timeout) run without ctx's
+// cancellation: the driver would start a goroutine for each of them to
+// watch ctx, and a migration of many revisions runs several per revision.
+// ctx still ends the waiting.
 func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
-	var fk, busy int64
-	if err := conn.QueryRowContext(ctx, "SELECT * FROM pragma_foreign_keys, pragma_busy_timeout").Scan(&fk, &busy); err != nil {
-		return nil, fmt.Errorf("read PRAGMA foreign_keys and busy_timeout: %w", err)
+	quick := context.WithoutCancel(ctx)
+	fk, busy, err := readSettings(quick, conn)
+	if err != nil {
+		return nil, err
 	}
-	t := &tx{conn: conn, fk: fk == 1, busy: busy}
+	t := &tx{conn: conn, fk: fk, busy: busy}
 	if t.fk {
-		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		if _, err := conn.ExecContext(quick, "PRAGMA foreign_keys = OFF"); err != nil {
 			return nil, fmt.Errorf("turn foreign keys off before the transaction: %w", err)
 		}
 	}
 	if busy != 0 {
-		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		if _, err := conn.ExecContext(quick, "PRAGMA busy_timeout = 0"); err != nil {
 			t.restore()
 			return nil, fmt.Errorf("set busy timeout: %w", err)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		t.restore()
+		return nil, fmt.Errorf("begin immediate transaction: %w", err)
+	}
 	start := time.Now()
 	waited := false
-	_, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	_, err = conn.ExecContext(quick, "BEGIN IMMEDIATE")
 	for err != nil && isBusy(err) {
 		remaining := timeout - time.Since(start)
 		if remaining <= 0 {
@@ -73,11 +84,26 @@ func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Durati
 		t.restore()
 		return nil, fmt.Errorf("begin immediate transaction: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+millis(timeout)); err != nil {
+	if _, err := conn.ExecContext(quick, "PRAGMA busy_timeout = "+millis(timeout)); err != nil {
 		_ = t.Rollback()
 		return nil, fmt.Errorf("set busy timeout: %w", err)
 	}
 	return t, nil
+}
+
+// readSettings reads the connection's foreign_keys and busy_timeout
+// pragmas, which Begin changes and its transaction's end restores. Two
+// plain PRAGMA statements: unlike the pragma_ table functions, they need
+// no read lock and no look at the schema.
+func readSettings(ctx context.Context, conn *sql.Conn) (fk bool, busy int64, err error) {
+	var on int64
+	if err := conn.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil {
+		return false, 0, fmt.Errorf("read PRAGMA foreign_keys: %w", err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy); err != nil {
+		return false, 0, fmt.Errorf("read PRAGMA busy_timeout: %w", err)
+	}
+	return on == 1, busy, nil
 }
 
 func millis(d time.Duration) string {

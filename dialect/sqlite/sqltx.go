@@ -26,11 +26,11 @@ var _ dialect.SQLTxBeginner = (*Dialect)(nil)
 // as Begin handles them: off during the transaction (with PRAGMA
 // foreign_key_check before COMMIT) and restored when it ends.
 func (d *Dialect) BeginSQLTx(ctx context.Context, conn *sql.Conn, table string, timeout time.Duration, onWait func()) (dialect.SQLTx, error) {
-	var fk, busy int64
-	if err := conn.QueryRowContext(ctx, "SELECT * FROM pragma_foreign_keys, pragma_busy_timeout").Scan(&fk, &busy); err != nil {
-		return nil, fmt.Errorf("read PRAGMA foreign_keys and busy_timeout: %w", err)
+	fk, busy, err := readSettings(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
-	t := &sqlTx{settings: &tx{conn: conn, fk: fk == 1, busy: busy}}
+	t := &sqlTx{settings: &tx{conn: conn, fk: fk, busy: busy}}
 	if t.settings.fk {
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return nil, fmt.Errorf("turn foreign keys off before the transaction: %w", err)
