@@ -16,6 +16,12 @@ type queries struct {
 	updateRow      string // checksum, applied_at, duration_ms, state, statements_done, revision
 	deleteRow      string // revision
 	insertLog      string // revision, direction, started_at, finished_at, ok, error, who, retort_version
+	// The record* statements write a finished step's version row and its
+	// log row in one statement, where the dialect allows INSERT, UPDATE
+	// and DELETE in WITH (dialect.DataModifyingCTEs); empty elsewhere.
+	recordInsert string // revision, checksum, applied_at (also finished_at), duration_ms, state, statements_done, direction, started_at, who, retort_version
+	recordUpdate string // the same arguments as recordInsert
+	recordDelete string // revision, direction, started_at, finished_at, who, retort_version
 }
 
 func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
@@ -27,7 +33,7 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		}
 		return strings.Join(p, ", ")
 	}
-	return queries{
+	q := queries{
 		selectState:    "SELECT revision, checksum, applied_at, duration_ms, state, statements_done FROM " + rt + " ORDER BY applied_at, revision",
 		selectRow:      "SELECT state, statements_done FROM " + rt + " WHERE revision = " + d.Placeholder(1),
 		insertRow:      "INSERT INTO " + rt + " (revision, checksum, applied_at, duration_ms, state, statements_done) VALUES (" + ph(6) + ")",
@@ -39,4 +45,17 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		deleteRow: "DELETE FROM " + rt + " WHERE revision = " + d.Placeholder(1),
 		insertLog: "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
 	}
+	if m, ok := d.(dialect.DataModifyingCTEs); ok && m.DataModifyingCTEs() {
+		p := d.Placeholder
+		// The log row: ok is true and error NULL for a finished step.
+		log := " INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" +
+			p(1) + ", " + p(7) + ", " + p(8) + ", " + p(3) + ", true, NULL, " + p(9) + ", " + p(10) + ")"
+		q.recordInsert = "WITH r AS (INSERT INTO " + rt + " (revision, checksum, applied_at, duration_ms, state, statements_done) VALUES (" + ph(6) + "))" + log
+		q.recordUpdate = "WITH r AS (UPDATE " + rt + " SET checksum = " + p(2) + ", applied_at = " + p(3) + ", duration_ms = " + p(4) +
+			", state = " + p(5) + ", statements_done = " + p(6) + " WHERE revision = " + p(1) + ")" + log
+		q.recordDelete = "WITH r AS (DELETE FROM " + rt + " WHERE revision = " + p(1) + ") INSERT INTO " + lt +
+			" (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" +
+			p(1) + ", " + p(2) + ", " + p(3) + ", " + p(4) + ", true, NULL, " + p(5) + ", " + p(6) + ")"
+	}
+	return q
 }

@@ -457,6 +457,22 @@ func (s *session) txInterrupted(ctx context.Context, st *step, where string) err
 func (s *session) recordDone(ctx context.Context, q execer, st *step, dec decision, startedAt, now time.Time) error {
 	var err error
 	ms := now.Sub(startedAt).Milliseconds()
+	if s.q.recordInsert != "" {
+		// One statement, one round trip, for both rows.
+		dir := st.Direction.String()
+		switch {
+		case st.Direction == revision.Down:
+			err = s.execIn(ctx, q, s.q.recordDelete, st.id(), dir, startedAt.UTC(), now.UTC(), s.who, s.opts.Version)
+		case dec.had:
+			err = s.execIn(ctx, q, s.q.recordUpdate, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, st.count(), dir, startedAt.UTC(), s.who, s.opts.Version)
+		default:
+			err = s.execIn(ctx, q, s.q.recordInsert, st.id(), st.rev.Checksum, now.UTC(), ms, StateApplied, st.count(), dir, startedAt.UTC(), s.who, s.opts.Version)
+		}
+		if err != nil {
+			return fmt.Errorf("record %s of revision %s in %s and %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, s.opts.Tables.Log, err)
+		}
+		return nil
+	}
 	switch {
 	case st.Direction == revision.Down:
 		err = s.execIn(ctx, q, s.q.deleteRow, st.id())

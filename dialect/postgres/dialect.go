@@ -123,6 +123,11 @@ func pgOpenError(u *dialect.URL, err error) error {
 	return fmt.Errorf("connect to %s: %w (%s)", u.Redacted(), dialect.ScrubPassword(err, u.Password()), hint)
 }
 
+var _ dialect.DataModifyingCTEs = (*Dialect)(nil)
+
+// DataModifyingCTEs reports that WITH may hold INSERT, UPDATE and DELETE.
+func (d *Dialect) DataModifyingCTEs() bool { return true }
+
 // Begin starts an ordinary transaction on conn. timeout and onWait are
 // unused: the migration lock is Lock's.
 func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
