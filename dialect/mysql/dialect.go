@@ -106,6 +106,16 @@ func driverConfig(u *dialect.URL) (*gomysql.Config, error) {
 	}
 	cfg.DBName = u.Path
 	cfg.ParseTime = true
+	// Statements with arguments are sent with the arguments in their
+	// text: one round trip, where a server-side prepare takes three
+	// messages and two round trips for every version-table write inside
+	// a revision's transaction. The driver's interpolation is unsafe
+	// only under some multi-byte character sets, so a URL that chooses
+	// its charset or collation keeps the driver's default (a URL may
+	// also set interpolateParams itself).
+	_, charset := u.Query["charset"]
+	_, collation := u.Query["collation"]
+	cfg.InterpolateParams = !charset && !collation
 	dsn := cfg.FormatDSN()
 	q := make(map[string][]string, len(u.Query))
 	for k, v := range u.Query {

@@ -124,3 +124,43 @@ func TestLock(t *testing.T) {
 		t.Errorf("SessionUser = %q, %v", user, err)
 	}
 }
+
+// TestOpenInterpolatesParams checks that statements with arguments go to
+// the server as one text query (no server-side prepare) by default, and
+// that a URL which sets its charset, or interpolateParams itself, keeps
+// the driver's server-side prepares.
+func TestOpenInterpolatesParams(t *testing.T) {
+	tdb := testdb.New(t, "mysql")
+	for _, c := range []struct {
+		query    string
+		prepares bool
+	}{
+		{"", false},
+		{"?charset=utf8mb4", true},
+		{"?collation=utf8mb4_general_ci", true},
+		{"?interpolateParams=false", true},
+	} {
+		db := open(t, tdb.URL+c.query)
+		ctx := context.Background()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prepares := func() int {
+			var name string
+			var n int
+			if err := conn.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").Scan(&name, &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		before := prepares()
+		if _, err := conn.ExecContext(ctx, "DO ?", 1); err != nil {
+			t.Fatalf("%q: %v", c.query, err)
+		}
+		if got := prepares() > before; got != c.prepares {
+			t.Errorf("URL query %q: server-side prepare %v, want %v", c.query, got, c.prepares)
+		}
+		conn.Close()
+	}
+}
