@@ -71,7 +71,8 @@ func (e *UnsupportedError) Error() string {
 // Compare returns the changes that take from to to, in an order that can be
 // applied as written (the upgrade) and whose change.Invert can be applied
 // as well (the downgrade). It returns an *OptionError for a rename or
-// backfill that names no such table or column, and an *UnsupportedError
+// backfill that names no such table or column, or a backfill no change
+// needs (it would be ignored), and an *UnsupportedError
 // for differences no change type expresses.
 func Compare(from, to *schema.Schema, opts Options) ([]change.Change, error) {
 	if from == nil {
@@ -93,6 +94,9 @@ func Compare(from, to *schema.Schema, opts Options) ([]change.Change, error) {
 	d.code()
 	d.foreignKeys()
 	d.misc()
+	if err := d.unusedBackfill(); err != nil {
+		return nil, err
+	}
 	if len(d.unsupported) > 0 {
 		sort.Strings(d.unsupported)
 		return nil, &UnsupportedError{Differences: d.unsupported}
@@ -180,8 +184,9 @@ type differ struct {
 	tableRename map[tkey]string
 	// colRename maps the new table key to old column → new column.
 	colRename map[tkey]map[string]string
-	// backfill maps a to-table key and column to a literal.
-	backfill map[tkey]map[string]string
+	// backfill maps a to-table key and column to its Options.Backfill
+	// entry.
+	backfill map[tkey]map[string]*fill
 
 	// Filled while comparing tables, used for foreign keys and views.
 	droppedTables map[tkey]bool            // old keys
@@ -370,7 +375,7 @@ func (d *differ) resolveRenames() error {
 }
 
 func (d *differ) resolveBackfill() error {
-	d.backfill = map[tkey]map[string]string{}
+	d.backfill = map[tkey]map[string]*fill{}
 	keys := make([]string, 0, len(d.opts.Backfill))
 	for k := range d.opts.Backfill {
 		keys = append(keys, k)
@@ -400,9 +405,48 @@ func (d *differ) resolveBackfill() error {
 		}
 		tk := keyOf(t.Schema, t.Name)
 		if d.backfill[tk] == nil {
-			d.backfill[tk] = map[string]string{}
+			d.backfill[tk] = map[string]*fill{}
 		}
-		d.backfill[tk][col] = v
+		d.backfill[tk][col] = &fill{key: k, value: v}
 	}
 	return nil
+}
+
+// fill is one Options.Backfill entry; used is set once a change takes it.
+type fill struct {
+	key, value string
+	used       bool
+}
+
+// takeBackfill returns the backfill value given for a column of the
+// desired schema ("" when none) and marks it used.
+func (d *differ) takeBackfill(t tkey, col string) string {
+	f := d.backfill[t][col]
+	if f == nil {
+		return ""
+	}
+	f.used = true
+	return f.value
+}
+
+// unusedBackfill returns an *OptionError for the first (by key) backfill
+// entry no change took: it names a column that is neither added NOT NULL
+// without a default nor made NOT NULL, so the value would be silently
+// ignored.
+func (d *differ) unusedBackfill() error {
+	var unused []*fill
+	for _, cols := range d.backfill {
+		for _, f := range cols {
+			if !f.used {
+				unused = append(unused, f)
+			}
+		}
+	}
+	if len(unused) == 0 {
+		return nil
+	}
+	sort.Slice(unused, func(i, j int) bool { return unused[i].key < unused[j].key })
+	f := unused[0]
+	return &OptionError{Option: "backfill", Key: f.key, Value: f.value,
+		Reason: "this revision neither adds that column NOT NULL without a default nor makes it NOT NULL, so no existing row needs a value (a new table has no rows; a default fills them): leave this --backfill out"}
 }

@@ -847,3 +847,48 @@ func TestCompareAmbiguousRename(t *testing.T) {
 		t.Fatalf("error %v, want an ambiguous-name *OptionError", err)
 	}
 }
+
+// TestCompareUnusedBackfill checks that a backfill value no change would
+// use is refused rather than silently ignored, and that the values that
+// are needed are taken.
+func TestCompareUnusedBackfill(t *testing.T) {
+	from := sch(items())
+	withCols := func(cols ...*schema.Column) *schema.Table {
+		tb := items()
+		tb.Columns = append(tb.Columns, cols...)
+		return tb
+	}
+	for _, tc := range []struct {
+		name     string
+		to       *schema.Schema
+		backfill string // the entry's key, value 0
+		unused   bool
+	}{
+		{"unchanged column", sch(items()), "items.name", true},
+		{"new nullable column", sch(withCols(col("stock", "integer"))), "items.stock", true},
+		{"new column with a default", sch(withCols(withDefault(notNull(col("stock", "integer")), "0"))), "items.stock", true},
+		{"column of a new table", sch(items(), table("sales", notNull(col("qty", "integer")))), "sales.qty", true},
+		{"new NOT NULL column without a default", sch(withCols(notNull(col("stock", "integer")))), "items.stock", false},
+	} {
+		changes, err := Compare(from, tc.to, Options{Backfill: map[string]string{tc.backfill: "0"}})
+		var oe *OptionError
+		if tc.unused {
+			if !errors.As(err, &oe) || oe.Key != tc.backfill || !strings.Contains(err.Error(), "leave this --backfill out") {
+				t.Errorf("%s: error %v, want an *OptionError for %s saying to leave it out", tc.name, err, tc.backfill)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		taken := false
+		for _, c := range changes {
+			if ac, ok := c.(*change.AddColumn); ok && ac.Backfill == "0" {
+				taken = true
+			}
+		}
+		if !taken {
+			t.Errorf("%s: no AddColumn took the backfill value: %v", tc.name, changes)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 		}
 		ac := &change.AlterColumn{Table: nk.ref(), From: from, To: tc}
 		if from.Nullable && !tc.Nullable {
-			ac.Backfill = d.backfill[nk][name]
+			ac.Backfill = d.takeBackfill(nk, name)
 		}
 		if fc.Generated != tc.Generated || fc.Stored != tc.Stored {
 			d.touched[ok] = true
@@ -180,7 +180,7 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 		}
 		ac := &change.AddColumn{Table: nk.ref(), Column: tc}
 		if needsFill(tc) {
-			ac.Backfill = d.backfill[nk][tc.Name]
+			ac.Backfill = d.takeBackfill(nk, tc.Name)
 		}
 		// New columns keep the desired schema's order among themselves.
 		d.add(phAddColumn, tableObjKey(nk, fmt.Sprintf("%06d", i)), ac)
