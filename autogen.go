@@ -68,6 +68,10 @@ type Generated struct {
 type BackfillError struct {
 	// Columns are "table.column" of the upgrade's columns.
 	Columns []string
+	// Keyed are "table.column" of new NOT NULL columns with a default that
+	// are by themselves a unique key: the default cannot fill two rows,
+	// so the upgrade needs an SQL expression that differs from row to row.
+	Keyed []string
 	// Dropped are "table.column" of the columns the upgrade drops and the
 	// downgrade re-adds NOT NULL without a default, or NOT NULL in a
 	// unique key (those are in Unique as well). Their values are lost:
@@ -87,6 +91,9 @@ func (e *BackfillError) Error() string {
 	var parts []string
 	if len(e.Columns) > 0 {
 		parts = append(parts, fmt.Sprintf("column %s would be NOT NULL without a default on a table that may hold rows, so the revision would fail there: give it a DEFAULT in the desired schema, or pass a value for the existing rows with --backfill %s=VALUE", strings.Join(e.Columns, ", "), e.Columns[0]))
+	}
+	if len(e.Keyed) > 0 {
+		parts = append(parts, fmt.Sprintf("column %s would be NOT NULL with a default and is a unique key by itself, so on a table with two rows or more the default, the same for every row, would break the key: pass an SQL expression that differs from row to row for the existing rows, such as the primary key (--backfill %s=id), or write the revision by hand", strings.Join(e.Keyed, ", "), e.Keyed[0]))
 	}
 	var plain []string
 	for _, c := range e.Dropped {
@@ -383,13 +390,16 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 			be.Columns = append(be.Columns, c.Table.String()+"."+c.To.Name)
 		}
 	}
+	for _, c := range diff.NeedsRowValues(desired, g.Changes) {
+		be.Keyed = append(be.Keyed, diff.BackfillKey(c))
+	}
 	for _, r := range diff.DowngradeNeedsBackfill(current, down) {
 		be.Dropped = append(be.Dropped, r.Key)
 		if r.Unique {
 			be.Unique = append(be.Unique, r.Key)
 		}
 	}
-	if len(be.Columns) > 0 || len(be.Dropped) > 0 {
+	if len(be.Columns) > 0 || len(be.Keyed) > 0 || len(be.Dropped) > 0 {
 		return nil, be
 	}
 	rd, ok := m.dialect.(dialect.Renderer)

@@ -121,7 +121,9 @@ with its downgrade. The revision is applied both ways on the scratch database
 before it is written; a mismatch writes nothing.
 
 A revision must not fail on tables with rows: a new NOT NULL column without a
-default needs --backfill table.column=VALUE for the existing rows, and so does
+default needs --backfill table.column=VALUE for the existing rows (a NOT NULL
+column with a default that is a unique key by itself needs an expression
+that differs from row to row, --backfill t.code=id), and so does
 a dropped NOT NULL column without a default, for the rows its downgrade
 restores (the dropped values are lost); a dropped NOT NULL column in a unique
 key needs an expression that differs from row to row (--backfill t.code=id).
@@ -156,6 +158,16 @@ On a terminal, migrate asks for the value instead.`,
 						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with no default; value for the existing rows (an SQL literal, empty to stop): ", col))
 						if err != nil || v == "" {
 							return be
+						}
+						opts.Backfill[col] = v
+					}
+					for _, col := range be.Keyed {
+						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with a default and a unique key by itself; an SQL expression that differs from row to row for the existing rows (such as id, empty to stop): ", col))
+						if err != nil || v == "" {
+							return be
+						}
+						if prev, ok := opts.Backfill[col]; ok && prev == v {
+							return be // the same answer again cannot help
 						}
 						opts.Backfill[col] = v
 					}

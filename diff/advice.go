@@ -33,6 +33,22 @@ func NeedsBackfill(changes []change.Change) []change.Change {
 	return out
 }
 
+// NeedsRowValues returns the AddColumn changes, with no Backfill, of a
+// NOT NULL column with a default that is by itself a unique key of its
+// table in to: the default would give every existing row the same value,
+// which the key refuses on a table of two rows or more. migrate refuses
+// these too, asking for an SQL expression that differs from row to row.
+func NeedsRowValues(to *schema.Schema, changes []change.Change) []change.Change {
+	var out []change.Change
+	for _, c := range changes {
+		if ac, ok := c.(*change.AddColumn); ok && ac.Backfill == "" && ac.Column != nil &&
+			needsRowValues(to.Table(ac.Table.Schema, ac.Table.Name), ac.Column) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // BackfillKey returns the "table.column" (schema-qualified outside the
 // default namespace) that an Options.Backfill entry for c would use: the
 // name migrate prints when it refuses c. It is "" for other changes.

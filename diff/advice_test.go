@@ -129,3 +129,52 @@ func TestConstant(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsRowValues checks which new NOT NULL columns with a default need
+// an expression per row: those that are a unique key by themselves, and
+// not those in a composite key, nor nullable ones, nor ones given a value.
+func TestNeedsRowValues(t *testing.T) {
+	from := sch(items())
+	to := func(extra func(tb *schema.Table)) *schema.Schema {
+		tb := items()
+		tb.Columns = append(tb.Columns, withDefault(notNull(col("code", "integer")), "0"))
+		extra(tb)
+		return sch(tb)
+	}
+	for _, tc := range []struct {
+		name     string
+		to       *schema.Schema
+		backfill map[string]string
+		want     bool
+	}{
+		{"unique constraint of its own", to(func(tb *schema.Table) {
+			tb.Uniques = append(tb.Uniques, &schema.Key{Name: "items_code_key", Columns: []string{"code"}})
+		}), nil, true},
+		{"unique index of its own", to(func(tb *schema.Table) {
+			tb.Indexes = append(tb.Indexes, &schema.Index{Name: "items_code", Unique: true, Parts: []*schema.IndexPart{{Column: "code"}}})
+		}), nil, true},
+		{"given an expression", to(func(tb *schema.Table) {
+			tb.Uniques = append(tb.Uniques, &schema.Key{Name: "items_code_key", Columns: []string{"code"}})
+		}), map[string]string{"items.code": "id"}, false},
+		{"part of a composite key", to(func(tb *schema.Table) {
+			tb.Uniques = append(tb.Uniques, &schema.Key{Name: "items_name_code_key", Columns: []string{"name", "code"}})
+		}), nil, false},
+		{"no key", to(func(tb *schema.Table) {}), nil, false},
+	} {
+		changes, err := Compare(from, tc.to, Options{Backfill: tc.backfill})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		got := NeedsRowValues(tc.to, changes)
+		if (len(got) == 1) != tc.want || len(got) > 1 {
+			t.Errorf("%s: NeedsRowValues = %v, want one change: %v", tc.name, got, tc.want)
+		}
+		if tc.backfill != nil {
+			for _, c := range changes {
+				if ac, ok := c.(*change.AddColumn); ok && ac.Backfill != "id" {
+					t.Errorf("%s: the AddColumn did not take the expression: %+v", tc.name, ac)
+				}
+			}
+		}
+	}
+}

@@ -78,6 +78,14 @@ func needsFill(c *schema.Column) bool {
 	return !c.Nullable && c.Default == nil && c.Identity == "" && c.Generated == "" && !c.AutoIncrement
 }
 
+// needsRowValues reports whether a column added to table t with rows
+// needs a value per row: it is NOT NULL with a default and is by itself a
+// unique key of t, so the default, the same for every existing row,
+// breaks the key as soon as there are two rows.
+func needsRowValues(t *schema.Table, c *schema.Column) bool {
+	return !c.Nullable && c.Default != nil && c.Identity == "" && c.Generated == "" && !c.AutoIncrement && t.KeyedAlone(c.Name)
+}
+
 func sameDefault(a, b *string) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -179,7 +187,7 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 			continue
 		}
 		ac := &change.AddColumn{Table: nk.ref(), Column: tc}
-		if needsFill(tc) {
+		if needsFill(tc) || needsRowValues(tt, tc) {
 			ac.Backfill = d.takeBackfill(nk, tc.Name)
 		}
 		// New columns keep the desired schema's order among themselves.

@@ -366,6 +366,30 @@ func (t *Table) UniqueColumn(col string) bool {
 	return false
 }
 
+// KeyedAlone reports whether col by itself is t's primary key, one of its
+// unique constraints or one of its unique indexes (a plain column part,
+// not an expression): then no two rows may hold the same value in it
+// (NULLs aside), whatever their other columns hold. t may be nil.
+func (t *Table) KeyedAlone(col string) bool {
+	if t == nil {
+		return false
+	}
+	if t.PrimaryKey != nil && slices.Equal(t.PrimaryKey.Columns, []string{col}) {
+		return true
+	}
+	for _, u := range t.Uniques {
+		if slices.Equal(u.Columns, []string{col}) {
+			return true
+		}
+	}
+	for _, idx := range t.Indexes {
+		if idx.Unique && idx.Where == "" && len(idx.Parts) == 1 && idx.Parts[0].Column == col {
+			return true
+		}
+	}
+	return false
+}
+
 // Column returns the column with the given name, or nil.
 func (t *Table) Column(name string) *Column {
 	for _, c := range t.Columns {

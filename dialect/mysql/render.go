@@ -160,8 +160,11 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
 		// A default would give every existing row the same value, which a
 		// unique key of the column refuses: the rows get NULL (or the
-		// backfill) and MODIFY COLUMN sets the default afterwards.
-		late := col.Default != nil && col.Generated == "" && (fill || r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
+		// backfill) and MODIFY COLUMN sets the default afterwards. A NOT
+		// NULL column cannot be left NULL: without a backfill it gets its
+		// default (migrate asks for a backfill where the column alone is
+		// a key).
+		late := col.Default != nil && col.Generated == "" && (fill || col.Nullable && r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
 		if !fill && !late {
 			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(col))}, nil
 		}

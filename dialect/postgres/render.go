@@ -646,8 +646,10 @@ func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) er
 	fill := backfill != "" && !c.Nullable && c.Identity == "" && c.Generated == ""
 	// A default would give every existing row the same value, which a
 	// unique key of the column refuses: the rows get NULL (or the
-	// backfill) and the default is set afterwards.
-	late := c.Default != nil && c.Identity == "" && c.Generated == "" && (fill || r.to.Table(t.Schema, t.Name).UniqueColumn(c.Name))
+	// backfill) and the default is set afterwards. A NOT NULL column
+	// cannot be left NULL: without a backfill it gets its default
+	// (migrate asks for a backfill where the column alone is a key).
+	late := c.Default != nil && c.Identity == "" && c.Generated == "" && (fill || c.Nullable && r.to.Table(t.Schema, t.Name).UniqueColumn(c.Name))
 	if fill || late {
 		nc := *c
 		nc.Nullable = nc.Nullable || fill
