@@ -419,3 +419,22 @@ func TestGoPlaceholderRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestOnlyKeepFile checks the state of a project retort init just made,
+// embedded with "all:": versions holds only .keep. There is nothing to
+// apply, and no error.
+func TestOnlyKeepFile(t *testing.T) {
+	tdb := testdb.New(t, "sqlite")
+	ctx := ctxT(t)
+	m, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(fstest.MapFS{".keep": file("")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Upgrade(ctx, "heads")
+	if err != nil || len(res.Steps) != 0 {
+		t.Fatalf("Upgrade with no revisions: %+v, %v; want nothing done", res, err)
+	}
+	if h := m.Graph().Heads(); len(h) != 0 {
+		t.Errorf("heads %v, want none", h)
+	}
+}

@@ -34,7 +34,8 @@ func (a *app) initCommand() *cobra.Command {
 		Use:   "init",
 		Short: "Create retort.toml, schema.sql and the migrations directory",
 		Long: `Creates retort.toml (unless a config file exists), schema.sql (if absent) and
-<dir>/versions/ in the working directory. Existing files are left alone.`,
+<dir>/versions/ (with an empty .keep file, so that git keeps it before the
+first revision) in the working directory. Existing files are left alone.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			versions := a.versionsDir()
@@ -43,6 +44,12 @@ func (a *app) initCommand() *cobra.Command {
 			}
 			if err := os.MkdirAll(versions, 0o755); err != nil {
 				return fmt.Errorf("init: create %s: %w", a.rel(versions), err)
+			}
+			// An empty .keep file, so that git keeps the directory before
+			// the first revision (a clone without it cannot upgrade), and
+			// so that "//go:embed all:migrations/versions" compiles then.
+			if err := writeNew(filepath.Join(versions, ".keep"), ""); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("init: %w", err)
 			}
 			a.progressf("Creating directory %s ... done\n", a.rel(versions))
 			cfgPath := filepath.Join(a.dir, "retort.toml")

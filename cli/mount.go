@@ -32,9 +32,13 @@ type mountOptions struct {
 // WithMigrations gives the application's migrations, usually an embed.FS
 // narrowed with fs.Sub to the directory of revision files:
 //
-//	//go:embed migrations/versions/*.sql
+//	//go:embed all:migrations/versions
 //	var files embed.FS
 //	versions, _ := fs.Sub(files, "migrations/versions")
+//
+// ("all:" takes the .keep file retort init writes, so that the pattern
+// compiles before the first revision exists; files not ending in .sql are
+// ignored.)
 //
 // Every command reads them, except where the source directory is wanted:
 // with --dir or RETORT_DIR, and in the commands that write revision files

@@ -12,7 +12,11 @@ import (
 	"github.com/retortdb/retort"
 )
 
-//go:embed versions/*.sql
+// "all:" also takes hidden files such as the .keep that retort init
+// writes, so that the pattern compiles before the first revision exists;
+// retort reads only the .sql files.
+//
+//go:embed all:versions
 var files embed.FS
 
 // Versions returns the revision files: the directory versions/ of the
