@@ -159,6 +159,10 @@ func connectionLost(t *testing.T, d string, lose func(*testing.T, string, *targe
 		t.Fatalf("after the connection was lost: %v", cerr)
 	}
 	t.Logf("after the connection was lost the database is %v", st)
+	if strings.Contains(out, "fix the file") {
+		// The file is fine: the server or the connection went away.
+		t.Errorf("stderr tells the user to fix the file after the connection was lost:\n%s", out)
+	}
 	if st.inFlight > 0 {
 		// retort cannot know whether the statement ran: it must say so,
 		// not claim that nothing ran.

@@ -610,7 +610,7 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
 						fmt.Sprintf("statement %d was stopped and rolled back together with its record; %s", i+1, statementsRecorded(st, i)), false))
 				}
-				serr := s.stepError(ctx, st, i, err, resumeNote(st, i))
+				serr := s.stepError(ctx, st, i, err, s.resumeNote(st, i, err))
 				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
 			}
 			if final != nil {
@@ -646,7 +646,7 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 				return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
 					fmt.Sprintf("statement %d was stopped (%v); %s", i+1, err, statementsRecorded(st, i)), false))
 			}
-			note := resumeNote(st, i)
+			note := s.resumeNote(st, i, err)
 			if track {
 				// The server refused it: it did not run.
 				if rerr := s.record(ctx, i, st.id()); rerr != nil {
@@ -711,7 +711,11 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	return s.finished(st, dur, dec), nil
 }
 
-func resumeNote(st *step, i int) string {
+// resumeNote tells what to do after statement i of st failed with err and
+// had no effect: fix the file when the server refused the statement, or
+// find out what happened to the server or the connection when it did not
+// (the file may well be right).
+func (s *session) resumeNote(st *step, i int, err error) string {
 	// When nothing ran, the revision is where it was before: not applied
 	// for an upgrade (settle it as rolled back), still applied for a
 	// downgrade (settle it as applied).
@@ -719,10 +723,14 @@ func resumeNote(st *step, i int) string {
 	if st.Direction == revision.Down {
 		what, flag = "downgrade", "--applied"
 	}
-	if i == 0 {
-		return fmt.Sprintf("nothing of it ran; fix the file and rerun %s, or settle it with `retort resolve %s %s`", what, st.id(), flag)
+	fix := "fix the file and rerun " + what
+	if errors.Is(err, driver.ErrBadConn) || s.rejecter != nil && !s.rejecter.Rejected(err) {
+		fix = "the server did not refuse the statement (the connection was lost, the server stopped, or the statement was killed or timed out), so the file may be fine: once the database is back and the cause is clear, rerun " + what
 	}
-	return fmt.Sprintf("%s ran and recorded; fix the file and rerun %s to resume at statement %d, or settle it by hand with `retort resolve %s --applied` or `--rolled-back`", statementsDone(i), what, i+1, st.id())
+	if i == 0 {
+		return fmt.Sprintf("nothing of it ran; %s, or settle it with `retort resolve %s %s`", fix, st.id(), flag)
+	}
+	return fmt.Sprintf("%s ran and recorded; %s to resume at statement %d, or settle it by hand with `retort resolve %s --applied` or `--rolled-back`", statementsDone(i), fix, i+1, st.id())
 }
 
 // statementError builds the error of statement i, with the dialect's hint.
