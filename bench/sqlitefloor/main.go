@@ -7,10 +7,10 @@
 //
 //	sqlitefloor DB FILE
 //
-// FILE holds statements ending in ";" at the end of a line (the form
-// scripts/bench-core writes); each runs by itself, in order, as the
-// sqlite3 client would run them. The first failure stops it with the
-// statement's number.
+// FILE is split into statements by retort's own splitter (sqlsplit, as for
+// a revision file); each runs by itself, in order, as the sqlite3 client
+// would run them. The first failure stops it with the statement's number
+// and line.
 package main
 
 import (
@@ -18,9 +18,10 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
-	"strings"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/retortdb/retort/sqlsplit"
 )
 
 func main() {
@@ -39,6 +40,10 @@ func run(ctx context.Context, path, file string) error {
 	if err != nil {
 		return err
 	}
+	stmts, err := sqlsplit.Split(string(script), sqlsplit.SQLite)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
 		return err
@@ -49,12 +54,9 @@ func run(ctx context.Context, path, file string) error {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
 	defer conn.Close()
-	for n, stmt := range strings.Split(string(script), ";\n") {
-		if strings.TrimSpace(stmt) == "" {
-			continue
-		}
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("%s statement %d: %w", file, n+1, err)
+	for n, st := range stmts {
+		if _, err := conn.ExecContext(ctx, st.Text); err != nil {
+			return fmt.Errorf("%s:%d: statement %d: %w", file, st.Line, n+1, err)
 		}
 	}
 	return nil

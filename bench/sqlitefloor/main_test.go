@@ -35,7 +35,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = run(context.Background(), db, bad)
-	if err == nil || !strings.Contains(err.Error(), "statement 2") || !strings.Contains(err.Error(), "nowhere") {
-		t.Fatalf("error %v: want statement 2 and the missing table named", err)
+	if err == nil || !strings.Contains(err.Error(), "bad.sql:2: statement 2") || !strings.Contains(err.Error(), "nowhere") {
+		t.Fatalf("error %v: want line and statement 2 and the missing table named", err)
 	}
 }
