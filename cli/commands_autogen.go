@@ -154,36 +154,8 @@ On a terminal, migrate asks for the value instead.`,
 					continue
 				}
 				if errors.As(err, &be) && interactive {
-					for _, col := range be.Columns {
-						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with no default; value for the existing rows (an SQL literal, empty to stop): ", col))
-						if err != nil || v == "" {
-							return be
-						}
-						opts.Backfill[col] = v
-					}
-					for _, col := range be.Keyed {
-						v, err := a.ask(fmt.Sprintf("Column %s is NOT NULL with a default and a unique key by itself; an SQL expression that differs from row to row for the existing rows (such as id, empty to stop): ", col))
-						if err != nil || v == "" {
-							return be
-						}
-						if prev, ok := opts.Backfill[col]; ok && prev == v {
-							return be // the same answer again cannot help
-						}
-						opts.Backfill[col] = v
-					}
-					for _, col := range be.Dropped {
-						q := fmt.Sprintf("Column %s is dropped and the downgrade re-adds it NOT NULL with no default; value for the rows it restores (an SQL literal, empty to stop): ", col)
-						if slices.Contains(be.Unique, col) {
-							q = fmt.Sprintf("Column %s is dropped and the downgrade re-adds it NOT NULL in a unique key; an SQL expression that differs from row to row for the rows it restores (such as id, empty to stop): ", col)
-						}
-						v, err := a.ask(q)
-						if err != nil || v == "" {
-							return be
-						}
-						if prev, ok := opts.Backfill[col]; ok && prev == v {
-							return be // the same answer again cannot help
-						}
-						opts.Backfill[col] = v
+					if !a.askBackfill(be, opts.Backfill) {
+						return be
 					}
 					continue
 				}
@@ -365,4 +337,37 @@ func (a *app) reportDifferences(changes []change.Change, asJSON bool, same, diff
 		return &exitError{code: ExitDifferences, err: errors.New(differ)}
 	}
 	return nil
+}
+
+// askBackfill asks on the terminal for the value of every column be names
+// and adds the answers to backfill. It reports false when the user stops
+// (an empty answer), the terminal fails, or an answer repeats the value
+// that was already refused.
+func (a *app) askBackfill(be *retort.BackfillError, backfill map[string]string) bool {
+	type question struct{ col, text string }
+	var qs []question
+	for _, col := range be.Columns {
+		qs = append(qs, question{col, "Column %s is NOT NULL with no default; value for the existing rows (an SQL literal, empty to stop): "})
+	}
+	for _, col := range be.Keyed {
+		qs = append(qs, question{col, "Column %s is NOT NULL with a default and a unique key by itself; an SQL expression that differs from row to row for the existing rows (such as id, empty to stop): "})
+	}
+	for _, col := range be.Dropped {
+		text := "Column %s is dropped and the downgrade re-adds it NOT NULL with no default; value for the rows it restores (an SQL literal, empty to stop): "
+		if slices.Contains(be.Unique, col) {
+			text = "Column %s is dropped and the downgrade re-adds it NOT NULL in a unique key; an SQL expression that differs from row to row for the rows it restores (such as id, empty to stop): "
+		}
+		qs = append(qs, question{col, text})
+	}
+	for _, q := range qs {
+		v, err := a.ask(fmt.Sprintf(q.text, q.col))
+		if err != nil || v == "" {
+			return false
+		}
+		if prev, ok := backfill[q.col]; ok && prev == v {
+			return false // the same answer again cannot help
+		}
+		backfill[q.col] = v
+	}
+	return true
 }
