@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/change"
-	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -105,16 +104,7 @@ func TestRenderRules(t *testing.T) {
 	d := New()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			dbFrom := testdb.New(t, "postgres")
-			dbTo := testdb.New(t, "postgres")
-			renderExec(t, dbFrom, tc.from)
-			renderExec(t, dbTo, tc.to)
-			from := renderInspect(t, dbFrom)
-			to := renderInspect(t, dbTo)
-			fromText, toText := d.Format(from), d.Format(to)
-			if fromText == toText {
-				t.Fatalf("from and to format the same: the scenario tests nothing")
-			}
+			dbFrom, from, to, fromText, toText := renderPair(t, d, tc.from, tc.to)
 			up, down := renderBothWays(t, d, tc.name, from, to, tc.changes(t, from, to), true)
 
 			applyChecked(t, dbFrom, "upgrade", up, d.Format, toText)

@@ -66,6 +66,24 @@ func renderInspect(t *testing.T, db *testdb.DB) *schema.Schema {
 	return s
 }
 
+// renderPair loads the scripts fromSQL and toSQL into two new databases
+// and inspects both. It returns the "from" database, the one a test
+// migrates, the two schemas and their formatted texts; it stops the test
+// when the texts agree, since the scenario would then test nothing.
+func renderPair(t *testing.T, d *Dialect, fromSQL, toSQL string) (db *testdb.DB, from, to *schema.Schema, fromText, toText string) {
+	t.Helper()
+	db = testdb.New(t, "postgres")
+	dbTo := testdb.New(t, "postgres")
+	renderExec(t, db, fromSQL)
+	renderExec(t, dbTo, toSQL)
+	from, to = renderInspect(t, db), renderInspect(t, dbTo)
+	fromText, toText = d.Format(from), d.Format(to)
+	if fromText == toText {
+		t.Fatalf("from and to format the same: the scenario tests nothing")
+	}
+	return db, from, to, fromText, toText
+}
+
 // renderApply runs stmts on db in one transaction, as the runner does.
 func renderApply(t *testing.T, db *testdb.DB, what string, stmts []string) {
 	t.Helper()
@@ -794,16 +812,7 @@ func TestRenderApply(t *testing.T) {
 			continue // a scenario for diff and renderer together
 		}
 		t.Run(tc.name, func(t *testing.T) {
-			dbFrom := testdb.New(t, "postgres")
-			dbTo := testdb.New(t, "postgres")
-			renderExec(t, dbFrom, tc.from)
-			renderExec(t, dbTo, tc.to)
-			from := renderInspect(t, dbFrom)
-			to := renderInspect(t, dbTo)
-			fromText, toText := d.Format(from), d.Format(to)
-			if fromText == toText {
-				t.Fatalf("from and to format the same: the scenario tests nothing")
-			}
+			dbFrom, from, to, fromText, toText := renderPair(t, d, tc.from, tc.to)
 			up, down := renderBothWays(t, d, tc.name, from, to, tc.changes(t, from, to), false)
 
 			renderExec(t, dbFrom, tc.rows)
@@ -825,13 +834,7 @@ func TestRenderDiffApply(t *testing.T) {
 			if tc.diffGap != "" {
 				t.Skipf("covered by TestRenderApply only: %s", tc.diffGap)
 			}
-			dbFrom := testdb.New(t, "postgres")
-			dbTo := testdb.New(t, "postgres")
-			renderExec(t, dbFrom, tc.from)
-			renderExec(t, dbTo, tc.to)
-			from := renderInspect(t, dbFrom)
-			to := renderInspect(t, dbTo)
-			fromText, toText := d.Format(from), d.Format(to)
+			dbFrom, from, to, fromText, toText := renderPair(t, d, tc.from, tc.to)
 			changes, err := diff.Compare(from, to, tc.opts)
 			if err != nil {
 				t.Fatalf("diff: %v", err)
