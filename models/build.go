@@ -3,7 +3,6 @@ package models
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 )
@@ -229,274 +228,6 @@ var gormOptions = map[string]bool{
 	"SERIALIZER": true, "<-": true, "->": true,
 }
 
-// table builds one struct's table.
-func (b *builder) table(gs *goStruct, fields []*flatField, gormMode bool) (*Table, error) {
-	var err error
-	t := &Table{Name: gs.TableName, Struct: gs.Name}
-	if t.Name == "" {
-		t.Name = plural(snake(gs.Name))
-	}
-	cols := map[string]string{}
-	b.fieldCols[gs.Name] = cols
-	b.byStruct[gs.Name] = t
-	type pkCol struct {
-		col   *Column
-		gtype *goType
-		auto  *bool
-	}
-	var pk []pkCol
-	var idField *pkCol
-	indexes := map[string]*Index{}
-	for _, f := range fields {
-		ferr := func(format string, args ...any) error {
-			return &FieldError{Struct: gs.Name, Field: strings.TrimPrefix(f.path, gs.Name+"."), Msg: fmt.Sprintf(format, args...)}
-		}
-		for _, o := range f.retort {
-			k, _, _ := strings.Cut(o, ":")
-			if !retortOptions[strings.ToLower(strings.TrimSpace(k))] {
-				return nil, ferr("unknown retort tag option %q (known: pk, type:, notnull, null, default:, unique, index, index:name, uniqueindex, fk:table.column, ondelete:, onupdate:, check:, size:, autoincrement, column:, -)", o)
-			}
-		}
-		for k := range f.gorm {
-			if !gormOptions[k] && k != "MANY2MANY" && k != "-" {
-				return nil, ferr("unsupported gorm tag setting %q: use a retort tag (docs/models.md), or skip the field with retort:\"-\"", k)
-			}
-		}
-		if _, ok := f.gorm["MANY2MANY"]; ok {
-			return nil, ferr("many2many relationships are not read: declare the join table as a struct of its own")
-		}
-		sqlType, hasType := f.retortOpt("type")
-		if !hasType {
-			sqlType, hasType = f.gormOpt("TYPE")
-		}
-		if p, ok := f.gormOpt("PRECISION"); ok && !hasType {
-			// GORM's decimal(precision, scale), in the spelling all three
-			// dialects accept.
-			if _, err := strconv.Atoi(p); err != nil {
-				return nil, ferr("precision %q is not a number", p)
-			}
-			sqlType, hasType = "numeric("+p+")", true
-			if sc, ok := f.gormOpt("SCALE"); ok {
-				if _, err := strconv.Atoi(sc); err != nil {
-					return nil, ferr("scale %q is not a number", sc)
-				}
-				sqlType = "numeric(" + p + "," + sc + ")"
-			}
-		}
-		ft, _ := f.Type.deref()
-		lt, nullable, rel := classify(f.Type)
-		if rel && !hasType {
-			if err := b.relationField(t, gs, f, ft, ferr); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if lt == "" && !hasType {
-			return nil, ferr("cannot map Go type %s to a column: give its SQL type with retort:\"type:...\" (for example retort:\"type:text\"), or skip the field with retort:\"-\"", f.Type.String)
-		}
-		c := &Column{Field: strings.TrimPrefix(f.path, gs.Name+"."), Type: lt}
-		if hasType {
-			c.Type, c.SQLType = "", sqlType
-		}
-		switch {
-		case f.db != "":
-			c.Name = f.db
-		default:
-			if v, ok := f.retortOpt("column"); ok && v != "" {
-				c.Name = v
-			} else if v, ok := f.gormOpt("COLUMN"); ok && v != "" {
-				c.Name = v
-			} else {
-				c.Name = f.prefix + snake(f.Name)
-			}
-		}
-		for _, other := range t.Columns {
-			if other.Name == c.Name {
-				return nil, ferr("column %q is also the column of field %s: name one of them with db:\"...\"", c.Name, other.Field)
-			}
-		}
-		cols[f.Name] = c.Name
-		size, hasSize := f.retortOpt("size")
-		if !hasSize {
-			size, hasSize = f.gormOpt("SIZE")
-		}
-		if hasSize {
-			n, err := strconv.Atoi(size)
-			if err != nil || n <= 0 {
-				return nil, ferr("size %q is not a positive number", size)
-			}
-			switch c.Type {
-			case String:
-				c.Size = n
-			case Int8, Int16, Int32, Int64:
-				c.Type = sizedInt(n, false)
-			case Uint8, Uint16, Uint32, Uint64:
-				c.Type = sizedInt(n, true)
-			}
-		}
-		// Nullability: with retort/db conventions a non-pointer is NOT
-		// NULL; with GORM's, a column is nullable unless "not null".
-		if gormMode {
-			c.NotNull = false
-			if _, ok := f.gormOpt("NOT NULL"); ok {
-				c.NotNull = true
-			}
-			if _, ok := f.gormOpt("NOTNULL"); ok {
-				c.NotNull = true
-			}
-		} else {
-			c.NotNull = !nullable
-		}
-		if _, ok := f.retortOpt("notnull"); ok {
-			c.NotNull = true
-		}
-		if _, ok := f.retortOpt("null"); ok {
-			c.NotNull = false
-		}
-		if v, ok := f.retortOpt("default"); ok {
-			c.Default = &v
-		} else if v, ok := f.gormOpt("DEFAULT"); ok {
-			if c.Type == String && !strings.HasPrefix(v, "'") && !strings.HasSuffix(v, ")") && !strings.EqualFold(v, "null") {
-				v = "'" + strings.ReplaceAll(v, "'", "''") + "'"
-			}
-			c.Default = &v
-		}
-		t.Columns = append(t.Columns, c)
-
-		// Keys.
-		auto := (*bool)(nil)
-		if _, ok := f.retortOpt("autoincrement"); ok {
-			v := true
-			auto = &v
-		}
-		if v, ok := f.gormOpt("AUTOINCREMENT"); ok {
-			on := !strings.EqualFold(v, "false")
-			auto = &on
-		}
-		_, isPK := f.retortOpt("pk")
-		if _, ok := f.gormOpt("PRIMARYKEY"); ok {
-			isPK = true
-		}
-		if _, ok := f.gormOpt("PRIMARY_KEY"); ok {
-			isPK = true
-		}
-		if isPK {
-			pk = append(pk, pkCol{c, ft, auto})
-		} else if f.Name == "ID" && idField == nil {
-			idField = &pkCol{c, ft, auto}
-		}
-		if _, ok := f.retortOpt("unique"); ok {
-			t.Uniques = append(t.Uniques, &Unique{Name: t.Name + "_" + c.Name + "_key", Columns: []string{c.Name}})
-		}
-		if _, ok := f.gormOpt("UNIQUE"); ok {
-			t.Uniques = append(t.Uniques, &Unique{Name: "uni_" + t.Name + "_" + c.Name, Columns: []string{c.Name}})
-		}
-		addIndex := func(name string, unique bool) {
-			ix := indexes[name]
-			if ix == nil {
-				ix = &Index{Name: name}
-				indexes[name] = ix
-				t.Indexes = append(t.Indexes, ix)
-			}
-			ix.Unique = ix.Unique || unique
-			ix.Columns = append(ix.Columns, c.Name)
-		}
-		for _, o := range f.retort {
-			k, v, _ := strings.Cut(o, ":")
-			switch strings.ToLower(strings.TrimSpace(k)) {
-			case "index", "uniqueindex":
-				name := strings.TrimSpace(v)
-				if name == "" {
-					name = t.Name + "_" + c.Name + "_idx"
-				}
-				addIndex(name, strings.EqualFold(strings.TrimSpace(k), "uniqueindex"))
-			}
-		}
-		for _, k := range []string{"INDEX", "UNIQUEINDEX"} {
-			v, ok := f.gormOpt(k)
-			if !ok {
-				continue
-			}
-			parts := strings.Split(v, ",")
-			name := strings.TrimSpace(parts[0])
-			unique := k == "UNIQUEINDEX"
-			for _, p := range parts[1:] {
-				switch strings.ToUpper(strings.TrimSpace(p)) {
-				case "UNIQUE":
-					unique = true
-				case "":
-				default:
-					return nil, ferr("gorm index option %q is not read: declare the index in a retort tag or by hand", p)
-				}
-			}
-			if name == "" {
-				name = "idx_" + t.Name + "_" + c.Name
-			}
-			addIndex(name, unique)
-		}
-		if v, ok := f.retortOpt("check"); ok {
-			if v == "" {
-				return nil, ferr("check: needs an expression, as in retort:\"check:price >= 0\"")
-			}
-			t.Checks = append(t.Checks, &Check{Name: t.Name + "_" + c.Name + "_check", Expr: v})
-		}
-		if v, ok := f.gormOpt("CHECK"); ok {
-			name := "chk_" + t.Name + "_" + c.Name
-			if i := strings.IndexByte(v, ','); i > 0 && isPlainName(v[:i]) {
-				name, v = v[:i], strings.TrimSpace(v[i+1:])
-			}
-			t.Checks = append(t.Checks, &Check{Name: name, Expr: v})
-		}
-		if v, ok := f.retortOpt("fk"); ok {
-			rt, rc, ok := strings.Cut(v, ".")
-			if !ok || rt == "" || rc == "" {
-				return nil, ferr("fk:%s must name table.column, as in retort:\"fk:stores.id\"", v)
-			}
-			fk := &ForeignKey{Name: t.Name + "_" + c.Name + "_fkey", Columns: []string{c.Name}, RefTable: rt, RefColumns: []string{rc}}
-			if a, ok := f.retortOpt("ondelete"); ok {
-				if fk.OnDelete, err = action(a); err != nil {
-					return nil, ferr("%v", err)
-				}
-			}
-			if a, ok := f.retortOpt("onupdate"); ok {
-				if fk.OnUpdate, err = action(a); err != nil {
-					return nil, ferr("%v", err)
-				}
-			}
-			t.ForeignKeys = append(t.ForeignKeys, fk)
-		} else {
-			for _, k := range []string{"ondelete", "onupdate"} {
-				if _, ok := f.retortOpt(k); ok {
-					return nil, ferr("%s: goes with fk:table.column", k)
-				}
-			}
-		}
-	}
-	if len(pk) == 0 && idField != nil {
-		pk = append(pk, *idField)
-	}
-	for _, p := range pk {
-		t.PrimaryKey = append(t.PrimaryKey, p.col.Name)
-		p.col.NotNull = true
-	}
-	for _, p := range pk {
-		switch {
-		case p.auto != nil:
-			p.col.AutoIncrement = *p.auto
-		case gormMode && len(pk) == 1:
-			// GORM numbers a single integer primary key.
-			p.col.AutoIncrement = isInteger(p.col.Type)
-		}
-		if p.col.AutoIncrement && !isInteger(p.col.Type) && p.col.SQLType == "" {
-			return nil, &FieldError{Struct: gs.Name, Field: p.col.Field, Msg: "autoincrement needs an integer field"}
-		}
-	}
-	if len(t.Columns) == 0 {
-		return nil, &StructError{Struct: gs.Name, Msg: "has no fields that map to columns"}
-	}
-	return t, nil
-}
-
 // relationField handles a field whose type is a struct (or a slice of
 // them) that is not a column: a relationship. Without an explicit GORM
 // foreignKey it changes nothing.
@@ -671,6 +402,14 @@ var nullTypes = map[string]Type{
 	"NullByte": Uint8, "NullFloat64": Float64, "NullBool": Bool, "NullTime": Time,
 }
 
+// kindTypes maps the kinds of unnamed (or not specially named) Go types
+// to logical types.
+var kindTypes = map[kind]Type{
+	kBool: Bool, kInt: Int64, kInt64: Int64, kInt8: Int8, kInt16: Int16, kInt32: Int32,
+	kUint: Uint64, kUint64: Uint64, kUint8: Uint8, kUint16: Uint16, kUint32: Uint32,
+	kFloat32: Float32, kFloat64: Float64, kString: String,
+}
+
 // classify maps a Go type to a logical type: the type, whether it is
 // nullable (a pointer, sql.Null*), and whether it is a relationship (a
 // struct or a slice of structs that is no column). An empty type without
@@ -680,43 +419,13 @@ func classify(t *goType) (lt Type, nullable, rel bool) {
 		lt, _, rel = classify(e)
 		return lt, true, rel
 	}
-	switch {
-	case t.is("time", "Time"):
-		return Time, false, false
-	case t.Pkg == "sql" && nullTypes[t.Name] != "":
-		return nullTypes[t.Name], true, false
-	case t.is("gorm", "DeletedAt"):
-		return Time, true, false
-	case t.is("json", "RawMessage"):
-		return JSON, false, false
-	case t.Pkg == "uuid" && t.Name == "UUID":
-		return UUID, false, false
+	if lt, nullable, ok := namedType(t); ok {
+		return lt, nullable, false
+	}
+	if lt, ok := kindTypes[t.Kind]; ok {
+		return lt, false, false
 	}
 	switch t.Kind {
-	case kBool:
-		return Bool, false, false
-	case kInt, kInt64:
-		return Int64, false, false
-	case kInt8:
-		return Int8, false, false
-	case kInt16:
-		return Int16, false, false
-	case kInt32:
-		return Int32, false, false
-	case kUint, kUint64:
-		return Uint64, false, false
-	case kUint8:
-		return Uint8, false, false
-	case kUint16:
-		return Uint16, false, false
-	case kUint32:
-		return Uint32, false, false
-	case kFloat32:
-		return Float32, false, false
-	case kFloat64:
-		return Float64, false, false
-	case kString:
-		return String, false, false
 	case kSlice:
 		if t.Elem.Kind == kUint8 && t.Elem.Name == "" {
 			return Bytes, false, false
@@ -726,6 +435,25 @@ func classify(t *goType) (lt Type, nullable, rel bool) {
 		}
 	case kStruct:
 		return "", false, true
+	}
+	return "", false, false
+}
+
+// namedType maps the named types retort knows by name (time.Time,
+// sql.Null*, gorm.DeletedAt, json.RawMessage, uuid.UUID): the type,
+// whether it is nullable, and whether t is one of them.
+func namedType(t *goType) (lt Type, nullable, ok bool) {
+	switch {
+	case t.is("time", "Time"):
+		return Time, false, true
+	case t.Pkg == "sql" && nullTypes[t.Name] != "":
+		return nullTypes[t.Name], true, true
+	case t.is("gorm", "DeletedAt"):
+		return Time, true, true
+	case t.is("json", "RawMessage"):
+		return JSON, false, true
+	case t.Pkg == "uuid" && t.Name == "UUID":
+		return UUID, false, true
 	}
 	return "", false, false
 }

@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/retortdb/retort/dialect"
@@ -23,6 +22,37 @@ func (e *NameError) Error() string {
 	return fmt.Sprintf("models: type %s: name %q is %d bytes, longer than the %d that %s allows: shorten it (TableName, db:\"...\", or an explicit index name)", e.Struct, e.Name, len(e.Name), e.Max, e.Dialect)
 }
 
+// columnTypes maps logical types to each dialect's SQL type (the mapping
+// in docs/models.md); String here is the type without a size.
+var columnTypes = map[string]map[Type]string{
+	"sqlite": {
+		Bool: "BOOLEAN",
+		Int8: "INTEGER", Int16: "INTEGER", Int32: "INTEGER", Int64: "INTEGER",
+		Uint8: "INTEGER", Uint16: "INTEGER", Uint32: "INTEGER", Uint64: "INTEGER",
+		Float32: "REAL", Float64: "REAL",
+		String: "TEXT", Bytes: "BLOB", Time: "DATETIME", JSON: "TEXT", UUID: "TEXT",
+	},
+	"postgres": {
+		Bool: "boolean",
+		Int8: "smallint", Int16: "smallint", Uint8: "smallint",
+		Int32: "integer", Uint16: "integer",
+		Int64: "bigint", Uint32: "bigint", Uint64: "bigint",
+		Float32: "real", Float64: "double precision",
+		String: "text", Bytes: "bytea", Time: "timestamp with time zone", JSON: "jsonb", UUID: "uuid",
+	},
+	"mysql": {
+		Bool: "boolean",
+		Int8: "tinyint", Int16: "smallint", Int32: "int", Int64: "bigint",
+		Uint8: "tinyint unsigned", Uint16: "smallint unsigned", Uint32: "int unsigned", Uint64: "bigint unsigned",
+		Float32: "float", Float64: "double",
+		// MySQL needs a length for an indexable string: 255 unless sized.
+		String: "varchar(255)", Bytes: "longblob", Time: "datetime(6)", JSON: "json", UUID: "char(36)",
+	},
+}
+
+// sizedStrings is each dialect's string type with a size.
+var sizedStrings = map[string]string{"sqlite": "VARCHAR(%d)", "postgres": "varchar(%d)", "mysql": "varchar(%d)"}
+
 // ColumnType returns the SQL type of c on the named dialect ("sqlite",
 // "postgres" or "mysql"): the tag's type when one was given, else the
 // mapping in docs/models.md.
@@ -30,98 +60,133 @@ func ColumnType(dialectName string, c *Column) (string, error) {
 	if c.SQLType != "" {
 		return c.SQLType, nil
 	}
-	switch dialectName {
-	case "sqlite":
-		switch c.Type {
-		case Bool:
-			return "BOOLEAN", nil
-		case Int8, Int16, Int32, Int64, Uint8, Uint16, Uint32, Uint64:
-			return "INTEGER", nil
-		case Float32, Float64:
-			return "REAL", nil
-		case String:
-			if c.Size > 0 {
-				return "VARCHAR(" + strconv.Itoa(c.Size) + ")", nil
-			}
-			return "TEXT", nil
-		case Bytes:
-			return "BLOB", nil
-		case Time:
-			return "DATETIME", nil
-		case JSON, UUID:
-			return "TEXT", nil
-		}
-	case "postgres":
-		switch c.Type {
-		case Bool:
-			return "boolean", nil
-		case Int8, Int16, Uint8:
-			return "smallint", nil
-		case Int32, Uint16:
-			return "integer", nil
-		case Int64, Uint32, Uint64:
-			return "bigint", nil
-		case Float32:
-			return "real", nil
-		case Float64:
-			return "double precision", nil
-		case String:
-			if c.Size > 0 {
-				return "varchar(" + strconv.Itoa(c.Size) + ")", nil
-			}
-			return "text", nil
-		case Bytes:
-			return "bytea", nil
-		case Time:
-			return "timestamp with time zone", nil
-		case JSON:
-			return "jsonb", nil
-		case UUID:
-			return "uuid", nil
-		}
-	case "mysql":
-		switch c.Type {
-		case Bool:
-			return "boolean", nil
-		case Int8:
-			return "tinyint", nil
-		case Int16:
-			return "smallint", nil
-		case Int32:
-			return "int", nil
-		case Int64:
-			return "bigint", nil
-		case Uint8:
-			return "tinyint unsigned", nil
-		case Uint16:
-			return "smallint unsigned", nil
-		case Uint32:
-			return "int unsigned", nil
-		case Uint64:
-			return "bigint unsigned", nil
-		case Float32:
-			return "float", nil
-		case Float64:
-			return "double", nil
-		case String:
-			n := c.Size
-			if n == 0 {
-				n = 255
-			}
-			return "varchar(" + strconv.Itoa(n) + ")", nil
-		case Bytes:
-			return "longblob", nil
-		case Time:
-			return "datetime(6)", nil
-		case JSON:
-			return "json", nil
-		case UUID:
-			return "char(36)", nil
-		}
-	default:
+	types, ok := columnTypes[dialectName]
+	if !ok {
 		return "", fmt.Errorf("models: unknown dialect %q", dialectName)
 	}
+	if c.Type == String && c.Size > 0 {
+		return fmt.Sprintf(sizedStrings[dialectName], c.Size), nil
+	}
+	if t, ok := types[c.Type]; ok {
+		return t, nil
+	}
 	return "", fmt.Errorf("models: column %s (%s) has no type", c.Name, c.Field)
+}
+
+// ddlWriter renders tables as DDL for one dialect.
+type ddlWriter struct {
+	d dialect.Dialect
+	q func(string) string
+}
+
+// list quotes and joins names.
+func (w ddlWriter) list(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = w.q(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+// fkClause is a foreign key's constraint clause.
+func (w ddlWriter) fkClause(fk *ForeignKey) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)", w.q(fk.Name), w.list(fk.Columns), w.q(fk.RefTable), w.list(fk.RefColumns))
+	if fk.OnDelete != "" {
+		b.WriteString(" ON DELETE " + fk.OnDelete)
+	}
+	if fk.OnUpdate != "" {
+		b.WriteString(" ON UPDATE " + fk.OnUpdate)
+	}
+	return b.String()
+}
+
+// autoIncrement is the clause that numbers c; on SQLite only a single
+// INTEGER PRIMARY KEY (the rowid) is numbered, so anything else is an
+// error.
+func (w ddlWriter) autoIncrement(t *Table, c *Column, rowid bool) (string, error) {
+	switch w.d.Name() {
+	case "postgres":
+		return " GENERATED BY DEFAULT AS IDENTITY", nil
+	case "mysql":
+		return " AUTO_INCREMENT", nil
+	case "sqlite":
+		if !rowid {
+			return "", &FieldError{Struct: t.Struct, Field: c.Field, Msg: "SQLite numbers only a single INTEGER PRIMARY KEY column"}
+		}
+		if c.SQLType != "" && !strings.EqualFold(c.SQLType, "integer") {
+			return "", &FieldError{Struct: t.Struct, Field: c.Field, Msg: "an autoincrement key on SQLite must have type INTEGER"}
+		}
+	}
+	return "", nil
+}
+
+// column is c's line in CREATE TABLE.
+func (w ddlWriter) column(t *Table, c *Column, rowid bool) (string, error) {
+	typ, err := ColumnType(w.d.Name(), c)
+	if err != nil {
+		return "", err
+	}
+	line := w.q(c.Name) + " " + typ
+	if c.NotNull {
+		line += " NOT NULL"
+	}
+	if c.Default != nil {
+		line += " DEFAULT " + *c.Default
+	}
+	if c.AutoIncrement {
+		clause, err := w.autoIncrement(t, c, rowid)
+		if err != nil {
+			return "", err
+		}
+		line += clause
+	}
+	if rowid && c.Name == t.PrimaryKey[0] {
+		line += " PRIMARY KEY"
+	}
+	return line, nil
+}
+
+// table renders t's CREATE TABLE and CREATE INDEX statements; its
+// foreign keys go inline on SQLite (which cannot add them later) and into
+// alters elsewhere.
+func (w ddlWriter) table(t *Table, alters *strings.Builder) (string, error) {
+	sqlite := w.d.Name() == "sqlite"
+	rowid := sqlite && len(t.PrimaryKey) == 1 && t.Column(t.PrimaryKey[0]).AutoIncrement
+	var lines []string
+	for _, c := range t.Columns {
+		line, err := w.column(t, c, rowid)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, line)
+	}
+	if len(t.PrimaryKey) > 0 && !rowid {
+		lines = append(lines, "PRIMARY KEY ("+w.list(t.PrimaryKey)+")")
+	}
+	for _, u := range t.Uniques {
+		lines = append(lines, fmt.Sprintf("CONSTRAINT %s UNIQUE (%s)", w.q(u.Name), w.list(u.Columns)))
+	}
+	for _, c := range t.Checks {
+		lines = append(lines, fmt.Sprintf("CONSTRAINT %s CHECK (%s)", w.q(c.Name), c.Expr))
+	}
+	for _, fk := range t.ForeignKeys {
+		if sqlite {
+			lines = append(lines, w.fkClause(fk))
+		} else {
+			fmt.Fprintf(alters, "ALTER TABLE %s ADD %s;\n", w.q(t.Name), w.fkClause(fk))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE TABLE %s (\n    %s\n);\n", w.q(t.Name), strings.Join(lines, ",\n    "))
+	for _, ix := range t.Indexes {
+		u := ""
+		if ix.Unique {
+			u = "UNIQUE "
+		}
+		fmt.Fprintf(&b, "CREATE %sINDEX %s ON %s (%s);\n", u, w.q(ix.Name), w.q(t.Name), w.list(ix.Columns))
+	}
+	return b.String(), nil
 }
 
 // Files renders the schema as DDL for d, one file per table (its CREATE
@@ -132,89 +197,15 @@ func (s *Schema) Files(d dialect.Dialect, origin string) ([]source.File, error) 
 	if err := s.checkNames(d); err != nil {
 		return nil, err
 	}
-	q := d.QuoteIdent
-	list := func(names []string) string {
-		out := make([]string, len(names))
-		for i, n := range names {
-			out[i] = q(n)
-		}
-		return strings.Join(out, ", ")
-	}
-	fkClause := func(fk *ForeignKey) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)", q(fk.Name), list(fk.Columns), q(fk.RefTable), list(fk.RefColumns))
-		if fk.OnDelete != "" {
-			b.WriteString(" ON DELETE " + fk.OnDelete)
-		}
-		if fk.OnUpdate != "" {
-			b.WriteString(" ON UPDATE " + fk.OnUpdate)
-		}
-		return b.String()
-	}
-	inlineFKs := d.Name() == "sqlite"
+	w := ddlWriter{d: d, q: d.QuoteIdent}
 	var files []source.File
 	var alters strings.Builder
 	for _, t := range s.Tables {
-		var lines []string
-		rowid := d.Name() == "sqlite" && len(t.PrimaryKey) == 1 && t.Column(t.PrimaryKey[0]).AutoIncrement
-		for _, c := range t.Columns {
-			typ, err := ColumnType(d.Name(), c)
-			if err != nil {
-				return nil, err
-			}
-			line := q(c.Name) + " " + typ
-			if c.NotNull {
-				line += " NOT NULL"
-			}
-			if c.Default != nil {
-				line += " DEFAULT " + *c.Default
-			}
-			if c.AutoIncrement {
-				switch d.Name() {
-				case "postgres":
-					line += " GENERATED BY DEFAULT AS IDENTITY"
-				case "mysql":
-					line += " AUTO_INCREMENT"
-				case "sqlite":
-					if !rowid {
-						return nil, &FieldError{Struct: t.Struct, Field: c.Field, Msg: "SQLite numbers only a single INTEGER PRIMARY KEY column"}
-					}
-					if c.SQLType != "" && !strings.EqualFold(c.SQLType, "integer") {
-						return nil, &FieldError{Struct: t.Struct, Field: c.Field, Msg: "an autoincrement key on SQLite must have type INTEGER"}
-					}
-				}
-			}
-			if rowid && c.Name == t.PrimaryKey[0] {
-				line += " PRIMARY KEY"
-			}
-			lines = append(lines, line)
+		sql, err := w.table(t, &alters)
+		if err != nil {
+			return nil, err
 		}
-		if len(t.PrimaryKey) > 0 && !rowid {
-			lines = append(lines, "PRIMARY KEY ("+list(t.PrimaryKey)+")")
-		}
-		for _, u := range t.Uniques {
-			lines = append(lines, fmt.Sprintf("CONSTRAINT %s UNIQUE (%s)", q(u.Name), list(u.Columns)))
-		}
-		for _, c := range t.Checks {
-			lines = append(lines, fmt.Sprintf("CONSTRAINT %s CHECK (%s)", q(c.Name), c.Expr))
-		}
-		for _, fk := range t.ForeignKeys {
-			if inlineFKs {
-				lines = append(lines, fkClause(fk))
-			} else {
-				fmt.Fprintf(&alters, "ALTER TABLE %s ADD %s;\n", q(t.Name), fkClause(fk))
-			}
-		}
-		var b strings.Builder
-		fmt.Fprintf(&b, "CREATE TABLE %s (\n    %s\n);\n", q(t.Name), strings.Join(lines, ",\n    "))
-		for _, ix := range t.Indexes {
-			u := ""
-			if ix.Unique {
-				u = "UNIQUE "
-			}
-			fmt.Fprintf(&b, "CREATE %sINDEX %s ON %s (%s);\n", u, q(ix.Name), q(t.Name), list(ix.Columns))
-		}
-		files = append(files, source.File{Path: fmt.Sprintf("%s: %s (table %s)", origin, t.Struct, t.Name), SQL: b.String()})
+		files = append(files, source.File{Path: fmt.Sprintf("%s: %s (table %s)", origin, t.Struct, t.Name), SQL: sql})
 	}
 	if alters.Len() > 0 {
 		files = append(files, source.File{Path: origin + ": foreign keys", SQL: alters.String()})
