@@ -54,6 +54,7 @@ func loadFixtures(t *testing.T) *models.Schema {
 // TestFrontEndsAgree reads the same structs through go/packages and
 // through reflection: the two descriptions must be identical.
 func TestFrontEndsAgree(t *testing.T) {
+	t.Parallel()
 	fromPkg := loadFixtures(t)
 	fromReflect, err := models.FromValues(fixtures.All...)
 	if err != nil {
@@ -69,6 +70,7 @@ func TestFrontEndsAgree(t *testing.T) {
 
 // TestIntermediateGolden pins the whole description of the fixtures.
 func TestIntermediateGolden(t *testing.T) {
+	t.Parallel()
 	b, err := json.MarshalIndent(loadFixtures(t), "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +80,7 @@ func TestIntermediateGolden(t *testing.T) {
 
 // TestDDLGolden pins the DDL rendered for each dialect.
 func TestDDLGolden(t *testing.T) {
+	t.Parallel()
 	s := loadFixtures(t)
 	for _, name := range testdb.Dialects {
 		t.Run(name, func(t *testing.T) {
@@ -97,6 +100,7 @@ func TestDDLGolden(t *testing.T) {
 // TestDDLLoads applies the rendered DDL to a real database of each
 // dialect and checks what the inspector reads back.
 func TestDDLLoads(t *testing.T) {
+	t.Parallel()
 	s := loadFixtures(t)
 	for _, name := range testdb.Dialects {
 		t.Run(name, func(t *testing.T) {
@@ -193,6 +197,7 @@ func column(t *testing.T, tb *schema.Table, name string) *schema.Column {
 
 // TestConventions checks the rules of docs/models.md on the fixtures.
 func TestConventions(t *testing.T) {
+	t.Parallel()
 	s := loadFixtures(t)
 	items := s.Table("items")
 	if items == nil {
@@ -317,6 +322,7 @@ type (
 )
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		v    any
 		want []string
@@ -351,6 +357,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	_, err := models.Load(ctx, "testdata/badtable", ".")
 	if err == nil || !strings.Contains(err.Error(), "type Order: TableName") || !strings.Contains(err.Error(), "single `return \"name\"`") {
@@ -367,6 +374,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestNameTooLong(t *testing.T) {
+	t.Parallel()
 	s, err := models.FromValues(&LongName{})
 	if err != nil {
 		t.Fatal(err)
@@ -382,6 +390,7 @@ func TestNameTooLong(t *testing.T) {
 }
 
 func TestTableNames(t *testing.T) {
+	t.Parallel()
 	s, err := models.FromValues(&HTTPServerConfig{}, &Address{}, &Wish{}, &Day{}, &fixtures.Box{}, &fixtures.Category{})
 	if err != nil {
 		t.Fatal(err)

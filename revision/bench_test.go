@@ -54,6 +54,7 @@ func generate(n int) (fstest.MapFS, []string) {
 }
 
 func TestGenerated(t *testing.T) {
+	t.Parallel()
 	fsys, ids := generate(1000)
 	revs, err := script.LoadDir(fsys)
 	if err != nil {

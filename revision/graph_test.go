@@ -62,6 +62,7 @@ func revIDs(rs []*script.Revision) []string {
 var diamond = []string{"a", "b<a", "c<a label=cart", "d<b", "m<d,c", "e<m"}
 
 func TestNewErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		specs []string
@@ -99,6 +100,7 @@ func TestNewErrors(t *testing.T) {
 }
 
 func TestQueries(t *testing.T) {
+	t.Parallel()
 	g := build(t, append(diamond, "f<c", "z2 label=other")...)
 	check := func(name string, got, want []string) {
 		t.Helper()
@@ -135,6 +137,7 @@ func TestQueries(t *testing.T) {
 }
 
 func TestDependsOnAncestors(t *testing.T) {
+	t.Parallel()
 	g := build(t, "x1 label=net", "x2<x1", "y1 label=acct", "y2<y1 dep=x2")
 	if diff := cmp.Diff([]string{"x1", "x2", "y1"}, revIDs(g.Ancestors("y2"))); diff != "" {
 		t.Errorf("Ancestors(y2) (-want +got):\n%s", diff)
@@ -149,6 +152,7 @@ func TestDependsOnAncestors(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
+	t.Parallel()
 	g := build(t, "ab12", "ab34<ab12", "ab<ab34", "cd<ab")
 	tests := []struct{ in, want, err string }{
 		{"ab12", "ab12", ""},
@@ -185,6 +189,7 @@ func TestResolve(t *testing.T) {
 }
 
 func TestHistory(t *testing.T) {
+	t.Parallel()
 	g := build(t, append(diamond, "f<c")...)
 	tests := []struct{ from, to, want, err string }{
 		{"", "", "f e m d c b a", ""},
@@ -221,6 +226,7 @@ func TestHistory(t *testing.T) {
 }
 
 func TestResolveTarget(t *testing.T) {
+	t.Parallel()
 	g := build(t, append(diamond, "f<c")...)
 	tests := []struct{ in, want, err string }{
 		{"heads", "e f", ""},

@@ -56,6 +56,7 @@ func runPlans(t *testing.T, g *Graph, dir Direction, cases []planCase) {
 }
 
 func TestUpgradeLinear(t *testing.T) {
+	t.Parallel()
 	g := build(t, "a", "b<a", "c<b", "d<c")
 	runPlans(t, g, Up, []planCase{
 		{"head from empty", "", "head", "a b c d", ""},
@@ -84,6 +85,7 @@ func TestUpgradeLinear(t *testing.T) {
 }
 
 func TestUpgradeBranches(t *testing.T) {
+	t.Parallel()
 	g := build(t, diamond...)
 	runPlans(t, g, Up, []planCase{
 		{"head through merge", "", "head", "a b c d m e", ""},
@@ -111,6 +113,7 @@ func TestUpgradeBranches(t *testing.T) {
 }
 
 func TestUpgradeDependsOn(t *testing.T) {
+	t.Parallel()
 	// Two independent bases (Alembic's "multiple bases"); y2 needs x2.
 	g := build(t, "x1 label=net", "x2<x1", "x3<x2", "y1 label=acct", "y2<y1 dep=x2", "y3<y2")
 	runPlans(t, g, Up, []planCase{
@@ -126,6 +129,7 @@ func TestUpgradeDependsOn(t *testing.T) {
 }
 
 func TestDowngradeLinear(t *testing.T) {
+	t.Parallel()
 	g := build(t, "a", "b<a", "c<b", "d<c")
 	runPlans(t, g, Down, []planCase{
 		{"-1", "a b c d", "-1", "d", ""},
@@ -149,6 +153,7 @@ func TestDowngradeLinear(t *testing.T) {
 }
 
 func TestDowngradeBranches(t *testing.T) {
+	t.Parallel()
 	g := build(t, diamond...)
 	runPlans(t, g, Down, []planCase{
 		{"-1 at merge reverts only the merge", "a b c d m", "-1", "m", ""},
@@ -168,6 +173,7 @@ func TestDowngradeBranches(t *testing.T) {
 }
 
 func TestDowngradeDependsOn(t *testing.T) {
+	t.Parallel()
 	g := build(t, "x1 label=net", "x2<x1", "x3<x2", "y1 label=acct", "y2<y1 dep=x2", "y3<y2")
 	runPlans(t, g, Down, []planCase{
 		{"dependent first", "x1 x2 x3 y1 y2 y3", "x1", "y3 y2 x3 x2", ""},
@@ -180,6 +186,7 @@ func TestDowngradeDependsOn(t *testing.T) {
 }
 
 func TestRangePlan(t *testing.T) {
+	t.Parallel()
 	g := build(t, "a", "b<a", "c<b", "d<c")
 	tests := []struct {
 		from, to string
@@ -219,6 +226,7 @@ func TestRangePlan(t *testing.T) {
 }
 
 func TestCheckReversible(t *testing.T) {
+	t.Parallel()
 	up := script.Section{SQL: "CREATE TABLE t (a int);\n", Present: true}
 	revs := []*script.Revision{
 		{ID: "ok", Path: "ok.sql", Up: up, Down: script.Section{SQL: "DROP TABLE t;\n", Present: true}},
@@ -282,6 +290,7 @@ func mustTarget(t testing.TB, s string) Target {
 }
 
 func TestEmptyGraph(t *testing.T) {
+	t.Parallel()
 	g, err := New(nil)
 	if err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ func closed(g *Graph, set map[string]bool) error {
 // leave a consistent state that still holds the target and nothing that
 // needs it.
 func TestRandomGraphs(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		revs := randomGraph(rng, 2+rng.IntN(40))

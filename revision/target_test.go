@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseTarget(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   string
 		want Target
@@ -55,6 +56,7 @@ func TestParseTarget(t *testing.T) {
 }
 
 func TestParseTargetErrors(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 65)
 	tests := []struct{ in, want string }{
 		{"", `invalid target "": empty; use head, heads, base, a revision id or prefix, +N, -N, REV+N, REV-N, LABEL@head or A:B`},

@@ -16,6 +16,7 @@ import (
 // TestDirFS checks DirFS against the fs.FS contract and reads files of
 // every size around its buffer boundaries back exactly.
 func TestDirFS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	want := map[string][]byte{}
 	for _, n := range []int{0, 1, 511, 512, 513, 4095, 4096, 4097, 1 << 20} {

@@ -26,6 +26,7 @@ var fieldsOnly = cmp.Options{
 }
 
 func TestParseDesignExample(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile("testdata/student.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -61,6 +62,7 @@ func TestParseDesignExample(t *testing.T) {
 }
 
 func TestParseAllKeys(t *testing.T) {
+	t.Parallel()
 	src := "-- merge heads\n" +
 		"--\n" +
 		"-- Revision: m1\n" +
@@ -104,6 +106,7 @@ func TestParseAllKeys(t *testing.T) {
 }
 
 func TestParseNoDowngrade(t *testing.T) {
+	t.Parallel()
 	r, err := Parse("x.sql", []byte("-- m\n-- Revision: x\n-- +upgrade\nSELECT 1;"))
 	if err != nil {
 		t.Fatal(err)
@@ -117,6 +120,7 @@ func TestParseNoDowngrade(t *testing.T) {
 }
 
 func TestParseCRLF(t *testing.T) {
+	t.Parallel()
 	lf, err := os.ReadFile("testdata/student.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -155,6 +159,7 @@ func TestParseCRLF(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
+	t.Parallel()
 	const head = "-- m\n-- Revision: abc\n"
 	tests := []struct {
 		name, src, want string
@@ -208,6 +213,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestMarkerInsideSQLComment(t *testing.T) {
+	t.Parallel()
 	// Comments that merely mention a marker are SQL.
 	src := "-- m\n-- Revision: abc\n-- +upgrade\n-- + upgrade is the marker above\nSELECT 1; -- +upgrade\n"
 	r, err := Parse("f.sql", []byte(src))
@@ -220,6 +226,7 @@ func TestMarkerInsideSQLComment(t *testing.T) {
 }
 
 func TestSectionLines(t *testing.T) {
+	t.Parallel()
 	src := "-- m\n-- Revision: abc\n\n-- +upgrade\n\nCREATE TABLE t (a int);\n\n\n-- +downgrade\nDROP TABLE t;\n\n"
 	r, err := Parse("f.sql", []byte(src))
 	if err != nil {
@@ -238,6 +245,7 @@ func TestSectionLines(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	revs := []*Revision{
 		{ID: "a1", Message: "first", Up: Section{SQL: "CREATE TABLE a (x int);", Present: true}, Down: Section{SQL: "DROP TABLE a;", Present: true}},
 		{ID: "b2", Revises: []string{"a1", "z9"}, Message: "", Branches: []string{"x"}, DependsOn: []string{"q"},
@@ -261,6 +269,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestSlug(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ msg, want string }{
 		{"create student table", "create_student_table"},
 		{"Add  User.email (unique)!", "add_user_email_unique"},
@@ -288,6 +297,7 @@ func TestSlug(t *testing.T) {
 }
 
 func TestNewID(t *testing.T) {
+	t.Parallel()
 	re := regexp.MustCompile(`^[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 1000 {
@@ -310,6 +320,7 @@ func revFile(id, revises, msg string) *fstest.MapFile {
 }
 
 func TestLoadDir(t *testing.T) {
+	t.Parallel()
 	fsys := fstest.MapFS{
 		"b2_second.sql":      revFile("b2", "a1", "second"),
 		"a1_first.sql":       revFile("a1", "", "first"),
@@ -352,6 +363,7 @@ func TestLoadDir(t *testing.T) {
 }
 
 func TestLoadDirOS(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for name, f := range map[string]*fstest.MapFile{"a1_first.sql": revFile("a1", "", "first"), "b2_second.sql": revFile("b2", "a1", "second")} {
 		if err := os.WriteFile(dir+"/"+name, f.Data, 0o644); err != nil {
@@ -426,6 +438,7 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestWrite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := &Revision{ID: "9f02447faa7d", Message: "Create student table", Created: time.Date(2026, 11, 21, 19, 5, 2, 0, time.UTC),
 		Up: Section{SQL: "CREATE TABLE s (id int);\n", Present: true}, Down: Section{SQL: "DROP TABLE s;\n", Present: true}}

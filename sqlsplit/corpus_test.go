@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/retortdb/retort/internal/corpustest"
 )
 
 // corpusDir is /work/shared/corpus seen from the package directory, the
@@ -41,13 +43,13 @@ var corpusFiles = []corpusFile{
 	{"sakila-jooq/sqlite/sqlite-sakila-drop-objects.sql", SQLite},
 }
 
-// readCorpus returns a corpus file, skipping the test when the corpus is
-// not beside the repository.
+// readCorpus returns a corpus file; without the corpus beside the
+// repository the test skips, or fails when CI is set.
 func readCorpus(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(corpusDir, filepath.FromSlash(path)))
 	if os.IsNotExist(err) {
-		t.Skipf("corpus file %s not found beside the repository", path)
+		corpustest.Missing(t, path, err)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +109,7 @@ func firstWord(text string) string {
 }
 
 func TestCorpus(t *testing.T) {
+	t.Parallel()
 	for _, f := range corpusFiles {
 		t.Run(f.path, func(t *testing.T) {
 			script := readCorpus(t, f.path)
@@ -147,6 +150,7 @@ func TestCorpus(t *testing.T) {
 // TestCorpusKnownCounts pins the statement counts of a few corpus files,
 // checked by hand against the files.
 func TestCorpusKnownCounts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		path string
 		d    Dialect

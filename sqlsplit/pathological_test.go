@@ -9,6 +9,7 @@ import (
 // into quadratic work (unclosed quotes and comments, long delimiters,
 // many statements). It asserts the results; a hang shows as a test timeout.
 func TestPathological(t *testing.T) {
+	t.Parallel()
 	const size = 256 << 10
 	for _, p := range []string{
 		"$a$", "$$", "/*", "/* ", "'", "a;", "delimiter x\n", "DELIMITER ;;\n", " \n", "\\x\n",

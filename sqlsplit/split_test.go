@@ -70,6 +70,7 @@ func checkOffsets(t testing.TB, script string, stmts []Statement) {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("testdata/*.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -109,6 +110,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestSyntaxErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		d      Dialect
@@ -162,6 +164,7 @@ func TestSyntaxErrors(t *testing.T) {
 
 // TestTexts checks small cases per rule by their statement texts.
 func TestTexts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		d      Dialect
@@ -233,6 +236,7 @@ func TestTexts(t *testing.T) {
 }
 
 func TestUnknownDialect(t *testing.T) {
+	t.Parallel()
 	stmts, err := Split("SELECT 1", Dialect(9))
 	if err == nil || stmts != nil {
 		t.Fatalf("Split with Dialect(9) = %v, %v; want an error", stmts, err)

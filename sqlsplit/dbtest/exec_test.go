@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/retortdb/retort/internal/corpustest"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/sqlsplit"
 )
@@ -244,12 +245,13 @@ func readFile(path string) (string, error) {
 }
 
 // readCorpus returns a file of /work/shared/corpus, seen from this
-// package's directory, skipping the test when the corpus is not there.
+// package's directory; without the corpus the test skips, or fails when
+// CI is set.
 func readCorpus(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "corpus", filepath.FromSlash(path)))
 	if os.IsNotExist(err) {
-		t.Skipf("corpus file %s not found beside the repository", path)
+		corpustest.Missing(t, path, err)
 	}
 	if err != nil {
 		t.Fatal(err)
