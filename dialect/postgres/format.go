@@ -78,18 +78,67 @@ const formatPreamble = "SET check_function_bodies = false;\nSET client_min_messa
 
 // Format prints s as canonical SQL: deterministic (the same schema always
 // gives the same bytes) and runnable as is on an empty database, whose
-// inspection then formats to the same text.
+// inspection then formats to the same text. Sections, each after a blank
+// line, come in the order creation needs: schemas, extensions, types,
+// routines, sequences, tables, partitions and sequence ownership,
+// indexes, clustering, foreign keys, views, triggers and rules, comments.
 func (d *Dialect) Format(s *schema.Schema) string {
 	var b strings.Builder
 	for _, w := range s.Warnings {
 		fmt.Fprintf(&b, "-- warning: %s\n", strings.ReplaceAll(w, "\n", " "))
 	}
 	b.WriteString(formatPreamble)
-	section := func() { b.WriteString("\n") }
+	writeNamespaces(&b, s)
+	writeExtensions(&b, s)
 
-	// Schemas and extensions.
-	// public exists in every new database; it is listed only for its
-	// comment.
+	// Types: enums, then the rest in dependency order.
+	types := sortedTypes(s.Types)
+	section(&b, len(types) > 0)
+	for _, t := range types {
+		writeType(&b, t)
+	}
+	section(&b, len(s.Routines) > 0)
+	writeRoutines(&b, s)
+
+	seqs := sortedSequences(s.Sequences)
+	writeSequences(&b, seqs)
+	tables := sortedTables(s.Tables)
+	byName := tablesByName(s.Tables)
+	writeTables(&b, tables, byName)
+	writeAttachments(&b, tables, seqs)
+	writeIndexes(&b, s.Tables, byName)
+	writeClusters(&b, s.Tables)
+
+	// Foreign keys (and NOT VALID checks) after every table and index: a
+	// foreign key may reference a unique index, and tables may reference
+	// each other in a cycle.
+	cons := deferredConstraints(s)
+	section(&b, cons != "")
+	b.WriteString(cons)
+
+	section(&b, len(s.Views) > 0 || len(s.Routines) > 0)
+	writeViews(&b, s)
+	section(&b, len(s.Triggers) > 0 || len(s.Rules) > 0)
+	writeTriggersAndRules(&b, s)
+
+	var cm strings.Builder
+	writeComments(&cm, s)
+	section(&b, cm.Len() > 0)
+	b.WriteString(cm.String())
+	return b.String()
+}
+
+// section starts a section of Format's output, when it has anything in
+// it, with a blank line.
+func section(b *strings.Builder, present bool) {
+	if present {
+		b.WriteString("\n")
+	}
+}
+
+// writeNamespaces prints CREATE SCHEMA for every schema but public, which
+// exists in every new database (it is listed only for its comment).
+func writeNamespaces(b *strings.Builder, s *schema.Schema) {
 	var nss []*schema.Namespace
 	for _, ns := range s.Namespaces {
 		if ns.Name != "public" {
@@ -97,99 +146,102 @@ func (d *Dialect) Format(s *schema.Schema) string {
 		}
 	}
 	sort.Slice(nss, func(a, c int) bool { return nss[a].Name < nss[c].Name })
-	if len(nss) > 0 {
-		section()
-	}
+	section(b, len(nss) > 0)
 	for _, ns := range nss {
-		fmt.Fprintf(&b, "CREATE SCHEMA %s;\n", quoteIdentIfNeeded(ns.Name))
+		fmt.Fprintf(b, "CREATE SCHEMA %s;\n", quoteIdentIfNeeded(ns.Name))
 	}
+}
+
+// writeExtensions prints the extensions by name. CASCADE creates an
+// extension's requirements whatever the order; IF NOT EXISTS then skips
+// them when their turn comes.
+func writeExtensions(b *strings.Builder, s *schema.Schema) {
 	exts := append([]*schema.Extension{}, s.Extensions...)
 	sort.Slice(exts, func(a, c int) bool { return exts[a].Name < exts[c].Name })
-	if len(exts) > 0 {
-		section()
-	}
-	// CASCADE creates an extension's requirements whatever the order;
-	// IF NOT EXISTS then skips them when their turn comes.
+	section(b, len(exts) > 0)
 	for _, e := range exts {
-		fmt.Fprintf(&b, "CREATE EXTENSION IF NOT EXISTS %s", quoteIdentIfNeeded(e.Name))
+		fmt.Fprintf(b, "CREATE EXTENSION IF NOT EXISTS %s", quoteIdentIfNeeded(e.Name))
 		if e.Schema != "" {
-			fmt.Fprintf(&b, " WITH SCHEMA %s", quoteIdentIfNeeded(e.Schema))
+			fmt.Fprintf(b, " WITH SCHEMA %s", quoteIdentIfNeeded(e.Schema))
 		}
 		b.WriteString(" CASCADE;\n")
 	}
+}
 
-	// Types: enums, then the rest in dependency order.
-	types := sortedTypes(s.Types)
-	if len(types) > 0 {
-		section()
-	}
-	for _, t := range types {
-		writeType(&b, t)
-	}
-
-	if len(s.Routines) > 0 {
-		section()
-	}
-	writeRoutines(&b, s)
-
-	// Sequences.
-	seqs := append([]*schema.Sequence{}, s.Sequences...)
+// sortedSequences returns the sequences by qualified name.
+func sortedSequences(in []*schema.Sequence) []*schema.Sequence {
+	seqs := append([]*schema.Sequence{}, in...)
 	sort.Slice(seqs, func(a, c int) bool {
 		return lessQualified(seqs[a].Schema, seqs[a].Name, seqs[c].Schema, seqs[c].Name)
 	})
-	if len(seqs) > 0 {
-		section()
-	}
+	return seqs
+}
+
+// writeSequences prints CREATE SEQUENCE for each sequence; ownership
+// comes after the tables (writeAttachments).
+func writeSequences(b *strings.Builder, seqs []*schema.Sequence) {
+	section(b, len(seqs) > 0)
 	for _, q := range seqs {
-		fmt.Fprintf(&b, "CREATE SEQUENCE %s", qualifiedName(q.Schema, q.Name))
+		fmt.Fprintf(b, "CREATE SEQUENCE %s", qualifiedName(q.Schema, q.Name))
 		if q.Type != "" && q.Type != "bigint" {
-			fmt.Fprintf(&b, " AS %s", q.Type)
+			fmt.Fprintf(b, " AS %s", q.Type)
 		}
 		if o := seqOptions(q.Type, q.Start, q.Increment, q.Min, q.Max, q.Cache, q.Cycle); o != "" {
 			b.WriteString(" " + o)
 		}
 		b.WriteString(";\n")
 	}
+}
 
-	// Tables, parents before inheritance children.
-	tables := sortedTables(s.Tables)
+// tablesByName indexes tables by qualified name.
+func tablesByName(tables []*schema.Table) map[string]*schema.Table {
 	byName := map[string]*schema.Table{}
-	for _, t := range s.Tables {
+	for _, t := range tables {
 		byName[qualifiedName(t.Schema, t.Name)] = t
 	}
+	return byName
+}
+
+// writeTables prints the tables (sorted: parents before inheritance
+// children), each in its own section, then the ALTERs of inherited
+// columns.
+func writeTables(b *strings.Builder, tables []*schema.Table, byName map[string]*schema.Table) {
 	var after strings.Builder // ALTERs of inherited columns
 	for _, t := range tables {
-		section()
-		writeTable(&b, &after, t, byName)
+		section(b, true)
+		writeTable(b, &after, t, byName)
 	}
-	if after.Len() > 0 {
-		section()
-		b.WriteString(after.String())
-	}
+	section(b, after.Len() > 0)
+	b.WriteString(after.String())
+}
 
-	// Partitions and ownership of sequences.
+// writeAttachments prints the partitions' ATTACH PARTITION and the
+// sequences' OWNED BY, which need the tables.
+func writeAttachments(b *strings.Builder, tables []*schema.Table, seqs []*schema.Sequence) {
 	var parts []*schema.Table
 	for _, t := range tables {
 		if t.Options.PartitionOf != "" {
 			parts = append(parts, t)
 		}
 	}
-	if len(parts) > 0 {
-		section()
-	}
+	section(b, len(parts) > 0)
 	for _, t := range parts {
-		fmt.Fprintf(&b, "ALTER TABLE %s ATTACH PARTITION %s %s;\n", t.Options.PartitionOf, qualifiedName(t.Schema, t.Name), t.Options.PartitionBound)
+		fmt.Fprintf(b, "ALTER TABLE %s ATTACH PARTITION %s %s;\n", t.Options.PartitionOf, qualifiedName(t.Schema, t.Name), t.Options.PartitionBound)
 	}
 	owned := false
 	for _, q := range seqs {
 		if q.OwnedBy != "" {
-			if !owned {
-				section()
-				owned = true
-			}
-			fmt.Fprintf(&b, "ALTER SEQUENCE %s OWNED BY %s;\n", qualifiedName(q.Schema, q.Name), q.OwnedBy)
+			section(b, !owned)
+			owned = true
+			fmt.Fprintf(b, "ALTER SEQUENCE %s OWNED BY %s;\n", qualifiedName(q.Schema, q.Name), q.OwnedBy)
 		}
 	}
+}
+
+// deferredConstraints is the ALTERs that add foreign keys and NOT VALID
+// checks (of tables, then of domains), printed after every table and
+// index.
+func deferredConstraints(s *schema.Schema) string {
 	var cons strings.Builder
 	for _, t := range sortedByName(s.Tables) {
 		tn := qualifiedName(t.Schema, t.Name)
@@ -211,24 +263,33 @@ func (d *Dialect) Format(s *schema.Schema) string {
 			}
 		}
 	}
+	return cons.String()
+}
 
-	// Indexes: those of partitions before those of their partitioned
-	// parents, which then attach them instead of creating new ones.
-	depth := func(t *schema.Table) int {
-		n := 0
-		for p := t; p != nil && p.Options.PartitionOf != "" && n < 100; p = byName[p.Options.PartitionOf] {
-			n++
-		}
-		return n
+// tableIndex is an index with its table and the table's partition depth.
+type tableIndex struct {
+	t     *schema.Table
+	x     *schema.Index
+	depth int
+}
+
+// partitionDepth is how many PARTITION OF links lead from t to its root
+// (bounded, in case of a cycle).
+func partitionDepth(t *schema.Table, byName map[string]*schema.Table) int {
+	n := 0
+	for p := t; p != nil && p.Options.PartitionOf != "" && n < 100; p = byName[p.Options.PartitionOf] {
+		n++
 	}
-	type tableIndex struct {
-		t     *schema.Table
-		x     *schema.Index
-		depth int
-	}
+	return n
+}
+
+// writeIndexes prints the indexes: those of partitions before those of
+// their partitioned parents, which then attach them instead of creating
+// new ones.
+func writeIndexes(b *strings.Builder, tables []*schema.Table, byName map[string]*schema.Table) {
 	var idx []tableIndex
-	for _, t := range s.Tables {
-		dp := depth(t)
+	for _, t := range tables {
+		dp := partitionDepth(t, byName)
 		for _, x := range t.Indexes {
 			idx = append(idx, tableIndex{t, x, dp})
 		}
@@ -243,47 +304,22 @@ func (d *Dialect) Format(s *schema.Schema) string {
 		}
 		return idx[a].x.Name < idx[c].x.Name
 	})
-	if len(idx) > 0 {
-		section()
-	}
+	section(b, len(idx) > 0)
 	for _, ti := range idx {
 		b.WriteString(indexSQL(ti.t, ti.x) + ";\n")
 	}
+}
+
+// writeClusters prints CLUSTER ON for the tables that have one.
+func writeClusters(b *strings.Builder, tables []*schema.Table) {
 	clustered := false
-	for _, t := range sortedByName(s.Tables) {
+	for _, t := range sortedByName(tables) {
 		if t.Options.ClusterOn != "" {
-			if !clustered {
-				section()
-				clustered = true
-			}
-			fmt.Fprintf(&b, "ALTER TABLE %s CLUSTER ON %s;\n", qualifiedName(t.Schema, t.Name), quoteIdentIfNeeded(t.Options.ClusterOn))
+			section(b, !clustered)
+			clustered = true
+			fmt.Fprintf(b, "ALTER TABLE %s CLUSTER ON %s;\n", qualifiedName(t.Schema, t.Name), quoteIdentIfNeeded(t.Options.ClusterOn))
 		}
 	}
-
-	// Foreign keys (and NOT VALID checks) after every table and index: a
-	// foreign key may reference a unique index, and tables may reference
-	// each other in a cycle.
-	if cons.Len() > 0 {
-		section()
-		b.WriteString(cons.String())
-	}
-
-	if len(s.Views) > 0 || len(s.Routines) > 0 {
-		section()
-	}
-	writeViews(&b, s)
-	if len(s.Triggers) > 0 || len(s.Rules) > 0 {
-		section()
-	}
-	writeTriggersAndRules(&b, s)
-
-	var cm strings.Builder
-	writeComments(&cm, s)
-	if cm.Len() > 0 {
-		section()
-		b.WriteString(cm.String())
-	}
-	return b.String()
 }
 
 // writeType prints one user-defined type.
