@@ -61,6 +61,13 @@
 //     statements). The inline data that follows COPY ... FROM stdin in a
 //     pg_dump file is not supported.
 //
+// # Tokens
+//
+// Tokens returns the tokens Split reads (words, quoted identifiers,
+// strings, numbers, parameters, punctuation, ...; white space and
+// comments are not tokens), each with its offset, for callers that need
+// SQL's lexical structure without a lexer of their own.
+//
 // # Errors
 //
 // An unterminated string, quoted identifier, block comment, conditional
@@ -125,6 +132,8 @@ type Statement struct {
 type SyntaxError struct {
 	// Line is the 1-based line where the unterminated token starts.
 	Line int
+	// Offset is the byte offset in the script where it starts.
+	Offset int
 	// Msg says what is wrong, for example "unterminated dollar quote $body$".
 	Msg string
 }

@@ -50,6 +50,7 @@ func FuzzSplit(f *testing.F) {
 		}
 		checkOffsets(t, script, stmts)
 		checkGaps(t, script, d, stmts)
+		checkTokens(t, script, d, stmts)
 		// Without DELIMITER directives, a statement split again on its own
 		// is that one statement.
 		if (d == Postgres || d == SQLite) || !strings.Contains(strings.ToLower(script), "delimiter") {
@@ -66,6 +67,31 @@ func FuzzSplit(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkTokens checks that Tokens reads the script Split could split: no
+// error, tokens in order, each one its bytes of the script, and every
+// statement starting at a token's start and ending at a token's end.
+func checkTokens(t *testing.T, script string, d Dialect, stmts []Statement) {
+	t.Helper()
+	toks, err := Tokens(script, d)
+	if err != nil {
+		t.Fatalf("Split succeeded but Tokens failed: %v", err)
+	}
+	starts, ends := map[int]bool{}, map[int]bool{}
+	prev := 0
+	for i, tk := range toks {
+		if tk.Pos < prev || tk.Text == "" || script[tk.Pos:tk.End()] != tk.Text {
+			t.Fatalf("token %d %+v is not its bytes of the script after offset %d", i, tk, prev)
+		}
+		prev = tk.End()
+		starts[tk.Pos], ends[tk.End()] = true, true
+	}
+	for i, s := range stmts {
+		if !starts[s.Start] || !ends[s.End] {
+			t.Fatalf("statement %d [%d,%d) does not start and end at tokens", i+1, s.Start, s.End)
+		}
+	}
 }
 
 // BenchmarkSplit splits the largest corpus files.

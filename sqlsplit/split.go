@@ -15,11 +15,15 @@ func Split(script string, d Dialect) ([]Statement, error) {
 	if d < Generic || d > SQLite {
 		return nil, fmt.Errorf("sqlsplit: unknown dialect %d", int(d))
 	}
-	l := lexer{s: script, d: d, start: -1, line: 1}
+	l := newLexer(script, d)
 	l.out = make([]Statement, 0, estimate(script))
 	if err := l.run(); err != nil {
 		return nil, err
 	}
+	if err := l.checkClosed(); err != nil {
+		return nil, err
+	}
+	l.finish()
 	return l.out, nil
 }
 
@@ -41,13 +45,14 @@ const (
 	openCase
 )
 
-// lexer holds the state of one Split call; there is no package-level
-// state, so Split is safe for concurrent use.
+// lexer holds the state of one Split or Tokens call: the scanner that
+// reads tokens and the statement tracking that decides where statements
+// end. There is no package-level state, so both are safe for concurrent
+// use.
 type lexer struct {
-	s     string
-	d     Dialect
-	delim string // custom terminator set by DELIMITER; "" means ';'
-	out   []Statement
+	scanner
+	out  []Statement
+	sink func(Token) // Tokens: receives every token
 
 	// Line bookkeeping: line is the 1-based line number at byte lineAt.
 	line, lineAt int
@@ -71,228 +76,100 @@ type lexer struct {
 	prevDot    bool // previous token was '.', so a word is a qualified name part
 }
 
-func (l *lexer) mysqlish() bool { return l.d == MySQL || l.d == Generic }
-func (l *lexer) pgish() bool    { return l.d == Postgres || l.d == Generic }
-
-// run lexes the whole script.
-func (l *lexer) run() error {
-	s := l.s
-	n := len(s)
-	i := 0
-	if strings.HasPrefix(s, bom) {
-		i = len(bom)
+// newLexer returns a lexer at the start of script, past a byte order mark.
+func newLexer(script string, d Dialect) *lexer {
+	l := &lexer{scanner: scanner{s: script, d: d}, start: -1, line: 1}
+	if strings.HasPrefix(script, bom) {
+		l.i = len(bom)
 	}
-	for i < n {
-		c := s[i]
-		if l.delim != "" && c == l.delim[0] && strings.HasPrefix(s[i:], l.delim) {
-			l.resolvePending()
-			l.finish()
-			i += len(l.delim)
-			continue
+	return l
+}
+
+// run reads every token and tracks the statements they make.
+func (l *lexer) run() error {
+	for {
+		t, ok, err := l.next(l.start < 0)
+		if err != nil {
+			return err
 		}
-		switch c {
-		case ' ', '\t', '\n', '\r', '\f', '\v':
-			i++
-			continue
-		case ';':
-			if l.delim != "" {
-				l.punct(i, i+1)
-				i++
-				continue
-			}
-			l.resolvePending()
-			if l.depth > 0 || l.parens > 0 {
-				l.punct(i, i+1)
-			} else {
-				l.finish()
-			}
-			i++
-			continue
-		case '-':
-			if i+1 < n && s[i+1] == '-' && (l.d != MySQL || i+2 >= n || s[i+2] <= ' ') {
-				i = lineEnd(s, i)
-				continue
-			}
-		case '#':
-			if l.d == MySQL {
-				i = lineEnd(s, i)
-				continue
-			}
-		case '/':
-			if i+1 < n && s[i+1] == '*' {
-				if l.d == MySQL && executable(s[i:]) {
-					// A conditional comment is code: keep it as one token.
-					k := strings.Index(s[i+3:], "*/")
-					if k < 0 {
-						if s[i+2] == 'M' {
-							return l.errorAt(i, "unterminated executable comment /*M!")
-						}
-						return l.errorAt(i, "unterminated conditional comment /*!")
-					}
-					l.nonWord(i, i+3+k+2)
-					i += 3 + k + 2
-					continue
-				}
-				j, ok := l.blockComment(i)
-				if !ok {
-					return l.errorAt(i, "unterminated block comment")
-				}
-				i = j
-				continue
-			}
-		case '\'':
-			var j int
-			var ok bool
-			if l.d == MySQL {
-				j, ok = escapedQuote(s, i)
-			} else {
-				j, ok = doubledQuote(s, i)
-			}
-			if !ok {
-				return l.errorAt(i, "unterminated string literal")
-			}
-			l.nonWord(i, j)
-			i = j
-			continue
-		case '"':
-			if l.d == MySQL {
-				j, ok := escapedQuote(s, i)
-				if !ok {
-					return l.errorAt(i, "unterminated string literal")
-				}
-				l.nonWord(i, j)
-				i = j
-				continue
-			}
-			j, ok := doubledQuote(s, i)
-			if !ok {
-				return l.errorAt(i, "unterminated quoted identifier")
-			}
-			l.nonWord(i, j)
-			i = j
-			continue
-		case '`':
-			if l.d != Postgres {
-				j, ok := doubledQuote(s, i)
-				if !ok {
-					return l.errorAt(i, "unterminated quoted identifier")
-				}
-				l.nonWord(i, j)
-				i = j
-				continue
-			}
-		case '[':
-			if l.d == SQLite {
-				k := strings.IndexByte(s[i+1:], ']')
-				if k < 0 {
-					return l.errorAt(i, "unterminated quoted identifier")
-				}
-				l.nonWord(i, i+1+k+1)
-				i += 1 + k + 1
-				continue
-			}
-		case '$':
-			if l.pgish() {
-				j, err := l.dollar(i)
-				if err != nil {
-					return err
-				}
-				i = j
-				continue
-			}
-			if l.d == MySQL || l.d == SQLite {
-				// '$' starts an identifier (MySQL) or a parameter (SQLite).
-				i = l.word(i)
-				continue
-			}
-		case '\\':
-			if l.start < 0 && l.pgish() {
-				// A psql meta-command: the rest of the line, as its own
-				// statement.
-				j := lineEnd(s, i)
-				k := j
-				for k > i && isSpace(s[k-1]) {
-					k--
-				}
-				l.token(i, k)
-				l.finish()
-				i = j
-				continue
-			}
+		if !ok {
+			break
 		}
-		switch {
-		case isIdentStart(c):
-			if l.start < 0 && l.mysqlish() && (c == 'd' || c == 'D') {
-				j, ok, err := l.delimiter(i)
-				if err != nil {
-					return err
-				}
-				if ok {
-					i = j
-					continue
-				}
-			}
-			if (c == 'e' || c == 'E') && l.pgish() && i+1 < n && s[i+1] == '\'' {
-				j, ok := escapedQuote(s, i+1)
-				if !ok {
-					return l.errorAt(i, "unterminated string literal")
-				}
-				l.nonWord(i, j)
-				i = j
-				continue
-			}
-			i = l.word(i)
-		case c >= '0' && c <= '9':
-			j := i + 1
-			for j < n && (isIdentChar(s[j]) || s[j] == '.') && !l.atDelim(j) {
-				j++
-			}
-			l.nonWord(i, j)
-			i = j
-		default:
-			if l.pgish() {
-				// As psql does, a ';' inside parentheses does not split
-				// (CREATE RULE ... DO (INSERT ...; UPDATE ...)).
-				switch c {
-				case '(':
-					if l.parens == 0 {
-						l.parenPos = i
-					}
-					l.parens++
-				case ')':
-					if l.parens > 0 {
-						l.parens--
-					}
-				}
-			}
-			l.punct(i, i+1)
-			i++
+		if l.sink != nil {
+			l.sink(t)
 		}
+		l.take(t)
 	}
 	l.resolvePending()
-	if l.delim == "" {
-		if l.depth > 0 && l.openKind == openCase {
-			return l.errorAt(l.openPos, "unterminated CASE expression")
-		}
-		if l.depth > 0 {
-			return l.errorAt(l.openPos, "unterminated BEGIN block")
-		}
-		if l.parens > 0 {
-			return l.errorAt(l.parenPos, "unclosed parenthesis")
-		}
-	}
-	l.finish()
 	return nil
 }
 
-// errorAt returns a *SyntaxError for the token starting at byte pos.
-func (l *lexer) errorAt(pos int, msg string) error {
-	return &SyntaxError{Line: strings.Count(l.s[:pos], "\n") + 1, Msg: msg}
+// take adds one token to the statement being collected, or ends it.
+func (l *lexer) take(t Token) {
+	switch t.Kind {
+	case Delimiter:
+		l.resolvePending()
+		l.finish()
+	case Directive:
+		// Not part of any statement.
+	case MetaCommand:
+		l.token(t.Pos, t.End())
+		l.finish()
+	case Word:
+		l.word(t)
+	case Punct:
+		l.punctToken(t)
+	default:
+		l.nonWord(t.Pos, t.End())
+	}
 }
 
-// atDelim reports whether a custom delimiter starts at byte j.
-func (l *lexer) atDelim(j int) bool {
-	return l.delim != "" && l.s[j] == l.delim[0] && strings.HasPrefix(l.s[j:], l.delim)
+// punctToken handles punctuation: ';' ends the statement unless a block
+// or (Postgres, Generic) a parenthesis is open or a custom delimiter is
+// set.
+func (l *lexer) punctToken(t Token) {
+	if t.Text == ";" && l.delim == "" {
+		l.resolvePending()
+		if l.depth > 0 || l.parens > 0 {
+			l.punct(t.Pos, t.End())
+		} else {
+			l.finish()
+		}
+		return
+	}
+	if l.pgish() {
+		// As psql does, a ';' inside parentheses does not split
+		// (CREATE RULE ... DO (INSERT ...; UPDATE ...)).
+		switch t.Text {
+		case "(":
+			if l.parens == 0 {
+				l.parenPos = t.Pos
+			}
+			l.parens++
+		case ")":
+			if l.parens > 0 {
+				l.parens--
+			}
+		}
+	}
+	l.punct(t.Pos, t.End())
+}
+
+// checkClosed reports a block, CASE or parenthesis still open at the end
+// of the script; with a custom delimiter set, nothing needs closing.
+func (l *lexer) checkClosed() error {
+	if l.delim != "" {
+		return nil
+	}
+	switch {
+	case l.depth > 0 && l.openKind == openCase:
+		return l.errorAt(l.openPos, "unterminated CASE expression")
+	case l.depth > 0:
+		return l.errorAt(l.openPos, "unterminated BEGIN block")
+	case l.parens > 0:
+		return l.errorAt(l.parenPos, "unclosed parenthesis")
+	}
+	return nil
 }
 
 // token records a token [a, b) of the current statement.
@@ -367,23 +244,19 @@ func (l *lexer) finish() {
 	l.prevDot = false
 }
 
-// word lexes a bare word starting at i and returns its end.
-func (l *lexer) word(i int) int {
-	s := l.s
-	j := i + 1
-	for j < len(s) && isIdentChar(s[j]) && !l.atDelim(j) {
-		j++
-	}
-	dot := l.prevDot || (j < len(s) && s[j] == '.')
+// word records a bare word; after or before a '.' it is a name part, not
+// a keyword.
+func (l *lexer) word(t Token) {
+	end := t.End()
+	dot := l.prevDot || (end < len(l.s) && l.s[end] == '.')
 	l.prevDot = false
-	l.token(i, j)
+	l.token(t.Pos, end)
 	if !dot {
-		l.keyword(s[i:j], i)
+		l.keyword(t.Text, t.Pos)
 	} else {
 		l.resolvePending()
 		l.anon = 0
 	}
-	return j
 }
 
 // keyword tracks the words that open and close BEGIN ... END blocks.
@@ -490,8 +363,8 @@ const maxDelimiter = 15
 // delimiter recognises a DELIMITER directive at i, the start of a
 // statement on a line of its own. It returns the end of the directive
 // line and whether there was one.
-func (l *lexer) delimiter(i int) (int, bool, error) {
-	s := l.s
+func (sc *scanner) delimiter(i int) (int, bool, error) {
+	s := sc.s
 	const kw = "DELIMITER"
 	if len(s)-i < len(kw)+1 || !eq(s[i:i+len(kw)], kw) {
 		return 0, false, nil
@@ -513,32 +386,32 @@ func (l *lexer) delimiter(i int) (int, bool, error) {
 		k++
 	}
 	if k == j {
-		return 0, false, l.errorAt(i, "DELIMITER must be followed by a delimiter")
+		return 0, false, sc.errorAt(i, "DELIMITER must be followed by a delimiter")
 	}
 	if k-j > maxDelimiter {
 		// The mysql client keeps 15 bytes; a long delimiter would also make
 		// the search for it quadratic.
-		return 0, false, l.errorAt(i, "DELIMITER longer than 15 bytes")
+		return 0, false, sc.errorAt(i, "DELIMITER longer than 15 bytes")
 	}
 	if d := s[j:k]; d == ";" {
-		l.delim = ""
+		sc.delim = ""
 	} else {
-		l.delim = d
+		sc.delim = d
 	}
 	return lineEnd(s, k), true, nil
 }
 
 // dollar lexes a '$' at i in the Postgres and Generic dialects: a
-// dollar-quoted string, a $1 parameter or a lone '$'.
-func (l *lexer) dollar(i int) (int, error) {
-	s := l.s
+// dollar-quoted string, a $1 parameter or a lone '$'. It returns the end
+// and the kind.
+func (sc *scanner) dollar(i int) (int, TokenKind, error) {
+	s := sc.s
 	j := i + 1
 	if j < len(s) && s[j] >= '0' && s[j] <= '9' {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++
 		}
-		l.nonWord(i, j)
-		return j, nil
+		return j, Param, nil
 	}
 	if j < len(s) && isIdentStart(s[j]) {
 		for j < len(s) && isIdentChar(s[j]) && s[j] != '$' {
@@ -546,17 +419,14 @@ func (l *lexer) dollar(i int) (int, error) {
 		}
 	}
 	if j >= len(s) || s[j] != '$' {
-		l.punct(i, i+1)
-		return i + 1, nil
+		return i + 1, Punct, nil
 	}
 	tag := s[i : j+1]
 	k := strings.Index(s[j+1:], tag)
 	if k < 0 {
-		return 0, l.errorAt(i, "unterminated dollar quote "+tag)
+		return 0, 0, sc.errorAt(i, "unterminated dollar quote "+tag)
 	}
-	end := j + 1 + k + len(tag)
-	l.nonWord(i, end)
-	return end, nil
+	return j + 1 + k + len(tag), String, nil
 }
 
 // executable reports whether s starts with a MySQL conditional comment
@@ -567,9 +437,9 @@ func executable(s string) bool {
 
 // blockComment skips a /* */ comment at i (nested in Postgres and
 // Generic) and returns its end.
-func (l *lexer) blockComment(i int) (int, bool) {
-	s := l.s
-	if !l.pgish() {
+func (sc *scanner) blockComment(i int) (int, bool) {
+	s := sc.s
+	if !sc.pgish() {
 		k := strings.Index(s[i+2:], "*/")
 		if k < 0 {
 			return 0, false
