@@ -238,7 +238,7 @@ func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool)
 		cmd.Flags().BoolVar(&f.allowEmpty, "allow-empty", false, "write the revision even when the desired schema is empty and the head is not (it drops everything)")
 		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
 		cmd.Flags().StringArrayVar(&f.renames, "rename", nil, "a rename to keep data: table.old=new (column) or old_table=new_table")
-		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column, or for the rows the downgrade restores of a dropped one: table.column=VALUE")
+		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column, or for the rows the downgrade restores of a dropped one: table.column=VALUE, where VALUE is SQL (a string needs quotes: --backfill \"t.c='text'\")")
 		cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not apply the revision both ways on a scratch database first")
 	}
 }
