@@ -235,7 +235,7 @@ type EmptyDesiredError struct {
 
 // Error names the way to mean it.
 func (e *EmptyDesiredError) Error() string {
-	return fmt.Sprintf("the desired schema is empty but the current one has %d tables, views or other objects: the revision would drop them all. Put the schema you want in the desired schema (for example the output of pg_dump --schema-only, mysqldump --no-data or sqlite3 .schema), or pass --allow-empty if dropping everything is what you mean", e.Objects)
+	return fmt.Sprintf("the desired schema is empty but the current one is not (%d tables, views, routines, types or sequences): the revision would drop them all. Put the schema you want in the desired schema (for example the output of pg_dump --schema-only, mysqldump --no-data or sqlite3 .schema), or pass --allow-empty if dropping everything is what you mean", e.Objects)
 }
 
 // objects counts the tables, views, routines, types and sequences of s.

@@ -141,7 +141,10 @@ that differs from row to row, --backfill t.code=id), and so does
 a dropped NOT NULL column without a default, for the rows its downgrade
 restores (the dropped values are lost); a dropped NOT NULL column in a unique
 key needs an expression that differs from row to row (--backfill t.code=id).
-On a terminal, migrate asks for the value instead.`,
+On a terminal, migrate asks for the value instead.
+
+An empty desired schema while the head has tables is refused (the revision
+would drop them all): --allow-empty writes it anyway.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
