@@ -155,7 +155,7 @@ func skipped(f File, st sqlsplit.Statement, notify func(Notice)) (bool, error) {
 	word := strings.ToUpper(firstWord(st.Text))
 	switch {
 	case word == `\RESTRICT` || word == `\UNRESTRICT`:
-		notify(Notice{Path: f.Path, Line: st.Line, Verbose: true, Msg: fmt.Sprintf("skipped pg_dump's %q: it only guards the replay of a dump in psql", firstLine(st.Text))})
+		notify(Notice{Path: f.Path, Line: st.Line, Verbose: true, Msg: fmt.Sprintf("skipped pg_dump's %s: it only guards the replay of a dump in psql", firstLine(st.Text))})
 		return true, nil
 	case strings.HasPrefix(word, `\`):
 		return false, fmt.Errorf("%s:%d: psql meta-command %q is not SQL: remove it from the desired schema", f.Path, st.Line, firstLine(st.Text))
