@@ -144,7 +144,8 @@ key needs an expression that differs from row to row (--backfill t.code=id).
 On a terminal, migrate asks for the value instead.
 
 An empty desired schema while the head has tables is refused (the revision
-would drop them all): --allow-empty writes it anyway.`,
+would drop them all): --allow-empty writes it anyway. Ctrl-C stops migrate
+before it writes anything.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -221,12 +222,24 @@ would drop them all): --allow-empty writes it anyway.`,
 	return cmd
 }
 
+// interruptedError reports a migrate, check or drift stopped by Ctrl-C or
+// SIGTERM: what it was doing does not matter, what it left does.
+type interruptedError struct{ cause error }
+
+func (e *interruptedError) Error() string {
+	return "interrupted: nothing was written (no revision file, nothing in the live database), and the scratch databases are dropped"
+}
+
+// Unwrap returns the context's cause, so that callers can tell an
+// interruption (context.Canceled) from a failure.
+func (e *interruptedError) Unwrap() error { return e.cause }
+
 // generateError says what an interrupted migrate, check or drift left
 // behind (nothing), instead of the operation the interruption stopped, and
 // names the desired schema's file when it is empty.
 func (a *app) generateError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted (%w): nothing was written, no revision file and nothing in the live database; the scratch databases are dropped", context.Cause(ctx))
+		return &interruptedError{cause: context.Cause(ctx)}
 	}
 	var empty *retort.EmptyDesiredError
 	if errors.As(err, &empty) && a.mount.desired == nil && a.cfg.Models == "" {
