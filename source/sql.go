@@ -154,7 +154,10 @@ var dataVerbs = []string{"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "TRUN
 func skipped(f File, st sqlsplit.Statement, notify func(Notice)) (bool, error) {
 	word := strings.ToUpper(firstWord(st.Text))
 	switch {
-	case word == `\RESTRICT` || word == `\UNRESTRICT`:
+	case (word == `\RESTRICT` || word == `\UNRESTRICT`) && !strings.Contains(st.Text, "\n"):
+		// Only a line of its own: a splitter that does not end
+		// meta-commands at the line's end (SQLite, MySQL) would make the
+		// next statement part of it, and skipping that would drop it.
 		notify(Notice{Path: f.Path, Line: st.Line, Verbose: true, Msg: fmt.Sprintf("skipped pg_dump's %s: it only guards the replay of a dump in psql", firstLine(st.Text))})
 		return true, nil
 	case strings.HasPrefix(word, `\`):
