@@ -75,9 +75,25 @@ first revision) in the working directory. Existing files are left alone.`,
 			} else if !errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("init: %w", err)
 			}
+			a.initNextSteps(schemaPath)
 			return nil
 		},
 	}
+}
+
+// initNextSteps tells a new user what to do after init: a database, a
+// desired schema, the first revision.
+func (a *app) initNextSteps(schemaPath string) {
+	schema := a.rel(schemaPath)
+	a.progressf("\nNext steps:\n")
+	if a.cfg.Database == "" {
+		a.progressf("  - set database in retort.toml (or DATABASE_URL)\n")
+	}
+	a.progressf("  - write the schema you want in %s: CREATE TABLE statements, or the output of\n", schema)
+	a.progressf("    pg_dump --schema-only, mysqldump --no-data or sqlite3 app.db .schema\n")
+	a.progressf("  - retort migrate -m \"initial schema\" writes the first revision; retort upgrade applies it\n")
+	a.progressf("  - writing revisions by hand instead (retort revision -m MESSAGE)? keep %s in step:\n", schema)
+	a.progressf("    migrate refuses an empty %s while the migrations create tables (--allow-empty drops them)\n", schema)
 }
 
 // writeNew creates path with content; fs.ErrExist when it exists.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -23,10 +24,12 @@ import (
 
 // autogenFlags are the flags migrate, check and drift share.
 type autogenFlags struct {
-	fromDB   bool
-	renames  []string
-	backfill []string
-	noVerify bool
+	fromDB     bool
+	renames    []string
+	backfill   []string
+	noVerify   bool
+	allowEmpty bool
+	verbose    bool
 }
 
 // generateOptions reads the desired schema and works out where scratch
@@ -76,6 +79,17 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 	}
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify
+	opts.AllowEmpty = f.allowEmpty
+	opts.Notify = func(n source.Notice) {
+		if n.Verbose && !f.verbose {
+			return
+		}
+		if n.Verbose {
+			a.progressf("%s\n", n)
+			return
+		}
+		a.progressf("warning: %s\n", n)
+	}
 	opts.Renames = map[string]string{}
 	for _, r := range f.renames {
 		from, to, ok := strings.Cut(r, "=")
@@ -127,7 +141,11 @@ that differs from row to row, --backfill t.code=id), and so does
 a dropped NOT NULL column without a default, for the rows its downgrade
 restores (the dropped values are lost); a dropped NOT NULL column in a unique
 key needs an expression that differs from row to row (--backfill t.code=id).
-On a terminal, migrate asks for the value instead.`,
+On a terminal, migrate asks for the value instead.
+
+An empty desired schema while the head has tables is refused (the revision
+would drop them all): --allow-empty writes it anyway. Ctrl-C stops migrate
+before it writes anything.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -160,7 +178,7 @@ On a terminal, migrate asks for the value instead.`,
 					continue
 				}
 				if err != nil {
-					return err
+					return a.generateError(ctx, err)
 				}
 				if !a.resolveRenames(gen.Changes, opts, interactive) {
 					break
@@ -204,11 +222,39 @@ On a terminal, migrate asks for the value instead.`,
 	return cmd
 }
 
+// interruptedError reports a migrate, check or drift stopped by Ctrl-C or
+// SIGTERM: what it was doing does not matter, what it left does.
+type interruptedError struct{ cause error }
+
+func (e *interruptedError) Error() string {
+	return "interrupted: nothing was written (no revision file, nothing in the live database), and the scratch databases are dropped"
+}
+
+// Unwrap returns the context's cause, so that callers can tell an
+// interruption (context.Canceled) from a failure.
+func (e *interruptedError) Unwrap() error { return e.cause }
+
+// generateError says what an interrupted migrate, check or drift left
+// behind (nothing), instead of the operation the interruption stopped, and
+// names the desired schema's file when it is empty.
+func (a *app) generateError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return &interruptedError{cause: context.Cause(ctx)}
+	}
+	var empty *retort.EmptyDesiredError
+	if errors.As(err, &empty) && a.mount.desired == nil && a.cfg.Models == "" {
+		return fmt.Errorf("%s: %w", a.rel(a.path(a.cfg.Schema)), err)
+	}
+	return err
+}
+
 func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool) {
+	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "also say which lines of the desired schema were skipped (pg_dump's \\restrict)")
 	if generate {
+		cmd.Flags().BoolVar(&f.allowEmpty, "allow-empty", false, "write the revision even when the desired schema is empty and the head is not (it drops everything)")
 		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
 		cmd.Flags().StringArrayVar(&f.renames, "rename", nil, "a rename to keep data: table.old=new (column) or old_table=new_table")
-		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column, or for the rows the downgrade restores of a dropped one: table.column=VALUE")
+		cmd.Flags().StringArrayVar(&f.backfill, "backfill", nil, "value for existing rows of a new NOT NULL column, or for the rows the downgrade restores of a dropped one: table.column=VALUE, where VALUE is SQL (a string needs quotes: --backfill \"t.c='text'\")")
 		cmd.Flags().BoolVar(&f.noVerify, "no-verify", false, "do not apply the revision both ways on a scratch database first")
 	}
 }
@@ -263,12 +309,13 @@ func (a *app) ask(q string) (string, error) {
 
 func (a *app) checkCommand() *cobra.Command {
 	var asJSON bool
+	var f autogenFlags
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Exit 3 when the desired schema differs from the migrations' head (for CI)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := a.generateOptions(autogenFlags{}, true)
+			opts, err := a.generateOptions(f, true)
 			if err != nil {
 				return err
 			}
@@ -279,12 +326,13 @@ func (a *app) checkCommand() *cobra.Command {
 			defer s.close()
 			changes, err := s.m.CheckWith(cmd.Context(), opts)
 			if err != nil {
-				return err
+				return a.generateError(cmd.Context(), err)
 			}
 			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision")
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	a.autogenFlagSet(cmd, &f, false)
 	return cmd
 }
 
@@ -306,7 +354,7 @@ func (a *app) driftCommand() *cobra.Command {
 			defer s.close()
 			changes, err := s.m.Drift(cmd.Context(), opts)
 			if err != nil {
-				return err
+				return a.generateError(cmd.Context(), err)
 			}
 			return a.reportDifferences(changes, asJSON, "No drift: the database is what its applied revisions make it.", "the database has changed outside its migrations")
 		},

@@ -8,8 +8,10 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +23,12 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"retort": func() {
-			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			// As cmd/retort: Ctrl-C and SIGTERM cancel the context, so
+			// that scenarios can interrupt a command (kill -INT).
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+			stop()
+			os.Exit(code)
 		},
 	}
 	maps.Copy(cmds, ScriptCommands) // the example application's (mount_test.go)

@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/sqlsplit"
 )
 
@@ -80,8 +84,42 @@ func (e *ApplyError) Error() string {
 // Unwrap returns the database's error.
 func (e *ApplyError) Unwrap() error { return e.Err }
 
-// Apply runs the files' statements, in order, on conn.
+// Notice is something loading a desired schema noticed, at a file's
+// line, that the user should hear of although the load goes on.
+type Notice struct {
+	// Path and Line locate the statement (Line is 0 when unknown).
+	Path string
+	Line int
+	// Verbose marks what only -v shows: a skipped line that cannot change
+	// the schema.
+	Verbose bool
+	// Msg says what was noticed and what was done.
+	Msg string
+}
+
+// String returns "path:line: message".
+func (n Notice) String() string {
+	if n.Line == 0 {
+		return n.Path + ": " + n.Msg
+	}
+	return fmt.Sprintf("%s:%d: %s", n.Path, n.Line, n.Msg)
+}
+
+// Apply runs the files' statements, in order, on conn, as Load does
+// without a notice callback.
 func Apply(ctx context.Context, conn *sql.Conn, d dialect.Dialect, files []File) error {
+	return Load(ctx, conn, d, files, nil)
+}
+
+// Load runs the files' statements, in order, on conn. It skips, and tells
+// notify (when not nil) of, pg_dump's \restrict and \unrestrict lines
+// (they only guard the dump's replay in psql) and data statements (rows
+// are not part of a schema: README, "The desired schema"). Other psql
+// meta-commands are refused.
+func Load(ctx context.Context, conn *sql.Conn, d dialect.Dialect, files []File, notify func(Notice)) error {
+	if notify == nil {
+		notify = func(Notice) {}
+	}
 	for _, f := range files {
 		stmts, err := sqlsplit.Split(f.SQL, d.Splitter())
 		if err != nil {
@@ -92,8 +130,12 @@ func Apply(ctx context.Context, conn *sql.Conn, d dialect.Dialect, files []File)
 			return fmt.Errorf("%s: %w", f.Path, err)
 		}
 		for _, st := range stmts {
-			if strings.HasPrefix(st.Text, `\`) {
-				return fmt.Errorf("%s:%d: psql meta-command %q is not SQL: remove it from the desired schema", f.Path, st.Line, firstLine(st.Text))
+			skip, err := skipped(f, st, notify)
+			if err != nil {
+				return err
+			}
+			if skip {
+				continue
 			}
 			if _, err := conn.ExecContext(ctx, st.Text); err != nil {
 				return &ApplyError{Path: f.Path, Line: st.Line, SQL: st.Text, Err: err}
@@ -103,9 +145,85 @@ func Apply(ctx context.Context, conn *sql.Conn, d dialect.Dialect, files []File)
 	return nil
 }
 
+// dataVerbs are the first words of statements that change rows, not the
+// schema.
+var dataVerbs = []string{"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "TRUNCATE"}
+
+// skipped reports whether st is not run, after telling notify why, or
+// refuses it.
+func skipped(f File, st sqlsplit.Statement, notify func(Notice)) (bool, error) {
+	word := strings.ToUpper(firstWord(st.Text))
+	switch {
+	case (word == `\RESTRICT` || word == `\UNRESTRICT`) && !strings.Contains(st.Text, "\n"):
+		// Only a line of its own: a splitter that does not end
+		// meta-commands at the line's end (SQLite, MySQL) would make the
+		// next statement part of it, and skipping that would drop it.
+		notify(Notice{Path: f.Path, Line: st.Line, Verbose: true, Msg: fmt.Sprintf("skipped pg_dump's %s: it only guards the replay of a dump in psql", firstLine(st.Text))})
+		return true, nil
+	case strings.HasPrefix(word, `\`):
+		return false, fmt.Errorf("%s:%d: psql meta-command %q is not SQL: remove it from the desired schema", f.Path, st.Line, firstLine(st.Text))
+	case slices.Contains(dataVerbs, word):
+		notify(Notice{Path: f.Path, Line: st.Line, Msg: fmt.Sprintf("skipped %s: data statements are not part of the schema, and migrate writes no data into revisions; remove it from the desired schema, and put data changes in a revision by hand (retort revision -m MESSAGE)", word)})
+		return true, nil
+	}
+	return false, nil
+}
+
+// firstWord is s up to its first white space or parenthesis.
+func firstWord(s string) string {
+	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '(' }); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
 	return s
+}
+
+// MissingParents returns a notice for every foreign key of s whose table s
+// does not have, located at the REFERENCES in files that names it. SQLite
+// accepts such a key; PostgreSQL and MySQL refuse it, and SQLite refuses
+// every insert into the child table while foreign keys are on.
+func MissingParents(s *schema.Schema, files []File) []Notice {
+	have := map[string]bool{}
+	for _, t := range s.Tables {
+		have[strings.ToLower(t.Schema+"."+t.Name)] = true
+		have[strings.ToLower(t.Name)] = true
+	}
+	var out []Notice
+	for _, t := range s.Tables {
+		for _, fk := range t.ForeignKeys {
+			ref := fk.RefTable
+			if fk.RefSchema != "" {
+				ref = fk.RefSchema + "." + ref
+			}
+			if have[strings.ToLower(ref)] {
+				continue
+			}
+			n := locateReference(files, fk.RefTable)
+			n.Msg = fmt.Sprintf("table %s has a foreign key (%s) to table %s, which the desired schema does not create: inserts into %s fail while foreign keys are checked, and PostgreSQL and MySQL refuse the key; create %s or remove the key", t.Name, strings.Join(fk.Columns, ", "), ref, t.Name, ref)
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// locateReference finds the first "REFERENCES table" in files, as a
+// notice with its path and line (the first file's path, line 0, when no
+// file has it).
+func locateReference(files []File, table string) Notice {
+	re := regexp.MustCompile(`(?i)\bREFERENCES\s+(?:[\w"` + "`" + `\[\]]+\.)?["` + "`" + `\[]?` + regexp.QuoteMeta(table) + `\b`)
+	for _, f := range files {
+		if loc := re.FindStringIndex(f.SQL); loc != nil {
+			return Notice{Path: f.Path, Line: 1 + strings.Count(f.SQL[:loc[0]], "\n")}
+		}
+	}
+	if len(files) == 0 {
+		return Notice{Path: "desired schema"}
+	}
+	return Notice{Path: files[0].Path}
 }
