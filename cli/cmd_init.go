@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -111,12 +112,35 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-// maxArgs allows at most n positional arguments.
-func maxArgs(n int) cobra.PositionalArgs {
+// targetArgs checks the target arguments of a command: between min and
+// max of them (max < 0: no limit), none empty. An empty target is a usage
+// error rather than the default, so that a deploy script whose variable is
+// unset ("upgrade $REV") stops instead of migrating to head.
+func targetArgs(min, max int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) > n {
-			return usagef("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		if len(args) < min || (max >= 0 && len(args) > max) {
+			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
+		}
+		for _, a := range args {
+			if strings.TrimSpace(a) == "" {
+				return &usageError{fmt.Errorf("%s: the target is empty (an unset variable?): name it, for example head, base or a revision id", cmd.CommandPath()), cmd.CommandPath()}
+			}
 		}
 		return nil
 	}
+}
+
+// noEmptyFlags refuses target flags given with an empty value (as
+// targetArgs does for arguments), rather than reading them as not given.
+func noEmptyFlags(cmd *cobra.Command, names ...string) error {
+	for _, n := range names {
+		f := cmd.Flags().Lookup(n)
+		if f == nil || !f.Changed {
+			continue
+		}
+		if v := strings.TrimSpace(f.Value.String()); v == "" || v == "[]" {
+			return usagef("--%s is empty (an unset variable?): name a revision, or leave the flag out", n)
+		}
+	}
+	return nil
 }

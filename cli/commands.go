@@ -48,6 +48,9 @@ func (a *app) revisionCommand() *cobra.Command {
 its path.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := noEmptyFlags(cmd, "head", "depends-on"); err != nil {
+				return err
+			}
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -183,12 +186,7 @@ func (a *app) mergeCommand() *cobra.Command {
 		Use:   "merge -m MESSAGE REV...",
 		Short: "Create a revision that joins two or more heads",
 		Long:  "Creates a revision whose Revises names every REV ('heads' names every head), joining the branches. It has no SQL of its own unless you add some.",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("merge needs the revisions to join (for example: retort merge -m \"merge\" heads)")
-			}
-			return nil
-		},
+		Args: targetArgs(1, -1, `the revisions to join (for example: retort merge -m "merge" heads)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
@@ -243,6 +241,9 @@ func (a *app) historyCommand() *cobra.Command {
 		Short: "List revisions, newest first, with their messages",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := noEmptyFlags(cmd, "rev-range"); err != nil {
+				return err
+			}
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -470,7 +471,7 @@ func (a *app) showCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show REV",
 		Short: "Show one revision: its header and its SQL",
-		Args:  exactArgs(1, "one revision (an id, a unique prefix, head or LABEL@head)"),
+		Args:  targetArgs(1, 1, "one revision (an id, a unique prefix, head or LABEL@head)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {

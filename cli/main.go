@@ -28,13 +28,18 @@ const (
 )
 
 // usageError marks an error in how the command was called (exit 2).
-type usageError struct{ err error }
+type usageError struct {
+	err error
+	// cmd is the command path to point --help at, when known where the
+	// error is made (argument checks run before the command's setup).
+	cmd string
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // exitError carries an exit code other than 1 (for example 3 from check).
@@ -103,7 +108,11 @@ func (a *app) finish(err error) int {
 	fmt.Fprintf(a.stderr, "error: %s\n", strings.TrimRight(msg, "\n"))
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", a.cmdPath)
+		path := a.cmdPath
+		if ue.cmd != "" {
+			path = ue.cmd
+		}
+		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", path)
 		return ExitUsage
 	}
 	return ExitFailed
@@ -130,7 +139,7 @@ func (a *app) rootCommand(name string) *cobra.Command {
 	root.SetVersionTemplate("retort {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		a.cmdPath = c.CommandPath()
-		return &usageError{err}
+		return &usageError{err: err, cmd: c.CommandPath()}
 	})
 	a.cmdPath = name
 	a.globalFlags(root)
