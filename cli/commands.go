@@ -186,7 +186,7 @@ func (a *app) mergeCommand() *cobra.Command {
 		Use:   "merge -m MESSAGE REV...",
 		Short: "Create a revision that joins two or more heads",
 		Long:  "Creates a revision whose Revises names every REV ('heads' names every head), joining the branches. It has no SQL of its own unless you add some.",
-		Args: targetArgs(1, -1, `the revisions to join (for example: retort merge -m "merge" heads)`),
+		Args:  targetArgs(1, -1, `the revisions to join (for example: retort merge -m "merge" heads)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
