@@ -63,7 +63,7 @@ its path.`,
 			case "", "head":
 				heads := g.Heads()
 				if len(heads) > 1 {
-					return &revision.MultipleHeadsError{Heads: ids(heads)}
+					return &revisionHeadsError{revision.MultipleHeadsError{Heads: ids(heads)}}
 				}
 				if len(heads) == 1 {
 					parents = []string{heads[0].ID}
@@ -109,11 +109,24 @@ its path.`,
 	cmd.Flags().BoolVar(&goRev, "go", false, "a Go revision: write its placeholder file (header only, \"Go: true\") and print the retort.GoRevision to register in the application")
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message (its first header line and file name)")
 	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
-	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; 'base' starts a new root)")
+	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; with several heads, name one, or join them with merge first; 'base' starts a new root)")
 	cmd.Flags().StringVar(&branch, "branch", "", "a branch label for the new revision")
 	cmd.Flags().StringSliceVar(&dependsOn, "depends-on", nil, "revisions this one depends on without revising them")
 	return cmd
 }
+
+// revisionHeadsError is "revision" without --head where the graph has
+// several heads: it says how to choose one, or to merge them, in the
+// words of this command rather than of a target.
+type revisionHeadsError struct{ revision.MultipleHeadsError }
+
+func (e *revisionHeadsError) Error() string {
+	return fmt.Sprintf("there are %d heads, %s: say which one the new revision revises with --head (a revision id or LABEL@head), or join them first with \"retort merge -m MESSAGE heads\"",
+		len(e.Heads), joinIDs(e.Heads))
+}
+
+// Unwrap gives the graph's error, for errors.As and errors.Is.
+func (e *revisionHeadsError) Unwrap() error { return &e.MultipleHeadsError }
 
 // writeRevision assigns an id when none is set, writes the file and prints
 // its path.
