@@ -76,6 +76,9 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		defer s.close()
 		from, to, _ := strings.Cut(target, ":")
+		if err := checkRangeDirection(s.m.Graph(), dir, target); err != nil {
+			return err
+		}
 		return s.m.SQL(a.stdout, dir, from, to)
 	}
 	s, err := a.open(ctx, true)
@@ -124,6 +127,26 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	}
 	a.progressf("Done: %d revision(s) in %s; the database is at %s.\n", len(res.Steps), time.Since(start).Round(time.Millisecond), at)
 	return nil
+}
+
+// checkRangeDirection refuses an offline range that goes the other way
+// ("upgrade --sql B:A" with A below B), which would print an empty script
+// and exit 0: it has nothing to do in dir, and steps in the other
+// direction.
+func checkRangeDirection(g *revision.Graph, dir revision.Direction, target string) error {
+	from, to, _ := strings.Cut(target, ":")
+	if p, err := g.RangePlan(from, to, dir); err != nil || len(p.Steps) > 0 {
+		return nil // the caller reports the error, or there is work to do
+	}
+	other, way, otherWay := revision.Down, "up", "down"
+	if dir == revision.Down {
+		other, way, otherWay = revision.Up, "down", "up"
+	}
+	if p, err := g.RangePlan(from, to, other); err != nil || len(p.Steps) == 0 {
+		return nil
+	}
+	return fmt.Errorf("range %q goes %s: %s --sql A:B prints the SQL from A %s to B; for this range use \"retort %s --sql %s\"",
+		target, otherWay, dir, way, other, target)
 }
 
 // openOffline loads the project for offline SQL: the dialect comes from the
