@@ -102,6 +102,11 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"
+		// A bad flag value is a usage error (exit 2), found before
+		// anything is opened.
+		if _, err := a.cfg.lockTimeout(); err != nil {
+			return &usageError{err: err, cmd: cmd.CommandPath()}
+		}
 	}
 	if a.cfg.Database == "" {
 		a.cfg.Database = a.mount.databaseURL

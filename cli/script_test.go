@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"io/fs"
@@ -21,7 +20,7 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"retort": func() {
-			os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			os.Exit(MainProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
 	}
 	maps.Copy(cmds, ScriptCommands) // the example application's (mount_test.go)
