@@ -118,7 +118,10 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // unset ("upgrade $REV") stops instead of migrating to head.
 func targetArgs(min, max int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) < min || (max >= 0 && len(args) > max) {
+		if max >= 0 && len(args) > max {
+			return &usageError{fmt.Errorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), max, len(args)), cmd.CommandPath()}
+		}
+		if len(args) < min {
 			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
 		}
 		for _, a := range args {

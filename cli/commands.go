@@ -122,7 +122,15 @@ type revisionHeadsError struct{ revision.MultipleHeadsError }
 
 func (e *revisionHeadsError) Error() string {
 	return fmt.Sprintf("there are %d heads, %s: say which one the new revision revises with --head (a revision id or LABEL@head), or join them first with \"retort merge -m MESSAGE heads\"",
-		len(e.Heads), joinIDs(e.Heads))
+		len(e.Heads), andList(e.Heads))
+}
+
+// andList writes ids as "a, b and c".
+func andList(ids []string) string {
+	if len(ids) <= 1 {
+		return strings.Join(ids, "")
+	}
+	return strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
 }
 
 // Unwrap gives the graph's error, for errors.As and errors.Is.
