@@ -511,6 +511,30 @@ func toJSON(g *revision.Graph, r *script.Revision) revJSON {
 	return j
 }
 
+// showJSON is a revision as show --json prints it: the SQL that the text
+// form prints is always there, "" for an empty section, and
+// downgrade_section says whether the file has one ("present", "absent",
+// "irreversible"), as the text form does.
+type showJSON struct {
+	revJSON
+	Upgrade          string `json:"upgrade"`
+	Downgrade        string `json:"downgrade"`
+	DowngradeSection string `json:"downgrade_section"`
+}
+
+func toShowJSON(g *revision.Graph, r *script.Revision) showJSON {
+	j := showJSON{revJSON: toJSON(g, r), Upgrade: strings.TrimSpace(r.Up.SQL), Downgrade: strings.TrimSpace(r.Down.SQL)}
+	switch {
+	case r.Down.Irreversible:
+		j.DowngradeSection = "irreversible"
+	case r.Down.Present:
+		j.DowngradeSection = "present"
+	default:
+		j.DowngradeSection = "absent"
+	}
+	return j
+}
+
 func (a *app) headsCommand() *cobra.Command {
 	var verbose, asJSON bool
 	cmd := &cobra.Command{
@@ -607,9 +631,7 @@ func (a *app) showCommand() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				j := toJSON(g, r)
-				j.Upgrade, j.Downgrade = r.Up.SQL, r.Down.SQL
-				return a.writeJSON(j)
+				return a.writeJSON(toShowJSON(g, r))
 			}
 			a.outf("%s", verboseRev(g, r))
 			a.outf("\n-- +upgrade\n%s\n", strings.TrimSpace(r.Up.SQL))
