@@ -43,6 +43,9 @@ type app struct {
 	// mount is what an application attached (cli.Command); zero for the
 	// standalone binary.
 	mount mountOptions
+	// readOnly: the command only reads the database, so it must not
+	// create a SQLite file that is not there (see readsOnly).
+	readOnly bool
 	// fromDisk: read revisions from <dir>/versions even when the
 	// application embeds its migrations (--dir or RETORT_DIR given, or a
 	// command that writes revision files).
@@ -102,10 +105,16 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"
+		// A bad flag value is a usage error (exit 2), found before
+		// anything is opened.
+		if _, err := a.cfg.lockTimeout(); err != nil {
+			return &usageError{err: err, cmd: cmd.CommandPath()}
+		}
 	}
 	if a.cfg.Database == "" {
 		a.cfg.Database = a.mount.databaseURL
 	}
+	a.readOnly = readsOnly(cmd)
 	a.fromDisk = a.mount.migrations == nil || flags.Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)
 	a.collectSecrets()
 	return nil

@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/dialect"
 )
 
 const initConfig = `# retort configuration. Every key is also a flag and an environment variable:
@@ -35,7 +39,11 @@ func (a *app) initCommand() *cobra.Command {
 		Short: "Create retort.toml, schema.sql and the migrations directory",
 		Long: `Creates retort.toml (unless a config file exists), schema.sql (if absent) and
 <dir>/versions/ (with an empty .keep file, so that git keeps it before the
-first revision) in the working directory. Existing files are left alone.`,
+first revision) in the working directory. Existing files are left alone.
+
+With --database URL, retort.toml gets the URL without its password (the
+file is usually committed): give the whole URL in DATABASE_URL or
+RETORT_DATABASE_URL, which take precedence over the file.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			versions := a.versionsDir()
@@ -56,16 +64,12 @@ first revision) in the working directory. Existing files are left alone.`,
 			if a.configFile != "" {
 				cfgPath = a.path(a.configFile)
 			}
-			db := `# database = "sqlite:app.db"`
-			if a.cfg.Database != "" {
-				db = fmt.Sprintf("database = %q", a.cfg.Database)
-				if a.cfg.Database != a.database {
-					// It came from the environment: do not copy a secret into a file.
-					db = `# database comes from RETORT_DATABASE_URL or DATABASE_URL`
-				}
-			}
+			db, note := a.initDatabaseLine()
 			if err := writeNew(cfgPath, fmt.Sprintf(initConfig, db)); err == nil {
 				a.progressf("Generating %s ... done\n", a.rel(cfgPath))
+				if note != "" {
+					a.progressf("%s\n", note)
+				}
 			} else if !errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("init: %w", err)
 			}
@@ -94,6 +98,28 @@ func (a *app) initNextSteps(schemaPath string) {
 	a.progressf("  - retort migrate -m \"initial schema\" writes the first revision; retort upgrade applies it\n")
 	a.progressf("  - writing revisions by hand instead (retort revision -m MESSAGE)? keep %s in step:\n", schema)
 	a.progressf("    migrate refuses an empty %s while the migrations create tables (--allow-empty drops them)\n", schema)
+}
+
+// initDatabaseLine is the database line of a new retort.toml, and a note
+// for the user when the URL given had to be changed. A URL from the
+// environment is not copied into the file, and a password given with
+// --database is left out of it: retort.toml is usually committed, and the
+// password belongs in DATABASE_URL.
+func (a *app) initDatabaseLine() (line, note string) {
+	switch {
+	case a.cfg.Database == "":
+		return `# database = "sqlite:app.db"`, ""
+	case a.cfg.Database != a.database:
+		return `# database comes from RETORT_DATABASE_URL or DATABASE_URL`, ""
+	}
+	u, err := dialect.ParseURL(a.database)
+	if err != nil || u.Password() == "" {
+		return fmt.Sprintf("database = %q", a.database), ""
+	}
+	bare := *u.Server
+	bare.User = url.User(u.Server.User.Username())
+	note = fmt.Sprintf("Wrote the database URL without its password (%s): retort.toml is usually committed. Give retort the whole URL in DATABASE_URL (or RETORT_DATABASE_URL), which takes precedence over retort.toml.", bare.String())
+	return fmt.Sprintf("database = %q   # no password here: set DATABASE_URL", bare.String()), note
 }
 
 // writeNew creates path with content; fs.ErrExist when it exists.
@@ -127,12 +153,38 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
-// maxArgs allows at most n positional arguments.
-func maxArgs(n int) cobra.PositionalArgs {
+// targetArgs checks the target arguments of a command: between min and
+// max of them (max < 0: no limit), none empty. An empty target is a usage
+// error rather than the default, so that a deploy script whose variable is
+// unset ("upgrade $REV") stops instead of migrating to head.
+func targetArgs(min, max int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) > n {
-			return usagef("%s takes at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+		if max >= 0 && len(args) > max {
+			return &usageError{fmt.Errorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), max, len(args)), cmd.CommandPath()}
+		}
+		if len(args) < min {
+			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
+		}
+		for _, a := range args {
+			if strings.TrimSpace(a) == "" {
+				return &usageError{fmt.Errorf("%s: the target is empty (an unset variable?): name it, for example head, base or a revision id", cmd.CommandPath()), cmd.CommandPath()}
+			}
 		}
 		return nil
 	}
+}
+
+// noEmptyFlags refuses target flags given with an empty value (as
+// targetArgs does for arguments), rather than reading them as not given.
+func noEmptyFlags(cmd *cobra.Command, names ...string) error {
+	for _, n := range names {
+		f := cmd.Flags().Lookup(n)
+		if f == nil || !f.Changed {
+			continue
+		}
+		if v := strings.TrimSpace(f.Value.String()); v == "" || v == "[]" {
+			return usagef("--%s is empty (an unset variable?): name a revision, or leave the flag out", n)
+		}
+	}
+	return nil
 }

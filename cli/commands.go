@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,20 +17,20 @@ import (
 func (a *app) commands() []*cobra.Command {
 	return []*cobra.Command{
 		a.initCommand(),
-		a.revisionCommand(),
+		a.completeTargetFlags(a.revisionCommand(), "head", "depends-on"),
 		a.migrateCommand(),
-		a.upgradeCommand(),
-		a.downgradeCommand(),
+		a.completeTargetFlags(a.upgradeCommand()),
+		a.completeTargetFlags(a.downgradeCommand()),
 		a.currentCommand(),
 		a.statusCommand(),
 		a.historyCommand(),
 		a.headsCommand(),
 		a.branchesCommand(),
-		a.showCommand(),
-		a.stampCommand(),
-		a.mergeCommand(),
+		a.completeTargetFlags(a.showCommand()),
+		a.completeTargetFlags(a.stampCommand()),
+		a.completeTargetFlags(a.mergeCommand()),
 		a.verifyCommand(),
-		a.resolveCommand(),
+		a.completeTargetFlags(a.resolveCommand()),
 		a.checkCommand(),
 		a.driftCommand(),
 		a.inspectCommand(),
@@ -48,6 +49,9 @@ func (a *app) revisionCommand() *cobra.Command {
 its path.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := noEmptyFlags(cmd, "head", "depends-on"); err != nil {
+				return err
+			}
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -60,7 +64,7 @@ its path.`,
 			case "", "head":
 				heads := g.Heads()
 				if len(heads) > 1 {
-					return &revision.MultipleHeadsError{Heads: ids(heads)}
+					return &revisionHeadsError{revision.MultipleHeadsError{Heads: ids(heads)}}
 				}
 				if len(heads) == 1 {
 					parents = []string{heads[0].ID}
@@ -106,11 +110,32 @@ its path.`,
 	cmd.Flags().BoolVar(&goRev, "go", false, "a Go revision: write its placeholder file (header only, \"Go: true\") and print the retort.GoRevision to register in the application")
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message (its first header line and file name)")
 	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
-	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; 'base' starts a new root)")
+	cmd.Flags().StringVar(&head, "head", "", "the revision to revise (default: the single head; with several heads, name one, or join them with merge first; 'base' starts a new root)")
 	cmd.Flags().StringVar(&branch, "branch", "", "a branch label for the new revision")
 	cmd.Flags().StringSliceVar(&dependsOn, "depends-on", nil, "revisions this one depends on without revising them")
 	return cmd
 }
+
+// revisionHeadsError is "revision" without --head where the graph has
+// several heads: it says how to choose one, or to merge them, in the
+// words of this command rather than of a target.
+type revisionHeadsError struct{ revision.MultipleHeadsError }
+
+func (e *revisionHeadsError) Error() string {
+	return fmt.Sprintf("there are %d heads, %s: say which one the new revision revises with --head (a revision id or LABEL@head), or join them first with \"retort merge -m MESSAGE heads\"",
+		len(e.Heads), andList(e.Heads))
+}
+
+// andList writes ids as "a, b and c".
+func andList(ids []string) string {
+	if len(ids) <= 1 {
+		return strings.Join(ids, "")
+	}
+	return strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
+}
+
+// Unwrap gives the graph's error, for errors.As and errors.Is.
+func (e *revisionHeadsError) Unwrap() error { return &e.MultipleHeadsError }
 
 // writeRevision assigns an id when none is set, writes the file and prints
 // its path.
@@ -183,12 +208,7 @@ func (a *app) mergeCommand() *cobra.Command {
 		Use:   "merge -m MESSAGE REV...",
 		Short: "Create a revision that joins two or more heads",
 		Long:  "Creates a revision whose Revises names every REV ('heads' names every head), joining the branches. It has no SQL of its own unless you add some.",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("merge needs the revisions to join (for example: retort merge -m \"merge\" heads)")
-			}
-			return nil
-		},
+		Args:  targetArgs(1, -1, `the revisions to join (for example: retort merge -m "merge" heads)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
@@ -237,18 +257,22 @@ func (a *app) mergeCommand() *cobra.Command {
 
 func (a *app) historyCommand() *cobra.Command {
 	var rng string
-	var verbose, asJSON bool
+	var verbose, asJSON, indicate bool
 	cmd := &cobra.Command{
 		Use:   "history",
 		Short: "List revisions, newest first, with their messages",
-		Args:  noArgs,
+		Long: `Lists the revisions, newest first, as "parent -> rev (tags), message".
+
+-r A:B limits the list to a range: base, head, heads, revision ids and
+prefixes, REV+N and REV-N, LABEL@head; and, reading the database, current
+(the revision(s) it is at), -N at the start (N below current) and +N at
+the end (N above current), as in "history -r -2:" or "history -r current:".
+-i marks the revisions the database is at with (current).`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open(cmd.Context(), false)
-			if err != nil {
+			if err := noEmptyFlags(cmd, "rev-range"); err != nil {
 				return err
 			}
-			defer s.close()
-			g := s.m.Graph()
 			from, to := "", ""
 			if rng != "" {
 				f, t, ok := strings.Cut(rng, ":")
@@ -257,40 +281,138 @@ func (a *app) historyCommand() *cobra.Command {
 				}
 				from, to = f, t
 			}
-			revs, err := g.History(from, to)
+			needDB := indicate || fromCurrent(from) || fromCurrent(to)
+			s, err := a.open(cmd.Context(), needDB)
 			if err != nil {
 				return err
+			}
+			defer s.close()
+			g := s.m.Graph()
+			var cur []string
+			if needDB {
+				if cur, err = s.m.Current(cmd.Context()); err != nil {
+					return err
+				}
+			}
+			revs, err := historyRange(g, cur, from, to)
+			if err != nil {
+				return err
+			}
+			mark := func(r *script.Revision) string { return "" }
+			if indicate {
+				mark = func(r *script.Revision) string {
+					if slices.Contains(cur, r.ID) {
+						return " (current)"
+					}
+					return ""
+				}
 			}
 			if asJSON {
 				out := make([]revJSON, len(revs))
 				for i, r := range revs {
 					out[i] = toJSON(g, r)
+					out[i].Current = indicate && mark(r) != ""
 				}
 				return a.writeJSON(out)
 			}
 			for _, r := range revs {
 				if verbose {
-					a.outf("%s\n", verboseRev(g, r))
+					a.outf("%s\n", strings.Replace(verboseRev(g, r), "\n", mark(r)+"\n", 1))
 					continue
 				}
-				a.outf("%s\n", historyLine(g, r))
+				a.outf("%s\n", historyLine(g, r, mark(r)))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&rng, "rev-range", "r", "", "limit to a range A:B (base, head, ids, prefixes; either end may be empty)")
+	cmd.Flags().StringVarP(&rng, "rev-range", "r", "", "limit to a range A:B (base, head, ids, prefixes, current, -N:, :+N; either end may be empty)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "show every header field and the file")
+	cmd.Flags().BoolVarP(&indicate, "indicate-current", "i", false, "mark the revisions the database is at with (current)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
 
-// historyLine is Alembic's "parent -> rev (head), message".
-func historyLine(g *revision.Graph, r *script.Revision) string {
+// fromCurrent reports whether an end of a history range is read from the
+// database: "current", or steps from it ("-N", "+N").
+func fromCurrent(end string) bool {
+	if end == "current" {
+		return true
+	}
+	t, err := revision.ParseTarget(end)
+	return err == nil && t.Kind == revision.TargetRelative && t.Label == ""
+}
+
+// historyRange is g.History with the ends that name the database's state
+// (cur) replaced: "current" by the current revision(s), "-N" and "+N" by
+// steps from the current revision. Several current revisions give the
+// union of their ranges, in history order.
+func historyRange(g *revision.Graph, cur []string, from, to string) ([]*script.Revision, error) {
+	froms, err := currentEnd(cur, from, "")
+	if err != nil {
+		return nil, err
+	}
+	tos, err := currentEnd(cur, to, "base")
+	if err != nil {
+		return nil, err
+	}
+	if len(froms) == 1 && len(tos) == 1 {
+		return g.History(froms[0], tos[0])
+	}
+	in := map[string]bool{}
+	for _, f := range froms {
+		for _, t := range tos {
+			revs, err := g.History(f, t)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range revs {
+				in[r.ID] = true
+			}
+		}
+	}
+	all, err := g.History("", "")
+	if err != nil {
+		return nil, err
+	}
+	var out []*script.Revision
+	for _, r := range all {
+		if in[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// currentEnd resolves one end of a history range against the current
+// revisions cur; atBase is the end that "current" means at base ("" for
+// the start: everything; "base" for the end: nothing).
+func currentEnd(cur []string, end, atBase string) ([]string, error) {
+	if !fromCurrent(end) {
+		return []string{end}, nil
+	}
+	if end == "current" {
+		if len(cur) == 0 {
+			return []string{atBase}, nil
+		}
+		return cur, nil
+	}
+	switch len(cur) {
+	case 0:
+		return nil, fmt.Errorf("history range end %q counts from the current revision, but the database is at base: use base or a revision id", end)
+	case 1:
+		return []string{cur[0] + end}, nil
+	}
+	return nil, fmt.Errorf("history range end %q counts from the current revision, but the database is at %s: write REV%s with one of them", end, andList(cur), end)
+}
+
+// historyLine is Alembic's "parent -> rev (head), message", with mark
+// (" (current)" or "") after the tags.
+func historyLine(g *revision.Graph, r *script.Revision, mark string) string {
 	parents := "<base>"
 	if len(r.Revises) > 0 {
 		parents = joinIDs(r.Revises)
 	}
-	return fmt.Sprintf("%s -> %s%s, %s", parents, r.ID, tags(g, r), r.Message)
+	return fmt.Sprintf("%s -> %s%s%s, %s", parents, r.ID, tags(g, r), mark, r.Message)
 }
 
 // tags marks heads, branch points, merges, labels and Go revisions.
@@ -368,6 +490,8 @@ type revJSON struct {
 	Downgrade    string   `json:"downgrade,omitempty"`
 	Irreversible bool     `json:"irreversible,omitempty"`
 	Go           bool     `json:"go,omitempty"`
+	// Current is set by history -i for the revisions the database is at.
+	Current bool `json:"current,omitempty"`
 }
 
 func toJSON(g *revision.Graph, r *script.Revision) revJSON {
@@ -383,6 +507,30 @@ func toJSON(g *revision.Graph, r *script.Revision) revJSON {
 	}
 	if !r.Created.IsZero() {
 		j.Created = r.Created.UTC().Format(time.RFC3339)
+	}
+	return j
+}
+
+// showJSON is a revision as show --json prints it: the SQL that the text
+// form prints is always there, "" for an empty section, and
+// downgrade_section says whether the file has one ("present", "absent",
+// "irreversible"), as the text form does.
+type showJSON struct {
+	revJSON
+	Upgrade          string `json:"upgrade"`
+	Downgrade        string `json:"downgrade"`
+	DowngradeSection string `json:"downgrade_section"`
+}
+
+func toShowJSON(g *revision.Graph, r *script.Revision) showJSON {
+	j := showJSON{revJSON: toJSON(g, r), Upgrade: strings.TrimSpace(r.Up.SQL), Downgrade: strings.TrimSpace(r.Down.SQL)}
+	switch {
+	case r.Down.Irreversible:
+		j.DowngradeSection = "irreversible"
+	case r.Down.Present:
+		j.DowngradeSection = "present"
+	default:
+		j.DowngradeSection = "absent"
 	}
 	return j
 }
@@ -470,7 +618,7 @@ func (a *app) showCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show REV",
 		Short: "Show one revision: its header and its SQL",
-		Args:  exactArgs(1, "one revision (an id, a unique prefix, head or LABEL@head)"),
+		Args:  targetArgs(1, 1, "one revision (an id, a unique prefix, head or LABEL@head)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
@@ -483,9 +631,7 @@ func (a *app) showCommand() *cobra.Command {
 				return err
 			}
 			if asJSON {
-				j := toJSON(g, r)
-				j.Upgrade, j.Downgrade = r.Up.SQL, r.Down.SQL
-				return a.writeJSON(j)
+				return a.writeJSON(toShowJSON(g, r))
 			}
 			a.outf("%s", verboseRev(g, r))
 			a.outf("\n-- +upgrade\n%s\n", strings.TrimSpace(r.Up.SQL))

@@ -22,8 +22,9 @@ where the database allows it, recording each in the version table.
 
 TARGET: head (default), heads, a revision id or unique prefix, +N, REV+N,
 LABEL@head. With --sql, prints the SQL instead of running it; a range A:B
-needs no database connection.`,
-		Args: maxArgs(1),
+needs no database connection. An empty TARGET ("") is a usage error, not
+head.`,
+		Args: targetArgs(0, 1, "at most one target"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "head"
 			if len(args) == 1 {
@@ -47,7 +48,7 @@ func (a *app) downgradeCommand() *cobra.Command {
 TARGET: -1 (default, one step), -N, REV-N, a revision id or prefix (revert
 everything after it), base (revert everything). With --sql A:B, prints the
 SQL that reverts from A down to B without a database connection.`,
-		Args: maxArgs(1),
+		Args: targetArgs(0, 1, "at most one target"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "-1"
 			if len(args) == 1 {
@@ -75,6 +76,9 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		defer s.close()
 		from, to, _ := strings.Cut(target, ":")
+		if err := checkRangeDirection(s.m.Graph(), dir, target); err != nil {
+			return err
+		}
 		return s.m.SQL(a.stdout, dir, from, to)
 	}
 	s, err := a.open(ctx, true)
@@ -123,6 +127,26 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	}
 	a.progressf("Done: %d revision(s) in %s; the database is at %s.\n", len(res.Steps), time.Since(start).Round(time.Millisecond), at)
 	return nil
+}
+
+// checkRangeDirection refuses an offline range that goes the other way
+// ("upgrade --sql B:A" with A below B), which would print an empty script
+// and exit 0: it has nothing to do in dir, and steps in the other
+// direction.
+func checkRangeDirection(g *revision.Graph, dir revision.Direction, target string) error {
+	from, to, _ := strings.Cut(target, ":")
+	if p, err := g.RangePlan(from, to, dir); err != nil || len(p.Steps) > 0 {
+		return nil // the caller reports the error, or there is work to do
+	}
+	other, way, otherWay := revision.Down, "up", "down"
+	if dir == revision.Down {
+		other, way, otherWay = revision.Up, "down", "up"
+	}
+	if p, err := g.RangePlan(from, to, other); err != nil || len(p.Steps) == 0 {
+		return nil
+	}
+	return fmt.Errorf("range %q goes %s: %s --sql A:B prints the SQL from A %s to B; for this range use \"retort %s --sql %s\"",
+		target, otherWay, dir, way, other, target)
 }
 
 // openOffline loads the project for offline SQL: the dialect comes from the
@@ -285,12 +309,7 @@ func (a *app) stampCommand() *cobra.Command {
 running SQL: for a database whose schema was made some other way. 'base'
 empties the version table. --purge first drops rows naming revisions that no
 file has.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usagef("stamp needs at least one revision (or base, head, heads)")
-			}
-			return nil
-		},
+		Args: targetArgs(1, -1, "at least one revision (or base, head, heads)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			s, err := a.open(ctx, true)
@@ -381,7 +400,7 @@ connection lost), retort cannot know whether it ran and refuses to guess.
 Check the database, then: --statement-ran records it as done (the next run
 continues after it), --statement-not-run records it as not run (the next run
 runs it again).`,
-		Args: exactArgs(1, "the revision to settle"),
+		Args: targetArgs(1, 1, "the revision to settle"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			n := 0
 			for _, f := range []bool{applied, rolledBack, ran, notRun} {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -374,12 +375,15 @@ func (c *Config) lockTimeout() (time.Duration, error) {
 	if err == nil && d >= 0 {
 		return d, nil
 	}
-	what := "is not a duration"
+	what, example := "is not a duration", "60s or 2m"
 	if err == nil {
 		what = "is negative"
+	} else if _, nerr := strconv.ParseFloat(c.LockTimeout, 64); nerr == nil {
+		// A bare number: Go durations need a unit.
+		what, example = "has no unit", c.LockTimeout+"s or "+c.LockTimeout+"m"
 	}
 	if c.lockTimeoutFrom != "" {
-		return 0, fmt.Errorf("%s %q %s: give it a duration such as 60s or 2m", c.lockTimeoutFrom, c.LockTimeout, what)
+		return 0, fmt.Errorf("%s %q %s: give it a duration such as %s", c.lockTimeoutFrom, c.LockTimeout, what, example)
 	}
-	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q %s (for example 60s or 2m)", c.LockTimeout, what)}
+	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q %s (for example %s)", c.LockTimeout, what, example)}
 }

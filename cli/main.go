@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -28,13 +30,18 @@ const (
 )
 
 // usageError marks an error in how the command was called (exit 2).
-type usageError struct{ err error }
+type usageError struct {
+	err error
+	// cmd is the command path to point --help at, when known where the
+	// error is made (argument checks run before the command's setup).
+	cmd string
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+	return &usageError{err: fmt.Errorf(format, args...)}
 }
 
 // exitError carries an exit code other than 1 (for example 3 from check).
@@ -64,6 +71,41 @@ type Env struct {
 // Main runs the retort command line with args and returns the exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return Run(ctx, args, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})
+}
+
+// MainProcess is Main for the retort process (cmd/retort). SIGINT
+// (Ctrl-C) and SIGTERM cancel the run's context: retort stops between
+// statements, rolls back an open transaction, drops its scratch databases
+// and says where it stopped; a second signal kills it at once. A run that
+// a signal stopped exits 128+N, as a shell reports a process the signal
+// ended: 130 for SIGINT, 143 for SIGTERM.
+func MainProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	got := make(chan os.Signal, 1)
+	signal.Notify(got, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		// Stop listening, so that a second signal has its default
+		// effect (it kills the process). Stop returns once a signal in
+		// delivery has reached got.
+		stop()
+		signal.Stop(got)
+	}()
+	code := Main(ctx, args, stdin, stdout, stderr)
+	stop()
+	signal.Stop(got)
+	if code == ExitOK {
+		return code
+	}
+	select {
+	case sig := <-got:
+		if n, ok := sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	default:
+	}
+	return code
 }
 
 // Run runs the command line in env and returns the exit code.
@@ -103,7 +145,11 @@ func (a *app) finish(err error) int {
 	fmt.Fprintf(a.stderr, "error: %s\n", strings.TrimRight(msg, "\n"))
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", a.cmdPath)
+		path := a.cmdPath
+		if ue.cmd != "" {
+			path = ue.cmd
+		}
+		fmt.Fprintf(a.stderr, "Run '%s --help' for usage.\n", path)
 		return ExitUsage
 	}
 	return ExitFailed
@@ -119,10 +165,17 @@ func (a *app) rootCommand(name string) *cobra.Command {
 		Version:       Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			a.cmdPath = cmd.CommandPath()
-			return a.setup(cmd)
-		},
+		// Args and RunE make an unknown command a usage error (exit 2):
+		// without them cobra reports it as a plain error.
+		Args: unknownCommand,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		a.cmdPath = cmd.CommandPath()
+		if cmd == root {
+			return nil // help only: no configuration needed
+		}
+		return a.setup(cmd)
 	}
 	root.SetIn(a.stdin)
 	root.SetOut(a.stdout)
@@ -130,14 +183,54 @@ func (a *app) rootCommand(name string) *cobra.Command {
 	root.SetVersionTemplate("retort {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		a.cmdPath = c.CommandPath()
-		return &usageError{err}
+		return &usageError{err: err, cmd: c.CommandPath()}
 	})
 	a.cmdPath = name
+	root.SuggestionsMinimumDistance = 2
+	root.SetHelpCommand(helpCommand(root))
 	a.globalFlags(root)
 	for _, c := range a.commands() {
 		root.AddCommand(c)
 	}
 	return root
+}
+
+// unknownCommand refuses arguments to the root command: they name a
+// command that does not exist.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(s, " or "))
+	}
+	return &usageError{err: errors.New(msg), cmd: cmd.CommandPath()}
+}
+
+// helpCommand is cobra's "help [command]", except that an unknown topic
+// is a usage error (exit 2), not help printed with exit 0.
+func helpCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return &usageError{err: fmt.Errorf("no help topic %q: see %q for the commands", strings.Join(args, " "), root.CommandPath()+" help"), cmd: root.CommandPath()}
+			}
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var out []cobra.Completion
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+	}
 }
 
 // relativeTargets lets "downgrade -2" mean the target -2, as in Alembic,

@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
@@ -71,7 +74,22 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 	if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
 		u.Path = filepath.Join(a.dir, u.Path)
 	}
+	if a.readOnly && u.CreatesOnOpen() && !strings.HasPrefix(u.Path, "file:") {
+		// Opening would create an empty database at a mistyped path and
+		// report it at base.
+		return nil, nil, fmt.Errorf("no SQLite database at %s (database %s): check the path (upgrade creates the file; sqlite:app.db and sqlite:///app.db are relative to the working directory, sqlite:////abs/app.db is absolute)", a.rel(u.Path), u.Redacted())
+	}
 	return d, u, nil
+}
+
+// readsOnly reports the commands that only read the database: they
+// never create a SQLite file.
+func readsOnly(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect":
+		return true
+	}
+	return false
 }
 
 // open loads the project; with db it also connects to the database.

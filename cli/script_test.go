@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,12 +20,7 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"retort": func() {
-			// As cmd/retort: Ctrl-C and SIGTERM cancel the context, so
-			// that scenarios can interrupt a command (kill -INT).
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			code := Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-			stop()
-			os.Exit(code)
+			os.Exit(MainProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
 	}
 	maps.Copy(cmds, ScriptCommands) // the example application's (mount_test.go)

@@ -10,7 +10,8 @@ import (
 
 // URL is a parsed database URL. The forms are
 //
-//	sqlite:path/to/file.db    sqlite::memory:    sqlite:///abs/path.db
+//	sqlite:path/to/file.db    sqlite::memory:    sqlite:/abs/path.db
+//	sqlite:///rel/path.db     sqlite:////abs/path.db   (SQLAlchemy's spelling)
 //	postgres://user:pass@host:5432/db?sslmode=disable   (also postgresql://)
 //	mysql://user:pass@host:3306/db?param=value           (also mariadb://)
 type URL struct {
@@ -42,8 +43,7 @@ func ParseURL(s string) (*URL, error) {
 	}
 	switch strings.ToLower(scheme) {
 	case "sqlite", "sqlite3", "file":
-		path := rest
-		path = strings.TrimPrefix(path, "//")
+		path := sqlitePath(strings.ToLower(scheme), rest)
 		var q url.Values
 		if p, query, ok := strings.Cut(path, "?"); ok {
 			path = p
@@ -75,8 +75,37 @@ func ParseURL(s string) (*URL, error) {
 		}
 		return &URL{Dialect: d, Path: name, Server: u, Query: u.Query(), raw: s}, nil
 	default:
+		if base, driver, ok := strings.Cut(scheme, "+"); ok && knownScheme(base) {
+			// SQLAlchemy's dialect+driver: the driver is Python's.
+			return nil, fmt.Errorf("%w %q: %q names a Python driver, and retort has its own: drop it, as in %q", ErrBadURL, Redact(s), "+"+driver, Redact(base+s[len(scheme):]))
+		}
 		return nil, fmt.Errorf("%w %q: unknown scheme %q (expected sqlite:, postgres:// or mysql://)", ErrBadURL, Redact(s), scheme)
 	}
+}
+
+// knownScheme reports whether scheme (any case) is one ParseURL reads.
+func knownScheme(scheme string) bool {
+	switch strings.ToLower(scheme) {
+	case "sqlite", "sqlite3", "file", "postgres", "postgresql", "mysql", "mariadb":
+		return true
+	}
+	return false
+}
+
+// sqlitePath is the file path of a SQLite URL after "scheme:". After
+// "//" (an empty host) SQLAlchemy's and Flask-SQLAlchemy's reading holds,
+// which their users bring along: sqlite:///app.db is the relative path
+// app.db and sqlite:////var/app.db the absolute /var/app.db. A file: URI
+// keeps the standard reading (file:///var/app.db is /var/app.db).
+func sqlitePath(scheme, rest string) string {
+	after, ok := strings.CutPrefix(rest, "//")
+	if !ok {
+		return rest
+	}
+	if scheme == "file" {
+		return after
+	}
+	return strings.TrimPrefix(after, "/")
 }
 
 // String returns the URL as given, password included. Never print it:

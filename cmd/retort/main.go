@@ -4,12 +4,9 @@
 package main
 
 import (
-	"context"
 	"io"
 	"log"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -21,16 +18,7 @@ func main() {
 	// "packets.go:58 unexpected EOF") besides returning the error that
 	// retort reports with what to do next: keep stderr to retort's words.
 	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
-	// Ctrl-C and SIGTERM cancel the context: retort stops between
-	// statements, rolls back an open transaction, drops its scratch
-	// databases, says where it stopped and exits non-zero. A second signal
-	// kills it at once.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ctx.Done()
-		stop()
-	}()
-	code := cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// Ctrl-C and SIGTERM stop retort between statements; it exits 130 or
+	// 143 (see cli.MainProcess).
+	os.Exit(cli.MainProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -1,0 +1,55 @@
+package dialect_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+// SQLite URLs read as SQLAlchemy reads them after "//": three slashes
+// relative, four absolute.
+func TestParseURLSQLitePaths(t *testing.T) {
+	for _, tc := range []struct{ url, path string }{
+		{"sqlite:app.db", "app.db"},
+		{"sqlite:/var/app.db", "/var/app.db"},
+		{"sqlite:///app.db", "app.db"},
+		{"sqlite:///data/app.db", "data/app.db"},
+		{"sqlite:////var/app.db", "/var/app.db"},
+		{"sqlite3:///app.db", "app.db"},
+		{"sqlite://app.db", "app.db"},
+		{"sqlite:///:memory:", ":memory:"},
+		{"sqlite::memory:", ":memory:"},
+		{"sqlite:///app.db?_pragma=foreign_keys(1)", "app.db"},
+		{"file:///var/app.db", "/var/app.db"},
+	} {
+		u, err := dialect.ParseURL(tc.url)
+		if err != nil {
+			t.Errorf("ParseURL(%s): %v", tc.url, err)
+			continue
+		}
+		if u.Path != tc.path {
+			t.Errorf("ParseURL(%s).Path = %q, want %q", tc.url, u.Path, tc.path)
+		}
+	}
+}
+
+// SQLAlchemy's dialect+driver schemes are refused with the URL to write
+// instead, password masked.
+func TestParseURLDriverSuffix(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{"postgresql+psycopg2://u:Secret1@h/db", `bad database URL "postgresql+psycopg2://u:****@h/db": "+psycopg2" names a Python driver, and retort has its own: drop it, as in "postgresql://u:****@h/db"`},
+		{"mysql+pymysql://root@h:3306/db", `bad database URL "mysql+pymysql://root@h:3306/db": "+pymysql" names a Python driver, and retort has its own: drop it, as in "mysql://root@h:3306/db"`},
+		{"sqlite+pysqlite:///app.db", `bad database URL "sqlite+pysqlite:///app.db": "+pysqlite" names a Python driver, and retort has its own: drop it, as in "sqlite:///app.db"`},
+		{"oracle+cx://h/db", `bad database URL "oracle+cx://h/db": unknown scheme "oracle+cx" (expected sqlite:, postgres:// or mysql://)`},
+	} {
+		_, err := dialect.ParseURL(tc.url)
+		if err == nil || err.Error() != tc.want || !errors.Is(err, dialect.ErrBadURL) {
+			t.Errorf("ParseURL(%s) = %v\nwant %s", tc.url, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "Secret1") {
+			t.Errorf("ParseURL(%s) shows the password: %v", tc.url, err)
+		}
+	}
+}
