@@ -384,9 +384,12 @@ type Status struct {
 	Current []string
 	// Heads are the heads of the graph.
 	Heads []string
-	// Applied lists the version table's rows, in the order applied.
+	// Applied lists the version table's rows, in the order applied,
+	// partial ones included (their State says so).
 	Applied []AppliedRevision
-	// Pending lists the revisions an upgrade to heads would apply, in order.
+	// Pending lists the revisions an upgrade to heads would apply from
+	// scratch, in order; a revision stopped part-way is not among them
+	// (it is in Partial), so that no revision is counted twice.
 	Pending []*script.Revision
 	// Partial lists revisions stopped part-way (MySQL, or Transaction:
 	// none revisions), which the next upgrade resumes.
@@ -426,6 +429,9 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		heads, _ := revision.ParseTarget("heads")
 		if p, err := m.graph.Upgrade(known, heads); err == nil {
 			for _, step := range p.Steps {
+				if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
+					continue // in Partial
+				}
 				s.Pending = append(s.Pending, step.Revision)
 			}
 		}

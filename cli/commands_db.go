@@ -243,7 +243,12 @@ func (a *app) statusCommand() *cobra.Command {
 			}
 			a.outf("Current:  %s\n", cur)
 			a.outf("Heads:    %s\n", strings.Join(st.Heads, ", "))
-			a.outf("Applied:  %d\n", len(st.Applied))
+			// A partial revision has a row but is not applied: it is
+			// counted once, on its own line.
+			a.outf("Applied:  %d\n", len(st.Applied)-len(st.Partial))
+			if len(st.Partial) > 0 {
+				a.outf("Partial:  %d\n", len(st.Partial))
+			}
 			a.outf("Pending:  %d\n", len(st.Pending))
 			for _, p := range st.Pending {
 				a.outf("  pending  %s, %s\n", p.ID, p.Message)
