@@ -465,9 +465,9 @@ type Mismatch struct {
 // String describes the mismatch in one line.
 func (x Mismatch) String() string {
 	if x.Missing {
-		return fmt.Sprintf("revision %s is applied but no file has it any more", x.Revision)
+		return fmt.Sprintf("revision %s is applied but no file has it any more: restore the file, or correct the record with `retort stamp --purge REV` (REV: the revision the database is at)", x.Revision)
 	}
-	return fmt.Sprintf("revision %s (%s) changed since it was applied", x.Revision, x.Path)
+	return fmt.Sprintf("revision %s (%s) changed since it was applied: restore the file, or accept the edit with `retort verify --accept %s`", x.Revision, x.Path, x.Revision)
 }
 
 // Verify compares the applied revisions with their files.
@@ -486,6 +486,24 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 		}
 	}
 	return out, nil
+}
+
+// AcceptEdit records the current checksum of applied revision rev's file
+// as its own: the file was edited after it was applied, and the user says
+// the database holds what the file now says (or that the edit changes
+// nothing that matters). Verify stops reporting it. The change is logged.
+func (m *Migrator) AcceptEdit(ctx context.Context, rev string) error {
+	if m.runner == nil {
+		return ErrNoDatabase
+	}
+	r, err := m.graph.Resolve(rev)
+	if err != nil {
+		return classify(err)
+	}
+	if r.Go {
+		return fmt.Errorf("accept %s: it is written in Go, and retort records no checksum for Go revisions: nothing to accept", r.ID)
+	}
+	return m.runner.AcceptChecksum(ctx, r.ID, r.Checksum)
 }
 
 // Stamp sets the version table to exactly targets and everything they need,

@@ -213,7 +213,7 @@ type UnknownAppliedError struct {
 
 // Error names the revision and what to do.
 func (e *UnknownAppliedError) Error() string {
-	return fmt.Sprintf("the database records revision %s as applied, but no revision file has that id: restore the file, or correct the record with \"retort stamp\"", e.ID)
+	return fmt.Sprintf("the database records revision %s as applied, but no revision file has that id: restore the file, or correct the record with `retort stamp --purge REV`, REV being the revision the database really is at (--purge drops the row of %s)", e.ID, e.ID)
 }
 
 // IrreversibleError reports a downgrade step whose revision cannot be

@@ -79,7 +79,7 @@ func TestUpgradeLinear(t *testing.T) {
 		{"-1 is down", "a b", "-1", "", `target "-1" goes down: use downgrade`},
 		{"range", "", "a:b", "", `target "a:b" is a range: ranges are for offline SQL (--sql)`},
 		{"unknown", "", "zz", "", `no revision "zz": see "retort history" for the revision ids`},
-		{"unknown applied", "a gone", "head", "", `the database records revision gone as applied, but no revision file has that id: restore the file, or correct the record with "retort stamp"`},
+		{"unknown applied", "a gone", "head", "", "the database records revision gone as applied, but no revision file has that id: restore the file, or correct the record with `retort stamp --purge REV`, REV being the revision the database really is at (--purge drops the row of gone)"},
 	})
 }
 

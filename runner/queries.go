@@ -14,6 +14,7 @@ type queries struct {
 	updateProgress string // statements_done, revision
 	updateMark     string // state, statements_done, revision
 	updateRow      string // checksum, applied_at, duration_ms, state, statements_done, revision
+	updateChecksum string // checksum, revision
 	deleteRow      string // revision
 	insertLog      string // revision, direction, started_at, finished_at, ok, error, who, retort_version
 	// The record* statements write a finished step's version row and its
@@ -42,8 +43,9 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		updateRow: "UPDATE " + rt + " SET checksum = " + d.Placeholder(1) + ", applied_at = " + d.Placeholder(2) +
 			", duration_ms = " + d.Placeholder(3) + ", state = " + d.Placeholder(4) + ", statements_done = " + d.Placeholder(5) +
 			" WHERE revision = " + d.Placeholder(6),
-		deleteRow: "DELETE FROM " + rt + " WHERE revision = " + d.Placeholder(1),
-		insertLog: "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
+		deleteRow:      "DELETE FROM " + rt + " WHERE revision = " + d.Placeholder(1),
+		updateChecksum: "UPDATE " + rt + " SET checksum = " + d.Placeholder(1) + " WHERE revision = " + d.Placeholder(2),
+		insertLog:      "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
 	}
 	if m, ok := d.(dialect.DataModifyingCTEs); ok && m.DataModifyingCTEs() {
 		p := d.Placeholder
