@@ -374,7 +374,8 @@ type AppliedRevision struct {
 	// Revision is the file, nil when no file has this id.
 	File *script.Revision `json:"-"`
 	// Changed is set when the file's checksum differs from the one stored
-	// when it was applied.
+	// when it was applied (for an applied revision only: one stopped
+	// part-way may be edited after the statements that ran).
 	Changed bool
 }
 
@@ -416,7 +417,10 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		switch {
 		case ar.File == nil:
 			s.Missing = append(s.Missing, row.Revision)
-		case row.Checksum != "" && !ar.File.Go && row.Checksum != ar.File.Checksum:
+		case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && row.Checksum != ar.File.Checksum:
+			// A revision under way is judged statement by statement
+			// when it resumes (runner.EditedStatementError): editing the
+			// statements it has still to run is how a failure is fixed.
 			ar.Changed = true
 			s.Changed = append(s.Changed, row.Revision)
 		}

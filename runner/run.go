@@ -148,11 +148,27 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func (s *session) createTables(ctx context.Context, q execer) error {
+// createTables creates the version tables when they are missing and
+// upgrades them in place: a revisions table made before
+// statement_checksums existed gets that column (NULL in its rows, which
+// the resume check takes for "not recorded"). q is the session's
+// connection, or SQLite's transaction: a failed probe does not end a
+// transaction there (it would on PostgreSQL, where q is never one).
+func (s *session) createTables(ctx context.Context, q interface {
+	execer
+	querier
+}) error {
 	for _, stmt := range s.d.VersionTableDDL(s.opts.Tables) {
 		if _, err := q.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create version tables %s and %s: %w", s.opts.Tables.Revisions, s.opts.Tables.Log, err)
 		}
+	}
+	rows, err := q.QueryContext(ctx, s.q.probeSums)
+	if err == nil {
+		return rows.Close()
+	}
+	if _, aerr := q.ExecContext(ctx, s.q.addSums); aerr != nil {
+		return fmt.Errorf("upgrade version table %s: add column statement_checksums (it was missing: %v): %w", s.opts.Tables.Revisions, err, aerr)
 	}
 	return nil
 }

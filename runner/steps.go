@@ -2,8 +2,11 @@ package runner
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/retortdb/retort/dialect"
@@ -70,6 +73,9 @@ type stepRun struct {
 	// result is the step's result once its last statement's own
 	// transaction recorded it done.
 	result *StepResult
+	// sums are the statements' checksums (statementSum), made on first
+	// use.
+	sums []string
 }
 
 // runSteps runs one step statement by statement outside a transaction,
@@ -109,7 +115,60 @@ func (r *stepRun) decide(ctx context.Context) (decision, error) {
 			return decision{}, err
 		}
 	}
-	return decide(r.st, row, has)
+	dec, err := decide(r.st, row, has)
+	if err != nil || dec.start == 0 || r.st.isGo() {
+		return dec, err
+	}
+	return dec, r.checkRan(ctx, dec.start)
+}
+
+// statementSum is the checksum recorded for a statement that ran: 16 hex
+// digits of the SHA-256 of its text, enough to tell an edit.
+func statementSum(text string) string {
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:8])
+}
+
+// sumsFor is the statement_checksums value recorded with p: the checksums
+// of the statements it says ran or started, comma-separated.
+func (r *stepRun) sumsFor(p progress) string {
+	if r.sums == nil {
+		r.sums = make([]string, len(r.st.stmts))
+		for i, stmt := range r.st.stmts {
+			r.sums[i] = statementSum(stmt.Text)
+		}
+	}
+	k := p.done
+	if p.inFlight {
+		k++
+	}
+	return strings.Join(r.sums[:min(k, len(r.sums))], ",")
+}
+
+// checkRan refuses to resume a step whose file changed in one of the
+// first done statements, which ran in an earlier run: what the database
+// holds is the old statement's effect. Rows recorded before
+// statement_checksums existed (NULL) are not checked.
+func (r *stepRun) checkRan(ctx context.Context, done int) error {
+	var stored sql.NullString
+	if err := r.conn.QueryRowContext(ctx, r.q.selectSums, r.st.id()).Scan(&stored); err != nil {
+		return fmt.Errorf("read the statement checksums of revision %s in %s: %w", r.st.id(), r.opts.Tables.Revisions, err)
+	}
+	if !stored.Valid || stored.String == "" {
+		return nil
+	}
+	ran := strings.Split(stored.String, ",")
+	for i := range min(done, len(ran)) {
+		e := &EditedStatementError{Revision: r.st.id(), Path: r.st.rev.Path, Direction: r.st.Direction, Index: i + 1, Done: done, Count: len(r.st.stmts)}
+		if i >= len(r.st.stmts) {
+			return e
+		}
+		if statementSum(r.st.stmts[i].Text) != ran[i] {
+			e.Line, e.SQL = r.st.line(i), r.st.stmts[i].Text
+			return e
+		}
+	}
+	return nil
 }
 
 // startsNext reports whether statement i gets a "started" record before
@@ -146,9 +205,9 @@ func (r *stepRun) markStart(ctx context.Context) error {
 	switch {
 	case r.dec.start > 0:
 	case r.dec.had:
-		err = r.exec(ctx, r.q.updateMark, r.mark(), first.encode(), r.st.id())
+		err = r.exec(ctx, r.q.updateMarkSums, r.mark(), first.encode(), r.sumsFor(first), r.st.id())
 	default:
-		err = r.exec(ctx, r.q.insertRow, r.st.id(), r.st.rev.Checksum, r.startedAt.UTC(), 0, StatePartial, first.encode())
+		err = r.exec(ctx, r.q.insertRowSums, r.st.id(), r.st.rev.Checksum, r.startedAt.UTC(), 0, StatePartial, first.encode(), r.sumsFor(first))
 	}
 	if err != nil {
 		return fmt.Errorf("record the start of %s of revision %s in %s: %w", r.st.Direction, r.st.id(), r.opts.Tables.Revisions, err)
@@ -162,7 +221,7 @@ func (r *stepRun) markStart(ctx context.Context) error {
 func (r *stepRun) record(ctx context.Context, p progress) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.LockTimeout)
 	defer cancel()
-	if err := r.exec(rctx, r.q.updateProgress, p.encode(), r.st.id()); err != nil {
+	if err := r.exec(rctx, r.q.updateProgressSums, p.encode(), r.sumsFor(p), r.st.id()); err != nil {
 		return err
 	}
 	r.set(p)
@@ -268,7 +327,8 @@ func (r *stepRun) runWithProgress(ctx context.Context, i int, final func(*sql.Tx
 		}
 		return tx.Commit()
 	}
-	if _, err := tx.ExecContext(bctx, r.q.updateProgress, progress{done: i + 1}.encode(), r.st.id()); err != nil {
+	p := progress{done: i + 1}
+	if _, err := tx.ExecContext(bctx, r.q.updateProgressSums, p.encode(), r.sumsFor(p), r.st.id()); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("record statement %d of revision %s in %s (rolled back with it): %w", i+1, r.st.id(), r.opts.Tables.Revisions, err)
 	}
