@@ -231,7 +231,7 @@ type IrreversibleError struct {
 // Error names the revision, its file and what to do.
 func (e *IrreversibleError) Error() string {
 	if e.Empty {
-		return fmt.Sprintf("revision %s (%s) has an empty \"-- +downgrade\" section: add the SQL that reverts its upgrade, or mark it \"-- +downgrade irreversible\"", e.Revision, e.Path)
+		return fmt.Sprintf("revision %s (%s) has an empty \"-- +downgrade\" section: add the SQL that reverts its upgrade, write \"-- +downgrade none\" if its upgrade leaves nothing to revert, or mark it \"-- +downgrade irreversible\"", e.Revision, e.Path)
 	}
 	if e.Marked {
 		return fmt.Sprintf("revision %s (%s) is marked \"-- +downgrade irreversible\": it cannot be reverted; downgrade to a revision above it, or stamp the database after reverting by hand", e.Revision, e.Path)

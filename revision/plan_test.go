@@ -233,7 +233,7 @@ func TestCheckReversible(t *testing.T) {
 	}
 	all := []string{"ok", "merge", "nodown", "marked", "empty"}
 	tests := []struct{ target, want string }{
-		{"marked", `revision empty (empty.sql) has an empty "-- +downgrade" section: add the SQL that reverts its upgrade, or mark it "-- +downgrade irreversible"`},
+		{"marked", `revision empty (empty.sql) has an empty "-- +downgrade" section: add the SQL that reverts its upgrade, write "-- +downgrade none" if its upgrade leaves nothing to revert, or mark it "-- +downgrade irreversible"`},
 		{"nodown", `revision marked (marked.sql) is marked "-- +downgrade irreversible": it cannot be reverted; downgrade to a revision above it, or stamp the database after reverting by hand`},
 		{"merge", `revision nodown (nodown.sql) has no "-- +downgrade" section: add one with the SQL that reverts its upgrade, or mark it "-- +downgrade irreversible"`},
 	}

@@ -22,6 +22,7 @@ const (
 	upgradeMarker      = "-- +upgrade"
 	downgradeMarker    = "-- +downgrade"
 	irreversibleMarker = "-- +downgrade irreversible"
+	noneMarker         = "-- +downgrade none"
 )
 
 // Header keys.
@@ -131,8 +132,8 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 }
 
 // marker classifies a trimmed line: 0 not a marker, 1 upgrade, 2 downgrade,
-// 3 downgrade irreversible, -1 a line that looks like a marker but is not
-// one exactly.
+// 3 downgrade irreversible, 4 downgrade none, -1 a line that looks like a
+// marker but is not one exactly.
 func marker(trimmed []byte) int {
 	switch string(trimmed) {
 	case upgradeMarker:
@@ -141,6 +142,8 @@ func marker(trimmed []byte) int {
 		return 2
 	case irreversibleMarker:
 		return 3
+	case noneMarker:
+		return 4
 	}
 	if !bytes.HasPrefix(trimmed, dashes) {
 		return 0
@@ -166,7 +169,7 @@ var dashes = []byte("--")
 // file; Parse skips it.
 var bom = []byte("\xef\xbb\xbf")
 
-const markerHelp = `write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`
+const markerHelp = `write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`
 
 func (p *parser) parse() (*Revision, error) {
 	r := &Revision{}
@@ -212,7 +215,8 @@ func (p *parser) parse() (*Revision, error) {
 			return nil, p.errorf(p.line, "second %q marker: a revision has one upgrade section", upgradeMarker)
 		default:
 			r.Up.SQL = sectionText(p.data[upStart:start])
-			r.Down = Section{Line: p.line + 1, Present: true, Irreversible: marker(t) == 3}
+			m := marker(t)
+			r.Down = Section{Line: p.line + 1, Present: true, Irreversible: m == 3, None: m == 4}
 		}
 		break
 	}

@@ -183,9 +183,9 @@ func TestParseErrors(t *testing.T) {
 		{"no upgrade", head + "\nSELECT 1;\n", `f.sql:4: SQL before the "-- +upgrade" marker: put the upgrade statements after a line "-- +upgrade"`},
 		{"no upgrade at all", head + "\n-- just a comment\n", `f.sql:4: no "-- +upgrade" section: every revision needs one; add a line "-- +upgrade" followed by the SQL`},
 		{"downgrade first", head + "-- +downgrade\nDROP TABLE t;\n-- +upgrade\n", `f.sql:3: "-- +downgrade" before "-- +upgrade": the upgrade section comes first`},
-		{"case marker", head + "\n-- +Upgrade\n", `f.sql:4: malformed section marker "-- +Upgrade": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
-		{"glued marker", head + "-- +upgrade\nSELECT 1;\n--+downgrade\n", `f.sql:5: malformed section marker "--+downgrade": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
-		{"marker typo", head + "-- +upgrade\n-- +downgrade irreversable\n", `f.sql:4: malformed section marker "-- +downgrade irreversable": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"case marker", head + "\n-- +Upgrade\n", `f.sql:4: malformed section marker "-- +Upgrade": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"glued marker", head + "-- +upgrade\nSELECT 1;\n--+downgrade\n", `f.sql:5: malformed section marker "--+downgrade": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"marker typo", head + "-- +upgrade\n-- +downgrade irreversable\n", `f.sql:4: malformed section marker "-- +downgrade irreversable": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
 		{"two upgrades", head + "-- +upgrade\n-- +upgrade\n", `f.sql:4: second "-- +upgrade" marker: a revision has one upgrade section`},
 		{"two downgrades", head + "-- +upgrade\n-- +downgrade\n-- +downgrade\n", `f.sql:5: second "-- +downgrade" marker: a revision has one downgrade section`},
 		{"upgrade after downgrade", head + "-- +upgrade\n-- +downgrade\n-- +upgrade\n", `f.sql:5: "-- +upgrade" after "-- +downgrade": the upgrade section comes first, once`},
@@ -401,6 +401,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("-- m\n-- Revision: a\n-- Revises: b, c\n-- Branch: x\n-- Depends-On: d\n-- Transaction: none\n-- +upgrade\nSELECT 1;\n-- +downgrade irreversible\n"))
 	f.Add([]byte("--\r\n-- Revision: a\r\n-- +upgrade\r\n\r\n"))
+	f.Add([]byte("-- m\n-- Revision: a\n-- +upgrade\nINSERT INTO t VALUES (1);\n-- +downgrade none\n-- nothing to revert\n"))
 	f.Add([]byte("-- -- m\n--Revision:a\n\n-- c\n-- +upgrade\n-- +downgrade\n  \n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse("f.sql", data)
@@ -449,5 +450,24 @@ func TestWrite(t *testing.T) {
 	}
 	if _, err := Write(dir, &Revision{ID: "a-b"}); err == nil || err.Error() != `write revision: revision id "a-b": ids use only letters, digits and '_'` {
 		t.Errorf("bad id: %v", err)
+	}
+}
+
+// TestParseDowngradeNone reads "-- +downgrade none", a downgrade with
+// nothing to revert on purpose, and writes it back.
+func TestParseDowngradeNone(t *testing.T) {
+	src := "-- fill\n-- Revision: f1\n-- Revises:\n\n-- +upgrade\nINSERT INTO t VALUES (1);\n\n-- +downgrade none\n"
+	r, err := Parse("f1.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Section{Line: 9, Present: true, None: true}); r.Down != want {
+		t.Errorf("Down = %+v, want %+v", r.Down, want)
+	}
+	if got := string(Format(r)); !strings.Contains(got, "\n-- +downgrade none\n") {
+		t.Errorf("Format lost the marker:\n%s", got)
+	}
+	if _, err := Parse("f1.sql", []byte(strings.Replace(src, "none", "nothing", 1))); err == nil || !strings.Contains(err.Error(), `"-- +downgrade none"`) {
+		t.Errorf("a misspelt marker: %v; want the error to name -- +downgrade none", err)
 	}
 }
