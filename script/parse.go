@@ -58,8 +58,12 @@ func (e *ParseError) Error() string {
 
 // Parse reads a revision file. path is used in errors and kept in the
 // result's Path. See DESIGN.md section 5 for the format. CRLF and CR line
-// endings and a leading UTF-8 byte order mark are accepted.
+// endings and a leading UTF-8 byte order mark are accepted; a UTF-16 file
+// (or one with NUL bytes, which no SQL text has) is refused as not UTF-8.
 func Parse(path string, data []byte) (*Revision, error) {
+	if what := notUTF8(data); what != "" {
+		return nil, &ParseError{Path: path, Line: 1, Msg: what + ", not UTF-8: retort reads revision files as UTF-8; save it as UTF-8 (most editors have an encoding setting when saving)"}
+	}
 	data = normalizeNewlines(data)
 	sum := sha256.Sum256(data)
 	p := parser{path: path, data: bytes.TrimPrefix(data, bom)}
@@ -164,6 +168,22 @@ func hasPrefixFold(s []byte, prefix string) bool {
 }
 
 var dashes = []byte("--")
+
+// notUTF8 describes data when it is UTF-16 (by its byte order mark, or by
+// NUL bytes, which UTF-16 text without one has in every ASCII
+// character), "" otherwise. Other invalid UTF-8 is left to the lexer:
+// an old Latin-1 comment runs as it always did.
+func notUTF8(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return "the file is UTF-16 (little-endian, by its byte order mark)"
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "the file is UTF-16 (big-endian, by its byte order mark)"
+	case bytes.IndexByte(data, 0) >= 0:
+		return "the file has NUL bytes: it is binary or UTF-16"
+	}
+	return ""
+}
 
 // bom is the UTF-8 byte order mark some editors write at the start of a
 // file; Parse skips it.

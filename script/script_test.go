@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -469,5 +470,43 @@ func TestParseDowngradeNone(t *testing.T) {
 	}
 	if _, err := Parse("f1.sql", []byte(strings.Replace(src, "none", "nothing", 1))); err == nil || !strings.Contains(err.Error(), `"-- +downgrade none"`) {
 		t.Errorf("a misspelt marker: %v; want the error to name -- +downgrade none", err)
+	}
+}
+
+// TestParseUTF16 refuses UTF-16 files as not UTF-8 instead of reporting a
+// missing header.
+func TestParseUTF16(t *testing.T) {
+	utf16le := func(s string) []byte {
+		out := []byte{0xff, 0xfe}
+		for _, c := range []byte(s) {
+			out = append(out, c, 0)
+		}
+		return out
+	}
+	src := "-- m\n-- Revision: a\n-- +upgrade\nSELECT 1;\n"
+	for name, data := range map[string][]byte{
+		"le bom": utf16le(src),
+		"be bom": append([]byte{0xfe, 0xff}, 0, '-'),
+		"no bom": utf16le(src)[2:],
+	} {
+		_, err := Parse("f.sql", data)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), "not UTF-8: retort reads revision files as UTF-8; save it as UTF-8") {
+			t.Errorf("%s: %v; want a ParseError at line 1 saying it is not UTF-8", name, err)
+		}
+	}
+}
+
+// TestLoadDirInvalidUTF8Name refuses a revision file whose name is not
+// valid UTF-8, naming it with its bytes escaped.
+func TestLoadDirInvalidUTF8Name(t *testing.T) {
+	dir := t.TempDir()
+	name := "0002_caf\xe9.sql"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("-- m\n-- Revision: a\n-- +upgrade\n"), 0o644); err != nil {
+		t.Skipf("this file system refuses the name: %v", err)
+	}
+	_, err := LoadDir(DirFS(dir))
+	if err == nil || !strings.Contains(err.Error(), `the file name "0002_caf\xe9.sql" is not valid UTF-8`) || !strings.Contains(err.Error(), "rename it") {
+		t.Errorf("LoadDir: %v; want the name, escaped, and what to do", err)
 	}
 }
