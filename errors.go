@@ -51,6 +51,10 @@ type (
 	// commits by itself (MySQL/MariaDB DDL) was started and may or may not
 	// have run: settle it with Migrator.ResolveStatement.
 	InFlightError = runner.InFlightError
+	// EditedStatementError is a revision stopped part-way whose file
+	// changed in a statement that already ran: it is not resumed until the
+	// file is put back or the revision is settled with Migrator.Resolve.
+	EditedStatementError = runner.EditedStatementError
 	// InterruptedError is a run stopped by its context (a signal), with
 	// where it stopped and what the database holds.
 	InterruptedError = runner.InterruptedError

@@ -218,7 +218,7 @@ func ExampleMismatch() {
 	for _, x := range mm {
 		fmt.Println(x)
 	}
-	// Output: revision b2 is applied but no file has it any more
+	// Output: revision b2 is applied but no file has it any more: restore the file, or correct the record with `retort stamp --purge REV` (REV: the revision the database is at)
 }
 
 // Status gathers where the database stands.

@@ -374,7 +374,8 @@ type AppliedRevision struct {
 	// Revision is the file, nil when no file has this id.
 	File *script.Revision `json:"-"`
 	// Changed is set when the file's checksum differs from the one stored
-	// when it was applied.
+	// when it was applied (for an applied revision only: one stopped
+	// part-way may be edited after the statements that ran).
 	Changed bool
 }
 
@@ -384,9 +385,12 @@ type Status struct {
 	Current []string
 	// Heads are the heads of the graph.
 	Heads []string
-	// Applied lists the version table's rows, in the order applied.
+	// Applied lists the version table's rows, in the order applied,
+	// partial ones included (their State says so).
 	Applied []AppliedRevision
-	// Pending lists the revisions an upgrade to heads would apply, in order.
+	// Pending lists the revisions an upgrade to heads would apply from
+	// scratch, in order; a revision stopped part-way is not among them
+	// (it is in Partial), so that no revision is counted twice.
 	Pending []*script.Revision
 	// Partial lists revisions stopped part-way (MySQL, or Transaction:
 	// none revisions), which the next upgrade resumes.
@@ -413,7 +417,10 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		switch {
 		case ar.File == nil:
 			s.Missing = append(s.Missing, row.Revision)
-		case row.Checksum != "" && !ar.File.Go && row.Checksum != ar.File.Checksum:
+		case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && row.Checksum != ar.File.Checksum:
+			// A revision under way is judged statement by statement
+			// when it resumes (runner.EditedStatementError): editing the
+			// statements it has still to run is how a failure is fixed.
 			ar.Changed = true
 			s.Changed = append(s.Changed, row.Revision)
 		}
@@ -426,6 +433,9 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		heads, _ := revision.ParseTarget("heads")
 		if p, err := m.graph.Upgrade(known, heads); err == nil {
 			for _, step := range p.Steps {
+				if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
+					continue // in Partial
+				}
 				s.Pending = append(s.Pending, step.Revision)
 			}
 		}
@@ -459,9 +469,9 @@ type Mismatch struct {
 // String describes the mismatch in one line.
 func (x Mismatch) String() string {
 	if x.Missing {
-		return fmt.Sprintf("revision %s is applied but no file has it any more", x.Revision)
+		return fmt.Sprintf("revision %s is applied but no file has it any more: restore the file, or correct the record with `retort stamp --purge REV` (REV: the revision the database is at)", x.Revision)
 	}
-	return fmt.Sprintf("revision %s (%s) changed since it was applied", x.Revision, x.Path)
+	return fmt.Sprintf("revision %s (%s) changed since it was applied: restore the file, or accept the edit with `retort verify --accept %s`", x.Revision, x.Path, x.Revision)
 }
 
 // Verify compares the applied revisions with their files.
@@ -480,6 +490,24 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 		}
 	}
 	return out, nil
+}
+
+// AcceptEdit records the current checksum of applied revision rev's file
+// as its own: the file was edited after it was applied, and the user says
+// the database holds what the file now says (or that the edit changes
+// nothing that matters). Verify stops reporting it. The change is logged.
+func (m *Migrator) AcceptEdit(ctx context.Context, rev string) error {
+	if m.runner == nil {
+		return ErrNoDatabase
+	}
+	r, err := m.graph.Resolve(rev)
+	if err != nil {
+		return classify(err)
+	}
+	if r.Go {
+		return fmt.Errorf("accept %s: it is written in Go, and retort records no checksum for Go revisions: nothing to accept", r.ID)
+	}
+	return m.runner.AcceptChecksum(ctx, r.ID, r.Checksum)
 }
 
 // Stamp sets the version table to exactly targets and everything they need,

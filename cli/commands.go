@@ -638,6 +638,8 @@ func (a *app) showCommand() *cobra.Command {
 			switch {
 			case r.Down.Irreversible:
 				a.outf("\n-- +downgrade irreversible\n")
+			case r.Down.None:
+				a.outf("\n-- +downgrade none\n")
 			case r.Down.Present:
 				a.outf("\n-- +downgrade\n%s\n", strings.TrimSpace(r.Down.SQL))
 			default:

@@ -267,7 +267,12 @@ func (a *app) statusCommand() *cobra.Command {
 			}
 			a.outf("Current:  %s\n", cur)
 			a.outf("Heads:    %s\n", strings.Join(st.Heads, ", "))
-			a.outf("Applied:  %d\n", len(st.Applied))
+			// A partial revision has a row but is not applied: it is
+			// counted once, on its own line.
+			a.outf("Applied:  %d\n", len(st.Applied)-len(st.Partial))
+			if len(st.Partial) > 0 {
+				a.outf("Partial:  %d\n", len(st.Partial))
+			}
 			a.outf("Pending:  %d\n", len(st.Pending))
 			for _, p := range st.Pending {
 				a.outf("  pending  %s, %s\n", p.ID, p.Message)
@@ -280,10 +285,10 @@ func (a *app) statusCommand() *cobra.Command {
 				a.outf("  %-8s %s after %d statement(s): fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, p.Revision)
 			}
 			for _, id := range st.Changed {
-				a.outf("  changed  %s: the file changed since it was applied\n", id)
+				a.outf("  changed  %s: the file changed since it was applied: restore it, or retort verify --accept %s\n", id, id)
 			}
 			for _, id := range st.Missing {
-				a.outf("  missing  %s: applied, but no file has it\n", id)
+				a.outf("  missing  %s: applied, but no file has it: restore the file, or retort stamp --purge REV (the revision the database is at)\n", id)
 			}
 			_ = g
 			return nil
@@ -335,10 +340,16 @@ file has.`,
 
 func (a *app) verifyCommand() *cobra.Command {
 	var asJSON bool
+	var accept []string
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Report applied revisions whose file changed or vanished (exit 3)",
-		Args:  noArgs,
+		Long: `Lists applied revisions whose file changed (checksum) or vanished since
+they were applied, and exits 3 when there are any. --accept REV records the
+file of REV as it now is as the applied one (logged in the log table), for an
+edit that the database already matches or that changes nothing that matters;
+verify and upgrade stop reporting it.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			s, err := a.open(ctx, true)
@@ -346,6 +357,12 @@ func (a *app) verifyCommand() *cobra.Command {
 				return err
 			}
 			defer s.close()
+			for _, rev := range accept {
+				if err := s.m.AcceptEdit(ctx, rev); err != nil {
+					return err
+				}
+				a.progressf("Accepted the edited file of %s: its checksum is now recorded as applied.\n", rev)
+			}
 			mm, err := s.m.Verify(ctx)
 			if err != nil {
 				return err
@@ -382,6 +399,7 @@ func (a *app) verifyCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().StringArrayVar(&accept, "accept", nil, "record the edited file of applied revision `REV` as applied (repeatable)")
 	return cmd
 }
 

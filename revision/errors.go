@@ -213,7 +213,7 @@ type UnknownAppliedError struct {
 
 // Error names the revision and what to do.
 func (e *UnknownAppliedError) Error() string {
-	return fmt.Sprintf("the database records revision %s as applied, but no revision file has that id: restore the file, or correct the record with \"retort stamp\"", e.ID)
+	return fmt.Sprintf("the database records revision %s as applied, but no revision file has that id: restore the file, or correct the record with `retort stamp --purge REV`, REV being the revision the database really is at (--purge drops the row of %s)", e.ID, e.ID)
 }
 
 // IrreversibleError reports a downgrade step whose revision cannot be
@@ -231,7 +231,7 @@ type IrreversibleError struct {
 // Error names the revision, its file and what to do.
 func (e *IrreversibleError) Error() string {
 	if e.Empty {
-		return fmt.Sprintf("revision %s (%s) has an empty \"-- +downgrade\" section: add the SQL that reverts its upgrade, or mark it \"-- +downgrade irreversible\"", e.Revision, e.Path)
+		return fmt.Sprintf("revision %s (%s) has an empty \"-- +downgrade\" section: add the SQL that reverts its upgrade, write \"-- +downgrade none\" if its upgrade leaves nothing to revert, or mark it \"-- +downgrade irreversible\"", e.Revision, e.Path)
 	}
 	if e.Marked {
 		return fmt.Sprintf("revision %s (%s) is marked \"-- +downgrade irreversible\": it cannot be reverted; downgrade to a revision above it, or stamp the database after reverting by hand", e.Revision, e.Path)

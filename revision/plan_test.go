@@ -80,7 +80,7 @@ func TestUpgradeLinear(t *testing.T) {
 		{"-1 is down", "a b", "-1", "", `target "-1" goes down: use downgrade`},
 		{"range", "", "a:b", "", `target "a:b" is a range: ranges are for offline SQL (--sql)`},
 		{"unknown", "", "zz", "", `no revision "zz": see "retort history" for the revision ids`},
-		{"unknown applied", "a gone", "head", "", `the database records revision gone as applied, but no revision file has that id: restore the file, or correct the record with "retort stamp"`},
+		{"unknown applied", "a gone", "head", "", "the database records revision gone as applied, but no revision file has that id: restore the file, or correct the record with `retort stamp --purge REV`, REV being the revision the database really is at (--purge drops the row of gone)"},
 	})
 }
 
@@ -241,7 +241,7 @@ func TestCheckReversible(t *testing.T) {
 	}
 	all := []string{"ok", "merge", "nodown", "marked", "empty"}
 	tests := []struct{ target, want string }{
-		{"marked", `revision empty (empty.sql) has an empty "-- +downgrade" section: add the SQL that reverts its upgrade, or mark it "-- +downgrade irreversible"`},
+		{"marked", `revision empty (empty.sql) has an empty "-- +downgrade" section: add the SQL that reverts its upgrade, write "-- +downgrade none" if its upgrade leaves nothing to revert, or mark it "-- +downgrade irreversible"`},
 		{"nodown", `revision marked (marked.sql) is marked "-- +downgrade irreversible": it cannot be reverted; downgrade to a revision above it, or stamp the database after reverting by hand`},
 		{"merge", `revision nodown (nodown.sql) has no "-- +downgrade" section: add one with the SQL that reverts its upgrade, or mark it "-- +downgrade irreversible"`},
 	}

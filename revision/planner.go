@@ -497,7 +497,7 @@ func (p *Plan) IDs() []string {
 // CheckReversible returns an *IrreversibleError for the first downgrade
 // step whose revision cannot be reverted: no "-- +downgrade" section, one
 // marked "irreversible", or an empty one while the upgrade section has
-// SQL. It returns nil when every downgrade step can run.
+// SQL (unless it is marked "-- +downgrade none": nothing to revert). It returns nil when every downgrade step can run.
 func (p *Plan) CheckReversible() error {
 	for _, s := range p.Steps {
 		if s.Direction != Down {
@@ -509,7 +509,7 @@ func (p *Plan) CheckReversible() error {
 			return &IrreversibleError{Revision: r.ID, Path: r.Path}
 		case r.Down.Irreversible:
 			return &IrreversibleError{Revision: r.ID, Path: r.Path, Marked: true}
-		case strings.TrimSpace(r.Down.SQL) == "" && strings.TrimSpace(r.Up.SQL) != "":
+		case !r.Down.None && strings.TrimSpace(r.Down.SQL) == "" && strings.TrimSpace(r.Up.SQL) != "":
 			return &IrreversibleError{Revision: r.ID, Path: r.Path, Empty: true}
 		}
 	}

@@ -72,10 +72,14 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 				errs = append(errs, fmt.Errorf("%s:%d: %q is a psql meta-command, not SQL: retort sends statements to the server itself; remove it (revision %s)", rev.Path, st.line(i), strings.TrimSpace(cmd), rev.ID))
 			}
 		}
-		if ps.Direction == revision.Down && len(stmts) == 0 && strings.TrimSpace(rev.Up.SQL) != "" {
+		if ps.Direction == revision.Down && st.sec.None && len(stmts) > 0 {
+			errs = append(errs, fmt.Errorf("%s:%d: revision %s is marked -- +downgrade none but its downgrade section has SQL: remove the SQL, or the word none", rev.Path, st.line(0), rev.ID))
+			continue
+		}
+		if ps.Direction == revision.Down && !st.sec.None && len(stmts) == 0 && strings.TrimSpace(rev.Up.SQL) != "" {
 			// An empty downgrade undoes nothing of a non-empty upgrade.
 			if upStmts, err := sqlsplit.Split(rev.Up.SQL, d.Splitter()); err != nil || len(upStmts) > 0 {
-				errs = append(errs, fmt.Errorf("revision %s (%s) has an empty -- +downgrade section: write the statements that undo its upgrade, or mark it -- +downgrade irreversible", rev.ID, rev.Path))
+				errs = append(errs, fmt.Errorf("revision %s (%s) has an empty -- +downgrade section: write the statements that undo its upgrade, write -- +downgrade none if its upgrade leaves nothing to revert, or mark it -- +downgrade irreversible", rev.ID, rev.Path))
 				continue
 			}
 		}

@@ -115,6 +115,58 @@ func (e *InFlightError) Error() string {
 	return b.String()
 }
 
+// EditedStatementError reports a revision stopped part-way whose file
+// changed in a statement that already ran in an earlier run: resuming
+// would run the rest on top of what the old statement did, so retort
+// refuses to.
+type EditedStatementError struct {
+	// Revision is the revision id; Path its file.
+	Revision, Path string
+	// Direction of the section the statement belongs to.
+	Direction revision.Direction
+	// Index is the 1-based statement that changed, Done the number of
+	// statements that ran, Count the statements the file now has.
+	Index, Done, Count int
+	// Line and SQL are the statement as the file now has it (0 and ""
+	// when the file has fewer statements than ran).
+	Line int
+	SQL  string
+}
+
+// Error names the revision, the statement and the ways out.
+func (e *EditedStatementError) Error() string {
+	var b strings.Builder
+	what := "upgrade"
+	undo, undoFlag, finishFlag := "undo what they did", "--rolled-back", "--applied"
+	if e.Direction == revision.Down {
+		what = "downgrade"
+		undo, undoFlag, finishFlag = "put back what they removed", "--applied", "--rolled-back"
+	}
+	if e.SQL == "" {
+		fmt.Fprintf(&b, "revision %s (%s): %s ran in an earlier %s, but the file now has only %d statement(s) in that section",
+			e.Revision, e.Path, statementsDone(e.Done), what, e.Count)
+	} else {
+		fmt.Fprintf(&b, "revision %s (%s:%d): statement %d ran in an earlier %s, but the file's statement %d is no longer the one that ran; it now reads:",
+			e.Revision, e.Path, e.Line, e.Index, what, e.Index)
+		for _, l := range strings.Split(e.SQL, "\n") {
+			b.WriteString("\n    ")
+			b.WriteString(l)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s ran and %s recorded; retort does not resume on top of statements that changed since they ran.", statementsDone(e.Done), verbFor(e.Done))
+	fmt.Fprintf(&b, "\nPut the file back as it was for %s and rerun %s (edit only the statements after them), or settle the revision by hand: %s and run `retort resolve %s %s`, or finish the %s by hand and run `retort resolve %s %s`.",
+		statementsDone(e.Done), what, undo, e.Revision, undoFlag, what, e.Revision, finishFlag)
+	return b.String()
+}
+
+// verbFor is "is" for one statement, "are" for more.
+func verbFor(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
 // beforeRecorded says what ran before 1-based statement k.
 func beforeRecorded(k int) string {
 	switch k {

@@ -261,3 +261,41 @@ func TestMySQLCancelStopsStatement(t *testing.T) {
 		}
 	}, "mysql")
 }
+
+// TestMySQLCancelSelectNeedsNoResolve cancels the run during a long
+// SELECT SLEEP(n), which does not commit by itself: it runs in one
+// transaction with its record, so the interrupt leaves nothing in flight
+// and the error does not ask for `retort resolve --statement-ran|
+// --statement-not-run` (issue 12 item 14).
+func TestMySQLCancelSelectNeedsNoResolve(t *testing.T) {
+	each(t, func(t *testing.T, tg *target) {
+		slow := rev("s001", "", "CREATE TABLE a (id integer);\nSELECT SLEEP(20);\nCREATE TABLE b (id integer);\n", "DROP TABLE b;\nDROP TABLE a;\n")
+		ctx, cancel := context.WithCancel(ctxT(t))
+		defer cancel()
+		go func() {
+			waitRunning(t, tg.db, "SELECT SLEEP(20)")
+			cancel()
+		}()
+		r := runner.New(tg.db, tg.d, runner.Options{})
+		_, err := r.Run(ctx, upgradeAll([]*script.Revision{slow}))
+		var ie *runner.InterruptedError
+		if !errors.As(err, &ie) {
+			t.Fatalf("cancel during SELECT SLEEP: %v; want an InterruptedError", err)
+		}
+		for _, bad := range []string{"may or may not have run", "--statement-ran", "--statement-not-run", "commit it by themselves"} {
+			if strings.Contains(err.Error(), bad) {
+				t.Errorf("error says %q:\n%s", bad, err)
+			}
+		}
+		if !strings.Contains(err.Error(), "rerun upgrade to resume at statement 2") {
+			t.Errorf("error does not say how to go on:\n%s", err)
+		}
+		if row := rowNow(t, r, "s001"); row.StatementsDone != 1 || row.InFlight != 0 {
+			t.Errorf("row %+v: want 1 done, nothing in flight", row)
+		}
+		fast := rev("s001", "", strings.Replace(slow.Up.SQL, "SLEEP(20)", "1", 1), slow.Down.SQL)
+		if _, err := r.Run(ctxT(t), upgradeAll([]*script.Revision{fast})); err != nil {
+			t.Fatalf("upgrade after the interrupt: %v", err)
+		}
+	}, "mysql")
+}

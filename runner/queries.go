@@ -14,8 +14,19 @@ type queries struct {
 	updateProgress string // statements_done, revision
 	updateMark     string // state, statements_done, revision
 	updateRow      string // checksum, applied_at, duration_ms, state, statements_done, revision
+	updateChecksum string // checksum, revision
 	deleteRow      string // revision
 	insertLog      string // revision, direction, started_at, finished_at, ok, error, who, retort_version
+	// The *Sums statements also write statement_checksums, the column
+	// that records what each statement of a step under way was (see
+	// stepRun.sumsFor); probeSums and addSums add it to version tables
+	// made before it existed.
+	insertRowSums      string // revision, checksum, applied_at, duration_ms, state, statements_done, statement_checksums
+	updateProgressSums string // statements_done, statement_checksums, revision
+	updateMarkSums     string // state, statements_done, statement_checksums, revision
+	selectSums         string // revision
+	probeSums          string
+	addSums            string
 	// The record* statements write a finished step's version row and its
 	// log row in one statement, where the dialect allows INSERT, UPDATE
 	// and DELETE in WITH (dialect.DataModifyingCTEs); empty elsewhere.
@@ -42,7 +53,17 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		updateRow: "UPDATE " + rt + " SET checksum = " + d.Placeholder(1) + ", applied_at = " + d.Placeholder(2) +
 			", duration_ms = " + d.Placeholder(3) + ", state = " + d.Placeholder(4) + ", statements_done = " + d.Placeholder(5) +
 			" WHERE revision = " + d.Placeholder(6),
-		deleteRow: "DELETE FROM " + rt + " WHERE revision = " + d.Placeholder(1),
+		deleteRow:      "DELETE FROM " + rt + " WHERE revision = " + d.Placeholder(1),
+		updateChecksum: "UPDATE " + rt + " SET checksum = " + d.Placeholder(1) + " WHERE revision = " + d.Placeholder(2),
+		insertRowSums:  "INSERT INTO " + rt + " (revision, checksum, applied_at, duration_ms, state, statements_done, statement_checksums) VALUES (" + ph(7) + ")",
+		updateProgressSums: "UPDATE " + rt + " SET statements_done = " + d.Placeholder(1) + ", statement_checksums = " + d.Placeholder(2) +
+			" WHERE revision = " + d.Placeholder(3),
+		updateMarkSums: "UPDATE " + rt + " SET state = " + d.Placeholder(1) + ", statements_done = " + d.Placeholder(2) +
+			", statement_checksums = " + d.Placeholder(3) + " WHERE revision = " + d.Placeholder(4),
+		selectSums: "SELECT statement_checksums FROM " + rt + " WHERE revision = " + d.Placeholder(1),
+		probeSums:  "SELECT statement_checksums FROM " + rt + " WHERE 1 = 0",
+		// TEXT and ADD COLUMN mean the same on the three databases.
+		addSums:   "ALTER TABLE " + rt + " ADD COLUMN statement_checksums TEXT",
 		insertLog: "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
 	}
 	if m, ok := d.(dialect.DataModifyingCTEs); ok && m.DataModifyingCTEs() {

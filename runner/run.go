@@ -148,11 +148,27 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func (s *session) createTables(ctx context.Context, q execer) error {
+// createTables creates the version tables when they are missing and
+// upgrades them in place: a revisions table made before
+// statement_checksums existed gets that column (NULL in its rows, which
+// the resume check takes for "not recorded"). q is the session's
+// connection, or SQLite's transaction: a failed probe does not end a
+// transaction there (it would on PostgreSQL, where q is never one).
+func (s *session) createTables(ctx context.Context, q interface {
+	execer
+	querier
+}) error {
 	for _, stmt := range s.d.VersionTableDDL(s.opts.Tables) {
 		if _, err := q.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create version tables %s and %s: %w", s.opts.Tables.Revisions, s.opts.Tables.Log, err)
 		}
+	}
+	rows, err := q.QueryContext(ctx, s.q.probeSums)
+	if err == nil {
+		return rows.Close()
+	}
+	if _, aerr := q.ExecContext(ctx, s.q.addSums); aerr != nil {
+		return fmt.Errorf("upgrade version table %s: add column statement_checksums (it was missing: %v): %w", s.opts.Tables.Revisions, err, aerr)
 	}
 	return nil
 }
@@ -331,7 +347,8 @@ func (s *session) readRow(ctx context.Context, q interface {
 	if err != nil {
 		return Row{}, false, fmt.Errorf("read the row of revision %s: %w", id, err)
 	}
-	row.StatementsDone, row.InFlight = decodeDone(row.StatementsDone)
+	p := decodeProgress(row.StatementsDone)
+	row.StatementsDone, row.InFlight = p.done, p.inFlightStatement()
 	return row, true, nil
 }
 
@@ -520,197 +537,6 @@ func (s *session) movedSinceLastStep(ctx context.Context, tx dialect.Tx) (bool, 
 	return moved, nil
 }
 
-// runSteps runs one step statement by statement outside a transaction,
-// recording progress after each statement.
-func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepResult, error) {
-	startedAt := time.Now()
-	row, has := state.Row(st.id())
-	if s.beginLocks {
-		var err error
-		if row, has, err = s.readRow(ctx, s.conn, st.id()); err != nil {
-			return StepResult{}, err
-		}
-	}
-	dec, err := decide(st, row, has)
-	if err != nil {
-		return StepResult{}, err
-	}
-	if dec.skip {
-		return s.skipped(st), nil
-	}
-	s.started(st, dec)
-	n := st.count()
-	track := s.tracksInFlight(st)
-	// startsNext reports whether statement i gets a "started" record
-	// before it runs. That record also says that every statement before
-	// it ran, so it stands in for the "done" record of the one before:
-	// one write per statement, as without it.
-	startsNext := func(i int) bool { return track && i < n && !s.atomicProgress(st, i) }
-	// recorded is the statement whose "started" record is written
-	// already (by the row's first write, or with the previous one's end).
-	recorded := -1
-	first := 0
-	if dec.start == 0 && startsNext(0) {
-		first, recorded = inFlightValue(1), 0
-	}
-	switch {
-	case dec.start > 0:
-	case st.Direction == revision.Down:
-		err = s.exec(ctx, s.q.updateMark, StateReverting, first, st.id())
-	case dec.had:
-		err = s.exec(ctx, s.q.updateMark, StatePartial, first, st.id())
-	default:
-		err = s.exec(ctx, s.q.insertRow, st.id(), st.rev.Checksum, startedAt.UTC(), 0, StatePartial, first)
-	}
-	if err != nil {
-		return StepResult{}, fmt.Errorf("record the start of %s of revision %s in %s: %w", st.Direction, st.id(), s.opts.Tables.Revisions, err)
-	}
-	mark := StatePartial
-	if st.Direction == revision.Down {
-		mark = StateReverting
-	}
-	setDone := func(done, inFlight int) {
-		state.set(Row{Revision: st.id(), Checksum: st.rev.Checksum, AppliedAt: startedAt.UTC(), State: mark, StatementsDone: done, InFlight: inFlight})
-	}
-	if recorded == 0 {
-		setDone(0, 1)
-	} else {
-		setDone(dec.start, 0)
-	}
-	for i := dec.start; i < n; i++ {
-		if ctx.Err() != nil {
-			if recorded == i {
-				// Its "started" record is written, but it never ran.
-				if err := s.record(ctx, i, st.id()); err != nil {
-					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("before statement %d of %d", i+1, n),
-						fmt.Sprintf("statement %d did not run, but its record still says it was started (resetting it failed: %v); %s", i+1, err, beforeRecorded(i+1)), true))
-				}
-				setDone(i, 0)
-			}
-			return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("before statement %d of %d", i+1, n),
-				statementsRecorded(st, i), false))
-		}
-		if s.atomicProgress(st, i) {
-			// A data change and its progress record commit together: a
-			// crash leaves both or neither.
-			var final func(*sql.Tx) error
-			var finishedAt time.Time
-			if i+1 == n {
-				// The last statement: its transaction also records the
-				// revision done, with its log row (one commit less).
-				final = func(tx *sql.Tx) error {
-					finishedAt = time.Now()
-					d := dec
-					d.had = true
-					return s.recordDone(context.WithoutCancel(ctx), tx, st, d, startedAt, finishedAt)
-				}
-			}
-			if err := s.runWithProgress(ctx, st, i, final); err != nil {
-				if ctx.Err() != nil {
-					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
-						fmt.Sprintf("statement %d was stopped and rolled back together with its record; %s", i+1, statementsRecorded(st, i)), false))
-				}
-				serr := s.stepError(ctx, st, i, err, s.resumeNote(st, i, err))
-				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
-			}
-			if final != nil {
-				dur := finishedAt.Sub(startedAt)
-				dec.had = true
-				s.settle(state, st, startedAt, dur)
-				return s.finished(st, dur, dec), nil
-			}
-			setDone(i+1, 0)
-			continue
-		}
-		if track && recorded != i {
-			// Statement i+1 commits by itself: record that it starts, so
-			// that a crash while it runs is never taken for "not run".
-			if err := s.record(ctx, inFlightValue(i+1), st.id()); err != nil {
-				err = fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s): %w",
-					i+1, n, st.id(), s.opts.Tables.Revisions, statementsRecorded(st, i), err)
-				return StepResult{}, s.logFailure(ctx, st, startedAt, err)
-			}
-			setDone(i, i+1)
-		}
-		if err := s.execStatement(ctx, st, i, s.conn, nil); err != nil {
-			if track && (ctx.Err() != nil || !s.rejecter.Rejected(err)) {
-				// It may have committed before the error: keep the
-				// in-flight record and say so.
-				if ctx.Err() != nil {
-					return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n), inFlightState(st, i, err), true))
-				}
-				serr := s.stepError(ctx, st, i, err, inFlightNote(st, i))
-				return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
-			}
-			if ctx.Err() != nil {
-				return StepResult{}, s.logFailure(ctx, st, startedAt, s.stepsInterrupted(ctx, st, i, fmt.Sprintf("during statement %d of %d", i+1, n),
-					fmt.Sprintf("statement %d was stopped (%v); %s", i+1, err, statementsRecorded(st, i)), false))
-			}
-			note := s.resumeNote(st, i, err)
-			if track {
-				// The server refused it: it did not run.
-				if rerr := s.record(ctx, i, st.id()); rerr != nil {
-					note = fmt.Sprintf("the statement did not run, but its record still says it was started (%v): check that nothing of it is in the database, then run `retort resolve %s --statement-not-run` and rerun %s", rerr, st.id(), st.Direction)
-				} else {
-					setDone(i, 0)
-				}
-			}
-			serr := s.stepError(ctx, st, i, err, note)
-			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
-		}
-		if track && i+1 == n {
-			// The last statement: the final record below says it ran.
-			setDone(i, i+1)
-			continue
-		}
-		stored := i + 1
-		if startsNext(i + 1) {
-			// "Statement i+1 ran, statement i+2 starts", in one write.
-			stored = inFlightValue(i + 2)
-		}
-		if err := s.record(ctx, stored, st.id()); err != nil {
-			next := "rerun to resume"
-			if track {
-				next = fmt.Sprintf("its record says it was started and may or may not have run: run `retort resolve %s --statement-ran`, then rerun %s", st.id(), st.Direction)
-			}
-			err = fmt.Errorf("record statement %d of %d of revision %s in %s (the statement ran; %s): %w", i+1, n, st.id(), s.opts.Tables.Revisions, next, err)
-			return StepResult{}, s.logFailure(ctx, st, startedAt, err)
-		}
-		if stored < 0 {
-			recorded = i + 1
-			setDone(i+1, i+2)
-		} else {
-			setDone(i+1, 0)
-		}
-	}
-	// Every statement ran: record it even when the run is being
-	// interrupted now (the loop above stops it before the next revision).
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
-	defer cancel()
-	// Where the last statement's record still says "started", settling
-	// it takes resolve; else a rerun records it.
-	next := fmt.Sprintf("rerun %s to record it", st.Direction)
-	if r, _ := state.Row(st.id()); r.InFlight == n {
-		next = fmt.Sprintf("its record says statement %d was started and may or may not have run: run `retort resolve %s --statement-ran`, then rerun %s", n, st.id(), st.Direction)
-	}
-	tx, err := s.begin(fctx)
-	if err != nil {
-		return StepResult{}, fmt.Errorf("%s %s: every statement ran, but recording it failed (%s): %w", st.Direction, st.id(), next, err)
-	}
-	now := time.Now()
-	dur := now.Sub(startedAt)
-	dec.had = true
-	if err := s.recordDone(fctx, tx, st, dec, startedAt, now); err != nil {
-		tx.Rollback()
-		return StepResult{}, fmt.Errorf("%w (every statement ran; %s)", err, next)
-	}
-	if err := tx.Commit(); err != nil {
-		return StepResult{}, fmt.Errorf("commit the record of %s of revision %s (every statement ran; %s): %w", st.Direction, st.id(), next, err)
-	}
-	s.settle(state, st, startedAt, dur)
-	return s.finished(st, dur, dec), nil
-}
-
 // resumeNote tells what to do after statement i of st failed with err and
 // had no effect: fix the file when the server refused the statement, or
 // find out what happened to the server or the connection when it did not
@@ -798,14 +624,6 @@ func (s *session) log(ctx context.Context, conn *sql.Conn, rev, direction string
 		return err
 	}
 	return tx.Commit()
-}
-
-// record writes statements_done of a revision outside any transaction.
-// It is not cut short by an interrupt: the record must match what ran.
-func (s *session) record(ctx context.Context, stored int, rev string) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
-	defer cancel()
-	return s.exec(rctx, s.q.updateProgress, stored, rev)
 }
 
 // tracksInFlight reports whether the statements of st that commit by
@@ -954,41 +772,4 @@ func raced(st *step, fresh, planned *State) error {
 		}
 	}
 	return nil
-}
-
-// atomicProgress reports whether statement i of st can run in one
-// transaction with its progress record: a SQL statement that the dialect
-// says does not commit by itself.
-func (s *session) atomicProgress(st *step, i int) bool {
-	ic, ok := s.d.(dialect.ImplicitCommitter)
-	return ok && !st.isGo() && i < len(st.stmts) && !ic.CommitsImplicitly(st.stmts[i].Text)
-}
-
-// runWithProgress runs statement i of st and records it done in one
-// transaction on the session's connection; with final, final writes the
-// record instead (the revision's own end, for its last statement).
-func (s *session) runWithProgress(ctx context.Context, st *step, i int, final func(*sql.Tx) error) error {
-	// Not ctx: database/sql would roll back and drop the session's
-	// connection on cancel. execStatement stops the statement instead.
-	bctx := context.WithoutCancel(ctx)
-	tx, err := s.conn.BeginTx(bctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := s.execStatement(ctx, st, i, tx, tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if final != nil {
-		if err := final(tx); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("%w (rolled back with statement %d)", err, i+1)
-		}
-		return tx.Commit()
-	}
-	if _, err := tx.ExecContext(bctx, s.q.updateProgress, i+1, st.id()); err != nil {
-		tx.Rollback()
-		return fmt.Errorf("record statement %d of revision %s in %s (rolled back with it): %w", i+1, st.id(), s.opts.Tables.Revisions, err)
-	}
-	return tx.Commit()
 }

@@ -84,23 +84,10 @@ type Row struct {
 	// InFlight is the 1-based statement that an earlier run started but
 	// did not record as done (0 when none): it commits by itself (MySQL
 	// DDL), so it may or may not have run. StatementsDone is then
-	// InFlight-1. In the table it is stored as statements_done =
-	// -InFlight, beside state partial or reverting.
+	// InFlight-1. (The table stores both in statements_done: see
+	// progress.encode.)
 	InFlight int
 }
-
-// decodeDone splits a stored statements_done into the statements done and
-// the statement in flight (see Row.InFlight).
-func decodeDone(stored int) (done, inFlight int) {
-	if stored < 0 {
-		return -stored - 1, -stored
-	}
-	return stored, 0
-}
-
-// inFlightValue is the statements_done stored while 1-based statement k
-// runs: statements 1..k-1 are done, k was started.
-func inFlightValue(k int) int { return -k }
 
 // State is the content of the revisions table.
 type State struct {
@@ -251,7 +238,8 @@ func (r *Runner) readState(ctx context.Context, q querier) (*State, error) {
 			return nil, fmt.Errorf("read version table %s: %w", r.opts.Tables.Revisions, err)
 		}
 		row.AppliedAt = row.AppliedAt.UTC()
-		row.StatementsDone, row.InFlight = decodeDone(row.StatementsDone)
+		p := decodeProgress(row.StatementsDone)
+		row.StatementsDone, row.InFlight = p.done, p.inFlightStatement()
 		s.Rows = append(s.Rows, row)
 	}
 	if err := rows.Err(); err != nil {

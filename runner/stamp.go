@@ -187,3 +187,37 @@ func (r *Runner) ResolveStatement(ctx context.Context, rev string, ran bool) err
 		return nil
 	})
 }
+
+// AcceptChecksum records checksum as the one of applied revision rev, whose
+// file was edited after it was applied and whose edit the user accepts as
+// what the database holds: `retort verify` and `upgrade` stop reporting
+// it. It is logged with direction "stamp" (the log's direction column
+// allows no other value for a change of the record alone), the old and new
+// checksums in its message.
+func (r *Runner) AcceptChecksum(ctx context.Context, rev, checksum string) error {
+	return r.settleTx(ctx, func(s *session, tx dialect.Tx, state *State) error {
+		row, has := state.Row(rev)
+		if !has {
+			return fmt.Errorf("accept %s: it is not applied (no row in %s): there is no recorded checksum to accept the file over", rev, s.opts.Tables.Revisions)
+		}
+		if row.State != StateApplied {
+			return fmt.Errorf("accept %s: it is %s after %d statement(s), not applied: finish it with upgrade (the statements still to run are taken from the file as it is) or settle it with `retort resolve %s --applied` or `--rolled-back`", rev, row.State, row.StatementsDone, rev)
+		}
+		if row.Checksum == checksum {
+			return fmt.Errorf("accept %s: its file has not changed since it was applied: nothing to accept", rev)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.updateChecksum, checksum, rev); err != nil {
+			return fmt.Errorf("accept %s: record the checksum: %w", rev, err)
+		}
+		was := row.Checksum
+		if was == "" {
+			was = "none"
+		}
+		now := time.Now().UTC()
+		msg := fmt.Sprintf("accepted the edited file as applied (checksum %s, was %s)", checksum, was)
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, rev, "stamp", now, now, true, msg, s.who, s.opts.Version); err != nil {
+			return fmt.Errorf("accept %s: log: %w", rev, err)
+		}
+		return nil
+	})
+}

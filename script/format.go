@@ -49,11 +49,14 @@ func Format(r *Revision) []byte {
 	}
 	b.WriteString("\n" + upgradeMarker + "\n")
 	writeSQL(&b, r.Up.SQL)
-	if r.Down.Present || r.Down.Irreversible || r.Down.SQL != "" {
+	if r.Down.Present || r.Down.Irreversible || r.Down.None || r.Down.SQL != "" {
 		b.WriteByte('\n')
-		if r.Down.Irreversible {
+		switch {
+		case r.Down.Irreversible:
 			b.WriteString(irreversibleMarker + "\n")
-		} else {
+		case r.Down.None:
+			b.WriteString(noneMarker + "\n")
+		default:
 			b.WriteString(downgradeMarker + "\n")
 		}
 		writeSQL(&b, r.Down.SQL)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 )
 
 // DuplicateIDError reports two revision files with one revision id.
@@ -41,6 +42,11 @@ func LoadDir(fsys fs.FS) ([]*Revision, error) {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".sql") || e.IsDir() {
 			continue
+		}
+		if !utf8.ValidString(name) {
+			// Refused, not skipped: a skipped revision file would make a
+			// plan go past a revision, or drop one from the graph.
+			return nil, fmt.Errorf("load revisions: the file name %q is not valid UTF-8 (the \\x escapes are its bytes): retort cannot open it by that name; rename it, e.g. to <revision>_<slug>.sql (the header, not the name, says which revision it is)", name)
 		}
 		if !e.Type().IsRegular() {
 			// A symlink or other entry: follow it through Stat.

@@ -22,6 +22,7 @@ const (
 	upgradeMarker      = "-- +upgrade"
 	downgradeMarker    = "-- +downgrade"
 	irreversibleMarker = "-- +downgrade irreversible"
+	noneMarker         = "-- +downgrade none"
 )
 
 // Header keys.
@@ -57,8 +58,12 @@ func (e *ParseError) Error() string {
 
 // Parse reads a revision file. path is used in errors and kept in the
 // result's Path. See DESIGN.md section 5 for the format. CRLF and CR line
-// endings and a leading UTF-8 byte order mark are accepted.
+// endings and a leading UTF-8 byte order mark are accepted; a UTF-16 file
+// (or one with NUL bytes, which no SQL text has) is refused as not UTF-8.
 func Parse(path string, data []byte) (*Revision, error) {
+	if what := notUTF8(data); what != "" {
+		return nil, &ParseError{Path: path, Line: 1, Msg: what + ", not UTF-8: retort reads revision files as UTF-8; save it as UTF-8 (most editors have an encoding setting when saving)"}
+	}
 	data = normalizeNewlines(data)
 	sum := sha256.Sum256(data)
 	p := parser{path: path, data: bytes.TrimPrefix(data, bom)}
@@ -131,8 +136,8 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 }
 
 // marker classifies a trimmed line: 0 not a marker, 1 upgrade, 2 downgrade,
-// 3 downgrade irreversible, -1 a line that looks like a marker but is not
-// one exactly.
+// 3 downgrade irreversible, 4 downgrade none, -1 a line that looks like a
+// marker but is not one exactly.
 func marker(trimmed []byte) int {
 	switch string(trimmed) {
 	case upgradeMarker:
@@ -141,6 +146,8 @@ func marker(trimmed []byte) int {
 		return 2
 	case irreversibleMarker:
 		return 3
+	case noneMarker:
+		return 4
 	}
 	if !bytes.HasPrefix(trimmed, dashes) {
 		return 0
@@ -162,11 +169,27 @@ func hasPrefixFold(s []byte, prefix string) bool {
 
 var dashes = []byte("--")
 
+// notUTF8 describes data when it is UTF-16 (by its byte order mark, or by
+// NUL bytes, which UTF-16 text without one has in every ASCII
+// character), "" otherwise. Other invalid UTF-8 is left to the lexer:
+// an old Latin-1 comment runs as it always did.
+func notUTF8(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return "the file is UTF-16 (little-endian, by its byte order mark)"
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "the file is UTF-16 (big-endian, by its byte order mark)"
+	case bytes.IndexByte(data, 0) >= 0:
+		return "the file has NUL bytes: it is binary or UTF-16"
+	}
+	return ""
+}
+
 // bom is the UTF-8 byte order mark some editors write at the start of a
 // file; Parse skips it.
 var bom = []byte("\xef\xbb\xbf")
 
-const markerHelp = `write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`
+const markerHelp = `write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`
 
 func (p *parser) parse() (*Revision, error) {
 	r := &Revision{}
@@ -212,7 +235,8 @@ func (p *parser) parse() (*Revision, error) {
 			return nil, p.errorf(p.line, "second %q marker: a revision has one upgrade section", upgradeMarker)
 		default:
 			r.Up.SQL = sectionText(p.data[upStart:start])
-			r.Down = Section{Line: p.line + 1, Present: true, Irreversible: marker(t) == 3}
+			m := marker(t)
+			r.Down = Section{Line: p.line + 1, Present: true, Irreversible: m == 3, None: m == 4}
 		}
 		break
 	}

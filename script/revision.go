@@ -66,4 +66,8 @@ type Section struct {
 	Present bool
 	// Irreversible is set by "-- +downgrade irreversible".
 	Irreversible bool
+	// None is set by "-- +downgrade none": the downgrade has nothing to
+	// revert, on purpose (the upgrade only filled data, say), so an empty
+	// section is not taken for a forgotten one.
+	None bool
 }

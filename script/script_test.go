@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -188,9 +189,9 @@ func TestParseErrors(t *testing.T) {
 		{"no upgrade", head + "\nSELECT 1;\n", `f.sql:4: SQL before the "-- +upgrade" marker: put the upgrade statements after a line "-- +upgrade"`},
 		{"no upgrade at all", head + "\n-- just a comment\n", `f.sql:4: no "-- +upgrade" section: every revision needs one; add a line "-- +upgrade" followed by the SQL`},
 		{"downgrade first", head + "-- +downgrade\nDROP TABLE t;\n-- +upgrade\n", `f.sql:3: "-- +downgrade" before "-- +upgrade": the upgrade section comes first`},
-		{"case marker", head + "\n-- +Upgrade\n", `f.sql:4: malformed section marker "-- +Upgrade": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
-		{"glued marker", head + "-- +upgrade\nSELECT 1;\n--+downgrade\n", `f.sql:5: malformed section marker "--+downgrade": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
-		{"marker typo", head + "-- +upgrade\n-- +downgrade irreversable\n", `f.sql:4: malformed section marker "-- +downgrade irreversable": write "-- +upgrade", "-- +downgrade" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"case marker", head + "\n-- +Upgrade\n", `f.sql:4: malformed section marker "-- +Upgrade": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"glued marker", head + "-- +upgrade\nSELECT 1;\n--+downgrade\n", `f.sql:5: malformed section marker "--+downgrade": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
+		{"marker typo", head + "-- +upgrade\n-- +downgrade irreversable\n", `f.sql:4: malformed section marker "-- +downgrade irreversable": write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`},
 		{"two upgrades", head + "-- +upgrade\n-- +upgrade\n", `f.sql:4: second "-- +upgrade" marker: a revision has one upgrade section`},
 		{"two downgrades", head + "-- +upgrade\n-- +downgrade\n-- +downgrade\n", `f.sql:5: second "-- +downgrade" marker: a revision has one downgrade section`},
 		{"upgrade after downgrade", head + "-- +upgrade\n-- +downgrade\n-- +upgrade\n", `f.sql:5: "-- +upgrade" after "-- +downgrade": the upgrade section comes first, once`},
@@ -413,6 +414,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("-- m\n-- Revision: a\n-- Revises: b, c\n-- Branch: x\n-- Depends-On: d\n-- Transaction: none\n-- +upgrade\nSELECT 1;\n-- +downgrade irreversible\n"))
 	f.Add([]byte("--\r\n-- Revision: a\r\n-- +upgrade\r\n\r\n"))
+	f.Add([]byte("-- m\n-- Revision: a\n-- +upgrade\nINSERT INTO t VALUES (1);\n-- +downgrade none\n-- nothing to revert\n"))
 	f.Add([]byte("-- -- m\n--Revision:a\n\n-- c\n-- +upgrade\n-- +downgrade\n  \n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse("f.sql", data)
@@ -462,5 +464,62 @@ func TestWrite(t *testing.T) {
 	}
 	if _, err := Write(dir, &Revision{ID: "a-b"}); err == nil || err.Error() != `write revision: revision id "a-b": ids use only letters, digits and '_'` {
 		t.Errorf("bad id: %v", err)
+	}
+}
+
+// TestParseDowngradeNone reads "-- +downgrade none", a downgrade with
+// nothing to revert on purpose, and writes it back.
+func TestParseDowngradeNone(t *testing.T) {
+	src := "-- fill\n-- Revision: f1\n-- Revises:\n\n-- +upgrade\nINSERT INTO t VALUES (1);\n\n-- +downgrade none\n"
+	r, err := Parse("f1.sql", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Section{Line: 9, Present: true, None: true}); r.Down != want {
+		t.Errorf("Down = %+v, want %+v", r.Down, want)
+	}
+	if got := string(Format(r)); !strings.Contains(got, "\n-- +downgrade none\n") {
+		t.Errorf("Format lost the marker:\n%s", got)
+	}
+	if _, err := Parse("f1.sql", []byte(strings.Replace(src, "none", "nothing", 1))); err == nil || !strings.Contains(err.Error(), `"-- +downgrade none"`) {
+		t.Errorf("a misspelt marker: %v; want the error to name -- +downgrade none", err)
+	}
+}
+
+// TestParseUTF16 refuses UTF-16 files as not UTF-8 instead of reporting a
+// missing header.
+func TestParseUTF16(t *testing.T) {
+	utf16le := func(s string) []byte {
+		out := []byte{0xff, 0xfe}
+		for _, c := range []byte(s) {
+			out = append(out, c, 0)
+		}
+		return out
+	}
+	src := "-- m\n-- Revision: a\n-- +upgrade\nSELECT 1;\n"
+	for name, data := range map[string][]byte{
+		"le bom": utf16le(src),
+		"be bom": append([]byte{0xfe, 0xff}, 0, '-'),
+		"no bom": utf16le(src)[2:],
+	} {
+		_, err := Parse("f.sql", data)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), "not UTF-8: retort reads revision files as UTF-8; save it as UTF-8") {
+			t.Errorf("%s: %v; want a ParseError at line 1 saying it is not UTF-8", name, err)
+		}
+	}
+}
+
+// TestLoadDirInvalidUTF8Name refuses a revision file whose name is not
+// valid UTF-8, naming it with its bytes escaped.
+func TestLoadDirInvalidUTF8Name(t *testing.T) {
+	dir := t.TempDir()
+	name := "0002_caf\xe9.sql"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("-- m\n-- Revision: a\n-- +upgrade\n"), 0o644); err != nil {
+		t.Skipf("this file system refuses the name: %v", err)
+	}
+	_, err := LoadDir(DirFS(dir))
+	if err == nil || !strings.Contains(err.Error(), `the file name "0002_caf\xe9.sql" is not valid UTF-8`) || !strings.Contains(err.Error(), "rename it") {
+		t.Errorf("LoadDir: %v; want the name, escaped, and what to do", err)
 	}
 }

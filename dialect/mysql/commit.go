@@ -20,13 +20,15 @@ var (
 	_ dialect.ImplicitCommitter = (*Dialect)(nil)
 )
 
-// CommitsImplicitly reports whether stmt commits by itself. Only plain
-// data changes (INSERT, UPDATE, DELETE, REPLACE) are known not to; every
-// other statement is taken to commit, which is what MySQL does for DDL and
-// the safe reading for anything else.
+// CommitsImplicitly reports whether stmt commits by itself. Plain data
+// changes (INSERT, UPDATE, DELETE, REPLACE) and queries (SELECT, WITH, DO,
+// VALUES, TABLE: a long SELECT SLEEP(n) is one) are known not to: none is
+// on MySQL's or MariaDB's list of statements that cause an implicit
+// commit. Every other statement is taken to commit, which is what MySQL
+// does for DDL and the safe reading for anything else.
 func (d *Dialect) CommitsImplicitly(stmt string) bool {
 	switch strings.ToUpper(firstWord(stmt)) {
-	case "INSERT", "UPDATE", "DELETE", "REPLACE":
+	case "INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "DO", "VALUES", "TABLE":
 		return false
 	}
 	return true

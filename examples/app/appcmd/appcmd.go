@@ -5,6 +5,7 @@ package appcmd
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 
@@ -108,11 +109,17 @@ func serveCommand(o Options) *cobra.Command {
 			}
 			defer rows.Close()
 			for rows.Next() {
-				var name, display string
+				// display is nullable: users added after the backfill
+				// may have none, and are shown by name.
+				var name string
+				var display sql.NullString
 				if err := rows.Scan(&name, &display); err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s (%s)\n", display, name)
+				if !display.Valid {
+					display.String = name
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s (%s)\n", display.String, name)
 			}
 			return rows.Err()
 		},
