@@ -38,7 +38,10 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // either side is dropped around those changes and added back; an
 // AUTO_INCREMENT column loses the attribute before its key goes and gains
 // it after its key comes, and one added or dropped with its primary key
-// shares one ALTER TABLE with it.
+// shares one ALTER TABLE with it. A primary key that changes while its
+// columns stay is swapped in one ALTER TABLE (DROP PRIMARY KEY, ADD
+// PRIMARY KEY): an AUTO_INCREMENT column in it must stay a key throughout,
+// and its counter is kept.
 //
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
@@ -46,7 +49,7 @@ var _ dialect.Renderer = (*Dialect)(nil)
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
-	changes = reorder(guardForeignKeys(from, to, changes))
+	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, changes)))
 	for _, c := range mergeAutoIncrement(replaceForeignKeyIndexes(from, changes)) {
 		stmts, err := r.render(c)
 		if err != nil {
@@ -875,4 +878,48 @@ func foreignKeyDropped(changes []change.Change, t change.Ref, fk *schema.Foreign
 		}
 	}
 	return false
+}
+
+// joinPrimaryKeys joins the SetPrimaryKey that drops a table's primary key
+// and the later one that adds its new key into one change, at the place of
+// the second, when every column of the old key is kept: MySQL refuses to
+// drop the key of an AUTO_INCREMENT column on its own (error 1075), and one
+// statement keeps the table's AUTO_INCREMENT counter where removing and
+// restoring the attribute would reset it. When a column of the old key is
+// dropped the two stay apart: DROP COLUMN changes the key under the drop.
+func joinPrimaryKeys(to *schema.Schema, changes []change.Change) []change.Change {
+	out := slices.Clone(changes)
+	for i := 0; i < len(out); i++ {
+		drop, ok := out[i].(*change.SetPrimaryKey)
+		if !ok || drop.From == nil || drop.To != nil || !columnsKept(to, drop.Table, drop.From.Columns) {
+			continue
+		}
+		for j := i + 1; j < len(out); j++ {
+			add, ok := out[j].(*change.SetPrimaryKey)
+			if ok && add.Table == drop.Table && add.From == nil && add.To != nil {
+				out[j] = &change.SetPrimaryKey{Table: add.Table, From: drop.From, To: add.To}
+				out = slices.Delete(out, i, i+1)
+				i--
+				break
+			}
+		}
+	}
+	return out
+}
+
+// columnsKept reports whether table t of to has every column of cols.
+func columnsKept(to *schema.Schema, t change.Ref, cols []string) bool {
+	if to == nil {
+		return false
+	}
+	tt := to.Table(t.Schema, t.Name)
+	if tt == nil {
+		return false
+	}
+	for _, c := range cols {
+		if tt.Column(c) == nil {
+			return false
+		}
+	}
+	return true
 }

@@ -850,6 +850,17 @@ func diffCases() []diffCase {
 			down: [2]string{"SELECT COUNT(*) FROM child", "1"},
 		},
 		{
+			// Issue 19: the key of an AUTO_INCREMENT column changes; the
+			// column must stay a key throughout, so the two keys swap in
+			// one ALTER TABLE (dropping the old one alone is error 1075).
+			name: "auto_increment_key_swap",
+			from: []string{`CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, o int NOT NULL, PRIMARY KEY (id))`},
+			to:   []string{`CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, o int NOT NULL, PRIMARY KEY (id, o))`},
+			rows: []string{`INSERT INTO items (o) VALUES (7), (8)`},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, o) ORDER BY id) FROM items", "1:7,2:8"},
+			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, o) ORDER BY id) FROM items", "1:7,2:8"},
+		},
+		{
 			name: "json_and_timestamps",
 			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int)`},
 			to: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int NOT NULL DEFAULT 0,
