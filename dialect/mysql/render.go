@@ -49,7 +49,7 @@ var _ dialect.Renderer = (*Dialect)(nil)
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
-	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, changes)))
+	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
 	for _, c := range mergeAutoIncrement(replaceForeignKeyIndexes(from, changes)) {
 		stmts, err := r.render(c)
 		if err != nil {
@@ -257,6 +257,9 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		if c.Check == nil {
 			return nil, errors.New("no check")
 		}
+		if c.Check.Column != "" {
+			return r.dropColumnCheck(c)
+		}
 		if c.Check.Name == "" {
 			return nil, errors.New("check constraint without a name")
 		}
@@ -379,7 +382,8 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		}
 		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+pos)}, nil
 	}
-	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)) }
+	checks := r.keptColumnChecks(c.Table, c.From.Name)
+	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)+checks) }
 	if c.Backfill == "" || c.To.Nullable || !c.From.Nullable || c.To.Generated != "" {
 		return []string{modify(c.To)}, nil
 	}
@@ -392,6 +396,62 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		out = append(out, modify(&loose))
 	}
 	return append(out, r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To)), nil
+}
+
+// keptColumnChecks returns " CHECK (...)" for each column-level check of
+// column col of t that the changes keep: MODIFY COLUMN replaces the whole
+// column definition, and MariaDB drops a column-level check (a JSON
+// column's json_valid() too) that the new definition does not restate.
+func (r *renderer) keptColumnChecks(t change.Ref, col string) string {
+	if r.from == nil || r.to == nil {
+		return ""
+	}
+	ft, tt := r.from.Table(t.Schema, t.Name), r.to.Table(t.Schema, t.Name)
+	if ft == nil || tt == nil {
+		return ""
+	}
+	var s string
+	for _, fc := range ft.Checks {
+		if fc.Column != col {
+			continue
+		}
+		for _, tc := range tt.Checks {
+			if tc.Name == fc.Name && tc.Expr == fc.Expr {
+				s += " CHECK (" + fc.Expr + ")"
+			}
+		}
+	}
+	return s
+}
+
+// dropColumnCheck drops a column-level check, which MariaDB cannot drop by
+// name (error 1091): MODIFY COLUMN with the column's definition as it is,
+// which leaves the check out.
+func (r *renderer) dropColumnCheck(c *change.DropCheck) ([]string, error) {
+	var ft *schema.Table
+	if r.from != nil {
+		ft = r.from.Table(c.Table.Schema, c.Table.Name)
+	}
+	if ft == nil || ft.Column(c.Check.Column) == nil {
+		return nil, fmt.Errorf("check %s belongs to column %s, which %s does not have", c.Check.Name, c.Check.Column, c.Table)
+	}
+	return []string{r.alter(c.Table, "MODIFY COLUMN "+r.column(ft.Column(c.Check.Column)))}, nil
+}
+
+// skipColumnChecks leaves out the DropCheck of a column-level check whose
+// column the changes drop: the column takes its check with it, and MariaDB
+// cannot drop a column-level check by name (error 1091).
+func skipColumnChecks(changes []change.Change) []change.Change {
+	dropped := map[string]bool{}
+	for _, c := range changes {
+		if dc, ok := c.(*change.DropColumn); ok && dc.Column != nil {
+			dropped[dc.Table.String()+"\x00"+dc.Column.Name] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(changes), func(c change.Change) bool {
+		dc, ok := c.(*change.DropCheck)
+		return ok && dc.Check != nil && dc.Check.Column != "" && dropped[dc.Table.String()+"\x00"+dc.Check.Column]
+	})
 }
 
 // primaryKey prints "PRIMARY KEY (...)" for ADD.

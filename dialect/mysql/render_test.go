@@ -861,6 +861,19 @@ func diffCases() []diffCase {
 			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, o) ORDER BY id) FROM items", "1:7,2:8"},
 		},
 		{
+			// Issues 12 and 19: MariaDB's column-level checks (a JSON
+			// column's json_valid() too) cannot be dropped by name, go
+			// with their column, and are lost by a MODIFY COLUMN that
+			// does not restate them.
+			name: "column_checks",
+			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int CHECK (c > 0), loose int CHECK (loose <> 0),
+				gone int CHECK (gone < 5), doc json)`},
+			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int DEFAULT 5 CHECK (c > 0), loose int)`},
+			rows: []string{`INSERT INTO items VALUES (1, 1, 1, 1, '{}'), (2, NULL, NULL, NULL, NULL)`},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
+			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
+		},
+		{
 			name: "json_and_timestamps",
 			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int)`},
 			to: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int NOT NULL DEFAULT 0,
