@@ -577,7 +577,13 @@ func keyEq(a, b *schema.Key) bool {
 		a.NullsNotDistinct == b.NullsNotDistinct && a.Comment == b.Comment
 }
 
-func checkEq(a, b *schema.Check) bool { return *a == *b }
+// checkEq compares two checks; where the check is written (in a column's
+// definition or the table's) does not change what it means.
+func checkEq(a, b *schema.Check) bool {
+	x, y := *a, *b
+	x.Column, y.Column = "", ""
+	return x == y
+}
 
 func partEq(a, b *schema.IndexPart) bool { return *a == *b }
 

@@ -253,6 +253,14 @@ type Check struct {
 	NoInherit bool   `json:"no_inherit,omitempty"`
 	NotValid  bool   `json:"not_valid,omitempty"`
 	Comment   string `json:"comment,omitempty"`
+	// Column names the column of a column-level check (MariaDB: a CHECK
+	// written in the column's definition, json_valid() of a JSON column
+	// included), which MariaDB names after the column, cannot drop with
+	// DROP CONSTRAINT, drops with the column, and loses on MODIFY COLUMN
+	// unless the definition restates it. Empty for a table-level check.
+	// It does not change what the check means: diff compares checks
+	// without it.
+	Column string `json:"column,omitempty"`
 }
 
 // View is a view or materialized view.

@@ -502,12 +502,15 @@ func (i *inspector) inspectChecks(ctx context.Context) error {
 	// MariaDB's CHECK_CONSTRAINTS has TABLE_NAME (and LEVEL: column-level
 	// checks, including the json_valid() check of a json column, are named
 	// after their column); MySQL's does not, so it is joined.
-	q := `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE
+	// Column-level ones are kept as such (schema.Check.Column): the
+	// renderer cannot drop them with DROP CONSTRAINT, and restates them
+	// in MODIFY COLUMN.
+	q := `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, IF(LEVEL = 'Column', CONSTRAINT_NAME, '')
 FROM information_schema.CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = ?
 ORDER BY TABLE_NAME, CONSTRAINT_NAME`
 	if !i.mariadb {
-		q = `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+		q = `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, ''
 FROM information_schema.CHECK_CONSTRAINTS cc
 JOIN information_schema.TABLE_CONSTRAINTS tc
 	ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
@@ -515,12 +518,12 @@ WHERE cc.CONSTRAINT_SCHEMA = ?
 ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME`
 	}
 	return i.scanAll(ctx, "check constraints", q, func(rows *sql.Rows) error {
-		var table, name, clause string
-		if err := rows.Scan(&table, &name, &clause); err != nil {
+		var table, name, clause, column string
+		if err := rows.Scan(&table, &name, &clause, &column); err != nil {
 			return err
 		}
 		if t := i.tables[table]; t != nil {
-			t.Checks = append(t.Checks, &schema.Check{Name: name, Expr: clause})
+			t.Checks = append(t.Checks, &schema.Check{Name: name, Expr: clause, Column: column})
 		}
 		return nil
 	})

@@ -199,8 +199,8 @@ func TestInspectChecks(t *testing.T) {
 	got := mustTable(t, s, "t")
 	want := []*schema.Check{
 		{Name: "CONSTRAINT_1", Expr: "`id` > 0 or `n` is null"},
-		{Name: "j", Expr: "json_valid(`j`)"},
-		{Name: "n", Expr: "`n` <> 5"},
+		{Name: "j", Expr: "json_valid(`j`)", Column: "j"},
+		{Name: "n", Expr: "`n` <> 5", Column: "n"},
 		{Name: "n_small", Expr: "`n` < 10"},
 	}
 	if diff := cmp.Diff(want, got.Checks); diff != "" {

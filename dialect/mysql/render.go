@@ -32,13 +32,19 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // Render also does what InnoDB requires beside the order of changes: an
 // index that supports a new foreign key is created before the key
 // (otherwise InnoDB creates one of its own), an index that supports a
-// dropped foreign key is dropped after it, and an index that a kept key
-// needs is replaced before it is dropped (or in the same ALTER TABLE); a
+// dropped foreign key is dropped after it, an index that a kept key needs
+// is dropped in the same ALTER TABLE that adds its replacement (see
+// joinIndexReplacements), and an index that a re-added key finds is made
+// the user's own in the statement that adds the key (see
+// rebuildKeyIndexes); a
 // foreign key whose columns change type, character set or collation on
 // either side is dropped around those changes and added back; an
 // AUTO_INCREMENT column loses the attribute before its key goes and gains
 // it after its key comes, and one added or dropped with its primary key
-// shares one ALTER TABLE with it.
+// shares one ALTER TABLE with it. A primary key that changes while its
+// columns stay is swapped in one ALTER TABLE (DROP PRIMARY KEY, ADD
+// PRIMARY KEY): an AUTO_INCREMENT column in it must stay a key throughout,
+// and its counter is kept.
 //
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
@@ -46,8 +52,8 @@ var _ dialect.Renderer = (*Dialect)(nil)
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
-	changes = reorder(guardForeignKeys(from, to, changes))
-	for _, c := range mergeAutoIncrement(replaceForeignKeyIndexes(from, changes)) {
+	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
+	for _, c := range mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes))) {
 		stmts, err := r.render(c)
 		if err != nil {
 			return nil, fmt.Errorf("mysql: render %s: %w", describe(c), err)
@@ -254,6 +260,9 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		if c.Check == nil {
 			return nil, errors.New("no check")
 		}
+		if c.Check.Column != "" {
+			return r.dropColumnCheck(c)
+		}
 		if c.Check.Name == "" {
 			return nil, errors.New("check constraint without a name")
 		}
@@ -376,7 +385,8 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		}
 		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+pos)}, nil
 	}
-	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)) }
+	checks := r.keptColumnChecks(c.Table, c.From.Name)
+	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)+checks) }
 	if c.Backfill == "" || c.To.Nullable || !c.From.Nullable || c.To.Generated != "" {
 		return []string{modify(c.To)}, nil
 	}
@@ -389,6 +399,62 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		out = append(out, modify(&loose))
 	}
 	return append(out, r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To)), nil
+}
+
+// keptColumnChecks returns " CHECK (...)" for each column-level check of
+// column col of t that the changes keep: MODIFY COLUMN replaces the whole
+// column definition, and MariaDB drops a column-level check (a JSON
+// column's json_valid() too) that the new definition does not restate.
+func (r *renderer) keptColumnChecks(t change.Ref, col string) string {
+	if r.from == nil || r.to == nil {
+		return ""
+	}
+	ft, tt := r.from.Table(t.Schema, t.Name), r.to.Table(t.Schema, t.Name)
+	if ft == nil || tt == nil {
+		return ""
+	}
+	var s string
+	for _, fc := range ft.Checks {
+		if fc.Column != col {
+			continue
+		}
+		for _, tc := range tt.Checks {
+			if tc.Name == fc.Name && tc.Expr == fc.Expr {
+				s += " CHECK (" + fc.Expr + ")"
+			}
+		}
+	}
+	return s
+}
+
+// dropColumnCheck drops a column-level check, which MariaDB cannot drop by
+// name (error 1091): MODIFY COLUMN with the column's definition as it is,
+// which leaves the check out.
+func (r *renderer) dropColumnCheck(c *change.DropCheck) ([]string, error) {
+	var ft *schema.Table
+	if r.from != nil {
+		ft = r.from.Table(c.Table.Schema, c.Table.Name)
+	}
+	if ft == nil || ft.Column(c.Check.Column) == nil {
+		return nil, fmt.Errorf("check %s belongs to column %s, which %s does not have", c.Check.Name, c.Check.Column, c.Table)
+	}
+	return []string{r.alter(c.Table, "MODIFY COLUMN "+r.column(ft.Column(c.Check.Column)))}, nil
+}
+
+// skipColumnChecks leaves out the DropCheck of a column-level check whose
+// column the changes drop: the column takes its check with it, and MariaDB
+// cannot drop a column-level check by name (error 1091).
+func skipColumnChecks(changes []change.Change) []change.Change {
+	dropped := map[string]bool{}
+	for _, c := range changes {
+		if dc, ok := c.(*change.DropColumn); ok && dc.Column != nil {
+			dropped[dc.Table.String()+"\x00"+dc.Column.Name] = true
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(changes), func(c change.Change) bool {
+		dc, ok := c.(*change.DropCheck)
+		return ok && dc.Check != nil && dc.Check.Column != "" && dropped[dc.Table.String()+"\x00"+dc.Check.Column]
+	})
 }
 
 // primaryKey prints "PRIMARY KEY (...)" for ADD.
@@ -798,66 +864,164 @@ func mergeAutoIncrement(changes []change.Change) []change.Change {
 	return out
 }
 
-// replaceForeignKeyIndexes handles an index that a kept foreign key needs
-// and that the changes replace (InnoDB refuses to drop it, error 1553,
-// while no other index serves the key): a later AddIndex or AddUnique that
-// serves the same key moves before the drop, or, when it has the same
-// name, joins the drop in one ALTER TABLE ... DROP INDEX, ADD INDEX.
-func replaceForeignKeyIndexes(from *schema.Schema, changes []change.Change) []change.Change {
+// joinIndexReplacements applies the renderer's rule for an index that a
+// kept foreign key needs (InnoDB's own one included) and that the changes
+// replace: the drop and the first later AddIndex or AddUnique that serves
+// the same key become one ALTER TABLE ... DROP INDEX, ADD .... One
+// statement is the only order that holds for every such index:
+//   - dropping it first leaves the key without an index (error 1553);
+//   - adding the new one first makes InnoDB remove its own index for the
+//     key by itself, so the later drop fails (error 1091).
+//
+// The statement takes the place of the drop when the columns of the add
+// exist there, else the place of the add, after the columns the changes
+// add (error 1072); a drop at its place also comes before the DROP COLUMN
+// of a column of its key, which MariaDB refuses while the column is in a
+// unique key. A drop or add in between that reuses a name of the two
+// joins the statement as well (error 1061).
+//
+// An index dropped with nothing to replace it for the key stays where it
+// is: the table still has another index that serves the key.
+func joinIndexReplacements(from *schema.Schema, changes []change.Change) []change.Change {
 	if from == nil {
 		return changes
 	}
 	cs := slices.Clone(changes)
 	for i := 0; i < len(cs); i++ {
-		var t change.Ref
-		var cols []string
-		var name string
-		switch c := cs[i].(type) {
-		case *change.DropIndex:
-			t, cols = c.Table, indexColumns(c.Index)
-			if c.Index != nil {
-				name = c.Index.Name
-			}
-		case *change.DropUnique:
-			if c.Key != nil {
-				t, cols, name = c.Table, c.Key.Columns, c.Key.Name
-			}
-		default:
+		t, cols, ok := droppedIndex(cs[i])
+		if !ok || from.Table(t.Schema, t.Name) == nil {
 			continue
 		}
-		ft := from.Table(t.Schema, t.Name)
-		if ft == nil || name == "" {
-			continue
-		}
-		for _, fk := range ft.ForeignKeys {
+		for _, fk := range from.Table(t.Schema, t.Name).ForeignKeys {
 			if !leads(cols, fk.Columns) || foreignKeyDropped(cs, t, fk) {
 				continue
 			}
 			j := slices.IndexFunc(cs[i+1:], func(c change.Change) bool {
 				return c != nil && c.On() == t && addsIndexFor(c, fk.Columns)
 			})
-			if j < 0 {
-				continue
-			}
-			j += i + 1
-			add := cs[j]
-			if ai, ok := add.(*change.AddIndex); ok && ai.Index.Name == name {
-				if di, ok := cs[i].(*change.DropIndex); ok {
-					cs[i] = &alterTable{table: t, parts: []change.Change{di, ai}}
-					cs = slices.Delete(cs, j, j+1)
-				}
+			if j >= 0 {
+				cs = joinReplacement(cs, i, i+1+j)
 				break
 			}
-			if au, ok := add.(*change.AddUnique); ok && au.Key.Name == name {
-				break // same name, other kind: left as it is
-			}
-			copy(cs[i+1:j+1], cs[i:j])
-			cs[i] = add
-			i++
-			break
 		}
 	}
 	return cs
+}
+
+// joinReplacement joins the drop at i and the add at j (i < j) into one
+// alterTable, as joinIndexReplacements describes, and returns the changes.
+func joinReplacement(cs []change.Change, i, j int) []change.Change {
+	t := cs[i].On()
+	addName, addCols := addedIndex(cs[j])
+	atDrop := !slices.ContainsFunc(cs[i+1:j], func(c change.Change) bool { return makesColumn(c, t, addCols) })
+	dropName := indexName(cs[i])
+	parts := []change.Change{cs[i]}
+	var rest []change.Change // the changes between i and j that stay apart
+	for _, c := range cs[i+1 : j] {
+		switch {
+		case c == nil || c.On() != t || indexName(c) == "":
+			rest = append(rest, c)
+		case atDrop && isIndexDrop(c) && indexName(c) == addName:
+			parts = append(parts, c)
+		case !atDrop && !isIndexDrop(c) && indexName(c) == dropName:
+			parts = append(parts, c)
+		default:
+			rest = append(rest, c)
+		}
+	}
+	joined := &alterTable{table: t, parts: append(parts, cs[j])}
+	var mid []change.Change
+	if atDrop {
+		mid = append([]change.Change{joined}, rest...)
+	} else {
+		mid = append(rest, joined)
+	}
+	out := append(slices.Clone(cs[:i]), mid...)
+	return append(out, cs[j+1:]...)
+}
+
+// makesColumn reports whether c adds (or renames to) one of the columns
+// cols of table t.
+func makesColumn(c change.Change, t change.Ref, cols []string) bool {
+	switch c := c.(type) {
+	case *change.AddColumn:
+		return c.Table == t && c.Column != nil && slices.ContainsFunc(cols, func(s string) bool { return strings.EqualFold(s, c.Column.Name) })
+	case *change.RenameColumn:
+		return c.Table == t && slices.ContainsFunc(cols, func(s string) bool { return strings.EqualFold(s, c.To) })
+	}
+	return false
+}
+
+// addedIndex returns the name and the columns of the index or unique key
+// that c adds ("" and nil for other changes).
+func addedIndex(c change.Change) (string, []string) {
+	switch c := c.(type) {
+	case *change.AddIndex:
+		if c.Index != nil {
+			cols := make([]string, 0, len(c.Index.Parts))
+			for _, p := range c.Index.Parts {
+				if p.Expr == "" {
+					cols = append(cols, p.Column)
+				}
+			}
+			return c.Index.Name, cols
+		}
+	case *change.AddUnique:
+		if c.Key != nil {
+			return c.Key.Name, c.Key.Columns
+		}
+	}
+	return "", nil
+}
+
+// indexName returns the name of the index or unique key that c adds or
+// drops, or "".
+func indexName(c change.Change) string {
+	switch c := c.(type) {
+	case *change.AddIndex:
+		if c.Index != nil {
+			return c.Index.Name
+		}
+	case *change.DropIndex:
+		if c.Index != nil {
+			return c.Index.Name
+		}
+	case *change.AddUnique:
+		if c.Key != nil {
+			return c.Key.Name
+		}
+	case *change.DropUnique:
+		if c.Key != nil {
+			return c.Key.Name
+		}
+	}
+	return ""
+}
+
+// isIndexDrop reports whether c is a DropIndex or DropUnique.
+func isIndexDrop(c change.Change) bool {
+	switch c.(type) {
+	case *change.DropIndex, *change.DropUnique:
+		return true
+	}
+	return false
+}
+
+// droppedIndex returns the table and the plain leading columns of the
+// index or unique key that c drops, if c is a DropIndex or DropUnique of a
+// named one.
+func droppedIndex(c change.Change) (change.Ref, []string, bool) {
+	switch c := c.(type) {
+	case *change.DropIndex:
+		if c.Index != nil && c.Index.Name != "" {
+			return c.Table, indexColumns(c.Index), true
+		}
+	case *change.DropUnique:
+		if c.Key != nil && c.Key.Name != "" {
+			return c.Table, c.Key.Columns, true
+		}
+	}
+	return change.Ref{}, nil, false
 }
 
 // foreignKeyDropped reports whether changes drop fk of table t (or t).
@@ -875,4 +1039,114 @@ func foreignKeyDropped(changes []change.Change, t change.Ref, fk *schema.Foreign
 		}
 	}
 	return false
+}
+
+// joinPrimaryKeys joins the SetPrimaryKey that drops a table's primary key
+// and the later one that adds its new key into one change, at the place of
+// the second, when every column of the old key is kept: MySQL refuses to
+// drop the key of an AUTO_INCREMENT column on its own (error 1075), and one
+// statement keeps the table's AUTO_INCREMENT counter where removing and
+// restoring the attribute would reset it. When a column of the old key is
+// dropped the two stay apart: DROP COLUMN changes the key under the drop.
+func joinPrimaryKeys(to *schema.Schema, changes []change.Change) []change.Change {
+	out := slices.Clone(changes)
+	for i := 0; i < len(out); i++ {
+		drop, ok := out[i].(*change.SetPrimaryKey)
+		if !ok || drop.From == nil || drop.To != nil || !columnsKept(to, drop.Table, drop.From.Columns) {
+			continue
+		}
+		for j := i + 1; j < len(out); j++ {
+			add, ok := out[j].(*change.SetPrimaryKey)
+			if ok && add.Table == drop.Table && add.From == nil && add.To != nil {
+				out[j] = &change.SetPrimaryKey{Table: add.Table, From: drop.From, To: add.To}
+				out = slices.Delete(out, i, i+1)
+				i--
+				break
+			}
+		}
+	}
+	return out
+}
+
+// columnsKept reports whether table t of to has every column of cols.
+func columnsKept(to *schema.Schema, t change.Ref, cols []string) bool {
+	if to == nil {
+		return false
+	}
+	tt := to.Table(t.Schema, t.Name)
+	if tt == nil {
+		return false
+	}
+	for _, c := range cols {
+		if tt.Column(c) == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// rebuildKeyIndexes handles a foreign key that the changes drop and add
+// again over the same columns (to point it elsewhere, say) while the index
+// over exactly those columns stays. That index may be the one InnoDB made
+// for the old key, and InnoDB replaces an index of its own by a new one
+// named after the new key when the key is added (MariaDB), so an index
+// named otherwise (after the column, for a key without a name) would not
+// be the one the schema names. Dropping and adding the index in
+// the statement that adds the key makes it an ordinary index, which the
+// key then uses.
+func rebuildKeyIndexes(from, to *schema.Schema, changes []change.Change) []change.Change {
+	if from == nil || to == nil {
+		return changes
+	}
+	out := slices.Clone(changes)
+	for i, c := range out {
+		add, ok := c.(*change.AddForeignKey)
+		if !ok || add.FK == nil || !foreignKeyReplaced(from, changes, add) {
+			continue
+		}
+		ft, tt := from.Table(add.Table.Schema, add.Table.Name), to.Table(add.Table.Schema, add.Table.Name)
+		if ft == nil || tt == nil {
+			continue
+		}
+		for _, x := range ft.Indexes {
+			kept := tableIndex(tt, x.Name)
+			// An index named as the key is the one InnoDB would make again.
+			if x.Unique || kept == nil || strings.EqualFold(x.Name, add.FK.Name) || !onlyOver(x, add.FK.Columns) || !onlyOver(kept, add.FK.Columns) {
+				continue
+			}
+			out[i] = &alterTable{table: add.Table, parts: []change.Change{
+				add, &change.DropIndex{Table: add.Table, Index: x}, &change.AddIndex{Table: add.Table, Index: kept}}}
+			break
+		}
+	}
+	return out
+}
+
+// foreignKeyReplaced reports whether the changes drop a foreign key of
+// from over the same columns of the same table as add adds.
+func foreignKeyReplaced(from *schema.Schema, changes []change.Change, add *change.AddForeignKey) bool {
+	for _, c := range changes {
+		if d, ok := c.(*change.DropForeignKey); ok && d.Table == add.Table && d.FK != nil &&
+			slices.EqualFunc(d.FK.Columns, add.FK.Columns, strings.EqualFold) {
+			return from.Table(d.Table.Schema, d.Table.Name) != nil
+		}
+	}
+	return false
+}
+
+// tableIndex returns the index of t named name, or nil.
+func tableIndex(t *schema.Table, name string) *schema.Index {
+	for _, x := range t.Indexes {
+		if x.Name == name {
+			return x
+		}
+	}
+	return nil
+}
+
+// onlyOver reports whether index x is over exactly the columns cols, in
+// order, with no prefix lengths or expressions: the index InnoDB makes for
+// a foreign key over cols.
+func onlyOver(x *schema.Index, cols []string) bool {
+	return len(x.Parts) == len(cols) && slices.EqualFunc(indexColumns(x), cols, strings.EqualFold)
 }

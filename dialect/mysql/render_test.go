@@ -850,6 +850,76 @@ func diffCases() []diffCase {
 			down: [2]string{"SELECT COUNT(*) FROM child", "1"},
 		},
 		{
+			// Issue 19: the key of an AUTO_INCREMENT column changes; the
+			// column must stay a key throughout, so the two keys swap in
+			// one ALTER TABLE (dropping the old one alone is error 1075).
+			name: "auto_increment_key_swap",
+			from: []string{`CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, o int NOT NULL, PRIMARY KEY (id))`},
+			to:   []string{`CREATE TABLE items (id int NOT NULL AUTO_INCREMENT, o int NOT NULL, PRIMARY KEY (id, o))`},
+			rows: []string{`INSERT INTO items (o) VALUES (7), (8)`},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, o) ORDER BY id) FROM items", "1:7,2:8"},
+			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, o) ORDER BY id) FROM items", "1:7,2:8"},
+		},
+		{
+			// Issues 12 and 19: MariaDB's column-level checks (a JSON
+			// column's json_valid() too) cannot be dropped by name, go
+			// with their column, and are lost by a MODIFY COLUMN that
+			// does not restate them.
+			name: "column_checks",
+			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int CHECK (c > 0), loose int CHECK (loose <> 0),
+				gone int CHECK (gone < 5), doc json)`},
+			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int DEFAULT 5 CHECK (c > 0), loose int)`},
+			rows: []string{`INSERT INTO items VALUES (1, 1, 1, 1, '{}'), (2, NULL, NULL, NULL, NULL)`},
+			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
+			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
+		},
+		// Issues 12 and 19: indexes that back a kept foreign key, InnoDB's
+		// own ones, replacements that reuse a name, keys over columns
+		// added in the same revision.
+		{
+			name: "fk_index_name_reused",
+			from: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, KEY c_pid_fk_idx (pid), KEY c_pid_idx (id, pid),
+				CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			to: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, KEY c_pid_idx (pid),
+				CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			rows: fkRows,
+			up:   fkCount, down: fkCount,
+		},
+		{
+			name: "fk_key_over_new_column",
+			from: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int NOT NULL, name varchar(20),
+				UNIQUE KEY c_pid_name_uq (pid, name), CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			to: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int NOT NULL, name varchar(20), kind int,
+				UNIQUE KEY c_pid_kind_name_uq (pid, kind, name), CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			rows: []string{`INSERT INTO p VALUES (1)`, `INSERT INTO c (id, pid, name) VALUES (10, 1, 'a'), (11, 1, 'b')`},
+			up:   fkCount, down: fkCount,
+		},
+		{
+			name: "fk_own_index_served",
+			from: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, created_at int,
+				CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			to: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, created_at int, KEY c_pid_idx (pid, created_at),
+				CONSTRAINT c_pid_fk FOREIGN KEY (pid) REFERENCES p (id))`},
+			rows: fkRows,
+			up:   fkCount, down: fkCount,
+		},
+		{
+			name: "fk_own_index_unnamed",
+			from: []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES p (id))`},
+			to:   []string{fkParent, `CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES p (id), INDEX idx_p (pid))`},
+			rows: fkRows,
+			up:   fkCount, down: fkCount,
+		},
+		{
+			name: "fk_repointed_unnamed",
+			from: []string{fkParent, `CREATE TABLE p2 (id int NOT NULL PRIMARY KEY)`,
+				`CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES p (id))`},
+			to: []string{fkParent, `CREATE TABLE p2 (id int NOT NULL PRIMARY KEY)`,
+				`CREATE TABLE c (id int PRIMARY KEY, pid int, FOREIGN KEY (pid) REFERENCES p2 (id))`},
+			rows: []string{`INSERT INTO p VALUES (1)`, `INSERT INTO p2 VALUES (1)`, `INSERT INTO c VALUES (10, 1), (11, NULL)`},
+			up:   fkCount, down: fkCount,
+		},
+		{
 			name: "json_and_timestamps",
 			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int)`},
 			to: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, name varchar(40) NOT NULL, qty int NOT NULL DEFAULT 0,
@@ -885,6 +955,15 @@ func diffCases() []diffCase {
 		},
 	}
 }
+
+// fkParent, fkRows and fkCount are the parent table, the rows and the
+// check of the foreign-key index cases of diffCases.
+const fkParent = `CREATE TABLE p (id int NOT NULL PRIMARY KEY)`
+
+var (
+	fkRows  = []string{`INSERT INTO p VALUES (1)`, `INSERT INTO c (id, pid) VALUES (10, 1), (11, NULL)`}
+	fkCount = [2]string{"SELECT COUNT(*) FROM c", "2"}
+)
 
 // TestRenderDiff runs autogenerate steps end to end with diff.Compare.
 func TestRenderDiff(t *testing.T) {

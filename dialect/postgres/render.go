@@ -37,7 +37,9 @@ var _ dialect.Renderer = (*Dialect)(nil)
 //     generated column that becomes a plain one keeps its values (DROP
 //     EXPRESSION).
 //   - A type change is ALTER COLUMN ... TYPE t USING col::t, with the
-//     default dropped before and set again after.
+//     default dropped before and set again after; from or to an enum the
+//     cast goes through text (USING col::text::t), as PostgreSQL has no
+//     cast between two enums.
 //   - Changed identity options drop and re-add the identity; after an
 //     identity is added, its sequence is moved past the column's largest
 //     value, so existing rows do not collide with new ones.
@@ -748,7 +750,7 @@ func (r *renderer) alterColumn(c *change.AlterColumn) error {
 			s += ` COLLATE pg_catalog."default"`
 		}
 		if from.Type != to.Type {
-			s += " USING " + col + "::" + to.Type
+			s += " USING " + r.castUsing(col, from.Type, to.Type)
 		}
 		alter("%s", s)
 	}
@@ -1015,6 +1017,36 @@ func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
 	r.emit("DROP TYPE %s", oldQN)
 	r.comment("TYPE "+name, to.Comment, false)
 	return nil
+}
+
+// castUsing returns the USING expression that converts column col from
+// type fromType to toType. PostgreSQL has no cast between two enums, nor
+// between an enum and most other types, but every enum has text input and
+// output: a column whose old or new type is an enum goes through text (an
+// array of one through text[]).
+func (r *renderer) castUsing(col, fromType, toType string) string {
+	if !r.isEnum(r.from, fromType) && !r.isEnum(r.to, toType) {
+		return col + "::" + toType
+	}
+	text := "text"
+	if strings.HasSuffix(strings.TrimSpace(fromType), "]") {
+		text = "text[]"
+	}
+	return col + "::" + text + "::" + toType
+}
+
+// isEnum reports whether typ (or its element type) is an enum type of s.
+func (r *renderer) isEnum(s *schema.Schema, typ string) bool {
+	if s == nil {
+		return false
+	}
+	base := baseTypeName(typ)
+	for _, t := range s.Types {
+		if t.Kind == schema.EnumType && baseTypeName(qualifiedName(t.Schema, t.Name)) == base {
+			return true
+		}
+	}
+	return false
 }
 
 // isSubsequence reports whether a appears in b in order.

@@ -490,6 +490,22 @@ CREATE TABLE keep (id serial PRIMARY KEY);`,
 			downQuery: `SELECT string_agg(id || ':' || coalesce(status, '-'), ',' ORDER BY id) FROM items`, downWant: "1:sad,2:ok,3:-",
 		},
 		{
+			// PostgreSQL has no cast from one enum to another: the
+			// column goes through text (issue 19).
+			name: "alter_column_enum_to_enum",
+			from: `CREATE TYPE a AS ENUM ('x', 'y'); CREATE TYPE b AS ENUM ('x', 'y', 'z'); CREATE TABLE items (id integer PRIMARY KEY, status a, tags a[]);`,
+			to:   `CREATE TYPE a AS ENUM ('x', 'y'); CREATE TYPE b AS ENUM ('x', 'y', 'z'); CREATE TABLE items (id integer PRIMARY KEY, status b, tags b[]);`,
+			rows: `INSERT INTO items VALUES (1, 'x', '{x,y}'), (2, 'y', NULL), (3, NULL, '{}');`,
+			changes: func(t *testing.T, from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AlterColumn{Table: ref("items"), From: mustColumnR(t, from, "items", "status"), To: mustColumnR(t, to, "items", "status")},
+					&change.AlterColumn{Table: ref("items"), From: mustColumnR(t, from, "items", "tags"), To: mustColumnR(t, to, "items", "tags")},
+				}
+			},
+			upQuery: `SELECT string_agg(id || ':' || coalesce(status::text, '-') || coalesce(tags::text, '-'), ',' ORDER BY id) FROM items`, upWant: "1:x{x,y},2:y-,3:-{}",
+			downQuery: `SELECT string_agg(id || ':' || coalesce(status::text, '-') || coalesce(tags::text, '-'), ',' ORDER BY id) FROM items`, downWant: "1:x{x,y},2:y-,3:-{}",
+		},
+		{
 			name: "other_schema",
 			opts: diff.Options{Renames: map[string]string{"App.items.name": "title"}},
 			from: `CREATE SCHEMA "App"; CREATE TABLE "App".items (id integer PRIMARY KEY, name text);`,
