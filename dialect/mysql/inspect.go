@@ -254,7 +254,7 @@ ORDER BY TABLE_NAME`
 			case "partitioned":
 				i.unrepf("partitioning", name, "PARTITION", "table %s: partitioning not represented", name)
 			default:
-				i.unrepf("table_option", name+"."+strings.ToLower(k), strings.ToUpper(k), "table %s: option %s not represented", name, o)
+				i.unrepf("table_option", name, strings.ToUpper(k), "table %s: option %s not represented", name, o)
 			}
 		}
 		i.tables[name] = t

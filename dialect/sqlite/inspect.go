@@ -91,7 +91,9 @@ func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (
 				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "virtual_table", Name: o.name, Keyword: "VIRTUAL", Detail: fmt.Sprintf("skipped virtual table %s: not supported", o.name)})
 				continue
 			case o.listType == "shadow":
-				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "virtual_table", Name: o.name, Keyword: "VIRTUAL", Detail: fmt.Sprintf("skipped shadow table %s of a virtual table: not supported", o.name)})
+				// Part of its virtual table, which is reported (and
+				// refused or ignored) as the object.
+				s.Warnings = append(s.Warnings, fmt.Sprintf("skipped shadow table %s of a virtual table: not supported", o.name))
 				continue
 			}
 			td, err := parseCreateTable(o.sql)
