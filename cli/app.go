@@ -31,6 +31,7 @@ type app struct {
 	migrations  string
 	schemaPath  string
 	lockTimeout string
+	ignore      []string
 	quiet       bool
 
 	// resolved
@@ -70,6 +71,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 	f.StringVar(&a.migrations, "dir", "", "migrations directory; revision files live in DIR/versions (env RETORT_DIR; default migrations)")
 	f.StringVar(&a.schemaPath, "schema", "", "desired schema: a .sql file or a directory of them (env RETORT_SCHEMA; default schema.sql)")
 	f.StringVar(&a.lockTimeout, "lock-timeout", "", "how long to wait for another migrator's lock (env RETORT_LOCK_TIMEOUT; default 60s)")
+	f.StringSliceVar(&a.ignore, "ignore", nil, "objects retort cannot represent that migrate, check and drift leave out on purpose: `KIND` or KIND:NAME, comma-separated (env RETORT_IGNORE)")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors and requested output")
 }
 
@@ -102,6 +104,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if flags.Changed("schema") {
 		a.cfg.Schema = a.schemaPath
+	}
+	if flags.Changed("ignore") {
+		a.cfg.Ignore = a.ignore
 	}
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"

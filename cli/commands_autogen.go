@@ -77,6 +77,9 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 			opts.Scratch = u
 		}
 	}
+	if err := a.ignoreOptions(&opts); err != nil {
+		return opts, err
+	}
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify
 	opts.AllowEmpty = f.allowEmpty
@@ -107,6 +110,28 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 		opts.Backfill[col] = val
 	}
 	return opts, nil
+}
+
+// ignoreOptions checks the ignore setting and passes it on, with the one
+// line that reports what it left out.
+func (a *app) ignoreOptions(opts *retort.GenerateOptions) error {
+	for _, e := range a.cfg.Ignore {
+		kind, name, hasName := strings.Cut(e, ":")
+		if kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz_") != "" || hasName && name == "" {
+			return usagef("ignore entry %q is not KIND or KIND:NAME (a lower-case kind such as grant, policy or partitioning, and a qualified name such as public.t.p, as retort's refusal prints them)", e)
+		}
+	}
+	opts.Ignore = a.cfg.Ignore
+	opts.OnIgnored = func(objs []retort.UnrepresentedObject) {
+		var keys []string
+		for _, o := range objs {
+			if !slices.Contains(keys, o.Key()) {
+				keys = append(keys, o.Key())
+			}
+		}
+		a.progressf("Ignored on purpose (ignore setting), not compared: %s\n", strings.Join(keys, ", "))
+	}
+	return nil
 }
 
 // openForAutogen opens the project; the live database only with --from-db

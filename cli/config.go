@@ -33,6 +33,10 @@ type Config struct {
 	LogTable     string `toml:"log_table"`
 	// LockTimeout bounds the wait for the migration lock ("60s").
 	LockTimeout string `toml:"lock_timeout"`
+	// Ignore names the objects retort cannot represent that migrate,
+	// check and drift leave out on purpose: kinds ("grant") or kinds and
+	// names ("policy:public.t.p"). The one key whose value is a list.
+	Ignore []string `toml:"ignore"`
 
 	// path is the config file read, "" when none.
 	path string
@@ -68,6 +72,22 @@ var configEnv = []struct {
 	{"version_table", []string{"RETORT_VERSION_TABLE"}, "retort_revisions", func(c *Config, v string) { c.VersionTable = v }},
 	{"log_table", []string{"RETORT_LOG_TABLE"}, "retort_log", func(c *Config, v string) { c.LogTable = v }},
 	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, "60s", func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
+	{"ignore", []string{"RETORT_IGNORE"}, "grant", func(c *Config, v string) { c.Ignore = splitList(v) }},
+}
+
+// listKey is the one key whose value is a list of strings.
+const listKey = "ignore"
+
+// splitList splits a comma-separated value (of RETORT_IGNORE or
+// --ignore) into its trimmed, non-empty entries.
+func splitList(v string) []string {
+	var out []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // ConfigError is a problem in the configuration file or values.
@@ -265,6 +285,12 @@ func checkConfigKeys(path string, data []byte) error {
 			if len(parts) > 1 {
 				return at(first, fmt.Sprintf("%s makes %s a table, but %s must be a string: write %s = %q", name, parts[0], parts[0], parts[0], ex))
 			}
+			if name == listKey {
+				if err := checkStringList(e.Value(), first, at); err != nil {
+					return err
+				}
+				continue
+			}
 			if v := e.Value(); v.Kind != unstable.String {
 				n := v
 				if n.Raw.Length == 0 {
@@ -276,6 +302,29 @@ func checkConfigKeys(path string, data []byte) error {
 	}
 	if err := p.Error(); err != nil {
 		return &ConfigError{Path: path, Msg: fmt.Sprintf("not valid TOML: %s (%s)", tomlMessage(err), configNext)}
+	}
+	return nil
+}
+
+// checkStringList checks the value of the list key: an array of strings.
+func checkStringList(v, key *unstable.Node, at func(*unstable.Node, string) error) error {
+	const write = `write it as a list of quoted strings, for example ignore = ["grant", "policy:public.t.p"]`
+	if v.Kind != unstable.Array {
+		n := v
+		if n.Raw.Length == 0 {
+			n = key
+		}
+		return at(n, fmt.Sprintf("%s must be a list, not %s: %s", listKey, valueKind(v.Kind), write))
+	}
+	it := v.Children()
+	for it.Next() {
+		if el := it.Node(); el.Kind != unstable.String {
+			n := el
+			if n.Raw.Length == 0 {
+				n = key
+			}
+			return at(n, fmt.Sprintf("%s holds %s: %s", listKey, valueKind(el.Kind), write))
+		}
 	}
 	return nil
 }

@@ -36,9 +36,50 @@ type Schema struct {
 	// Comments holds comments on objects that have no Comment field of
 	// their own (for example on a constraint or a function argument list).
 	Comments []*Comment `json:"comments,omitempty"`
-	// Warnings name objects the inspector found but cannot represent; they
-	// are reported, never silently dropped.
+	// Unrepresented are the objects the inspector found but the model
+	// cannot hold. Commands that compare schemas refuse to go on while
+	// either side has one that is not ignored on purpose: a silent
+	// omission becomes a silent data loss later.
+	Unrepresented []Unrepresented `json:"unrepresented,omitempty"`
+	// Warnings are notes about what was inspected that are not objects
+	// (an INVALID index, triggers hidden by missing privileges, a
+	// trigger's firing state).
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Unrepresented is one object an inspector found but the model cannot
+// hold, such as a policy, a grant or a table's partitioning.
+type Unrepresented struct {
+	// Kind is the object's kind as a lower-case key, with words joined by
+	// underscores ("policy", "grant", "exclusion_constraint",
+	// "partitioning"): the key that ignores every object of the kind.
+	Kind string `json:"kind"`
+	// Name is the object's qualified name, its parts joined by dots
+	// ("public.t.p" for policy p on table public.t; for a property of a
+	// table such as its partitioning, the table's name).
+	Name string `json:"name"`
+	// Detail is the inspector's one-line description, for people.
+	Detail string `json:"detail"`
+	// Keyword is the SQL word that introduces the object in a statement
+	// ("POLICY", "EXCLUDE", "GRANT", "PARTITION"), with which its
+	// statement is found in the desired schema's files.
+	Keyword string `json:"keyword,omitempty"`
+	// Position is the desired schema's file:line of the statement that
+	// made the object, when it was found; empty otherwise.
+	Position string `json:"position,omitempty"`
+}
+
+// Key is the object's kind and name as an ignore entry names it:
+// "kind:name".
+func (u Unrepresented) Key() string { return u.Kind + ":" + u.Name }
+
+// Describe names the object for a message: its detail, then where the
+// desired schema makes it.
+func (u Unrepresented) Describe() string {
+	if u.Position != "" {
+		return u.Position + ": " + u.Detail
+	}
+	return u.Detail
 }
 
 // Namespace is a PostgreSQL schema.
@@ -406,4 +447,16 @@ func (t *Table) Column(name string) *Column {
 		}
 	}
 	return nil
+}
+
+// Notes returns everything the inspector reported, sorted: the details of
+// the unrepresented objects and the warnings.
+func (s *Schema) Notes() []string {
+	out := make([]string, 0, len(s.Unrepresented)+len(s.Warnings))
+	for _, u := range s.Unrepresented {
+		out = append(out, u.Detail)
+	}
+	out = append(out, s.Warnings...)
+	slices.Sort(out)
+	return out
 }

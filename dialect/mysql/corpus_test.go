@@ -65,8 +65,8 @@ func TestCorpusRoundTrip(t *testing.T) {
 			if strings.Contains(text, "DEFINER") || strings.Contains(text, src.Name) {
 				t.Errorf("output names a definer or the source database:\n%s", text)
 			}
-			if len(s.Warnings) > 0 {
-				t.Errorf("unexpected warnings: %q", s.Warnings)
+			if len(s.Notes()) > 0 {
+				t.Errorf("unexpected warnings: %q", s.Notes())
 			}
 		})
 	}

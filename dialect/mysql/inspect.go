@@ -66,7 +66,7 @@ func (i *inspector) query(ctx context.Context, what, q string, args ...any) (*sq
 // columns, keys, indexes, foreign keys, checks, views, triggers and
 // routines, in a fixed number of information_schema queries. retort's own
 // version tables and opts.Exclude are left out. Objects that the model
-// cannot represent are named in Schema.Warnings.
+// cannot represent are named in Schema.Unrepresented.
 func (d *Dialect) Inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (*schema.Schema, error) {
 	s, _, err := inspect(ctx, conn, opts)
 	return s, err
@@ -99,6 +99,7 @@ func inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (
 		i.server, i.inspectTables, i.inspectColumns, i.inspectIndexes,
 		i.inspectForeignKeys, i.inspectChecks, i.inspectViews,
 		i.inspectTriggers, i.inspectRoutines, i.inspectEvents,
+		i.inspectPrivileges,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -106,7 +107,20 @@ func inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (
 		}
 	}
 	sort.Strings(i.s.Warnings)
+	sort.SliceStable(i.s.Unrepresented, func(a, b int) bool {
+		x, y := i.s.Unrepresented[a], i.s.Unrepresented[b]
+		return x.Kind < y.Kind || x.Kind == y.Kind && x.Name < y.Name
+	})
 	return i.s, i.queries, nil
+}
+
+// unrepf records an object the model cannot hold: its kind and name (the
+// keys an ignore entry uses), the SQL word that makes it, and a
+// description.
+func (i *inspector) unrepf(kind, name, keyword, format string, args ...any) {
+	i.s.Unrepresented = append(i.s.Unrepresented, schema.Unrepresented{
+		Kind: kind, Name: name, Keyword: keyword, Detail: fmt.Sprintf(format, args...),
+	})
 }
 
 func (i *inspector) warnf(format string, args ...any) {
@@ -215,13 +229,13 @@ ORDER BY TABLE_NAME`
 		case "VIEW":
 			return nil
 		case "SEQUENCE":
-			i.warnf("skipped sequence %s: not supported", name)
+			i.unrepf("sequence", name, "SEQUENCE", "skipped sequence %s: not supported", name)
 			return nil
 		case "SYSTEM VERSIONED":
-			i.warnf("skipped system-versioned table %s: not supported", name)
+			i.unrepf("system_versioned_table", name, "VERSIONING", "skipped system-versioned table %s: not supported", name)
 			return nil
 		default:
-			i.warnf("skipped %s %s: not supported", strings.ToLower(typ), name)
+			i.unrepf(strings.ReplaceAll(strings.ToLower(typ), " ", "_"), name, "TABLE", "skipped %s %s: not supported", strings.ToLower(typ), name)
 			return nil
 		}
 		t := &schema.Table{Name: name, Comment: comment}
@@ -238,9 +252,9 @@ ORDER BY TABLE_NAME`
 			case "row_format":
 				t.Options.RowFormat = strings.ToUpper(v)
 			case "partitioned":
-				i.warnf("table %s: partitioning not represented", name)
+				i.unrepf("partitioning", name, "PARTITION", "table %s: partitioning not represented", name)
 			default:
-				i.warnf("table %s: option %s not represented", name, o)
+				i.unrepf("table_option", name, strings.ToUpper(k), "table %s: option %s not represented", name, o)
 			}
 		}
 		i.tables[name] = t
@@ -282,7 +296,7 @@ ORDER BY TABLE_NAME, ORDINAL_POSITION`
 			c.OnUpdate = onUpdateExpr(extra[j+len("on update "):])
 		}
 		if strings.Contains(lextra, "invisible") {
-			i.warnf("column %s.%s: INVISIBLE not represented", table, name)
+			i.unrepf("invisible_column", table+"."+name, "INVISIBLE", "column %s.%s: INVISIBLE not represented", table, name)
 		}
 		if c.Generated == "" && def.Valid {
 			c.Default = i.defaultExpr(def.String, typ, c.Nullable, lextra)
@@ -638,7 +652,7 @@ ORDER BY ROUTINE_TYPE, ROUTINE_NAME`
 		case "FUNCTION":
 			kind = schema.Function
 		default:
-			i.warnf("skipped %s %s: not supported", strings.ToLower(rtype), name)
+			i.unrepf(strings.ToLower(rtype), name, strings.ToUpper(rtype), "skipped %s %s: not supported", strings.ToLower(rtype), name)
 			return nil
 		}
 		if !body.Valid {
@@ -690,7 +704,36 @@ func (i *inspector) inspectEvents(ctx context.Context) error {
 		if err := rows.Scan(&name); err != nil {
 			return err
 		}
-		i.warnf("skipped event %s: not supported", name)
+		i.unrepf("event", name, "EVENT", "skipped event %s: not supported", name)
+		return nil
+	})
+}
+
+// inspectPrivileges reports the privileges granted on the database, its
+// tables and their columns, which the model does not hold yet: a GRANT in
+// the desired schema must not vanish in silence.
+func (i *inspector) inspectPrivileges(ctx context.Context) error {
+	const q = `WITH p AS (SELECT ? AS d)
+SELECT '', GRANTEE FROM information_schema.SCHEMA_PRIVILEGES, p WHERE TABLE_SCHEMA = p.d
+UNION SELECT TABLE_NAME, GRANTEE FROM information_schema.TABLE_PRIVILEGES, p WHERE TABLE_SCHEMA = p.d
+UNION SELECT CONCAT(TABLE_NAME, '.', COLUMN_NAME), GRANTEE FROM information_schema.COLUMN_PRIVILEGES, p WHERE TABLE_SCHEMA = p.d
+ORDER BY 1, 2`
+	return i.scanAll(ctx, "privileges", q, func(rows *sql.Rows) error {
+		var name, grantee string
+		if err := rows.Scan(&name, &grantee); err != nil {
+			return err
+		}
+		table, _, _ := strings.Cut(name, ".")
+		if i.skip[table] {
+			return nil
+		}
+		on := "database " + i.db
+		if name != "" {
+			on = name
+		} else {
+			name = i.db
+		}
+		i.unrepf("grant", name, "GRANT", "privileges on %s granted to %s (GRANT/REVOKE): not supported", on, grantee)
 		return nil
 	})
 }

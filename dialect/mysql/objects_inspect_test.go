@@ -327,7 +327,7 @@ func TestInspectWarnings(t *testing.T) {
 		"skipped sequence seq: not supported",
 		"table parted: partitioning not represented",
 	}
-	if diff := cmp.Diff(want, s.Warnings); diff != "" {
+	if diff := cmp.Diff(want, s.Notes()); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
 	}
 }

@@ -84,7 +84,7 @@ const formatPreamble = "SET check_function_bodies = false;\nSET client_min_messa
 // indexes, clustering, foreign keys, views, triggers and rules, comments.
 func (d *Dialect) Format(s *schema.Schema) string {
 	var b strings.Builder
-	for _, w := range s.Warnings {
+	for _, w := range s.Notes() {
 		fmt.Fprintf(&b, "-- warning: %s\n", strings.ReplaceAll(w, "\n", " "))
 	}
 	b.WriteString(formatPreamble)

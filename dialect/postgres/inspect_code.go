@@ -644,7 +644,7 @@ func firingWarning(kind, name, schemaName, table, enabled string) string {
 }
 
 // inspectEventTriggers reports event triggers, which the model does not
-// hold, as warnings.
+// hold, as unrepresented objects.
 func (i *inspector) inspectEventTriggers(ctx context.Context) error {
 	q := `SELECT e.evtname FROM pg_catalog.pg_event_trigger e
 WHERE ` + notExtension("e.oid", "pg_event_trigger") + `
@@ -659,7 +659,10 @@ ORDER BY 1`
 		if err := rows.Scan(&name); err != nil {
 			return err
 		}
-		i.s.Warnings = append(i.s.Warnings, "skipped event trigger "+quoteIdentIfNeeded(name)+": not supported")
+		i.s.Unrepresented = append(i.s.Unrepresented, schema.Unrepresented{
+			Kind: "event_trigger", Name: name, Keyword: "EVENT",
+			Detail: "skipped event trigger " + quoteIdentIfNeeded(name) + ": not supported",
+		})
 	}
 	if err := rows.Err(); err != nil {
 		return err

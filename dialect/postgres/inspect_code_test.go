@@ -431,8 +431,8 @@ ALTER TABLE item_archive DISABLE RULE no_archive_update;
 		"trigger measure_stmt on measurement is disabled: the firing state is not kept (it is created enabled)",
 		"rule no_archive_update on item_archive is disabled: the firing state is not kept (it is created enabled)",
 	} {
-		if !slices.Contains(s.Warnings, w) {
-			t.Errorf("warnings %q lack %q", s.Warnings, w)
+		if !slices.Contains(s.Notes(), w) {
+			t.Errorf("warnings %q lack %q", s.Notes(), w)
 		}
 	}
 	for _, frag := range []string{
@@ -598,8 +598,8 @@ CREATE EVENT TRIGGER "Log DDL" ON ddl_command_end EXECUTE FUNCTION on_ddl();
 `)
 	s, _ := inspectCodeOf(t, db, dialect.InspectOptions{})
 	want := `skipped event trigger "Log DDL": not supported`
-	if !slices.Contains(s.Warnings, want) {
-		t.Errorf("warnings = %q, want %q", s.Warnings, want)
+	if !slices.Contains(s.Notes(), want) {
+		t.Errorf("warnings = %q, want %q", s.Notes(), want)
 	}
 	if codeFindRoutine(s, "on_ddl", "") == nil {
 		t.Errorf("the event trigger's function is an ordinary routine and must be kept")

@@ -173,8 +173,8 @@ func TestInspectWarnings(t *testing.T) {
 		"skipped cast (tuned AS text): not supported",
 	}
 	for _, w := range want {
-		if !slices.Contains(s.Warnings, w) {
-			t.Errorf("warning %q missing; have %q", w, s.Warnings)
+		if !slices.Contains(s.Notes(), w) {
+			t.Errorf("warning %q missing; have %q", w, s.Notes())
 		}
 	}
 	eq(t, "tuned cluster on", mustTable(t, s, "public", "tuned").Options.ClusterOn, "tuned_x")

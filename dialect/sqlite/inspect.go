@@ -15,7 +15,7 @@ import (
 // is connected to: tables with their columns, keys, indexes, foreign keys
 // and checks, views and triggers. SQLite's internal tables (sqlite_%),
 // retort's version tables and opts.Exclude are left out; virtual tables and
-// their shadow tables are reported in Schema.Warnings, and so is any
+// their shadow tables are reported in Schema.Unrepresented, and so is any
 // clause the model cannot hold (ON CONFLICT, a name on a NOT NULL). A view's
 // DependsOn lists the other views its text names ("VIEW v").
 //
@@ -88,9 +88,11 @@ func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (
 		case "table":
 			switch {
 			case strings.HasPrefix(strings.ToUpper(o.sql), "CREATE VIRTUAL TABLE"):
-				s.Warnings = append(s.Warnings, fmt.Sprintf("skipped virtual table %s: not supported", o.name))
+				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "virtual_table", Name: o.name, Keyword: "VIRTUAL", Detail: fmt.Sprintf("skipped virtual table %s: not supported", o.name)})
 				continue
 			case o.listType == "shadow":
+				// Part of its virtual table, which is reported (and
+				// refused or ignored) as the object.
 				s.Warnings = append(s.Warnings, fmt.Sprintf("skipped shadow table %s of a virtual table: not supported", o.name))
 				continue
 			}
@@ -103,7 +105,7 @@ func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (
 			t.Options.Strict = td.strict
 			t.Checks = td.checks
 			for _, n := range td.notes {
-				s.Warnings = append(s.Warnings, fmt.Sprintf("table %s: %s is not kept", o.name, n))
+				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "table_clause", Name: o.name, Keyword: "TABLE", Detail: fmt.Sprintf("table %s: %s is not kept", o.name, n)})
 			}
 			tables[strings.ToLower(o.name)] = t
 			ddls[strings.ToLower(o.name)] = td
@@ -119,7 +121,7 @@ func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (
 		case "trigger":
 			s.Triggers = append(s.Triggers, &schema.Trigger{Table: o.table, Name: o.name, Definition: normText(o.sql)})
 		default:
-			s.Warnings = append(s.Warnings, fmt.Sprintf("skipped %s %s: not supported", o.typ, o.name))
+			s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: o.typ, Name: o.name, Keyword: strings.ToUpper(o.typ), Detail: fmt.Sprintf("skipped %s %s: not supported", o.typ, o.name)})
 		}
 	}
 
@@ -484,6 +486,7 @@ func sortSchema(s *schema.Schema) {
 	sort.Slice(s.Views, func(i, j int) bool { return s.Views[i].Name < s.Views[j].Name })
 	sort.Slice(s.Triggers, func(i, j int) bool { return s.Triggers[i].Name < s.Triggers[j].Name })
 	sort.Strings(s.Warnings)
+	sort.Slice(s.Unrepresented, func(i, j int) bool { return s.Unrepresented[i].Detail < s.Unrepresented[j].Detail })
 }
 
 func fkSortKey(fk *schema.ForeignKey) string {

@@ -274,8 +274,8 @@ INSERT INTO keep DEFAULT VALUES;`); err != nil {
 	if len(s.Triggers) != 0 {
 		t.Errorf("trigger of an excluded table kept: %+v", s.Triggers)
 	}
-	if len(s.Warnings) != 0 {
-		t.Errorf("unexpected warnings: %v", s.Warnings)
+	if len(s.Notes()) != 0 {
+		t.Errorf("unexpected warnings: %v", s.Notes())
 	}
 }
 
@@ -301,7 +301,7 @@ CREATE TABLE c (a INT NOT NULL ON CONFLICT IGNORE, b INT, d INT CONSTRAINT nn NO
 		"table c: ON CONFLICT REPLACE clause of UNIQUE is not kept",
 		"table c: constraint name nn on NOT NULL of column d is not kept",
 	}
-	diffModel(t, "warnings", want, s.Warnings)
+	diffModel(t, "warnings", want, s.Notes())
 	diffModel(t, "tables", []string{"c"}, tableNames(s))
 }
 
