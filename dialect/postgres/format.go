@@ -276,6 +276,7 @@ func (d *Dialect) Format(s *schema.Schema) string {
 		section()
 	}
 	writeTriggersAndRules(&b, s)
+	writeSecurity(&b, s)
 
 	var cm strings.Builder
 	writeComments(&cm, s)

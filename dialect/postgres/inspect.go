@@ -136,6 +136,7 @@ func (i *inspector) run(ctx context.Context) error {
 		{"columns", i.inspectColumns},
 		{"constraints", i.inspectConstraints},
 		{"indexes", i.inspectIndexes},
+		{"exclusion constraints, row security and policies", i.inspectSecurity},
 		{"unsupported objects", i.inspectUnsupported},
 	}
 	for _, st := range steps {
@@ -705,10 +706,6 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind = 'f' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
 	UNION ALL
-	SELECT 2, format('skipped exclusion constraint %I on %s: not supported', co.conname, co.conrelid::regclass)
-		FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
-		WHERE co.contype = 'x' AND co.conparentid = 0 AND `+i.nsFilter("n.nspname")+`
-	UNION ALL
 	SELECT 3, format('skipped base type %s: not supported', t.oid::regtype)
 		FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 		WHERE t.typtype = 'b' AND t.typcategory <> 'A' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
@@ -716,14 +713,6 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	SELECT 4, format('skipped collation %I.%I: not supported', n.nspname, co.collname)
 		FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
 		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("co.oid", "pg_collation")+`
-	UNION ALL
-	SELECT 5, format('skipped policy %I on %s: not supported', p.polname, p.polrelid::regclass)
-		FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE `+i.nsFilter("n.nspname")+`
-	UNION ALL
-	SELECT 6, format('skipped row level security on table %s: not supported', c.oid::regclass)
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE c.relrowsecurity AND `+i.nsFilter("n.nspname")+`
 	UNION ALL
 	SELECT 7, format('skipped extended statistics %I.%I: not supported', n.nspname, st.stxname)
 		FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace
