@@ -113,3 +113,38 @@ func (c *AddPolicy) On() Ref { return policyOn(c.Policy) }
 
 // On implements Change.
 func (c *DropPolicy) On() Ref { return policyOn(c.Policy) }
+
+// AddGrant grants a privilege (GRANT), or for a Revoked grant revokes a
+// default privilege (REVOKE).
+type AddGrant struct{ Grant *schema.Grant }
+
+// DropGrant undoes AddGrant: REVOKE, or GRANT for a Revoked grant.
+type DropGrant struct{ Grant *schema.Grant }
+
+// Inverse implements Change.
+func (c *AddGrant) Inverse() Change { return &DropGrant{Grant: c.Grant} }
+
+// Inverse implements Change.
+func (c *DropGrant) Inverse() Change { return &AddGrant{Grant: c.Grant} }
+
+// grantWords says what granting g does: "granted SELECT on TABLE t to
+// alice" (or, for a Revoked grant, "revoked EXECUTE on ... from PUBLIC");
+// undo says what taking it back does.
+func grantWords(g *schema.Grant, undo bool) string {
+	if g.Revoked == undo {
+		return "granted " + g.Privilege + " on " + g.Object + " to " + g.Grantee
+	}
+	return "revoked " + g.Privilege + " on " + g.Object + " from " + g.Grantee
+}
+
+// Describe implements Change.
+func (c *AddGrant) Describe() string { return grantWords(c.Grant, false) }
+
+// Describe implements Change.
+func (c *DropGrant) Describe() string { return grantWords(c.Grant, true) }
+
+// On implements Change.
+func (c *AddGrant) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *DropGrant) On() Ref { return Ref{} }

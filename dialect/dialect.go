@@ -80,4 +80,7 @@ type InspectOptions struct {
 	Exclude []string
 	// VersionTables are left out of the result.
 	VersionTables VersionTables
+	// Privileges asks for the privileges granted on the schema's objects
+	// (Schema.Grants), where the dialect supports them.
+	Privileges bool
 }

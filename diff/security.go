@@ -8,13 +8,14 @@ import (
 	"github.com/retortdb/retort/schema"
 )
 
-// security compares PostgreSQL exclusion constraints, row-level security
-// and policies. broken holds the graph nodes code found dropped,
+// security compares PostgreSQL exclusion constraints, row-level security,
+// policies and privileges. broken holds the graph nodes code found dropped,
 // recreated or with changed columns.
 func (d *differ) security(broken map[string]bool) {
 	d.exclusions()
 	d.rowSecurity()
 	d.policies(broken)
+	d.grants(broken)
 }
 
 // exclusions compares exclusion constraints by (table, name), definition
@@ -153,5 +154,49 @@ func (d *differ) textReadsBroken(broken map[string]bool) func(schemaName, table,
 			}
 		}
 		return false
+	}
+}
+
+// grantKey identifies a privilege: object, grantee and privilege.
+type grantKey struct{ object, grantee, privilege string }
+
+// grants compares privileges, present only when both schemas were
+// inspected with them. A privilege on a view or routine that is dropped
+// and created again (broken) is revoked before and granted again after,
+// since the new object starts with default privileges. Privileges are
+// revoked first and granted last.
+func (d *differ) grants(broken map[string]bool) {
+	if len(d.from.Grants) == 0 && len(d.to.Grants) == 0 {
+		return
+	}
+	code := map[string]bool{}
+	for _, v := range d.from.Views {
+		code[relNode(v.Schema, v.Name)] = true
+	}
+	for _, r := range d.from.Routines {
+		code[fnNode(r.Schema, r.Name, r.Signature)] = true
+	}
+	recreated := func(object string) bool {
+		node, _, ok := parseDesignation(object)
+		return ok && code[node] && broken[node]
+	}
+	to := make(map[grantKey]*schema.Grant, len(d.to.Grants))
+	for _, g := range d.to.Grants {
+		to[grantKey{g.Object, g.Grantee, g.Privilege}] = g
+	}
+	seen := map[grantKey]bool{}
+	for _, fg := range d.from.Grants {
+		k := grantKey{fg.Object, fg.Grantee, fg.Privilege}
+		if tg := to[k]; tg != nil && *tg == *fg && !recreated(fg.Object) {
+			seen[k] = true
+			continue
+		}
+		d.add(phDropRule, sig("grant", k.object, k.grantee, k.privilege), &change.DropGrant{Grant: fg})
+	}
+	for _, tg := range d.to.Grants {
+		k := grantKey{tg.Object, tg.Grantee, tg.Privilege}
+		if !seen[k] {
+			d.add(phAddRule, sig("grant", k.object, k.grantee, k.privilege), &change.AddGrant{Grant: tg})
+		}
 	}
 }

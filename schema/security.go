@@ -31,7 +31,8 @@ type Policy struct {
 
 // Grant is one privilege held by one grantee on one object the schema
 // holds (PostgreSQL GRANT), kept only when the inspection was asked for
-// privileges.
+// privileges. Only differences from the object's default privileges are
+// kept, and none of its owner's.
 type Grant struct {
 	// Object is the object's SQL designation as GRANT spells it: "TABLE
 	// public.t", "SEQUENCE public.s", "SCHEMA app", "FUNCTION
@@ -43,4 +44,7 @@ type Grant struct {
 	Privilege string `json:"privilege"`
 	// WithGrantOption is WITH GRANT OPTION.
 	WithGrantOption bool `json:"with_grant_option,omitempty"`
+	// Revoked marks a privilege the grantee holds by default (PUBLIC's
+	// EXECUTE on a function) that was revoked (REVOKE).
+	Revoked bool `json:"revoked,omitempty"`
 }

@@ -277,6 +277,7 @@ func (d *Dialect) Format(s *schema.Schema) string {
 	}
 	writeTriggersAndRules(&b, s)
 	writeSecurity(&b, s)
+	writeGrants(&b, s)
 
 	var cm strings.Builder
 	writeComments(&cm, s)

@@ -10,7 +10,7 @@ import (
 )
 
 // inspectSecurity reads exclusion constraints, row-level security and
-// policies of the inspected tables.
+// policies of the inspected tables, and privileges when asked for them.
 func (i *inspector) inspectSecurity(ctx context.Context) error {
 	if err := i.inspectExclusions(ctx); err != nil {
 		return err
@@ -18,7 +18,10 @@ func (i *inspector) inspectSecurity(ctx context.Context) error {
 	if err := i.inspectRowSecurity(ctx); err != nil {
 		return err
 	}
-	return i.inspectPolicies(ctx)
+	if err := i.inspectPolicies(ctx); err != nil {
+		return err
+	}
+	return i.inspectGrants(ctx)
 }
 
 // inspectExclusions reads exclusion constraints as pg_get_constraintdef
@@ -107,6 +110,74 @@ ORDER BY n.nspname, c.relname, p.polname`, i.schemas)
 		}
 		sort.Strings(p.Roles)
 		i.s.Policies = append(i.s.Policies, p)
+		return nil
+	})
+}
+
+// inspectGrants reads, when asked for privileges, what was granted on or
+// revoked from the inspected tables, views, sequences, routines and
+// schemas (but public) as differences from each object's default
+// privileges (acldefault), leaving out its owner's. Column privileges are
+// reported as not supported.
+func (i *inspector) inspectGrants(ctx context.Context) error {
+	if !i.opts.Privileges {
+		return nil
+	}
+	rows, err := i.query(ctx, `WITH objs AS (
+	SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind, n.nspname AS nsp, c.relname AS name, '' AS args,
+		c.relacl AS acl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS def, c.relowner AS owner
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
+		AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')
+	UNION ALL
+	SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),
+		p.proacl, acldefault('f', p.proowner), p.proowner
+	FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+	WHERE p.prokind IN ('f', 'p') AND `+i.nsFilter("n.nspname")+` AND `+notExtension("p.oid", "pg_proc")+`
+	UNION ALL
+	SELECT 'SCHEMA', n.nspname, '', '', n.nspacl, acldefault('n', n.nspowner), n.nspowner
+	FROM pg_namespace n
+	WHERE n.nspname <> 'public' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("n.oid", "pg_namespace")+`
+)
+SELECT o.kind, o.nsp, o.name, o.args, CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(g.grantee)) END,
+	g.privilege_type, g.is_grantable, g.revoked
+FROM objs o CROSS JOIN LATERAL (
+	SELECT a.grantee, a.privilege_type, a.is_grantable, false AS revoked FROM aclexplode(coalesce(o.acl, o.def)) a
+	EXCEPT SELECT d.grantee, d.privilege_type, d.is_grantable, false FROM aclexplode(o.def) d
+	UNION ALL
+	(SELECT d.grantee, d.privilege_type, d.is_grantable, true FROM aclexplode(o.def) d
+	EXCEPT SELECT a.grantee, a.privilege_type, a.is_grantable, true FROM aclexplode(coalesce(o.acl, o.def)) a)
+) g
+WHERE g.grantee <> o.owner
+UNION ALL
+SELECT 'COLUMN', n.nspname, c.relname, a.attname, '', '', false, false
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
+ORDER BY 1, 2, 3, 4, 5, 6`, i.schemas)
+	if err != nil {
+		return err
+	}
+	return scanAll(rows, func() error {
+		var kind, nsp, name, args string
+		g := &schema.Grant{}
+		if err := rows.Scan(&kind, &nsp, &name, &args, &g.Grantee, &g.Privilege, &g.WithGrantOption, &g.Revoked); err != nil {
+			return err
+		}
+		switch kind {
+		case "COLUMN":
+			i.s.Warnings = append(i.s.Warnings, "skipped privileges on column "+quoteIdentIfNeeded(args)+" of table "+qualifiedName(nsp, name)+": not supported")
+			return nil
+		case "SCHEMA":
+			g.Object = "SCHEMA " + quoteIdentIfNeeded(nsp)
+		case "FUNCTION", "PROCEDURE":
+			g.Object = kind + " " + qualifiedName(nsp, name) + "(" + args + ")"
+		default:
+			if i.isExcluded(nsp, name) {
+				return nil
+			}
+			g.Object = kind + " " + qualifiedName(nsp, name)
+		}
+		i.s.Grants = append(i.s.Grants, g)
 		return nil
 	})
 }

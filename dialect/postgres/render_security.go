@@ -36,10 +36,55 @@ func (r *renderer) renderSecurity(c change.Change) (ok bool, err error) {
 			return true, fmt.Errorf("no policy")
 		}
 		r.emit("DROP POLICY %s ON %s", quoteIdentIfNeeded(c.Policy.Name), qualifiedName(c.Policy.Schema, c.Policy.Table))
+	case *change.AddGrant:
+		if c.Grant == nil {
+			return true, fmt.Errorf("no privilege")
+		}
+		r.emit("%s", grantSQL(c.Grant, false))
+	case *change.DropGrant:
+		if c.Grant == nil {
+			return true, fmt.Errorf("no privilege")
+		}
+		r.emit("%s", grantSQL(c.Grant, true))
 	default:
 		return false, nil
 	}
 	return true, nil
+}
+
+// grantSQL is the GRANT (or, for a Revoked grant, the REVOKE) that gives
+// g; with undo, the statement that takes it back.
+func grantSQL(g *schema.Grant, undo bool) string {
+	if g.Revoked == undo {
+		s := "GRANT " + g.Privilege + " ON " + g.Object + " TO " + g.Grantee
+		if g.WithGrantOption {
+			s += " WITH GRANT OPTION"
+		}
+		return s
+	}
+	return "REVOKE " + g.Privilege + " ON " + g.Object + " FROM " + g.Grantee
+}
+
+// writeGrants prints the privileges, sorted, after every object.
+func writeGrants(b *strings.Builder, s *schema.Schema) {
+	if len(s.Grants) == 0 {
+		return
+	}
+	gs := append([]*schema.Grant{}, s.Grants...)
+	sort.Slice(gs, func(a, c int) bool {
+		x, y := gs[a], gs[c]
+		if x.Object != y.Object {
+			return x.Object < y.Object
+		}
+		if x.Grantee != y.Grantee {
+			return x.Grantee < y.Grantee
+		}
+		return x.Privilege < y.Privilege
+	})
+	b.WriteString("\n")
+	for _, g := range gs {
+		b.WriteString(grantSQL(g, false) + ";\n")
+	}
 }
 
 // rowSecuritySQL returns the ALTER TABLE statements that take table tn's
