@@ -32,6 +32,7 @@ type app struct {
 	schemaPath  string
 	lockTimeout string
 	quiet       bool
+	privileges  bool
 
 	// resolved
 	dir     string // the directory retort runs in (after -C)
@@ -39,6 +40,8 @@ type app struct {
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
 	in      *bufio.Reader   // stdin, for questions on a terminal
+	// privilegesNoted: notePrivileges has spoken in this run.
+	privilegesNoted bool
 
 	// mount is what an application attached (cli.Command); zero for the
 	// standalone binary.
@@ -68,6 +71,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 	f.StringVar(&a.schemaPath, "schema", "", "desired schema: a .sql file or a directory of them (env RETORT_SCHEMA; default schema.sql)")
 	f.StringVar(&a.lockTimeout, "lock-timeout", "", "how long to wait for another migrator's lock (env RETORT_LOCK_TIMEOUT; default 60s)")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors and requested output")
+	f.BoolVar(&a.privileges, "privileges", false, "compare and migrate GRANT/REVOKE on the schema's objects (env RETORT_PRIVILEGES; default false)")
 }
 
 // setup resolves -C, reads the configuration and applies flags over it.
@@ -102,6 +106,12 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"
+	}
+	if flags.Changed("privileges") {
+		a.cfg.Privileges, a.cfg.privilegesEnv = a.privileges, ""
+	}
+	if a.cfg.Privileges, err = a.cfg.privilegesSetting(); err != nil {
+		return err
 	}
 	if a.cfg.Database == "" {
 		a.cfg.Database = a.mount.databaseURL

@@ -71,6 +71,14 @@ func DefaultVersionTables() VersionTables {
 	return VersionTables{Revisions: "retort_revisions", Log: "retort_log"}
 }
 
+// PrivilegeInspector is implemented by a dialect whose Inspect reads the
+// privileges granted on the schema's objects when InspectOptions.Privileges
+// is set, so that callers can say they are ignored when it is not.
+type PrivilegeInspector interface {
+	// InspectsPrivileges reports whether Inspect can read privileges.
+	InspectsPrivileges() bool
+}
+
 // InspectOptions limits and configures inspection.
 type InspectOptions struct {
 	// Schemas limits inspection to these namespaces (PostgreSQL); empty
