@@ -361,7 +361,7 @@ func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, err
 		return nil, err
 	}
 	defer conn.Close()
-	return m.dialect.Inspect(ctx, conn, dialect.InspectOptions{VersionTables: m.o.tables})
+	return m.dialect.Inspect(ctx, conn, dialect.InspectOptions{VersionTables: m.o.tables, Privileges: m.o.privileges})
 }
 
 // loadDesired applies the desired schema to a fresh scratch database and

@@ -68,6 +68,7 @@ type options struct {
 	version     string
 	goRevisions []GoRevision
 	desired     DesiredSource
+	privileges  bool
 }
 
 // DesiredSource gives the desired schema as SQL for a dialect ("sqlite",
@@ -120,6 +121,12 @@ func WithVersionTables(revisions, log string) Option {
 		}
 	}
 }
+
+// WithPrivileges makes autogenerate (Generate, Check, Drift) compare and
+// migrate the privileges granted on the schema's objects (GRANT/REVOKE),
+// where the dialect inspects them (PostgreSQL). Off, the default, they are
+// ignored: many teams manage grants outside their migrations.
+func WithPrivileges(on bool) Option { return func(o *options) { o.privileges = on } }
 
 // WithLockTimeout bounds the wait for the migration lock (default 60s).
 func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }

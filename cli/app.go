@@ -33,6 +33,7 @@ type app struct {
 	lockTimeout string
 	ignore      []string
 	quiet       bool
+	privileges  bool
 
 	// resolved
 	dir     string // the directory retort runs in (after -C)
@@ -40,6 +41,8 @@ type app struct {
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
 	in      *bufio.Reader   // stdin, for questions on a terminal
+	// privilegesNoted: notePrivileges has spoken in this run.
+	privilegesNoted bool
 
 	// mount is what an application attached (cli.Command); zero for the
 	// standalone binary.
@@ -73,6 +76,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 	f.StringVar(&a.lockTimeout, "lock-timeout", "", "how long to wait for another migrator's lock (env RETORT_LOCK_TIMEOUT; default 60s)")
 	f.StringSliceVar(&a.ignore, "ignore", nil, "objects retort cannot represent that migrate, check and drift leave out on purpose: `KIND` or KIND:NAME, comma-separated (env RETORT_IGNORE)")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors and requested output")
+	f.BoolVar(&a.privileges, "privileges", false, "compare and migrate GRANT/REVOKE on the schema's objects (env RETORT_PRIVILEGES; default false)")
 }
 
 // setup resolves -C, reads the configuration and applies flags over it.
@@ -115,6 +119,12 @@ func (a *app) setup(cmd *cobra.Command) error {
 		if _, err := a.cfg.lockTimeout(); err != nil {
 			return &usageError{err: err, cmd: cmd.CommandPath()}
 		}
+	}
+	if flags.Changed("privileges") {
+		a.cfg.Privileges, a.cfg.privilegesEnv = a.privileges, ""
+	}
+	if a.cfg.Privileges, err = a.cfg.privilegesSetting(); err != nil {
+		return err
 	}
 	if a.cfg.Database == "" {
 		a.cfg.Database = a.mount.databaseURL

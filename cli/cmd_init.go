@@ -27,6 +27,7 @@ schema = "schema.sql"   # the desired schema: a .sql file or a directory of them
 # version_table = "retort_revisions"
 # log_table = "retort_log"
 # lock_timeout = "60s"
+# privileges = false    # true: compare and migrate GRANT/REVOKE (PostgreSQL)
 `
 
 const initSchema = `-- The desired schema: edit it, then run "retort migrate -m MESSAGE" to

@@ -16,6 +16,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/script"
@@ -137,13 +138,24 @@ func (a *app) ignoreOptions(opts *retort.GenerateOptions) error {
 // openForAutogen opens the project; the live database only with --from-db
 // or for drift.
 func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
-	if live {
-		return a.open(cmd.Context(), true)
-	}
-	if a.cfg.Database == "" && a.cfg.DevDatabase == "" {
+	if !live && a.cfg.Database == "" && a.cfg.DevDatabase == "" {
 		return nil, errors.New("no database configured: autogenerate needs to know the dialect: set --database, RETORT_DATABASE_URL or database in retort.toml")
 	}
-	return a.open(cmd.Context(), false)
+	s, err := a.open(cmd.Context(), live)
+	if err == nil {
+		a.notePrivileges(s.m.Dialect())
+	}
+	return s, err
+}
+
+// notePrivileges says, once per run, that privileges are not compared
+// when the dialect could compare them and the privileges setting is off.
+func (a *app) notePrivileges(d dialect.Dialect) {
+	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
+		return
+	}
+	a.privilegesNoted = true
+	a.progressf("note: privileges (GRANT/REVOKE) are ignored: set privileges = true in retort.toml (or --privileges, RETORT_PRIVILEGES=true) to compare and migrate them\n")
 }
 
 func (a *app) migrateCommand() *cobra.Command {

@@ -480,6 +480,7 @@ version tables are left out.`,
 			if err != nil {
 				return err
 			}
+			a.notePrivileges(d)
 			db, err := d.Open(ctx, u)
 			if err != nil {
 				return err
@@ -493,6 +494,7 @@ version tables are left out.`,
 			s, err := d.Inspect(ctx, conn, dialect.InspectOptions{
 				Schemas:       schemas,
 				VersionTables: dialect.VersionTables{Revisions: a.cfg.VersionTable, Log: a.cfg.LogTable},
+				Privileges:    a.cfg.Privileges,
 			})
 			if err != nil {
 				return fmt.Errorf("inspect %s: %w", u.Redacted(), err)

@@ -37,12 +37,18 @@ type Config struct {
 	// check and drift leave out on purpose: kinds ("grant") or kinds and
 	// names ("policy:public.t.p"). The one key whose value is a list.
 	Ignore []string `toml:"ignore"`
+	// Privileges makes autogenerate, check, drift and inspect compare
+	// and migrate GRANT/REVOKE (PostgreSQL); off, they are ignored.
+	Privileges bool `toml:"privileges"`
 
 	// path is the config file read, "" when none.
 	path string
 	// lockTimeoutFrom names the flag or environment variable that set
 	// LockTimeout, "" when it came from the file or the default.
 	lockTimeoutFrom string
+	// privilegesEnv is RETORT_PRIVILEGES as given, checked by
+	// privilegesSetting; "" when unset or overridden by the flag.
+	privilegesEnv string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -73,6 +79,7 @@ var configEnv = []struct {
 	{"log_table", []string{"RETORT_LOG_TABLE"}, "retort_log", func(c *Config, v string) { c.LogTable = v }},
 	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, "60s", func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
 	{"ignore", []string{"RETORT_IGNORE"}, "grant", func(c *Config, v string) { c.Ignore = splitList(v) }},
+	{"privileges", []string{"RETORT_PRIVILEGES"}, "true", func(c *Config, v string) { c.privilegesEnv = v }},
 }
 
 // listKey is the one key whose value is a list of strings.
@@ -88,6 +95,31 @@ func splitList(v string) []string {
 		}
 	}
 	return out
+}
+
+// boolKeys are the keys whose value is true or false rather than a string.
+var boolKeys = map[string]bool{"privileges": true}
+
+// keyKind names the kind of value a key takes.
+func keyKind(key string) string {
+	switch {
+	case boolKeys[key]:
+		return "true or false"
+	case key == listKey:
+		return "a list of strings"
+	}
+	return "a string"
+}
+
+// assignment is how to write key with its example value ex.
+func assignment(key, ex string) string {
+	switch {
+	case boolKeys[key]:
+		return key + " = " + ex
+	case key == listKey:
+		return fmt.Sprintf("%s = [%q]", key, ex)
+	}
+	return fmt.Sprintf("%s = %q", key, ex)
 }
 
 // ConfigError is a problem in the configuration file or values.
@@ -272,7 +304,7 @@ func checkConfigKeys(path string, data []byte) error {
 			parts, first := keyParts(e)
 			name := strings.Join(parts, ".")
 			if ex, ok := configExample(parts[0]); ok {
-				return at(first, fmt.Sprintf("[%s] makes %s a table, but %s must be a string: write %s = %q at the top of the file instead", name, parts[0], parts[0], parts[0], ex))
+				return at(first, fmt.Sprintf("[%s] makes %s a table, but %s must be %s: write %s at the top of the file instead", name, parts[0], parts[0], keyKind(parts[0]), assignment(parts[0], ex)))
 			}
 			return at(first, fmt.Sprintf("[%s] starts a table, but the config file has no tables: put each setting at the top level as key = \"value\" (known keys: %s)", name, knownKeys()))
 		case unstable.KeyValue:
@@ -283,7 +315,7 @@ func checkConfigKeys(path string, data []byte) error {
 				return at(first, unknownKey(name))
 			}
 			if len(parts) > 1 {
-				return at(first, fmt.Sprintf("%s makes %s a table, but %s must be a string: write %s = %q", name, parts[0], parts[0], parts[0], ex))
+				return at(first, fmt.Sprintf("%s makes %s a table, but %s must be %s: write %s", name, parts[0], parts[0], keyKind(parts[0]), assignment(parts[0], ex)))
 			}
 			if name == listKey {
 				if err := checkStringList(e.Value(), first, at); err != nil {
@@ -291,7 +323,11 @@ func checkConfigKeys(path string, data []byte) error {
 				}
 				continue
 			}
-			if v := e.Value(); v.Kind != unstable.String {
+			if v := e.Value(); boolKeys[name] {
+				if v.Kind != unstable.Bool {
+					return at(v, fmt.Sprintf("%s must be true or false, not %s: write %s = true or %s = false, without quotes", name, valueKind(v.Kind), name, name))
+				}
+			} else if v.Kind != unstable.String {
 				n := v
 				if n.Raw.Length == 0 {
 					n = first
@@ -435,4 +471,17 @@ func (c *Config) lockTimeout() (time.Duration, error) {
 		return 0, fmt.Errorf("%s %q %s: give it a duration such as %s", c.lockTimeoutFrom, c.LockTimeout, what, example)
 	}
 	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q %s (for example %s)", c.LockTimeout, what, example)}
+}
+
+// privilegesSetting resolves Privileges: RETORT_PRIVILEGES, when set and
+// not overridden by --privileges, over the file.
+func (c *Config) privilegesSetting() (bool, error) {
+	if c.privilegesEnv == "" {
+		return c.Privileges, nil
+	}
+	on, err := strconv.ParseBool(c.privilegesEnv)
+	if err != nil {
+		return false, fmt.Errorf("RETORT_PRIVILEGES %q is not true or false: set it to true or false", c.privilegesEnv)
+	}
+	return on, nil
 }

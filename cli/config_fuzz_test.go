@@ -123,13 +123,15 @@ func FuzzParseConfig(f *testing.F) {
 // TestParseConfigMessages pins the wording of config file errors: file,
 // line and column, what is wrong in the user's words, and what to do.
 func TestParseConfigMessages(t *testing.T) {
-	known := "(known keys: database, dir, schema, models, dev_database, version_table, log_table, lock_timeout)"
+	known := "(known keys: database, dir, schema, models, dev_database, version_table, log_table, lock_timeout, privileges)"
 	cases := []struct{ in, want string }{
 		{"database =\n", `retort.toml:1:11: database has no value after =: write it in double quotes, for example database = "sqlite:app.db"`},
 		{"database =", `retort.toml:1:10: database has no value after =: write it in double quotes, for example database = "sqlite:app.db"`},
 		{"dir = migrations\n", `retort.toml:1:7: the value of dir is not a quoted string: write it in double quotes, for example dir = "migrations"`},
 		{"dir = 1\n", `retort.toml:1:7: dir must be a string, not a number: write it in double quotes, for example dir = "migrations"`},
 		{"lock_timeout = true\n", `retort.toml:1:16: lock_timeout must be a string, not true or false: write it in double quotes, for example lock_timeout = "60s"`},
+		{"privileges = \"yes\"\n", `retort.toml:1:14: privileges must be true or false, not a string: write privileges = true or privileges = false, without quotes`},
+		{"[privileges]\n", `retort.toml:1:2: [privileges] makes privileges a table, but privileges must be true or false: write privileges = true at the top of the file instead`},
 		{"dir = [\"a\"]\n", `retort.toml:1:1: dir must be a string, not a list: write it in double quotes, for example dir = "migrations"`},
 		{"dir = \"migrations\"\ndir = \"other\"\n", `retort.toml:2:1: dir is set twice (first on line 1): keep one of the two lines`},
 		{"[dir]\npath = \"m\"\n", `retort.toml:1:2: [dir] makes dir a table, but dir must be a string: write dir = "migrations" at the top of the file instead`},
@@ -150,7 +152,7 @@ func TestParseConfigMessages(t *testing.T) {
 			t.Errorf("%q:\n got %s\nwant %s", c.in, err, c.want)
 		}
 	}
-	for _, ok := range []string{"database = \"sqlite:x.db\" # comment\n", "'dir' = 'm'\r\n"} {
+	for _, ok := range []string{"database = \"sqlite:x.db\" # comment\n", "'dir' = 'm'\r\n", "privileges = true\n"} {
 		if _, err := parseConfig("retort.toml", []byte(ok)); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}

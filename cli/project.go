@@ -146,6 +146,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		retort.WithRevisions(revs...),
 		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
 		retort.WithLockTimeout(timeout),
+		retort.WithPrivileges(a.cfg.Privileges),
 		retort.WithVersion("retort " + Version),
 		retort.WithProgress(a.onEvent),
 		retort.WithGoRevisions(a.mount.goRevisions...),

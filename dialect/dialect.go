@@ -71,6 +71,14 @@ func DefaultVersionTables() VersionTables {
 	return VersionTables{Revisions: "retort_revisions", Log: "retort_log"}
 }
 
+// PrivilegeInspector is implemented by a dialect whose Inspect reads the
+// privileges granted on the schema's objects when InspectOptions.Privileges
+// is set, so that callers can say they are ignored when it is not.
+type PrivilegeInspector interface {
+	// InspectsPrivileges reports whether Inspect can read privileges.
+	InspectsPrivileges() bool
+}
+
 // InspectOptions limits and configures inspection.
 type InspectOptions struct {
 	// Schemas limits inspection to these namespaces (PostgreSQL); empty
@@ -80,4 +88,7 @@ type InspectOptions struct {
 	Exclude []string
 	// VersionTables are left out of the result.
 	VersionTables VersionTables
+	// Privileges asks for the privileges granted on the schema's objects
+	// (Schema.Grants), where the dialect supports them.
+	Privileges bool
 }

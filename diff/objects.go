@@ -466,6 +466,7 @@ func (d *differ) code() {
 
 	d.triggers(broken)
 	d.rules(broken)
+	d.security(broken)
 }
 
 // triggers compares triggers by (schema, table, name) and definition. A
@@ -520,31 +521,8 @@ func (d *differ) rules(broken map[string]bool) {
 	for _, r := range d.to.Rules {
 		to[rkey{r.Schema, r.Table, r.Name}] = r
 	}
-	// What a from rule's text may name, by lower-case name: the graph
-	// nodes of from's tables, views and routines.
-	named := map[string][]string{}
-	for _, t := range d.from.Tables {
-		named[strings.ToLower(t.Name)] = append(named[strings.ToLower(t.Name)], relNode(t.Schema, t.Name))
-	}
-	for _, v := range d.from.Views {
-		named[strings.ToLower(v.Name)] = append(named[strings.ToLower(v.Name)], relNode(v.Schema, v.Name))
-	}
-	for _, r := range d.from.Routines {
-		named[strings.ToLower(r.Name)] = append(named[strings.ToLower(r.Name)], fnNode(r.Schema, r.Name, r.Signature))
-	}
-	ruleBroken := func(r *schema.Rule) bool {
-		if broken[relNode(r.Schema, r.Table)] {
-			return true
-		}
-		for w := range words(r.Definition) {
-			for _, n := range named[w] {
-				if broken[n] {
-					return true
-				}
-			}
-		}
-		return false
-	}
+	reads := d.textReadsBroken(broken)
+	ruleBroken := func(r *schema.Rule) bool { return reads(r.Schema, r.Table, r.Definition) }
 	seen := map[rkey]bool{}
 	for _, fr := range d.from.Rules {
 		nk := d.newKey(keyOf(fr.Schema, fr.Table))

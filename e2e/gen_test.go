@@ -78,6 +78,7 @@ type gTable struct {
 	indexes []*gKey
 	fks     []*gFK
 	checks  []*gCheck
+	sec     gSecurity // PostgreSQL only
 }
 
 type genSchema struct {
@@ -112,6 +113,7 @@ func (s *genSchema) clone() *genSchema {
 			cc := *ch
 			nt.checks = append(nt.checks, &cc)
 		}
+		nt.sec = t.sec.clone()
 		c.tables = append(c.tables, nt)
 	}
 	return c
@@ -322,6 +324,7 @@ func (g *gen) newSchema() *genSchema {
 		if g.chance(0.6) {
 			g.addFK(s, t, s.tables, true)
 		}
+		g.addSecurity(s, t)
 	}
 	return s
 }
@@ -369,7 +372,7 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 			cols = append(cols, c)
 		}
 	}
-	switch g.pick(16) {
+	switch g.pick(16 + g.securityMutations()) {
 	case 0: // add table
 		nt := g.newTable(b)
 		b.tables = append(b.tables, nt)
@@ -428,6 +431,7 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		t.indexes = slices.DeleteFunc(t.indexes, has)
 		t.fks = slices.DeleteFunc(t.fks, func(f *gFK) bool { return f.col == c.name })
 		t.checks = slices.DeleteFunc(t.checks, func(ch *gCheck) bool { return ch.col == c.name })
+		t.sec.dropColumn(c.name)
 		return "drop column " + t.name + "." + c.name
 	case 4, 5: // alter column type
 		var cands []*gCol
@@ -557,6 +561,8 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		}
 		k.unique = !k.unique
 		return fmt.Sprintf("index %s on %s unique=%v", k.name, t.name, k.unique)
+	case 16: // PostgreSQL: row-level security, policies, exclusion constraints
+		return g.mutateSecurity(b, a, t)
 	}
 	return ""
 }
@@ -678,6 +684,7 @@ func (s *genSchema) sql(dialect string) string {
 			}
 			fmt.Fprintf(&b, "CREATE %sINDEX %s ON %s (%s);\n", u, k.name, t.name, strings.Join(k.cols, ", "))
 		}
+		b.WriteString(t.sec.sql(t.name))
 	}
 	b.WriteString(fks.String())
 	return b.String()

@@ -33,6 +33,10 @@ type Schema struct {
 	Triggers []*Trigger `json:"triggers,omitempty"`
 	// Rules are PostgreSQL rewrite rules (other than view rules).
 	Rules []*Rule `json:"rules,omitempty"`
+	// Policies are PostgreSQL row-level security policies.
+	Policies []*Policy `json:"policies,omitempty"`
+	// Grants are privileges on the schema's objects, when inspected.
+	Grants []*Grant `json:"grants,omitempty"`
 	// Comments holds comments on objects that have no Comment field of
 	// their own (for example on a constraint or a function argument list).
 	Comments []*Comment `json:"comments,omitempty"`
@@ -154,6 +158,12 @@ type Table struct {
 	Checks      []*Check      `json:"checks,omitempty"`
 	Comment     string        `json:"comment,omitempty"`
 	Options     TableOptions  `json:"options,omitzero"`
+	// Exclusions are PostgreSQL exclusion constraints.
+	Exclusions []*Exclusion `json:"exclusions,omitempty"`
+	// RowSecurity and ForceRowSecurity are PostgreSQL's ENABLE and FORCE
+	// ROW LEVEL SECURITY.
+	RowSecurity      bool `json:"row_security,omitempty"`
+	ForceRowSecurity bool `json:"force_row_security,omitempty"`
 }
 
 // TableOptions are the dialect-specific properties of a table. A zero

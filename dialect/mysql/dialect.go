@@ -210,3 +210,9 @@ func (d *Dialect) IsMissingTable(err error) bool {
 	var me *gomysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1146
 }
+
+// InspectsPrivileges implements dialect.PrivilegeInspector: with
+// InspectOptions.Privileges, Inspect reports the grants on the database
+// as unrepresented (MySQL privileges are not migrated yet), so that the
+// CLI's note that privileges are ignored applies here too.
+func (d *Dialect) InspectsPrivileges() bool { return true }

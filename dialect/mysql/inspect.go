@@ -709,10 +709,15 @@ func (i *inspector) inspectEvents(ctx context.Context) error {
 	})
 }
 
-// inspectPrivileges reports the privileges granted on the database, its
-// tables and their columns, which the model does not hold yet: a GRANT in
-// the desired schema must not vanish in silence.
+// inspectPrivileges reports, when privileges are asked for
+// (privileges = true), the privileges granted on the database, its tables
+// and their columns, which the MySQL model does not hold yet: they are
+// refused by name rather than dropped. With privileges off they are
+// ignored on every dialect, and the CLI says so once.
 func (i *inspector) inspectPrivileges(ctx context.Context) error {
+	if !i.opts.Privileges {
+		return nil
+	}
 	const q = `WITH p AS (SELECT ? AS d)
 SELECT '', GRANTEE FROM information_schema.SCHEMA_PRIVILEGES, p WHERE TABLE_SCHEMA = p.d
 UNION SELECT TABLE_NAME, GRANTEE FROM information_schema.TABLE_PRIVILEGES, p WHERE TABLE_SCHEMA = p.d

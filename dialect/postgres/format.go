@@ -120,6 +120,8 @@ func (d *Dialect) Format(s *schema.Schema) string {
 	writeViews(&b, s)
 	section(&b, len(s.Triggers) > 0 || len(s.Rules) > 0)
 	writeTriggersAndRules(&b, s)
+	writeSecurity(&b, s)
+	writeGrants(&b, s)
 
 	var cm strings.Builder
 	writeComments(&cm, s)

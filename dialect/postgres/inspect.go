@@ -136,6 +136,7 @@ func (i *inspector) run(ctx context.Context) error {
 		{"columns", i.inspectColumns},
 		{"constraints", i.inspectConstraints},
 		{"indexes", i.inspectIndexes},
+		{"exclusion constraints, row security and policies", i.inspectSecurity},
 		{"unsupported objects", i.inspectUnsupported},
 	}
 	for _, st := range steps {
@@ -707,10 +708,6 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind = 'f' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
 	UNION ALL
-	SELECT 2, 'exclusion_constraint', concat_ws('.', n.nspname, tc.relname, co.conname), format('skipped exclusion constraint %I on %s: not supported', co.conname, co.conrelid::regclass), 'EXCLUDE'
-		FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace JOIN pg_class tc ON tc.oid = co.conrelid
-		WHERE co.contype = 'x' AND co.conparentid = 0 AND `+i.nsFilter("n.nspname")+`
-	UNION ALL
 	SELECT 3, 'base_type', concat_ws('.', n.nspname, t.typname), format('skipped base type %s: not supported', t.oid::regtype), 'TYPE'
 		FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 		WHERE t.typtype = 'b' AND t.typcategory <> 'A' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
@@ -718,14 +715,6 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	SELECT 4, 'collation', concat_ws('.', n.nspname, co.collname), format('skipped collation %I.%I: not supported', n.nspname, co.collname), 'COLLATION'
 		FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
 		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("co.oid", "pg_collation")+`
-	UNION ALL
-	SELECT 5, 'policy', concat_ws('.', n.nspname, c.relname, p.polname), format('skipped policy %I on %s: not supported', p.polname, p.polrelid::regclass), 'POLICY'
-		FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE `+i.nsFilter("n.nspname")+`
-	UNION ALL
-	SELECT 6, 'row_security', concat_ws('.', n.nspname, c.relname), format('skipped row level security on table %s: not supported', c.oid::regclass), 'SECURITY'
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE (c.relrowsecurity OR c.relforcerowsecurity) AND `+i.nsFilter("n.nspname")+`
 	UNION ALL
 	SELECT 7, 'statistics', concat_ws('.', n.nspname, st.stxname), format('skipped extended statistics %I.%I: not supported', n.nspname, st.stxname), 'STATISTICS'
 		FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace
@@ -807,8 +796,7 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	UNION ALL
 	SELECT 25, 'foreign_data_wrapper', fdw.fdwname::text, format('skipped foreign-data wrapper %I: not supported', fdw.fdwname), 'WRAPPER'
 		FROM pg_foreign_data_wrapper fdw WHERE `+notExtension("fdw.oid", "pg_foreign_data_wrapper")+`
-	UNION ALL
-	`+privilegesQuery(i.nsFilter("n.nspname"))+`
+	`+i.privilegesQuery()+`
 ) u ORDER BY o, w`, i.schemas)
 	if err != nil {
 		return err
@@ -827,31 +815,26 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	})
 }
 
-// privilegesQuery selects, as rows of inspectUnsupported, the objects
-// whose privileges differ from their owner's defaults (GRANT or REVOKE
-// ran on them), and default privileges (ALTER DEFAULT PRIVILEGES): the
-// model does not hold privileges yet, and a grant dropped in silence is
-// access lost or leaked later. nsFilter keeps the inspected namespaces.
-func privilegesQuery(nsFilter string) string {
-	return `SELECT 26, 'grant', concat_ws('.', n.nspname, c.relname), format('privileges on %s %s (GRANT/REVOKE): not supported', CASE c.relkind WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' ELSE 'table' END, c.oid::regclass), 'GRANT'
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relacl IS NOT NULL AND c.relacl <> acldefault('r', c.relowner) AND ` + nsFilter + ` AND ` + notExtension("c.oid", "pg_class") + `
-	UNION ALL
+// privilegesQuery selects, as rows of inspectUnsupported, the privileges
+// the model does not hold even with privileges = true: column privileges,
+// privileges on types and default privileges (ALTER DEFAULT PRIVILEGES).
+// A grant dropped in silence is access lost or leaked later. With
+// privileges off every privilege is ignored (the CLI says so once), so
+// this is asked only when they are inspected. nsFilter keeps the inspected
+// namespaces.
+func (i *inspector) privilegesQuery() string {
+	if !i.opts.Privileges {
+		return ""
+	}
+	nsFilter := i.nsFilter("n.nspname")
+	return `UNION ALL
 	SELECT 26, 'grant', concat_ws('.', n.nspname, c.relname, a.attname), format('privileges on column %I of %s (GRANT/REVOKE): not supported', a.attname, c.oid::regclass), 'GRANT'
 		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND ` + nsFilter + ` AND ` + notExtension("c.oid", "pg_class") + `
 	UNION ALL
-	SELECT 26, 'grant', concat_ws('.', n.nspname, p.proname), format('privileges on routine %s (GRANT/REVOKE): not supported', p.oid::regprocedure), 'GRANT'
-		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-		WHERE p.proacl IS NOT NULL AND p.proacl <> acldefault('f', p.proowner) AND ` + nsFilter + ` AND ` + notExtension("p.oid", "pg_proc") + `
-	UNION ALL
 	SELECT 26, 'grant', concat_ws('.', n.nspname, t.typname), format('privileges on type %s (GRANT/REVOKE): not supported', t.oid::regtype), 'GRANT'
 		FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 		WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND ` + nsFilter + ` AND ` + notExtension("t.oid", "pg_type") + `
-	UNION ALL
-	SELECT 26, 'grant', n.nspname::text, format('privileges on schema %I (GRANT/REVOKE): not supported', n.nspname), 'GRANT'
-		FROM pg_namespace n
-		WHERE n.nspname <> 'public' AND n.nspacl IS NOT NULL AND n.nspacl <> acldefault('n', n.nspowner) AND ` + nsFilter + ` AND ` + notExtension("n.oid", "pg_namespace") + `
 	UNION ALL
 	SELECT 26, 'grant', concat_ws('.', n.nspname, 'default'), format('default privileges for role %I%s (ALTER DEFAULT PRIVILEGES): not supported', pg_get_userbyid(d.defaclrole), coalesce(' in schema ' || quote_ident(n.nspname), '')), 'PRIVILEGES'
 		FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace`

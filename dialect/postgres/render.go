@@ -408,6 +408,9 @@ func (r *renderer) render(c change.Change) error {
 	case nil:
 		return fmt.Errorf("nil change")
 	default:
+		if ok, err := r.renderSecurity(c); ok {
+			return err
+		}
 		return fmt.Errorf("change %T is not supported by the postgres renderer", c)
 	}
 	return nil
