@@ -138,9 +138,11 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	if o.RowFormat != "" {
 		b.WriteString(" ROW_FORMAT=" + o.RowFormat)
 	}
+	formatTableOptions(b, o)
 	if t.Comment != "" {
 		b.WriteString(" COMMENT=" + formatLiteral(t.Comment))
 	}
+	formatPartitioning(b, o.Partitioning)
 	b.WriteString(";\n")
 }
 

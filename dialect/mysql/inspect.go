@@ -51,6 +51,9 @@ type inspector struct {
 	tableCharset  map[string]string
 	tableCollName map[string]string
 	skip          map[string]bool
+	// partitioned names the tables whose CREATE_OPTIONS say
+	// "partitioned", for inspectPartitions.
+	partitioned []string
 }
 
 func (i *inspector) query(ctx context.Context, what, q string, args ...any) (*sql.Rows, error) {
@@ -98,7 +101,7 @@ func inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (
 	steps := []func(context.Context) error{
 		i.server, i.inspectTables, i.inspectColumns, i.inspectIndexes,
 		i.inspectForeignKeys, i.inspectChecks, i.inspectViews,
-		i.inspectTriggers, i.inspectRoutines, i.inspectEvents,
+		i.inspectTriggers, i.inspectRoutines, i.inspectEvents, i.inspectPartitions,
 	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -232,17 +235,7 @@ ORDER BY TABLE_NAME`
 			t.Options.Collation = coll
 			t.Options.Charset = charset
 		}
-		for _, o := range strings.Fields(opts) {
-			k, v, _ := strings.Cut(o, "=")
-			switch strings.ToLower(k) {
-			case "row_format":
-				t.Options.RowFormat = strings.ToUpper(v)
-			case "partitioned":
-				i.warnf("table %s: partitioning not represented", name)
-			default:
-				i.warnf("table %s: option %s not represented", name, o)
-			}
-		}
+		i.createOptions(t, opts)
 		i.tables[name] = t
 		i.tableEngine[name] = engine
 		i.tableCharset[name] = charset

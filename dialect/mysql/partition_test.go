@@ -1,0 +1,136 @@
+package mysql
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/diff"
+)
+
+const rangeTable = `CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+	PARTITION BY RANGE (y) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN (3000))`
+
+var salesRows = []string{`INSERT INTO sales VALUES (1, 1990), (2, 2500)`}
+
+var salesCount = [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, y) ORDER BY id) FROM sales", "1:1990,2:2500"}
+
+// tableObjectCases are autogenerate steps on table options and
+// partitioning, each run end to end by TestRenderTableObjects: the
+// upgrade and downgrade that diff and Render produce are compared with
+// golden files and must take a database holding rows to the other schema
+// and back.
+func tableObjectCases() []diffCase {
+	return []diffCase{
+		{
+			// The issue's example: a partition added to a RANGE table.
+			name: "partition_add",
+			from: []string{rangeTable},
+			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+				PARTITION BY RANGE (y) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN (3000),
+				PARTITION p2 VALUES LESS THAN (4000) COMMENT 'new')`},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+		{
+			// The first partition goes: REORGANIZE merges it into the
+			// next, so its rows stay.
+			name: "partition_merge_first",
+			from: []string{rangeTable},
+			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+				PARTITION BY RANGE (y) (PARTITION p1 VALUES LESS THAN (3000))`},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+		{
+			// A partition split in the middle of the range.
+			name: "partition_split",
+			from: []string{rangeTable},
+			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+				PARTITION BY RANGE (y) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1a VALUES LESS THAN (2400),
+				PARTITION p1 VALUES LESS THAN (3000))`},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+		{
+			// The range grows at its end: the whole table is
+			// repartitioned (REORGANIZE could not shrink it back).
+			name: "partition_range_end",
+			from: []string{rangeTable},
+			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+				PARTITION BY RANGE (y) (PARTITION p0 VALUES LESS THAN (2000), PARTITION p1 VALUES LESS THAN MAXVALUE)`},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+		{
+			name: "partition_list",
+			from: []string{`CREATE TABLE tags (id int NOT NULL, c int NOT NULL)
+				PARTITION BY LIST (c) (PARTITION a VALUES IN (1, 2), PARTITION b VALUES IN (3), PARTITION d DEFAULT)`},
+			to: []string{`CREATE TABLE tags (id int NOT NULL, c int NOT NULL)
+				PARTITION BY LIST (c) (PARTITION a VALUES IN (1, 2), PARTITION z VALUES IN (0, 5), PARTITION b VALUES IN (3, 4),
+				PARTITION d DEFAULT)`},
+			rows: []string{`INSERT INTO tags VALUES (1, 1), (2, 4), (3, 9)`},
+			up:   [2]string{"SELECT GROUP_CONCAT(c ORDER BY id) FROM tags", "1,4,9"},
+			down: [2]string{"SELECT GROUP_CONCAT(c ORDER BY id) FROM tags", "1,4,9"},
+		},
+		{
+			name: "partition_hash_count",
+			from: []string{`CREATE TABLE h (id int NOT NULL PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 2`},
+			to:   []string{`CREATE TABLE h (id int NOT NULL PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 5`},
+			rows: []string{`INSERT INTO h VALUES (1), (2), (3)`},
+			up:   [2]string{"SELECT COUNT(*) FROM h", "3"},
+			down: [2]string{"SELECT COUNT(*) FROM h", "3"},
+		},
+		{
+			// Partitioning comes after the primary key takes in its
+			// column, and goes before the key leaves it out again.
+			name: "partition_table",
+			from: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id))`},
+			to:   []string{rangeTable},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+		{
+			name: "partition_method",
+			from: []string{rangeTable},
+			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
+				PARTITION BY KEY (id) PARTITIONS 3`},
+			rows: salesRows, up: salesCount, down: salesCount,
+		},
+	}
+}
+
+// TestRenderTableObjects runs tableObjectCases.
+func TestRenderTableObjects(t *testing.T) {
+	d := New()
+	for _, tc := range tableObjectCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			src, dst := newInspectDB(t), newInspectDB(t)
+			inspectExec(t, src, tc.from...)
+			inspectExec(t, dst, tc.to...)
+			from, _ := inspectDB(t, src, dialect.InspectOptions{})
+			to, _ := inspectDB(t, dst, dialect.InspectOptions{})
+			if len(from.Warnings)+len(to.Warnings) > 0 {
+				t.Fatalf("inspection warns: %q %q", from.Warnings, to.Warnings)
+			}
+			changes, err := diff.Compare(from, to, tc.opts)
+			if err != nil {
+				t.Fatalf("diff: %v", err)
+			}
+			if len(changes) == 0 {
+				t.Fatal("diff found no changes: the case tests nothing")
+			}
+			up, err := d.Render(from, to, changes)
+			if err != nil {
+				t.Fatalf("render upgrade: %v", err)
+			}
+			down, err := d.Render(to, from, change.Invert(changes))
+			if err != nil {
+				t.Fatalf("render downgrade: %v", err)
+			}
+			checkGolden(t, filepath.Join("testdata", "render", tc.name+".golden"),
+				"-- upgrade\n"+script(up)+"\n-- downgrade\n"+script(down))
+			checkSplit(t, up)
+			checkSplit(t, down)
+			inspectExec(t, src, tc.rows...)
+			applyAndCheck(t, src, "upgrade", up, to, tc.up)
+			applyAndCheck(t, src, "downgrade", down, from, tc.down)
+		})
+	}
+}
