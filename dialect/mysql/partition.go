@@ -49,8 +49,10 @@ ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION, SUBPARTITION_ORDINAL_POSITION`
 		if n := len(p.Partitions); n > 0 && p.Partitions[n-1].Name == name {
 			return nil // another subpartition of the same partition
 		}
-		if method == "LIST COLUMNS" && strings.HasPrefix(values, "(MAXVALUE") {
-			values = "DEFAULT" // how MariaDB describes a DEFAULT partition
+		if method == "LIST COLUMNS" && strings.HasPrefix(strings.TrimPrefix(values, "("), "MAXVALUE") {
+			// How MariaDB describes a DEFAULT partition: LIST values
+			// cannot be MAXVALUE.
+			values = "DEFAULT"
 		}
 		p.Partitions = append(p.Partitions, &schema.Partition{Name: name, Values: values, Comment: comment})
 		return nil

@@ -1,12 +1,17 @@
 package mysql
 
 import (
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/schema"
 )
 
 const rangeTable = `CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
@@ -87,6 +92,27 @@ func tableObjectCases() []diffCase {
 			rows: salesRows, up: salesCount, down: salesCount,
 		},
 		{
+			// KEY_BLOCK_SIZE and the other CREATE_OPTIONS, ROW_FORMAT:
+			// set, changed and put back to their defaults in place.
+			name: "table_options",
+			from: []string{`CREATE TABLE opts (id int NOT NULL PRIMARY KEY) STATS_PERSISTENT=0 MAX_ROWS=10`},
+			to: []string{`CREATE TABLE opts (id int NOT NULL PRIMARY KEY) KEY_BLOCK_SIZE=8 STATS_PERSISTENT=1 PACK_KEYS=1
+				ROW_FORMAT=COMPRESSED PAGE_COMPRESSED=0`},
+			rows: []string{`INSERT INTO opts VALUES (1), (2)`},
+			up:   [2]string{"SELECT COUNT(*) FROM opts", "2"},
+			down: [2]string{"SELECT COUNT(*) FROM opts", "2"},
+		},
+		{
+			// MEMORY tables have HASH indexes: the primary key is one,
+			// so the engine changes alone.
+			name: "table_engine",
+			from: []string{`CREATE TABLE eng (id int NOT NULL, PRIMARY KEY USING HASH (id)) ENGINE=MyISAM CHECKSUM=1 DELAY_KEY_WRITE=1`},
+			to:   []string{`CREATE TABLE eng (id int NOT NULL, PRIMARY KEY (id)) ENGINE=MEMORY MAX_ROWS=100`},
+			rows: []string{`INSERT INTO eng VALUES (1), (2)`},
+			up:   [2]string{"SELECT COUNT(*) FROM eng", "2"},
+			down: [2]string{"SELECT COUNT(*) FROM eng", "2"},
+		},
+		{
 			name: "partition_method",
 			from: []string{rangeTable},
 			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
@@ -132,5 +158,55 @@ func TestRenderTableObjects(t *testing.T) {
 			applyAndCheck(t, src, "upgrade", up, to, tc.up)
 			applyAndCheck(t, src, "downgrade", down, from, tc.down)
 		})
+	}
+}
+
+// TestRenderTableOptionsRefused: options that ALTER TABLE cannot put back
+// in place are refused by name, with the table, not left out.
+func TestRenderTableOptionsRefused(t *testing.T) {
+	d := New()
+	ref := change.Ref{Name: "t"}
+	for _, tc := range []struct {
+		from, to schema.TableOptions
+		want     string
+	}{
+		{schema.TableOptions{Engine: "Aria", CreateOptions: []string{"TRANSACTIONAL=1"}}, schema.TableOptions{Engine: "Aria"},
+			"table t: option TRANSACTIONAL=1 cannot be put back to its default in place"},
+		{schema.TableOptions{Engine: "MyISAM"}, schema.TableOptions{},
+			"table t: the engine goes back to the server default"},
+	} {
+		_, err := d.Render(nil, nil, []change.Change{&change.SetTableOptions{Table: ref, From: tc.from, To: tc.to}})
+		if err == nil || !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("render %v -> %v: error %v, want one wrapping ErrUnsupported with %q", tc.from, tc.to, err, tc.want)
+		}
+	}
+}
+
+// TestInspectTableObjects: partitioning and CREATE_OPTIONS are read into
+// the model, AUTO_INCREMENT's start is not (it is data).
+func TestInspectTableObjects(t *testing.T) {
+	db := newInspectDB(t)
+	inspectExec(t, db,
+		`CREATE TABLE l (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, c int NOT NULL) AUTO_INCREMENT=50 KEY_BLOCK_SIZE=4
+			PARTITION BY LIST COLUMNS (id) (PARTITION a VALUES IN (1, 2) COMMENT 'first', PARTITION z VALUES IN (0), PARTITION d DEFAULT)`,
+		`CREATE TABLE l2 (c int) PARTITION BY LIST (c) (PARTITION z VALUES IN (0), PARTITION d DEFAULT)`,
+		`CREATE TABLE k (id int NOT NULL PRIMARY KEY) PARTITION BY LINEAR KEY () PARTITIONS 2`)
+	s, _ := inspectDB(t, db, dialect.InspectOptions{})
+	if len(s.Warnings) > 0 {
+		t.Fatalf("warnings: %q", s.Warnings)
+	}
+	got := map[string]schema.TableOptions{}
+	for _, tb := range s.Tables {
+		got[tb.Name] = tb.Options
+	}
+	want := map[string]schema.TableOptions{
+		"l": {CreateOptions: []string{"KEY_BLOCK_SIZE=4"}, Partitioning: &schema.Partitioning{Method: "LIST COLUMNS", Expr: "`id`",
+			Partitions: []*schema.Partition{{Name: "a", Values: "1,2", Comment: "first"}, {Name: "z", Values: "0"}, {Name: "d", Values: "DEFAULT"}}}},
+		"l2": {Partitioning: &schema.Partitioning{Method: "LIST", Expr: "`c`",
+			Partitions: []*schema.Partition{{Name: "z", Values: "0"}, {Name: "d", Values: "DEFAULT"}}}},
+		"k": {Partitioning: &schema.Partitioning{Method: "LINEAR KEY", Partitions: []*schema.Partition{{Name: "p0"}, {Name: "p1"}}}},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("table options (-want +got):\n%s", d)
 	}
 }
