@@ -101,3 +101,42 @@ func (c *SetTableOptions) On() Ref { return c.Table }
 func (c *SetTableOptions) Describe() string {
 	return "changed options of table " + q(c.Table.String())
 }
+
+// AddEvent creates a MySQL/MariaDB scheduled event.
+type AddEvent struct{ Event *schema.Event }
+
+// DropEvent drops a scheduled event.
+type DropEvent struct{ Event *schema.Event }
+
+// ReplaceEvent changes a scheduled event's schedule, status, comment or
+// body, keeping its name.
+type ReplaceEvent struct{ From, To *schema.Event }
+
+// Inverse implements Change.
+func (c *AddEvent) Inverse() Change { return &DropEvent{Event: c.Event} }
+
+// Inverse implements Change.
+func (c *DropEvent) Inverse() Change { return &AddEvent{Event: c.Event} }
+
+// Inverse implements Change.
+func (c *ReplaceEvent) Inverse() Change { return &ReplaceEvent{From: c.To, To: c.From} }
+
+func eventName(e *schema.Event) string { return q(Ref{e.Schema, e.Name}.String()) }
+
+// Describe implements Change.
+func (c *AddEvent) Describe() string { return "added event " + eventName(c.Event) }
+
+// Describe implements Change.
+func (c *DropEvent) Describe() string { return "removed event " + eventName(c.Event) }
+
+// Describe implements Change.
+func (c *ReplaceEvent) Describe() string { return "changed event " + eventName(c.To) }
+
+// On implements Change.
+func (c *AddEvent) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *DropEvent) On() Ref { return Ref{} }
+
+// On implements Change.
+func (c *ReplaceEvent) On() Ref { return Ref{} }

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/schema"
@@ -33,5 +34,33 @@ func (d *differ) tableOptions(ok, nk tkey, ft, tt *schema.Table) {
 	}
 	if !optionsEqual(fo, to) {
 		d.unsupportedf("table %q: options differ (%s -> %s)", nk.String(), optionsString(fo), optionsString(to))
+	}
+}
+
+// events compares scheduled events by name (case-insensitive, as MySQL
+// names them) and definition. They are dropped with the triggers, before
+// anything else changes, and created with them, once every table their
+// body may name exists; a changed event is dropped and created again.
+func (d *differ) events() {
+	key := func(e *schema.Event) string { return normSchema(e.Schema) + "." + strings.ToLower(e.Name) }
+	to := map[string]*schema.Event{}
+	for _, e := range d.to.Events {
+		to[key(e)] = e
+	}
+	from := map[string]bool{}
+	for _, f := range d.from.Events {
+		k := key(f)
+		from[k] = true
+		switch t := to[k]; {
+		case t == nil:
+			d.add(phDropTrigger, "event\x00"+k, &change.DropEvent{Event: f})
+		case t.Definition != f.Definition:
+			d.add(phAddTrigger, "event\x00"+k, &change.ReplaceEvent{From: f, To: t})
+		}
+	}
+	for _, t := range d.to.Events {
+		if k := key(t); !from[k] {
+			d.add(phAddTrigger, "event\x00"+k, &change.AddEvent{Event: t})
+		}
 	}
 }

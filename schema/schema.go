@@ -31,6 +31,8 @@ type Schema struct {
 	Routines []*Routine `json:"routines,omitempty"`
 	// Triggers on tables and views.
 	Triggers []*Trigger `json:"triggers,omitempty"`
+	// Events are MySQL/MariaDB scheduled events.
+	Events []*Event `json:"events,omitempty"`
 	// Rules are PostgreSQL rewrite rules (other than view rules).
 	Rules []*Rule `json:"rules,omitempty"`
 	// Comments holds comments on objects that have no Comment field of

@@ -672,19 +672,6 @@ ORDER BY ROUTINE_TYPE, ROUTINE_NAME`
 	})
 }
 
-// inspectEvents reports scheduled events, which the model does not hold.
-func (i *inspector) inspectEvents(ctx context.Context) error {
-	const q = `SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY EVENT_NAME`
-	return i.scanAll(ctx, "events", q, func(rows *sql.Rows) error {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return err
-		}
-		i.warnf("skipped event %s: not supported", name)
-		return nil
-	})
-}
-
 // stripQualifier removes the current database's qualifier from the
 // identifiers of a view definition as the server prints it (every
 // identifier quoted): `db`.`t`.`c` becomes `t`.`c`, so that the view can

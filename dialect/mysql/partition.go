@@ -181,9 +181,12 @@ func defaultNamed(p *schema.Partitioning) (int, bool) {
 	return len(p.Partitions), true
 }
 
-// renderTableExtras renders the changes of table options and
-// partitioning; any other change type is unsupported.
+// renderTableExtras renders the changes of table options, partitioning
+// and events; any other change type is unsupported.
 func (r *renderer) renderTableExtras(c change.Change) ([]string, error) {
+	if stmts, ok, err := r.renderEvent(c); ok {
+		return stmts, err
+	}
 	switch c := c.(type) {
 	case *change.AlterPartitioning:
 		return []string{r.alter(c.Table, alterPartitioning(c.From, c.To))}, nil

@@ -113,6 +113,21 @@ func tableObjectCases() []diffCase {
 			down: [2]string{"SELECT COUNT(*) FROM eng", "2"},
 		},
 		{
+			// Events: one added, one changed, one removed; the
+			// scheduler need not run for them to be created.
+			name: "events",
+			from: []string{`CREATE TABLE log (id int)`,
+				`CREATE EVENT cleanup ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM log`,
+				`CREATE EVENT old_one ON SCHEDULE AT '2037-01-01 00:00:00' ON COMPLETION PRESERVE DO DELETE FROM log`},
+			to: []string{`CREATE TABLE log (id int)`,
+				`CREATE EVENT cleanup ON SCHEDULE EVERY 2 HOUR STARTS '2037-01-01 00:00:00' DISABLE COMMENT 'it''s' DO DELETE FROM log`,
+				`CREATE EVENT ` + "`Fill`" + ` ON SCHEDULE EVERY '1:30' HOUR_MINUTE ENDS '2037-06-01' DISABLE
+				DO BEGIN INSERT INTO log VALUES (1); INSERT INTO log VALUES (2); END`},
+			rows: []string{`INSERT INTO log VALUES (7)`},
+			up:   [2]string{"SELECT COUNT(*) FROM log", "1"},
+			down: [2]string{"SELECT COUNT(*) FROM log", "1"},
+		},
+		{
 			name: "partition_method",
 			from: []string{rangeTable},
 			to: []string{`CREATE TABLE sales (id int NOT NULL, y int NOT NULL, PRIMARY KEY (id, y))
