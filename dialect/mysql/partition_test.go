@@ -188,7 +188,7 @@ func TestRenderTableOptionsRefused(t *testing.T) {
 		{schema.TableOptions{Engine: "Aria", CreateOptions: []string{"TRANSACTIONAL=1"}}, schema.TableOptions{Engine: "Aria"},
 			"table t: option TRANSACTIONAL=1 cannot be put back to its default in place"},
 		{schema.TableOptions{Engine: "MyISAM"}, schema.TableOptions{},
-			"table t: the engine goes back to the server default"},
+			"table t: the engine goes back to the server's default"},
 	} {
 		_, err := d.Render(nil, nil, []change.Change{&change.SetTableOptions{Table: ref, From: tc.from, To: tc.to}})
 		if err == nil || !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), tc.want) {

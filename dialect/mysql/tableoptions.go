@@ -60,7 +60,7 @@ func (r *renderer) setTableOptions(c *change.SetTableOptions) ([]string, error) 
 		if e == "" {
 			// The inspector leaves out the server's default engine, so
 			// its name is not known here.
-			return nil, fmt.Errorf("table %s: the engine goes back to the server default, which the schema does not name: set ENGINE in the desired schema: %w", c.Table, errors.ErrUnsupported)
+			return nil, fmt.Errorf("table %s: the engine goes back to the server's default, whose name the schema does not hold (write this step by hand, naming the engine, e.g. ENGINE=InnoDB): %w", c.Table, errors.ErrUnsupported)
 		}
 		clauses = append(clauses, "ENGINE="+e)
 	}
