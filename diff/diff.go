@@ -88,6 +88,7 @@ func Compare(from, to *schema.Schema, opts Options) ([]change.Change, error) {
 	if err := d.resolveBackfill(); err != nil {
 		return nil, err
 	}
+	d.events()
 	d.tables()
 	d.types()
 	d.sequences()

@@ -197,9 +197,7 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 	if ft.Comment != tt.Comment {
 		d.add(phTableComment, nk.String(), &change.SetTableComment{Table: nk.ref(), From: ft.Comment, To: tt.Comment})
 	}
-	if !optionsEqual(ft.Options, tt.Options) {
-		d.unsupportedf("table %q: options differ (%s -> %s)", nk.String(), optionsString(ft.Options), optionsString(tt.Options))
-	}
+	d.tableOptions(ok, nk, ft, tt)
 
 	// Primary key: removed in the drop phase (before columns change
 	// nullability or go away, after the foreign keys that need it), added

@@ -79,11 +79,16 @@ type gTable struct {
 	fks     []*gFK
 	checks  []*gCheck
 	sec     gSecurity // PostgreSQL only
+	// MySQL only (gen_mysql_test.go): HASH partitions (0: none) and
+	// table options.
+	parts int
+	opts  string
 }
 
 type genSchema struct {
 	tables []*gTable
-	next   int // name counter shared by every object, so names never collide
+	events []*gEvent // MySQL only
+	next   int       // name counter shared by every object, so names never collide
 }
 
 func (s *genSchema) name(prefix string) string {
@@ -93,8 +98,12 @@ func (s *genSchema) name(prefix string) string {
 
 func (s *genSchema) clone() *genSchema {
 	c := &genSchema{next: s.next}
+	for _, e := range s.events {
+		ee := *e
+		c.events = append(c.events, &ee)
+	}
 	for _, t := range s.tables {
-		nt := &gTable{name: t.name, num: t.num}
+		nt := &gTable{name: t.name, num: t.num, parts: t.parts, opts: t.opts}
 		for _, col := range t.cols {
 			cc := *col
 			nt.cols = append(nt.cols, &cc)
@@ -231,6 +240,9 @@ func (t *gTable) uniquelyKeyed(col string) bool {
 // backfill would repeat one value.
 func (g *gen) addKey(s *genSchema, t *gTable, constraint bool, a *genSchema) {
 	unique := constraint || g.chance(0.4)
+	if unique && t.parts > 0 {
+		return // a unique key must hold the partitioning column
+	}
 	var at *gTable
 	if a != nil {
 		at = a.table(t.name)
@@ -278,9 +290,12 @@ func (g *gen) addCheck(s *genSchema, t *gTable) {
 // at most t's), on an FK-candidate column without one, or on a new
 // nullable column when fresh is allowed.
 func (g *gen) addFK(s *genSchema, t *gTable, parents []*gTable, fresh bool) {
+	if t.parts > 0 {
+		return // partitioned tables have no foreign keys
+	}
 	var ps []*gTable
 	for _, p := range parents {
-		if p.num <= t.num {
+		if p.num <= t.num && p.parts == 0 {
 			ps = append(ps, p)
 		}
 	}
@@ -326,6 +341,9 @@ func (g *gen) newSchema() *genSchema {
 		}
 		g.addSecurity(s, t)
 	}
+	if g.dialect == "mysql" {
+		g.newMySQL(s)
+	}
 	return s
 }
 
@@ -365,6 +383,11 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		return "add table " + t.name
 	}
 	t := b.tables[g.pick(len(b.tables))]
+	if g.dialect == "mysql" && g.chance(0.25) {
+		if d := g.mutateMySQL(b, t); d != "" {
+			return d
+		}
+	}
 	inA := a.table(t.name) != nil
 	var cols []*gCol // columns other than id
 	for _, c := range t.cols {
@@ -548,6 +571,9 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 			return ""
 		}
 		k := t.indexes[g.pick(len(t.indexes))]
+		if !k.unique && t.parts > 0 {
+			return ""
+		}
 		if !k.unique {
 			var at *gTable
 			if inA {
@@ -676,7 +702,7 @@ func (s *genSchema) sql(dialect string) string {
 				fmt.Fprintf(&fks, "ALTER TABLE %s ADD %s;\n", t.name, def)
 			}
 		}
-		b.WriteString("\n);\n")
+		b.WriteString("\n)" + t.suffixSQL(dialect) + ";\n")
 		for _, k := range t.indexes {
 			u := ""
 			if k.unique {
@@ -687,6 +713,7 @@ func (s *genSchema) sql(dialect string) string {
 		b.WriteString(t.sec.sql(t.name))
 	}
 	b.WriteString(fks.String())
+	b.WriteString(s.eventsSQL())
 	return b.String()
 }
 
@@ -700,6 +727,9 @@ func checkExpr(c *gCol) string {
 // dropSQL drops s's tables, children first.
 func (s *genSchema) dropSQL() string {
 	var b strings.Builder
+	for _, e := range s.events {
+		fmt.Fprintf(&b, "DROP EVENT %s;\n", e.name)
+	}
 	for i := len(s.tables) - 1; i >= 0; i-- {
 		fmt.Fprintf(&b, "DROP TABLE %s;\n", s.tables[i].name)
 	}

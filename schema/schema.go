@@ -31,6 +31,8 @@ type Schema struct {
 	Routines []*Routine `json:"routines,omitempty"`
 	// Triggers on tables and views.
 	Triggers []*Trigger `json:"triggers,omitempty"`
+	// Events are MySQL/MariaDB scheduled events.
+	Events []*Event `json:"events,omitempty"`
 	// Rules are PostgreSQL rewrite rules (other than view rules).
 	Rules []*Rule `json:"rules,omitempty"`
 	// Policies are PostgreSQL row-level security policies.
@@ -175,6 +177,13 @@ type TableOptions struct {
 	Charset   string `json:"charset,omitempty"`
 	Collation string `json:"collation,omitempty"`
 	RowFormat string `json:"row_format,omitempty"`
+	// CreateOptions are MySQL's other table options, as the server lists
+	// them in information_schema.TABLES.CREATE_OPTIONS, upper-cased and
+	// sorted: "KEY_BLOCK_SIZE=8", "STATS_PERSISTENT=1".
+	CreateOptions []string `json:"create_options,omitempty"`
+	// Partitioning is a MySQL/MariaDB table's PARTITION BY; nil when the
+	// table is not partitioned.
+	Partitioning *Partitioning `json:"partitioning,omitempty"`
 	// SQLite.
 	WithoutRowID bool `json:"without_rowid,omitempty"`
 	Strict       bool `json:"strict,omitempty"`

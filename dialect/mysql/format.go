@@ -12,8 +12,8 @@ import (
 // Format prints s as canonical SQL that the mariadb/mysql client and
 // retort's splitter can run as is: one CREATE TABLE per table (keys,
 // indexes and checks inline), then the foreign keys as ALTER TABLE (so
-// cycles work), routines, views in dependency order and triggers. Routines
-// and triggers sit in DELIMITER blocks. Output is deterministic: tables,
+// cycles work), routines, views in dependency order, triggers and events.
+// Routines, triggers and events sit in DELIMITER blocks. Output is deterministic: tables,
 // keys, indexes, checks and routines are sorted by name; columns keep their
 // ordinal order; triggers keep their firing order. No DEFINER is printed.
 func (d *Dialect) Format(s *schema.Schema) string {
@@ -63,6 +63,7 @@ func (d *Dialect) Format(s *schema.Schema) string {
 		bodies = append(bodies, t.Definition)
 	}
 	writeDelimited(&b, bodies)
+	formatEvents(&b, s.Events)
 
 	out := b.String()
 	for k := 0; k < len(out); k++ {
@@ -138,9 +139,11 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	if o.RowFormat != "" {
 		b.WriteString(" ROW_FORMAT=" + o.RowFormat)
 	}
+	formatTableOptions(b, o)
 	if t.Comment != "" {
 		b.WriteString(" COMMENT=" + formatLiteral(t.Comment))
 	}
+	formatPartitioning(b, o.Partitioning)
 	b.WriteString(";\n")
 }
 

@@ -318,14 +318,14 @@ func TestInspectWarnings(t *testing.T) {
 	inspectExec(t, db,
 		`CREATE TABLE t (id int, hidden int INVISIBLE)`,
 		`CREATE SEQUENCE seq`,
-		`CREATE EVENT ev ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM t`,
-		`CREATE TABLE parted (id int) PARTITION BY HASH (id) PARTITIONS 2`)
+		`CREATE TABLE parted (id int) PARTITION BY HASH (id) PARTITIONS 2`,
+		`CREATE TABLE subparted (id int, y int) PARTITION BY RANGE (y) SUBPARTITION BY HASH (id) SUBPARTITIONS 2
+			(PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES LESS THAN MAXVALUE)`)
 	s, _ := inspectDB(t, db, dialect.InspectOptions{})
 	want := []string{
 		"column t.hidden: INVISIBLE not represented",
-		"skipped event ev: not supported",
 		"skipped sequence seq: not supported",
-		"table parted: partitioning not represented",
+		"table subparted: subpartitioning not represented",
 	}
 	if diff := cmp.Diff(want, s.Notes()); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)

@@ -348,7 +348,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 	case *change.AddRule, *change.DropRule, *change.ReplaceRule:
 		return nil, fmt.Errorf("rewrite rules are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
 	default:
-		return nil, fmt.Errorf("change type %T: %w", c, errors.ErrUnsupported)
+		return r.renderTableExtras(c)
 	}
 }
 

@@ -1,0 +1,102 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/schema"
+)
+
+// inspectEvents reads the scheduled events from information_schema.EVENTS
+// and prints each as the CREATE EVENT statement SHOW CREATE EVENT would,
+// without DEFINER. A STARTS equal to CREATED is the server's default (the
+// moment of creation) and is left out, so that an event created without
+// STARTS compares equal wherever and whenever it is created again.
+func (i *inspector) inspectEvents(ctx context.Context) error {
+	const q = `SELECT EVENT_NAME, EVENT_DEFINITION, EVENT_TYPE, COALESCE(EXECUTE_AT, ''),
+	COALESCE(INTERVAL_VALUE, ''), COALESCE(INTERVAL_FIELD, ''),
+	CASE WHEN STARTS = CREATED THEN '' ELSE COALESCE(STARTS, '') END, COALESCE(ENDS, ''),
+	STATUS, ON_COMPLETION, COALESCE(EVENT_COMMENT, '')
+FROM information_schema.EVENTS
+WHERE EVENT_SCHEMA = ?
+ORDER BY EVENT_NAME`
+	return i.scanAll(ctx, "events", q, func(rows *sql.Rows) error {
+		var name, typ, at, every, field, starts, ends, status, completion, comment string
+		var body sql.NullString
+		if err := rows.Scan(&name, &body, &typ, &at, &every, &field, &starts, &ends, &status, &completion, &comment); err != nil {
+			return err
+		}
+		if !body.Valid {
+			return &PrivilegeError{Kind: "event", Name: name, Need: "EVENT"}
+		}
+		var b strings.Builder
+		b.WriteString("CREATE EVENT " + quoteIdentIfNeeded(name) + " ON SCHEDULE ")
+		if strings.EqualFold(typ, "ONE TIME") {
+			b.WriteString("AT " + formatLiteral(at))
+		} else {
+			b.WriteString("EVERY " + every + " " + field)
+			if starts != "" {
+				b.WriteString(" STARTS " + formatLiteral(starts))
+			}
+			if ends != "" {
+				b.WriteString(" ENDS " + formatLiteral(ends))
+			}
+		}
+		b.WriteString(" ON COMPLETION " + strings.ToUpper(completion))
+		switch strings.ToUpper(status) {
+		case "DISABLED":
+			b.WriteString(" DISABLE")
+		case "SLAVESIDE_DISABLED":
+			b.WriteString(" DISABLE ON SLAVE")
+		default:
+			b.WriteString(" ENABLE")
+		}
+		if comment != "" {
+			b.WriteString(" COMMENT " + formatLiteral(comment))
+		}
+		b.WriteString(" DO " + body.String)
+		i.s.Events = append(i.s.Events, &schema.Event{Name: name, Definition: b.String()})
+		return nil
+	})
+}
+
+// renderEvent renders the event changes; ok is false for other changes.
+func (r *renderer) renderEvent(c change.Change) (stmts []string, ok bool, err error) {
+	drop := func(e *schema.Event) string {
+		return "DROP EVENT " + r.table(change.Ref{Schema: e.Schema, Name: e.Name})
+	}
+	switch c := c.(type) {
+	case *change.AddEvent:
+		if c.Event == nil {
+			return nil, true, errors.New("no event")
+		}
+		return []string{strings.TrimSpace(c.Event.Definition)}, true, nil
+	case *change.DropEvent:
+		if c.Event == nil {
+			return nil, true, errors.New("no event")
+		}
+		return []string{drop(c.Event)}, true, nil
+	case *change.ReplaceEvent:
+		if c.From == nil || c.To == nil {
+			return nil, true, errors.New("no event")
+		}
+		return []string{drop(c.From), strings.TrimSpace(c.To.Definition)}, true, nil
+	}
+	return nil, false, nil
+}
+
+// formatEvents prints the events after the triggers, by name, in a
+// DELIMITER block (a body may be BEGIN ... END).
+func formatEvents(b *strings.Builder, events []*schema.Event) {
+	sorted := slices.Clone(events)
+	slices.SortFunc(sorted, func(a, c *schema.Event) int { return strings.Compare(a.Name, c.Name) })
+	defs := make([]string, 0, len(sorted))
+	for _, e := range sorted {
+		defs = append(defs, e.Definition)
+	}
+	writeDelimited(b, defs)
+}
