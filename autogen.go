@@ -247,7 +247,7 @@ func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, err
 // inspects it.
 func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*schema.Schema, error) {
 	if len(opts.Desired) == 0 && m.o.desired != nil {
-		files, err := m.o.desired.DesiredSQL(m.dialect.Name())
+		files, err := m.o.desired.DesiredSQL(m.dialect)
 		if err != nil {
 			return nil, fmt.Errorf("desired schema: %w", err)
 		}
@@ -485,8 +485,8 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated) error {
 		ID:      "retort_verify",
 		Message: "autogenerate verification",
 		Path:    "(generated revision)",
-		Up:      script.Section{SQL: JoinStatements(g.Up), Line: 1, Present: true},
-		Down:    script.Section{SQL: JoinStatements(g.Down), Line: 1, Present: true},
+		Up:      script.Section{SQL: script.JoinStatements(g.Up), Line: 1, Present: true},
+		Down:    script.Section{SQL: script.JoinStatements(g.Down), Line: 1, Present: true},
 	}
 	r := runner.New(db, m.dialect, runner.Options{Tables: m.o.tables, Version: m.o.version})
 	step := func(dir revision.Direction, want *schema.Schema) error {
@@ -517,20 +517,6 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated) error {
 		return err
 	}
 	return step(revision.Down, g.Current)
-}
-
-// JoinStatements writes statements as a revision section: each ends with
-// ";" and a blank line separates them.
-func JoinStatements(stmts []string) string {
-	var b strings.Builder
-	for i, s := range stmts {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(strings.TrimSpace(s))
-		b.WriteString(";\n")
-	}
-	return b.String()
 }
 
 // CheckWith compares the desired schema with the migrations' head and

@@ -14,7 +14,7 @@ func (m *Migrator) ResolveStatement(ctx context.Context, rev string, ran bool) e
 	}
 	r, err := m.graph.Resolve(rev)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	return m.runner.ResolveStatement(ctx, r.ID, ran)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/dialect/sqlite"
 	"github.com/retortdb/retort/revision"
 	"github.com/retortdb/retort/runner"
 	"github.com/retortdb/retort/script"
@@ -131,12 +132,14 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		retort.WithVersion("retort " + Version),
 		retort.WithProgress(a.onEvent),
 		retort.WithGoRevisions(a.mount.goRevisions...),
+		// A project with no revisions yet is where migrate and revision
+		// write the first one.
+		retort.WithAllowEmpty(),
 	}
 	if a.mount.desired != nil {
 		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
 	}
 	s := &session{close: func() {}}
-	dialectName := "sqlite"
 	if db {
 		if urlErr != nil {
 			return nil, urlErr
@@ -150,7 +153,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		}
 		s.url = u
 		s.close = func() { h.Close() }
-		m, err := retort.New(h, d.Name(), opts...)
+		m, err := retort.New(d, h, nil, opts...)
 		if err != nil {
 			h.Close()
 			return nil, err
@@ -159,22 +162,27 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		a.graph = m.Graph()
 		return s, nil
 	}
-	for _, u := range []string{a.cfg.Database, a.cfg.DevDatabase} {
-		if u == "" {
-			continue
-		}
-		if d, _, err := dialects.ForURL(u); err == nil {
-			dialectName = d.Name()
-			break
-		}
-	}
-	m, err := retort.New(nil, dialectName, opts...)
+	m, err := retort.New(a.offlineDialect(), nil, nil, opts...)
 	if err != nil {
 		return nil, err
 	}
 	s.m = m
 	a.graph = m.Graph()
 	return s, nil
+}
+
+// offlineDialect is the dialect of the configured database (or dev
+// database) for work without a connection, SQLite when neither parses.
+func (a *app) offlineDialect() dialect.Dialect {
+	for _, u := range []string{a.cfg.Database, a.cfg.DevDatabase} {
+		if u == "" {
+			continue
+		}
+		if d, _, err := dialects.ForURL(u); err == nil {
+			return d
+		}
+	}
+	return sqlite.New()
 }
 
 // onEvent prints runner progress in Alembic's manner.
