@@ -181,7 +181,7 @@ func ExampleMigrator_Stamp() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	if err := m.Stamp(ctx, []string{"b2"}, false); err != nil {
+	if err := m.Stamp(ctx, []string{"b2"}, retort.StampOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	st, _ := m.Status(ctx)
@@ -689,8 +689,8 @@ func ExampleAppliedRevision() {
 }
 
 // A statement that fails in a "Transaction: none" revision leaves it
-// partial; Resolve settles it once it was finished by hand.
-func ExampleMigrator_Resolve() {
+// partial; ResolveApplied settles it once it was finished by hand.
+func ExampleMigrator_ResolveApplied() {
 	ctx := context.Background()
 	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
 	db := exampleDB()
@@ -702,7 +702,7 @@ func ExampleMigrator_Resolve() {
 	_, err = m.Upgrade(ctx, "head")
 	st, _ := m.Status(ctx)
 	fmt.Println(err != nil, len(st.Partial))
-	if err := m.Resolve(ctx, "a1", true); err != nil {
+	if err := m.ResolveApplied(ctx, "a1"); err != nil {
 		log.Fatal(err)
 	}
 	cur, _ := m.Current(ctx)
@@ -861,7 +861,9 @@ func ExampleVerifyError() {
 	// true
 }
 
-func ExampleMigrator_ResolveStatement() {
+// ResolveStatementRan settles a statement a MySQL run left in flight; on
+// other revisions it refuses and says what applies instead.
+func ExampleMigrator_ResolveStatementRan() {
 	ctx := context.Background()
 	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
 	db := exampleDB()
@@ -873,9 +875,9 @@ func ExampleMigrator_ResolveStatement() {
 	// Statement 2 fails; statement 1 ran and is recorded exactly. Only a
 	// statement recorded as started (MySQL/MariaDB DDL cut off by a kill
 	// or a lost connection: an *InFlightError) is settled this way, so
-	// here ResolveStatement refuses and says what applies instead.
+	// here ResolveStatementRan refuses and says what applies instead.
 	_, _ = m.Upgrade(ctx, "head")
-	err = m.ResolveStatement(ctx, "a1", true)
+	err = m.ResolveStatementRan(ctx, "a1")
 	fmt.Println(err)
 	// Output:
 	// resolve a1: no statement of it is recorded as started (it is partial after 1 statement(s), which is exact): rerun the command that stopped to resume, or settle the whole revision with `retort resolve a1 --applied` or `--rolled-back`
@@ -884,7 +886,7 @@ func ExampleMigrator_ResolveStatement() {
 func ExampleInFlightError() {
 	// What an upgrade returns on MySQL/MariaDB when an earlier run was
 	// killed while a CREATE TABLE ran: the caller checks the database and
-	// calls Migrator.ResolveStatement(ctx, e.Revision, ran).
+	// calls Migrator.ResolveStatementRan or ResolveStatementNotRun.
 	var err error = fmt.Errorf("upgrade: %w", &retort.InFlightError{
 		Revision: "0002", Path: "versions/0002_tags.sql", Line: 8,
 		Index: 2, Count: 3, SQL: "CREATE TABLE tags (id INTEGER)",

@@ -561,10 +561,18 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 	return out, nil
 }
 
+// StampOptions are the choices of Stamp.
+type StampOptions struct {
+	// Purge drops version rows that name revisions unknown to the
+	// migrations, instead of refusing to stamp while they exist.
+	Purge bool
+}
+
 // Stamp sets the version table to exactly targets and everything they need,
-// running no SQL ("base" empties it). With purge, rows naming revisions
-// unknown to the migrations are dropped instead of being an error.
-func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) error {
+// running no SQL ("base" empties it). Rows naming revisions unknown to the
+// migrations are an error unless opts.Purge drops them.
+func (m *Migrator) Stamp(ctx context.Context, targets []string, opts StampOptions) error {
+	purge := opts.Purge
 	if m.runner == nil {
 		return ErrNoDatabase
 	}
@@ -598,20 +606,6 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 		}
 		return ids, nil
 	}, purge)
-}
-
-// Resolve settles a revision stopped part-way: applied marks it applied
-// (its remaining statements were run by hand), otherwise its row is removed
-// (it was rolled back by hand).
-func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error {
-	if m.runner == nil {
-		return ErrNoDatabase
-	}
-	r, err := m.graph.Resolve(rev)
-	if err != nil {
-		return err
-	}
-	return m.runner.Resolve(ctx, r.ID, applied)
 }
 
 // SQL writes the SQL of a plan from one revision to another without a
