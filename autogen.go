@@ -369,7 +369,7 @@ func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, err
 // the generated revision: the caller closes it.
 func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*schema.Schema, *scratch, error) {
 	if len(opts.Desired) == 0 && m.o.desired != nil {
-		files, err := m.o.desired.DesiredSQL(m.dialect.Name())
+		files, err := m.o.desired.DesiredSQL(m.dialect)
 		if err != nil {
 			return nil, nil, fmt.Errorf("desired schema: %w", err)
 		}
@@ -659,8 +659,8 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfil
 		ID:      "retort_verify",
 		Message: "autogenerate verification",
 		Path:    "(generated revision)",
-		Up:      script.Section{SQL: JoinStatements(g.Up), Line: 1, Present: true},
-		Down:    script.Section{SQL: JoinStatements(g.Down), Line: 1, Present: true},
+		Up:      script.Section{SQL: script.JoinStatements(g.Up), Line: 1, Present: true},
+		Down:    script.Section{SQL: script.JoinStatements(g.Down), Line: 1, Present: true},
 	}
 	r := runner.New(db, m.dialect, runner.Options{Tables: m.o.tables, Version: m.o.version})
 	// The database is at the revision's upgrade already: record it so,
@@ -712,20 +712,6 @@ func verifyFailure(ctx context.Context, dir revision.Direction, err error, backf
 		ve.Backfill = userBackfill(se.SQL, backfill)
 	}
 	return ve
-}
-
-// JoinStatements writes statements as a revision section: each ends with
-// ";" and a blank line separates them.
-func JoinStatements(stmts []string) string {
-	var b strings.Builder
-	for i, s := range stmts {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(strings.TrimSpace(s))
-		b.WriteString(";\n")
-	}
-	return b.String()
 }
 
 // CheckWith compares the desired schema with the migrations' head and

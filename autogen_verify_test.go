@@ -34,7 +34,11 @@ func TestVerifyCatchesTamperedRevision(t *testing.T) {
 				scratchURL = u
 			}
 			head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);\n-- +downgrade\nDROP TABLE t;\n"
-			m, err := New(nil, d, WithMigrations(fstest.MapFS{"a1_t.sql": {Data: []byte(head)}}))
+			dl, err := dialects.ByName(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -10,30 +10,53 @@ import (
 )
 
 // Sentinel errors. The Migrator's methods return typed errors (below) that
-// carry the details; errors.Is finds the matching sentinel in them, so a
-// caller that only needs to branch can compare with these.
+// carry the details; each typed error matches its sentinel with errors.Is,
+// so a caller that only needs to branch can compare with these.
 var (
 	// ErrMultipleHeads: a target that needs one head ("head", "+1", "-1")
 	// met several. The typed error is *MultipleHeadsError.
-	ErrMultipleHeads = errors.New("multiple heads")
+	ErrMultipleHeads = revision.ErrMultipleHeads
 	// ErrUnknownRevision: a target or revision id names no revision. The
 	// typed errors are *revision.NotFoundError, *revision.AmbiguousError and
 	// *revision.UnknownLabelError.
-	ErrUnknownRevision = errors.New("unknown revision")
+	ErrUnknownRevision = revision.ErrUnknownRevision
 	// ErrIrreversible: a downgrade passes through a revision that cannot be
 	// reverted. The typed error is *IrreversibleError.
-	ErrIrreversible = errors.New("irreversible revision")
+	ErrIrreversible = revision.ErrIrreversible
 	// ErrLockTimeout: another migrator held the migration lock for longer
 	// than the lock timeout. The typed error is *LockTimeoutError.
 	ErrLockTimeout = dialect.ErrLockTimeout
 	// ErrGoRevisionUnavailable: a plan passes through a Go revision known
 	// only from its placeholder file, without its functions (see
 	// GoRevision). The typed error is *GoUnavailableError.
-	ErrGoRevisionUnavailable = errors.New("Go revision not available")
+	ErrGoRevisionUnavailable = runner.ErrGoRevisionUnavailable
 	// ErrPartial: a revision stopped part-way by an earlier run blocks the
 	// plan. The typed error is *PartialError.
-	ErrPartial = errors.New("revision partially applied")
+	ErrPartial = runner.ErrPartial
+	// ErrNoRevisions: New found no revisions (an empty or wrong fsys, and
+	// no Go revisions) and WithAllowEmpty was not given.
+	ErrNoRevisions = errors.New("no revisions found: check the fs.FS passed to retort.New (for a project made by retort init: fs.Sub(os.DirFS(\"migrations\"), \"versions\"))")
+	// ErrInvalidOption: New was given an option it refuses (a negative
+	// lock timeout, an empty version-table name, a source given twice).
+	// The typed error is *OptionError.
+	ErrInvalidOption = errors.New("invalid option")
 )
+
+// OptionError is an option that New refused.
+type OptionError struct {
+	// Option is the option's name ("WithLockTimeout").
+	Option string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error names the option and the reason.
+func (e *OptionError) Error() string { return "retort." + e.Option + ": " + e.Reason }
+
+// Is reports whether target is ErrInvalidOption.
+func (e *OptionError) Is(target error) bool { return target == ErrInvalidOption }
+
+func optionError(option, reason string) error { return &OptionError{Option: option, Reason: reason} }
 
 // Typed errors, found with errors.As.
 type (
@@ -66,49 +89,3 @@ type (
 	// ParseError is a malformed revision file.
 	ParseError = script.ParseError
 )
-
-// sentinelError adds a sentinel to an error's chain, keeping its text and
-// its typed error.
-type sentinelError struct {
-	err      error
-	sentinel error
-}
-
-func (e *sentinelError) Error() string   { return e.err.Error() }
-func (e *sentinelError) Unwrap() []error { return []error{e.err, e.sentinel} }
-
-// classify returns err with the sentinel of its typed error added, so that
-// both errors.Is(err, ErrX) and errors.As(err, &typed) work.
-func classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var (
-		mh *revision.MultipleHeadsError
-		nf *revision.NotFoundError
-		am *revision.AmbiguousError
-		ul *revision.UnknownLabelError
-		ir *revision.IrreversibleError
-		gu *runner.GoUnavailableError
-		pe *runner.PartialError
-	)
-	var s error
-	switch {
-	case errors.As(err, &mh):
-		s = ErrMultipleHeads
-	case errors.As(err, &nf), errors.As(err, &am), errors.As(err, &ul):
-		s = ErrUnknownRevision
-	case errors.As(err, &ir):
-		s = ErrIrreversible
-	case errors.As(err, &gu):
-		s = ErrGoRevisionUnavailable
-	case errors.As(err, &pe):
-		s = ErrPartial
-	default:
-		return err
-	}
-	if errors.Is(err, s) {
-		return err
-	}
-	return &sentinelError{err: err, sentinel: s}
-}

@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/postgres"
+	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/models"
 	"github.com/retortdb/retort/revision"
 	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
@@ -32,7 +36,7 @@ var exTwoRevisions = fstest.MapFS{
 // exMigrator makes a SQLite Migrator of exTwoRevisions plus opts, or stops
 // the example.
 func exMigrator(db *sql.DB, opts ...retort.Option) *retort.Migrator {
-	m, err := retort.New(db, "sqlite", append([]retort.Option{retort.WithMigrations(exTwoRevisions)}, opts...)...)
+	m, err := retort.New(sqlite.New(), db, exTwoRevisions, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -43,28 +47,44 @@ func exMigrator(db *sql.DB, opts ...retort.Option) *retort.Migrator {
 // missing is an error before anything runs.
 func ExampleNew() {
 	broken := fstest.MapFS{"b2.sql": {Data: exRev("b2", "a1", "", "")}}
-	_, err := retort.New(nil, "sqlite", retort.WithMigrations(broken))
+	_, err := retort.New(sqlite.New(), nil, broken)
 	fmt.Println(err != nil)
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exTwoRevisions))
+	m, err := retort.New(sqlite.New(), nil, exTwoRevisions)
 	fmt.Println(err, m.Graph().Len())
 	// Output:
 	// true
 	// <nil> 2
 }
 
-// WithMigrations takes any fs.FS; for a project laid out by "retort init",
-// pass fs.Sub(os.DirFS("migrations"), "versions").
-func ExampleWithMigrations() {
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exTwoRevisions))
+// New takes any fs.FS as the migrations (for a project laid out by
+// "retort init": fs.Sub(os.DirFS("migrations"), "versions")); one that
+// holds no revision is ErrNoRevisions unless WithAllowEmpty says so.
+func ExampleNew_fsys() {
+	m, err := retort.New(sqlite.New(), nil, exTwoRevisions)
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, r := range m.History() {
 		fmt.Println(r.ID, r.Path)
 	}
+	_, err = retort.New(sqlite.New(), nil, fstest.MapFS{})
+	fmt.Println(errors.Is(err, retort.ErrNoRevisions))
 	// Output:
 	// b2 b2_posts.sql
 	// a1 a1_users.sql
+	// true
+}
+
+// Options are checked by New: a negative lock timeout, an empty table
+// name or a desired source given twice is an OptionError.
+func ExampleOptionError() {
+	_, err := retort.New(sqlite.New(), nil, exTwoRevisions, retort.WithLockTimeout(-time.Second))
+	var oe *retort.OptionError
+	fmt.Println(errors.Is(err, retort.ErrInvalidOption), errors.As(err, &oe) && oe.Option == "WithLockTimeout")
+	fmt.Println(err)
+	// Output:
+	// true true
+	// retort.WithLockTimeout: negative timeout -1s
 }
 
 // WithRevisions adds revisions parsed elsewhere.
@@ -161,7 +181,7 @@ func ExampleMigrator_Stamp() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	if err := m.Stamp(ctx, []string{"b2"}, false); err != nil {
+	if err := m.Stamp(ctx, []string{"b2"}, retort.StampOptions{}); err != nil {
 		log.Fatal(err)
 	}
 	st, _ := m.Status(ctx)
@@ -185,7 +205,7 @@ func ExampleMigrator_Verify() {
 		"a1_users.sql": exTwoRevisions["a1_users.sql"],
 		"b2_posts.sql": {Data: exRev("b2", "a1", "CREATE TABLE posts (id INTEGER PRIMARY KEY);", "DROP TABLE posts;")},
 	}
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(edited))
+	m, err := retort.New(sqlite.New(), db, edited)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -207,7 +227,7 @@ func ExampleMismatch() {
 	defer db.Close()
 	_, _ = exMigrator(db).Upgrade(ctx, "head")
 
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(fstest.MapFS{"a1_users.sql": exTwoRevisions["a1_users.sql"]}))
+	m, err := retort.New(sqlite.New(), db, fstest.MapFS{"a1_users.sql": exTwoRevisions["a1_users.sql"]})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -261,7 +281,7 @@ func ExampleMigrator_Graph() {
 
 // Dialect gives the dialect the Migrator was made for.
 func ExampleMigrator_Dialect() {
-	m, err := retort.New(nil, "postgres", retort.WithMigrations(exTwoRevisions))
+	m, err := retort.New(postgres.New(), nil, exTwoRevisions)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -269,21 +289,12 @@ func ExampleMigrator_Dialect() {
 	// Output: postgres "user"
 }
 
-// JoinStatements writes generated statements as a revision section.
-func ExampleJoinStatements() {
-	fmt.Print(retort.JoinStatements([]string{"CREATE TABLE a (id INTEGER)", "CREATE INDEX a_id ON a (id)"}))
-	// Output:
-	// CREATE TABLE a (id INTEGER);
-	//
-	// CREATE INDEX a_id ON a (id);
-}
-
 // DesiredFunc turns a function into a DesiredSource.
 func ExampleDesiredFunc() {
-	var src retort.DesiredSource = retort.DesiredFunc(func(dialect string) ([]source.File, error) {
+	var src retort.DesiredSource = retort.DesiredFunc(func(d dialect.Dialect) ([]source.File, error) {
 		return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY);"}}, nil
 	})
-	files, _ := src.DesiredSQL("sqlite")
+	files, _ := src.DesiredSQL(sqlite.New())
 	fmt.Println(files[0].Path, files[0].SQL)
 	// Output: schema.sql CREATE TABLE users (id INTEGER PRIMARY KEY);
 }
@@ -311,7 +322,7 @@ func ExampleIrreversibleError() {
 	oneWay := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id INTEGER);\n\n-- +downgrade irreversible\n")}}
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(oneWay))
+	m, err := retort.New(sqlite.New(), db, oneWay)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -325,7 +336,7 @@ func ExampleIrreversibleError() {
 // A malformed revision file is a *ParseError with its line.
 func ExampleParseError() {
 	bad := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Colour: blue\n\n-- +upgrade\n-- +downgrade\n")}}
-	_, err := retort.New(nil, "sqlite", retort.WithMigrations(bad))
+	_, err := retort.New(sqlite.New(), nil, bad)
 	var pe *retort.ParseError
 	if errors.As(err, &pe) {
 		fmt.Println(pe.Path, pe.Line)
@@ -384,11 +395,14 @@ func ExampleGoRevision() {
 // A placeholder file without its Go functions (as the standalone binary
 // sees it) refuses to run.
 func ExampleGoUnavailableError() {
-	ph := retort.GoPlaceholder(retort.GoRevision{ID: "c3", Revises: []string{"b2"}, Message: "backfill"})
+	ph, err := script.Parse("c3_backfill.sql", []byte("-- backfill\n--\n-- Revision: c3\n-- Revises: b2\n-- Go: true\n\n-- +upgrade\n\n-- +downgrade\n"))
+	if err != nil {
+		log.Fatal(err)
+	}
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db, retort.WithRevisions(ph))
-	_, err := m.Upgrade(context.Background(), "head")
+	_, err = m.Upgrade(context.Background(), "head")
 	var ge *retort.GoUnavailableError
 	fmt.Println(errors.Is(err, retort.ErrGoRevisionUnavailable), errors.As(err, &ge) && ge.Revision == "c3")
 	// Output: true true
@@ -401,7 +415,7 @@ func ExampleMultipleHeadsError() {
 		"b2.sql": {Data: exRev("b2", "a1", "", "")},
 		"c3.sql": {Data: exRev("c3", "a1", "", "")},
 	}
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(fork))
+	m, err := retort.New(sqlite.New(), nil, fork)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -503,53 +517,9 @@ type exUser struct {
 // TableName names the table, as the struct name would not.
 func (exUser) TableName() string { return "users" }
 
-// Models describes the desired schema with Go structs.
-func ExampleModels() {
-	src := retort.Models(&exUser{})
-	s, err := src.Schema()
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, t := range s.Tables {
-		fmt.Println(t.Name, t.PrimaryKey, len(t.Columns))
-	}
-	// Output: users [id] 3
-}
-
-// Schema is the structs' intermediate description, before any dialect.
-func ExampleModelSource_Schema() {
-	s, err := retort.Models(&exUser{}).Schema()
-	if err != nil {
-		log.Fatal(err)
-	}
-	t := s.Table("users")
-	if t == nil {
-		log.Fatal("no table users")
-	}
-	for _, c := range t.Columns {
-		fmt.Println(c.Name)
-	}
-	// Output:
-	// id
-	// name
-	// email
-}
-
-// DesiredSQL renders the structs as DDL for a dialect.
-func ExampleModelSource_DesiredSQL() {
-	files, err := retort.Models(&exUser{}).DesiredSQL("postgres")
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, f := range files {
-		fmt.Println(strings.Contains(f.SQL, `CREATE TABLE`), strings.Contains(f.SQL, `varchar(200)`))
-	}
-	// Output: true true
-}
-
-// WithModels makes the structs the desired schema of Generate and Check.
-func ExampleWithModels() {
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(fstest.MapFS{}), retort.WithModels(&exUser{}))
+// The application's structs as the desired schema of Generate and Check.
+func ExampleWithDesiredSource_models() {
+	m, err := retort.New(sqlite.New(), nil, fstest.MapFS{}, retort.WithAllowEmpty(), retort.WithDesiredSource(models.Desired(&exUser{})))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -565,7 +535,7 @@ func ExampleWithModels() {
 
 // WithDesiredSource takes the desired schema from any DesiredSource.
 func ExampleWithDesiredSource() {
-	desired := retort.DesiredFunc(func(string) ([]source.File, error) {
+	desired := retort.DesiredFunc(func(dialect.Dialect) ([]source.File, error) {
 		return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"}}, nil
 	})
 	m := exMigrator(nil, retort.WithDesiredSource(desired))
@@ -587,7 +557,7 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Print("-- +upgrade\n", retort.JoinStatements(g.Up), "\n-- +downgrade\n", retort.JoinStatements(g.Down))
+	fmt.Print("-- +upgrade\n", script.JoinStatements(g.Up), "\n-- +downgrade\n", script.JoinStatements(g.Down))
 	// Output:
 	// -- +upgrade
 	// ALTER TABLE "users" ADD COLUMN email TEXT;
@@ -719,20 +689,20 @@ func ExampleAppliedRevision() {
 }
 
 // A statement that fails in a "Transaction: none" revision leaves it
-// partial; Resolve settles it once it was finished by hand.
-func ExampleMigrator_Resolve() {
+// partial; ResolveApplied settles it once it was finished by hand.
+func ExampleMigrator_ResolveApplied() {
 	ctx := context.Background()
 	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	m, err := retort.New(sqlite.New(), db, noTx)
 	if err != nil {
 		log.Fatal(err)
 	}
 	_, err = m.Upgrade(ctx, "head")
 	st, _ := m.Status(ctx)
 	fmt.Println(err != nil, len(st.Partial))
-	if err := m.Resolve(ctx, "a1", true); err != nil {
+	if err := m.ResolveApplied(ctx, "a1"); err != nil {
 		log.Fatal(err)
 	}
 	cur, _ := m.Current(ctx)
@@ -749,7 +719,7 @@ func ExamplePartialError() {
 	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	m, err := retort.New(sqlite.New(), db, noTx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -812,7 +782,7 @@ func ExampleStatementError() {
 	bad := fstest.MapFS{"a1.sql": {Data: exRev("a1", "", "CREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);", "DROP TABLE a;")}}
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(bad))
+	m, err := retort.New(sqlite.New(), db, bad)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -830,11 +800,11 @@ func ExampleStatementError() {
 
 // Options are values: an application can gather them conditionally.
 func ExampleOption() {
-	opts := []retort.Option{retort.WithMigrations(exTwoRevisions)}
+	var opts []retort.Option
 	if verbose := false; verbose {
 		opts = append(opts, retort.WithLogger(slog.Default()))
 	}
-	m, err := retort.New(nil, "sqlite", opts...)
+	m, err := retort.New(sqlite.New(), nil, exTwoRevisions, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -842,17 +812,17 @@ func ExampleOption() {
 	// Output: 2
 }
 
-// DesiredSource is satisfied by Models, by DesiredFunc, or by an
+// DesiredSource is satisfied by models.Desired, by DesiredFunc, or by an
 // application's own type.
 func ExampleDesiredSource() {
 	var sources = []retort.DesiredSource{
-		retort.Models(&exUser{}),
-		retort.DesiredFunc(func(string) ([]source.File, error) {
+		models.Desired(&exUser{}),
+		retort.DesiredFunc(func(dialect.Dialect) ([]source.File, error) {
 			return []source.File{{Path: "schema.sql", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY);"}}, nil
 		}),
 	}
 	for _, src := range sources {
-		files, err := src.DesiredSQL("sqlite")
+		files, err := src.DesiredSQL(sqlite.New())
 		fmt.Println(len(files) > 0, err)
 	}
 	// Output:
@@ -891,21 +861,23 @@ func ExampleVerifyError() {
 	// true
 }
 
-func ExampleMigrator_ResolveStatement() {
+// ResolveStatementRan settles a statement a MySQL run left in flight; on
+// other revisions it refuses and says what applies instead.
+func ExampleMigrator_ResolveStatementRan() {
 	ctx := context.Background()
 	noTx := fstest.MapFS{"a1.sql": {Data: []byte("-- a1\n--\n-- Revision: a1\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n\n-- +downgrade\nDROP TABLE a;\n")}}
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(noTx))
+	m, err := retort.New(sqlite.New(), db, noTx)
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Statement 2 fails; statement 1 ran and is recorded exactly. Only a
 	// statement recorded as started (MySQL/MariaDB DDL cut off by a kill
 	// or a lost connection: an *InFlightError) is settled this way, so
-	// here ResolveStatement refuses and says what applies instead.
+	// here ResolveStatementRan refuses and says what applies instead.
 	_, _ = m.Upgrade(ctx, "head")
-	err = m.ResolveStatement(ctx, "a1", true)
+	err = m.ResolveStatementRan(ctx, "a1")
 	fmt.Println(err)
 	// Output:
 	// resolve a1: no statement of it is recorded as started (it is partial after 1 statement(s), which is exact): rerun the command that stopped to resume, or settle the whole revision with `retort resolve a1 --applied` or `--rolled-back`
@@ -914,7 +886,7 @@ func ExampleMigrator_ResolveStatement() {
 func ExampleInFlightError() {
 	// What an upgrade returns on MySQL/MariaDB when an earlier run was
 	// killed while a CREATE TABLE ran: the caller checks the database and
-	// calls Migrator.ResolveStatement(ctx, e.Revision, ran).
+	// calls Migrator.ResolveStatementRan or ResolveStatementNotRun.
 	var err error = fmt.Errorf("upgrade: %w", &retort.InFlightError{
 		Revision: "0002", Path: "versions/0002_tags.sql", Line: 8,
 		Index: 2, Count: 3, SQL: "CREATE TABLE tags (id INTEGER)",
@@ -930,7 +902,7 @@ func ExampleInterruptedError() {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations),
+	m, err := retort.New(sqlite.New(), db, exampleMigrations,
 		retort.WithProgress(func(e retort.Event) {
 			// A signal arrives while the revision runs.
 			cancel(errors.New("terminated signal received"))

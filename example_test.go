@@ -10,8 +10,10 @@ import (
 	"testing/fstest"
 
 	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/postgres"
+	"github.com/retortdb/retort/dialect/sqlite"
 	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
 )
 
@@ -52,7 +54,7 @@ func Example_upgradeOnStartup() {
 	db := exampleDB()
 	defer db.Close()
 
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations))
+	m, err := retort.New(sqlite.New(), db, exampleMigrations)
 	if err == nil {
 		_, err = m.Upgrade(ctx, "head")
 	}
@@ -85,7 +87,7 @@ func ExampleWithGoRevisions() {
 			return err
 		},
 	}
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations), retort.WithGoRevisions(backfill))
+	m, err := retort.New(sqlite.New(), db, exampleMigrations, retort.WithGoRevisions(backfill))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -110,7 +112,7 @@ func ExampleMigrator_Status() {
 	ctx := context.Background()
 	db := exampleDB()
 	defer db.Close()
-	m, err := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations))
+	m, err := retort.New(sqlite.New(), db, exampleMigrations)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -129,7 +131,7 @@ func ExampleMigrator_Downgrade() {
 	ctx := context.Background()
 	db := exampleDB()
 	defer db.Close()
-	m, _ := retort.New(db, "sqlite", retort.WithMigrations(exampleMigrations))
+	m, _ := retort.New(sqlite.New(), db, exampleMigrations)
 	_, _ = m.Upgrade(ctx, "head")
 	res, err := m.Downgrade(ctx, "base")
 	if err != nil {
@@ -142,7 +144,7 @@ func ExampleMigrator_Downgrade() {
 
 // History needs no database.
 func ExampleMigrator_History() {
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exampleMigrations))
+	m, err := retort.New(sqlite.New(), nil, exampleMigrations)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func ExampleErrMultipleHeads() {
 	}
 	db := exampleDB()
 	defer db.Close()
-	m, _ := retort.New(db, "sqlite", retort.WithMigrations(two))
+	m, _ := retort.New(sqlite.New(), db, two)
 	_, err := m.Upgrade(context.Background(), "head")
 	var mh *retort.MultipleHeadsError
 	fmt.Println(errors.Is(err, retort.ErrMultipleHeads), errors.As(err, &mh) && len(mh.Heads) == 2)
@@ -171,10 +173,10 @@ func ExampleErrMultipleHeads() {
 // Check reports what the application's models have that the migrations
 // lack: a test can fail on it.
 func ExampleMigrator_Check() {
-	models := retort.DesiredFunc(func(dialect string) ([]source.File, error) {
+	models := retort.DesiredFunc(func(dialect.Dialect) ([]source.File, error) {
 		return []source.File{{Path: "models", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, display TEXT, email TEXT);"}}, nil
 	})
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(exampleMigrations), retort.WithDesiredSource(models))
+	m, err := retort.New(sqlite.New(), nil, exampleMigrations, retort.WithDesiredSource(models))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -188,28 +190,9 @@ func ExampleMigrator_Check() {
 	// Output: added column 'users.email'
 }
 
-// GoPlaceholder is the file that tells the standalone retort binary of a
-// Go revision ("myapp db revision --go" writes it).
-func ExampleGoPlaceholder() {
-	ph := retort.GoPlaceholder(retort.GoRevision{ID: "3c1e5b7a9d20", Revises: []string{"9f02447faa7d"}, Message: "backfill display names"})
-	fmt.Println(script.FileName(ph))
-	fmt.Print(string(script.Format(ph)))
-	// Output:
-	// 3c1e5b7a9d20_backfill_display_names.sql
-	// -- backfill display names
-	// --
-	// -- Revision: 3c1e5b7a9d20
-	// -- Revises: 9f02447faa7d
-	// -- Go: true
-	//
-	// -- +upgrade
-	//
-	// -- +downgrade
-}
-
 // SQL writes an offline script for a DBA, without a database.
 func ExampleMigrator_SQL() {
-	m, err := retort.New(nil, "postgres", retort.WithMigrations(exampleMigrations))
+	m, err := retort.New(postgres.New(), nil, exampleMigrations)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -158,15 +158,3 @@ func mergeGo(revs []*script.Revision, gos []GoRevision) ([]*script.Revision, err
 	}
 	return revs, nil
 }
-
-// GoPlaceholder returns the placeholder file of a Go revision: its header
-// with "Go: true" and empty sections, to be written to the migrations
-// directory as script.FileName names it, so that the standalone retort
-// binary knows the revision.
-func GoPlaceholder(g GoRevision) *script.Revision {
-	return &script.Revision{
-		ID: g.ID, Revises: g.Revises, DependsOn: g.DependsOn, Branches: g.Branches,
-		Message: g.Message, Go: true,
-		Up: script.Section{Present: true}, Down: script.Section{Present: true},
-	}
-}

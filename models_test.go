@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/models"
+	"github.com/retortdb/retort/script"
 )
 
 type libStore struct {
@@ -29,18 +32,18 @@ type libItem struct {
 
 func (libItem) TableName() string { return "items" }
 
-// TestModelsGenerate loads structs through retort.Models and autogenerates
+// TestModelsGenerate loads structs through models.Desired and autogenerates
 // from them on SQLite, the same scratch-database path schema.sql takes:
-// first the two tables, then (through WithModels, once a revision creates
+// first the two tables, then (through WithDesiredSource, once a revision creates
 // them) nothing.
 func TestModelsGenerate(t *testing.T) {
 	ctx := context.Background()
-	src := retort.Models(&libStore{}, &libItem{})
-	files, err := src.DesiredSQL("sqlite")
+	src := models.Desired(&libStore{}, &libItem{})
+	files, err := src.DesiredSQL(sqlite.New())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(fstest.MapFS{}))
+	m, err := retort.New(sqlite.New(), nil, nil, retort.WithAllowEmpty())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,15 +59,15 @@ func TestModelsGenerate(t *testing.T) {
 	if strings.Join(got, "\n") != want {
 		t.Fatalf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
 	}
-	up := retort.JoinStatements(g.Up)
+	up := script.JoinStatements(g.Up)
 	for _, s := range []string{"note TEXT,", "store_id INTEGER NOT NULL", "created DATETIME NOT NULL", "REFERENCES stores (id)", "CREATE INDEX items_store_id_idx"} {
 		if !strings.Contains(up, s) {
 			t.Errorf("upgrade lacks %q:\n%s", s, up)
 		}
 	}
-	rev := "-- init\n--\n-- Revision: 000000000001\n-- Revises:\n\n-- +upgrade\n" + up + "\n-- +downgrade\n" + retort.JoinStatements(g.Down)
-	m, err = retort.New(nil, "sqlite", retort.WithMigrations(fstest.MapFS{"000000000001_init.sql": {Data: []byte(rev)}}),
-		retort.WithModels(&libStore{}, &libItem{}))
+	rev := "-- init\n--\n-- Revision: 000000000001\n-- Revises:\n\n-- +upgrade\n" + up + "\n-- +downgrade\n" + script.JoinStatements(g.Down)
+	m, err = retort.New(sqlite.New(), nil, fstest.MapFS{"000000000001_init.sql": {Data: []byte(rev)}},
+		retort.WithDesiredSource(models.Desired(&libStore{}, &libItem{})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +78,7 @@ func TestModelsGenerate(t *testing.T) {
 	if len(changes) != 0 {
 		t.Errorf("after the generated revision, Check finds %d changes: %v", len(changes), changes[0].Describe())
 	}
-	if _, err := retort.Models(&libItem{}, 3).DesiredSQL("sqlite"); err == nil || !strings.Contains(err.Error(), "argument 2") {
+	if _, err := models.Desired(&libItem{}, 3).DesiredSQL(sqlite.New()); err == nil || !strings.Contains(err.Error(), "argument 2") {
 		t.Errorf("a non-struct argument: got %v", err)
-	}
-	if _, err := src.DesiredSQL("oracle"); err == nil {
-		t.Error("an unknown dialect: no error")
 	}
 }

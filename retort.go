@@ -5,7 +5,7 @@
 //
 // Upgrade on start-up:
 //
-//	m, err := retort.New(db, "postgres", retort.WithMigrations(migrationsFS))
+//	m, err := retort.New(postgres.New(), db, migrationsFS)
 //	if err == nil {
 //		_, err = m.Upgrade(ctx, "head")
 //	}
@@ -34,7 +34,6 @@ import (
 
 	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/revision"
 	"github.com/retortdb/retort/runner"
 	"github.com/retortdb/retort/script"
@@ -55,11 +54,11 @@ type StatementError = runner.StatementError
 // Migrator made without one.
 var ErrNoDatabase = errors.New("no database: this Migrator was made without one (offline use only)")
 
-// Option configures a Migrator.
-type Option func(*options)
+// Option configures a Migrator. New applies the options in order and
+// refuses the first that is invalid.
+type Option func(*options) error
 
 type options struct {
-	migrations  fs.FS
 	revisions   []*script.Revision
 	tables      dialect.VersionTables
 	lockTimeout time.Duration
@@ -69,79 +68,145 @@ type options struct {
 	goRevisions []GoRevision
 	desired     DesiredSource
 	privileges  bool
+	allowEmpty  bool
 }
 
-// DesiredSource gives the desired schema as SQL for a dialect ("sqlite",
-// "postgres" or "mysql"): the application's models, rendered. Generate,
+// DesiredSource gives the desired schema as SQL for a dialect: the
+// application's models, rendered (models.Desired returns one). Generate,
 // Check and the CLI's migrate and check use it when no SQL files are given.
 type DesiredSource interface {
-	DesiredSQL(dialect string) ([]source.File, error)
+	DesiredSQL(d dialect.Dialect) ([]source.File, error)
 }
 
 // DesiredFunc adapts a function to a DesiredSource.
-type DesiredFunc func(dialect string) ([]source.File, error)
+type DesiredFunc func(d dialect.Dialect) ([]source.File, error)
 
 // DesiredSQL calls f.
-func (f DesiredFunc) DesiredSQL(dialect string) ([]source.File, error) { return f(dialect) }
+func (f DesiredFunc) DesiredSQL(d dialect.Dialect) ([]source.File, error) { return f(d) }
 
 // WithDesiredSource sets where the desired schema comes from when
-// GenerateOptions.Desired is empty: the application's models.
-func WithDesiredSource(src DesiredSource) Option { return func(o *options) { o.desired = src } }
-
-// WithModels takes the desired schema from Go structs (see Models): the
-// same as WithDesiredSource(Models(v...)).
-func WithModels(v ...any) Option { return WithDesiredSource(Models(v...)) }
+// GenerateOptions.Desired is empty: the application's models. It may be
+// given once.
+func WithDesiredSource(src DesiredSource) Option {
+	return func(o *options) error {
+		switch {
+		case src == nil:
+			return optionError("WithDesiredSource", "the source is nil")
+		case o.desired != nil:
+			return optionError("WithDesiredSource", "given twice: a Migrator has one desired schema")
+		}
+		o.desired = src
+		return nil
+	}
+}
 
 // WithGoRevisions adds revisions written in Go to the graph. A Go revision
 // replaces its placeholder file (same id, "Go: true") when the migrations
 // have one. See GoRevision.
 func WithGoRevisions(revs ...GoRevision) Option {
-	return func(o *options) { o.goRevisions = append(o.goRevisions, revs...) }
-}
-
-// WithMigrations sets the source of revision files: every *.sql file in
-// the root of fsys is a revision. For a project laid out as retort init
-// makes it, pass fs.Sub(os.DirFS("migrations"), "versions").
-func WithMigrations(fsys fs.FS) Option { return func(o *options) { o.migrations = fsys } }
-
-// WithRevisions adds already loaded revisions to the graph.
-func WithRevisions(revs ...*script.Revision) Option {
-	return func(o *options) { o.revisions = append(o.revisions, revs...) }
-}
-
-// WithVersionTables names the version tables (defaults retort_revisions
-// and retort_log).
-func WithVersionTables(revisions, log string) Option {
-	return func(o *options) {
-		if revisions != "" {
-			o.tables.Revisions = revisions
-		}
-		if log != "" {
-			o.tables.Log = log
-		}
+	return func(o *options) error {
+		o.goRevisions = append(o.goRevisions, revs...)
+		return nil
 	}
 }
 
 // WithPrivileges makes autogenerate (Generate, Check, Drift) compare and
 // migrate the privileges granted on the schema's objects (GRANT/REVOKE),
-// where the dialect inspects them (PostgreSQL). Off, the default, they are
+// where the dialect inspects them (PostgreSQL). Without it they are
 // ignored: many teams manage grants outside their migrations.
-func WithPrivileges(on bool) Option { return func(o *options) { o.privileges = on } }
+func WithPrivileges() Option {
+	return func(o *options) error {
+		o.privileges = true
+		return nil
+	}
+}
 
-// WithLockTimeout bounds the wait for the migration lock (default 60s).
-func WithLockTimeout(d time.Duration) Option { return func(o *options) { o.lockTimeout = d } }
+// WithRevisions adds already loaded revisions to the graph.
+func WithRevisions(revs ...*script.Revision) Option {
+	return func(o *options) error {
+		for _, r := range revs {
+			if r == nil {
+				return optionError("WithRevisions", "a revision is nil")
+			}
+		}
+		o.revisions = append(o.revisions, revs...)
+		return nil
+	}
+}
+
+// WithAllowEmpty lets New succeed with no revisions at all, for tools
+// that write the first one (the CLI's migrate and revision). Without it,
+// no revisions is ErrNoRevisions: an application that embedded the wrong
+// directory would otherwise report "nothing to do" forever.
+func WithAllowEmpty() Option {
+	return func(o *options) error {
+		o.allowEmpty = true
+		return nil
+	}
+}
+
+// WithVersionTables names the version tables (defaults retort_revisions
+// and retort_log). Both names are required and must differ.
+func WithVersionTables(revisions, log string) Option {
+	return func(o *options) error {
+		switch {
+		case revisions == "" || log == "":
+			return optionError("WithVersionTables", fmt.Sprintf("empty table name (revisions %q, log %q): pass both names", revisions, log))
+		case revisions == log:
+			return optionError("WithVersionTables", fmt.Sprintf("the revisions and log tables are both %q: they must differ", revisions))
+		}
+		o.tables.Revisions, o.tables.Log = revisions, log
+		return nil
+	}
+}
+
+// WithLockTimeout bounds the wait for the migration lock (default 60s;
+// zero keeps the default). A negative timeout is refused.
+func WithLockTimeout(d time.Duration) Option {
+	return func(o *options) error {
+		if d < 0 {
+			return optionError("WithLockTimeout", fmt.Sprintf("negative timeout %s", d))
+		}
+		o.lockTimeout = d
+		return nil
+	}
+}
 
 // WithLogger logs each revision applied or reverted at Info level, and
 // lock waits.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) error {
+		if l == nil {
+			return optionError("WithLogger", "the logger is nil")
+		}
+		o.logger = l
+		return nil
+	}
+}
 
 // WithProgress calls fn with every progress event. Calls come from the
 // goroutine running Upgrade or Downgrade; concurrent calls of those make
 // concurrent calls of fn.
-func WithProgress(fn func(Event)) Option { return func(o *options) { o.progress = fn } }
+func WithProgress(fn func(Event)) Option {
+	return func(o *options) error {
+		if fn == nil {
+			return optionError("WithProgress", "the function is nil")
+		}
+		o.progress = fn
+		return nil
+	}
+}
 
 // WithVersion sets the version string written to the audit log.
-func WithVersion(v string) Option { return func(o *options) { o.version = v } }
+func WithVersion(v string) Option {
+	return func(o *options) error {
+		if v == "" {
+			return optionError("WithVersion", "empty version")
+		}
+		o.version = v
+		return nil
+	}
+}
 
 // Migrator applies one migrations source to one database.
 type Migrator struct {
@@ -152,40 +217,44 @@ type Migrator struct {
 	o       options
 }
 
-// New returns a Migrator for db, a database of the named dialect
-// ("sqlite", "postgres" or "mysql"). db may be nil for offline work
-// (History, SQL). The migrations are loaded and checked now: a malformed
-// file, a duplicate id, a missing parent or a cycle is an error.
+// New returns a Migrator that applies the revisions in fsys (every *.sql
+// file in its root; fs.Sub(os.DirFS("migrations"), "versions") for a
+// project laid out as retort init makes it, or an embed.FS) to db, a
+// database of dialect d (postgres.New(), mysql.New() or sqlite.New():
+// importing this package compiles in no driver; the dialect package the
+// application imports does).
+//
+// fsys may be nil when every revision comes from WithGoRevisions or
+// WithRevisions; no revisions at all is ErrNoRevisions unless
+// WithAllowEmpty is given. db may be nil for offline work (History, SQL).
+// The migrations are loaded and checked now: a malformed file, a duplicate
+// id, a missing parent or a cycle is an error, and so is an invalid option.
 //
 // db is the application's own handle. A SQLite handle used by several
 // goroutines or processes needs a busy timeout (DSN parameter
 // _pragma=busy_timeout(5000)); an in-memory SQLite database needs
 // db.SetMaxOpenConns(1); a MySQL handle needs parseTime=true.
-// dialects.Open opens a handle from a retort URL with all of that set.
-func New(db *sql.DB, dialectName string, opts ...Option) (*Migrator, error) {
-	d, err := dialects.ByName(dialectName)
-	if err != nil {
-		return nil, err
+// The dialect's Open method opens a handle with all of that set.
+func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, error) {
+	if d == nil {
+		return nil, optionError("New", "the dialect is nil: pass postgres.New(), mysql.New() or sqlite.New()")
 	}
 	o := options{tables: dialect.DefaultVersionTables(), version: "retort"}
 	for _, opt := range opts {
-		opt(&o)
-	}
-	revs := append([]*script.Revision(nil), o.revisions...)
-	if o.migrations != nil {
-		loaded, err := script.LoadDir(o.migrations)
-		if err != nil {
+		if err := opt(&o); err != nil {
 			return nil, err
 		}
-		revs = append(revs, loaded...)
 	}
-	revs, err = mergeGo(revs, o.goRevisions)
+	revs, err := o.load(fsys)
 	if err != nil {
 		return nil, err
 	}
+	if len(revs) == 0 && !o.allowEmpty {
+		return nil, ErrNoRevisions
+	}
 	g, err := revision.New(revs)
 	if err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	m := &Migrator{db: db, dialect: d, graph: g, o: o}
 	if db != nil {
@@ -197,6 +266,21 @@ func New(db *sql.DB, dialectName string, opts ...Option) (*Migrator, error) {
 		})
 	}
 	return m, nil
+}
+
+// load gathers the revisions: fsys's files, then WithRevisions', then the
+// Go revisions over their placeholders.
+func (o *options) load(fsys fs.FS) ([]*script.Revision, error) {
+	var revs []*script.Revision
+	if fsys != nil {
+		loaded, err := script.LoadDir(fsys)
+		if err != nil {
+			return nil, err
+		}
+		revs = loaded
+	}
+	revs = append(revs, o.revisions...)
+	return mergeGo(revs, o.goRevisions)
 }
 
 func (m *Migrator) onEvent(e Event) {
@@ -226,7 +310,7 @@ func (m *Migrator) History() []*script.Revision {
 // and target "head" the error is a *MultipleHeadsError (ErrMultipleHeads).
 func (m *Migrator) Upgrade(ctx context.Context, target string) (*Result, error) {
 	res, err := m.upgrade(ctx, target)
-	return res, classify(err)
+	return res, err
 }
 
 func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) {
@@ -250,7 +334,7 @@ func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) 
 // before anything runs with an *IrreversibleError (ErrIrreversible).
 func (m *Migrator) Downgrade(ctx context.Context, target string) (*Result, error) {
 	res, err := m.downgrade(ctx, target)
-	return res, classify(err)
+	return res, err
 }
 
 func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error) {
@@ -325,7 +409,7 @@ func (m *Migrator) partialBlocksDowngrade(st *runner.State) error {
 // Downgrade (dir Down) to target would do now.
 func (m *Migrator) Plan(ctx context.Context, dir revision.Direction, target string) (*revision.Plan, error) {
 	p, err := m.plan(ctx, dir, target)
-	return p, classify(err)
+	return p, err
 }
 
 func (m *Migrator) plan(ctx context.Context, dir revision.Direction, target string) (*revision.Plan, error) {
@@ -509,7 +593,7 @@ func (m *Migrator) AcceptEdit(ctx context.Context, rev string) error {
 	}
 	r, err := m.graph.Resolve(rev)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	if r.Go {
 		return fmt.Errorf("accept %s: it is written in Go, and retort records no checksum for Go revisions: nothing to accept", r.ID)
@@ -517,10 +601,18 @@ func (m *Migrator) AcceptEdit(ctx context.Context, rev string) error {
 	return m.runner.AcceptChecksum(ctx, r.ID, r.Checksum)
 }
 
+// StampOptions are the choices of Stamp.
+type StampOptions struct {
+	// Purge drops version rows that name revisions unknown to the
+	// migrations, instead of refusing to stamp while they exist.
+	Purge bool
+}
+
 // Stamp sets the version table to exactly targets and everything they need,
-// running no SQL ("base" empties it). With purge, rows naming revisions
-// unknown to the migrations are dropped instead of being an error.
-func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) error {
+// running no SQL ("base" empties it). Rows naming revisions unknown to the
+// migrations are an error unless opts.Purge drops them.
+func (m *Migrator) Stamp(ctx context.Context, targets []string, opts StampOptions) error {
+	purge := opts.Purge
 	if m.runner == nil {
 		return ErrNoDatabase
 	}
@@ -528,11 +620,11 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 	for _, s := range targets {
 		t, err := m.target(s)
 		if err != nil {
-			return classify(err)
+			return err
 		}
 		p, err := m.graph.Upgrade(nil, t)
 		if err != nil {
-			return classify(err)
+			return err
 		}
 		for _, id := range p.IDs() {
 			want[id] = true
@@ -556,20 +648,6 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, purge bool) erro
 	}, purge)
 }
 
-// Resolve settles a revision stopped part-way: applied marks it applied
-// (its remaining statements were run by hand), otherwise its row is removed
-// (it was rolled back by hand).
-func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error {
-	if m.runner == nil {
-		return ErrNoDatabase
-	}
-	r, err := m.graph.Resolve(rev)
-	if err != nil {
-		return classify(err)
-	}
-	return m.runner.Resolve(ctx, r.ID, applied)
-}
-
 // SQL writes the SQL of a plan from one revision to another without a
 // database: dir Up for "upgrade --sql from:to", Down for "downgrade --sql
 // from:to". The output is exactly what the runner would run, version-table
@@ -577,14 +655,14 @@ func (m *Migrator) Resolve(ctx context.Context, rev string, applied bool) error 
 func (m *Migrator) SQL(w io.Writer, dir revision.Direction, from, to string) error {
 	p, err := m.graph.RangePlan(from, to, dir)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	if dir == revision.Down {
 		if err := p.CheckReversible(); err != nil {
-			return classify(err)
+			return err
 		}
 	}
-	return classify(runner.WriteSQL(w, m.dialect, m.o.tables, p))
+	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
 }
 
 // PlanSQL writes the SQL of a plan computed from the database's state.
@@ -593,5 +671,5 @@ func (m *Migrator) PlanSQL(ctx context.Context, w io.Writer, dir revision.Direct
 	if err != nil {
 		return err
 	}
-	return classify(runner.WriteSQL(w, m.dialect, m.o.tables, p))
+	return runner.WriteSQL(w, m.dialect, m.o.tables, p)
 }

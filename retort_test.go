@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -14,6 +15,9 @@ import (
 	"time"
 
 	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/dialect/sqlite"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
@@ -77,7 +81,7 @@ func TestLibraryUpgradeDowngrade(t *testing.T) {
 			tdb := testdb.New(t, name)
 			ctx := ctxT(t)
 			var events []retort.Event
-			m, err := retort.New(tdb.DB, name, retort.WithMigrations(migrations()), retort.WithGoRevisions(backfill()),
+			m, err := retort.New(mustDialect(name), tdb.DB, migrations(), retort.WithGoRevisions(backfill()),
 				retort.WithProgress(func(e retort.Event) { events = append(events, e) }))
 			if err != nil {
 				t.Fatal(err)
@@ -138,7 +142,7 @@ func TestLibraryUpgradeDowngrade(t *testing.T) {
 func TestPlaceholderWithoutApplication(t *testing.T) {
 	tdb := testdb.New(t, "sqlite")
 	ctx := ctxT(t)
-	m, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(migrations()))
+	m, err := retort.New(sqlite.New(), tdb.DB, migrations())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +168,7 @@ func TestPlaceholderWithoutApplication(t *testing.T) {
 		t.Fatalf("Current %v after the refusal; want a1", cur)
 	}
 	// The application upgrades; the standalone view then sees it applied.
-	app, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(migrations()), retort.WithGoRevisions(backfill()))
+	app, err := retort.New(sqlite.New(), tdb.DB, migrations(), retort.WithGoRevisions(backfill()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,11 +205,11 @@ func TestGoRevisionValidation(t *testing.T) {
 		{"missing parent", nil, retort.GoRevision{ID: "g1", Revises: []string{"zz"}, Up: noop}, "zz"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			opts := []retort.Option{retort.WithGoRevisions(tc.g)}
+			var fsys fs.FS
 			if tc.fs != nil {
-				opts = append(opts, retort.WithMigrations(tc.fs))
+				fsys = tc.fs
 			}
-			_, err := retort.New(nil, "sqlite", opts...)
+			_, err := retort.New(sqlite.New(), nil, fsys, retort.WithGoRevisions(tc.g))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("New: %v; want an error containing %q", err, tc.want)
 			}
@@ -223,7 +227,7 @@ func TestTypedErrors(t *testing.T) {
 		"b1.sql": revFile("b1", "a1", "CREATE TABLE u (id integer);", "DROP TABLE u;"),
 		"b2.sql": revFile("b2", "a1", "CREATE TABLE v (id integer);\nINSERT INTO nowhere VALUES (1);", "DROP TABLE v;"),
 	}
-	m, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(fs))
+	m, err := retort.New(sqlite.New(), tdb.DB, fs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,13 +247,13 @@ func TestTypedErrors(t *testing.T) {
 	if cur, _ := m.Current(ctx); !slices.Equal(cur, []string{"a1"}) {
 		t.Fatalf("Current %v; want a1 (b2 rolled back)", cur)
 	}
-	_, err = retort.New(nil, "sqlite", retort.WithMigrations(fstest.MapFS{"x.sql": file("no header")}))
+	_, err = retort.New(sqlite.New(), nil, fstest.MapFS{"x.sql": file("no header")})
 	var pe *retort.ParseError
 	if !errors.As(err, &pe) {
 		t.Fatalf("malformed file: %v; want a ParseError", err)
 	}
 	var irr *retort.IrreversibleError
-	m2, _ := retort.New(tdb.DB, "sqlite", retort.WithMigrations(fstest.MapFS{"a1.sql": file("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id integer);\n-- +downgrade irreversible\n")}))
+	m2, _ := retort.New(sqlite.New(), tdb.DB, fstest.MapFS{"a1.sql": file("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id integer);\n-- +downgrade irreversible\n")})
 	if _, err := m2.Downgrade(ctx, "base"); !errors.Is(err, retort.ErrIrreversible) || !errors.As(err, &irr) {
 		t.Fatalf("downgrade through an irreversible revision: %v; want ErrIrreversible", err)
 	}
@@ -281,7 +285,7 @@ func TestConcurrentUse(t *testing.T) {
 				mu.Unlock()
 				return up(ctx, tx)
 			}
-			m, err := retort.New(db, name, retort.WithMigrations(migrations()), retort.WithGoRevisions(g))
+			m, err := retort.New(mustDialect(name), db, migrations(), retort.WithGoRevisions(g))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -322,13 +326,13 @@ func TestConcurrentUse(t *testing.T) {
 func TestCheckWithDesiredSource(t *testing.T) {
 	ctx := ctxT(t)
 	desired := "CREATE TABLE users (id integer PRIMARY KEY, name varchar(50) NOT NULL, display varchar(50), email varchar(100));\n"
-	src := retort.DesiredFunc(func(d string) ([]source.File, error) {
-		if d != "sqlite" {
-			return nil, fmt.Errorf("dialect %s", d)
+	src := retort.DesiredFunc(func(d dialect.Dialect) ([]source.File, error) {
+		if d.Name() != "sqlite" {
+			return nil, fmt.Errorf("dialect %s", d.Name())
 		}
 		return []source.File{{Path: "models", SQL: desired}}, nil
 	})
-	m, err := retort.New(nil, "sqlite", retort.WithMigrations(migrations()), retort.WithGoRevisions(backfill()), retort.WithDesiredSource(src))
+	m, err := retort.New(sqlite.New(), nil, migrations(), retort.WithGoRevisions(backfill()), retort.WithDesiredSource(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,10 +349,10 @@ func TestCheckWithDesiredSource(t *testing.T) {
 	if err != nil || len(gen.Up) != 1 || !strings.Contains(gen.Up[0], "age") {
 		t.Fatalf("Generate: %+v, %v; want one statement adding age", gen, err)
 	}
-	if _, err := retort.New(nil, "sqlite"); err != nil {
+	bare, err := retort.New(sqlite.New(), nil, nil, retort.WithAllowEmpty())
+	if err != nil {
 		t.Fatal(err)
 	}
-	bare, _ := retort.New(nil, "sqlite")
 	if _, err := bare.Check(ctx); err == nil {
 		t.Fatal("Check without a DesiredSource: no error")
 	}
@@ -360,7 +364,7 @@ func TestLoggerAndLockTimeout(t *testing.T) {
 	tdb := testdb.New(t, "sqlite")
 	ctx := ctxT(t)
 	var logs strings.Builder
-	m, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(migrations()), retort.WithGoRevisions(backfill()),
+	m, err := retort.New(sqlite.New(), tdb.DB, migrations(), retort.WithGoRevisions(backfill()),
 		retort.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))), retort.WithLockTimeout(300*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -403,8 +407,10 @@ func TestLoggerAndLockTimeout(t *testing.T) {
 // TestGoPlaceholderRoundTrip writes a placeholder and reads it back.
 func TestGoPlaceholderRoundTrip(t *testing.T) {
 	g := backfill()
-	ph := retort.GoPlaceholder(g)
-	ph.Path = "b2_backfill.sql"
+	ph := &script.Revision{
+		ID: g.ID, Revises: g.Revises, Message: g.Message, Go: true, Path: "b2_backfill.sql",
+		Up: script.Section{Present: true}, Down: script.Section{Present: true},
+	}
 	r, err := script.Parse(ph.Path, script.Format(ph))
 	if err != nil {
 		t.Fatal(err)
@@ -415,18 +421,24 @@ func TestGoPlaceholderRoundTrip(t *testing.T) {
 	fs := migrations()
 	fs["b2_backfill_display_names.sql"] = &fstest.MapFile{Data: script.Format(ph)}
 	delete(fs, "b2_backfill.sql")
-	if _, err := retort.New(nil, "sqlite", retort.WithMigrations(fs), retort.WithGoRevisions(g)); err != nil {
+	if _, err := retort.New(sqlite.New(), nil, fs, retort.WithGoRevisions(g)); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // TestOnlyKeepFile checks the state of a project retort init just made,
-// embedded with "all:": versions holds only .keep. There is nothing to
+// embedded with "all:": versions holds only .keep. That is ErrNoRevisions
+// (an application that embedded the wrong directory must not start up
+// believing it is at head), and with WithAllowEmpty there is nothing to
 // apply, and no error.
 func TestOnlyKeepFile(t *testing.T) {
 	tdb := testdb.New(t, "sqlite")
 	ctx := ctxT(t)
-	m, err := retort.New(tdb.DB, "sqlite", retort.WithMigrations(fstest.MapFS{".keep": file("")}))
+	keep := fstest.MapFS{".keep": file("")}
+	if _, err := retort.New(sqlite.New(), tdb.DB, keep); !errors.Is(err, retort.ErrNoRevisions) {
+		t.Fatalf("New with only .keep: %v; want ErrNoRevisions", err)
+	}
+	m, err := retort.New(sqlite.New(), tdb.DB, keep, retort.WithAllowEmpty())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,4 +449,13 @@ func TestOnlyKeepFile(t *testing.T) {
 	if h := m.Graph().Heads(); len(h) != 0 {
 		t.Errorf("heads %v, want none", h)
 	}
+}
+
+// mustDialect returns the named dialect ("sqlite", "postgres", "mysql").
+func mustDialect(name string) dialect.Dialect {
+	d, err := dialects.ByName(name)
+	if err != nil {
+		panic(err)
+	}
+	return d
 }

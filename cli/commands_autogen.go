@@ -233,8 +233,8 @@ before it writes anything.`,
 			}
 			rev := &script.Revision{
 				ID: revID, Message: msg,
-				Up:      script.Section{SQL: retort.JoinStatements(gen.Up), Present: true},
-				Down:    script.Section{SQL: retort.JoinStatements(gen.Down), Present: true},
+				Up:      script.Section{SQL: script.JoinStatements(gen.Up), Present: true},
+				Down:    script.Section{SQL: script.JoinStatements(gen.Down), Present: true},
 				Created: time.Now().UTC().Truncate(time.Second),
 			}
 			if len(heads) == 1 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/revision"
@@ -322,7 +323,7 @@ file has.`,
 				return err
 			}
 			defer s.close()
-			if err := s.m.Stamp(ctx, args, purge); err != nil {
+			if err := s.m.Stamp(ctx, args, retort.StampOptions{Purge: purge}); err != nil {
 				return err
 			}
 			cur, err := s.m.Current(ctx)
@@ -435,25 +436,19 @@ runs it again).`,
 				return err
 			}
 			defer s.close()
-			if ran || notRun {
-				if err := s.m.ResolveStatement(ctx, args[0], ran); err != nil {
-					return err
-				}
-				if ran {
-					a.progressf("Recorded the statement of %s in flight as run; the next run continues after it.\n", args[0])
-				} else {
-					a.progressf("Recorded the statement of %s in flight as not run; the next run runs it again.\n", args[0])
-				}
-				return nil
+			settle, done := s.m.ResolveRolledBack, "Recorded %s as rolled back.\n"
+			switch {
+			case ran:
+				settle, done = s.m.ResolveStatementRan, "Recorded the statement of %s in flight as run; the next run continues after it.\n"
+			case notRun:
+				settle, done = s.m.ResolveStatementNotRun, "Recorded the statement of %s in flight as not run; the next run runs it again.\n"
+			case applied:
+				settle, done = s.m.ResolveApplied, "Recorded %s as applied.\n"
 			}
-			if err := s.m.Resolve(ctx, args[0], applied); err != nil {
+			if err := settle(ctx, args[0]); err != nil {
 				return err
 			}
-			if applied {
-				a.progressf("Recorded %s as applied.\n", args[0])
-			} else {
-				a.progressf("Recorded %s as rolled back.\n", args[0])
-			}
+			a.progressf(done, args[0])
 			return nil
 		},
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/cli"
+	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/source"
 )
 
@@ -295,7 +296,7 @@ func ExampleWithModels() {
 func ExampleWithDesiredSource() {
 	dir := exampleDir()
 	defer os.RemoveAll(dir)
-	desired := retort.DesiredFunc(func(string) ([]source.File, error) {
+	desired := retort.DesiredFunc(func(dialect.Dialect) ([]source.File, error) {
 		return []source.File{{Path: "models", SQL: "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL);"}}, nil
 	})
 	code, out := exMounted(dir, []cli.CommandOption{cli.WithMigrations(exampleVersions), cli.WithDesiredSource(desired),

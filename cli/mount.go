@@ -13,6 +13,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/models"
 	"github.com/retortdb/retort/script"
 )
 
@@ -64,10 +65,10 @@ func WithDesiredSource(src retort.DesiredSource) CommandOption {
 	return func(o *mountOptions) { o.desired = src }
 }
 
-// WithModels is WithDesiredSource(retort.Models(v...)): the desired schema
-// is the application's structs.
+// WithModels is WithDesiredSource(models.Desired(v...)): the desired
+// schema is the application's structs.
 func WithModels(v ...any) CommandOption {
-	return WithDesiredSource(retort.Models(v...))
+	return WithDesiredSource(models.Desired(v...))
 }
 
 // WithDatabaseURL is the database used when neither --database,

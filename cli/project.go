@@ -14,6 +14,7 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/dialect/sqlite"
 	"github.com/retortdb/retort/revision"
 	"github.com/retortdb/retort/runner"
 	"github.com/retortdb/retort/script"
@@ -146,16 +147,20 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		retort.WithRevisions(revs...),
 		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
 		retort.WithLockTimeout(timeout),
-		retort.WithPrivileges(a.cfg.Privileges),
 		retort.WithVersion("retort " + Version),
 		retort.WithProgress(a.onEvent),
 		retort.WithGoRevisions(a.mount.goRevisions...),
+		// A project with no revisions yet is where migrate and revision
+		// write the first one.
+		retort.WithAllowEmpty(),
 	}
 	if a.mount.desired != nil {
 		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
 	}
+	if a.cfg.Privileges {
+		opts = append(opts, retort.WithPrivileges())
+	}
 	s := &session{close: func() {}}
-	dialectName := "sqlite"
 	if db {
 		if urlErr != nil {
 			return nil, urlErr
@@ -169,7 +174,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		}
 		s.url = u
 		s.close = func() { h.Close() }
-		m, err := retort.New(h, d.Name(), opts...)
+		m, err := retort.New(d, h, nil, opts...)
 		if err != nil {
 			h.Close()
 			return nil, err
@@ -178,22 +183,27 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		a.graph = m.Graph()
 		return s, nil
 	}
-	for _, u := range []string{a.cfg.Database, a.cfg.DevDatabase} {
-		if u == "" {
-			continue
-		}
-		if d, _, err := dialects.ForURL(u); err == nil {
-			dialectName = d.Name()
-			break
-		}
-	}
-	m, err := retort.New(nil, dialectName, opts...)
+	m, err := retort.New(a.offlineDialect(), nil, nil, opts...)
 	if err != nil {
 		return nil, err
 	}
 	s.m = m
 	a.graph = m.Graph()
 	return s, nil
+}
+
+// offlineDialect is the dialect of the configured database (or dev
+// database) for work without a connection, SQLite when neither parses.
+func (a *app) offlineDialect() dialect.Dialect {
+	for _, u := range []string{a.cfg.Database, a.cfg.DevDatabase} {
+		if u == "" {
+			continue
+		}
+		if d, _, err := dialects.ForURL(u); err == nil {
+			return d
+		}
+	}
+	return sqlite.New()
 }
 
 // onEvent prints runner progress in Alembic's manner.

@@ -13,6 +13,7 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/diff"
 	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/script"
@@ -85,7 +86,7 @@ func BenchmarkMigrate2000Postgres(b *testing.B) {
 
 	b.Run("generate", func(b *testing.B) {
 		live := newLiveDB(b, "postgres")
-		m, err := retort.New(live.db, "postgres", retort.WithRevisions(heads...))
+		m, err := retort.New(postgres.New(), live.db, nil, retort.WithRevisions(heads...))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -205,7 +206,7 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 		return out, err
 	}
 	defer dropHead(context.Background())
-	m, err := retort.New(headDB, d.Name(), retort.WithRevisions(heads...))
+	m, err := retort.New(d, headDB, nil, retort.WithRevisions(heads...))
 	if err != nil {
 		return out, err
 	}
@@ -250,7 +251,7 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 
 	t0 = time.Now()
 	g := &retort.Generated{Up: up, Down: down}
-	m2, err := retort.New(headDB, d.Name(), retort.WithRevisions(append(heads[:len(heads):len(heads)], generatedRevision("b00000000002", base.ID, g))...))
+	m2, err := retort.New(d, headDB, nil, retort.WithRevisions(append(heads[:len(heads):len(heads)], generatedRevision("b00000000002", base.ID, g))...))
 	if err != nil {
 		return out, err
 	}

@@ -143,7 +143,7 @@ func TestAutogenerateCorpus(t *testing.T) {
 			}
 
 			live := newLiveDB(t, f.dialect)
-			m, err := retort.New(live.db, f.dialect)
+			m, err := retort.New(mustDialect(t, f.dialect), live.db, nil, retort.WithAllowEmpty())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,13 +156,13 @@ func TestAutogenerateCorpus(t *testing.T) {
 			rev := &script.Revision{
 				ID:      "c00000000001",
 				Message: "create " + filepath.Base(f.path),
-				Up:      script.Section{SQL: retort.JoinStatements(g.Up), Present: true},
-				Down:    script.Section{SQL: retort.JoinStatements(g.Down), Present: true},
+				Up:      script.Section{SQL: script.JoinStatements(g.Up), Present: true},
+				Down:    script.Section{SQL: script.JoinStatements(g.Down), Present: true},
 			}
 			if _, err := script.Write(dir, rev); err != nil {
 				t.Fatalf("write the revision: %v", err)
 			}
-			m, err = retort.New(live.db, f.dialect, retort.WithMigrations(os.DirFS(dir)))
+			m, err = retort.New(mustDialect(t, f.dialect), live.db, os.DirFS(dir))
 			if err != nil {
 				t.Fatalf("load the written revision: %v", err)
 			}

@@ -84,7 +84,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 
 	x := newLiveDB(t, dialect)
 	base := revisionOf("a00000000001", "", "schema A", p.aSQL, p.a.dropSQL())
-	m1, err := retort.New(x.db, dialect, retort.WithRevisions(base))
+	m1, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base))
 	if err != nil {
 		fail("new migrator: %v", err)
 	}
@@ -136,7 +136,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 		fail("%v", err)
 	}
 
-	m2, err := retort.New(x.db, dialect, retort.WithRevisions(base, rev))
+	m2, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base, rev))
 	if err != nil {
 		fail("new migrator with the generated revision: %v", err)
 	}

@@ -9,7 +9,7 @@ import (
 type tabler interface{ TableName() string }
 
 // FromValues reads the models from values of struct types (or pointers to
-// them), as retort.Models(&Student{}, &Item{}) passes them, through
+// them), as models.Desired(&Student{}, &Item{}) passes them, through
 // reflection. TableName() is called on a zero value of each type.
 func FromValues(v ...any) (*Schema, error) {
 	var structs []*goStruct

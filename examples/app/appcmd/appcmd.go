@@ -95,7 +95,7 @@ func serveCommand(o Options) *cobra.Command {
 			defer db.Close()
 
 			// Upgrade on start-up.
-			m, err := retort.New(db, d.Name(), retort.WithMigrations(o.Migrations), retort.WithGoRevisions(o.GoRevisions...))
+			m, err := retort.New(d, db, o.Migrations, retort.WithGoRevisions(o.GoRevisions...))
 			if err == nil {
 				_, err = m.Upgrade(ctx, "head")
 			}

@@ -20,7 +20,7 @@ import (
 var files embed.FS
 
 // Versions returns the revision files: the directory versions/ of the
-// source tree, as retort.WithMigrations and cli.WithMigrations take it.
+// source tree, as retort.New and cli.WithMigrations take it.
 func Versions() fs.FS {
 	sub, err := fs.Sub(files, "versions")
 	if err != nil {

@@ -1,0 +1,96 @@
+package retort_test
+
+import (
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/source"
+)
+
+// TestNewRefusesOptions checks that New refuses invalid options with an
+// OptionError naming the option, and a nil dialect.
+func TestNewRefusesOptions(t *testing.T) {
+	desired := retort.DesiredFunc(func(dialect.Dialect) ([]source.File, error) { return nil, nil })
+	fsys := fstest.MapFS{"a1.sql": revFile("a1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;")}
+	for _, tc := range []struct {
+		name   string
+		opts   []retort.Option
+		option string
+	}{
+		{"negative lock timeout", []retort.Option{retort.WithLockTimeout(-time.Second)}, "WithLockTimeout"},
+		{"empty revisions table", []retort.Option{retort.WithVersionTables("", "retort_log")}, "WithVersionTables"},
+		{"empty log table", []retort.Option{retort.WithVersionTables("retort_revisions", "")}, "WithVersionTables"},
+		{"one table for both", []retort.Option{retort.WithVersionTables("v", "v")}, "WithVersionTables"},
+		{"desired source twice", []retort.Option{retort.WithDesiredSource(desired), retort.WithDesiredSource(desired)}, "WithDesiredSource"},
+		{"nil desired source", []retort.Option{retort.WithDesiredSource(nil)}, "WithDesiredSource"},
+		{"nil logger", []retort.Option{retort.WithLogger(nil)}, "WithLogger"},
+		{"nil progress", []retort.Option{retort.WithProgress(nil)}, "WithProgress"},
+		{"nil revision", []retort.Option{retort.WithRevisions(nil)}, "WithRevisions"},
+		{"empty version", []retort.Option{retort.WithVersion("")}, "WithVersion"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := retort.New(sqlite.New(), nil, fsys, tc.opts...)
+			var oe *retort.OptionError
+			if !errors.Is(err, retort.ErrInvalidOption) || !errors.As(err, &oe) || oe.Option != tc.option {
+				t.Fatalf("New: %v; want an OptionError for %s", err, tc.option)
+			}
+		})
+	}
+	if _, err := retort.New(nil, nil, fsys); !errors.Is(err, retort.ErrInvalidOption) {
+		t.Fatalf("New with a nil dialect: %v; want ErrInvalidOption", err)
+	}
+	if _, err := retort.New(sqlite.New(), nil, fsys, retort.WithLockTimeout(0), retort.WithVersionTables("a", "b")); err != nil {
+		t.Fatalf("valid options refused: %v", err)
+	}
+}
+
+// TestNoRevisions checks ErrNoRevisions: an empty source, no source, and
+// a source with only non-revision files.
+func TestNoRevisions(t *testing.T) {
+	for name, fsys := range map[string]fstest.MapFS{"empty": {}, "nil": nil, "readme only": {"README.md": file("# notes")}} {
+		var src = fsys
+		t.Run(name, func(t *testing.T) {
+			var err error
+			if src == nil {
+				_, err = retort.New(sqlite.New(), nil, nil)
+			} else {
+				_, err = retort.New(sqlite.New(), nil, src)
+			}
+			if !errors.Is(err, retort.ErrNoRevisions) {
+				t.Fatalf("New: %v; want ErrNoRevisions", err)
+			}
+		})
+	}
+}
+
+// TestLibraryDependencies checks the promise of the library's layout: a
+// program that imports the root package and one dialect compiles in that
+// dialect's driver only, and no go/packages (models).
+func TestLibraryDependencies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list; skipped under -short")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	out, err := exec.Command("go", "list", "-deps", "github.com/retortdb/retort", "github.com/retortdb/retort/dialect/postgres").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := strings.Fields(string(out))
+	for _, d := range deps {
+		for _, bad := range []string{"modernc.org/sqlite", "github.com/go-sql-driver/mysql", "golang.org/x/tools", "github.com/retortdb/retort/models", "github.com/retortdb/retort/dialect/mysql", "github.com/retortdb/retort/dialect/sqlite", "github.com/spf13/cobra"} {
+			if d == bad || strings.HasPrefix(d, bad+"/") {
+				t.Errorf("the root package with the PostgreSQL dialect depends on %s", d)
+			}
+		}
+	}
+	t.Logf("%d packages in a root+postgres program", len(deps))
+}
