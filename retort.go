@@ -32,11 +32,11 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
-	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/internal/revision"
 )
 
 func (a *app) upgradeCommand() *cobra.Command {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
-	"github.com/retortdb/retort/script"
 )
 
 // CommandOption configures the command that Command returns.
