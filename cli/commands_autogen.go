@@ -141,15 +141,13 @@ func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
 	if !live && a.cfg.Database == "" && a.cfg.DevDatabase == "" {
 		return nil, errors.New("no database configured: autogenerate needs to know the dialect: set --database, RETORT_DATABASE_URL or database in retort.toml")
 	}
-	s, err := a.open(cmd.Context(), live)
-	if err == nil {
-		a.notePrivileges(s.m.Dialect())
-	}
-	return s, err
+	return a.open(cmd.Context(), live)
 }
 
 // notePrivileges says, once per run, that privileges are not compared
 // when the dialect could compare them and the privileges setting is off.
+// It speaks after a comparison has run, so that an error stays the run's
+// only word.
 func (a *app) notePrivileges(d dialect.Dialect) {
 	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
 		return
@@ -221,6 +219,7 @@ before it writes anything.`,
 					break
 				}
 			}
+			a.notePrivileges(s.m.Dialect())
 			if len(gen.Changes) == 0 {
 				a.progressf("No changes in schema detected.\n")
 				return nil
@@ -365,6 +364,7 @@ func (a *app) checkCommand() *cobra.Command {
 			if err != nil {
 				return a.generateError(cmd.Context(), err)
 			}
+			a.notePrivileges(s.m.Dialect())
 			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision")
 		},
 	}
@@ -393,6 +393,7 @@ func (a *app) driftCommand() *cobra.Command {
 			if err != nil {
 				return a.generateError(cmd.Context(), err)
 			}
+			a.notePrivileges(s.m.Dialect())
 			return a.reportDifferences(changes, asJSON, "No drift: the database is what its applied revisions make it.", "the database has changed outside its migrations")
 		},
 	}
