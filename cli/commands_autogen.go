@@ -30,6 +30,7 @@ type autogenFlags struct {
 	noVerify   bool
 	allowEmpty bool
 	verbose    bool
+	noCache    bool
 }
 
 // generateOptions reads the desired schema and works out where scratch
@@ -80,6 +81,7 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify
 	opts.AllowEmpty = f.allowEmpty
+	opts.CacheDir = a.cacheDir(f.noCache)
 	opts.Notify = func(n source.Notice) {
 		if n.Verbose && !f.verbose {
 			return
@@ -212,7 +214,14 @@ before it writes anything.`,
 				_, err := a.stdout.Write(script.Format(rev))
 				return err
 			}
-			return a.writeRevision(g, rev)
+			if err := a.writeRevision(g, rev); err != nil {
+				return err
+			}
+			// The verified revision's desired schema is the new head's:
+			// the next migrate, check or drift needs no replay.
+			rev.Checksum = script.Checksum(script.Format(rev))
+			s.m.CacheHead(ctx, opts, rev, gen.Desired)
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message")
@@ -220,6 +229,20 @@ before it writes anything.`,
 	cmd.Flags().BoolVar(&offline, "sql", false, "print the revision instead of writing it")
 	a.autogenFlagSet(cmd, &f, true)
 	return cmd
+}
+
+// cacheDir is the head-schema cache's directory, os.UserCacheDir()/retort,
+// or "" when --no-cache or RETORT_NO_CACHE (any value but "", "0" and
+// "false") turns it off, or the system has no cache directory.
+func (a *app) cacheDir(noCache bool) string {
+	if v := a.getenv("RETORT_NO_CACHE"); noCache || (v != "" && v != "0" && !strings.EqualFold(v, "false")) {
+		return ""
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "retort")
 }
 
 // interruptedError reports a migrate, check or drift stopped by Ctrl-C or
@@ -249,7 +272,8 @@ func (a *app) generateError(ctx context.Context, err error) error {
 }
 
 func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool) {
-	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "also say which lines of the desired schema were skipped (pg_dump's \\restrict)")
+	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "also say which lines of the desired schema were skipped (pg_dump's \\restrict) and whether the head-schema cache was used")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "replay the migrations instead of reading the head-schema cache (also RETORT_NO_CACHE=1)")
 	if generate {
 		cmd.Flags().BoolVar(&f.allowEmpty, "allow-empty", false, "write the revision even when the desired schema is empty and the head is not (it drops everything)")
 		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
@@ -338,12 +362,13 @@ func (a *app) checkCommand() *cobra.Command {
 
 func (a *app) driftCommand() *cobra.Command {
 	var asJSON bool
+	var f autogenFlags
 	cmd := &cobra.Command{
 		Use:   "drift",
 		Short: "Exit 3 when the live database differs from what its applied revisions produce",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := a.generateOptions(autogenFlags{}, false)
+			opts, err := a.generateOptions(f, false)
 			if err != nil {
 				return err
 			}
@@ -360,6 +385,7 @@ func (a *app) driftCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	a.autogenFlagSet(cmd, &f, false)
 	return cmd
 }
 
