@@ -41,74 +41,91 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 		// The application's models: the Migrator asks its DesiredSource.
 		needDesired = false
 	}
-	if needDesired && a.cfg.Models != "" {
-		files, err := a.modelsDesired()
+	if needDesired {
+		files, err := a.desiredFiles()
 		if err != nil {
 			return opts, err
-		}
-		opts.Desired = files
-	} else if needDesired {
-		files, err := source.ReadSQL(a.path(a.cfg.Schema))
-		if err != nil {
-			return opts, err
-		}
-		for i := range files {
-			files[i].Path = a.rel(files[i].Path)
 		}
 		opts.Desired = files
 	}
-	if a.cfg.DevDatabase != "" {
-		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
-		if err != nil {
-			return opts, fmt.Errorf("dev_database: %w", err)
-		}
-		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-			u.Path = filepath.Join(a.dir, u.Path)
-		}
-		opts.DevDatabase = u
-	} else {
-		if a.cfg.Database == "" {
-			return opts, errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
-		}
-		_, u, err := dialects.ForURL(a.cfg.Database)
-		if err != nil {
-			return opts, err
-		}
-		if u.Dialect != "sqlite" {
-			opts.Scratch = u
-		}
+	if err := a.scratchOptions(&opts); err != nil {
+		return opts, err
 	}
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify
 	opts.AllowEmpty = f.allowEmpty
 	opts.CacheDir = a.cacheDir(f.noCache)
 	opts.Notify = func(n source.Notice) {
-		if n.Verbose && !f.verbose {
-			return
-		}
-		if n.Verbose {
+		switch {
+		case !n.Verbose:
+			a.progressf("warning: %s\n", n)
+		case f.verbose:
 			a.progressf("%s\n", n)
-			return
 		}
-		a.progressf("warning: %s\n", n)
 	}
-	opts.Renames = map[string]string{}
-	for _, r := range f.renames {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" {
-			return opts, usagef("--rename takes OLD=NEW (table.column=new_column or old_table=new_table), got %q", r)
+	var err error
+	if opts.Renames, err = pairs(f.renames, "--rename takes OLD=NEW (table.column=new_column or old_table=new_table), got %q", func(k, v string) bool { return k != "" && v != "" }); err != nil {
+		return opts, err
+	}
+	opts.Backfill, err = pairs(f.backfill, "--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'; for a dropped column in a unique key, an expression such as id), got %q", func(k, v string) bool { return strings.Contains(k, ".") && v != "" })
+	return opts, err
+}
+
+// desiredFiles reads the desired schema: the models' SQL, or schema.sql
+// (a file or directory) with paths relative to the project.
+func (a *app) desiredFiles() ([]source.File, error) {
+	if a.cfg.Models != "" {
+		return a.modelsDesired()
+	}
+	files, err := source.ReadSQL(a.path(a.cfg.Schema))
+	if err != nil {
+		return nil, err
+	}
+	for i := range files {
+		files[i].Path = a.rel(files[i].Path)
+	}
+	return files, nil
+}
+
+// scratchOptions sets where scratch databases go: dev_database, or next
+// to the configured database (SQLite: in memory).
+func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
+	if a.cfg.DevDatabase != "" {
+		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
+		if err != nil {
+			return fmt.Errorf("dev_database: %w", err)
 		}
-		opts.Renames[from] = to
-	}
-	opts.Backfill = map[string]string{}
-	for _, b := range f.backfill {
-		col, val, ok := strings.Cut(b, "=")
-		if !ok || !strings.Contains(col, ".") || val == "" {
-			return opts, usagef("--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'; for a dropped column in a unique key, an expression such as id), got %q", b)
+		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
+			u.Path = filepath.Join(a.dir, u.Path)
 		}
-		opts.Backfill[col] = val
+		opts.DevDatabase = u
+		return nil
 	}
-	return opts, nil
+	if a.cfg.Database == "" {
+		return errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
+	}
+	_, u, err := dialects.ForURL(a.cfg.Database)
+	if err != nil {
+		return err
+	}
+	if u.Dialect != "sqlite" {
+		opts.Scratch = u
+	}
+	return nil
+}
+
+// pairs parses KEY=VALUE flag values into a map; one that does not cut
+// at "=" or that ok refuses is a usage error with format.
+func pairs(values []string, format string, ok func(k, v string) bool) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range values {
+		k, v, cut := strings.Cut(s, "=")
+		if !cut || !ok(k, v) {
+			return out, usagef(format, s)
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 // openForAutogen opens the project; the live database only with --from-db
