@@ -148,10 +148,18 @@ func (a *app) migrateCommand() *cobra.Command {
 		Use:   "migrate -m MESSAGE",
 		Short: "Autogenerate a revision from the desired schema",
 		Long: `Compares the desired schema (schema.sql, or a directory of .sql files) with
-the schema the migrations produce (replayed on a scratch database; the live
-database is not touched) and writes the revision that takes one to the other,
-with its downgrade. The revision is applied both ways on the scratch database
-before it is written; a mismatch writes nothing.
+the schema the migrations produce (replayed on a scratch database, or read from
+the head-schema cache; the live database is not touched) and writes the
+revision that takes one to the other, with its downgrade. With --from-db the
+revision starts from the live database's schema instead (changes made by hand
+on top of head), and nothing is replayed.
+
+Before anything is written the revision is proved on the scratch database
+that holds the desired schema: its downgrade must give the current schema,
+its upgrade the desired one again. A failed statement or a difference writes
+nothing and is shown. The head-schema cache lives in the user's cache
+directory (retort under os.UserCacheDir); -v says whether it was used,
+--no-cache or RETORT_NO_CACHE=1 skips it.
 
 A revision must not fail on tables with rows: a new NOT NULL column without a
 default needs --backfill table.column=VALUE for the existing rows (a NOT NULL
