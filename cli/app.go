@@ -38,7 +38,10 @@ type app struct {
 	cfg     Config
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
-	in      *bufio.Reader   // stdin, for questions on a terminal
+	// pendingDBLine is upgrade's and downgrade's first line, naming the
+	// database, printed before their first progress line.
+	pendingDBLine string
+	in            *bufio.Reader // stdin, for questions on a terminal
 
 	// mount is what an application attached (cli.Command); zero for the
 	// standalone binary.
@@ -95,7 +98,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	flags := cmd.Flags()
 	if flags.Changed("database") {
-		a.cfg.Database = a.database
+		a.cfg.Database, a.cfg.databaseFrom = a.database, "--database"
 	}
 	if flags.Changed("dir") {
 		a.cfg.Dir = a.migrations
@@ -111,8 +114,8 @@ func (a *app) setup(cmd *cobra.Command) error {
 			return &usageError{err: err, cmd: cmd.CommandPath()}
 		}
 	}
-	if a.cfg.Database == "" {
-		a.cfg.Database = a.mount.databaseURL
+	if a.cfg.Database == "" && a.mount.databaseURL != "" {
+		a.cfg.Database, a.cfg.databaseFrom = a.mount.databaseURL, "the application (cli.WithDatabaseURL)"
 	}
 	a.readOnly = readsOnly(cmd)
 	a.fromDisk = a.mount.migrations == nil || flags.Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)

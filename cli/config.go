@@ -39,6 +39,10 @@ type Config struct {
 	// lockTimeoutFrom names the flag or environment variable that set
 	// LockTimeout, "" when it came from the file or the default.
 	lockTimeoutFrom string
+	// databaseFrom says where Database came from: a flag, an environment
+	// variable or the config file; fileDatabase is the config file's
+	// database, "" when it sets none.
+	databaseFrom, fileDatabase string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -350,11 +354,17 @@ func loadConfig(dir, explicitPath string, getenv func(string) string) (Config, e
 		if err != nil {
 			return c, err
 		}
+		if c.Database != "" {
+			c.databaseFrom, c.fileDatabase = c.path, c.Database
+		}
 	}
 	for _, e := range configEnv {
 		for _, env := range e.envs {
 			if v := getenv(env); v != "" {
 				e.set(&c, v)
+				if e.key == "database" {
+					c.databaseFrom = env
+				}
 				break
 			}
 		}

@@ -197,6 +197,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 
 // onEvent prints runner progress in Alembic's manner.
 func (a *app) onEvent(e retort.Event) {
+	a.flushDBLine()
 	switch e.Kind {
 	case runner.EventLockWait:
 		a.progressf("Waiting for the migration lock (another retort is migrating this database) ...\n")
