@@ -101,6 +101,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	// (see onEvent) or the outcome, and not before errors in the files
 	// that stop the run before it touches the database.
 	a.pendingDBLine = a.databaseLine(s.url)
+	a.warnUnembedded(s.m.Graph())
 	if mm, err := s.m.Verify(ctx); err == nil {
 		for _, x := range mm {
 			a.progressf("warning: %s (retort verify lists them)\n", x)
@@ -269,6 +270,7 @@ func (a *app) statusCommand() *cobra.Command {
 				return err
 			}
 			g := s.m.Graph()
+			a.warnUnembedded(g)
 			if asJSON {
 				type appliedJSON struct {
 					Revision       string    `json:"revision"`
