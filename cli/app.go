@@ -40,7 +40,10 @@ type app struct {
 	cfg     Config
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
-	in      *bufio.Reader   // stdin, for questions on a terminal
+	// pendingDBLine is upgrade's and downgrade's first line, naming the
+	// database, printed before their first progress line.
+	pendingDBLine string
+	in            *bufio.Reader // stdin, for questions on a terminal
 	// privilegesNoted: notePrivileges has spoken in this run.
 	privilegesNoted bool
 
@@ -101,7 +104,7 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	flags := cmd.Flags()
 	if flags.Changed("database") {
-		a.cfg.Database = a.database
+		a.cfg.Database, a.cfg.databaseFrom = a.database, "--database"
 	}
 	if flags.Changed("dir") {
 		a.cfg.Dir = a.migrations
@@ -126,8 +129,8 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if a.cfg.Privileges, err = a.cfg.privilegesSetting(); err != nil {
 		return err
 	}
-	if a.cfg.Database == "" {
-		a.cfg.Database = a.mount.databaseURL
+	if a.cfg.Database == "" && a.mount.databaseURL != "" {
+		a.cfg.Database, a.cfg.databaseFrom = a.mount.databaseURL, "the application (cli.WithDatabaseURL)"
 	}
 	a.readOnly = readsOnly(cmd)
 	a.fromDisk = a.mount.migrations == nil || flags.Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)

@@ -31,6 +31,7 @@ type autogenFlags struct {
 	noVerify   bool
 	allowEmpty bool
 	verbose    bool
+	noCache    bool
 }
 
 // generateOptions reads the desired schema and works out where scratch
@@ -41,42 +42,15 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 		// The application's models: the Migrator asks its DesiredSource.
 		needDesired = false
 	}
-	if needDesired && a.cfg.Models != "" {
-		files, err := a.modelsDesired()
+	if needDesired {
+		files, err := a.desiredFiles()
 		if err != nil {
 			return opts, err
-		}
-		opts.Desired = files
-	} else if needDesired {
-		files, err := source.ReadSQL(a.path(a.cfg.Schema))
-		if err != nil {
-			return opts, err
-		}
-		for i := range files {
-			files[i].Path = a.rel(files[i].Path)
 		}
 		opts.Desired = files
 	}
-	if a.cfg.DevDatabase != "" {
-		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
-		if err != nil {
-			return opts, fmt.Errorf("dev_database: %w", err)
-		}
-		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-			u.Path = filepath.Join(a.dir, u.Path)
-		}
-		opts.DevDatabase = u
-	} else {
-		if a.cfg.Database == "" {
-			return opts, errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
-		}
-		_, u, err := dialects.ForURL(a.cfg.Database)
-		if err != nil {
-			return opts, err
-		}
-		if u.Dialect != "sqlite" {
-			opts.Scratch = u
-		}
+	if err := a.scratchOptions(&opts); err != nil {
+		return opts, err
 	}
 	if err := a.ignoreOptions(&opts); err != nil {
 		return opts, err
@@ -84,33 +58,78 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 	opts.FromDB = f.fromDB
 	opts.NoVerify = f.noVerify
 	opts.AllowEmpty = f.allowEmpty
+	opts.CacheDir = a.cacheDir(f.noCache)
 	opts.Notify = func(n source.Notice) {
-		if n.Verbose && !f.verbose {
-			return
-		}
-		if n.Verbose {
+		switch {
+		case !n.Verbose:
+			a.progressf("warning: %s\n", n)
+		case f.verbose:
 			a.progressf("%s\n", n)
-			return
 		}
-		a.progressf("warning: %s\n", n)
 	}
-	opts.Renames = map[string]string{}
-	for _, r := range f.renames {
-		from, to, ok := strings.Cut(r, "=")
-		if !ok || from == "" || to == "" {
-			return opts, usagef("--rename takes OLD=NEW (table.column=new_column or old_table=new_table), got %q", r)
+	var err error
+	if opts.Renames, err = pairs(f.renames, "--rename takes OLD=NEW (table.column=new_column or old_table=new_table), got %q", func(k, v string) bool { return k != "" && v != "" }); err != nil {
+		return opts, err
+	}
+	opts.Backfill, err = pairs(f.backfill, "--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'; for a dropped column in a unique key, an expression such as id), got %q", func(k, v string) bool { return strings.Contains(k, ".") && v != "" })
+	return opts, err
+}
+
+// desiredFiles reads the desired schema: the models' SQL, or schema.sql
+// (a file or directory) with paths relative to the project.
+func (a *app) desiredFiles() ([]source.File, error) {
+	if a.cfg.Models != "" {
+		return a.modelsDesired()
+	}
+	files, err := source.ReadSQL(a.path(a.cfg.Schema))
+	if err != nil {
+		return nil, err
+	}
+	for i := range files {
+		files[i].Path = a.rel(files[i].Path)
+	}
+	return files, nil
+}
+
+// scratchOptions sets where scratch databases go: dev_database, or next
+// to the configured database (SQLite: in memory).
+func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
+	if a.cfg.DevDatabase != "" {
+		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
+		if err != nil {
+			return fmt.Errorf("dev_database: %w", err)
 		}
-		opts.Renames[from] = to
-	}
-	opts.Backfill = map[string]string{}
-	for _, b := range f.backfill {
-		col, val, ok := strings.Cut(b, "=")
-		if !ok || !strings.Contains(col, ".") || val == "" {
-			return opts, usagef("--backfill takes table.column=VALUE (an SQL literal such as 0 or 'none'; for a dropped column in a unique key, an expression such as id), got %q", b)
+		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
+			u.Path = filepath.Join(a.dir, u.Path)
 		}
-		opts.Backfill[col] = val
+		opts.DevDatabase = u
+		return nil
 	}
-	return opts, nil
+	if a.cfg.Database == "" {
+		return errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
+	}
+	_, u, err := dialects.ForURL(a.cfg.Database)
+	if err != nil {
+		return err
+	}
+	if u.Dialect != "sqlite" {
+		opts.Scratch = u
+	}
+	return nil
+}
+
+// pairs parses KEY=VALUE flag values into a map; one that does not cut
+// at "=" or that ok refuses is a usage error with format.
+func pairs(values []string, format string, ok func(k, v string) bool) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range values {
+		k, v, cut := strings.Cut(s, "=")
+		if !cut || !ok(k, v) {
+			return out, usagef(format, s)
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 // ignoreOptions checks the ignore setting and passes it on, with the one
@@ -141,15 +160,13 @@ func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
 	if !live && a.cfg.Database == "" && a.cfg.DevDatabase == "" {
 		return nil, errors.New("no database configured: autogenerate needs to know the dialect: set --database, RETORT_DATABASE_URL or database in retort.toml")
 	}
-	s, err := a.open(cmd.Context(), live)
-	if err == nil {
-		a.notePrivileges(s.m.Dialect())
-	}
-	return s, err
+	return a.open(cmd.Context(), live)
 }
 
 // notePrivileges says, once per run, that privileges are not compared
 // when the dialect could compare them and the privileges setting is off.
+// It speaks after a comparison has run, so that an error stays the run's
+// only word.
 func (a *app) notePrivileges(d dialect.Dialect) {
 	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
 		return
@@ -166,10 +183,18 @@ func (a *app) migrateCommand() *cobra.Command {
 		Use:   "migrate -m MESSAGE",
 		Short: "Autogenerate a revision from the desired schema",
 		Long: `Compares the desired schema (schema.sql, or a directory of .sql files) with
-the schema the migrations produce (replayed on a scratch database; the live
-database is not touched) and writes the revision that takes one to the other,
-with its downgrade. The revision is applied both ways on the scratch database
-before it is written; a mismatch writes nothing.
+the schema the migrations produce (replayed on a scratch database, or read from
+the head-schema cache; the live database is not touched) and writes the
+revision that takes one to the other, with its downgrade. With --from-db the
+revision starts from the live database's schema instead (changes made by hand
+on top of head), and nothing is replayed.
+
+Before anything is written the revision is proved on the scratch database
+that holds the desired schema: its downgrade must give the current schema,
+its upgrade the desired one again. A failed statement or a difference writes
+nothing and is shown. The head-schema cache lives in the user's cache
+directory (retort under os.UserCacheDir); -v says whether it was used,
+--no-cache or RETORT_NO_CACHE=1 skips it.
 
 A revision must not fail on tables with rows: a new NOT NULL column without a
 default needs --backfill table.column=VALUE for the existing rows (a NOT NULL
@@ -221,6 +246,7 @@ before it writes anything.`,
 					break
 				}
 			}
+			a.notePrivileges(s.m.Dialect())
 			if len(gen.Changes) == 0 {
 				a.progressf("No changes in schema detected.\n")
 				return nil
@@ -249,7 +275,14 @@ before it writes anything.`,
 				_, err := a.stdout.Write(script.Format(rev))
 				return err
 			}
-			return a.writeRevision(g, rev)
+			if err := a.writeRevision(g, rev); err != nil {
+				return err
+			}
+			// The verified revision's desired schema is the new head's:
+			// the next migrate, check or drift needs no replay.
+			rev.Checksum = script.Checksum(script.Format(rev))
+			s.m.CacheHead(ctx, opts, rev, gen.Desired)
+			return nil
 		},
 	}
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message")
@@ -257,6 +290,20 @@ before it writes anything.`,
 	cmd.Flags().BoolVar(&offline, "sql", false, "print the revision instead of writing it")
 	a.autogenFlagSet(cmd, &f, true)
 	return cmd
+}
+
+// cacheDir is the head-schema cache's directory, os.UserCacheDir()/retort,
+// or "" when --no-cache or RETORT_NO_CACHE (any value but "", "0" and
+// "false") turns it off, or the system has no cache directory.
+func (a *app) cacheDir(noCache bool) string {
+	if v := a.getenv("RETORT_NO_CACHE"); noCache || (v != "" && v != "0" && !strings.EqualFold(v, "false")) {
+		return ""
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "retort")
 }
 
 // interruptedError reports a migrate, check or drift stopped by Ctrl-C or
@@ -286,7 +333,8 @@ func (a *app) generateError(ctx context.Context, err error) error {
 }
 
 func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool) {
-	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "also say which lines of the desired schema were skipped (pg_dump's \\restrict)")
+	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "also say which lines of the desired schema were skipped (pg_dump's \\restrict) and whether the head-schema cache was used")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "replay the migrations instead of reading the head-schema cache (also RETORT_NO_CACHE=1)")
 	if generate {
 		cmd.Flags().BoolVar(&f.allowEmpty, "allow-empty", false, "write the revision even when the desired schema is empty and the head is not (it drops everything)")
 		cmd.Flags().BoolVar(&f.fromDB, "from-db", false, "compare with the live database (which must be at head) instead of the replayed head")
@@ -365,6 +413,7 @@ func (a *app) checkCommand() *cobra.Command {
 			if err != nil {
 				return a.generateError(cmd.Context(), err)
 			}
+			a.notePrivileges(s.m.Dialect())
 			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision")
 		},
 	}
@@ -375,12 +424,13 @@ func (a *app) checkCommand() *cobra.Command {
 
 func (a *app) driftCommand() *cobra.Command {
 	var asJSON bool
+	var f autogenFlags
 	cmd := &cobra.Command{
 		Use:   "drift",
 		Short: "Exit 3 when the live database differs from what its applied revisions produce",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, err := a.generateOptions(autogenFlags{}, false)
+			opts, err := a.generateOptions(f, false)
 			if err != nil {
 				return err
 			}
@@ -393,10 +443,12 @@ func (a *app) driftCommand() *cobra.Command {
 			if err != nil {
 				return a.generateError(cmd.Context(), err)
 			}
+			a.notePrivileges(s.m.Dialect())
 			return a.reportDifferences(changes, asJSON, "No drift: the database is what its applied revisions make it.", "the database has changed outside its migrations")
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	a.autogenFlagSet(cmd, &f, false)
 	return cmd
 }
 

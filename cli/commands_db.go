@@ -24,7 +24,11 @@ where the database allows it, recording each in the version table.
 TARGET: head (default), heads, a revision id or unique prefix, +N, REV+N,
 LABEL@head. With --sql, prints the SQL instead of running it; a range A:B
 needs no database connection. An empty TARGET ("") is a usage error, not
-head.`,
+head.
+
+The first line names the database (password masked), and where its URL
+came from when --database, RETORT_DATABASE_URL or DATABASE_URL overrides a
+different database in retort.toml.`,
 		Args: targetArgs(0, 1, "at most one target"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "head"
@@ -48,7 +52,11 @@ func (a *app) downgradeCommand() *cobra.Command {
 
 TARGET: -1 (default, one step), -N, REV-N, a revision id or prefix (revert
 everything after it), base (revert everything). With --sql A:B, prints the
-SQL that reverts from A down to B without a database connection.`,
+SQL that reverts from A down to B without a database connection.
+
+The first line names the database (password masked), and where its URL
+came from when --database, RETORT_DATABASE_URL or DATABASE_URL overrides a
+different database in retort.toml.`,
 		Args: targetArgs(0, 1, "at most one target"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target := "-1"
@@ -90,6 +98,11 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	if offline {
 		return s.m.PlanSQL(ctx, a.stdout, dir, target)
 	}
+	// The database line comes first, before the first progress event
+	// (see onEvent) or the outcome, and not before errors in the files
+	// that stop the run before it touches the database.
+	a.pendingDBLine = a.databaseLine(s.url)
+	a.warnUnembedded(s.m.Graph())
 	if mm, err := s.m.Verify(ctx); err == nil {
 		for _, x := range mm {
 			a.progressf("warning: %s (retort verify lists them)\n", x)
@@ -100,6 +113,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		if err != nil {
 			return err
 		}
+		a.flushDBLine()
 		if len(p.Steps) == 0 {
 			a.outf("Nothing to %s.\n", dir)
 		}
@@ -122,12 +136,34 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		return err
 	}
 	at := describeAt(cur)
+	a.flushDBLine()
 	if len(res.Steps) == 0 {
 		a.progressf("Nothing to %s: the database is at %s.\n", dir, at)
 		return nil
 	}
 	a.progressf("Done: %d revision(s) in %s; the database is at %s.\n", len(res.Steps), time.Since(start).Round(time.Millisecond), at)
 	return nil
+}
+
+// databaseLine is the first line of upgrade and downgrade: the database
+// they change, password masked, and where its URL came from when another
+// source (retort.toml) names a different one, so that DATABASE_URL
+// silently beating the file is seen before anything runs.
+func (a *app) databaseLine(u *dialect.URL) string {
+	line := "Database: " + u.Redacted()
+	c := a.cfg
+	if c.fileDatabase != "" && c.databaseFrom != c.path && c.fileDatabase != c.Database {
+		line += fmt.Sprintf(" (from %s, which takes precedence over database in %s)", c.databaseFrom, c.path)
+	}
+	return line
+}
+
+// flushDBLine prints the pending database line, once.
+func (a *app) flushDBLine() {
+	if a.pendingDBLine != "" {
+		a.progressf("%s\n", a.pendingDBLine)
+		a.pendingDBLine = ""
+	}
 }
 
 // checkRangeDirection refuses an offline range that goes the other way
@@ -235,6 +271,7 @@ func (a *app) statusCommand() *cobra.Command {
 				return err
 			}
 			g := s.m.Graph()
+			a.warnUnembedded(g)
 			if asJSON {
 				type appliedJSON struct {
 					Revision       string    `json:"revision"`

@@ -49,6 +49,10 @@ type Config struct {
 	// privilegesEnv is RETORT_PRIVILEGES as given, checked by
 	// privilegesSetting; "" when unset or overridden by the flag.
 	privilegesEnv string
+	// databaseFrom says where Database came from: a flag, an environment
+	// variable or the config file; fileDatabase is the config file's
+	// database, "" when it sets none.
+	databaseFrom, fileDatabase string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -435,11 +439,17 @@ func loadConfig(dir, explicitPath string, getenv func(string) string) (Config, e
 		if err != nil {
 			return c, err
 		}
+		if c.Database != "" {
+			c.databaseFrom, c.fileDatabase = c.path, c.Database
+		}
 	}
 	for _, e := range configEnv {
 		for _, env := range e.envs {
 			if v := getenv(env); v != "" {
 				e.set(&c, v)
+				if e.key == "database" {
+					c.databaseFrom = env
+				}
 				break
 			}
 		}

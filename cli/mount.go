@@ -13,6 +13,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
 )
@@ -171,6 +172,7 @@ func (a *app) exitError(err error) error {
 	if err == nil {
 		return nil
 	}
+	err = a.explain(err)
 	var done *ExitError
 	if errors.As(err, &done) {
 		return err
@@ -190,6 +192,29 @@ func (a *app) exitError(err error) error {
 	}
 	return &ExitError{Code: code, Err: err, msg: strings.TrimRight(a.mask(err.Error()), "\n")}
 }
+
+// explain rewords errors whose advice depends on how retort runs: a Go
+// revision without its functions means "run the application's own
+// command" to the standalone binary, but inside the application it means
+// that the application does not register it.
+func (a *app) explain(err error) error {
+	var gu *runner.GoUnavailableError
+	if a.mount.name != "" && errors.As(err, &gu) {
+		return &unregisteredGoError{gu}
+	}
+	return err
+}
+
+// unregisteredGoError is a Go revision's placeholder file, read by an
+// application that registers no GoRevision with its id.
+type unregisteredGoError struct{ *runner.GoUnavailableError }
+
+func (e *unregisteredGoError) Error() string {
+	return fmt.Sprintf("revision %s (%s) is a Go revision (Go: true), but no GoRevision with ID %q is registered in this application: register it with cli.WithGoRevisions (\"revision --go\" printed its code), rebuild the application and run again; nothing was run", e.Revision, e.Path, e.Revision)
+}
+
+// Unwrap gives the runner's error, for errors.As.
+func (e *unregisteredGoError) Unwrap() error { return e.GoUnavailableError }
 
 // ExitCode returns the process exit code for an error returned by an
 // application's root command with Command mounted: 0 for nil, the code of

@@ -62,6 +62,44 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 	return revs, nil
 }
 
+// warnUnembedded warns when the application embeds its migrations and
+// <dir>/versions on disk holds revision files that this build does not
+// embed: "db migrate" wrote one, and the binary must be rebuilt before
+// "db upgrade" can run it (it would say there is nothing to upgrade).
+func (a *app) warnUnembedded(g *revision.Graph) {
+	if a.fromDisk || a.mount.migrations == nil {
+		return
+	}
+	dir := a.versionsDir()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return // no source tree here: a deployed binary
+	}
+	embedded := map[string]bool{}
+	for _, r := range g.Revisions() {
+		embedded[filepath.Base(r.Path)] = true
+	}
+	var extra []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".sql") && !embedded[e.Name()] {
+			extra = append(extra, a.rel(filepath.Join(dir, e.Name())))
+		}
+	}
+	if len(extra) > 0 {
+		a.flushDBLine()
+		a.progressf("warning: %s on disk %s not embedded in this build of the application: rebuild it (go build, or go run .) to include %s\n",
+			strings.Join(extra, ", "), plural(len(extra), "is", "are"), plural(len(extra), "it", "them"))
+	}
+}
+
+// plural picks one or many by n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // databaseURL parses the configured URL; a relative SQLite path is taken
 // from the run directory (-C).
 func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
@@ -208,6 +246,7 @@ func (a *app) offlineDialect() dialect.Dialect {
 
 // onEvent prints runner progress in Alembic's manner.
 func (a *app) onEvent(e retort.Event) {
+	a.flushDBLine()
 	switch e.Kind {
 	case runner.EventLockWait:
 		a.progressf("Waiting for the migration lock (another retort is migrating this database) ...\n")

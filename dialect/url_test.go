@@ -2,6 +2,7 @@ package dialect_test
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -52,4 +53,34 @@ func TestParseURLDriverSuffix(t *testing.T) {
 			t.Errorf("ParseURL(%s) shows the password: %v", tc.url, err)
 		}
 	}
+}
+
+// FuzzParseURL: any text parses or fails with ErrBadURL, never panics; a
+// "+driver" refusal never shows the password of a well-formed URL.
+func FuzzParseURL(f *testing.F) {
+	for _, s := range []string{
+		"sqlite:app.db", "sqlite:///app.db", "sqlite:////var/app.db", "sqlite://", "sqlite:///",
+		"sqlite::memory:", "file:///x.db", "sqlite:///a.db?_pragma=foreign_keys(1)",
+		"postgresql+psycopg2://u:Secret@h/db", "mysql+pymysql://root:pw@h:3306/db", "+://x",
+		"postgres://u:p@h/db?sslmode=disable", "mysql://root@127.0.0.1:3306", "",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := dialect.ParseURL(s)
+		if err != nil {
+			if !errors.Is(err, dialect.ErrBadURL) {
+				t.Fatalf("ParseURL(%q): error %v does not wrap ErrBadURL", s, err)
+			}
+			if pu, perr := url.Parse(strings.TrimSpace(s)); perr == nil && pu.User != nil && strings.Contains(err.Error(), "Python driver") {
+				if pw, ok := pu.User.Password(); ok && len(pw) >= 3 && strings.Contains(err.Error(), pw) {
+					t.Fatalf("ParseURL(%q) shows the password %q: %v", s, pw, err)
+				}
+			}
+			return
+		}
+		if u.Dialect == "" {
+			t.Fatalf("ParseURL(%q): no dialect", s)
+		}
+	})
 }

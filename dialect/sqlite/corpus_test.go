@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
@@ -224,24 +224,5 @@ func inspectFormat(t *testing.T, db *testdb.DB) (*schema.Schema, string) {
 	return s, d.Format(s)
 }
 
-// firstDiff shows the first lines where a and b differ, with a little
-// context, in a unified-diff-like form.
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	i := 0
-	for i < len(al) && i < len(bl) && al[i] == bl[i] {
-		i++
-	}
-	var out strings.Builder
-	fmt.Fprintf(&out, "@@ line %d @@\n", i+1)
-	for k := max(0, i-3); k < i; k++ {
-		fmt.Fprintf(&out, " %s\n", al[k])
-	}
-	for k := i; k < min(len(al), i+5); k++ {
-		fmt.Fprintf(&out, "-%s\n", al[k])
-	}
-	for k := i; k < min(len(bl), i+5); k++ {
-		fmt.Fprintf(&out, "+%s\n", bl[k])
-	}
-	return out.String()
-}
+// firstDiff shows the first lines where a and b differ.
+func firstDiff(a, b string) string { return rendertest.FirstDiff(a, b) }

@@ -1,7 +1,10 @@
 package sqlite
 
 import (
+	"errors"
 	"strings"
+
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // ddlKind is the lexical class of a token of SQLite DDL text.
@@ -57,96 +60,65 @@ func (t ddlToken) ident() string {
 	return t.text
 }
 
-func ddlIdentStart(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+// ddlKinds maps sqlsplit's token kinds to ddlKind; the kinds SQLite does
+// not have (directives, meta-commands, ...) never occur.
+var ddlKinds = map[sqlsplit.TokenKind]ddlKind{
+	sqlsplit.Word: ddlWord, sqlsplit.QuotedIdent: ddlQuoted, sqlsplit.String: ddlString,
+	sqlsplit.Number: ddlNumber, sqlsplit.Blob: ddlBlob, sqlsplit.Param: ddlVar,
+	sqlsplit.Punct: ddlPunct,
 }
 
-func ddlIdentChar(c byte) bool {
-	return ddlIdentStart(c) || c >= '0' && c <= '9' || c == '$'
-}
-
-func ddlIsDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// ddlLex splits SQLite SQL text into tokens following SQLite's tokenizer:
-// comments and whitespace are dropped, quoted tokens keep their quotes.
-// Unterminated quotes and comments run to the end of the text (the input
-// comes from sqlite_schema, which the server has already parsed).
+// ddlLex splits SQLite SQL text into tokens with sqlsplit's SQLite lexer
+// (SQLite's tokenizer): comments and whitespace are dropped, quoted
+// tokens keep their quotes. An unterminated quote runs to the end of the
+// text, and an unterminated comment is dropped, as in ddlTail: the input
+// comes from sqlite_schema, which the server has already parsed, so only
+// hand-made text (the fuzz target) has them, and a token is better than
+// an error there.
 func ddlLex(s string) []ddlToken {
-	var toks []ddlToken
-	space := false
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		start := i
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			space = true
-			continue
-		case c == '-' && i+1 < len(s) && s[i+1] == '-':
-			for i < len(s) && s[i] != '\n' {
-				i++
-			}
-			space = true
-			continue
-		case c == '/' && i+1 < len(s) && s[i+1] == '*':
-			if j := strings.Index(s[i+2:], "*/"); j >= 0 {
-				i += 2 + j + 2
-			} else {
-				i = len(s)
-			}
-			space = true
-			continue
-		}
-		kind := ddlPunct
-		switch {
-		case c == '\'' || c == '"' || c == '`':
-			i = ddlScanQuoted(s, i, c)
-			kind = ddlQuoted
-			if c == '\'' {
-				kind = ddlString
-			}
-		case c == '[':
-			if j := strings.IndexByte(s[i:], ']'); j >= 0 {
-				i += j + 1
-			} else {
-				i = len(s)
-			}
-			kind = ddlQuoted
-		case (c == 'x' || c == 'X') && i+1 < len(s) && s[i+1] == '\'':
-			i = ddlScanQuoted(s, i+1, '\'')
-			kind = ddlBlob
-		case ddlIsDigit(c) || c == '.' && i+1 < len(s) && ddlIsDigit(s[i+1]):
-			i = ddlScanNumber(s, i)
-			kind = ddlNumber
-		case ddlIdentStart(c):
-			for i < len(s) && ddlIdentChar(s[i]) {
-				i++
-			}
-			kind = ddlWord
-		case c == '?':
-			i++
-			for i < len(s) && ddlIsDigit(s[i]) {
-				i++
-			}
-			kind = ddlVar
-		case (c == ':' || c == '@' || c == '$') && i+1 < len(s) && ddlIdentChar(s[i+1]):
-			i++
-			for i < len(s) && ddlIdentChar(s[i]) {
-				i++
-			}
-			kind = ddlVar
-		default:
-			i += ddlPunctLen(s[i:])
-		}
-		toks = append(toks, ddlToken{kind: kind, text: s[start:i], pos: start, space: space})
-		space = false
+	stoks, err := sqlsplit.Tokens(s, sqlsplit.SQLite)
+	toks := make([]ddlToken, 0, len(stoks)+1)
+	for _, t := range stoks {
+		toks = append(toks, ddlToken{kind: ddlKinds[t.Kind], text: t.Text, pos: t.Pos, space: t.Space})
+	}
+	var se *sqlsplit.SyntaxError
+	if errors.As(err, &se) {
+		toks = ddlTail(s, toks, se.Offset)
 	}
 	return toks
 }
 
+// ddlTail adds the unterminated token at s[at:] that ended sqlsplit's
+// tokens: a string, quoted identifier or blob running to the end of s
+// (a blob's X is then the last token, which it joins); an unterminated
+// comment adds nothing.
+func ddlTail(s string, toks []ddlToken, at int) []ddlToken {
+	rest := s[at:]
+	kind := ddlQuoted
+	switch rest[0] {
+	case '/':
+		return toks
+	case '\'':
+		kind = ddlString
+		if n := len(toks); n > 0 && toks[n-1].pos+len(toks[n-1].text) == at && (toks[n-1].text == "x" || toks[n-1].text == "X") {
+			last := toks[n-1]
+			return append(toks[:n-1], ddlToken{kind: ddlBlob, text: s[last.pos:], pos: last.pos, space: last.space})
+		}
+	}
+	prevEnd := 0 // where sqlsplit started: after the last token, or a byte order mark
+	if n := len(toks); n > 0 {
+		prevEnd = toks[n-1].pos + len(toks[n-1].text)
+	} else if strings.HasPrefix(s, "\ufeff") {
+		prevEnd = len("\ufeff")
+	}
+	space := at > prevEnd
+	return append(toks, ddlToken{kind: kind, text: rest, pos: at, space: space})
+}
+
 // ddlScanQuoted returns the end of the quoted token that starts at s[i] with
-// quote q; a doubled quote stands for itself.
+// quote q; a doubled quote stands for itself. Unterminated, it runs to the
+// end of s. (normText keeps the text between tokens, so it scans the
+// quotes itself.)
 func ddlScanQuoted(s string, i int, q byte) int {
 	i++
 	for i < len(s) {
@@ -160,48 +132,6 @@ func ddlScanQuoted(s string, i int, q byte) int {
 		i++
 	}
 	return len(s)
-}
-
-func ddlScanNumber(s string, i int) int {
-	if s[i] == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') {
-		i += 2
-		for i < len(s) && (ddlIsDigit(s[i]) || s[i] >= 'a' && s[i] <= 'f' || s[i] >= 'A' && s[i] <= 'F' || s[i] == '_') {
-			i++
-		}
-		return i
-	}
-	for i < len(s) && (ddlIsDigit(s[i]) || s[i] == '_') {
-		i++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && (ddlIsDigit(s[i]) || s[i] == '_') {
-			i++
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && ddlIsDigit(s[j]) {
-			i = j
-			for i < len(s) && ddlIsDigit(s[i]) {
-				i++
-			}
-		}
-	}
-	return i
-}
-
-// ddlPunctLen is the length of the operator at the start of s.
-func ddlPunctLen(s string) int {
-	for _, op := range []string{"->>", "||", "<<", ">>", "<=", ">=", "==", "!=", "<>", "->"} {
-		if strings.HasPrefix(s, op) {
-			return len(op)
-		}
-	}
-	return 1
 }
 
 // canonQuoted rewrites [x] and `x` quoting as "x", which SQLite reads as the

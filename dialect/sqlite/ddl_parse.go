@@ -98,11 +98,33 @@ func parseCreateTable(sql string) (*tableDDL, error) {
 	return td, nil
 }
 
-// column reads one column definition.
+// column reads one column definition: its name, the type (skipped: the
+// pragmas give it), then its constraints, each perhaps named by a
+// CONSTRAINT clause before it.
 func (td *tableDDL) column(item []ddlToken) {
 	name := item[0].ident()
 	cd := &colDDL{}
 	td.cols[strings.ToLower(name)] = cd
+	i := columnTypeEnd(item)
+	pending := ""
+	for i < len(item) {
+		t := item[i]
+		if pending != "" {
+			td.noteUnkeptName(t, pending, name)
+		}
+		if t.is("CONSTRAINT") && i+1 < len(item) {
+			pending = item[i+1].ident()
+			i += 2
+			continue
+		}
+		i = td.columnConstraint(item, i, name, pending, cd)
+		pending = ""
+	}
+}
+
+// columnTypeEnd is the index of the first column constraint of item,
+// after the name and the type (whose parentheses may hold anything).
+func columnTypeEnd(item []ddlToken) int {
 	i := 1
 	for i < len(item) && !(item[i].kind == ddlWord && isColumnConstraintStart(strings.ToUpper(item[i].text))) {
 		if item[i].punct("(") {
@@ -110,80 +132,101 @@ func (td *tableDDL) column(item []ddlToken) {
 		}
 		i++
 	}
-	pending := ""
-	for i < len(item) {
-		t := item[i]
-		if pending != "" && (t.is("NOT") || t.is("NULL") || t.is("DEFAULT") || t.is("COLLATE") || t.is("GENERATED") || t.is("AS")) {
-			kind := strings.ToUpper(t.text)
-			if kind == "NOT" {
-				kind = "NOT NULL"
-			}
-			td.notes = append(td.notes, fmt.Sprintf("constraint name %s on %s of column %s", pending, kind, name))
+	return i
+}
+
+// noteUnkeptName notes a constraint name the model has no place for: on
+// NOT NULL, NULL, DEFAULT, COLLATE or a generated column.
+func (td *tableDDL) noteUnkeptName(t ddlToken, pending, column string) {
+	if t.is("NOT") || t.is("NULL") || t.is("DEFAULT") || t.is("COLLATE") || t.is("GENERATED") || t.is("AS") {
+		kind := strings.ToUpper(t.text)
+		if kind == "NOT" {
+			kind = "NOT NULL"
 		}
-		switch {
-		case t.is("CONSTRAINT") && i+1 < len(item):
-			pending = item[i+1].ident()
-			i += 2
-			continue
-		case t.is("PRIMARY"):
-			td.pkName = pending
-			i += 2 // PRIMARY KEY
-			for i < len(item) && (item[i].is("ASC") || item[i].is("DESC")) {
-				if item[i].is("DESC") {
-					td.notes = append(td.notes, fmt.Sprintf("PRIMARY KEY DESC on column %s", name))
-				}
-				i++
-			}
-			i = td.conflict(item, i, "PRIMARY KEY of column "+name)
-			if i < len(item) && item[i].is("AUTOINCREMENT") {
-				td.pkAutoinc = name
-				i++
-			}
-		case t.is("NOT"):
-			i = td.conflict(item, i+2, "NOT NULL of column "+name)
-		case t.is("NULL"):
-			i = td.conflict(item, i+1, "NULL of column "+name)
-		case t.is("UNIQUE"):
-			td.uniques = append(td.uniques, keyDDL{name: pending, cols: []string{name}})
-			i = td.conflict(item, i+1, "UNIQUE of column "+name)
-		case t.is("CHECK") && i+1 < len(item) && item[i+1].punct("("):
-			end := ddlMatchParen(item, i+1)
-			td.checks = append(td.checks, &schema.Check{Name: pending, Expr: normExpr(item[i+2 : min(end, len(item))])})
-			i = end + 1
-		case t.is("DEFAULT"):
-			i++
-			if i < len(item) && item[i].punct("(") {
-				i = ddlMatchParen(item, i) + 1
-			} else {
-				if i < len(item) && (item[i].punct("-") || item[i].punct("+")) {
-					i++
-				}
-				i++
-			}
-		case t.is("COLLATE") && i+1 < len(item):
-			cd.collation = strings.ToUpper(item[i+1].ident())
-			i += 2
-		case t.is("REFERENCES"):
-			fk := fkDDL{name: pending, cols: []string{name}}
-			i = td.references(item, i, &fk)
-			td.fks = append(td.fks, fk)
-		case t.is("GENERATED") || t.is("AS"):
-			for i < len(item) && !item[i].punct("(") {
-				i++
-			}
-			end := ddlMatchParen(item, i)
-			if i < len(item) {
-				cd.generated = normExpr(item[i+1 : min(end, len(item))])
-			}
-			i = end + 1
-			if i < len(item) && (item[i].is("STORED") || item[i].is("VIRTUAL")) {
-				i++
-			}
-		default:
-			i++
-		}
-		pending = ""
+		td.notes = append(td.notes, fmt.Sprintf("constraint name %s on %s of column %s", pending, kind, column))
 	}
+}
+
+// columnConstraint reads the column constraint at item[i], named pending
+// ("" for none), and returns the index after it.
+func (td *tableDDL) columnConstraint(item []ddlToken, i int, name, pending string, cd *colDDL) int {
+	t := item[i]
+	switch {
+	case t.is("PRIMARY"):
+		return td.columnPrimaryKey(item, i, name, pending)
+	case t.is("NOT"):
+		return td.conflict(item, i+2, "NOT NULL of column "+name)
+	case t.is("NULL"):
+		return td.conflict(item, i+1, "NULL of column "+name)
+	case t.is("UNIQUE"):
+		td.uniques = append(td.uniques, keyDDL{name: pending, cols: []string{name}})
+		return td.conflict(item, i+1, "UNIQUE of column "+name)
+	case t.is("CHECK") && i+1 < len(item) && item[i+1].punct("("):
+		end := ddlMatchParen(item, i+1)
+		td.checks = append(td.checks, &schema.Check{Name: pending, Expr: normExpr(item[i+2 : min(end, len(item))])})
+		return end + 1
+	case t.is("DEFAULT"):
+		return skipDefault(item, i+1)
+	case t.is("COLLATE") && i+1 < len(item):
+		cd.collation = strings.ToUpper(item[i+1].ident())
+		return i + 2
+	case t.is("REFERENCES"):
+		fk := fkDDL{name: pending, cols: []string{name}}
+		i = td.references(item, i, &fk)
+		td.fks = append(td.fks, fk)
+		return i
+	case t.is("GENERATED") || t.is("AS"):
+		return generatedColumn(item, i, cd)
+	}
+	return i + 1
+}
+
+// columnPrimaryKey reads PRIMARY KEY [ASC|DESC] [ON CONFLICT ...]
+// [AUTOINCREMENT] at item[i] and returns the index after it.
+func (td *tableDDL) columnPrimaryKey(item []ddlToken, i int, name, pending string) int {
+	td.pkName = pending
+	i += 2 // PRIMARY KEY
+	for i < len(item) && (item[i].is("ASC") || item[i].is("DESC")) {
+		if item[i].is("DESC") {
+			td.notes = append(td.notes, fmt.Sprintf("PRIMARY KEY DESC on column %s", name))
+		}
+		i++
+	}
+	i = td.conflict(item, i, "PRIMARY KEY of column "+name)
+	if i < len(item) && item[i].is("AUTOINCREMENT") {
+		td.pkAutoinc = name
+		i++
+	}
+	return i
+}
+
+// skipDefault skips a default value at item[i] (the pragmas give it): a
+// parenthesised expression, or a literal with an optional sign.
+func skipDefault(item []ddlToken, i int) int {
+	if i < len(item) && item[i].punct("(") {
+		return ddlMatchParen(item, i) + 1
+	}
+	if i < len(item) && (item[i].punct("-") || item[i].punct("+")) {
+		i++
+	}
+	return i + 1
+}
+
+// generatedColumn reads [GENERATED ALWAYS] AS (expr) [STORED|VIRTUAL] at
+// item[i] into cd and returns the index after it.
+func generatedColumn(item []ddlToken, i int, cd *colDDL) int {
+	for i < len(item) && !item[i].punct("(") {
+		i++
+	}
+	end := ddlMatchParen(item, i)
+	if i < len(item) {
+		cd.generated = normExpr(item[i+1 : min(end, len(item))])
+	}
+	i = end + 1
+	if i < len(item) && (item[i].is("STORED") || item[i].is("VIRTUAL")) {
+		i++
+	}
+	return i
 }
 
 // conflict skips an ON CONFLICT clause at item[i], noting that it is not

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -99,10 +100,31 @@ func TestParseCreateTable(t *testing.T) {
 	}
 }
 
+// TestDDLLexUnterminated: text sqlsplit cannot finish lexing still gives
+// tokens, the unterminated one running to the end (ddlTail).
+func TestDDLLexUnterminated(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []ddlToken
+	}{
+		{"a x'0f", []ddlToken{{kind: ddlWord, text: "a"}, {kind: ddlBlob, text: "x'0f", pos: 2, space: true}}},
+		{"a 'b", []ddlToken{{kind: ddlWord, text: "a"}, {kind: ddlString, text: "'b", pos: 2, space: true}}},
+		{"[a b", []ddlToken{{kind: ddlQuoted, text: "[a b"}}},
+		{"a\"b", []ddlToken{{kind: ddlWord, text: "a"}, {kind: ddlQuoted, text: "\"b", pos: 1}}},
+		{"a /* b", []ddlToken{{kind: ddlWord, text: "a"}}},
+	} {
+		if got := ddlLex(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("ddlLex(%q) = %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
+
 // FuzzNormExpr checks that normalising an expression is idempotent, so
 // that inspection of formatted text gives back the same text.
 func FuzzNormExpr(f *testing.F) {
-	for _, s := range []string{"a + b", "f( x ,y)", "[a].`b` . c", "'x''y' || X'00'", "1 .x", "a/**/-1", "t.*", "-- c\n1"} {
+	for _, s := range []string{"a + b", "f( x ,y)", "[a].`b` . c", "'x''y' || X'00'", "1 .x", "a/**/-1", "t.*", "-- c\n1",
+		// Unterminated tokens (ddlTail) and SQLite's own token classes.
+		"x'ab", "a 'b", "[a", "\"a", "a /* b", "a->>'$.b' ?1 :n @v $w 0x1F .5e-3 1_000"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -566,19 +566,6 @@ func countRebuilds(stmts []string) int {
 	return n
 }
 
-func goldenText(up, down []string) string {
-	var b strings.Builder
-	b.WriteString("-- +upgrade\n")
-	for _, s := range up {
-		b.WriteString(s + ";\n\n")
-	}
-	b.WriteString("-- +downgrade\n")
-	for _, s := range down {
-		b.WriteString(s + ";\n\n")
-	}
-	return b.String()
-}
-
 // TestRender renders every case's upgrade and downgrade, compares them
 // with testdata/render/<case>.golden (refresh with -update), applies them
 // to a database with rows and foreign keys on through Begin, and requires
@@ -604,7 +591,7 @@ func TestRender(t *testing.T) {
 			if n := countRebuilds(down); n != tc.rebuildsDown {
 				t.Errorf("downgrade rebuilds %d tables, want %d", n, tc.rebuildsDown)
 			}
-			checkGolden(t, filepath.Join("testdata", "render", tc.name+".golden"), goldenText(up, down))
+			rendertest.Golden(t, filepath.Join("testdata", "render", tc.name+".golden"), up, down)
 
 			db := openFK(t)
 			if _, err := db.Exec(tc.from + tc.rows); err != nil {
@@ -641,25 +628,6 @@ func TestRender(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("read golden file (run with -update to create it): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("rendered SQL differs from %s:\n%s", path, firstDiff(string(want), got))
 	}
 }
 
@@ -1042,7 +1010,7 @@ CREATE VIEW order_totals AS SELECT o.id, c.email, o.total FROM orders AS o JOIN 
 			if err != nil {
 				t.Fatalf("render downgrade: %v", err)
 			}
-			checkGolden(t, filepath.Join("testdata", "render", "diff_"+tc.name+".golden"), goldenText(up, down))
+			rendertest.Golden(t, filepath.Join("testdata", "render", "diff_"+tc.name+".golden"), up, down)
 			db := openFK(t)
 			if _, err := db.Exec(tc.from + tc.rows); err != nil {
 				t.Fatalf("load source and rows: %v", err)

@@ -332,29 +332,36 @@ func (l *lexer) keyword(w string, pos int) {
 	}
 }
 
+// objectKinds are the kinds of object created without a procedural body.
+var objectKinds = map[string]bool{
+	"VIEW": true, "TYPE": true, "USER": true, "ROLE": true, "RULE": true, "CAST": true,
+	"TABLE": true, "INDEX": true,
+	"SCHEMA": true, "DOMAIN": true, "POLICY": true, "SERVER": true, "UNIQUE": true,
+	"SEQUENCE": true, "DATABASE": true, "OPERATOR": true, "LANGUAGE": true,
+	"EXTENSION": true, "COLLATION": true, "AGGREGATE": true, "TRANSFORM": true,
+	"TABLESPACE": true, "STATISTICS": true, "CONVERSION": true,
+	"PUBLICATION":  true,
+	"MATERIALIZED": true, "SUBSCRIPTION": true,
+}
+
 // isObjectKind reports whether w names a kind of object created without a
 // procedural body, which ends the search for TRIGGER/FUNCTION/... in a
 // CREATE statement (so that "CREATE TABLE t (event int)" is no routine).
+// The upper-casing goes through a stack buffer, so the lookup does not
+// allocate.
 func isObjectKind(w string) bool {
-	switch len(w) {
-	case 4:
-		return eq(w, "VIEW") || eq(w, "TYPE") || eq(w, "USER") || eq(w, "ROLE") || eq(w, "RULE") || eq(w, "CAST")
-	case 5:
-		return eq(w, "TABLE") || eq(w, "INDEX")
-	case 6:
-		return eq(w, "SCHEMA") || eq(w, "DOMAIN") || eq(w, "POLICY") || eq(w, "SERVER") || eq(w, "UNIQUE")
-	case 8:
-		return eq(w, "SEQUENCE") || eq(w, "DATABASE") || eq(w, "OPERATOR") || eq(w, "LANGUAGE")
-	case 9:
-		return eq(w, "EXTENSION") || eq(w, "COLLATION") || eq(w, "AGGREGATE") || eq(w, "TRANSFORM")
-	case 10:
-		return eq(w, "TABLESPACE") || eq(w, "STATISTICS") || eq(w, "CONVERSION")
-	case 11:
-		return eq(w, "PUBLICATION")
-	case 12:
-		return eq(w, "MATERIALIZED") || eq(w, "SUBSCRIPTION")
+	var buf [12]byte
+	if len(w) > len(buf) {
+		return false
 	}
-	return false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return objectKinds[string(buf[:len(w)])]
 }
 
 // maxDelimiter is the longest delimiter the mysql client accepts.

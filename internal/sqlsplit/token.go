@@ -176,21 +176,11 @@ func (sc *scanner) lex(atStart bool) (int, TokenKind, error) {
 // meta-commands. ok is false when the byte at sc.i starts none of them
 // in this dialect.
 func (sc *scanner) lexQuoted(atStart bool) (end int, kind TokenKind, ok bool, err error) {
+	if end, kind, ok, err := sc.lexComments(); ok || err != nil {
+		return end, kind, ok, err
+	}
 	s, i := sc.s, sc.i
 	switch s[i] {
-	case '-':
-		if i+1 < len(s) && s[i+1] == '-' && (sc.d != MySQL || i+2 >= len(s) || s[i+2] <= ' ') {
-			return lineEnd(s, i), 0, true, nil
-		}
-	case '#':
-		if sc.d == MySQL {
-			return lineEnd(s, i), 0, true, nil
-		}
-	case '/':
-		if i+1 < len(s) && s[i+1] == '*' {
-			end, kind, err := sc.lexComment()
-			return end, kind, true, err
-		}
 	case '\'':
 		end, err := sc.quoted(i, sc.d == MySQL, "unterminated string literal")
 		return end, String, true, err
@@ -229,6 +219,28 @@ func (sc *scanner) lexQuoted(atStart bool) (end int, kind TokenKind, ok bool, er
 			// A psql meta-command: the rest of the line, as its own
 			// statement.
 			return lineEnd(s, i), MetaCommand, true, nil
+		}
+	}
+	return 0, 0, false, nil
+}
+
+// lexComments reads a comment at sc.i (kind 0), or a MySQL conditional
+// comment (Executable); ok is false when none starts there.
+func (sc *scanner) lexComments() (end int, kind TokenKind, ok bool, err error) {
+	s, i := sc.s, sc.i
+	switch s[i] {
+	case '-':
+		if i+1 < len(s) && s[i+1] == '-' && (sc.d != MySQL || i+2 >= len(s) || s[i+2] <= ' ') {
+			return lineEnd(s, i), 0, true, nil
+		}
+	case '#':
+		if sc.d == MySQL {
+			return lineEnd(s, i), 0, true, nil
+		}
+	case '/':
+		if i+1 < len(s) && s[i+1] == '*' {
+			end, kind, err := sc.lexComment()
+			return end, kind, true, err
 		}
 	}
 	return 0, 0, false, nil
