@@ -3,7 +3,6 @@ package retort
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"maps"
@@ -398,20 +397,7 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 
 // applyDesired runs the desired schema's files on sc and inspects it.
 func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) (*schema.Schema, error) {
-	conn, err := sc.db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	err = source.Load(ctx, conn, m.dialect, files, notify)
-	if !sc.memory {
-		// The desired schema may change session settings (a pg_dump file
-		// empties search_path), which would change how the inspector's
-		// server functions print names: inspect on a fresh session. An
-		// in-memory database lives only as long as its one connection.
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
-	conn.Close()
-	if err != nil {
+	if err := m.loadFiles(ctx, sc, files, notify); err != nil {
 		return nil, err
 	}
 	s, err := m.inspect(ctx, sc.db)
@@ -425,6 +411,25 @@ func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source
 	}
 	locateUnrepresented(s, files, m.dialect.Splitter())
 	return s, nil
+}
+
+// loadFiles runs the desired schema's files on sc: on several
+// connections of a server's scratch database where the dialect allows it
+// (source.LoadParallel, which
+// leaves no session behind: the files may change session settings, such as
+// a pg_dump file's empty search_path, which would change how the
+// inspector's server functions print names), or on the one connection an
+// in-memory database lives on.
+func (m *Migrator) loadFiles(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) error {
+	if pl, ok := m.dialect.(dialect.ParallelLoader); ok && !sc.memory {
+		return source.LoadParallel(ctx, sc.db, m.dialect, files, pl.LoadConns(), notify)
+	}
+	conn, err := sc.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return source.Load(ctx, conn, m.dialect, files, notify)
 }
 
 // replay applies revisions to a scratch database: up to heads when targets

@@ -30,3 +30,12 @@ type Scratcher interface {
 	// says so and names dev_database as the way out.
 	CreateScratch(ctx context.Context, u *URL) (db *sql.DB, drop func(context.Context) error, err error)
 }
+
+// ParallelLoader is implemented by dialects whose servers take a desired
+// schema's independent statements on several connections at once, which
+// autogenerate then does (source.LoadParallel). Without it the desired
+// schema loads on one connection.
+type ParallelLoader interface {
+	// LoadConns is how many connections a desired-schema load may use.
+	LoadConns() int
+}

@@ -120,26 +120,12 @@ func Load(ctx context.Context, conn *sql.Conn, d dialect.Dialect, files []File, 
 	if notify == nil {
 		notify = func(Notice) {}
 	}
-	for _, f := range files {
-		stmts, err := sqlsplit.Split(f.SQL, d.Splitter())
-		if err != nil {
-			var se *sqlsplit.SyntaxError
-			if errors.As(err, &se) {
-				return fmt.Errorf("%s:%d: %s", f.Path, se.Line, se.Msg)
-			}
-			return fmt.Errorf("%s: %w", f.Path, err)
+	for _, s := range planLoad(files, d.Splitter(), notify) {
+		if s.err != nil {
+			return s.err
 		}
-		for _, st := range stmts {
-			skip, err := skipped(f, st, notify)
-			if err != nil {
-				return err
-			}
-			if skip {
-				continue
-			}
-			if _, err := conn.ExecContext(ctx, st.Text); err != nil {
-				return &ApplyError{Path: f.Path, Line: st.Line, SQL: st.Text, Err: err}
-			}
+		if err := execStep(ctx, conn, s); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -109,11 +110,12 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			if db != nil {
-				db.Close()
-			}
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scratchDropTimeout)
 			defer cancel()
+			if db != nil {
+				d.dropTables(ctx, db)
+				db.Close()
+			}
 			defer admin.Close()
 			if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+d.QuoteIdent(name)); err != nil {
 				dropErr = fmt.Errorf("mysql: drop scratch database %s on %s: %w", name, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
@@ -130,4 +132,62 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 		return nil, nil, fmt.Errorf("mysql: open scratch database %s: %w", name, err)
 	}
 	return db, drop, nil
+}
+
+// LoadConns implements dialect.ParallelLoader: every CREATE TABLE waits
+// for a log flush of its own, and sessions running at the same time share
+// those flushes. A 200-table load with the mysql client took 11 s on one
+// connection, 3.0 s on four and 2.3 s on eight on the project's 2-core
+// machine (sixteen did no better).
+func (d *Dialect) LoadConns() int { return 8 }
+
+// dropTables drops the base tables of db's database on LoadConns
+// connections at once, before DROP DATABASE: that statement drops them one
+// after the other, each waiting for a log flush of its own (200 tables:
+// 3.5 s alone, 1.4 s with the tables dropped on eight connections first).
+// Errors are left to the DROP DATABASE that follows, which reports them.
+func (d *Dialect) dropTables(ctx context.Context, db *sql.DB) {
+	rows, err := db.QueryContext(ctx, `SELECT TABLE_NAME FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`)
+	if err != nil {
+		return
+	}
+	names := make(chan string, 64)
+	var wg sync.WaitGroup
+	for range d.LoadConns() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.dropEach(ctx, db, names)
+		}()
+	}
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			names <- n
+		}
+	}
+	rows.Close()
+	close(names)
+	wg.Wait()
+}
+
+// dropEach drops the tables it receives on one connection, with foreign
+// key checks off so that the order does not matter. The connection is not
+// returned to the pool.
+func (d *Dialect) dropEach(ctx context.Context, db *sql.DB, names <-chan string) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		for range names {
+		}
+		return
+	}
+	defer conn.Close()
+	defer conn.Raw(func(any) error { return driver.ErrBadConn })
+	_, err = conn.ExecContext(ctx, "SET SESSION foreign_key_checks = 0")
+	for n := range names {
+		if err == nil {
+			_, err = conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.QuoteIdent(n))
+		}
+	}
 }

@@ -101,3 +101,7 @@ func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, f
 	}
 	return db, closeAndDrop, nil
 }
+
+// LoadConns implements dialect.ParallelLoader: each DDL statement commits
+// and waits for a WAL flush, which sessions running at the same time share.
+func (d *Dialect) LoadConns() int { return 8 }
