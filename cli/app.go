@@ -57,6 +57,9 @@ type app struct {
 	// application embeds its migrations (--dir or RETORT_DIR given, or a
 	// command that writes revision files).
 	fromDisk bool
+	// headersOnly: the command needs the graph, not the SQL (current),
+	// so revision files are read only up to their headers.
+	headersOnly bool
 }
 
 func newApp(env Env) *app {

@@ -42,7 +42,11 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 	}
 	// Paths in messages are relative to the run directory.
 	prefix, _ := filepath.Rel(a.dir, dir)
-	revs, err := script.LoadDir(script.DirFS(dir))
+	load := script.LoadDir
+	if a.headersOnly {
+		load = script.LoadHeaders
+	}
+	revs, err := load(script.DirFS(dir))
 	if err != nil {
 		var pe *script.ParseError
 		if errors.As(err, &pe) && !filepath.IsAbs(pe.Path) {

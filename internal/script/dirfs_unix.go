@@ -3,6 +3,7 @@
 package script
 
 import (
+	"io"
 	"io/fs"
 	"syscall"
 )
@@ -55,5 +56,39 @@ func readFile(path string) ([]byte, error) {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
+	}
+}
+
+// rawFile is a file read with plain read system calls (see readFile).
+type rawFile int
+
+func (f rawFile) Read(b []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(f), b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+func (f rawFile) Close() error { return syscall.Close(int(f)) }
+
+// openFile opens the file at path for reading with one open system call.
+func openFile(path string) (io.ReadCloser, error) {
+	for {
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return rawFile(fd), nil
 	}
 }

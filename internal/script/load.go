@@ -33,6 +33,81 @@ func (e *DuplicateIDError) Error() string {
 // *ParseError values naming the file; two files with one id is a
 // *DuplicateIDError.
 func LoadDir(fsys fs.FS) ([]*Revision, error) {
+	return loadDir(fsys, func(name string) (*Revision, error) {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("load revision %s: %w", name, err)
+		}
+		return Parse(name, data)
+	})
+}
+
+// LoadHeaders is LoadDir for commands that need the graph and not the
+// SQL (current): each file is read only up to its "-- +upgrade" line
+// (one read of a few kilobytes for most files) and only its header is
+// parsed. The revisions have HeaderOnly set: no sections, no checksum.
+// A file whose sections are malformed loads here and fails in LoadDir.
+func LoadHeaders(fsys fs.FS) ([]*Revision, error) {
+	return loadDir(fsys, func(name string) (*Revision, error) {
+		data, err := readHead(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("load revision %s: %w", name, err)
+		}
+		return ParseHeader(name, data)
+	})
+}
+
+// loadDir lists the revision files of fsys and loads each with load.
+func loadDir(fsys fs.FS, load func(name string) (*Revision, error)) ([]*Revision, error) {
+	names, err := revisionFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	revs := make([]*Revision, len(names))
+	errs := make([]error, len(names))
+	one := func(i int) { revs[i], errs[i] = load(names[i]) }
+	// Reading and parsing are independent per file: spread large
+	// directories over the CPUs. Results keep file order, and the first
+	// error in file order is the one reported, as if loaded one by one.
+	workers := runtime.GOMAXPROCS(0)
+	if len(names) < 64 || workers < 2 {
+		for i := range names {
+			one(i)
+		}
+	} else {
+		var wg sync.WaitGroup
+		var next atomic.Int64
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(names) {
+						return
+					}
+					one(i)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	byID := make(map[string]string, len(names))
+	for i, r := range revs {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		if prev, ok := byID[r.ID]; ok {
+			return nil, &DuplicateIDError{ID: r.ID, Paths: [2]string{prev, names[i]}}
+		}
+		byID[r.ID] = names[i]
+	}
+	return revs, nil
+}
+
+// revisionFiles lists the "*.sql" files in the root of fsys, in name
+// order.
+func revisionFiles(fsys fs.FS) ([]string, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("load revisions: %w", err)
@@ -60,53 +135,7 @@ func LoadDir(fsys fs.FS) ([]*Revision, error) {
 		}
 		names = append(names, name)
 	}
-	revs := make([]*Revision, len(names))
-	errs := make([]error, len(names))
-	load := func(i int) {
-		data, err := fs.ReadFile(fsys, names[i])
-		if err != nil {
-			errs[i] = fmt.Errorf("load revision %s: %w", names[i], err)
-			return
-		}
-		revs[i], errs[i] = Parse(names[i], data)
-	}
-	// Reading and parsing are independent per file: spread large
-	// directories over the CPUs. Results keep file order, and the first
-	// error in file order is the one reported, as if loaded one by one.
-	workers := runtime.GOMAXPROCS(0)
-	if len(names) < 64 || workers < 2 {
-		for i := range names {
-			load(i)
-		}
-	} else {
-		var wg sync.WaitGroup
-		var next atomic.Int64
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(names) {
-						return
-					}
-					load(i)
-				}
-			}()
-		}
-		wg.Wait()
-	}
-	byID := make(map[string]string, len(names))
-	for i, r := range revs {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		if prev, ok := byID[r.ID]; ok {
-			return nil, &DuplicateIDError{ID: r.ID, Paths: [2]string{prev, names[i]}}
-		}
-		byID[r.ID] = names[i]
-	}
-	return revs, nil
+	return names, nil
 }
 
 // Write creates the file of r in dir, named FileName(r), with Format(r)
