@@ -19,11 +19,13 @@ const offlineCheckTable = "_retort_commit_check"
 func (d *Dialect) OfflineTxWrap() (before, check, after []string) {
 	q := d.QuoteIdent
 	before = []string{"PRAGMA foreign_keys = OFF"}
+	// The temporary table lives as long as the script's connection: made
+	// once, emptied after each check that passed.
 	check = []string{
-		"CREATE TEMP TABLE " + q(offlineCheckTable) + " (violations integer CONSTRAINT " +
+		"CREATE TEMP TABLE IF NOT EXISTS " + q(offlineCheckTable) + " (violations integer CONSTRAINT " +
 			q("foreign key violations (PRAGMA foreign_key_check): the revision is rolled back") + " CHECK (violations = 0))",
 		"INSERT OR ROLLBACK INTO " + q(offlineCheckTable) + " SELECT count(*) FROM pragma_foreign_key_check",
-		"DROP TABLE " + q(offlineCheckTable),
+		"DELETE FROM " + q(offlineCheckTable),
 	}
 	after = []string{"PRAGMA foreign_keys = ON"}
 	return before, check, after
