@@ -39,6 +39,7 @@ import (
 	"github.com/retortdb/retort/runner"
 	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
+	"github.com/retortdb/retort/sqlsplit"
 )
 
 // Event reports progress of an upgrade or downgrade.
@@ -377,6 +378,12 @@ type AppliedRevision struct {
 	// when it was applied (for an applied revision only: one stopped
 	// part-way may be edited after the statements that ran).
 	Changed bool
+	// Statements is, for a revision stopped part-way, the number of
+	// statements of the section it stopped in (upgrade for partial,
+	// downgrade for reverting), and NextLine the file line of the
+	// statement it resumes at; 0 when not known (no file, a Go revision,
+	// a section that does not split).
+	Statements, NextLine int
 }
 
 // Status is where the database stands against the migrations.
@@ -427,6 +434,9 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		if row.State == runner.StateApplied && ar.File != nil {
 			known = append(known, row.Revision)
 		}
+		if row.State != runner.StateApplied {
+			ar.Statements, ar.NextLine = m.resumePoint(ar)
+		}
 		s.Applied = append(s.Applied, ar)
 	}
 	if len(s.Missing) == 0 {
@@ -441,6 +451,26 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		}
 	}
 	return s, nil
+}
+
+// resumePoint returns the statements of the section a revision stopped
+// part-way is in and the file line of the statement it resumes at.
+func (m *Migrator) resumePoint(ar AppliedRevision) (statements, line int) {
+	if ar.File == nil || ar.File.Go {
+		return 0, 0
+	}
+	sec := ar.File.Up
+	if ar.State == runner.StateReverting {
+		sec = ar.File.Down
+	}
+	stmts, err := sqlsplit.Split(sec.SQL, m.dialect.Splitter())
+	if err != nil {
+		return 0, 0
+	}
+	if next := ar.StatementsDone; next < len(stmts) {
+		line = sec.Line + stmts[next].Line - 1
+	}
+	return len(stmts), line
 }
 
 // Check compares the desired schema of the Migrator's DesiredSource with
