@@ -440,17 +440,27 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		s.Applied = append(s.Applied, ar)
 	}
 	if len(s.Missing) == 0 {
-		heads, _ := revision.ParseTarget("heads")
-		if p, err := m.graph.Upgrade(known, heads); err == nil {
-			for _, step := range p.Steps {
-				if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
-					continue // in Partial
-				}
-				s.Pending = append(s.Pending, step.Revision)
-			}
-		}
+		s.Pending = m.pending(st, known)
 	}
 	return s, nil
+}
+
+// pending lists the revisions an upgrade to heads would run from known,
+// the applied revisions, leaving out those stopped part-way (Partial).
+func (m *Migrator) pending(st *runner.State, known []string) []*script.Revision {
+	heads, _ := revision.ParseTarget("heads")
+	p, err := m.graph.Upgrade(known, heads)
+	if err != nil {
+		return nil
+	}
+	var out []*script.Revision
+	for _, step := range p.Steps {
+		if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
+			continue
+		}
+		out = append(out, step.Revision)
+	}
+	return out
 }
 
 // resumePoint returns the statements of the section a revision stopped
