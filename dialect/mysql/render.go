@@ -386,7 +386,8 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		} else if k > 0 {
 			pos = " AFTER " + r.d.QuoteIdent(cs[k-1])
 		}
-		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+pos)}, nil
+		checks := r.keptColumnChecks(c.Table, c.From.Name)
+		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+checks+pos)}, nil
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
 	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)+checks) }
