@@ -130,11 +130,10 @@ func orderTypesAndRoutines(changes []change.Change) []change.Change {
 	for n := len(changes) - 1; n >= 0 && !touchesTable(changes[n]); n-- {
 		drops.add(n, changes[n], true)
 	}
-	adds.order(changes, out, false)
-	slices.Reverse(drops.slots) // back in the changes' order
-	slices.Reverse(drops.names)
-	slices.Reverse(drops.deps)
-	drops.order(changes, out, true)
+	// The drops' slots run from the end, so dependencies first from the
+	// end is dependents first from the start.
+	adds.order(changes, out)
+	drops.order(changes, out)
 	return out
 }
 
@@ -150,8 +149,9 @@ func touchesTable(c change.Change) bool {
 	return false
 }
 
-// codeSlots are the positions of AddType and AddRoutine (or DropType and
-// DropRoutine) changes, with their designations and dependencies.
+// codeSlots are the positions of AddType and AddRoutine (or, collected
+// from the end, DropType and DropRoutine) changes, with their designations
+// and dependencies.
 type codeSlots struct {
 	slots []int
 	names []string
@@ -171,13 +171,17 @@ func (s *codeSlots) add(n int, c change.Change, drop bool) {
 	case *change.DropRoutine:
 		r = c.Routine
 	}
-	isDrop := false
 	switch c.(type) {
 	case *change.DropType, *change.DropRoutine:
-		isDrop = true
+		if !drop {
+			return
+		}
+	default:
+		if drop {
+			return
+		}
 	}
 	switch {
-	case isDrop != drop:
 	case t != nil:
 		s.slots = append(s.slots, n)
 		s.names = append(s.names, relationDesignation("c", t.Schema, t.Name))
@@ -189,26 +193,14 @@ func (s *codeSlots) add(n int, c change.Change, drop bool) {
 	}
 }
 
-// order writes the changes at s's slots of changes into out in dependency
-// order: dependencies first, or dependents first for drops.
-func (s *codeSlots) order(changes, out []change.Change, drop bool) {
+// order writes the changes at s's slots of changes into out with every
+// one after those it depends on (in the order of s.slots), keeping the
+// given order where nothing forces a move.
+func (s *codeSlots) order(changes, out []change.Change) {
 	if len(s.slots) < 2 {
 		return
 	}
 	order := topoOrder(s.names, func(k int) []string { return s.deps[k] })
-	if drop {
-		// Dependents first, keeping the given order where nothing forces
-		// a move: order the reversed list, then reverse the result.
-		rev := make([]string, len(s.names))
-		for k := range s.names {
-			rev[k] = s.names[len(s.names)-1-k]
-		}
-		order = topoOrder(rev, func(k int) []string { return s.deps[len(s.names)-1-k] })
-		slices.Reverse(order)
-		for k := range order {
-			order[k] = len(s.names) - 1 - order[k]
-		}
-	}
 	for k, from := range order {
 		out[s.slots[k]] = changes[s.slots[from]]
 	}
