@@ -129,6 +129,12 @@ type Type struct {
 	// Attributes are a composite type's fields.
 	Attributes []*Column `json:"attributes,omitempty"`
 	Comment    string    `json:"comment,omitempty"`
+	// DependsOn names the routines and types that must exist before this
+	// type is created (a function a domain's CHECK or default calls, a
+	// domain's base type), as SQL designations ("FUNCTION public.f(text)",
+	// "TYPE public.d"). It is derived from the rest: diff does not compare
+	// it.
+	DependsOn []string `json:"depends_on,omitempty"`
 }
 
 // Sequence is a sequence generator.

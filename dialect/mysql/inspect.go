@@ -532,10 +532,33 @@ ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME`
 			return err
 		}
 		if t := i.tables[table]; t != nil {
+			if column != "" {
+				column = checkColumn(t, name, clause)
+			}
 			t.Checks = append(t.Checks, &schema.Check{Name: name, Expr: clause, Column: column})
 		}
 		return nil
 	})
+}
+
+// checkColumn returns the column of a column-level check: the one column
+// its clause names, as MariaDB prints it (`col`). The check's name is its
+// column's only until the column is renamed (the check keeps its name),
+// so the name serves only when the clause names no column or several.
+func checkColumn(t *schema.Table, name, clause string) string {
+	var found []string
+	for _, c := range t.Columns {
+		if strings.Contains(clause, "`"+strings.ReplaceAll(c.Name, "`", "``")+"`") {
+			found = append(found, c.Name)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	if t.Column(name) != nil {
+		return name
+	}
+	return ""
 }
 
 func (i *inspector) inspectViews(ctx context.Context) error {
