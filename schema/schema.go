@@ -61,8 +61,9 @@ type Unrepresented struct {
 	// Detail is the inspector's one-line description, for people.
 	Detail string `json:"detail"`
 	// Keyword is the SQL word that introduces the object in a statement
-	// ("POLICY", "EXCLUDE", "GRANT", "PARTITION"), with which its
-	// statement is found in the desired schema's files.
+	// ("POLICY", "EXCLUDE", "GRANT", "PARTITION"; alternatives joined by
+	// "|"), with which its statement is found in the desired schema's
+	// files.
 	Keyword string `json:"keyword,omitempty"`
 	// Position is the desired schema's file:line of the statement that
 	// made the object, when it was found; empty otherwise.
