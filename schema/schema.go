@@ -36,6 +36,9 @@ type Schema struct {
 	// Comments holds comments on objects that have no Comment field of
 	// their own (for example on a constraint or a function argument list).
 	Comments []*Comment `json:"comments,omitempty"`
+	// Names say which names the server takes for the same name; the
+	// inspector sets them and diff follows them.
+	Names NameRules `json:"names,omitzero"`
 	// Unrepresented are the objects the inspector found but the model
 	// cannot hold. Commands that compare schemas refuse to go on while
 	// either side has one that is not ignored on purpose: a silent
@@ -45,6 +48,22 @@ type Schema struct {
 	// (an INVALID index, triggers hidden by missing privileges, a
 	// trigger's firing state).
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// NameRules say which spellings of a name the server takes for the same
+// name. The zero value is PostgreSQL's rule: names are exact (after the
+// quoting rules folded unquoted ones).
+type NameRules struct {
+	// FoldTables: names of tables and views that differ only in letter
+	// case are one name (SQLite; MySQL with lower_case_table_names 1 or
+	// 2).
+	FoldTables bool `json:"fold_tables,omitempty"`
+	// FoldColumns: column names that differ only in letter case are one
+	// name (SQLite, MySQL).
+	FoldColumns bool `json:"fold_columns,omitempty"`
+	// FoldRoutines: routine names that differ only in letter case are
+	// one name (MySQL).
+	FoldRoutines bool `json:"fold_routines,omitempty"`
 }
 
 // Unrepresented is one object an inspector found but the model cannot
