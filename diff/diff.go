@@ -314,12 +314,57 @@ func (d *differ) newKey(old tkey) tkey {
 	return old
 }
 
-// splitRef splits "schema.name" or "name".
-func splitRef(s string) (schemaName, name string) {
-	if i := strings.LastIndexByte(s, '.'); i >= 0 {
-		return s[:i], s[i+1:]
+// splitRef splits "schema.name" or "name" at its last dot outside SQL
+// double quotes, so that a part may hold a dot when quoted
+// (users."special.column"); the name comes back unquoted, the prefix as
+// written.
+func splitRef(s string) (prefix, name string) {
+	quoted, last := false, -1
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == '.' && !quoted:
+			last = i
+		}
 	}
-	return "", s
+	if last < 0 {
+		return "", unquoteIdent(s)
+	}
+	return s[:last], unquoteIdent(s[last+1:])
+}
+
+// unquoteIdent undoes SQL double-quote quoting of one name part.
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
+}
+
+// QuoteRefPart writes one part of a reference (a schema, table or column
+// name) as --rename and --backfill read it: as is when it is a plain
+// name, else in SQL double quotes, so that a name that holds a dot stays
+// one part.
+func QuoteRefPart(name string) string {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0 || c >= 0x80) {
+			return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		}
+	}
+	if name == "" {
+		return `""`
+	}
+	return name
+}
+
+// QuoteRef writes a table reference with QuoteRefPart.
+func QuoteRef(r change.Ref) string {
+	if r.Schema == "" {
+		return QuoteRefPart(r.Name)
+	}
+	return QuoteRefPart(r.Schema) + "." + QuoteRefPart(r.Name)
 }
 
 // findTable finds a table by a user-written reference: "schema.name", or
@@ -327,6 +372,7 @@ func splitRef(s string) (schemaName, name string) {
 // "public") or, failing that, the only table of that name.
 func findTable(s *schema.Schema, ref string) (*schema.Table, error) {
 	sch, name := splitRef(ref)
+	sch = unquoteIdent(sch)
 	if sch != "" {
 		if t := s.Table(sch, name); t != nil {
 			return t, nil
@@ -366,7 +412,14 @@ func (d *differ) resolveRenames() error {
 		bad := func(reason string) error {
 			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
 		}
-		if v == "" || strings.Contains(v, ".") && !strings.Contains(k, ".") {
+		// The new name is one part, plain or SQL-quoted.
+		vpre, vname := splitRef(v)
+		plain := vpre == ""
+		if plain {
+			v = vname
+		}
+		kpre, _ := splitRef(k)
+		if v == "" || !plain && kpre == "" {
 			return bad("the new name must be a plain name")
 		}
 		old, err := findTable(d.from, k)
@@ -374,13 +427,13 @@ func (d *differ) resolveRenames() error {
 			return bad(err.Error())
 		}
 		if old == nil {
-			if strings.Contains(k, ".") {
+			if kpre != "" {
 				colKeys = append(colKeys, k)
 				continue
 			}
 			return bad(fmt.Sprintf("no table %q in the current schema", k))
 		}
-		if _, n := splitRef(v); n != v {
+		if !plain {
 			return bad("the new name must be a plain name (a rename keeps the schema)")
 		}
 		if d.to.Table(old.Schema, v) == nil {
@@ -399,9 +452,11 @@ func (d *differ) resolveRenames() error {
 		bad := func(reason string) error {
 			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
 		}
-		if strings.Contains(v, ".") {
+		vpre, vname := splitRef(v)
+		if vpre != "" {
 			return bad("the new column name must be a plain name")
 		}
+		v = vname
 		tref, col := splitRef(k)
 		t, err := findTable(d.from, tref)
 		if err != nil {
