@@ -273,7 +273,9 @@ func (d *differ) checks(ok, nk tkey, ft, tt *schema.Table) {
 // indexes compares indexes by their server definition, unless a rename
 // changed the names it prints.
 func (d *differ) indexes(ok, nk tkey, ft, tt *schema.Table, renames map[string]string, plain bool) {
-	byDef := ok == nk && plain
+	// A definition names the table: compare by parts when the table is
+	// renamed, or spelled otherwise where the server folds case.
+	byDef := ok == nk && plain && ft.Name == tt.Name
 	if plain && sameSlice(ft.Indexes, tt.Indexes, indexEq(byDef)) {
 		return
 	}
