@@ -544,7 +544,7 @@ version tables are left out.`,
 			if err != nil {
 				return fmt.Errorf("inspect %s: %w", u.Redacted(), err)
 			}
-			for _, w := range s.Warnings {
+			for _, w := range s.Notes() {
 				a.progressf("warning: %s\n", w)
 			}
 			if asJSON {

@@ -145,18 +145,22 @@ func (s *genSchema) clone() *genSchema {
 	return c
 }
 
+// table finds a table by name without regard to case: the names that
+// mixCase respells are one name to the servers it runs on, and nothing
+// else makes two names that differ only in case.
 func (s *genSchema) table(name string) *gTable {
 	for _, t := range s.tables {
-		if t.name == name {
+		if strings.EqualFold(t.name, name) {
 			return t
 		}
 	}
 	return nil
 }
 
+// col finds a column by name without regard to case (see table).
 func (t *gTable) col(name string) *gCol {
 	for _, c := range t.cols {
-		if c.name == name {
+		if strings.EqualFold(c.name, name) {
 			return c
 		}
 	}

@@ -140,7 +140,7 @@ func (i *inspector) server(ctx context.Context) error {
 	// or on this database (or has a role, which may hold it).
 	rows, err := i.query(ctx, "server defaults", `SELECT DATABASE(), VERSION(), @@default_storage_engine,
 	COALESCE(s.DEFAULT_CHARACTER_SET_NAME, ''), COALESCE(s.DEFAULT_COLLATION_NAME, ''), CURRENT_USER(),
-	CURRENT_ROLE() IS NOT NULL
+	@@lower_case_table_names, CURRENT_ROLE() IS NOT NULL
 	OR EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES p
 		WHERE p.GRANTEE = g.grantee AND p.PRIVILEGE_TYPE = 'TRIGGER')
 	OR EXISTS (SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES p
@@ -161,13 +161,18 @@ LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = DATABASE()`)
 	var db sql.NullString
 	var version, user string
 	var triggerPriv bool
-	if err := rows.Scan(&db, &version, &i.defEngine, &i.defCharset, &i.defCollation, &user, &triggerPriv); err != nil {
+	var lowerCaseTableNames int
+	if err := rows.Scan(&db, &version, &i.defEngine, &i.defCharset, &i.defCollation, &user, &lowerCaseTableNames, &triggerPriv); err != nil {
 		return fmt.Errorf("mysql: inspect server defaults: %w", err)
 	}
 	if !db.Valid || db.String == "" {
 		return ErrNoDatabase
 	}
 	i.db = db.String
+	// Column and routine names are never case-sensitive; table and view
+	// names are unless lower_case_table_names is 1 (stored lower case) or
+	// 2 (stored as given, compared lower case).
+	i.s.Names = schema.NameRules{FoldTables: lowerCaseTableNames != 0, FoldColumns: true, FoldRoutines: true}
 	if !triggerPriv {
 		i.warnf("triggers not inspected: user %s lacks the TRIGGER privilege on %s, and the server hides triggers without it", user, i.db)
 	}
