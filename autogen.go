@@ -12,15 +12,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/diff"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // GenerateOptions configures Generate, Check and Drift.

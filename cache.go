@@ -14,9 +14,9 @@ import (
 	"slices"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
 )
 

@@ -4,9 +4,9 @@ import (
 	"errors"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
 )
 
 // Sentinel errors. The Migrator's methods return typed errors (below) that

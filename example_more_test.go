@@ -16,9 +16,9 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
 )
 

@@ -13,7 +13,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/source"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/script"
 )
 
 // GoRevision is a revision written in Go, for what SQL says badly: a data

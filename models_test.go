@@ -10,8 +10,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
-	"github.com/retortdb/retort/script"
 )
 
 type libStore struct {

@@ -32,13 +32,13 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
-	"github.com/retortdb/retort/sqlsplit"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // Event reports progress of an upgrade or downgrade.

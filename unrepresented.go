@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/source"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // UnrepresentedObject is an object retort cannot represent, found in one

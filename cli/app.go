@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/revision"
+	"github.com/retortdb/retort/internal/revision"
 )
 
 // app is one run of the command line: its I/O, flags and configuration.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/script"
 )
 
 func (a *app) commands() []*cobra.Command {

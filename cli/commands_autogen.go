@@ -15,11 +15,11 @@ import (
 	"golang.org/x/term"
 
 	"github.com/retortdb/retort"
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
-	"github.com/retortdb/retort/diff"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
 )
 

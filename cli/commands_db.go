@@ -9,9 +9,9 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
+	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
 )
 
 func (a *app) upgradeCommand() *cobra.Command {

@@ -14,8 +14,8 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/models"
-	"github.com/retortdb/retort/runner"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
 )
 
 // CommandOption configures the command that Command returns.

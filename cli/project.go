@@ -13,11 +13,11 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/revision"
-	"github.com/retortdb/retort/runner"
-	"github.com/retortdb/retort/script"
+	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
+	"github.com/retortdb/retort/internal/script"
 )
 
 // session is an opened project: its migrator and, when a database was

@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

@@ -9,8 +9,8 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // Dialect is one database family.

@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/retortdb/retort"
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
-	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
 )
 

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // corpusDir is the shared corpus, relative to this package's directory.

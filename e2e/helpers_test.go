@@ -13,11 +13,11 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
-	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/script"
 	"github.com/retortdb/retort/source"
 )
 

@@ -16,8 +16,8 @@ import (
 	"unicode"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // File is one file of a desired schema.

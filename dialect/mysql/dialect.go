@@ -13,7 +13,7 @@ import (
 	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/sqlsplit"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // Dialect is the MySQL/MariaDB dialect. Its zero value is not ready: use

@@ -8,9 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/schema"
 )
 

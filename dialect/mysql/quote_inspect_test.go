@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -13,12 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/sqlsplit"
 )
 
 // renderCase is one autogenerate step checked end to end: the two schemas

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

@@ -3,8 +3,8 @@ package postgres
 import (
 	"testing"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
 )

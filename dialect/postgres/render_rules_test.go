@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

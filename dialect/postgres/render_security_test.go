@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

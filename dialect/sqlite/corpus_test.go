@@ -14,7 +14,7 @@ import (
 	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/sqlsplit"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // corpusDir is the shared corpus, relative to this package's directory.

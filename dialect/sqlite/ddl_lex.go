@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/retortdb/retort/sqlsplit"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // ddlKind is the lexical class of a token of SQLite DDL text.

@@ -13,7 +13,7 @@ import (
 	msqlite "modernc.org/sqlite"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/sqlsplit"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // Dialect is the SQLite dialect. Its zero value is not ready: use New.

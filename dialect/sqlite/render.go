@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

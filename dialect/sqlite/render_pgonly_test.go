@@ -3,7 +3,7 @@ package sqlite
 import (
 	"testing"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/schema"
 )

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/change"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/diff"
+	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/schema"
 )

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort/change"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
 

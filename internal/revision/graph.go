@@ -1,0 +1,455 @@
+// Package revision is the revision graph: heads, bases, branches, target
+// expressions ("head", "-1", "ae1f+2", "LABEL@head") and plans that take a
+// database from its set of applied revisions to a target.
+//
+// Edges: a revision's Revises are its parents; its Depends-On are
+// dependencies, which must be applied first but do not make it part of
+// their branch (as Alembic's depends_on). Heads, bases, branch points,
+// children and steps of relative targets follow Revises only; ancestors,
+// plans and history follow both.
+//
+// The database's state is the set of applied revision ids. Upgrade to a
+// target applies the target and everything it needs that is not applied,
+// parents first. Downgrade to a target reverts every applied revision that
+// needs the target, children first, and keeps the target; "-N" reverts the
+// current head and the N-1 revisions below it, so "-1" at a merge reverts
+// only the merge, as in Alembic. A branch label covers the revision that
+// declares it, its descendants, and its ancestors down to the preceding
+// branch point, as in Alembic: "LABEL@head" is the head of that branch and
+// "LABEL@base" its lowest revision.
+package revision
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/retortdb/retort/internal/script"
+)
+
+// Graph is a validated revision DAG. It is immutable and safe for
+// concurrent use.
+type Graph struct {
+	nodes  []*node          // in topological order: parents before children
+	byID   map[string]*node //
+	ids    []string         // all ids, sorted, for prefix lookup
+	labels map[string]*node // branch label -> the revision that declares it
+}
+
+type node struct {
+	rev        *script.Revision
+	index      int     // position in Graph.nodes
+	file       int     // position in the slice given to New
+	parents    []*node // Revises, in header order
+	deps       []*node // Depends-On not already in Revises, in header order
+	children   []*node // revisions that revise this one, topological order
+	dependents []*node // revisions that depend on this one, topological order
+}
+
+// New builds and validates the graph of revs. The order of revs (file-name
+// order from script.LoadDir) breaks ties in the topological order, so plans
+// and listings are deterministic. Errors: *script.DuplicateIDError,
+// *MissingError, *SelfReferenceError, *CycleError, *DuplicateLabelError.
+func New(revs []*script.Revision) (*Graph, error) {
+	g := &Graph{
+		byID:   make(map[string]*node, len(revs)),
+		labels: make(map[string]*node),
+	}
+	all := make([]*node, len(revs))
+	for i, r := range revs {
+		if err := script.CheckID(r.ID); err != nil {
+			return nil, fmt.Errorf("%s: %w", r.Path, err)
+		}
+		if prev, ok := g.byID[r.ID]; ok {
+			return nil, &script.DuplicateIDError{ID: r.ID, Paths: [2]string{prev.rev.Path, r.Path}}
+		}
+		n := &node{rev: r, file: i}
+		all[i] = n
+		g.byID[r.ID] = n
+	}
+	g.ids = make([]string, 0, len(revs))
+	for _, n := range all {
+		g.ids = append(g.ids, n.rev.ID)
+	}
+	sort.Strings(g.ids)
+	for _, n := range all {
+		r := n.rev
+		for _, id := range r.Revises {
+			p, err := g.edge(r, id, "Revises")
+			if err != nil {
+				return nil, err
+			}
+			n.parents = append(n.parents, p)
+		}
+		for _, id := range r.DependsOn {
+			if slices.Contains(r.Revises, id) {
+				continue
+			}
+			d, err := g.edge(r, id, "Depends-On")
+			if err != nil {
+				return nil, err
+			}
+			n.deps = append(n.deps, d)
+		}
+		for _, l := range r.Branches {
+			if prev, ok := g.labels[l]; ok {
+				return nil, &DuplicateLabelError{Label: l, Paths: [2]string{prev.rev.Path, r.Path}}
+			}
+			g.labels[l] = n
+		}
+	}
+	if err := g.sort(all); err != nil {
+		return nil, err
+	}
+	for _, n := range g.nodes {
+		for _, p := range n.parents {
+			p.children = append(p.children, n)
+		}
+		for _, d := range n.deps {
+			d.dependents = append(d.dependents, n)
+		}
+	}
+	return g, nil
+}
+
+// edge resolves an id named in r's header field.
+func (g *Graph) edge(r *script.Revision, id, field string) (*node, error) {
+	if id == r.ID {
+		return nil, &SelfReferenceError{ID: id, Path: r.Path, Field: field}
+	}
+	if n, ok := g.byID[id]; ok {
+		return n, nil
+	}
+	return nil, &MissingError{ID: id, Revision: r.ID, Path: r.Path, Field: field, Matches: g.prefixMatches(id)}
+}
+
+// indexHeap orders ready nodes by their position in the input.
+type indexHeap []*node
+
+func (h indexHeap) Len() int           { return len(h) }
+func (h indexHeap) Less(i, j int) bool { return h[i].file < h[j].file }
+func (h indexHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *indexHeap) Push(x any)        { *h = append(*h, x.(*node)) }
+func (h *indexHeap) Pop() any {
+	old := *h
+	n := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return n
+}
+
+// sort fills g.nodes in topological order (Kahn's algorithm, ties by input
+// order) or returns a *CycleError.
+func (g *Graph) sort(all []*node) error {
+	pending := make([]int, len(all)) // unmet parents and dependencies
+	out := make([][]*node, len(all)) // reverse edges, by file index
+	var ready indexHeap
+	for _, n := range all {
+		pending[n.file] = len(n.parents) + len(n.deps)
+		for _, p := range n.parents {
+			out[p.file] = append(out[p.file], n)
+		}
+		for _, d := range n.deps {
+			out[d.file] = append(out[d.file], n)
+		}
+		if pending[n.file] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	heap.Init(&ready)
+	g.nodes = make([]*node, 0, len(all))
+	for ready.Len() > 0 {
+		n := heap.Pop(&ready).(*node)
+		n.index = len(g.nodes)
+		g.nodes = append(g.nodes, n)
+		for _, c := range out[n.file] {
+			pending[c.file]--
+			if pending[c.file] == 0 {
+				heap.Push(&ready, c)
+			}
+		}
+	}
+	if len(g.nodes) == len(all) {
+		return nil
+	}
+	// Every node left has a parent or dependency that is also left: walk
+	// those links from the first one until a node repeats.
+	var start *node
+	for _, n := range all {
+		if pending[n.file] > 0 {
+			start = n
+			break
+		}
+	}
+	seen := make(map[*node]int)
+	var path []*node
+	for n := start; ; {
+		if at, ok := seen[n]; ok {
+			cycle := make([]string, 0, len(path)-at)
+			for _, c := range path[at:] {
+				cycle = append(cycle, c.rev.ID)
+			}
+			return &CycleError{IDs: cycle}
+		}
+		seen[n] = len(path)
+		path = append(path, n)
+		var next *node
+		for _, p := range slices.Concat(n.parents, n.deps) {
+			if pending[p.file] > 0 {
+				next = p
+				break
+			}
+		}
+		n = next
+	}
+}
+
+// Len returns the number of revisions.
+func (g *Graph) Len() int { return len(g.nodes) }
+
+// Revisions returns all revisions in topological order: parents and
+// dependencies before the revisions that name them, ties in file order.
+func (g *Graph) Revisions() []*script.Revision { return revs(g.nodes) }
+
+// Get returns the revision with exactly this id, or nil.
+func (g *Graph) Get(id string) *script.Revision {
+	if n, ok := g.byID[id]; ok {
+		return n.rev
+	}
+	return nil
+}
+
+// Resolve returns the revision with this id, or the only one whose id
+// starts with it. Errors: *NotFoundError, *AmbiguousError.
+func (g *Graph) Resolve(idOrPrefix string) (*script.Revision, error) {
+	n, err := g.resolve(idOrPrefix)
+	if err != nil {
+		return nil, err
+	}
+	return n.rev, nil
+}
+
+func (g *Graph) resolve(s string) (*node, error) {
+	if n, ok := g.byID[s]; ok {
+		return n, nil
+	}
+	if s == "" {
+		return nil, &NotFoundError{ID: s}
+	}
+	m := g.prefixMatches(s)
+	switch len(m) {
+	case 0:
+		return nil, &NotFoundError{ID: s}
+	case 1:
+		return g.byID[m[0]], nil
+	}
+	return nil, &AmbiguousError{Prefix: s, Candidates: m}
+}
+
+// prefixMatches returns the sorted ids that start with prefix.
+func (g *Graph) prefixMatches(prefix string) []string {
+	i := sort.SearchStrings(g.ids, prefix)
+	var out []string
+	for ; i < len(g.ids) && strings.HasPrefix(g.ids[i], prefix); i++ {
+		out = append(out, g.ids[i])
+	}
+	return out
+}
+
+// Heads returns the revisions that no revision revises, in topological
+// order.
+func (g *Graph) Heads() []*script.Revision { return revs(g.heads(nil)) }
+
+func (g *Graph) heads(within []bool) []*node {
+	var out []*node
+	for _, n := range g.nodes {
+		if len(n.children) == 0 && (within == nil || within[n.index]) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Bases returns the revisions with no Revises, in topological order.
+func (g *Graph) Bases() []*script.Revision {
+	var out []*script.Revision
+	for _, n := range g.nodes {
+		if len(n.parents) == 0 {
+			out = append(out, n.rev)
+		}
+	}
+	return out
+}
+
+// BranchPoints returns the revisions that more than one revision revises,
+// in topological order.
+func (g *Graph) BranchPoints() []*script.Revision {
+	var out []*script.Revision
+	for _, n := range g.nodes {
+		if len(n.children) > 1 {
+			out = append(out, n.rev)
+		}
+	}
+	return out
+}
+
+// Children returns the revisions that revise id, in topological order; nil
+// when there are none or id is unknown.
+func (g *Graph) Children(id string) []*script.Revision {
+	if n, ok := g.byID[id]; ok {
+		return revs(n.children)
+	}
+	return nil
+}
+
+// Dependents returns the revisions that name id in Depends-On, in
+// topological order.
+func (g *Graph) Dependents(id string) []*script.Revision {
+	if n, ok := g.byID[id]; ok {
+		return revs(n.dependents)
+	}
+	return nil
+}
+
+// ByLabel returns the revision that declares the branch label, or nil.
+func (g *Graph) ByLabel(label string) *script.Revision {
+	if n, ok := g.labels[label]; ok {
+		return n.rev
+	}
+	return nil
+}
+
+// Ancestors returns every revision that id needs, through Revises and
+// Depends-On, transitively, oldest first (topological order); id itself is
+// not included. Nil for an unknown id.
+func (g *Graph) Ancestors(id string) []*script.Revision {
+	n, ok := g.byID[id]
+	if !ok {
+		return nil
+	}
+	mark := g.ancestors([]*node{n})
+	mark[n.index] = false
+	return revs(g.collect(mark, false))
+}
+
+// ancestors marks roots and everything they need.
+func (g *Graph) ancestors(roots []*node) []bool {
+	mark := make([]bool, len(g.nodes))
+	stack := slices.Clone(roots)
+	for _, r := range roots {
+		mark[r.index] = true
+	}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, lists := range [2][]*node{n.parents, n.deps} {
+			for _, p := range lists {
+				if !mark[p.index] {
+					mark[p.index] = true
+					stack = append(stack, p)
+				}
+			}
+		}
+	}
+	return mark
+}
+
+// descendants marks roots and everything that needs them.
+func (g *Graph) descendants(roots []*node) []bool {
+	mark := make([]bool, len(g.nodes))
+	stack := slices.Clone(roots)
+	for _, r := range roots {
+		mark[r.index] = true
+	}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, lists := range [2][]*node{n.children, n.dependents} {
+			for _, c := range lists {
+				if !mark[c.index] {
+					mark[c.index] = true
+					stack = append(stack, c)
+				}
+			}
+		}
+	}
+	return mark
+}
+
+// collect returns the marked nodes in topological order, or reversed.
+func (g *Graph) collect(mark []bool, reverse bool) []*node {
+	var out []*node
+	if reverse {
+		for i := len(g.nodes) - 1; i >= 0; i-- {
+			if mark[i] {
+				out = append(out, g.nodes[i])
+			}
+		}
+		return out
+	}
+	for i, n := range g.nodes {
+		if mark[i] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// branch marks the revisions a branch label covers, as Alembic does: the
+// labelled revision, its descendants through Revises, and its ancestors
+// down to (not including) the preceding branch point or merge. It returns
+// the lowest revision covered as root.
+func (g *Graph) branch(label string) (mark []bool, root *node, err error) {
+	l, ok := g.labels[label]
+	if !ok {
+		return nil, nil, &UnknownLabelError{Label: label, Known: g.labelNames()}
+	}
+	mark = make([]bool, len(g.nodes))
+	stack := []*node{l}
+	mark[l.index] = true
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, c := range n.children {
+			if !mark[c.index] {
+				mark[c.index] = true
+				stack = append(stack, c)
+			}
+		}
+	}
+	root = l
+	for len(root.parents) == 1 && len(root.parents[0].children) == 1 {
+		root = root.parents[0]
+		mark[root.index] = true
+	}
+	return mark, root, nil
+}
+
+func (g *Graph) labelNames() []string {
+	out := make([]string, 0, len(g.labels))
+	for l := range g.labels {
+		out = append(out, l)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func revs(ns []*node) []*script.Revision {
+	if ns == nil {
+		return nil
+	}
+	out := make([]*script.Revision, len(ns))
+	for i, n := range ns {
+		out[i] = n.rev
+	}
+	return out
+}
+
+func ids(ns []*node) []string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.rev.ID
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package runner
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/sqlsplit"
+)
+
+// OfflineWho is the "who" written to the log by offline scripts.
+const OfflineWho = "offline script (retort --sql)"
+
+// WriteSQL writes the SQL that applying plan runs, for a DBA to review and
+// run: the version-table DDL, then per revision its statements with the
+// version-row statements, wrapped as the runner runs them (one transaction
+// where the dialect's DDL is transactional and the revision allows it;
+// otherwise progress rows after every statement). Nothing is read from a
+// database, so the script assumes the state the plan was made for.
+func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *revision.Plan) error {
+	def := dialect.DefaultVersionTables()
+	if t.Revisions == "" {
+		t.Revisions = def.Revisions
+	}
+	if t.Log == "" {
+		t.Log = def.Log
+	}
+	steps, err := compile(d, plan)
+	if err != nil {
+		return err
+	}
+	for _, st := range steps {
+		if st.isGo() {
+			return &GoOfflineError{Revision: st.id()}
+		}
+	}
+	bw := bufio.NewWriter(w)
+	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: "CURRENT_TIMESTAMP"}
+	if n, ok := d.(dialect.NowUTCer); ok {
+		o.now = n.NowUTC()
+	}
+	o.begin = "BEGIN"
+	if bl, ok := d.(dialect.BeginLocker); ok && bl.BeginLocks() {
+		o.begin = "BEGIN IMMEDIATE"
+	}
+	fmt.Fprintf(bw, "-- retort offline script for %s: %d step(s)\n\n-- version tables\n", d.Name(), len(steps))
+	for _, s := range d.VersionTableDDL(t) {
+		o.stmt(s)
+	}
+	for _, st := range steps {
+		o.step(st)
+	}
+	return bw.Flush()
+}
+
+type offline struct {
+	w          *bufio.Writer
+	d          dialect.Dialect
+	rt, lt     string
+	now, begin string
+}
+
+func (o *offline) stmt(s string) {
+	if o.d.Splitter() == sqlsplit.MySQL && strings.Contains(s, ";") {
+		// A compound statement: the mysql client needs another delimiter.
+		fmt.Fprintf(o.w, "DELIMITER $$\n%s$$\nDELIMITER ;\n", s)
+		return
+	}
+	o.w.WriteString(s)
+	o.w.WriteString(";\n")
+}
+
+func (o *offline) stmts(list []string) {
+	for _, s := range list {
+		o.stmt(s)
+	}
+}
+
+func (o *offline) lit(s string) string { return o.d.QuoteLiteral(s) }
+
+func (o *offline) step(st *step) {
+	id := o.lit(st.id())
+	fmt.Fprintf(o.w, "\n-- %s %s: %s (%s)\n", st.Direction, st.id(), st.rev.Message, st.rev.Path)
+	n := strconv.Itoa(len(st.stmts))
+	logRow := "INSERT INTO " + o.lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" +
+		id + ", " + o.lit(st.Direction.String()) + ", " + o.now + ", " + o.now + ", TRUE, NULL, " + o.lit(OfflineWho) + ", '')"
+	done := "INSERT INTO " + o.rt + " (revision, checksum, applied_at, duration_ms, state, statements_done) VALUES (" +
+		id + ", " + o.lit(st.rev.Checksum) + ", " + o.now + ", 0, " + o.lit(StateApplied) + ", " + n + ")"
+	if st.Direction == revision.Down {
+		done = "DELETE FROM " + o.rt + " WHERE revision = " + id
+	}
+	if o.d.TransactionalDDL() && !st.rev.NoTransaction {
+		var before, check, after []string
+		if w, ok := o.d.(dialect.OfflineTxWrapper); ok {
+			before, check, after = w.OfflineTxWrap()
+		}
+		o.stmts(before)
+		o.stmt(o.begin)
+		for _, s := range st.stmts {
+			o.stmt(s.Text)
+		}
+		o.stmt(done)
+		o.stmt(logRow)
+		// Last before COMMIT: a failed check undoes the version rows too.
+		o.stmts(check)
+		o.stmt("COMMIT")
+		o.stmts(after)
+		return
+	}
+	if st.Direction == revision.Down {
+		o.stmt("UPDATE " + o.rt + " SET state = " + o.lit(StateReverting) + ", statements_done = 0 WHERE revision = " + id)
+	} else {
+		o.stmt("INSERT INTO " + o.rt + " (revision, checksum, applied_at, duration_ms, state, statements_done) VALUES (" +
+			id + ", " + o.lit(st.rev.Checksum) + ", " + o.now + ", 0, " + o.lit(StatePartial) + ", 0)")
+		done = "UPDATE " + o.rt + " SET checksum = " + o.lit(st.rev.Checksum) + ", applied_at = " + o.now +
+			", duration_ms = 0, state = " + o.lit(StateApplied) + ", statements_done = " + n + " WHERE revision = " + id
+	}
+	for i, s := range st.stmts {
+		o.stmt(s.Text)
+		o.stmt("UPDATE " + o.rt + " SET statements_done = " + strconv.Itoa(i+1) + " WHERE revision = " + id)
+	}
+	o.stmt(o.begin)
+	o.stmt(done)
+	o.stmt(logRow)
+	o.stmt("COMMIT")
+}
