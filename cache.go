@@ -15,8 +15,8 @@ import (
 
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/revision"
-	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/source"
 )
 

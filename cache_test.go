@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/corpustest"
 	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/diff"
-	"github.com/retortdb/retort/internal/corpustest"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/source"

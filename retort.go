@@ -37,8 +37,8 @@ import (
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
-	"github.com/retortdb/retort/source"
 	"github.com/retortdb/retort/internal/sqlsplit"
+	"github.com/retortdb/retort/source"
 )
 
 // Event reports progress of an upgrade or downgrade.

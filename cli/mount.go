@@ -13,9 +13,9 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/models"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/models"
 )
 
 // CommandOption configures the command that Command returns.

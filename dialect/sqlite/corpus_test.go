@@ -12,9 +12,9 @@ import (
 
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/rendertest"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // corpusDir is the shared corpus, relative to this package's directory.

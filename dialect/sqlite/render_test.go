@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/schema"
