@@ -107,21 +107,29 @@ func (m *Migrator) headCacheFor(ctx context.Context, opts GenerateOptions, targe
 	}
 	return headCache{
 		dir:    opts.CacheDir,
-		key:    cacheKey(m.dialect.Name(), version, sums),
+		key:    cacheKey(m.dialect.Name(), version, m.inspectSettings(), sums),
 		what:   fmt.Sprintf("%d revisions, %s %s", len(sums), m.dialect.Name(), version),
 		notify: notify,
 	}
 }
 
+// inspectSettings is what, besides the revisions, changes what inspecting
+// the replayed head gives: whether privileges are read, and which version
+// tables are left out.
+func (m *Migrator) inspectSettings() string {
+	return fmt.Sprintf("privileges %t tables %s %s", m.o.privileges, m.o.tables.Revisions, m.o.tables.Log)
+}
+
 // cacheKey is the hex SHA-256 of everything that determines a replayed
-// schema: the cache format, the dialect, the server's version and the
-// revisions applied with their file checksums. The revisions are sorted:
-// the same set of files always replays in the same order.
-func cacheKey(dialectName, version string, sums []revSum) string {
+// schema as retort inspects it: the cache format, the dialect, the
+// server's version, the inspection settings and the revisions applied
+// with their file checksums. The revisions are sorted: the same set of
+// files always replays in the same order.
+func cacheKey(dialectName, version, inspect string, sums []revSum) string {
 	sums = slices.Clone(sums)
 	slices.SortFunc(sums, func(a, b revSum) int { return cmp.Compare(a.id, b.id) })
 	h := sha256.New()
-	fmt.Fprintf(h, "retort head cache\nformat %d\ndialect %s\nserver %s\n", headCacheFormat, dialectName, version)
+	fmt.Fprintf(h, "retort head cache\nformat %d\ndialect %s\nserver %s\ninspect %s\n", headCacheFormat, dialectName, version, inspect)
 	for _, s := range sums {
 		fmt.Fprintf(h, "%s %s\n", s.id, s.checksum)
 	}

@@ -23,15 +23,16 @@ import (
 // revisions are listed does not.
 func TestCacheKey(t *testing.T) {
 	sums := []revSum{{"a1", "x"}, {"b2", "y"}}
-	base := cacheKey("postgres", "15", sums)
-	if cacheKey("postgres", "15", []revSum{{"b2", "y"}, {"a1", "x"}}) != base {
+	base := cacheKey("postgres", "15", "", sums)
+	if cacheKey("postgres", "15", "", []revSum{{"b2", "y"}, {"a1", "x"}}) != base {
 		t.Error("the key depends on the order the revisions are listed in")
 	}
 	for name, k := range map[string]string{
-		"dialect":        cacheKey("mysql", "15", sums),
-		"server version": cacheKey("postgres", "16", sums),
-		"checksum":       cacheKey("postgres", "15", []revSum{{"a1", "x"}, {"b2", "z"}}),
-		"revision":       cacheKey("postgres", "15", sums[:1]),
+		"dialect":        cacheKey("mysql", "15", "", sums),
+		"inspection":     cacheKey("postgres", "15", "privileges true", sums),
+		"server version": cacheKey("postgres", "16", "", sums),
+		"checksum":       cacheKey("postgres", "15", "", []revSum{{"a1", "x"}, {"b2", "z"}}),
+		"revision":       cacheKey("postgres", "15", "", sums[:1]),
 	} {
 		if k == base {
 			t.Errorf("a different %s gives the same key", name)
@@ -44,7 +45,7 @@ func TestCacheKey(t *testing.T) {
 // warning.
 func TestHeadCacheGetPut(t *testing.T) {
 	var notices []source.Notice
-	c := headCache{dir: filepath.Join(t.TempDir(), "retort"), key: cacheKey("sqlite", "3", nil), notify: func(n source.Notice) { notices = append(notices, n) }}
+	c := headCache{dir: filepath.Join(t.TempDir(), "retort"), key: cacheKey("sqlite", "3", "", nil), notify: func(n source.Notice) { notices = append(notices, n) }}
 	if c.get() != nil || len(notices) != 1 || !notices[0].Verbose {
 		t.Fatalf("empty cache: %+v; want a verbose miss", notices)
 	}

@@ -37,6 +37,7 @@ import (
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/source"
 )
 
@@ -468,6 +469,12 @@ type AppliedRevision struct {
 	// when it was applied (for an applied revision only: one stopped
 	// part-way may be edited after the statements that ran).
 	Changed bool
+	// Statements is, for a revision stopped part-way, the number of
+	// statements of the section it stopped in (upgrade for partial,
+	// downgrade for reverting), and NextLine the file line of the
+	// statement it resumes at; 0 when not known (no file, a Go revision,
+	// a section that does not split).
+	Statements, NextLine int
 }
 
 // Status is where the database stands against the migrations.
@@ -518,20 +525,53 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		if row.State == runner.StateApplied && ar.File != nil {
 			known = append(known, row.Revision)
 		}
+		if row.State != runner.StateApplied {
+			ar.Statements, ar.NextLine = m.resumePoint(ar)
+		}
 		s.Applied = append(s.Applied, ar)
 	}
 	if len(s.Missing) == 0 {
-		heads, _ := revision.ParseTarget("heads")
-		if p, err := m.graph.Upgrade(known, heads); err == nil {
-			for _, step := range p.Steps {
-				if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
-					continue // in Partial
-				}
-				s.Pending = append(s.Pending, step.Revision)
-			}
-		}
+		s.Pending = m.pending(st, known)
 	}
 	return s, nil
+}
+
+// pending lists the revisions an upgrade to heads would run from known,
+// the applied revisions, leaving out those stopped part-way (Partial).
+func (m *Migrator) pending(st *runner.State, known []string) []*script.Revision {
+	heads, _ := revision.ParseTarget("heads")
+	p, err := m.graph.Upgrade(known, heads)
+	if err != nil {
+		return nil
+	}
+	var out []*script.Revision
+	for _, step := range p.Steps {
+		if row, ok := st.Row(step.Revision.ID); ok && row.State != runner.StateApplied {
+			continue
+		}
+		out = append(out, step.Revision)
+	}
+	return out
+}
+
+// resumePoint returns the statements of the section a revision stopped
+// part-way is in and the file line of the statement it resumes at.
+func (m *Migrator) resumePoint(ar AppliedRevision) (statements, line int) {
+	if ar.File == nil || ar.File.Go {
+		return 0, 0
+	}
+	sec := ar.File.Up
+	if ar.State == runner.StateReverting {
+		sec = ar.File.Down
+	}
+	stmts, err := sqlsplit.Split(sec.SQL, m.dialect.Splitter())
+	if err != nil {
+		return 0, 0
+	}
+	if next := ar.StatementsDone; next < len(stmts) {
+		line = sec.Line + stmts[next].Line - 1
+	}
+	return len(stmts), line
 }
 
 // Check compares the desired schema of the Migrator's DesiredSource with

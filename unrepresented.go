@@ -104,7 +104,8 @@ type schemaSide struct {
 // s, the desired schema, to the file:line of the first statement of files
 // that holds the object's keyword and one of its name's parts (the most
 // specific first): an exclusion constraint named by the server is found
-// by its table's name.
+// by its table's name. Without such a statement, the one statement with
+// the keyword is taken when there is just one.
 func locateUnrepresented(s *schema.Schema, files []source.File, d sqlsplit.Dialect) {
 	if len(s.Unrepresented) == 0 {
 		return
@@ -125,17 +126,38 @@ func locateUnrepresented(s *schema.Schema, files []source.File, d sqlsplit.Diale
 	}
 	for i := range s.Unrepresented {
 		u := &s.Unrepresented[i]
-		kw := strings.ToLower(u.Keyword)
+		var withKeyword []stmt
+		for _, st := range stmts {
+			if hasKeyword(st.words, u.Keyword) {
+				withKeyword = append(withKeyword, st)
+			}
+		}
 		parts := strings.Split(strings.ToLower(u.Name), ".")
 		for p := len(parts) - 1; p >= 0 && u.Position == ""; p-- {
-			for _, st := range stmts {
-				if (st.words[kw] || kw == "grant" && st.words["revoke"]) && st.words[parts[p]] {
+			for _, st := range withKeyword {
+				if st.words[parts[p]] {
 					u.Position = st.pos
 					break
 				}
 			}
 		}
+		if u.Position == "" && len(withKeyword) == 1 {
+			// A name that is not a word (an operator's): the one
+			// statement with the keyword.
+			u.Position = withKeyword[0].pos
+		}
 	}
+}
+
+// hasKeyword reports whether a statement's words hold the keyword, or one
+// of its alternatives ("WITH|SET"); REVOKE counts as GRANT.
+func hasKeyword(words map[string]bool, keyword string) bool {
+	for _, k := range strings.Split(strings.ToLower(keyword), "|") {
+		if k != "" && words[k] || k == "grant" && words["revoke"] {
+			return true
+		}
+	}
+	return false
 }
 
 // words returns the lower-cased words and quoted identifiers of a

@@ -351,10 +351,10 @@ func (a *app) resolveRenames(changes []change.Change, opts retort.GenerateOption
 	again := false
 	for _, r := range diff.PossibleRenames(changes) {
 		from, to := r.Table.String()+"."+r.From, r.Table.String()+"."+r.To
-		key, val := r.Table.String()+"."+r.From, r.To
+		key, val := diff.QuoteRef(r.Table)+"."+diff.QuoteRefPart(r.From), diff.QuoteRefPart(r.To)
 		if r.IsTable {
 			from, to = r.From, r.To
-			key, val = r.From, r.To
+			key, val = diff.QuoteRefPart(r.From), diff.QuoteRefPart(r.To)
 		}
 		if interactive {
 			ans, err := a.ask(fmt.Sprintf("Did you rename %s to %s? [y/N] ", from, to))
@@ -364,9 +364,22 @@ func (a *app) resolveRenames(changes []change.Change, opts retort.GenerateOption
 			}
 			continue
 		}
-		a.progressf("warning: %s was dropped and %s added with the same shape: if this is a rename, pass --rename %s=%s, or the data in %s will be dropped\n", from, to, key, val, from)
+		a.progressf("warning: %s was dropped and %s added with the same shape: if this is a rename, pass --rename %s, or the data in %s will be dropped\n", from, to, shellQuote(key+"="+val), from)
 	}
 	return again
+}
+
+// shellQuote quotes an argument for a POSIX shell when it holds anything
+// but letters, digits and _ . = : / - (SQL double quotes, spaces), so
+// that a printed command can be pasted as it is.
+func shellQuote(arg string) string {
+	for _, c := range arg {
+		if !(c == '_' || c == '.' || c == '=' || c == ':' || c == '/' || c == '-' ||
+			c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+		}
+	}
+	return arg
 }
 
 // isTerminal reports whether stdin and stderr are a terminal.

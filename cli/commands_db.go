@@ -11,6 +11,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/runner"
 )
 
 func (a *app) upgradeCommand() *cobra.Command {
@@ -316,12 +317,15 @@ func (a *app) statusCommand() *cobra.Command {
 			for _, p := range st.Pending {
 				a.outf("  pending  %s, %s\n", p.ID, p.Message)
 			}
-			for _, p := range st.Partial {
+			for _, p := range st.Applied {
+				if p.State == runner.StateApplied {
+					continue
+				}
 				if p.InFlight > 0 {
 					a.outf("  %-8s %s after %d statement(s), statement %d started and may or may not have run: check the database, then retort resolve %s --statement-ran|--statement-not-run\n", p.State, p.Revision, p.StatementsDone, p.InFlight, p.Revision)
 					continue
 				}
-				a.outf("  %-8s %s after %d statement(s): fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, p.Revision)
+				a.outf("  %-8s %s after %d statement(s)%s: fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, nextStatement(p), p.Revision)
 			}
 			for _, id := range st.Changed {
 				a.outf("  changed  %s: the file changed since it was applied: restore it, or retort verify --accept %s\n", id, id)
@@ -335,6 +339,15 @@ func (a *app) statusCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// nextStatement says where a revision stopped part-way resumes (" of 3,
+// next: statement 2 at path:line"), or "" when that is not known.
+func nextStatement(p retort.AppliedRevision) string {
+	if p.Statements == 0 || p.NextLine == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" of %d, next: statement %d at %s:%d", p.Statements, p.StatementsDone+1, p.File.Path, p.NextLine)
 }
 
 func nonNil(s []string) []string {
@@ -532,7 +545,7 @@ version tables are left out.`,
 			if err != nil {
 				return fmt.Errorf("inspect %s: %w", u.Redacted(), err)
 			}
-			for _, w := range s.Warnings {
+			for _, w := range s.Notes() {
 				a.progressf("warning: %s\n", w)
 			}
 			if asJSON {

@@ -78,6 +78,16 @@ type NowUTCer interface {
 	NowUTC() string
 }
 
+// OfflineTxWrapper gives the statements an offline script puts around a
+// revision's transaction where the runner changes connection settings
+// that a script cannot take for granted (SQLite: foreign keys off before
+// BEGIN, checked before COMMIT, back on after). Check must undo the
+// transaction by itself when it fails: a shell that goes on after an
+// error (sqlite3 without -bail) would otherwise commit it.
+type OfflineTxWrapper interface {
+	OfflineTxWrap() (before, check, after []string)
+}
+
 // ScrubPassword returns err with every occurrence of password in its text
 // replaced by "****", and every URL in it redacted. The result keeps err in
 // its chain for errors.Is and errors.As, but its Error text is the scrubbed

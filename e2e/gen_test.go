@@ -30,6 +30,9 @@ const (
 	tTimestamp
 	tBlob
 	nTypes
+	// tJSON is MySQL/MariaDB's JSON (MariaDB: longtext with a column-level
+	// json_valid() check), chosen apart from the types above.
+	tJSON
 )
 
 // family groups types whose values convert into each other exactly for
@@ -63,12 +66,22 @@ type gKey struct {
 	unique bool // for indexes
 }
 
+// gFK is a foreign key on one column. On MySQL/MariaDB an inline one is
+// written in CREATE TABLE (InnoDB then makes its own index for it, named
+// after the key, or after the column when unnamed), else as ALTER TABLE.
 type gFK struct {
 	name, col, parent string
 	cascade           bool
+	inline, unnamed   bool
 }
 
-type gCheck struct{ name, col string }
+// gCheck is a check on one column; an inline one is written in the
+// column's definition, unnamed (MariaDB keeps it as a column-level check
+// named after the column).
+type gCheck struct {
+	name, col string
+	inline    bool
+}
 
 type gTable struct {
 	name    string
@@ -83,6 +96,10 @@ type gTable struct {
 	// table options.
 	parts int
 	opts  string
+	// pk2 is a second primary key column beside id ("" for none);
+	// autoInc makes id AUTO_INCREMENT (MySQL/MariaDB).
+	pk2     string
+	autoInc bool
 }
 
 type genSchema struct {
@@ -103,7 +120,7 @@ func (s *genSchema) clone() *genSchema {
 		c.events = append(c.events, &ee)
 	}
 	for _, t := range s.tables {
-		nt := &gTable{name: t.name, num: t.num, parts: t.parts, opts: t.opts}
+		nt := &gTable{name: t.name, num: t.num, parts: t.parts, opts: t.opts, pk2: t.pk2, autoInc: t.autoInc}
 		for _, col := range t.cols {
 			cc := *col
 			nt.cols = append(nt.cols, &cc)
@@ -128,18 +145,22 @@ func (s *genSchema) clone() *genSchema {
 	return c
 }
 
+// table finds a table by name without regard to case: the names that
+// mixCase respells are one name to the servers it runs on, and nothing
+// else makes two names that differ only in case.
 func (s *genSchema) table(name string) *gTable {
 	for _, t := range s.tables {
-		if t.name == name {
+		if strings.EqualFold(t.name, name) {
 			return t
 		}
 	}
 	return nil
 }
 
+// col finds a column by name without regard to case (see table).
 func (t *gTable) col(name string) *gCol {
 	for _, c := range t.cols {
-		if c.name == name {
+		if strings.EqualFold(c.name, name) {
 			return c
 		}
 	}
@@ -159,9 +180,12 @@ func (g *gen) chance(p float64) bool { return g.r.Float64() < p }
 // newColumn returns a random column of any type, not an FK candidate.
 func (g *gen) newColumn(s *genSchema) *gCol {
 	c := &gCol{name: s.name("c"), typ: gType(g.pick(int(nTypes)))}
+	if g.dialect == "mysql" && g.chance(0.1) {
+		c.typ = tJSON
+	}
 	g.setType(c, c.typ)
 	c.nullable = g.chance(0.5)
-	if g.chance(0.4) && c.typ != tBlob {
+	if g.chance(0.4) && c.typ != tBlob && c.typ != tJSON {
 		c.hasDef, c.def = true, 1+g.pick(8)
 	}
 	return c
@@ -179,7 +203,7 @@ func (g *gen) setType(c *gCol, t gType) {
 
 // newTable returns a table with an id primary key and 2-6 columns.
 func (g *gen) newTable(s *genSchema) *gTable {
-	t := &gTable{name: s.name("t")}
+	t := &gTable{name: s.name("t"), autoInc: g.dialect == "mysql" && g.chance(0.4)}
 	t.num = s.next
 	t.cols = []*gCol{{name: "id", typ: tInt}}
 	for range 2 + g.pick(5) {
@@ -192,7 +216,7 @@ func (g *gen) newTable(s *genSchema) *gTable {
 // constraint (unique: of a unique one, where every row's value differs).
 func (g *gen) indexable(c *gCol, unique bool) bool {
 	switch c.typ {
-	case tBlob:
+	case tBlob, tJSON:
 		return false
 	case tText:
 		return g.dialect != "mysql" // MySQL needs a prefix length
@@ -205,6 +229,9 @@ func (g *gen) indexable(c *gCol, unique bool) bool {
 // constrained reports whether a column takes part in a key, index, FK or
 // check of t: such columns keep their type.
 func (t *gTable) constrained(col string) bool {
+	if col == t.pk2 {
+		return true
+	}
 	for _, k := range append(slices.Clone(t.uniques), t.indexes...) {
 		if slices.Contains(k.cols, col) {
 			return true
@@ -247,19 +274,28 @@ func (g *gen) addKey(s *genSchema, t *gTable, constraint bool, a *genSchema) {
 	if a != nil {
 		at = a.table(t.name)
 	}
-	var cands []string
+	var cands, refs []string
 	for _, c := range t.cols {
 		if unique && at != nil && at.col(c.name) == nil {
 			continue
 		}
-		if c.name != "id" && !c.ref && g.indexable(c, unique) {
+		switch {
+		case c.name == "id" || !g.indexable(c, unique):
+		case c.ref:
+			refs = append(refs, c.name)
+		default:
 			cands = append(cands, c.name)
 		}
+	}
+	g.r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+	// An index that backs a foreign key: its column leads (InnoDB's own
+	// index for the key goes, or must stay, as indexes come and go).
+	if !constraint && len(refs) > 0 && g.chance(0.5) {
+		cands = append([]string{refs[g.pick(len(refs))]}, cands...)
 	}
 	if len(cands) == 0 {
 		return
 	}
-	g.r.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
 	n := 1 + g.pick(min(2, len(cands)))
 	if constraint {
 		t.uniques = append(t.uniques, &gKey{name: s.name("uq"), cols: cands[:n]})
@@ -283,7 +319,10 @@ func (g *gen) addCheck(s *genSchema, t *gTable) {
 	if len(cands) == 0 {
 		return
 	}
-	t.checks = append(t.checks, &gCheck{name: s.name("ck"), col: cands[g.pick(len(cands))]})
+	col := cands[g.pick(len(cands))]
+	// One inline check per column: MariaDB names it after the column.
+	inline := g.chance(0.5) && !slices.ContainsFunc(t.checks, func(ch *gCheck) bool { return ch.col == col && ch.inline })
+	t.checks = append(t.checks, &gCheck{name: s.name("ck"), col: col, inline: inline})
 }
 
 // addFK adds a foreign key from t to a table of parents (whose numbers are
@@ -295,7 +334,7 @@ func (g *gen) addFK(s *genSchema, t *gTable, parents []*gTable, fresh bool) {
 	}
 	var ps []*gTable
 	for _, p := range parents {
-		if p.num <= t.num && p.parts == 0 {
+		if p.num <= t.num && p.parts == 0 && p.pk2 == "" {
 			ps = append(ps, p)
 		}
 	}
@@ -317,7 +356,11 @@ func (g *gen) addFK(s *genSchema, t *gTable, parents []*gTable, fresh bool) {
 		col = &gCol{name: s.name("ref"), typ: tInt, nullable: true, ref: true}
 		t.cols = append(t.cols, col)
 	}
-	t.fks = append(t.fks, &gFK{name: s.name("fk"), col: col.name, parent: p.name, cascade: g.chance(0.3)})
+	f := &gFK{name: s.name("fk"), col: col.name, parent: p.name, cascade: g.chance(0.3)}
+	if g.dialect == "mysql" && g.chance(0.5) {
+		f.inline, f.unnamed = true, g.chance(0.5)
+	}
+	t.fks = append(t.fks, f)
 }
 
 // newSchema returns schema A: 1-4 tables with keys, indexes, checks and
@@ -395,7 +438,16 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 			cols = append(cols, c)
 		}
 	}
-	switch g.pick(16 + g.securityMutations()) {
+	// The four shapes of issues 12 and 19 (16-19) come twice as often;
+	// PostgreSQL's security mutation, where it applies, is number 20.
+	k := g.pick(24 + g.securityMutations())
+	switch {
+	case k >= 24:
+		k = 20
+	case k >= 20:
+		k -= 4
+	}
+	switch k {
 	case 0: // add table
 		nt := g.newTable(b)
 		b.tables = append(b.tables, nt)
@@ -440,7 +492,7 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		// unique key comes back NULL.
 		var cands []*gCol
 		for _, c := range cols {
-			if c.nullable || !t.uniquelyKeyed(c.name) || rowExpr(c) != "" {
+			if c.name != t.pk2 && (c.nullable || !t.uniquelyKeyed(c.name) || rowExpr(c) != "") {
 				cands = append(cands, c)
 			}
 		}
@@ -479,12 +531,15 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 			return ""
 		}
 		c := cols[g.pick(len(cols))]
+		if c.name == t.pk2 {
+			return ""
+		}
 		c.nullable = !c.nullable
 		return fmt.Sprintf("alter column %s.%s nullable=%v", t.name, c.name, c.nullable)
 	case 7: // alter default
 		var cands []*gCol
 		for _, c := range cols {
-			if c.typ != tBlob && !c.ref {
+			if c.typ != tBlob && c.typ != tJSON && !c.ref {
 				cands = append(cands, c)
 			}
 		}
@@ -587,10 +642,114 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		}
 		k.unique = !k.unique
 		return fmt.Sprintf("index %s on %s unique=%v", k.name, t.name, k.unique)
-	case 16: // PostgreSQL: row-level security, policies, exclusion constraints
+	case 16:
+		return g.reuseIndexName(b, t, a)
+	case 17:
+		return g.keyOverNewColumn(b, t)
+	case 18:
+		return g.repointFK(b, t, a)
+	case 19:
+		return g.changePrimaryKey(b, t, a)
+	case 20: // PostgreSQL: row-level security, policies, exclusion constraints
 		return g.mutateSecurity(b, a, t)
 	}
 	return ""
+}
+
+// reuseIndexName replaces an index of t by another one of the same name
+// over other columns: the old one must go before the new one comes.
+func (g *gen) reuseIndexName(b *genSchema, t *gTable, a *genSchema) string {
+	if len(t.indexes) == 0 {
+		return ""
+	}
+	i := g.pick(len(t.indexes))
+	old := t.indexes[i]
+	n := len(t.indexes)
+	g.addKey(b, t, false, a)
+	if len(t.indexes) == n {
+		return ""
+	}
+	nk := t.indexes[n]
+	if slices.Equal(nk.cols, old.cols) {
+		t.indexes = t.indexes[:n]
+		return ""
+	}
+	nk.name = old.name
+	t.indexes = slices.Delete(t.indexes, i, i+1)
+	return fmt.Sprintf("index %s on %s now over (%s)", nk.name, t.name, strings.Join(nk.cols, ", "))
+}
+
+// keyOverNewColumn adds a nullable column to t and replaces one of its
+// indexes or unique keys by one that puts the new column second: a key
+// over a column of the same revision (for a unique key the other columns,
+// distinct per row, keep it unique).
+func (g *gen) keyOverNewColumn(b *genSchema, t *gTable) string {
+	keys := append(slices.Clone(t.uniques), t.indexes...)
+	if len(keys) == 0 {
+		return ""
+	}
+	k := keys[g.pick(len(keys))]
+	c := &gCol{name: b.name("c"), typ: tInt, nullable: true}
+	t.cols = append(t.cols, c)
+	nk := &gKey{cols: append([]string{k.cols[0], c.name}, k.cols[1:]...), unique: k.unique}
+	if i := slices.Index(t.uniques, k); i >= 0 {
+		nk.name = b.name("uq")
+		t.uniques[i] = nk
+	} else {
+		nk.name = b.name("ix")
+		t.indexes[slices.Index(t.indexes, k)] = nk
+	}
+	return fmt.Sprintf("add column %s.%s and key %s (%s) for %s", t.name, c.name, nk.name, strings.Join(nk.cols, ", "), k.name)
+}
+
+// repointFK points a foreign key of t at another parent (of A when t is a
+// table of A, whose rows reference ids every table of A has).
+func (g *gen) repointFK(b *genSchema, t *gTable, a *genSchema) string {
+	if len(t.fks) == 0 {
+		return ""
+	}
+	f := t.fks[g.pick(len(t.fks))]
+	var ps []*gTable
+	for _, p := range b.tables {
+		if p.name != f.parent && p.num <= t.num && p.pk2 == "" && (a.table(t.name) == nil || a.table(p.name) != nil) {
+			ps = append(ps, p)
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	f.parent = ps[g.pick(len(ps))].name
+	return fmt.Sprintf("foreign key %s on %s now references %s (inline=%v unnamed=%v)", f.name, t.name, f.parent, f.inline, f.unnamed)
+}
+
+// changePrimaryKey makes t's primary key (id, c) for a NOT NULL column c
+// of A and B, or (id) again; with id AUTO_INCREMENT on MySQL/MariaDB, the
+// column must stay a key throughout. A table that a foreign key references
+// keeps (id), which PostgreSQL needs unique by itself.
+func (g *gen) changePrimaryKey(b *genSchema, t *gTable, a *genSchema) string {
+	for _, s := range []*genSchema{a, b} {
+		for _, o := range s.tables {
+			if slices.ContainsFunc(o.fks, func(f *gFK) bool { return f.parent == t.name }) {
+				return ""
+			}
+		}
+	}
+	if t.pk2 != "" {
+		t.pk2 = ""
+		return fmt.Sprintf("primary key of %s (id), autoinc=%v", t.name, t.autoInc)
+	}
+	at := a.table(t.name)
+	var cands []string
+	for _, c := range t.cols {
+		if c.name != "id" && !c.nullable && !c.ref && g.indexable(c, true) && (at == nil || at.col(c.name) != nil) {
+			cands = append(cands, c.name)
+		}
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	t.pk2 = cands[g.pick(len(cands))]
+	return fmt.Sprintf("primary key of %s (id, %s), autoinc=%v", t.name, t.pk2, t.autoInc)
 }
 
 // typeSQL spells a column type for a dialect.
@@ -636,6 +795,8 @@ func typeSQL(dialect string, c *gCol) string {
 			return "BYTEA"
 		}
 		return "BLOB"
+	case tJSON:
+		return "JSON"
 	}
 	panic("unknown type")
 }
@@ -665,6 +826,8 @@ func literal(dialect string, c *gCol, k int) string {
 			return `'\x0102'`
 		}
 		return "X'0102'"
+	case tJSON:
+		return fmt.Sprintf(`'{"k": %d}'`, k)
 	}
 	panic("unknown type")
 }
@@ -675,7 +838,13 @@ func literal(dialect string, c *gCol, k int) string {
 func (s *genSchema) sql(dialect string) string {
 	var b, fks strings.Builder
 	for _, t := range s.tables {
-		fmt.Fprintf(&b, "CREATE TABLE %s (\n    id INTEGER NOT NULL PRIMARY KEY", t.name)
+		fmt.Fprintf(&b, "CREATE TABLE %s (\n    id INTEGER NOT NULL", t.name)
+		if t.autoInc && dialect == "mysql" {
+			b.WriteString(" AUTO_INCREMENT")
+		}
+		if t.pk2 == "" {
+			b.WriteString(" PRIMARY KEY")
+		}
 		for _, c := range t.cols[1:] {
 			fmt.Fprintf(&b, ",\n    %s %s", c.name, typeSQL(dialect, c))
 			if !c.nullable {
@@ -684,19 +853,32 @@ func (s *genSchema) sql(dialect string) string {
 			if c.hasDef {
 				b.WriteString(" DEFAULT " + literal(dialect, c, c.def))
 			}
+			for _, ch := range t.checks {
+				if ch.inline && ch.col == c.name {
+					fmt.Fprintf(&b, " CHECK (%s)", checkExpr(c))
+				}
+			}
+		}
+		if t.pk2 != "" {
+			fmt.Fprintf(&b, ",\n    PRIMARY KEY (id, %s)", t.pk2)
 		}
 		for _, k := range t.uniques {
 			fmt.Fprintf(&b, ",\n    CONSTRAINT %s UNIQUE (%s)", k.name, strings.Join(k.cols, ", "))
 		}
 		for _, ch := range t.checks {
-			fmt.Fprintf(&b, ",\n    CONSTRAINT %s CHECK (%s)", ch.name, checkExpr(t.col(ch.col)))
+			if !ch.inline {
+				fmt.Fprintf(&b, ",\n    CONSTRAINT %s CHECK (%s)", ch.name, checkExpr(t.col(ch.col)))
+			}
 		}
 		for _, f := range t.fks {
 			def := fmt.Sprintf("CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (id)", f.name, f.col, f.parent)
+			if f.unnamed {
+				def = strings.TrimPrefix(def, "CONSTRAINT "+f.name+" ")
+			}
 			if f.cascade {
 				def += " ON DELETE CASCADE"
 			}
-			if dialect == "sqlite" {
+			if dialect == "sqlite" || f.inline {
 				b.WriteString(",\n    " + def)
 			} else {
 				fmt.Fprintf(&fks, "ALTER TABLE %s ADD %s;\n", t.name, def)
@@ -768,6 +950,8 @@ func value(c *gCol, i, j int, null bool) any {
 		return fmt.Sprintf("2024-01-%02d 10:20:%02d", i, j%60)
 	case tBlob:
 		return []byte{byte(i), byte(j), 0xfe}
+	case tJSON:
+		return fmt.Sprintf(`{"k": %d}`, 10*i+j)
 	}
 	panic("unknown type")
 }

@@ -65,6 +65,7 @@ func newPair(dialect string, seed uint64) *pairCase {
 	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), dialect: dialect}
 	a := g.newSchema()
 	b, muts := g.mutate(a)
+	muts = append(muts, g.mixCase(a, b)...)
 	return &pairCase{dialect: dialect, seed: seed, a: a, b: b, aSQL: a.sql(dialect), bSQL: b.sql(dialect), muts: muts}
 }
 

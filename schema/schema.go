@@ -42,6 +42,9 @@ type Schema struct {
 	// Comments holds comments on objects that have no Comment field of
 	// their own (for example on a constraint or a function argument list).
 	Comments []*Comment `json:"comments,omitempty"`
+	// Names say which names the server takes for the same name; the
+	// inspector sets them and diff follows them.
+	Names NameRules `json:"names,omitzero"`
 	// Unrepresented are the objects the inspector found but the model
 	// cannot hold. Commands that compare schemas refuse to go on while
 	// either side has one that is not ignored on purpose: a silent
@@ -51,6 +54,22 @@ type Schema struct {
 	// (an INVALID index, triggers hidden by missing privileges, a
 	// trigger's firing state).
 	Warnings []string `json:"warnings,omitempty"`
+}
+
+// NameRules say which spellings of a name the server takes for the same
+// name. The zero value is PostgreSQL's rule: names are exact (after the
+// quoting rules folded unquoted ones).
+type NameRules struct {
+	// FoldTables: names of tables and views that differ only in letter
+	// case are one name (SQLite; MySQL with lower_case_table_names 1 or
+	// 2).
+	FoldTables bool `json:"fold_tables,omitempty"`
+	// FoldColumns: column names that differ only in letter case are one
+	// name (SQLite, MySQL).
+	FoldColumns bool `json:"fold_columns,omitempty"`
+	// FoldRoutines: routine names that differ only in letter case are
+	// one name (MySQL).
+	FoldRoutines bool `json:"fold_routines,omitempty"`
 }
 
 // Unrepresented is one object an inspector found but the model cannot
@@ -67,8 +86,9 @@ type Unrepresented struct {
 	// Detail is the inspector's one-line description, for people.
 	Detail string `json:"detail"`
 	// Keyword is the SQL word that introduces the object in a statement
-	// ("POLICY", "EXCLUDE", "GRANT", "PARTITION"), with which its
-	// statement is found in the desired schema's files.
+	// ("POLICY", "EXCLUDE", "GRANT", "PARTITION"; alternatives joined by
+	// "|"), with which its statement is found in the desired schema's
+	// files.
 	Keyword string `json:"keyword,omitempty"`
 	// Position is the desired schema's file:line of the statement that
 	// made the object, when it was found; empty otherwise.
@@ -129,6 +149,12 @@ type Type struct {
 	// Attributes are a composite type's fields.
 	Attributes []*Column `json:"attributes,omitempty"`
 	Comment    string    `json:"comment,omitempty"`
+	// DependsOn names the routines and types that must exist before this
+	// type is created (a function a domain's CHECK or default calls, a
+	// domain's base type), as SQL designations ("FUNCTION public.f(text)",
+	// "TYPE public.d"). It is derived from the rest: diff does not compare
+	// it.
+	DependsOn []string `json:"depends_on,omitempty"`
 }
 
 // Sequence is a sequence generator.

@@ -140,7 +140,7 @@ func (i *inspector) server(ctx context.Context) error {
 	// or on this database (or has a role, which may hold it).
 	rows, err := i.query(ctx, "server defaults", `SELECT DATABASE(), VERSION(), @@default_storage_engine,
 	COALESCE(s.DEFAULT_CHARACTER_SET_NAME, ''), COALESCE(s.DEFAULT_COLLATION_NAME, ''), CURRENT_USER(),
-	CURRENT_ROLE() IS NOT NULL
+	@@lower_case_table_names, CURRENT_ROLE() IS NOT NULL
 	OR EXISTS (SELECT 1 FROM information_schema.USER_PRIVILEGES p
 		WHERE p.GRANTEE = g.grantee AND p.PRIVILEGE_TYPE = 'TRIGGER')
 	OR EXISTS (SELECT 1 FROM information_schema.SCHEMA_PRIVILEGES p
@@ -161,13 +161,18 @@ LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = DATABASE()`)
 	var db sql.NullString
 	var version, user string
 	var triggerPriv bool
-	if err := rows.Scan(&db, &version, &i.defEngine, &i.defCharset, &i.defCollation, &user, &triggerPriv); err != nil {
+	var lowerCaseTableNames int
+	if err := rows.Scan(&db, &version, &i.defEngine, &i.defCharset, &i.defCollation, &user, &lowerCaseTableNames, &triggerPriv); err != nil {
 		return fmt.Errorf("mysql: inspect server defaults: %w", err)
 	}
 	if !db.Valid || db.String == "" {
 		return ErrNoDatabase
 	}
 	i.db = db.String
+	// Column and routine names are never case-sensitive; table and view
+	// names are unless lower_case_table_names is 1 (stored lower case) or
+	// 2 (stored as given, compared lower case).
+	i.s.Names = schema.NameRules{FoldTables: lowerCaseTableNames != 0, FoldColumns: true, FoldRoutines: true}
 	if !triggerPriv {
 		i.warnf("triggers not inspected: user %s lacks the TRIGGER privilege on %s, and the server hides triggers without it", user, i.db)
 	}
@@ -532,10 +537,33 @@ ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME`
 			return err
 		}
 		if t := i.tables[table]; t != nil {
+			if column != "" {
+				column = checkColumn(t, name, clause)
+			}
 			t.Checks = append(t.Checks, &schema.Check{Name: name, Expr: clause, Column: column})
 		}
 		return nil
 	})
+}
+
+// checkColumn returns the column of a column-level check: the one column
+// its clause names, as MariaDB prints it (`col`). The check's name is its
+// column's only until the column is renamed (the check keeps its name),
+// so the name serves only when the clause names no column or several.
+func checkColumn(t *schema.Table, name, clause string) string {
+	var found []string
+	for _, c := range t.Columns {
+		if strings.Contains(clause, "`"+strings.ReplaceAll(c.Name, "`", "``")+"`") {
+			found = append(found, c.Name)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	if t.Column(name) != nil {
+		return name
+	}
+	return ""
 }
 
 func (i *inspector) inspectViews(ctx context.Context) error {

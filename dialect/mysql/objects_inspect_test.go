@@ -206,6 +206,16 @@ func TestInspectChecks(t *testing.T) {
 	if diff := cmp.Diff(want, got.Checks); diff != "" {
 		t.Errorf("checks (-want +got):\n%s", diff)
 	}
+	// A renamed column keeps its column-level check, named after the old
+	// name: Column follows the column, not the name.
+	inspectExec(t, db, "ALTER TABLE t RENAME COLUMN n TO m")
+	s2, _ := inspectDB(t, db, dialect.InspectOptions{})
+	for _, c := range mustTable(t, s2, "t").Checks {
+		if c.Name == "n" && c.Column != "m" {
+			t.Errorf("check n after RENAME COLUMN n TO m: Column = %q, want m", c.Column)
+		}
+	}
+	inspectExec(t, db, "ALTER TABLE t RENAME COLUMN m TO n")
 	if c := got.Column("j"); c == nil || c.Type != "longtext" || c.Collation != "utf8mb4_bin" {
 		t.Errorf("json column: want longtext utf8mb4_bin, got %+v", c)
 	}

@@ -251,6 +251,9 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		if c.Check == nil {
 			return nil, errors.New("no check")
 		}
+		if stmt, ok := r.addColumnCheck(c); ok {
+			return []string{stmt}, nil
+		}
 		s := "ADD "
 		if c.Check.Name != "" {
 			s += "CONSTRAINT " + r.d.QuoteIdent(c.Check.Name) + " "
@@ -383,7 +386,8 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		} else if k > 0 {
 			pos = " AFTER " + r.d.QuoteIdent(cs[k-1])
 		}
-		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+pos)}, nil
+		checks := r.keptColumnChecks(c.Table, c.From.Name)
+		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+checks+pos)}, nil
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
 	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)+checks) }
@@ -425,6 +429,21 @@ func (r *renderer) keptColumnChecks(t change.Ref, col string) string {
 		}
 	}
 	return s
+}
+
+// addColumnCheck adds a column-level check as one: MODIFY COLUMN with the
+// column's new definition and the check, so that the downgrade's
+// dropColumnCheck finds it where it looks. ok is false for a table-level
+// check, or when to has no such column.
+func (r *renderer) addColumnCheck(c *change.AddCheck) (stmt string, ok bool) {
+	if c.Check.Column == "" || r.to == nil {
+		return "", false
+	}
+	tt := r.to.Table(c.Table.Schema, c.Table.Name)
+	if tt == nil || tt.Column(c.Check.Column) == nil {
+		return "", false
+	}
+	return r.alter(c.Table, "MODIFY COLUMN "+r.column(tt.Column(c.Check.Column))+" CHECK ("+c.Check.Expr+")"), true
 }
 
 // dropColumnCheck drops a column-level check, which MariaDB cannot drop by

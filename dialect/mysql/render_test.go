@@ -866,10 +866,10 @@ func diffCases() []diffCase {
 			// with their column, and are lost by a MODIFY COLUMN that
 			// does not restate them.
 			name: "column_checks",
-			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int CHECK (c > 0), loose int CHECK (loose <> 0),
+			from: []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int CHECK (c > 0), added int, loose int CHECK (loose <> 0),
 				gone int CHECK (gone < 5), doc json)`},
-			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int DEFAULT 5 CHECK (c > 0), loose int)`},
-			rows: []string{`INSERT INTO items VALUES (1, 1, 1, 1, '{}'), (2, NULL, NULL, NULL, NULL)`},
+			to:   []string{`CREATE TABLE items (id int NOT NULL PRIMARY KEY, c int DEFAULT 5 CHECK (c > 0), added int CHECK (added < 100), loose int)`},
+			rows: []string{`INSERT INTO items VALUES (1, 1, 1, 1, 1, '{}'), (2, NULL, NULL, NULL, NULL, NULL)`},
 			up:   [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
 			down: [2]string{"SELECT GROUP_CONCAT(CONCAT_WS(':', id, c, loose) ORDER BY id) FROM items", "1:1:1,2"},
 		},

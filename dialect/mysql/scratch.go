@@ -117,8 +117,11 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 				db.Close()
 			}
 			defer admin.Close()
+			revokeErr := revokeScratchGrants(ctx, admin, d, name)
 			if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+d.QuoteIdent(name)); err != nil {
 				dropErr = fmt.Errorf("mysql: drop scratch database %s on %s: %w", name, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
+			} else if revokeErr != nil {
+				dropErr = fmt.Errorf("mysql: revoke the privileges granted on scratch database %s on %s: %w", name, u.Redacted(), dialect.ScrubPassword(revokeErr, u.Password()))
 			}
 		})
 		return dropErr
@@ -190,4 +193,41 @@ func (d *Dialect) dropEach(ctx context.Context, db *sql.DB, names <-chan string)
 			_, err = conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+d.QuoteIdent(n))
 		}
 	}
+}
+
+// revokeScratchGrants revokes what a desired schema's GRANTs gave on the
+// scratch database and its tables: the server keeps privileges after
+// DROP DATABASE, so each scratch load would leave rows in the grant
+// tables behind. Revoking a table's privileges revokes its columns' too.
+func revokeScratchGrants(ctx context.Context, admin *sql.DB, d *Dialect, name string) error {
+	rows, err := admin.QueryContext(ctx, `SELECT '', GRANTEE FROM information_schema.SCHEMA_PRIVILEGES WHERE TABLE_SCHEMA = ?
+UNION SELECT TABLE_NAME, GRANTEE FROM information_schema.TABLE_PRIVILEGES WHERE TABLE_SCHEMA = ?
+UNION SELECT TABLE_NAME, GRANTEE FROM information_schema.COLUMN_PRIVILEGES WHERE TABLE_SCHEMA = ?`, name, name, name)
+	if err != nil {
+		return err
+	}
+	var revokes []string
+	for rows.Next() {
+		var table, grantee string
+		if err := rows.Scan(&table, &grantee); err != nil {
+			rows.Close()
+			return err
+		}
+		on := d.QuoteIdent(name) + ".*"
+		if table != "" {
+			on = d.QuoteIdent(name) + "." + d.QuoteIdent(table)
+		}
+		// GRANTEE is 'user'@'host', already quoted as the statement wants.
+		revokes = append(revokes, "REVOKE ALL PRIVILEGES ON "+on+" FROM "+grantee)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, r := range revokes {
+		if _, err := admin.ExecContext(ctx, r); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

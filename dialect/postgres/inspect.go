@@ -728,7 +728,7 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 				WHERE am.amname = 'btree' AND oc.opcdefault AND oc.opcintype = r.rngsubtype))
 			AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
 	UNION ALL
-	SELECT 9, 'storage_parameters', concat_ws('.', n.nspname, c.relname), format('skipped storage parameters of table %s: not supported', c.oid::regclass), 'WITH'
+	SELECT 9, 'storage_parameters', concat_ws('.', n.nspname, c.relname), format('skipped storage parameters of table %s: not supported', c.oid::regclass), 'WITH|SET'
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p') AND c.reloptions IS NOT NULL AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
 	UNION ALL
@@ -786,6 +786,7 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	UNION ALL
 	SELECT 22, 'cast', format('%s.%s', format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL)), format('skipped cast (%s AS %s): not supported', format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL)), 'CAST'
 		FROM pg_cast ca WHERE ca.oid >= 16384 AND `+notExtension("ca.oid", "pg_cast")+`
+			AND NOT EXISTS (SELECT 1 FROM pg_depend cd WHERE cd.classid = 'pg_cast'::regclass AND cd.objid = ca.oid AND cd.deptype = 'i')
 	UNION ALL
 	SELECT 23, 'conversion', concat_ws('.', n.nspname, cv.conname), format('skipped conversion %I.%I: not supported', n.nspname, cv.conname), 'CONVERSION'
 		FROM pg_conversion cv JOIN pg_namespace n ON n.oid = cv.connamespace

@@ -51,6 +51,7 @@ func (i *inspector) inspectCode(ctx context.Context) error {
 		{"materialized view indexes", func() error { return i.inspectMatViewIndexes(ctx, views) }},
 		{"routines", func() error { routines, err = i.inspectRoutines(ctx); return err }},
 		{"dependencies of views and routines", func() error { return i.inspectCodeDepends(ctx, views, routines) }},
+		{"dependencies of types", func() error { return i.inspectTypeDepends(ctx) }},
 		{"triggers", func() error { return i.inspectTriggers(ctx) }},
 		{"rules", func() error { return i.inspectRules(ctx) }},
 		{"event triggers", func() error { return i.inspectEventTriggers(ctx) }},
@@ -424,7 +425,8 @@ func (a *aggregateDef) String() string {
 
 // inspectCodeDepends fills DependsOn of views and routines from pg_depend:
 // what a view's rewrite rule reads, and what a routine's signature or body
-// needs (row types count as their relation).
+// needs (row types count as their relation; enums, domains and ranges are
+// TYPE designations).
 func (i *inspector) inspectCodeDepends(ctx context.Context, views map[int64]*schema.View, routines map[int64]*schema.Routine) error {
 	q := `WITH deps AS (
     SELECT 'v'::text AS kind, r.ev_class AS oid, d.refclassid, d.refobjid
@@ -443,20 +445,33 @@ func (i *inspector) inspectCodeDepends(ctx context.Context, views map[int64]*sch
     LEFT JOIN pg_catalog.pg_type el ON el.oid = t.typelem
     WHERE deps.refclassid = 'pg_type'::regclass AND (t.typrelid <> 0 OR coalesce(el.typrelid, 0) <> 0)
     UNION
+    -- enums, domains and ranges (or arrays of them) a routine's
+    -- signature or body uses: created before it
+    SELECT deps.kind, deps.oid, 'pg_type'::regclass,
+           CASE WHEN t.typtype IN ('e', 'd', 'r') THEN t.oid ELSE el.oid END
+    FROM deps
+    JOIN pg_catalog.pg_type t ON t.oid = deps.refobjid
+    LEFT JOIN pg_catalog.pg_type el ON el.oid = t.typelem
+    WHERE deps.kind = 'f' AND deps.refclassid = 'pg_type'::regclass
+      AND (t.typtype IN ('e', 'd', 'r') OR el.typtype IN ('e', 'd', 'r'))
+    UNION
     SELECT kind, oid, refclassid, refobjid FROM deps
     WHERE refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass)
 )
-SELECT DISTINCT norm.kind, norm.oid::bigint, norm.refclassid = 'pg_proc'::regclass,
-       coalesce(rn.nspname, pn.nspname), coalesce(rc.relname, p.proname),
-       coalesce(rc.relkind::text, p.prokind::text),
+SELECT DISTINCT norm.kind, norm.oid::bigint,
+       CASE norm.refclassid WHEN 'pg_proc'::regclass THEN 'proc' WHEN 'pg_type'::regclass THEN 'type' ELSE 'rel' END,
+       coalesce(rn.nspname, pn.nspname, yn.nspname), coalesce(rc.relname, p.proname, y.typname),
+       coalesce(rc.relkind::text, p.prokind::text, 'c'),
        coalesce(pg_catalog.pg_get_function_identity_arguments(p.oid), '')
 FROM norm
 LEFT JOIN pg_catalog.pg_class rc ON norm.refclassid = 'pg_class'::regclass AND rc.oid = norm.refobjid
 LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 LEFT JOIN pg_catalog.pg_proc p ON norm.refclassid = 'pg_proc'::regclass AND p.oid = norm.refobjid
 LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
-WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL) AND norm.oid <> norm.refobjid
-  AND coalesce(rn.nspname, pn.nspname) NOT IN ('pg_catalog', 'information_schema')`
+LEFT JOIN pg_catalog.pg_type y ON norm.refclassid = 'pg_type'::regclass AND y.oid = norm.refobjid
+LEFT JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace
+WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL OR y.oid IS NOT NULL) AND norm.oid <> norm.refobjid
+  AND coalesce(rn.nspname, pn.nspname, yn.nspname) NOT IN ('pg_catalog', 'information_schema')`
 	rows, err := i.query(ctx, q)
 	if err != nil {
 		return err
@@ -464,18 +479,15 @@ WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL) AND norm.oid <> norm.refobjid
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			kind, nsp, name, refkind, sig string
-			oid                           int64
-			isProc                        bool
+			kind, class, nsp, name, refkind, sig string
+			oid                                  int64
 		)
-		if err := rows.Scan(&kind, &oid, &isProc, &nsp, &name, &refkind, &sig); err != nil {
+		if err := rows.Scan(&kind, &oid, &class, &nsp, &name, &refkind, &sig); err != nil {
 			return err
 		}
-		var ref string
-		if isProc {
+		ref := relationDesignation(refkind, nsp, name) // a type's kind is "c": TYPE
+		if class == "proc" {
 			ref = routineDesignation(prokindKind(refkind), nsp, name, sig)
-		} else {
-			ref = relationDesignation(refkind, nsp, name)
 		}
 		switch kind {
 		case "v":
@@ -500,6 +512,67 @@ WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL) AND norm.oid <> norm.refobjid
 		r.DependsOn = slices.Compact(r.DependsOn)
 	}
 	return nil
+}
+
+// inspectTypeDepends fills DependsOn of types from pg_depend: the routines
+// and types that a type, its constraints (a domain's CHECK) and its default
+// use, so that they are created before it.
+func (i *inspector) inspectTypeDepends(ctx context.Context) error {
+	if len(i.s.Types) == 0 {
+		return nil
+	}
+	rows, err := i.query(ctx, `WITH deps AS (
+    SELECT t.oid AS typ, d.refclassid, d.refobjid
+    FROM pg_catalog.pg_type t
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'n'
+    UNION
+    SELECT co.contypid, d.refclassid, d.refobjid
+    FROM pg_catalog.pg_constraint co
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_constraint'::regclass AND d.objid = co.oid AND d.deptype = 'n'
+    WHERE co.contypid <> 0
+)
+SELECT DISTINCT tn.nspname, t.typname, deps.refclassid = 'pg_proc'::regclass,
+       coalesce(pn.nspname, yn.nspname), coalesce(p.proname, y.typname), coalesce(p.prokind::text, ''),
+       coalesce(pg_catalog.pg_get_function_identity_arguments(p.oid), '')
+FROM deps
+JOIN pg_catalog.pg_type t ON t.oid = deps.typ
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_catalog.pg_proc p ON deps.refclassid = 'pg_proc'::regclass AND p.oid = deps.refobjid
+LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace
+LEFT JOIN pg_catalog.pg_type y ON deps.refclassid = 'pg_type'::regclass AND y.oid = deps.refobjid
+LEFT JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace
+WHERE (p.oid IS NOT NULL OR y.oid IS NOT NULL) AND deps.refobjid <> deps.typ
+  AND coalesce(pn.nspname, yn.nspname) NOT IN ('pg_catalog', 'information_schema')
+  AND `+i.nsFilter("tn.nspname"), i.schemas)
+	if err != nil {
+		return err
+	}
+	types := make(map[string]*schema.Type, len(i.s.Types))
+	for _, t := range i.s.Types {
+		types[t.Schema+"\x00"+t.Name] = t
+	}
+	err = scanAll(rows, func() error {
+		var nsp, name, refNsp, refName, prokind, sig string
+		var isProc bool
+		if err := rows.Scan(&nsp, &name, &isProc, &refNsp, &refName, &prokind, &sig); err != nil {
+			return err
+		}
+		t := types[nsp+"\x00"+name]
+		if t == nil {
+			return nil
+		}
+		ref := relationDesignation("c", refNsp, refName)
+		if isProc {
+			ref = routineDesignation(prokindKind(prokind), refNsp, refName, sig)
+		}
+		t.DependsOn = append(t.DependsOn, ref)
+		return nil
+	})
+	for _, t := range i.s.Types {
+		sort.Strings(t.DependsOn)
+		t.DependsOn = slices.Compact(t.DependsOn)
+	}
+	return err
 }
 
 // prokindKind maps pg_proc.prokind to a routine kind.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -82,6 +83,7 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	// revision names a new value, the enum is recreated instead (a type
 	// created in the transaction may be used at once), which rewrites the
 	// tables that use it.
+	changes = orderTypesAndRoutines(changes)
 	recreate := map[int]bool{}
 	for {
 		r, err := renderOnce(from, to, changes, recreate)
@@ -106,6 +108,101 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		if !more {
 			return withFunctionBodiesUnchecked(changes, r.out), nil
 		}
+	}
+}
+
+// orderTypesAndRoutines orders the types and routines that the changes
+// create before any table, and those they drop after every table, by their
+// real dependencies (DependsOn, from pg_depend) rather than by kind: a
+// domain whose CHECK or default calls a function needs the function first
+// (and goes before it), a routine whose signature names the domain needs
+// the domain. The other changes keep their places, and so does every type
+// and routine that nothing forces to move.
+func orderTypesAndRoutines(changes []change.Change) []change.Change {
+	out := slices.Clone(changes)
+	var adds, drops codeSlots
+	for n, c := range changes {
+		if touchesTable(c) {
+			break // tables come next: what they use stays before them
+		}
+		adds.add(n, c, false)
+	}
+	for n := len(changes) - 1; n >= 0 && !touchesTable(changes[n]); n-- {
+		drops.add(n, changes[n], true)
+	}
+	// The drops' slots run from the end, so dependencies first from the
+	// end is dependents first from the start.
+	adds.order(changes, out)
+	drops.order(changes, out)
+	return out
+}
+
+// touchesTable reports whether c creates, renames or changes a table or
+// its columns (what types and routines are created before and dropped
+// after).
+func touchesTable(c change.Change) bool {
+	switch c.(type) {
+	case *change.RenameTable, *change.RenameColumn, *change.AddTable, *change.AddColumn, *change.AlterColumn,
+		*change.DropTable, *change.DropColumn:
+		return true
+	}
+	return false
+}
+
+// codeSlots are the positions of AddType and AddRoutine (or, collected
+// from the end, DropType and DropRoutine) changes, with their designations
+// and dependencies.
+type codeSlots struct {
+	slots []int
+	names []string
+	deps  [][]string
+}
+
+func (s *codeSlots) add(n int, c change.Change, drop bool) {
+	var t *schema.Type
+	var r *schema.Routine
+	switch c := c.(type) {
+	case *change.AddType:
+		t = c.Type
+	case *change.AddRoutine:
+		r = c.Routine
+	case *change.DropType:
+		t = c.Type
+	case *change.DropRoutine:
+		r = c.Routine
+	}
+	switch c.(type) {
+	case *change.DropType, *change.DropRoutine:
+		if !drop {
+			return
+		}
+	default:
+		if drop {
+			return
+		}
+	}
+	switch {
+	case t != nil:
+		s.slots = append(s.slots, n)
+		s.names = append(s.names, relationDesignation("c", t.Schema, t.Name))
+		s.deps = append(s.deps, t.DependsOn)
+	case r != nil:
+		s.slots = append(s.slots, n)
+		s.names = append(s.names, routineDesignation(r.Kind, r.Schema, r.Name, r.Signature))
+		s.deps = append(s.deps, r.DependsOn)
+	}
+}
+
+// order writes the changes at s's slots of changes into out with every
+// one after those it depends on (in the order of s.slots), keeping the
+// given order where nothing forces a move.
+func (s *codeSlots) order(changes, out []change.Change) {
+	if len(s.slots) < 2 {
+		return
+	}
+	order := topoOrder(s.names, func(k int) []string { return s.deps[k] })
+	for k, from := range order {
+		out[s.slots[k]] = changes[s.slots[from]]
 	}
 }
 

@@ -506,6 +506,28 @@ CREATE TABLE keep (id serial PRIMARY KEY);`,
 			downQuery: `SELECT string_agg(id || ':' || coalesce(status::text, '-') || coalesce(tags::text, '-'), ',' ORDER BY id) FROM items`, downWant: "1:x{x,y},2:y-,3:-{}",
 		},
 		{
+			// Issue 19: a domain whose CHECK calls a function, and a
+			// function whose signature names the domain: created f, d, g
+			// and dropped g, d, f by their dependencies, not by kind.
+			name: "domain_check_calls_function",
+			from: itemsSQL,
+			to: itemsSQL + `CREATE FUNCTION f(x text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT length(x) > 0 $$;
+CREATE DOMAIN d AS text CHECK (f(VALUE));
+CREATE FUNCTION g(v d) RETURNS d LANGUAGE sql IMMUTABLE AS $$ SELECT v $$;
+ALTER TABLE items ADD COLUMN label d;`,
+			rows: itemsRows,
+			changes: func(t *testing.T, from, to *schema.Schema) []change.Change {
+				return []change.Change{
+					&change.AddType{Type: mustTypeR(t, to, "d")},
+					&change.AddRoutine{Routine: mustRoutineR(t, to, "f")},
+					&change.AddRoutine{Routine: mustRoutineR(t, to, "g")},
+					&change.AddColumn{Table: ref("items"), Column: mustColumnR(t, to, "items", "label")},
+				}
+			},
+			upQuery: `SELECT g('x')::text`, upWant: "x",
+			downQuery: `SELECT count(*)::text FROM items`, downWant: "3",
+		},
+		{
 			name: "other_schema",
 			opts: diff.Options{Renames: map[string]string{"App.items.name": "title"}},
 			from: `CREATE SCHEMA "App"; CREATE TABLE "App".items (id integer PRIMARY KEY, name text);`,

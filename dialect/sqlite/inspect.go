@@ -56,7 +56,8 @@ type catalogObject struct {
 const userTableFilter = `m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'`
 
 func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (*schema.Schema, error) {
-	s := &schema.Schema{Dialect: "sqlite"}
+	// SQLite identifiers are case-insensitive (for ASCII letters).
+	s := &schema.Schema{Dialect: "sqlite", Names: schema.NameRules{FoldTables: true, FoldColumns: true}}
 	vt := opts.VersionTables
 	if vt.Revisions == "" {
 		vt.Revisions = dialect.DefaultVersionTables().Revisions

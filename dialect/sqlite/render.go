@@ -324,7 +324,7 @@ func needsRebuild(from, to *schema.Schema, ti *tableInfo, c change.Change) (bool
 			col.Default != nil && !constantDefault(*col.Default):
 			return true, nil
 		}
-		if t := to.Table("", ti.finalName); t != nil && (inKey(t, col.Name) || col.Default != nil && uniqueIndexed(t, col.Name)) {
+		if t := lookupTable(to, ti.finalName); t != nil && (inKey(t, col.Name) || col.Default != nil && uniqueIndexed(t, col.Name)) {
 			return true, nil
 		}
 		return false, nil
@@ -395,7 +395,7 @@ func droppable(from, to *schema.Schema, ti *tableInfo, col string) bool {
 	if ti.created != nil {
 		t = ti.created
 	} else {
-		t = from.Table("", ti.fromName)
+		t = lookupTable(from, ti.fromName)
 	}
 	if t == nil {
 		return false
@@ -634,7 +634,7 @@ func indexStatements(table string, idxs []*schema.Index) []string {
 // rebuild renders the table rebuild of ti with every change on it merged.
 func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
-	target := r.to.Table("", ti.finalName)
+	target := lookupTable(r.to, ti.finalName)
 	if target == nil {
 		return nil, fmt.Errorf("table %s is not in the target schema", ti.finalName)
 	}
@@ -642,14 +642,14 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 	if ti.created != nil {
 		source = ti.created
 	} else {
-		source = r.from.Table("", ti.fromName)
+		source = lookupTable(r.from, ti.fromName)
 	}
 	if source == nil {
 		return nil, fmt.Errorf("table %s is not in the source schema", ti.fromName)
 	}
 	src := ti.srcName
 	tmp := rebuildTablePrefix + ti.finalName
-	if r.from.Table("", tmp) != nil || r.to.Table("", tmp) != nil {
+	if lookupTable(r.from, tmp) != nil || lookupTable(r.to, tmp) != nil {
 		return nil, fmt.Errorf("the temporary name %s is taken", tmp)
 	}
 
@@ -893,4 +893,19 @@ func autoIncrement(t *schema.Table) bool {
 		}
 	}
 	return false
+}
+
+// lookupTable finds a table by name as SQLite does, without regard to
+// letter case: the diff keys a table by the desired schema's spelling of a
+// name that the current schema may spell differently.
+func lookupTable(s *schema.Schema, name string) *schema.Table {
+	if t := s.Table("", name); t != nil {
+		return t
+	}
+	for _, t := range s.Tables {
+		if strings.EqualFold(t.Name, name) {
+			return t
+		}
+	}
+	return nil
 }

@@ -82,9 +82,11 @@ func Compare(from, to *schema.Schema, opts Options) ([]change.Change, error) {
 		to = &schema.Schema{}
 	}
 	d := &differ{from: from, to: to, opts: opts}
+	d.canonicalize()
 	if err := d.resolveRenames(); err != nil {
 		return nil, err
 	}
+	d.caseRenames()
 	if err := d.resolveBackfill(); err != nil {
 		return nil, err
 	}
@@ -172,6 +174,82 @@ type tkey struct{ schema, name string }
 
 func keyOf(schemaName, name string) tkey { return tkey{schemaName, name} }
 
+// key returns the key of the table or view (schemaName, name). Where the
+// server takes names that differ only in case for one name
+// (schema.NameRules.FoldTables), every spelling gets one key, spelled as
+// the desired schema spells it (else as the current one does).
+func (d *differ) key(schemaName, name string) tkey {
+	if !d.names.FoldTables {
+		return keyOf(schemaName, name)
+	}
+	if k, ok := d.canon[foldKey(schemaName, name)]; ok {
+		return k
+	}
+	return keyOf(schemaName, name)
+}
+
+func foldKey(schemaName, name string) string {
+	return strings.ToLower(normSchema(schemaName)) + "." + strings.ToLower(name)
+}
+
+// canonicalize records the spelling of every table and view name, the
+// desired schema's first, for key.
+func (d *differ) canonicalize() {
+	d.names = schema.NameRules{
+		FoldTables:   d.from.Names.FoldTables || d.to.Names.FoldTables,
+		FoldColumns:  d.from.Names.FoldColumns || d.to.Names.FoldColumns,
+		FoldRoutines: d.from.Names.FoldRoutines || d.to.Names.FoldRoutines,
+	}
+	if !d.names.FoldTables {
+		return
+	}
+	d.canon = map[string]tkey{}
+	for _, s := range []*schema.Schema{d.to, d.from} {
+		for _, t := range s.Tables {
+			if _, ok := d.canon[foldKey(t.Schema, t.Name)]; !ok {
+				d.canon[foldKey(t.Schema, t.Name)] = keyOf(t.Schema, t.Name)
+			}
+		}
+		for _, v := range s.Views {
+			if _, ok := d.canon[foldKey(v.Schema, v.Name)]; !ok {
+				d.canon[foldKey(v.Schema, v.Name)] = keyOf(v.Schema, v.Name)
+			}
+		}
+	}
+}
+
+// caseRenames turns a column whose name changed only in letter case, where
+// the server takes both spellings for one name (FoldColumns), into a
+// rename: the column and its data stay, and only the spelling changes
+// (SQLite and MySQL rename a column to a spelling of its own name),
+// instead of a drop and an add of "another" column.
+func (d *differ) caseRenames() {
+	if !d.names.FoldColumns {
+		return
+	}
+	for _, ft := range d.from.Tables {
+		nk := d.newKey(d.key(ft.Schema, ft.Name))
+		tt := d.to.Table(nk.schema, nk.name)
+		if tt == nil {
+			continue
+		}
+		for _, fc := range ft.Columns {
+			if _, renamed := d.colRename[nk][fc.Name]; renamed || tt.Column(fc.Name) != nil {
+				continue
+			}
+			for _, tc := range tt.Columns {
+				if strings.EqualFold(tc.Name, fc.Name) && ft.Column(tc.Name) == nil {
+					if d.colRename[nk] == nil {
+						d.colRename[nk] = map[string]string{}
+					}
+					d.colRename[nk][fc.Name] = tc.Name
+					break
+				}
+			}
+		}
+	}
+}
+
 func (k tkey) ref() change.Ref { return change.Ref{Schema: k.schema, Name: k.name} }
 
 func (k tkey) String() string { return k.ref().String() }
@@ -180,6 +258,10 @@ func (k tkey) String() string { return k.ref().String() }
 type differ struct {
 	from, to *schema.Schema
 	opts     Options
+	// names are the server's rules for which names are one name, and
+	// canon the spelling of each folded table and view name (see key).
+	names schema.NameRules
+	canon map[string]tkey
 
 	// tableRename maps an old table key (in from) to its new name.
 	tableRename map[tkey]string
@@ -233,12 +315,57 @@ func (d *differ) newKey(old tkey) tkey {
 	return old
 }
 
-// splitRef splits "schema.name" or "name".
-func splitRef(s string) (schemaName, name string) {
-	if i := strings.LastIndexByte(s, '.'); i >= 0 {
-		return s[:i], s[i+1:]
+// splitRef splits "schema.name" or "name" at its last dot outside SQL
+// double quotes, so that a part may hold a dot when quoted
+// (users."special.column"); the name comes back unquoted, the prefix as
+// written.
+func splitRef(s string) (prefix, name string) {
+	quoted, last := false, -1
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '"':
+			quoted = !quoted
+		case s[i] == '.' && !quoted:
+			last = i
+		}
 	}
-	return "", s
+	if last < 0 {
+		return "", unquoteIdent(s)
+	}
+	return s[:last], unquoteIdent(s[last+1:])
+}
+
+// unquoteIdent undoes SQL double-quote quoting of one name part.
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
+}
+
+// QuoteRefPart writes one part of a reference (a schema, table or column
+// name) as --rename and --backfill read it: as is when it is a plain
+// name, else in SQL double quotes, so that a name that holds a dot stays
+// one part.
+func QuoteRefPart(name string) string {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' && i > 0 || c >= 0x80) {
+			return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+		}
+	}
+	if name == "" {
+		return `""`
+	}
+	return name
+}
+
+// QuoteRef writes a table reference with QuoteRefPart.
+func QuoteRef(r change.Ref) string {
+	if r.Schema == "" {
+		return QuoteRefPart(r.Name)
+	}
+	return QuoteRefPart(r.Schema) + "." + QuoteRefPart(r.Name)
 }
 
 // findTable finds a table by a user-written reference: "schema.name", or
@@ -246,6 +373,7 @@ func splitRef(s string) (schemaName, name string) {
 // "public") or, failing that, the only table of that name.
 func findTable(s *schema.Schema, ref string) (*schema.Table, error) {
 	sch, name := splitRef(ref)
+	sch = unquoteIdent(sch)
 	if sch != "" {
 		if t := s.Table(sch, name); t != nil {
 			return t, nil
@@ -285,7 +413,14 @@ func (d *differ) resolveRenames() error {
 		bad := func(reason string) error {
 			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
 		}
-		if v == "" || strings.Contains(v, ".") && !strings.Contains(k, ".") {
+		// The new name is one part, plain or SQL-quoted.
+		vpre, vname := splitRef(v)
+		plain := vpre == ""
+		if plain {
+			v = vname
+		}
+		kpre, _ := splitRef(k)
+		if v == "" || !plain && kpre == "" {
 			return bad("the new name must be a plain name")
 		}
 		old, err := findTable(d.from, k)
@@ -293,13 +428,13 @@ func (d *differ) resolveRenames() error {
 			return bad(err.Error())
 		}
 		if old == nil {
-			if strings.Contains(k, ".") {
+			if kpre != "" {
 				colKeys = append(colKeys, k)
 				continue
 			}
 			return bad(fmt.Sprintf("no table %q in the current schema", k))
 		}
-		if _, n := splitRef(v); n != v {
+		if !plain {
 			return bad("the new name must be a plain name (a rename keeps the schema)")
 		}
 		if d.to.Table(old.Schema, v) == nil {
@@ -309,18 +444,20 @@ func (d *differ) resolveRenames() error {
 			return bad(fmt.Sprintf("table %q already exists in the current schema", tkey{old.Schema, v}))
 		}
 		if d.to.Table(old.Schema, old.Name) != nil && old.Name != v {
-			return bad(fmt.Sprintf("table %q still exists in the desired schema", keyOf(old.Schema, old.Name)))
+			return bad(fmt.Sprintf("table %q still exists in the desired schema", d.key(old.Schema, old.Name)))
 		}
-		d.tableRename[keyOf(old.Schema, old.Name)] = v
+		d.tableRename[d.key(old.Schema, old.Name)] = v
 	}
 	for _, k := range colKeys {
 		v := d.opts.Renames[k]
 		bad := func(reason string) error {
 			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
 		}
-		if strings.Contains(v, ".") {
+		vpre, vname := splitRef(v)
+		if vpre != "" {
 			return bad("the new column name must be a plain name")
 		}
+		v = vname
 		tref, col := splitRef(k)
 		t, err := findTable(d.from, tref)
 		if err != nil {
@@ -343,19 +480,19 @@ func (d *differ) resolveRenames() error {
 		if t == nil {
 			return bad(fmt.Sprintf("no table %q in the current schema", tref))
 		}
-		nk := d.newKey(keyOf(t.Schema, t.Name))
+		nk := d.newKey(d.key(t.Schema, t.Name))
 		nt := d.to.Table(nk.schema, nk.name)
 		if nt == nil {
 			return bad(fmt.Sprintf("table %q is not in the desired schema", nk))
 		}
 		if t.Column(col) == nil {
-			return bad(fmt.Sprintf("no column %q in table %q of the current schema", col, keyOf(t.Schema, t.Name)))
+			return bad(fmt.Sprintf("no column %q in table %q of the current schema", col, d.key(t.Schema, t.Name)))
 		}
 		if nt.Column(v) == nil {
 			return bad(fmt.Sprintf("no column %q in table %q of the desired schema", v, nk))
 		}
 		if col != v && t.Column(v) != nil {
-			return bad(fmt.Sprintf("column %q already exists in table %q of the current schema", v, keyOf(t.Schema, t.Name)))
+			return bad(fmt.Sprintf("column %q already exists in table %q of the current schema", v, d.key(t.Schema, t.Name)))
 		}
 		if col != v && nt.Column(col) != nil {
 			return bad(fmt.Sprintf("column %q still exists in table %q of the desired schema", col, nk))
@@ -402,9 +539,9 @@ func (d *differ) resolveBackfill() error {
 			return bad(fmt.Sprintf("no table %q in the desired schema", tref))
 		}
 		if t.Column(col) == nil {
-			return bad(fmt.Sprintf("no column %q in table %q of the desired schema", col, keyOf(t.Schema, t.Name)))
+			return bad(fmt.Sprintf("no column %q in table %q of the desired schema", col, d.key(t.Schema, t.Name)))
 		}
-		tk := keyOf(t.Schema, t.Name)
+		tk := d.key(t.Schema, t.Name)
 		if d.backfill[tk] == nil {
 			d.backfill[tk] = map[string]*fill{}
 		}

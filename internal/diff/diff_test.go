@@ -738,7 +738,7 @@ func TestParseDesignation(t *testing.T) {
 	for in, want := range map[string]string{
 		"VIEW v":                            "rel:.v",
 		"VIEW public.v":                     "rel:.v",
-		`MATERIALIZED VIEW "Sales"."Big.V"`: "rel:Sales.big.v",
+		`MATERIALIZED VIEW "Sales"."Big.V"`: "rel:Sales.Big.V",
 		"TABLE sales.orders":                "rel:sales.orders",
 		"FUNCTION public.f(integer, text)":  "fn:.f(integer, text)",
 		`PROCEDURE "my proc"()`:             "fn:.my proc()",

@@ -116,11 +116,29 @@ func normSchema(s string) string {
 }
 
 func relNode(schemaName, name string) string {
-	return "rel:" + normSchema(schemaName) + "." + strings.ToLower(name)
+	return "rel:" + normSchema(schemaName) + "." + name
 }
 
 func fnNode(schemaName, name, signature string) string {
-	return "fn:" + normSchema(schemaName) + "." + strings.ToLower(name) + "(" + signature + ")"
+	return "fn:" + normSchema(schemaName) + "." + name + "(" + signature + ")"
+}
+
+// foldNode returns a graph node as the server's name rules compare it:
+// lower-cased where relations' (or routines') names differ only in case
+// are one name.
+func foldNode(rules schema.NameRules, node string) string {
+	if strings.HasPrefix(node, "rel:") && rules.FoldTables || strings.HasPrefix(node, "fn:") && rules.FoldRoutines {
+		return strings.ToLower(node)
+	}
+	return node
+}
+
+func (d *differ) relNode(schemaName, name string) string {
+	return foldNode(d.names, relNode(schemaName, name))
+}
+
+func (d *differ) fnNode(schemaName, name, signature string) string {
+	return foldNode(d.names, fnNode(schemaName, name, signature))
 }
 
 // designationKinds are the keywords a DependsOn entry may start with,
@@ -270,23 +288,24 @@ type codeObj struct {
 // graph builds the views and routines of s with their dependencies. Views
 // depend on what their DependsOn names and, conservatively, on every table
 // and view of the schema whose name their text mentions.
-func graph(s *schema.Schema) map[string]*codeObj {
+func graph(s *schema.Schema, rules schema.NameRules) map[string]*codeObj {
+	node := func(n string) string { return foldNode(rules, n) }
 	g := map[string]*codeObj{}
 	relNames := map[string][]string{} // lower-case name -> nodes
 	if len(s.Views) == 0 && len(s.Routines) == 0 {
 		return g
 	}
 	for _, t := range s.Tables {
-		relNames[strings.ToLower(t.Name)] = append(relNames[strings.ToLower(t.Name)], relNode(t.Schema, t.Name))
+		relNames[strings.ToLower(t.Name)] = append(relNames[strings.ToLower(t.Name)], node(relNode(t.Schema, t.Name)))
 	}
 	for _, v := range s.Views {
-		relNames[strings.ToLower(v.Name)] = append(relNames[strings.ToLower(v.Name)], relNode(v.Schema, v.Name))
+		relNames[strings.ToLower(v.Name)] = append(relNames[strings.ToLower(v.Name)], node(relNode(v.Schema, v.Name)))
 	}
 	for _, v := range s.Views {
-		o := &codeObj{node: relNode(v.Schema, v.Name), display: keyOf(v.Schema, v.Name).String(), view: v, relational: true}
+		o := &codeObj{node: node(relNode(v.Schema, v.Name)), display: keyOf(v.Schema, v.Name).String(), view: v, relational: true}
 		for _, dep := range v.DependsOn {
 			if n, _, ok := parseDesignation(dep); ok {
-				o.deps = append(o.deps, n)
+				o.deps = append(o.deps, node(n))
 			}
 		}
 		for w := range words(v.Definition) {
@@ -295,10 +314,10 @@ func graph(s *schema.Schema) map[string]*codeObj {
 		g[o.node] = o
 	}
 	for _, r := range s.Routines {
-		o := &codeObj{node: fnNode(r.Schema, r.Name, r.Signature), display: keyOf(r.Schema, r.Name).String() + "(" + r.Signature + ")", routine: r}
+		o := &codeObj{node: node(fnNode(r.Schema, r.Name, r.Signature)), display: keyOf(r.Schema, r.Name).String() + "(" + r.Signature + ")", routine: r}
 		for _, dep := range r.DependsOn {
 			if n, rel, ok := parseDesignation(dep); ok {
-				o.deps = append(o.deps, n)
+				o.deps = append(o.deps, node(n))
 				o.relational = o.relational || rel
 			}
 		}
@@ -360,13 +379,13 @@ func topo(objs []*codeObj) []*codeObj {
 // renamed or altered table, or a view that is dropped or recreated, are
 // dropped before the change and created again after it.
 func (d *differ) code() {
-	fg, tg := graph(d.from), graph(d.to)
+	fg, tg := graph(d.from, d.names), graph(d.to, d.names)
 
 	// What a view may not survive: tables dropped, renamed or with column
 	// changes, and dropped routines.
 	broken := map[string]bool{}
 	for k := range d.touched {
-		broken[relNode(k.schema, k.name)] = true
+		broken[d.relNode(k.schema, k.name)] = true
 	}
 
 	var dropCode, dropRoutine, dropRoutineLate, addCode, addRoutine []*codeObj
@@ -475,29 +494,31 @@ func (d *differ) triggers(broken map[string]bool) {
 	type trkey struct{ schema, table, name string }
 	to := map[trkey]*schema.Trigger{}
 	for _, t := range d.to.Triggers {
-		to[trkey{t.Schema, t.Table, t.Name}] = t
+		k := d.key(t.Schema, t.Table)
+		to[trkey{k.schema, k.name, t.Name}] = t
 	}
 	views := map[tkey]bool{}
 	for _, v := range d.from.Views {
-		views[keyOf(v.Schema, v.Name)] = true
+		views[d.key(v.Schema, v.Name)] = true
 	}
 	seen := map[trkey]bool{}
 	for _, ft := range d.from.Triggers {
-		nk := d.newKey(keyOf(ft.Schema, ft.Table))
+		nk := d.newKey(d.key(ft.Schema, ft.Table))
 		k := trkey{nk.schema, nk.name, ft.Name}
 		tt := to[k]
-		isView := views[keyOf(ft.Schema, ft.Table)]
+		isView := views[d.key(ft.Schema, ft.Table)]
 		if tt != nil && ft.Definition == tt.Definition && ft.Comment == tt.Comment &&
-			!(isView && broken[relNode(ft.Schema, ft.Table)]) {
+			!(isView && broken[d.relNode(ft.Schema, ft.Table)]) {
 			seen[k] = true
 			continue
 		}
-		d.add(phDropTrigger, tableObjKey(keyOf(ft.Schema, ft.Table), ft.Name), &change.DropTrigger{Trigger: ft})
+		d.add(phDropTrigger, tableObjKey(d.key(ft.Schema, ft.Table), ft.Name), &change.DropTrigger{Trigger: ft})
 	}
 	for _, tt := range d.to.Triggers {
-		k := trkey{tt.Schema, tt.Table, tt.Name}
+		tk := d.key(tt.Schema, tt.Table)
+		k := trkey{tk.schema, tk.name, tt.Name}
 		if !seen[k] {
-			d.add(phAddTrigger, tableObjKey(keyOf(tt.Schema, tt.Table), tt.Name), &change.AddTrigger{Trigger: tt})
+			d.add(phAddTrigger, tableObjKey(d.key(tt.Schema, tt.Table), tt.Name), &change.AddTrigger{Trigger: tt})
 		}
 	}
 }
@@ -525,7 +546,7 @@ func (d *differ) rules(broken map[string]bool) {
 	ruleBroken := func(r *schema.Rule) bool { return reads(r.Schema, r.Table, r.Definition) }
 	seen := map[rkey]bool{}
 	for _, fr := range d.from.Rules {
-		nk := d.newKey(keyOf(fr.Schema, fr.Table))
+		nk := d.newKey(d.key(fr.Schema, fr.Table))
 		k := rkey{nk.schema, nk.name, fr.Name}
 		tr := to[k]
 		if tr != nil && !ruleBroken(fr) {
@@ -535,12 +556,12 @@ func (d *differ) rules(broken map[string]bool) {
 			}
 			continue
 		}
-		d.add(phDropRule, tableObjKey(keyOf(fr.Schema, fr.Table), fr.Name), &change.DropRule{Rule: fr})
+		d.add(phDropRule, tableObjKey(d.key(fr.Schema, fr.Table), fr.Name), &change.DropRule{Rule: fr})
 	}
 	for _, tr := range d.to.Rules {
 		k := rkey{tr.Schema, tr.Table, tr.Name}
 		if !seen[k] {
-			d.add(phAddRule, tableObjKey(keyOf(tr.Schema, tr.Table), tr.Name), &change.AddRule{Rule: tr})
+			d.add(phAddRule, tableObjKey(d.key(tr.Schema, tr.Table), tr.Name), &change.AddRule{Rule: tr})
 		}
 	}
 }

@@ -134,16 +134,16 @@ func (d *differ) policies(broken map[string]bool) {
 func (d *differ) textReadsBroken(broken map[string]bool) func(schemaName, table, text string) bool {
 	named := map[string][]string{}
 	for _, t := range d.from.Tables {
-		named[strings.ToLower(t.Name)] = append(named[strings.ToLower(t.Name)], relNode(t.Schema, t.Name))
+		named[strings.ToLower(t.Name)] = append(named[strings.ToLower(t.Name)], d.relNode(t.Schema, t.Name))
 	}
 	for _, v := range d.from.Views {
-		named[strings.ToLower(v.Name)] = append(named[strings.ToLower(v.Name)], relNode(v.Schema, v.Name))
+		named[strings.ToLower(v.Name)] = append(named[strings.ToLower(v.Name)], d.relNode(v.Schema, v.Name))
 	}
 	for _, r := range d.from.Routines {
-		named[strings.ToLower(r.Name)] = append(named[strings.ToLower(r.Name)], fnNode(r.Schema, r.Name, r.Signature))
+		named[strings.ToLower(r.Name)] = append(named[strings.ToLower(r.Name)], d.fnNode(r.Schema, r.Name, r.Signature))
 	}
 	return func(schemaName, table, text string) bool {
-		if broken[relNode(schemaName, table)] {
+		if broken[d.relNode(schemaName, table)] {
 			return true
 		}
 		for w := range words(text) {

@@ -58,7 +58,7 @@ func refersTo(tableSchema string, fk *schema.ForeignKey, t *schema.Table) bool {
 
 func viewDependsOn(s *schema.Schema, node string) []string {
 	var out []string
-	for n, o := range graph(s) {
+	for n, o := range graph(s, s.Names) {
 		if o.view != nil && slices.Contains(o.deps, node) {
 			out = append(out, n)
 		}

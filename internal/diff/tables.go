@@ -22,12 +22,12 @@ func (d *differ) tables() {
 
 	toByKey := make(map[tkey]*schema.Table, len(d.to.Tables))
 	for _, t := range d.to.Tables {
-		toByKey[keyOf(t.Schema, t.Name)] = t
+		toByKey[d.key(t.Schema, t.Name)] = t
 	}
 	d.toTables = toByKey
 	seen := make(map[tkey]bool, len(d.from.Tables))
 	for _, ft := range d.from.Tables {
-		ok := keyOf(ft.Schema, ft.Name)
+		ok := d.key(ft.Schema, ft.Name)
 		nk := d.newKey(ok)
 		tt := toByKey[nk]
 		if tt == nil {
@@ -45,7 +45,7 @@ func (d *differ) tables() {
 		d.table(ok, nk, ft, tt)
 	}
 	for _, tt := range d.to.Tables {
-		nk := keyOf(tt.Schema, tt.Name)
+		nk := d.key(tt.Schema, tt.Name)
 		if !seen[nk] {
 			d.addedTables[nk] = true
 			d.add(phAddTable, nk.String(), &change.AddTable{Table: tt})
@@ -271,7 +271,9 @@ func (d *differ) checks(ok, nk tkey, ft, tt *schema.Table) {
 // indexes compares indexes by their server definition, unless a rename
 // changed the names it prints.
 func (d *differ) indexes(ok, nk tkey, ft, tt *schema.Table, renames map[string]string, plain bool) {
-	byDef := ok == nk && plain
+	// A definition names the table: compare by parts when the table is
+	// renamed, or spelled otherwise where the server folds case.
+	byDef := ok == nk && plain && ft.Name == tt.Name
 	if plain && sameSlice(ft.Indexes, tt.Indexes, indexEq(byDef)) {
 		return
 	}
@@ -439,7 +441,7 @@ func optionsString(o schema.TableOptions) string {
 // changes type or the key it references is dropped.
 func (d *differ) foreignKeys() {
 	for _, ft := range d.from.Tables {
-		ok := keyOf(ft.Schema, ft.Name)
+		ok := d.key(ft.Schema, ft.Name)
 		if d.droppedTables[ok] {
 			for _, fk := range ft.ForeignKeys {
 				d.add(phDropFK, tableObjKey(ok, fk.Name+"\x00"+fkSig(fk, nil, "", "", nil)), &change.DropForeignKey{Table: ok.ref(), FK: fk})
@@ -463,7 +465,7 @@ func (d *differ) foreignKeys() {
 			if rs == "" {
 				rs = ft.Schema
 			}
-			rk := d.newKey(keyOf(rs, fk.RefTable))
+			rk := d.newKey(d.key(rs, fk.RefTable))
 			fo[i] = obj{name: fk.Name, sig: fkSig(fk, renames, fk.RefSchema, rk.name, d.colRename[rk]), v: fk}
 		}
 		to := make([]obj, len(tt.ForeignKeys))
@@ -508,7 +510,7 @@ func (d *differ) foreignKeys() {
 		}
 	}
 	for _, tt := range d.to.Tables {
-		nk := keyOf(tt.Schema, tt.Name)
+		nk := d.key(tt.Schema, tt.Name)
 		if !d.addedTables[nk] {
 			continue
 		}
@@ -531,7 +533,7 @@ func (d *differ) fkAffected(nk tkey, fk *schema.ForeignKey) bool {
 	if rs == "" {
 		rs = nk.schema
 	}
-	rk := keyOf(rs, fk.RefTable)
+	rk := d.key(rs, fk.RefTable)
 	if d.keyChanged[rk] {
 		return true
 	}

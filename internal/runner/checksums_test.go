@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/runner"
@@ -77,4 +78,48 @@ func tableHasSums(tg *target) bool {
 	}
 	rows.Close()
 	return true
+}
+
+// TestRecordOutlivesShortLockTimeout holds the revision's version row
+// locked from another transaction for a second while a statement runs,
+// with a 100ms lock timeout: the progress record after the statement
+// waits for the row (a busy server is no reason to leave a statement
+// recorded as started) instead of giving up after the lock timeout.
+func TestRecordOutlivesShortLockTimeout(t *testing.T) {
+	each(t, func(t *testing.T, tg *target) {
+		ctx := ctxT(t)
+		slow := map[string]string{"mysql": "CREATE TABLE s AS SELECT SLEEP(1) AS x", "postgres": "SELECT pg_sleep(1)"}[tg.name]
+		r1 := rev("h001", "", "CREATE TABLE a (id integer);\n"+slow+";\nCREATE TABLE b (id integer);\n", "DROP TABLE b;\nDROP TABLE a;\n")
+		r1.NoTransaction = true
+		held := make(chan error, 1)
+		go func() {
+			if tg.name == "mysql" {
+				waitRunning(t, tg.db, slow)
+			} else {
+				time.Sleep(300 * time.Millisecond)
+			}
+			tx, err := tg.db.BeginTx(ctx, nil)
+			if err != nil {
+				held <- err
+				return
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE retort_revisions SET duration_ms = 0 WHERE revision = 'h001'"); err != nil {
+				tx.Rollback()
+				held <- err
+				return
+			}
+			time.Sleep(1500 * time.Millisecond)
+			held <- tx.Commit()
+		}()
+		r := runner.New(tg.db, tg.d, runner.Options{LockTimeout: 100 * time.Millisecond})
+		if _, err := r.Run(ctx, upgradeAll([]*script.Revision{r1})); err != nil {
+			t.Fatalf("run with the row held for 1.5s and a 100ms lock timeout: %v", err)
+		}
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		if row := rowNow(t, r, "h001"); row.State != runner.StateApplied {
+			t.Errorf("row %+v: want applied", row)
+		}
+	}, "postgres", "mysql")
 }

@@ -72,16 +72,9 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 				errs = append(errs, fmt.Errorf("%s:%d: %q is a psql meta-command, not SQL: retort sends statements to the server itself; remove it (revision %s)", rev.Path, st.line(i), strings.TrimSpace(cmd), rev.ID))
 			}
 		}
-		if ps.Direction == revision.Down && st.sec.None && len(stmts) > 0 {
-			errs = append(errs, fmt.Errorf("%s:%d: revision %s is marked -- +downgrade none but its downgrade section has SQL: remove the SQL, or the word none", rev.Path, st.line(0), rev.ID))
+		if err := checkDowngrade(d, st); err != nil {
+			errs = append(errs, err)
 			continue
-		}
-		if ps.Direction == revision.Down && !st.sec.None && len(stmts) == 0 && strings.TrimSpace(rev.Up.SQL) != "" {
-			// An empty downgrade undoes nothing of a non-empty upgrade.
-			if upStmts, err := sqlsplit.Split(rev.Up.SQL, d.Splitter()); err != nil || len(upStmts) > 0 {
-				errs = append(errs, fmt.Errorf("revision %s (%s) has an empty -- +downgrade section: write the statements that undo its upgrade, write -- +downgrade none if its upgrade leaves nothing to revert, or mark it -- +downgrade irreversible", rev.ID, rev.Path))
-				continue
-			}
 		}
 		steps = append(steps, st)
 	}
@@ -89,4 +82,28 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 		return nil, errors.Join(errs...)
 	}
 	return steps, nil
+}
+
+// checkDowngrade refuses a downgrade section that contradicts itself: SQL
+// under "-- +downgrade none", or no statement under a plain
+// "-- +downgrade" while the upgrade has some (a forgotten downgrade would
+// silently revert nothing).
+func checkDowngrade(d dialect.Dialect, st *step) error {
+	if st.Direction != revision.Down {
+		return nil
+	}
+	rev := st.rev
+	if st.sec.None {
+		if len(st.stmts) > 0 {
+			return fmt.Errorf("%s:%d: revision %s is marked -- +downgrade none but its downgrade section has SQL: remove the SQL, or the word none", rev.Path, st.line(0), rev.ID)
+		}
+		return nil
+	}
+	if len(st.stmts) > 0 || strings.TrimSpace(rev.Up.SQL) == "" {
+		return nil
+	}
+	if upStmts, err := sqlsplit.Split(rev.Up.SQL, d.Splitter()); err == nil && len(upStmts) == 0 {
+		return nil // the upgrade is comments only
+	}
+	return fmt.Errorf("revision %s (%s) has an empty -- +downgrade section: write the statements that undo its upgrade, write -- +downgrade none if its upgrade leaves nothing to revert, or mark it -- +downgrade irreversible", rev.ID, rev.Path)
 }

@@ -74,6 +74,12 @@ func (o *offline) stmt(s string) {
 	o.w.WriteString(";\n")
 }
 
+func (o *offline) stmts(list []string) {
+	for _, s := range list {
+		o.stmt(s)
+	}
+}
+
 func (o *offline) lit(s string) string { return o.d.QuoteLiteral(s) }
 
 func (o *offline) step(st *step) {
@@ -88,13 +94,21 @@ func (o *offline) step(st *step) {
 		done = "DELETE FROM " + o.rt + " WHERE revision = " + id
 	}
 	if o.d.TransactionalDDL() && !st.rev.NoTransaction {
+		var before, check, after []string
+		if w, ok := o.d.(dialect.OfflineTxWrapper); ok {
+			before, check, after = w.OfflineTxWrap()
+		}
+		o.stmts(before)
 		o.stmt(o.begin)
 		for _, s := range st.stmts {
 			o.stmt(s.Text)
 		}
 		o.stmt(done)
 		o.stmt(logRow)
+		// Last before COMMIT: a failed check undoes the version rows too.
+		o.stmts(check)
 		o.stmt("COMMIT")
+		o.stmts(after)
 		return
 	}
 	if st.Direction == revision.Down {

@@ -54,6 +54,19 @@ type session struct {
 // killWait bounds the wait for a statement stopped with KILL QUERY.
 const killWait = 10 * time.Second
 
+// minRecordTimeout is the least time a version-table write that must
+// match what ran gets, however short the lock timeout: a lock timeout of
+// 100ms (a deploy that would rather give up than wait for another
+// migrator) says nothing about how long one UPDATE may take on a busy
+// server, and a record cut short leaves a statement "started".
+const minRecordTimeout = 10 * time.Second
+
+// recordTimeout bounds a version-table write that is not cut short by an
+// interrupt (see minRecordTimeout).
+func (s *session) recordTimeout() time.Duration {
+	return max(s.opts.LockTimeout, minRecordTimeout)
+}
+
 func (r *Runner) newSession(ctx context.Context) (*session, error) {
 	conn, err := r.db.Conn(ctx)
 	if err != nil {
@@ -582,7 +595,7 @@ func (s *session) statementError(ctx context.Context, st *step, i int, err error
 // fresh connection when the session's is unusable (a cancelled query
 // closes it on PostgreSQL); when it cannot be written at all, err says so.
 func (s *session) logFailure(ctx context.Context, st *step, startedAt time.Time, err error) error {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.LockTimeout)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.recordTimeout())
 	defer cancel()
 	lerr := s.log(lctx, s.conn, st.id(), st.Direction.String(), startedAt, false, err.Error())
 	if lerr == nil {

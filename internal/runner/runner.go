@@ -42,6 +42,8 @@ type Options struct {
 	// dialect.DefaultVersionTables.
 	Tables dialect.VersionTables
 	// LockTimeout bounds the wait for the migration lock (default 60s).
+	// The version-table writes that must match what ran (progress
+	// records, the log row of a failure) get at least 10s whatever it is.
 	LockTimeout time.Duration
 	// OnEvent, when set, receives progress events. It is called on the
 	// goroutine that runs the plan and must not block for long.

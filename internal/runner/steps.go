@@ -219,7 +219,7 @@ func (r *stepRun) markStart(ctx context.Context) error {
 // record writes p outside any transaction, then in memory. It is not cut
 // short by an interrupt: the record must match what ran.
 func (r *stepRun) record(ctx context.Context, p progress) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.LockTimeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.recordTimeout())
 	defer cancel()
 	if err := r.exec(rctx, r.q.updateProgressSums, p.encode(), r.sumsFor(p), r.st.id()); err != nil {
 		return err
@@ -390,7 +390,7 @@ func (r *stepRun) statementRan(ctx context.Context, i int) error {
 // run is being interrupted now (the caller stops before the next step).
 func (r *stepRun) finish(ctx context.Context) (StepResult, error) {
 	st := r.st
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.LockTimeout)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.recordTimeout())
 	defer cancel()
 	// Where the last statement's record still says "started", settling
 	// it takes resolve; else a rerun records it.
