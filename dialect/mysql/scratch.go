@@ -112,12 +112,12 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 			}
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scratchDropTimeout)
 			defer cancel()
+			defer admin.Close()
+			revokeErr := revokeScratchGrants(ctx, admin, d, name)
 			if db != nil {
 				d.dropTables(ctx, db)
 				db.Close()
 			}
-			defer admin.Close()
-			revokeErr := revokeScratchGrants(ctx, admin, d, name)
 			if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+d.QuoteIdent(name)); err != nil {
 				dropErr = fmt.Errorf("mysql: drop scratch database %s on %s: %w", name, u.Redacted(), dialect.ScrubPassword(err, u.Password()))
 			} else if revokeErr != nil {
