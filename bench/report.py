@@ -183,10 +183,12 @@ def report(work):
     w("  SQLite and PostgreSQL (`BEGIN IMMEDIATE` on SQLite); on MariaDB, where")
     w("  DDL commits by itself, the version row is written after every statement")
     w("  (`statements_done`); an audit row per revision in `retort_log`; an")
-    w("  advisory lock (`pg_advisory_lock`, `GET_LOCK`). `migrate` replays the")
-    w("  revisions and the desired schema on scratch databases (in-memory SQLite;")
-    w("  temporary databases on the same server) and, by default, applies the new")
-    w("  revision up and down there before writing it.")
+    w("  advisory lock (`pg_advisory_lock`, `GET_LOCK`). `migrate` loads the")
+    w("  desired schema on a scratch database (in-memory SQLite; a temporary")
+    w("  database on the same server, loaded on several connections), takes the")
+    w("  head's schema from its cache (warm in these rows; a miss replays the")
+    w("  revisions) and applies the new revision down and up there before")
+    w("  writing it.")
     w("- **Alembic** (`alembic` CLI, generic `env.py`, revisions through")
     w("  `op.execute`): `transaction_per_migration=False`, so on PostgreSQL the")
     w("  whole upgrade is one transaction; on SQLite and MariaDB Alembic assumes")
@@ -204,6 +206,7 @@ def report(work):
     w("  say); its SQLite driver wraps each file in a transaction by default.")
     w("- **client (floor)**: `sqlite3`, `psql`, `mariadb` fed the same SQL with")
     w("  `BEGIN`/`COMMIT` around each revision and no version bookkeeping at all.")
+    w("  For autogenerate, one load of the desired schema into an empty database.")
     w("")
     return "\n".join(out) + "\n"
 
@@ -251,7 +254,7 @@ def goals(keys, times):
     worst = []
     for k in keys:
         r = ratio(k, "retort", "client")
-        if r is None:
+        if r is None or k[0].startswith("autogen"):
             continue
         worst.append("%s on %s %.2fx" % (case_label(k[0]), dict(DIALECTS)[k[1]], r))
         if r > 1.3:
@@ -259,6 +262,18 @@ def goals(keys, times):
     if worst:
         lines.append("%s retort within 1.3x of the database's own client: %s." % (
             "**met**" if not floor else "**missed**", "; ".join(worst)))
+    r = ratio(("autogen200", "mysql"), "alembic", "retort")
+    if r is not None:
+        lines.append("%s `migrate` on MariaDB with 200 tables faster than Alembic: Alembic takes %.2fx retort's time." % (
+            "**met**" if r > 1 else "**missed**", r))
+    r = ratio(("autogen2000", "postgres"), "retort", "client")
+    a = ratio(("autogen2000", "postgres"), "alembic", "retort")
+    if r is not None:
+        lines.append("%s `migrate` on PostgreSQL with 2,000 tables (warm cache) at most 1.15x one `psql -f` load of the desired schema: %.2fx." % (
+            "**met**" if r <= 1.15 else "**missed**", r))
+    if a is not None:
+        lines.append("%s `migrate` on PostgreSQL with 2,000 tables at least 3x faster than Alembic: %.2fx." % (
+            "**met**" if a >= 3 else "**missed**", a))
     return lines
 
 
