@@ -110,9 +110,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-		u.Path = filepath.Join(a.dir, u.Path)
-	}
+	u.ResolveIn(a.dir)
 	if a.readOnly && u.CreatesOnOpen() && !strings.HasPrefix(u.Path, "file:") {
 		// Opening would create an empty database at a mistyped path and
 		// report it at base.
