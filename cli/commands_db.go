@@ -9,7 +9,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 )

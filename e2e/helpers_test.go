@@ -13,7 +13,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/testdb"
