@@ -40,7 +40,9 @@ type app struct {
 	secrets []string
 	graph   *revision.Graph // set once the project is loaded, for progress lines
 	in      *bufio.Reader   // stdin, for questions on a terminal
-	// privilegesNoted: notePrivileges has spoken in this run.
+	// compared is the dialect of the schemas the command compares or
+	// prints; privilegesNoted: notePrivileges has spoken in this run.
+	compared        dialect.Dialect
 	privilegesNoted bool
 
 	// mount is what an application attached (cli.Command); zero for the

@@ -104,15 +104,17 @@ func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
 	}
 	s, err := a.open(cmd.Context(), live)
 	if err == nil {
-		a.notePrivileges(s.m.Dialect())
+		a.compared = s.m.Dialect()
 	}
 	return s, err
 }
 
-// notePrivileges says, once per run, that privileges are not compared
-// when the dialect could compare them and the privileges setting is off.
-func (a *app) notePrivileges(d dialect.Dialect) {
-	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
+// notePrivileges says, once per run, that privileges were not compared,
+// when the dialect of the schemas compared (a.compared) could compare
+// them and the privileges setting is off. It is called where a command
+// reports what it compared, so that it does not precede an error.
+func (a *app) notePrivileges() {
+	if p, ok := a.compared.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
 		return
 	}
 	a.privilegesNoted = true
@@ -178,6 +180,7 @@ On a terminal, migrate asks for the value instead.`,
 					break
 				}
 			}
+			a.notePrivileges()
 			if len(gen.Changes) == 0 {
 				a.progressf("No changes in schema detected.\n")
 				return nil
@@ -329,6 +332,7 @@ func (a *app) driftCommand() *cobra.Command {
 
 // reportDifferences prints changes and returns exit 3 when there are any.
 func (a *app) reportDifferences(changes []change.Change, asJSON bool, same, differ string) error {
+	a.notePrivileges()
 	if asJSON {
 		out := []string{}
 		for _, c := range changes {

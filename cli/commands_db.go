@@ -443,7 +443,6 @@ version tables are left out.`,
 			if err != nil {
 				return err
 			}
-			a.notePrivileges(d)
 			db, err := d.Open(ctx, u)
 			if err != nil {
 				return err
@@ -465,6 +464,8 @@ version tables are left out.`,
 			for _, w := range s.Warnings {
 				a.progressf("warning: %s\n", w)
 			}
+			a.compared = d
+			a.notePrivileges()
 			if asJSON {
 				return a.writeJSON(s)
 			}
