@@ -561,7 +561,7 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		}
 		k.unique = !k.unique
 		return fmt.Sprintf("index %s on %s unique=%v", k.name, t.name, k.unique)
-	case 16: // PostgreSQL: row-level security, policies, exclusion constraints
+	case 16, 17, 18: // PostgreSQL: security, policies, exclusions, grants
 		return g.mutateSecurity(b, a, t)
 	}
 	return ""

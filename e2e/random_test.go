@@ -83,8 +83,9 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 	}
 
 	x := newLiveDB(t, dialect)
+	x.privileges = true // the generator grants on PostgreSQL
 	base := revisionOf("a00000000001", "", "schema A", p.aSQL, p.a.dropSQL())
-	m1, err := retort.New(x.db, dialect, retort.WithRevisions(base))
+	m1, err := retort.New(x.db, dialect, retort.WithRevisions(base), retort.WithPrivileges(true))
 	if err != nil {
 		fail("new migrator: %v", err)
 	}
@@ -128,6 +129,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 	revText := fmt.Sprintf("-- upgrade --\n%s-- downgrade --\n%s", rev.Up.SQL, rev.Down.SQL)
 
 	y := newLiveDB(t, dialect)
+	y.privileges = true
 	if err := y.load(ctx, source.File{Path: "B.sql", SQL: p.bSQL}); err != nil {
 		fail("load B fresh: %v", err)
 	}
@@ -136,7 +138,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 		fail("%v", err)
 	}
 
-	m2, err := retort.New(x.db, dialect, retort.WithRevisions(base, rev))
+	m2, err := retort.New(x.db, dialect, retort.WithRevisions(base, rev), retort.WithPrivileges(true))
 	if err != nil {
 		fail("new migrator with the generated revision: %v", err)
 	}
