@@ -76,3 +76,28 @@ func TestRenderGrants(t *testing.T) {
 		t.Fatalf("after the downgrade (- want, + got):\n%s", diffText(fromText, got))
 	}
 }
+
+// TestRenderGrantsRecreatedRoutine checks that a routine the renderer
+// drops and creates (its RETURNS type changes) gets its privileges back:
+// diff sees them unchanged and emits no change for them.
+func TestRenderGrantsRecreatedRoutine(t *testing.T) {
+	d := New()
+	const grants = `REVOKE EXECUTE ON FUNCTION answer(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION answer(integer) TO pg_monitor;
+`
+	db := testdb.New(t, "postgres")
+	dbTo := testdb.New(t, "postgres")
+	renderExec(t, db, `CREATE FUNCTION answer(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';`+grants)
+	renderExec(t, dbTo, `CREATE FUNCTION answer(integer) RETURNS bigint LANGUAGE sql AS 'SELECT $1::bigint';`+grants)
+	from, to := inspectWithPrivileges(t, db), inspectWithPrivileges(t, dbTo)
+	changes := []change.Change{&change.ReplaceRoutine{From: from.Routines[0], To: to.Routines[0]}}
+	up, down := renderBothWays(t, d, "grants_recreated_routine", from, to, changes, true)
+	renderApply(t, db, "upgrade", up)
+	if got, want := d.Format(inspectWithPrivileges(t, db)), d.Format(to); got != want {
+		t.Fatalf("after the upgrade (- want, + got):\n%s", diffText(want, got))
+	}
+	renderApply(t, db, "downgrade", down)
+	if got, want := d.Format(inspectWithPrivileges(t, db)), d.Format(from); got != want {
+		t.Fatalf("after the downgrade (- want, + got):\n%s", diffText(want, got))
+	}
+}
