@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/retortdb/retort/change"
@@ -54,6 +55,13 @@ func TestRenderGrants(t *testing.T) {
 	renderExec(t, db, grantObjectsSQL)
 	renderExec(t, dbTo, grantObjectsSQL+grantsSQL)
 	from, to := inspectWithPrivileges(t, db), inspectWithPrivileges(t, dbTo)
+	// What the model cannot hold is named, not dropped.
+	dbW := testdb.New(t, "postgres")
+	renderExec(t, dbW, grantObjectsSQL+`CREATE TYPE mood AS ENUM ('ok'); REVOKE USAGE ON TYPE mood FROM PUBLIC; GRANT SELECT (name) ON app.item TO pg_read_all_stats;`)
+	if w := inspectWithPrivileges(t, dbW).Warnings; !slices.Contains(w, "skipped privileges on type mood: not supported") ||
+		!slices.Contains(w, "skipped privileges on column name of table app.item: not supported") {
+		t.Errorf("warnings %q should name the type's and the column's privileges", w)
+	}
 	if len(from.Grants) != 0 {
 		t.Errorf("objects with default privileges inspect with grants %v", from.Grants)
 	}
