@@ -525,7 +525,6 @@ version tables are left out.`,
 			if err != nil {
 				return err
 			}
-			a.notePrivileges(d)
 			db, err := d.Open(ctx, u)
 			if err != nil {
 				return err
@@ -547,6 +546,7 @@ version tables are left out.`,
 			for _, w := range s.Notes() {
 				a.progressf("warning: %s\n", w)
 			}
+			a.notePrivileges(d)
 			if asJSON {
 				return a.writeJSON(s)
 			}
