@@ -157,6 +157,12 @@ func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 	}
 	a.progressf("Replaying the imported history on a scratch %s database ...\n", d.Name())
 	if _, err := m.Upgrade(ctx, "heads"); err != nil {
+		var se *runner.StatementError
+		if errors.As(err, &se) {
+			// The runner's hint is about resuming a real database; the
+			// scratch one is gone.
+			se.Hint = "fix the statement in the source file and import again"
+		}
 		var ge *runner.GoUnavailableError
 		if !errors.As(err, &ge) {
 			return fmt.Errorf("replay on a scratch database: %w", err)

@@ -144,9 +144,9 @@ func TestFlywayOrder(t *testing.T) {
 // deterministically.
 func TestDeriveID(t *testing.T) {
 	for in, want := range map[string]string{
-		"20240101120000": "20240101120000",
-		"1.10":           "1_10",
-		"head":           deriveID("flyway", "head"),
+		"20240101120000":        "20240101120000",
+		"1.10":                  "1_10",
+		"head":                  deriveID("flyway", "head"),
 		strings.Repeat("9", 70): deriveID("flyway", strings.Repeat("9", 70)),
 	} {
 		got := deriveID("flyway", in)
