@@ -84,8 +84,10 @@ func alembicRevisions(ups, downs []alembicStep, messages map[string]string) (*Re
 			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: "an upgrade step to more than one revision"}
 		}
 		id := u.to[0]
-		if err := script.CheckID(id); err != nil {
-			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: err.Error() + ": rename the Alembic revision before importing"}
+		for _, x := range append([]string{id}, u.from...) {
+			if err := script.CheckID(x); err != nil {
+				return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: err.Error() + ": rename the Alembic revision before importing"}
+			}
 		}
 		if seen[id] {
 			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: fmt.Sprintf("revision %s is upgraded twice: give each range once", id)}
@@ -111,7 +113,7 @@ func alembicRevisions(ups, downs []alembicStep, messages map[string]string) (*Re
 		}
 		res.Revisions = append(res.Revisions, r)
 	}
-	return res, nil
+	return res, validate("alembic", res.Revisions)
 }
 
 // alembicSteps splits one offline script at its markers.

@@ -43,100 +43,122 @@ type sections struct {
 	noTx     bool
 }
 
+// reader is the state of one read.
+type reader struct {
+	a       annotated
+	out     sections
+	cur     *strings.Builder
+	up, dn  strings.Builder
+	upLine  int
+	dnLine  int
+	inBlock int // line of the open StatementBegin
+	envOn   int // line of the open ENVSUB ON
+}
+
 // read splits text at the annotations. A missing down annotation gives an
 // irreversible downgrade; a missing up annotation is refused.
 func (a annotated) read(text string) (*sections, error) {
-	var (
-		out     sections
-		cur     *strings.Builder
-		up, dn  strings.Builder
-		upLine  int
-		dnLine  int
-		inBlock int // line of the open StatementBegin
-		envOn   int // line of the open ENVSUB ON
-	)
+	r := &reader{a: a}
 	for i, l := range lines(text) {
-		n := i + 1
 		d, ok, msg := a.parse(l)
-		if msg != "" {
-			return nil, a.errorf(n, "%s", msg)
+		var err error
+		switch {
+		case msg != "":
+			err = a.errorf(i+1, "%s", msg)
+		case ok:
+			err = r.directive(d, l, i+1)
+		default:
+			err = r.sql(l, i+1)
 		}
-		if !ok {
-			if cur == nil {
-				if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
-					return nil, a.errorf(n, "SQL before the first up or down annotation: %s runs none of it; move it into a section or delete it", a.tool)
-				}
-				continue
-			}
-			if envOn > 0 {
-				x, err := a.expand(l, n)
-				if err != nil {
-					return nil, err
-				}
-				l = x
-			}
-			cur.WriteString(l)
-			cur.WriteByte('\n')
-			continue
-		}
-		out.noTx = out.noTx || d.noTx
-		if cur != nil && d.kind != dirUp && d.kind != dirDown {
-			// Kept as a comment: what the author wrote stays visible, and
-			// the lines keep the numbers they have in the source file.
-			cur.WriteString(l)
-			cur.WriteByte('\n')
-		}
-		switch d.kind {
-		case dirUp, dirDown:
-			if inBlock > 0 {
-				return nil, a.errorf(inBlock, "StatementBegin without StatementEnd before the next section")
-			}
-			if d.kind == dirUp {
-				if upLine > 0 {
-					return nil, a.errorf(n, "second up annotation (the first is on line %d)", upLine)
-				}
-				upLine, cur = n, &up
-			} else {
-				if dnLine > 0 {
-					return nil, a.errorf(n, "second down annotation (the first is on line %d)", dnLine)
-				}
-				dnLine, cur = n, &dn
-			}
-		case dirBegin:
-			if inBlock > 0 {
-				return nil, a.errorf(n, "StatementBegin inside the block opened on line %d", inBlock)
-			}
-			inBlock = n
-		case dirEnd:
-			if inBlock == 0 {
-				return nil, a.errorf(n, "StatementEnd without StatementBegin")
-			}
-			inBlock = 0
-		case dirNoTx:
-			out.noTx = true
-		case dirEnvOn:
-			if !a.opts.Envsub {
-				return nil, a.errorf(n, "ENVSUB ON: the SQL below depends on environment variables, which a revision file cannot; rerun with --envsub to expand them from this environment now, or rewrite the SQL without them")
-			}
-			envOn = n
-		case dirEnvOff:
-			envOn = 0
+		if err != nil {
+			return nil, err
 		}
 	}
-	if inBlock > 0 {
-		return nil, a.errorf(inBlock, "StatementBegin without StatementEnd")
+	if r.inBlock > 0 {
+		return nil, a.errorf(r.inBlock, "StatementBegin without StatementEnd")
 	}
-	if upLine == 0 {
+	if r.upLine == 0 {
 		return nil, a.errorf(0, "no up annotation: %s would run nothing from this file; add one or remove the file", a.tool)
 	}
-	out.up = section(up.String(), upLine+1)
-	out.up.None = false
-	if dnLine == 0 {
-		out.down = irreversible()
+	r.out.up = section(r.up.String(), r.upLine+1)
+	r.out.up.None = false
+	if r.dnLine == 0 {
+		r.out.down = irreversible()
 	} else {
-		out.down = section(dn.String(), dnLine+1)
+		r.out.down = section(r.dn.String(), r.dnLine+1)
 	}
-	return &out, nil
+	return &r.out, nil
+}
+
+// sql takes an ordinary line.
+func (r *reader) sql(l string, n int) error {
+	if r.cur == nil {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+			return r.a.errorf(n, "SQL before the first up or down annotation: %s runs none of it; move it into a section or delete it", r.a.tool)
+		}
+		return nil
+	}
+	if r.envOn > 0 {
+		x, err := r.a.expand(l, n)
+		if err != nil {
+			return err
+		}
+		l = x
+	}
+	r.cur.WriteString(l)
+	r.cur.WriteByte('\n')
+	return nil
+}
+
+// directive takes an annotation line.
+func (r *reader) directive(d directive, l string, n int) error {
+	r.out.noTx = r.out.noTx || d.noTx
+	if r.cur != nil && d.kind != dirUp && d.kind != dirDown {
+		// Kept as a comment: what the author wrote stays visible, and
+		// the lines keep the numbers they have in the source file.
+		r.cur.WriteString(l)
+		r.cur.WriteByte('\n')
+	}
+	switch d.kind {
+	case dirUp, dirDown:
+		return r.section(d.kind, n)
+	case dirBegin:
+		if r.inBlock > 0 {
+			return r.a.errorf(n, "StatementBegin inside the block opened on line %d", r.inBlock)
+		}
+		r.inBlock = n
+	case dirEnd:
+		if r.inBlock == 0 {
+			return r.a.errorf(n, "StatementEnd without StatementBegin")
+		}
+		r.inBlock = 0
+	case dirNoTx:
+		r.out.noTx = true
+	case dirEnvOn:
+		if !r.a.opts.Envsub {
+			return r.a.errorf(n, "ENVSUB ON: the SQL below depends on environment variables, which a revision file cannot; rerun with --envsub to expand them from this environment now, or rewrite the SQL without them")
+		}
+		r.envOn = n
+	case dirEnvOff:
+		r.envOn = 0
+	}
+	return nil
+}
+
+// section opens the up or down section at line n.
+func (r *reader) section(kind dirKind, n int) error {
+	if r.inBlock > 0 {
+		return r.a.errorf(r.inBlock, "StatementBegin without StatementEnd before the next section")
+	}
+	line, buf, name := &r.upLine, &r.up, "up"
+	if kind == dirDown {
+		line, buf, name = &r.dnLine, &r.dn, "down"
+	}
+	if *line > 0 {
+		return r.a.errorf(n, "second %s annotation (the first is on line %d)", name, *line)
+	}
+	*line, r.cur = n, buf
+	return nil
 }
 
 func (a annotated) errorf(line int, format string, args ...any) error {

@@ -7,6 +7,7 @@ package importer
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"fmt"
 	"io/fs"
@@ -124,7 +125,23 @@ func chain(tool string, entries []entry) ([]*script.Revision, error) {
 		parent = id
 		revs = append(revs, r)
 	}
-	return revs, nil
+	return revs, validate(tool, revs)
+}
+
+// validate checks that each converted revision makes a revision file
+// retort reads back (a source with NUL bytes, say, does not).
+func validate(tool string, revs []*script.Revision) error {
+	for _, r := range revs {
+		if _, err := script.Parse(script.FileName(r), script.Format(r)); err != nil {
+			var pe *script.ParseError
+			msg := err.Error()
+			if errors.As(err, &pe) {
+				msg = pe.Msg
+			}
+			return &SourceError{Tool: tool, File: r.Path, Msg: "cannot convert: " + msg}
+		}
+	}
+	return nil
 }
 
 // deriveID keeps version as the revision id when retort accepts it; else
