@@ -22,6 +22,7 @@ import (
 // importFlags are the choices of "retort import".
 type importFlags struct {
 	envsub, repeatable bool
+	adopt, acceptDrift bool
 }
 
 func (a *app) importCommand() *cobra.Command {
@@ -39,13 +40,16 @@ Before writing anything, the whole history is replayed on a scratch
 database (in memory for SQLite, next to the configured database otherwise)
 and the schema it produces is printed. A statement that does not run stops
 the import, naming the source file and the statement; nothing is written.
-See docs/import.md for each tool.`,
+With --adopt, the database's version table of TOOL is then adopted, as
+"retort adopt TOOL" does. See docs/import.md for each tool.`,
 		Args: exactArgs(2, "the tool and the source directory (for example: retort import goose db/migrations)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runImport(cmd.Context(), args[0], args[1], f)
 		},
 	}
 	cmd.Flags().BoolVar(&f.envsub, "envsub", false, "goose: expand ENVSUB ON regions from the environment now")
+	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "then adopt the database's version table of TOOL (see retort adopt)")
+	cmd.Flags().BoolVar(&f.acceptDrift, "accept-drift", false, "with --adopt: adopt even when the live schema differs from the applied revisions'")
 	cmd.Flags().BoolVar(&f.repeatable, "repeatable-as-revisions", false, "flyway: append R__ repeatable migrations as revisions after the versioned ones")
 	return cmd
 }
@@ -97,6 +101,9 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 	a.progressf("Imported %d new revision(s) from %s %s (%d already imported)\n", len(fresh), tool, src, len(res.Revisions)-len(fresh))
 	for _, g := range res.GoMigrations {
 		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
+	}
+	if f.adopt {
+		return a.runAdopt(ctx, tool, f.acceptDrift)
 	}
 	return nil
 }
