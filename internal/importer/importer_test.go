@@ -34,6 +34,7 @@ func TestConvertGolden(t *testing.T) {
 		{"flyway", "flyway/repeatable", Options{RepeatableAsRevisions: true}},
 		{"atlas", "atlas/ok", Options{}},
 		{"alembic", "alembic/ok", Options{}},
+		{"alembic", "alembic/flask/sql-postgres", Options{}},
 	}
 	for _, c := range cases {
 		t.Run(c.dir, func(t *testing.T) {
