@@ -22,7 +22,8 @@ import (
 // importFlags are the choices of "retort import".
 type importFlags struct {
 	envsub, repeatable bool
-	adopt, acceptDrift bool
+	adopt              bool
+	adoptFlags
 }
 
 func (a *app) importCommand() *cobra.Command {
@@ -50,6 +51,7 @@ With --adopt, the database's version table of TOOL is then adopted, as
 	cmd.Flags().BoolVar(&f.envsub, "envsub", false, "goose: expand ENVSUB ON regions from the environment now")
 	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "then adopt the database's version table of TOOL (see retort adopt)")
 	cmd.Flags().BoolVar(&f.acceptDrift, "accept-drift", false, "with --adopt: adopt even when the live schema differs from the applied revisions'")
+	cmd.Flags().BoolVar(&f.dropOld, "drop-old", false, "with --adopt: drop TOOL's version table once adopted")
 	cmd.Flags().BoolVar(&f.repeatable, "repeatable-as-revisions", false, "flyway: append R__ repeatable migrations as revisions after the versioned ones")
 	return cmd
 }
@@ -103,7 +105,7 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
 	}
 	if f.adopt {
-		return a.runAdopt(ctx, tool, f.acceptDrift)
+		return a.runAdopt(ctx, tool, f.adoptFlags)
 	}
 	return nil
 }
