@@ -12,6 +12,8 @@ from flask_sqlalchemy import SQLAlchemy
 url = os.environ.get("FLASK_DATABASE_URL", "sqlite:///app.db")
 if url.startswith("postgres://"):
     url = "postgresql://" + url[len("postgres://"):]
+elif url.startswith("mysql://"):
+    url = "mysql+pymysql://" + url[len("mysql://"):]
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = url
 db = SQLAlchemy(app)
@@ -63,10 +65,10 @@ if __name__ == "__main__":
     # python3 app.py DIALECT prints the models' schema for retort check.
     import sys
 
-    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.dialects import mysql, postgresql, sqlite
     from sqlalchemy.schema import CreateIndex, CreateTable
 
-    dialect = {"sqlite": sqlite.dialect(), "postgres": postgresql.dialect()}[sys.argv[1]]
+    dialect = {"sqlite": sqlite.dialect(), "postgres": postgresql.dialect(), "mysql": mysql.dialect()}[sys.argv[1]]
     for table in db.metadata.sorted_tables:
         print(str(CreateTable(table).compile(dialect=dialect)).strip() + ";\n")
         for index in sorted(table.indexes, key=lambda i: i.name):
