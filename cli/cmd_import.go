@@ -139,7 +139,13 @@ func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 	d := a.offlineDialect()
 	var u *dialect.URL
 	if d.Name() != "sqlite" {
-		_, pu, err := dialects.ForURL(a.cfg.Database)
+		// The scratch database goes next to the database (or the dev
+		// database when only that is configured), on the same server.
+		server := a.cfg.Database
+		if server == "" {
+			server = a.cfg.DevDatabase
+		}
+		_, pu, err := dialects.ForURL(server)
 		if err != nil {
 			return err
 		}
