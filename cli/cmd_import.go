@@ -67,15 +67,18 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 	}
 	res, err := conv.Read(os.DirFS(srcDir), importer.Options{Envsub: f.envsub, Getenv: a.getenv, RepeatableAsRevisions: f.repeatable})
 	if err != nil {
+		var se *importer.SourceError
+		if errors.As(err, &se) {
+			se.File = filepath.Join(src, se.File)
+		}
 		return err
 	}
 	dir := a.versionsDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("import %s: %w", tool, err)
-	}
-	existing, err := script.LoadDir(script.DirFS(dir))
-	if err != nil {
-		return err
+	var existing []*script.Revision
+	if _, err := os.Stat(dir); err == nil {
+		if existing, err = script.LoadDir(script.DirFS(dir)); err != nil {
+			return err
+		}
 	}
 	fresh, err := newRevisions(tool, existing, res.Revisions, a.rel(dir))
 	if err != nil {
@@ -93,12 +96,14 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 	if err := a.replayImport(ctx, all); err != nil {
 		return fmt.Errorf("import %s: %w; nothing was written", tool, err)
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("import %s: %w", tool, err)
+	}
 	for _, r := range fresh {
-		from := r.ImportedFrom
 		if _, err := script.Write(dir, r); err != nil {
 			return err
 		}
-		a.progressf("  %s  %s  (from %s)\n", r.ID, filepath.Join(a.rel(dir), r.Path), from)
+		a.progressf("  %s  %s  (from %s)\n", r.ID, filepath.Join(a.rel(dir), r.Path), r.ImportedFrom)
 	}
 	a.progressf("Imported %d new revision(s) from %s %s (%d already imported)\n", len(fresh), tool, src, len(res.Revisions)-len(fresh))
 	for _, g := range res.GoMigrations {
