@@ -94,3 +94,22 @@ func TestLibraryDependencies(t *testing.T) {
 	}
 	t.Logf("%d packages in a root+postgres program", len(deps))
 }
+
+// TestNamesOutsideTheModule checks that an application can use the
+// methods whose types come from internal packages: it names them through
+// the root package's aliases (Up, Down, Revision, Change, ...).
+func TestNamesOutsideTheModule(t *testing.T) {
+	m, err := retort.New(sqlite.New(), nil, fstest.MapFS{"a1.sql": revFile("a1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := m.SQL(&b, retort.Up, "base", "a1"); err != nil || !strings.Contains(b.String(), "CREATE TABLE t") {
+		t.Fatalf("SQL up: %v\n%s", err, b.String())
+	}
+	var revs []*retort.Revision = m.History()
+	var dir retort.Direction = retort.Down
+	if len(revs) != 1 || dir == retort.Up {
+		t.Fatalf("history %v, direction %v", revs, dir)
+	}
+}

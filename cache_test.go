@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/corpustest"
-	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"

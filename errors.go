@@ -17,8 +17,8 @@ var (
 	// met several. The typed error is *MultipleHeadsError.
 	ErrMultipleHeads = revision.ErrMultipleHeads
 	// ErrUnknownRevision: a target or revision id names no revision. The
-	// typed errors are *revision.NotFoundError, *revision.AmbiguousError and
-	// *revision.UnknownLabelError.
+	// typed errors are *NotFoundError, *AmbiguousError and
+	// *UnknownLabelError.
 	ErrUnknownRevision = revision.ErrUnknownRevision
 	// ErrIrreversible: a downgrade passes through a revision that cannot be
 	// reverted. The typed error is *IrreversibleError.

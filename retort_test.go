@@ -16,8 +16,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"

@@ -34,6 +34,8 @@ func (a *app) commands() []*cobra.Command {
 		a.checkCommand(),
 		a.driftCommand(),
 		a.inspectCommand(),
+		a.importCommand(),
+		a.adoptCommand(),
 	}
 }
 

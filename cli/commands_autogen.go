@@ -16,8 +16,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/change"
-	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
@@ -99,9 +99,7 @@ func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
 		if err != nil {
 			return fmt.Errorf("dev_database: %w", err)
 		}
-		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-			u.Path = filepath.Join(a.dir, u.Path)
-		}
+		u.ResolveIn(a.dir)
 		opts.DevDatabase = u
 		return nil
 	}
@@ -112,7 +110,7 @@ func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	if u.Dialect != "sqlite" {
+	if u.OnServer() {
 		opts.Scratch = u
 	}
 	return nil

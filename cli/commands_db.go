@@ -9,7 +9,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 )
@@ -526,7 +526,6 @@ version tables are left out.`,
 			if err != nil {
 				return err
 			}
-			a.notePrivileges(d)
 			db, err := d.Open(ctx, u)
 			if err != nil {
 				return err
@@ -548,6 +547,7 @@ version tables are left out.`,
 			for _, w := range s.Notes() {
 				a.progressf("warning: %s\n", w)
 			}
+			a.notePrivileges(d)
 			if asJSON {
 				return a.writeJSON(s)
 			}

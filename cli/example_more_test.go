@@ -80,11 +80,11 @@ func ExampleRun() {
 	// a1 (head)
 }
 
-// Main is the standalone binary's whole main: os.Exit(cli.Main(ctx,
+// Main is the standalone binary's whole main: os.Exit(cli.Main(
 // os.Args[1:], os.Stdin, os.Stdout, os.Stderr)).
 func ExampleMain() {
 	var out bytes.Buffer
-	code := cli.Main(context.Background(), []string{"--version"}, strings.NewReader(""), &out, &out)
+	code := cli.Main([]string{"--version"}, strings.NewReader(""), &out, &out)
 	fmt.Print(out.String())
 	fmt.Println("exit", code)
 	// Output:

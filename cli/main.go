@@ -68,18 +68,18 @@ type Env struct {
 	Dir string
 }
 
-// Main runs the retort command line with args and returns the exit code.
-func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return Run(ctx, args, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-}
-
-// MainProcess is Main for the retort process (cmd/retort). SIGINT
+// Main is the retort process's whole main (cmd/retort:
+// os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))): it runs
+// the command line with args and returns the exit code. SIGINT
 // (Ctrl-C) and SIGTERM cancel the run's context: retort stops between
 // statements, rolls back an open transaction, drops its scratch databases
 // and says where it stopped; a second signal kills it at once. A run that
 // a signal stopped exits 128+N, as a shell reports a process the signal
 // ended: 130 for SIGINT, 143 for SIGTERM.
-func MainProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+//
+// Run is the same command line in-process, with a context and an Env of
+// the caller's (tests, tools); Command mounts it into an application.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	got := make(chan os.Signal, 1)
@@ -92,7 +92,7 @@ func MainProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		stop()
 		signal.Stop(got)
 	}()
-	code := Main(ctx, args, stdin, stdout, stderr)
+	code := Run(ctx, args, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})
 	stop()
 	signal.Stop(got)
 	if code == ExitOK {
@@ -108,7 +108,8 @@ func MainProcess(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// Run runs the command line in env and returns the exit code.
+// Run runs the command line in env and returns the exit code; ctx's
+// cancellation stops the run as a signal does under Main.
 func Run(ctx context.Context, args []string, env Env) int {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv

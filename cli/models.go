@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/models"
 	"github.com/retortdb/retort/source"
 )

@@ -13,8 +13,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/internal/dialects"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
@@ -114,9 +114,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-		u.Path = filepath.Join(a.dir, u.Path)
-	}
+	u.ResolveIn(a.dir)
 	if a.readOnly && u.CreatesOnOpen() && !strings.HasPrefix(u.Path, "file:") {
 		// Opening would create an empty database at a mistyped path and
 		// report it at base.

@@ -20,7 +20,7 @@ import (
 func TestMain(m *testing.M) {
 	cmds := map[string]func(){
 		"retort": func() {
-			os.Exit(MainProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 		},
 	}
 	maps.Copy(cmds, ScriptCommands) // the example application's (mount_test.go)

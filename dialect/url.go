@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -183,3 +184,18 @@ func (u *URL) CreatesOnOpen() bool {
 	st, err := os.Stat(u.Path)
 	return err != nil || !st.Mode().IsRegular()
 }
+
+// ResolveIn makes a relative database file path (SQLite) relative to dir
+// rather than to the process's working directory; server URLs, in-memory
+// databases, file: URIs and absolute paths are left as they are.
+func (u *URL) ResolveIn(dir string) {
+	if u.Dialect != "sqlite" || u.Path == "" || strings.HasPrefix(u.Path, ":memory:") || strings.HasPrefix(u.Path, "file:") || filepath.IsAbs(u.Path) {
+		return
+	}
+	u.Path = filepath.Join(dir, u.Path)
+}
+
+// OnServer reports whether u names a database on a server, next to which
+// scratch databases can be created; a SQLite database is a file, and its
+// scratch databases live in memory.
+func (u *URL) OnServer() bool { return u.Dialect != "sqlite" }

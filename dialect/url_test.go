@@ -84,3 +84,32 @@ func FuzzParseURL(f *testing.F) {
 		}
 	})
 }
+
+// TestResolveIn checks which URLs a project directory resolves: relative
+// SQLite files only.
+func TestResolveIn(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{"sqlite:app.db", "/proj/app.db"},
+		{"sqlite:data/app.db", "/proj/data/app.db"},
+		{"sqlite:/abs/app.db", "/abs/app.db"},
+		{"sqlite::memory:", ":memory:"},
+	} {
+		u, err := dialect.ParseURL(tc.raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.ResolveIn("/proj")
+		if u.Path != tc.want || u.OnServer() {
+			t.Errorf("%s: path %q (on server %v), want %q on no server", tc.raw, u.Path, u.OnServer(), tc.want)
+		}
+	}
+	u, err := dialect.ParseURL("postgres://u@h/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := *u
+	u.ResolveIn("/proj")
+	if u.Path != before.Path || !u.OnServer() {
+		t.Errorf("a server URL changed or is not on a server: %+v", u)
+	}
+}

@@ -22,7 +22,7 @@ var runFailing = flag.Bool("autogen.failing", false, "run the reproducers of ope
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"retort": func() {
-			os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+			os.Exit(cli.Run(context.Background(), os.Args[1:], cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
 		},
 	})
 }

@@ -18,12 +18,15 @@ type gSecurity struct {
 	rls, force bool
 	policies   []*gCheck
 	excludes   []*gCheck
+	// grants are the privileges (SELECT, INSERT, ...) pg_monitor holds.
+	grants []string
 }
 
 func (s gSecurity) clone() gSecurity {
 	c := s
 	c.policies = slices.Clone(s.policies)
 	c.excludes = slices.Clone(s.excludes)
+	c.grants = slices.Clone(s.grants)
 	return c
 }
 
@@ -49,14 +52,18 @@ func (s gSecurity) sql(table string) string {
 	if s.force {
 		fmt.Fprintf(&b, "ALTER TABLE %s FORCE ROW LEVEL SECURITY;\n", table)
 	}
+	for _, priv := range s.grants {
+		fmt.Fprintf(&b, "GRANT %s ON %s TO pg_monitor;\n", priv, table)
+	}
 	return b.String()
 }
 
 // securityMutations is the number of mutateOnce cases beyond the common
-// ones: one on PostgreSQL (mutateSecurity), none elsewhere.
+// ones, each a mutateSecurity: three on PostgreSQL (so that about one
+// pair in three changes its security), none elsewhere.
 func (g *gen) securityMutations() int {
 	if g.dialect == "postgres" {
-		return 1
+		return 3
 	}
 	return 0
 }
@@ -67,17 +74,18 @@ func (g *gen) addSecurity(s *genSchema, t *gTable) {
 	if g.securityMutations() == 0 {
 		return
 	}
-	for range g.pick(3) {
+	for range g.pick(g.securityMutations()) {
 		g.mutateSecurity(s, nil, t)
 	}
 }
 
-// mutateSecurity toggles ENABLE or FORCE ROW LEVEL SECURITY, or adds or
-// drops a policy or an exclusion constraint of t (a is the original
+// mutateSecurity toggles ENABLE or FORCE ROW LEVEL SECURITY or a
+// privilege of pg_monitor, or adds or drops a policy or an exclusion
+// constraint of t (a is the original
 // schema, whose rows an added exclusion constraint must accept).
 func (g *gen) mutateSecurity(b, a *genSchema, t *gTable) string {
 	sec := &t.sec
-	switch g.pick(4) {
+	switch g.pick(5) {
 	case 0:
 		sec.rls = !sec.rls
 		return fmt.Sprintf("row level security on %s=%v", t.name, sec.rls)
@@ -93,6 +101,14 @@ func (g *gen) mutateSecurity(b, a *genSchema, t *gTable) string {
 		c := t.cols[g.pick(len(t.cols))]
 		sec.policies = append(sec.policies, &gCheck{name: b.name("pol"), col: c.name})
 		return "add policy on " + t.name + " reading " + c.name
+	case 3:
+		priv := []string{"SELECT", "INSERT", "UPDATE", "DELETE"}[g.pick(4)]
+		if i := slices.Index(sec.grants, priv); i >= 0 {
+			sec.grants = slices.Delete(sec.grants, i, i+1)
+			return "revoke " + priv + " on " + t.name + " from pg_monitor"
+		}
+		sec.grants = append(sec.grants, priv)
+		return "grant " + priv + " on " + t.name + " to pg_monitor"
 	}
 	if len(sec.excludes) > 0 && g.chance(0.5) {
 		i := g.pick(len(sec.excludes))

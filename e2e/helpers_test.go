@@ -13,7 +13,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/testdb"
@@ -28,6 +28,8 @@ type liveDB struct {
 	dialect dialect.Dialect
 	url     *dialect.URL
 	db      *sql.DB
+	// privileges: inspect with InspectOptions.Privileges.
+	privileges bool
 }
 
 // newLiveDB creates a fresh database for dialect name (skipping the test
@@ -68,7 +70,7 @@ func (l *liveDB) inspect(ctx context.Context) (*schema.Schema, error) {
 		return nil, err
 	}
 	defer conn.Close()
-	s, err := l.dialect.Inspect(ctx, conn, dialect.InspectOptions{VersionTables: dialect.DefaultVersionTables()})
+	s, err := l.dialect.Inspect(ctx, conn, dialect.InspectOptions{VersionTables: dialect.DefaultVersionTables(), Privileges: l.privileges})
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", l.t.Name, err)
 	}

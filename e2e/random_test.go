@@ -84,8 +84,9 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 	}
 
 	x := newLiveDB(t, dialect)
+	x.privileges = true // the generator grants on PostgreSQL
 	base := revisionOf("a00000000001", "", "schema A", p.aSQL, p.a.dropSQL())
-	m1, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base))
+	m1, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base), retort.WithPrivileges())
 	if err != nil {
 		fail("new migrator: %v", err)
 	}
@@ -129,6 +130,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 	revText := fmt.Sprintf("-- upgrade --\n%s-- downgrade --\n%s", rev.Up.SQL, rev.Down.SQL)
 
 	y := newLiveDB(t, dialect)
+	y.privileges = true
 	if err := y.load(ctx, source.File{Path: "B.sql", SQL: p.bSQL}); err != nil {
 		fail("load B fresh: %v", err)
 	}
@@ -137,7 +139,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 		fail("%v", err)
 	}
 
-	m2, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base, rev))
+	m2, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base, rev), retort.WithPrivileges())
 	if err != nil {
 		fail("new migrator with the generated revision: %v", err)
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 )
 
 // FuzzTags feeds arbitrary retort, db and gorm tags to the builder and the

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/testdb"
 )
 

@@ -60,7 +60,7 @@ func run(cpu string, n int, prepare string, args []string) error {
 			}
 		}
 		start := time.Now()
-		if code := cli.Main(context.Background(), args, nil, io.Discard, os.Stderr); code != 0 {
+		if code := cli.Run(context.Background(), args, cli.Env{Stdout: io.Discard, Stderr: os.Stderr}); code != 0 {
 			return fmt.Errorf("run %d: retort exited %d", i+1, code)
 		}
 		total += time.Since(start)

@@ -19,6 +19,6 @@ func main() {
 	// retort reports with what to do next: keep stderr to retort's words.
 	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
 	// Ctrl-C and SIGTERM stop retort between statements; it exits 130 or
-	// 143 (see cli.MainProcess).
-	os.Exit(cli.MainProcess(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// 143 (see cli.Main).
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

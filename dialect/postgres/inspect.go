@@ -136,7 +136,7 @@ func (i *inspector) run(ctx context.Context) error {
 		{"columns", i.inspectColumns},
 		{"constraints", i.inspectConstraints},
 		{"indexes", i.inspectIndexes},
-		{"exclusion constraints, row security and policies", i.inspectSecurity},
+		{"exclusion constraints, row security, policies and privileges", i.inspectSecurity},
 		{"unsupported objects", i.inspectUnsupported},
 	}
 	for _, st := range steps {

@@ -121,8 +121,8 @@ func (d *Dialect) InspectsPrivileges() bool { return true }
 // inspectGrants reads, when asked for privileges, what was granted on or
 // revoked from the inspected tables, views, sequences, routines and
 // schemas (but public) as differences from each object's default
-// privileges (acldefault), leaving out its owner's. Column privileges are
-// reported as not supported.
+// privileges (acldefault), leaving out its owner's. Privileges on columns
+// and types are refused as unrepresented (privilegesQuery).
 func (i *inspector) inspectGrants(ctx context.Context) error {
 	if !i.opts.Privileges {
 		return nil
@@ -157,6 +157,10 @@ UNION ALL
 SELECT 'COLUMN', n.nspname, c.relname, a.attname, '', '', false, false
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
+UNION ALL
+SELECT 'TYPE', n.nspname, t.typname, '', '', '', false, false
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
 ORDER BY 1, 2, 3, 4, 5, 6`, i.schemas)
 	if err != nil {
 		return err
@@ -168,7 +172,7 @@ ORDER BY 1, 2, 3, 4, 5, 6`, i.schemas)
 			return err
 		}
 		switch kind {
-		case "COLUMN":
+		case "COLUMN", "TYPE":
 			// Reported as unrepresented by inspectUnsupported
 			// (privilegesQuery), which names them for the refusal.
 			return nil

@@ -1270,7 +1270,7 @@ func (r *renderer) dropRoutine(rt *schema.Routine) {
 // replaceRoutine uses CREATE OR REPLACE where the server allows it: same
 // kind, same header (name and full argument list, with names, modes and
 // defaults) and same RETURNS clause. Otherwise the routine is dropped and
-// created.
+// created, and given back its privileges.
 func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
 	if from == nil || to == nil {
 		return fmt.Errorf("no routine")
@@ -1286,7 +1286,11 @@ func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
 		return nil
 	}
 	r.dropRoutine(from)
-	return r.addRoutine(to)
+	if err := r.addRoutine(to); err != nil {
+		return err
+	}
+	r.regrant(routineDesignation(to.Kind, to.Schema, to.Name, to.Signature))
+	return nil
 }
 
 // routineHeader returns the first line of a pg_get_functiondef text (the

@@ -65,6 +65,18 @@ func grantSQL(g *schema.Grant, undo bool) string {
 	return "REVOKE " + g.Privilege + " ON " + g.Object + " FROM " + g.Grantee
 }
 
+// regrant gives object, just created again with default privileges, the
+// privileges the target schema holds on it (none unless privileges were
+// inspected): diff sees the object's privileges unchanged and emits no
+// change for them.
+func (r *renderer) regrant(object string) {
+	for _, g := range r.to.Grants {
+		if g.Object == object {
+			r.emit("%s", grantSQL(g, false))
+		}
+	}
+}
+
 // writeGrants prints the privileges, sorted, after every object.
 func writeGrants(b *strings.Builder, s *schema.Schema) {
 	if len(s.Grants) == 0 {

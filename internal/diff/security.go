@@ -37,10 +37,7 @@ func (d *differ) exclusions() {
 			d.add(phDropCheck, tableObjKey(ok, "exclude\x00"+fx.Name), &change.DropExclusion{Table: ok.ref(), Exclusion: fx})
 		}
 	}
-	from := map[tkey]*schema.Table{}
-	for ok, nk := range d.matched {
-		from[nk] = d.from.Table(ok.schema, ok.name)
-	}
+	from := d.fromByNewKey()
 	for _, tt := range d.to.Tables {
 		nk := keyOf(tt.Schema, tt.Name)
 		ft := from[nk]
@@ -51,6 +48,18 @@ func (d *differ) exclusions() {
 			d.add(phAddCheck, tableObjKey(nk, "exclude\x00"+tx.Name), &change.AddExclusion{Table: nk.ref(), Exclusion: tx})
 		}
 	}
+}
+
+// fromByNewKey maps the key in to of every table on both sides to its
+// from table.
+func (d *differ) fromByNewKey() map[tkey]*schema.Table {
+	from := make(map[tkey]*schema.Table, len(d.matched))
+	for _, ft := range d.from.Tables {
+		if nk, ok := d.matched[keyOf(ft.Schema, ft.Name)]; ok {
+			from[nk] = ft
+		}
+	}
+	return from
 }
 
 func rowSecurityOf(t *schema.Table) change.RowSecurity {
@@ -70,10 +79,7 @@ func (d *differ) rowSecurity() {
 			d.add(phDropRule, tableObjKey(ok, "row security"), &change.SetRowSecurity{Table: ok.ref(), From: rowSecurityOf(ft)})
 		}
 	}
-	from := map[tkey]*schema.Table{}
-	for ok, nk := range d.matched {
-		from[nk] = d.from.Table(ok.schema, ok.name)
-	}
+	from := d.fromByNewKey()
 	for _, tt := range d.to.Tables {
 		nk := keyOf(tt.Schema, tt.Name)
 		f, t := rowSecurityOf(from[nk]), rowSecurityOf(tt)

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"

@@ -42,6 +42,11 @@ func Format(r *Revision) []byte {
 	if r.Go {
 		b.WriteString("-- Go: true\n")
 	}
+	if r.ImportedFrom != "" {
+		b.WriteString("-- Imported-From: ")
+		b.WriteString(r.ImportedFrom)
+		b.WriteByte('\n')
+	}
 	if !r.Created.IsZero() {
 		b.WriteString("-- Created: ")
 		b.WriteString(r.Created.UTC().Format(TimeLayout))

@@ -34,10 +34,11 @@ const (
 	keyTransaction = "Transaction"
 	keyCreated     = "Created"
 	keyGo          = "Go"
+	keyImported    = "Imported-From"
 )
 
 // keys lists the header keys; Revision first.
-var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo}
+var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo, keyImported}
 
 const knownKeys = "Revision, Revises, Branch, Depends-On, Transaction, Created"
 
@@ -367,6 +368,11 @@ func (p *parser) headerValue(r *Revision, key, value string) error {
 			return p.errorf(p.line, "Go %q: the only value is \"true\" (the revision is written in Go, in the application)", value)
 		}
 		r.Go = true
+	case keyImported:
+		if value == "" {
+			return p.errorf(p.line, "empty Imported-From: it names the tool and file the revision was converted from (retort import writes it); remove the line or give both")
+		}
+		r.ImportedFrom = value
 	default:
 		return p.errorf(p.line, "unknown header key %q: the keys are %s", key, knownKeys)
 	}

@@ -43,6 +43,10 @@ type Revision struct {
 	// of its placeholder file, or by a retort.GoRevision. Its sections
 	// hold no SQL.
 	Go bool
+	// ImportedFrom names the tool and source file a revision was converted
+	// from by retort import ("Imported-From: goose 00001_users.sql"); empty
+	// for revisions written for retort.
+	ImportedFrom string
 	// GoFuncs are a Go revision's functions; nil for revision files and
 	// for a Go revision's placeholder loaded without its application.
 	GoFuncs *GoFuncs

@@ -13,8 +13,8 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/cli"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/examples/app/migrations"
-	"github.com/retortdb/retort/internal/dialects"
 )
 
 // User is a user of the application.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/internal/dialects"
+	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/testdb"
 )
 

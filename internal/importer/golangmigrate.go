@@ -1,0 +1,100 @@
+package importer
+
+import (
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"strconv"
+)
+
+// golangMigrateConv reads a golang-migrate directory:
+// {version}_{title}.up.sql and {version}_{title}.down.sql pairs, applied
+// in increasing version (an unsigned 64-bit number).
+type golangMigrateConv struct{}
+
+func (golangMigrateConv) Name() string { return "golang-migrate" }
+
+var migrateName = regexp.MustCompile(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
+
+func (golangMigrateConv) Detect(fsys fs.FS) bool {
+	names, _ := sqlFiles(fsys)
+	for _, n := range names {
+		if migrateName.MatchString(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// migratePair is one version's files.
+type migratePair struct {
+	version  uint64
+	title    string
+	up, down string
+}
+
+func (golangMigrateConv) Read(fsys fs.FS, _ Options) (*Result, error) {
+	names, err := sqlFiles(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("import golang-migrate: %w", err)
+	}
+	byVersion := map[uint64]*migratePair{}
+	for _, name := range names {
+		m := migrateName.FindStringSubmatch(name)
+		if m == nil {
+			return nil, &SourceError{Tool: "golang-migrate", File: name, Msg: "golang-migrate names migrations {version}_{title}.up.sql and {version}_{title}.down.sql; rename the file or move it out of the directory"}
+		}
+		v, err := strconv.ParseUint(m[1], 10, 64)
+		if err != nil {
+			return nil, &SourceError{Tool: "golang-migrate", File: name, Msg: "the version is not an unsigned 64-bit number"}
+		}
+		p := byVersion[v]
+		if p == nil {
+			p = &migratePair{version: v, title: m[2]}
+			byVersion[v] = p
+		}
+		slot := &p.up
+		if m[3] == "down" {
+			slot = &p.down
+		}
+		if *slot != "" {
+			return nil, &SourceError{Tool: "golang-migrate", File: name, Msg: fmt.Sprintf("version %d has a second %s file, %s: golang-migrate allows one per direction", v, m[3], *slot)}
+		}
+		*slot = name
+	}
+	pairs := make([]*migratePair, 0, len(byVersion))
+	for _, p := range byVersion {
+		pairs = append(pairs, p)
+	}
+	slices.SortFunc(pairs, func(a, b *migratePair) int { return cmpInt(a.version, b.version) })
+	entries := make([]entry, 0, len(pairs))
+	for _, p := range pairs {
+		if p.up == "" {
+			return nil, &SourceError{Tool: "golang-migrate", File: p.down, Msg: "a down file without its up file: add the .up.sql or remove this one"}
+		}
+		e := entry{version: strconv.FormatUint(p.version, 10), file: p.up, message: words(p.title)}
+		data, err := fs.ReadFile(fsys, p.up)
+		if err != nil {
+			return nil, fmt.Errorf("import golang-migrate: %w", err)
+		}
+		e.up = section(string(data), 1)
+		e.up.None = false
+		if p.down == "" {
+			e.down = irreversible()
+		} else {
+			data, err := fs.ReadFile(fsys, p.down)
+			if err != nil {
+				return nil, fmt.Errorf("import golang-migrate: %w", err)
+			}
+			e.down = section(string(data), 1)
+			e.file = p.up + ", " + p.down
+		}
+		entries = append(entries, e)
+	}
+	revs, err := chain("golang-migrate", entries)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Revisions: revs}, nil
+}

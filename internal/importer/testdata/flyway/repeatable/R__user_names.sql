@@ -1,0 +1,1 @@
+CREATE VIEW user_names AS SELECT name FROM users;

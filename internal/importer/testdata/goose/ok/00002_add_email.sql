@@ -1,0 +1,9 @@
+-- +goose Up
+ALTER TABLE users ADD COLUMN email VARCHAR(200);
+-- +goose StatementBegin
+INSERT INTO users (id, name, email) VALUES (1, 'semi;colon', 'a@example.com');
+-- +goose StatementEnd
+
+-- +goose Down
+DELETE FROM users WHERE id = 1;
+ALTER TABLE users DROP COLUMN email;
