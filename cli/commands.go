@@ -34,6 +34,7 @@ func (a *app) commands() []*cobra.Command {
 		a.checkCommand(),
 		a.driftCommand(),
 		a.inspectCommand(),
+		a.sumCommand(),
 	}
 }
 
@@ -168,7 +169,7 @@ func (a *app) writeRevision(g *revision.Graph, r *script.Revision) error {
 		return fmt.Errorf("write revision %s: %w", a.rel(path), err)
 	}
 	a.outf("Generating %s ... done\n", a.rel(path))
-	return nil
+	return a.updateSum()
 }
 
 func ids(revs []*script.Revision) []string {

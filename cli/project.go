@@ -59,6 +59,9 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 			r.Path = filepath.Join(prefix, r.Path)
 		}
 	}
+	if err := a.checkSum(revs); err != nil {
+		return nil, err
+	}
 	return revs, nil
 }
 
