@@ -35,6 +35,7 @@ func (a *app) commands() []*cobra.Command {
 		a.driftCommand(),
 		a.inspectCommand(),
 		a.sumCommand(),
+		a.completeTargetFlags(a.graphCommand(), "since"),
 	}
 }
 

@@ -90,7 +90,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 // never create a SQLite file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph":
 		return true
 	}
 	return false
