@@ -188,6 +188,8 @@ func (t *tester) checkHeads() bool {
 		r.Failure = &TestFailure{Check: CheckHeads, Message: fmt.Sprintf("%d heads (%s): join them with `retort merge -m MESSAGE heads`, or name the heads you mean to keep with --heads", len(heads), strings.Join(heads, ", "))}
 	case len(want) > 0 && !sameSet(want, heads):
 		r.Failure = &TestFailure{Check: CheckHeads, Message: fmt.Sprintf("the heads are %s, not the %s named", strings.Join(heads, ", "), strings.Join(want, ", "))}
+	case len(heads) == 0:
+		r.Detail = "no revisions yet"
 	default:
 		r.Detail = fmt.Sprintf("%d head(s): %s", len(heads), strings.Join(heads, ", "))
 	}

@@ -67,15 +67,7 @@ func (rm *rowMaker) fill(ctx context.Context, db *sql.DB, s *schema.Schema) []st
 // row picks the columns and values of t's row.
 func (rm *rowMaker) row(s *schema.Schema, t *schema.Table, referenced map[string]bool, inserted map[string]map[string]string) (map[string]string, error) {
 	vals := map[string]string{}
-	fkValue := map[string]string{}
-	for _, fk := range t.ForeignKeys {
-		parent := inserted[fk.RefTable]
-		for i, c := range fk.Columns {
-			if v, ok := parent[fk.RefColumns[i]]; ok && fk.RefTable != t.Name {
-				fkValue[c] = v
-			}
-		}
-	}
+	fkValue := parentValues(t, inserted)
 	key := map[string]bool{}
 	if t.PrimaryKey != nil {
 		for _, c := range t.PrimaryKey.Columns {
@@ -84,7 +76,7 @@ func (rm *rowMaker) row(s *schema.Schema, t *schema.Table, referenced map[string
 	}
 	var optional []*schema.Column
 	for _, c := range t.Columns {
-		if c.Generated != "" || c.Identity == "ALWAYS" || c.Inherited {
+		if c.Generated != "" || c.Identity == "ALWAYS" {
 			continue
 		}
 		if v, ok := fkValue[c.Name]; ok {
@@ -107,18 +99,34 @@ func (rm *rowMaker) row(s *schema.Schema, t *schema.Table, referenced map[string
 		vals[c.Name] = v
 	}
 	if len(vals) == 0 {
-		// An INSERT names at least one column: fill an optional one.
-		for _, c := range optional {
-			if v, ok := rm.literal(s, c); ok && !inFK(t, c.Name) {
-				vals[c.Name] = v
-				break
-			}
-		}
-		if len(vals) == 0 {
-			return nil, fmt.Errorf("no column to give a value")
-		}
+		return rm.anyColumn(s, t, optional)
 	}
 	return vals, nil
+}
+
+// parentValues are the values of t's foreign key columns that point at
+// rows inserted in this round.
+func parentValues(t *schema.Table, inserted map[string]map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, fk := range t.ForeignKeys {
+		parent := inserted[fk.RefTable]
+		for i, c := range fk.Columns {
+			if v, ok := parent[fk.RefColumns[i]]; ok && fk.RefTable != t.Name {
+				out[c] = v
+			}
+		}
+	}
+	return out
+}
+
+// anyColumn fills one optional column, since an INSERT names at least one.
+func (rm *rowMaker) anyColumn(s *schema.Schema, t *schema.Table, optional []*schema.Column) (map[string]string, error) {
+	for _, c := range optional {
+		if v, ok := rm.literal(s, c); ok && !inFK(t, c.Name) {
+			return map[string]string{c.Name: v}, nil
+		}
+	}
+	return nil, fmt.Errorf("no column to give a value")
 }
 
 func inFK(t *schema.Table, col string) bool {
@@ -187,7 +195,7 @@ func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
 		return "", false
 	case has("interval"):
 		return q(n + " days"), true
-	case has("point", "line", "polygon", "geometry", "circle", "box", "path", "bit", "range", "vector", "tsvector", "tsquery"):
+	case has("point", "line", "polygon", "geometry", "circle", "box", "path", "bit", "range"):
 		return "", false
 	case has("bool"):
 		return "TRUE", true
@@ -205,7 +213,7 @@ func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
 		return q(fmt.Sprintf("00000000-0000-4000-8000-%012d", rm.round)), true
 	case has("inet", "cidr"):
 		return q(fmt.Sprintf("192.0.2.%d", rm.round%250+1)), true
-	case has("char", "text", "clob", "string", "blob", "binary", "bytea", "xml", "citext", "name"):
+	case has("char", "text", "clob", "string", "blob", "binary", "bytea", "xml", "citext", "name", "tsvector", "tsquery"):
 		v := n
 		if m := typeLength.FindStringSubmatch(typ); m != nil {
 			if l, _ := strconv.Atoi(m[1]); l > 0 && len(v) > l {
