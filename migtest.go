@@ -182,7 +182,14 @@ func (t *tester) checkHeads() bool {
 		heads = append(heads, h.ID)
 	}
 	r := TestResult{Check: CheckHeads}
-	want := t.opts.Heads
+	var want []string
+	for _, h := range t.opts.Heads {
+		// Prefixes are fine, as everywhere a revision is named.
+		if rev, err := t.m.graph.Resolve(h); err == nil {
+			h = rev.ID
+		}
+		want = append(want, h)
+	}
 	switch {
 	case len(want) == 0 && len(heads) > 1:
 		r.Failure = &TestFailure{Check: CheckHeads, Message: fmt.Sprintf("%d heads (%s): join them with `retort merge -m MESSAGE heads`, or name the heads you mean to keep with --heads", len(heads), strings.Join(heads, ", "))}
