@@ -131,7 +131,8 @@ const svgStyle = `
 func SVG(w io.Writer, v *View) error {
 	l := place(v)
 	textX := laneX(l.lanes) + 8
-	width := textX + 40
+	// Wide enough for the legend line too.
+	width := 8 + charWidth*float64(len(legend(v))) + 20
 	for _, n := range v.Nodes {
 		width = max(width, textX+charWidth*float64(utf8.RuneCountInString(rowText(n)))+20)
 	}
