@@ -36,6 +36,9 @@ func (a *app) commands() []*cobra.Command {
 		a.inspectCommand(),
 		a.importCommand(),
 		a.adoptCommand(),
+		a.sumCommand(),
+		a.completeTargetFlags(a.graphCommand(), "since"),
+		a.testCommand(),
 	}
 }
 
@@ -170,7 +173,7 @@ func (a *app) writeRevision(g *revision.Graph, r *script.Revision) error {
 		return fmt.Errorf("write revision %s: %w", a.rel(path), err)
 	}
 	a.outf("Generating %s ... done\n", a.rel(path))
-	return nil
+	return a.updateSum()
 }
 
 func ids(revs []*script.Revision) []string {

@@ -59,6 +59,9 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 			r.Path = filepath.Join(prefix, r.Path)
 		}
 	}
+	if err := a.checkSum(revs); err != nil {
+		return nil, err
+	}
 	return revs, nil
 }
 
@@ -123,7 +126,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 // never create a SQLite file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph":
 		return true
 	}
 	return false
