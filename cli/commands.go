@@ -34,6 +34,7 @@ func (a *app) commands() []*cobra.Command {
 		a.checkCommand(),
 		a.driftCommand(),
 		a.inspectCommand(),
+		a.completeTargetFlags(a.lintCommand(), "since"),
 	}
 }
 

@@ -240,6 +240,7 @@ before it writes anything.`,
 			if len(heads) == 1 {
 				rev.Revises = []string{heads[0].ID}
 			}
+			a.printGeneratedLint(g, rev)
 			if offline {
 				if rev.ID == "" {
 					if rev.ID, err = script.NewID(); err != nil {
