@@ -12,7 +12,7 @@ var prior = map[string]string{
 	"postgres": `CREATE TABLE users (id bigint PRIMARY KEY, name varchar(50), email text, price numeric(10,2), age integer, org_id bigint, data jsonb);
 CREATE TYPE mood AS ENUM ('sad', 'ok');
 CREATE TABLE orgs (id bigint PRIMARY KEY);`,
-	"mysql": "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(50), code varchar(10), status enum('a','b'), age int, org_id bigint);\nCREATE TABLE orgs (id bigint PRIMARY KEY);",
+	"mysql":  "CREATE TABLE users (id bigint PRIMARY KEY, name varchar(50), code varchar(10), status enum('a','b'), age int, org_id bigint);\nCREATE TABLE orgs (id bigint PRIMARY KEY);",
 	"sqlite": "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, age INTEGER);",
 }
 
