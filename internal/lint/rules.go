@@ -40,7 +40,7 @@ var Rules = []Rule{
 	{"RL103", "concurrently-in-transaction", Error, "CONCURRENTLY cannot run inside a transaction block: the revision needs Transaction: none", pg},
 	{"RL104", "constraint-not-valid", Warning, "a foreign key or CHECK added without NOT VALID is validated under lock", pgMy},
 	{"RL105", "validate-in-creating-transaction", Warning, "VALIDATE CONSTRAINT in the transaction that added it keeps the ADD's lock for the whole scan", pg},
-	{"RL106", "set-not-null-scan", Error, "SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a validated CHECK (col IS NOT NULL) exists", pgMy},
+	{"RL106", "set-not-null-scan", Error, "SET NOT NULL scans the table under ACCESS EXCLUSIVE unless a validated CHECK (col IS NOT NULL) exists", pg},
 	{"RL107", "volatile-default", Error, "a new column whose default is volatile, serial, identity, auto-increment or stored generated rewrites the table", pgMy},
 	{"RL108", "column-type-rewrite", Error, "a column type change outside the no-rewrite cases rewrites the table", pgMy},
 	{"RL109", "unique-constraint-blocking", Error, "ADD UNIQUE or PRIMARY KEY builds its index under ACCESS EXCLUSIVE", pg},
