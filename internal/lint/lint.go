@@ -130,6 +130,16 @@ func New(opts Options) (*Linter, error) {
 // what it creates, and not reported on, is passed with report false.
 // A revision written in Go has no SQL to check and gives no findings.
 func (l *Linter) Revision(r *script.Revision, report bool) ([]Finding, error) {
+	rc, err := l.read(r)
+	if rc == nil || err != nil || !report {
+		return nil, err
+	}
+	return applyIgnores(rc, strings.Split(r.Up.SQL, "\n")), nil
+}
+
+// read runs the rules over r's upgrade statements; it returns nil for a
+// revision without SQL.
+func (l *Linter) read(r *script.Revision) (*revCtx, error) {
 	if r.Go || !r.Up.Present {
 		return nil, nil
 	}
@@ -148,10 +158,7 @@ func (l *Linter) Revision(r *script.Revision, report bool) ([]Finding, error) {
 		l.rules.check(rc, st)
 	}
 	l.rules.finish(rc)
-	if !report {
-		return nil, nil
-	}
-	return applyIgnores(rc, strings.Split(r.Up.SQL, "\n")), nil
+	return rc, nil
 }
 
 // revCtx is what rules see of the revision being checked.

@@ -444,7 +444,7 @@ func (pgRules) finish(rc *revCtx) {
 	if rc.transactional() && rc.ddl != nil && rc.backfill != nil {
 		rc.add(rc.backfill, "RL118", Finding{
 			Message: fmt.Sprintf("this data change runs in the same transaction as the DDL of statement %d: the DDL's lock is held until the whole backfill commits", rc.ddl.index),
-			Lock:    "held from statement " + strconv.Itoa(rc.ddl.index), Scan: true,
+			Lock:    "ROW EXCLUSIVE, with statement " + strconv.Itoa(rc.ddl.index) + "'s lock held until commit", Scan: true,
 			Safe: "Put the backfill in a revision of its own (\"-- Transaction: none\" to commit batch by batch), updating in batches: UPDATE t SET ... WHERE id BETWEEN $lo AND $hi;",
 		})
 	}

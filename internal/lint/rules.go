@@ -101,6 +101,9 @@ type dialectRules interface {
 	check(rc *revCtx, s *stmt)
 	// finish runs the revision rules once every statement was checked.
 	finish(rc *revCtx)
+	// lock is the usual lock of s and whether it scans the table, for
+	// statements no finding describes.
+	lock(rc *revCtx, s *stmt, existing bool) (string, bool)
 }
 
 func rulesFor(dialect string) (dialectRules, error) {
