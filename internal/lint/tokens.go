@@ -60,14 +60,14 @@ func (t toks) skip(i int, words ...string) int {
 func (t toks) find(i int, words ...string) int {
 	depth := 0
 	for ; i < len(t); i++ {
+		if depth == 0 && t.at(i, words...) {
+			return i
+		}
 		switch t[i].Text {
 		case "(":
 			depth++
 		case ")":
 			depth--
-		}
-		if depth == 0 && t.at(i, words...) {
-			return i
 		}
 	}
 	return -1

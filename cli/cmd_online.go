@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/retortdb/retort/internal/lint"
+	"github.com/retortdb/retort/internal/script"
+)
+
+// onlineFlags are migrate's --online options.
+type onlineFlags struct {
+	on          bool
+	lockTimeout time.Duration
+}
+
+func (o *onlineFlags) register(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&o.on, "online", false, "write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout set)")
+	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", 5*time.Second, "with --online, the lock_timeout every statement runs under")
+}
+
+// onlineRevision rewrites a generated revision's sections into their
+// online forms, and says what it rewrote.
+func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []string) error {
+	if !o.on {
+		return nil
+	}
+	if o.lockTimeout <= 0 {
+		return usagef("--online-lock-timeout must be positive, got %s", o.lockTimeout)
+	}
+	d := a.offlineDialect().Name()
+	timeout := fmt.Sprintf("%dms", o.lockTimeout.Milliseconds())
+	u, err := lint.OnlineRewrite(d, up, timeout, false)
+	if errors.Is(err, lint.ErrOnlineUnsupported) {
+		return fmt.Errorf("--online: %w; write the revision without --online and check it with 'retort lint' (it names the online alternative of each statement)", err)
+	}
+	if err != nil {
+		return err
+	}
+	dn, err := lint.OnlineRewrite(d, down, timeout, u.NoTransaction)
+	if err != nil {
+		return err
+	}
+	if dn.NoTransaction && !u.NoTransaction {
+		if u, err = lint.OnlineRewrite(d, up, timeout, true); err != nil {
+			return err
+		}
+	}
+	rev.Up.SQL = script.JoinStatements(u.Statements)
+	rev.Down.SQL = script.JoinStatements(dn.Statements)
+	rev.NoTransaction = u.NoTransaction
+	for _, n := range u.Notes {
+		a.progressf("Online: %s\n", n)
+	}
+	if rev.NoTransaction {
+		a.progressf("Online: the revision runs statement by statement (Transaction: none); a failure stops at that statement and upgrade resumes there\n")
+	}
+	return nil
+}
