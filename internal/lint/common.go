@@ -127,7 +127,40 @@ func commonStatement(rc *revCtx, s *stmt) bool {
 		})
 		return true
 	}
-	return createTable(rc, t)
+	return createTable(rc, t) || createRelation(rc, t)
+}
+
+// createRelation records the relations other than tables that a
+// statement creates (views, materialized views, sequences, and the
+// tables of a PostgreSQL CREATE SCHEMA ... CREATE TABLE ...), so that
+// later statements on them are not taken for changes to existing tables.
+func createRelation(rc *revCtx, t toks) bool {
+	if !t.at(0, "CREATE") {
+		return false
+	}
+	if t.at(1, "SCHEMA") {
+		for i := 2; i < len(t); i++ {
+			if t.at(i, "CREATE") {
+				sub := t[i:]
+				if end := sub[1:].find(0, "CREATE"); end >= 0 {
+					sub = sub[:end+1]
+				}
+				createTable(rc, sub)
+				createRelation(rc, sub)
+			}
+		}
+		return true
+	}
+	i := 1
+	for _, w := range []string{"OR", "REPLACE", "TEMP", "TEMPORARY", "UNLOGGED", "RECURSIVE", "MATERIALIZED"} {
+		i = t.skip(i, w)
+	}
+	if !t.at(i, "VIEW") && !t.at(i, "SEQUENCE") {
+		return false
+	}
+	name, _ := t.name(t.skip(i+1, "IF", "NOT", "EXISTS"))
+	rc.newTables[name] = true
+	return true
 }
 
 // dropTables reports each table a DROP TABLE names.

@@ -40,7 +40,10 @@ func (pgRules) check(rc *revCtx, s *stmt) {
 			Lock:    "SHARE (ACCESS EXCLUSIVE on the index)", Scan: true,
 			Safe: "REINDEX ... CONCURRENTLY (PostgreSQL 12+) in a revision with \"-- Transaction: none\"",
 		})
-	case t.at(0, "VACUUM") && t.has("FULL") || t.at(0, "CLUSTER"):
+	case t.at(0, "VACUUM") && t.hasAnyDeep("FULL") || t.at(0, "CLUSTER"):
+		if tb := statementTable(t); tb != "" && !rc.existing(tb) {
+			return // a table this revision creates
+		}
 		rc.noteDDL(s)
 		rc.add(s, "RL123", Finding{
 			Message: strings.ToUpper(t[0].Text) + " rewrites the whole table under ACCESS EXCLUSIVE: reads and writes wait until it ends",
