@@ -88,7 +88,7 @@ func pgOnline(t toks, s string, created map[string]bool) ([]string, string) {
 		return []string{s[:t[1].End()] + " CONCURRENTLY" + s[t[1].End():]}, "DROP INDEX → DROP INDEX CONCURRENTLY"
 	}
 	at, ok := parseAlterTable(t)
-	if !ok || created[at.table] || len(at.actions) != 1 {
+	if !ok || created[at.table] || len(at.actions) != 1 || len(at.actions[0]) == 0 {
 		return []string{s}, ""
 	}
 	return pgOnlineAlter(t, s, at.actions[0])
@@ -97,7 +97,7 @@ func pgOnline(t toks, s string, created map[string]bool) ([]string, string) {
 func pgOnlineAlter(t toks, s string, a toks) ([]string, string) {
 	head := s[:a[0].Pos] // "ALTER TABLE name "
 	switch {
-	case a.at(0, "ADD", "CONSTRAINT") && !a.has("NOT", "VALID"):
+	case a.at(0, "ADD", "CONSTRAINT") && len(a) > 3 && !a.has("NOT", "VALID"):
 		name := a[2].Text
 		i := 3
 		switch {
@@ -122,10 +122,10 @@ func pgOnlineAlter(t toks, s string, a toks) ([]string, string) {
 		}
 	case a.at(0, "ALTER"):
 		i := a.skip(1, "COLUMN")
-		col := a[i]
 		if !a.at(i+1, "SET", "NOT", "NULL") {
 			return []string{s}, ""
 		}
+		col := a[i]
 		table, _ := t.name(2)
 		chk := notNullCheckName(table, ident(col))
 		return []string{
