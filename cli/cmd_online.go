@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,18 +16,21 @@ import (
 type onlineFlags struct {
 	on          bool
 	lockTimeout time.Duration
+	cmd         *cobra.Command // to tell a given --online from its default
 }
 
 func (o *onlineFlags) register(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&o.on, "online", false, "write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout set)")
+	o.cmd = cmd
+	cmd.Flags().BoolVar(&o.on, "online", false, "(env RETORT_ONLINE, online in retort.toml) write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout set)")
 	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", 5*time.Second, "with --online, the lock_timeout every statement runs under")
 }
 
 // onlineRevision rewrites a generated revision's sections into their
 // online forms, and says what it rewrote.
 func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []string) error {
-	if !o.on {
-		return nil
+	on, err := a.onlineSetting(o)
+	if err != nil || !on {
+		return err
 	}
 	if o.lockTimeout <= 0 {
 		return usagef("--online-lock-timeout must be positive, got %s", o.lockTimeout)
@@ -59,4 +63,20 @@ func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []str
 		a.progressf("Online: the revision runs statement by statement (Transaction: none); a failure stops at that statement and upgrade resumes there\n")
 	}
 	return nil
+}
+
+// onlineSetting resolves --online: the flag when given, else RETORT_ONLINE,
+// else online in retort.toml.
+func (a *app) onlineSetting(o onlineFlags) (bool, error) {
+	if o.cmd != nil && o.cmd.Flags().Changed("online") {
+		return o.on, nil
+	}
+	if a.cfg.onlineEnv != "" {
+		on, err := strconv.ParseBool(a.cfg.onlineEnv)
+		if err != nil {
+			return false, fmt.Errorf("RETORT_ONLINE %q is not true or false: set it to true or false", a.cfg.onlineEnv)
+		}
+		return on, nil
+	}
+	return a.cfg.Online, nil
 }
