@@ -35,21 +35,23 @@ func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []str
 	if o.lockTimeout <= 0 {
 		return usagef("--online-lock-timeout must be positive, got %s", o.lockTimeout)
 	}
-	d := a.offlineDialect().Name()
-	timeout := fmt.Sprintf("%dms", o.lockTimeout.Milliseconds())
-	u, err := lint.OnlineRewrite(d, up, timeout, false)
-	if errors.Is(err, lint.ErrOnlineUnsupported) {
-		return fmt.Errorf("--online: %w; write the revision without --online and check it with 'retort lint' (it names the online alternative of each statement)", err)
-	}
+	u, err := a.onlineForm(up, o.lockTimeout, false)
 	if err != nil {
 		return err
 	}
-	dn, err := lint.OnlineRewrite(d, down, timeout, u.NoTransaction)
+	dn, err := a.onlineForm(down, o.lockTimeout, u.NoTransaction)
+	var refused *lint.OnlineRefusedError
+	if errors.As(err, &refused) {
+		// --online is about the upgrade; a downgrade that cannot run
+		// online is kept as generated, and said so.
+		a.progressf("Online: the downgrade keeps its generated form: %s cannot run online (%s)\n", firstLine(refused.SQL), refused.Finding.Code)
+		dn, err = lint.Online{Statements: down}, nil
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("the downgrade: %w", err)
 	}
 	if dn.NoTransaction && !u.NoTransaction {
-		if u, err = lint.OnlineRewrite(d, up, timeout, true); err != nil {
+		if u, err = a.onlineForm(up, o.lockTimeout, true); err != nil {
 			return err
 		}
 	}
@@ -63,6 +65,23 @@ func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []str
 		a.progressf("Online: the revision runs statement by statement (Transaction: none); a failure stops at that statement and upgrade resumes there\n")
 	}
 	return nil
+}
+
+// onlineForm rewrites stmts as the revision after the project's
+// revisions (so that tables and column types they created are known).
+func (a *app) onlineForm(stmts []string, timeout time.Duration, noTx bool) (lint.Online, error) {
+	l, err := a.newLinter("", "")
+	if err != nil {
+		return lint.Online{}, err
+	}
+	if a.graph != nil {
+		for _, r := range a.graph.Revisions() {
+			if _, err := l.Revision(r, false); err != nil {
+				return lint.Online{}, err
+			}
+		}
+	}
+	return l.Online(stmts, timeout, noTx)
 }
 
 // onlineSetting resolves --online: the flag when given, else RETORT_ONLINE,

@@ -40,7 +40,7 @@ func TestOnlineUpgradeStalls(t *testing.T) {
 		rows = n
 	}
 	const lockTimeout = 5 * time.Second
-	online, err := lint.OnlineRewrite("postgres", onlineChange, "5s", false)
+	online, err := lint.OnlineRewrite("postgres", onlineChange, lockTimeout, false)
 	if err != nil {
 		t.Fatal(err)
 	}

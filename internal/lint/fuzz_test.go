@@ -2,6 +2,7 @@ package lint
 
 import (
 	"testing"
+	"time"
 
 	"github.com/retortdb/retort/internal/script"
 )
@@ -36,7 +37,7 @@ func FuzzLint(f *testing.F) {
 			if _, err := l.Locks(r); err != nil {
 				t.Fatal(err)
 			}
-			_, _ = OnlineRewrite(d, []string{sql}, "5s", false)
+			_, _ = OnlineRewrite(d, []string{sql}, 5*time.Second, false)
 		}
 	})
 }

@@ -1,10 +1,10 @@
 package lint
 
 import (
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"strings"
+	"time"
 
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
@@ -23,12 +23,11 @@ type Online struct {
 	Notes []string
 }
 
-// ErrOnlineUnsupported is returned by OnlineRewrite for a dialect
-// whose online form is not written yet (MySQL/MariaDB).
-var ErrOnlineUnsupported = errors.New("no online form for this dialect yet")
-
 // OnlineRewrite rewrites generated statements for dialect into their
-// online forms, with lockTimeout (such as "5s") set first. PostgreSQL:
+// online forms, with lockTimeout set first, judging them as the first
+// revision of a project (every table they do not create is taken as
+// existing); Linter.Online judges them after the revisions it read.
+// PostgreSQL:
 // CREATE/DROP INDEX CONCURRENTLY; foreign keys and checks NOT VALID, then
 // VALIDATE as a statement of its own; SET NOT NULL through a validated
 // CHECK; UNIQUE and PRIMARY KEY through a concurrently built unique index
@@ -37,15 +36,33 @@ var ErrOnlineUnsupported = errors.New("no online form for this dialect yet")
 // statement-by-statement form even when nothing needs it (the other
 // section of the revision does). SQLite has no concurrent writers to
 // protect: its statements come back unchanged, with a note saying so.
-// MySQL returns ErrOnlineUnsupported.
-func OnlineRewrite(dialect string, stmts []string, lockTimeout string, noTx bool) (Online, error) {
-	switch dialect {
+// MySQL/MariaDB: see Linter.Online.
+func OnlineRewrite(dialect string, stmts []string, lockTimeout time.Duration, noTx bool) (Online, error) {
+	l, err := New(Options{Dialect: dialect})
+	if err != nil {
+		return Online{}, err
+	}
+	return l.Online(stmts, lockTimeout, noTx)
+}
+
+// Online rewrites the statements of a new revision, which applies after
+// the revisions l read, into their online forms (see OnlineRewrite).
+// MySQL and MariaDB: ALGORITHM=INSTANT where every change of an ALTER
+// TABLE is instant on the target, else ALGORITHM=INPLACE, LOCK=NONE (the
+// server refuses it rather than lock if that is wrong), the same for
+// CREATE and DROP INDEX, lock_wait_timeout set; a statement that can
+// only run as COPY (or with LOCK=SHARED) is an *OnlineRefusedError.
+func (l *Linter) Online(stmts []string, lockTimeout time.Duration, noTx bool) (Online, error) {
+	switch l.opts.Dialect {
 	case "sqlite":
 		return Online{Statements: stmts, Notes: []string{"SQLite has no concurrent writers to protect: --online changes nothing"}}, nil
-	case "postgres":
-	default:
-		return Online{}, fmt.Errorf("%s: %w", dialect, ErrOnlineUnsupported)
+	case "mysql":
+		return l.myOnline(stmts, lockTimeout)
 	}
+	return pgOnlineRewrite(stmts, fmt.Sprintf("%dms", lockTimeout.Milliseconds()), noTx)
+}
+
+func pgOnlineRewrite(stmts []string, lockTimeout string, noTx bool) (Online, error) {
 	o := Online{NoTransaction: noTx}
 	created := map[string]bool{}
 	var body []string
