@@ -17,9 +17,9 @@ import (
 
 // lintFlags are lint's options.
 type lintFlags struct {
-	all, asJSON, strict bool
-	since, format       string
-	dialect, target     string
+	all, asJSON, strict, rules bool
+	since, format              string
+	dialect, target            string
 }
 
 func (a *app) lintCommand() *cobra.Command {
@@ -46,6 +46,9 @@ Exit status: 3 when there are errors (with --strict: errors or warnings),
 			if err := f.check(args); err != nil {
 				return err
 			}
+			if f.rules {
+				return a.printRules(f)
+			}
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err
@@ -64,9 +67,26 @@ Exit status: 3 when there are errors (with --strict: errors or warnings),
 	fl.BoolVar(&f.asJSON, "json", false, "print JSON")
 	fl.StringVar(&f.format, "format", "text", "output format: text, json or sarif (SARIF 2.1.0, for code-review tools)")
 	fl.BoolVar(&f.strict, "strict", false, "exit 3 on warnings too")
+	fl.BoolVar(&f.rules, "rules", false, "list the rules of the dialect (code, name, severity, summary) and exit")
 	fl.StringVar(&f.dialect, "dialect", "", "the rules' dialect: postgres, mysql or sqlite (default: the configured database's)")
 	fl.StringVar(&f.target, "target", "", "the server the revisions run on, for what is INSTANT or INPLACE: postgres-N, mysql-X.Y.Z, mariadb-X.Y.Z")
 	return cmd
+}
+
+// printRules lists the dialect's rules, as text or JSON.
+func (a *app) printRules(f lintFlags) error {
+	dialect, err := a.lintDialect(f.dialect)
+	if err != nil {
+		return err
+	}
+	rules := lint.RulesFor(dialect)
+	if f.format != "text" {
+		return a.writeJSON(rules)
+	}
+	for _, r := range rules {
+		a.outf("%s  %-34s %-7s  %s\n", r.Code, r.Name, r.Severity, r.Summary)
+	}
+	return nil
 }
 
 // check refuses contradictory selections and unknown formats (usage
@@ -92,14 +112,24 @@ func (f *lintFlags) check(args []string) error {
 	return nil
 }
 
+// lintDialect is --dialect's canonical name, or the configured
+// database's dialect when it is not given.
+func (a *app) lintDialect(name string) (string, error) {
+	if name == "" {
+		return a.offlineDialect().Name(), nil
+	}
+	d, err := dialects.ByName(name)
+	if err != nil {
+		return "", usagef("--dialect: %v", err)
+	}
+	return d.Name(), nil
+}
+
 // newLinter builds the linter for the project's dialect and target.
 func (a *app) newLinter(dialect, target string) (*lint.Linter, error) {
-	if dialect == "" {
-		dialect = a.offlineDialect().Name()
-	} else if d, err := dialects.ByName(dialect); err == nil {
-		dialect = d.Name()
-	} else {
-		return nil, usagef("--dialect: %v", err)
+	dialect, err := a.lintDialect(dialect)
+	if err != nil {
+		return nil, err
 	}
 	opts := lint.Options{Dialect: dialect}
 	if target != "" {
