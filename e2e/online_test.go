@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,8 +46,8 @@ func TestOnlineUpgradeStalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := runOnlineCase(t, rows, onlineChange, false)
-	fast := runOnlineCase(t, rows, online.Statements, online.NoTransaction)
+	plain := runOnlineCase(t, "postgres", rows, onlineChange, false)
+	fast := runOnlineCase(t, "postgres", rows, online.Statements, online.NoTransaction)
 	t.Logf("rows %d | generated: upgrade %s, writer's longest stall %s, failed writes %d | --online: upgrade %s, longest stall %s, failed writes %d",
 		rows, plain.upgrade, plain.maxStall, plain.failed, fast.upgrade, fast.maxStall, fast.failed)
 	if fast.failed > 0 {
@@ -61,19 +63,32 @@ type onlineResult struct {
 	failed            int64
 }
 
-// runOnlineCase fills a fresh database, starts the writer and the reader,
-// upgrades the revision made of stmts, and stops them.
-func runOnlineCase(t *testing.T, rows int, stmts []string, noTx bool) onlineResult {
-	t.Helper()
-	live := newLiveDB(t, "postgres")
-	ctx := context.Background()
-	for _, q := range []string{
+// onlineSetup fills the test tables, per dialect.
+var onlineSetup = map[string][]string{
+	"postgres": {
 		"CREATE TABLE orgs (id bigint PRIMARY KEY)",
 		"INSERT INTO orgs SELECT g FROM generate_series(1, 1000) g",
 		"CREATE TABLE items (id bigint PRIMARY KEY, org_id bigint, email text, note text)",
-		"INSERT INTO items SELECT g, g % 1000 + 1, 'e' || g, '' FROM generate_series(1, " + strconv.Itoa(rows) + ") g",
+		"INSERT INTO items SELECT g, g % 1000 + 1, 'e' || g, '' FROM generate_series(1, ROWS) g",
 		"ANALYZE items",
-	} {
+	},
+	"mysql": { // MariaDB's sequence engine (seq_1_to_N)
+		"CREATE TABLE orgs (id bigint PRIMARY KEY)",
+		"INSERT INTO orgs SELECT seq FROM seq_1_to_1000",
+		"CREATE TABLE items (id bigint PRIMARY KEY, org_id bigint, email varchar(40), note varchar(40))",
+		"INSERT INTO items SELECT seq, seq % 1000 + 1, CONCAT('e', seq), '' FROM seq_1_to_ROWS",
+		"ANALYZE TABLE items",
+	},
+}
+
+// runOnlineCase fills a fresh database, starts the writer and the reader,
+// upgrades the revision made of stmts, and stops them.
+func runOnlineCase(t *testing.T, dialect string, rows int, stmts []string, noTx bool) onlineResult {
+	t.Helper()
+	live := newLiveDB(t, dialect)
+	ctx := context.Background()
+	for _, q := range onlineSetup[dialect] {
+		q = strings.ReplaceAll(q, "ROWS", strconv.Itoa(rows))
 		if _, err := live.db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -114,9 +129,10 @@ func onlineWriter(ctx context.Context, live *liveDB, rows int, stop chan struct{
 			return
 		default:
 		}
-		q, args := "INSERT INTO items (id, org_id, email, note) VALUES ($1, 1, $2, '')", []any{next, "w" + strconv.Itoa(next)}
+		p := live.dialect.Placeholder
+		q, args := "INSERT INTO items (id, org_id, email, note) VALUES ("+p(1)+", 1, "+p(2)+", '')", []any{next, "w" + strconv.Itoa(next)}
 		if i%2 == 1 {
-			q, args = "UPDATE items SET note = 'x' WHERE id = $1", []any{1 + i%rows}
+			q, args = "UPDATE items SET note = 'x' WHERE id = "+p(1), []any{1 + i%rows}
 		} else {
 			next++
 		}
@@ -152,5 +168,48 @@ func onlineReader(ctx context.Context, live *liveDB, stop chan struct{}) {
 			return
 		case <-time.After(time.Second):
 		}
+	}
+}
+
+// TestOnlineUpgradeStallsMariaDB is the same measure on MariaDB: the
+// index, the NOT NULL column with a default and the unique constraint, as
+// generated and with --online's ALGORITHM/LOCK clauses; the foreign key,
+// which MariaDB adds only by copying the table, is what --online refuses.
+func TestOnlineUpgradeStallsMariaDB(t *testing.T) {
+	if os.Getenv("RETORT_ONLINE_BENCH") == "" {
+		t.Skip("set RETORT_ONLINE_BENCH=1 (and RETORT_TEST_MYSQL) to run the online upgrade benchmark")
+	}
+	rows := 1_000_000
+	if n, err := strconv.Atoi(os.Getenv("RETORT_ONLINE_ROWS")); err == nil && n > 0 {
+		rows = n
+	}
+	const lockTimeout = 5 * time.Second
+	change := []string{onlineChange[0], onlineChange[2], onlineChange[3]}
+	target, _ := lint.ParseTarget("mariadb-10.11")
+	l, err := lint.New(lint.Options{Dialect: "mysql", Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := &script.Revision{ID: "s", Up: script.Section{SQL: script.JoinStatements(onlineSetup["mysql"][:3]), Line: 1, Present: true}}
+	if _, err := l.Revision(setup, false); err != nil {
+		t.Fatal(err)
+	}
+	var refused *lint.OnlineRefusedError
+	if _, err := l.Online([]string{onlineChange[1]}, lockTimeout, false); !errors.As(err, &refused) {
+		t.Errorf("--online did not refuse the foreign key: %v", err)
+	}
+	online, err := l.Online(change, lockTimeout, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := runOnlineCase(t, "mysql", rows, change, false)
+	fast := runOnlineCase(t, "mysql", rows, online.Statements, false)
+	t.Logf("rows %d | generated: upgrade %s, writer's longest stall %s, failed writes %d | --online: upgrade %s, longest stall %s, failed writes %d",
+		rows, plain.upgrade, plain.maxStall, plain.failed, fast.upgrade, fast.maxStall, fast.failed)
+	if fast.failed > 0 {
+		t.Errorf("--online: %d writes failed", fast.failed)
+	}
+	if fast.maxStall > lockTimeout+time.Second {
+		t.Errorf("--online: the writer stalled %s, more than the lock timeout %s + 1s", fast.maxStall, lockTimeout)
 	}
 }

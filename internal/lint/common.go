@@ -115,8 +115,8 @@ func commonStatement(rc *revCtx, s *stmt) bool {
 		return true
 	case t.at(0, "TRUNCATE"):
 		rc.add(s, "RL114", Finding{
-			Message: "TRUNCATE deletes every row of the table" + ifs(t.has("CASCADE"), ", and CASCADE every row of every table that references it,", "") + " and takes ACCESS EXCLUSIVE (MySQL: a metadata lock) while it does",
-			Lock:    "ACCESS EXCLUSIVE",
+			Message: "TRUNCATE deletes every row of the table" + ifs(t.has("CASCADE"), ", and CASCADE every row of every table that references it,", "") + ", under an exclusive lock on the table",
+			Lock:    rc.exclusiveLock(),
 			Safe:    "Delete the rows you mean with DELETE ... WHERE in batches, name each table instead of CASCADE, or silence this with the reason the data may go.",
 		})
 		return true
