@@ -39,6 +39,7 @@ func (a *app) commands() []*cobra.Command {
 		a.sumCommand(),
 		a.completeTargetFlags(a.graphCommand(), "since"),
 		a.testCommand(),
+		a.completeTargetFlags(a.lintCommand(), "since"),
 	}
 }
 

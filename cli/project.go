@@ -25,6 +25,7 @@ import (
 type session struct {
 	m     *retort.Migrator
 	url   *dialect.URL
+	db    *sql.DB // the database's handle; nil without one
 	close func()
 }
 
@@ -211,7 +212,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		if openErr != nil {
 			return nil, openErr
 		}
-		s.url = u
+		s.url, s.db = u, h
 		s.close = func() { h.Close() }
 		m, err := retort.New(d, h, nil, opts...)
 		if err != nil {
