@@ -46,6 +46,8 @@ type app struct {
 	in            *bufio.Reader // stdin, for questions on a terminal
 	// privilegesNoted: notePrivileges has spoken in this run.
 	privilegesNoted bool
+	// sum is what this run knows of retort.sum (sum.go).
+	sum sumState
 
 	// mount is what an application attached (cli.Command); zero for the
 	// standalone binary.
@@ -82,6 +84,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 	f.StringVar(&a.lockTimeout, "lock-timeout", "", "how long to wait for another migrator's lock (env RETORT_LOCK_TIMEOUT; default 60s)")
 	f.StringSliceVar(&a.ignore, "ignore", nil, "objects retort cannot represent that migrate, check and drift leave out on purpose: `KIND` or KIND:NAME, comma-separated (env RETORT_IGNORE)")
 	f.BoolVarP(&a.quiet, "quiet", "q", false, "print only errors and requested output")
+	f.BoolVar(&a.sum.noCheck, "no-sum-check", false, "run even when retort.sum does not match the revision files (warns instead of refusing; once)")
 	f.BoolVar(&a.privileges, "privileges", false, "compare and migrate GRANT/REVOKE on the schema's objects (env RETORT_PRIVILEGES; default false)")
 }
 

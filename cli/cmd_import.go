@@ -106,6 +106,11 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 		a.progressf("  %s  %s  (from %s)\n", r.ID, filepath.Join(a.rel(dir), r.Path), r.ImportedFrom)
 	}
 	a.progressf("Imported %d new revision(s) from %s %s (%d already imported)\n", len(fresh), tool, src, len(res.Revisions)-len(fresh))
+	if len(fresh) > 0 {
+		if err := a.updateSum(); err != nil {
+			return err
+		}
+	}
 	for _, g := range res.GoMigrations {
 		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
 	}

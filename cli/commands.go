@@ -36,6 +36,10 @@ func (a *app) commands() []*cobra.Command {
 		a.inspectCommand(),
 		a.importCommand(),
 		a.adoptCommand(),
+		a.sumCommand(),
+		a.completeTargetFlags(a.graphCommand(), "since"),
+		a.testCommand(),
+		a.completeTargetFlags(a.lintCommand(), "since"),
 	}
 }
 
@@ -170,7 +174,7 @@ func (a *app) writeRevision(g *revision.Graph, r *script.Revision) error {
 		return fmt.Errorf("write revision %s: %w", a.rel(path), err)
 	}
 	a.outf("Generating %s ... done\n", a.rel(path))
-	return nil
+	return a.updateSum()
 }
 
 func ids(revs []*script.Revision) []string {

@@ -177,6 +177,7 @@ func (a *app) migrateCommand() *cobra.Command {
 	var f autogenFlags
 	var msg, revID string
 	var offline bool
+	var online onlineFlags
 	cmd := &cobra.Command{
 		Use:   "migrate -m MESSAGE",
 		Short: "Autogenerate a revision from the desired schema",
@@ -264,6 +265,10 @@ before it writes anything.`,
 			if len(heads) == 1 {
 				rev.Revises = []string{heads[0].ID}
 			}
+			if err := a.onlineRevision(online, rev, gen.Up, gen.Down); err != nil {
+				return err
+			}
+			a.printGeneratedLint(g, rev)
 			if offline {
 				if rev.ID == "" {
 					if rev.ID, err = script.NewID(); err != nil {
@@ -286,6 +291,7 @@ before it writes anything.`,
 	cmd.Flags().StringVarP(&msg, "message", "m", "", "the revision's message")
 	cmd.Flags().StringVar(&revID, "rev-id", "", "use this revision id instead of a random one")
 	cmd.Flags().BoolVar(&offline, "sql", false, "print the revision instead of writing it")
+	online.register(cmd)
 	a.autogenFlagSet(cmd, &f, true)
 	return cmd
 }

@@ -15,7 +15,7 @@ import (
 )
 
 func (a *app) upgradeCommand() *cobra.Command {
-	var offline, dryRun bool
+	var offline, dryRun, plan bool
 	cmd := &cobra.Command{
 		Use:   "upgrade [TARGET]",
 		Short: "Apply revisions up to TARGET (default head)",
@@ -36,11 +36,15 @@ different database in retort.toml.`,
 			if len(args) == 1 {
 				target = args[0]
 			}
+			if plan {
+				return a.upgradePlan(cmd, target)
+			}
 			return a.migrate(cmd, revision.Up, target, offline, dryRun)
 		},
 	}
 	cmd.Flags().BoolVar(&offline, "sql", false, "print the SQL instead of running it (offline with a range A:B)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show which revisions would run, change nothing")
+	cmd.Flags().BoolVar(&plan, "plan", false, "list each pending statement with the lock it takes and, for rewrites and scans, the table's size from the catalog; change nothing")
 	return cmd
 }
 

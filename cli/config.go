@@ -40,6 +40,9 @@ type Config struct {
 	// Privileges makes autogenerate, check, drift and inspect compare
 	// and migrate GRANT/REVOKE (PostgreSQL); off, they are ignored.
 	Privileges bool `toml:"privileges"`
+	// Online makes migrate write revisions in their online forms, as
+	// --online does.
+	Online bool `toml:"online"`
 
 	// path is the config file read, "" when none.
 	path string
@@ -53,6 +56,8 @@ type Config struct {
 	// variable or the config file; fileDatabase is the config file's
 	// database, "" when it sets none.
 	databaseFrom, fileDatabase string
+	// onlineEnv is RETORT_ONLINE as given, checked by onlineSetting.
+	onlineEnv string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -84,6 +89,7 @@ var configEnv = []struct {
 	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, "60s", func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
 	{"ignore", []string{"RETORT_IGNORE"}, "grant", func(c *Config, v string) { c.Ignore = splitList(v) }},
 	{"privileges", []string{"RETORT_PRIVILEGES"}, "true", func(c *Config, v string) { c.privilegesEnv = v }},
+	{"online", []string{"RETORT_ONLINE"}, "true", func(c *Config, v string) { c.onlineEnv = v }},
 }
 
 // listKey is the one key whose value is a list of strings.
@@ -102,7 +108,7 @@ func splitList(v string) []string {
 }
 
 // boolKeys are the keys whose value is true or false rather than a string.
-var boolKeys = map[string]bool{"privileges": true}
+var boolKeys = map[string]bool{"privileges": true, "online": true}
 
 // keyKind names the kind of value a key takes.
 func keyKind(key string) string {

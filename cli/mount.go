@@ -262,7 +262,7 @@ func Execute(ctx context.Context, root *cobra.Command, args []string) int {
 // work on the source directory rather than on embedded migrations.
 func writesRevisions(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "init", "revision", "migrate", "merge":
+	case "init", "revision", "migrate", "merge", "sum":
 		return true
 	}
 	return false

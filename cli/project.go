@@ -25,6 +25,7 @@ import (
 type session struct {
 	m     *retort.Migrator
 	url   *dialect.URL
+	db    *sql.DB // the database's handle; nil without one
 	close func()
 }
 
@@ -62,6 +63,9 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 		if prefix != "" && !filepath.IsAbs(r.Path) {
 			r.Path = filepath.Join(prefix, r.Path)
 		}
+	}
+	if err := a.checkSum(revs); err != nil {
+		return nil, err
 	}
 	return revs, nil
 }
@@ -127,7 +131,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 // never create a SQLite file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph":
 		return true
 	}
 	return false
@@ -212,7 +216,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		if openErr != nil {
 			return nil, openErr
 		}
-		s.url = u
+		s.url, s.db = u, h
 		s.close = func() { h.Close() }
 		m, err := retort.New(d, h, nil, opts...)
 		if err != nil {

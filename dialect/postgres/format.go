@@ -94,11 +94,9 @@ func (d *Dialect) Format(s *schema.Schema) string {
 	// Types: enums, then the rest in dependency order.
 	types := sortedTypes(s.Types)
 	section(&b, len(types) > 0)
-	for _, t := range types {
-		writeType(&b, t)
-	}
-	section(&b, len(s.Routines) > 0)
-	writeRoutines(&b, s)
+	early := writeTypes(&b, types, s)
+	section(&b, len(s.Routines) > len(early))
+	writeRoutines(&b, s, early)
 
 	seqs := sortedSequences(s.Sequences)
 	writeSequences(&b, seqs)
@@ -697,6 +695,32 @@ func sortedTypes(ts []*schema.Type) []*schema.Type {
 		out = append(out, rest[o])
 	}
 	return out
+}
+
+// writeTypes prints the types in order, each after the routines its
+// CHECK, default or definition calls (Type.DependsOn, from pg_depend): a
+// domain whose CHECK calls a function cannot be created before the
+// function. It returns the routines it printed early, which
+// writeRoutines then leaves out.
+func writeTypes(b *strings.Builder, types []*schema.Type, s *schema.Schema) map[*schema.Routine]bool {
+	deferred := deferredRoutines(s)
+	routines := map[string]*schema.Routine{}
+	for _, r := range s.Routines {
+		if !deferred[r] {
+			routines[routineDesignation(r.Kind, r.Schema, r.Name, r.Signature)] = r
+		}
+	}
+	early := map[*schema.Routine]bool{}
+	for _, t := range types {
+		for _, dep := range t.DependsOn {
+			if r := routines[dep]; r != nil && !early[r] {
+				early[r] = true
+				writeRoutine(b, r)
+			}
+		}
+		writeType(b, t)
+	}
+	return early
 }
 
 // baseTypeName strips array brackets and a type modifier from a type as

@@ -743,17 +743,18 @@ ORDER BY 1`
 	return nil
 }
 
-// writeRoutines prints functions, procedures and aggregates.
+// writeRoutines prints functions, procedures and aggregates, but those
+// in printed (writeTypes printed them before a type that needs them).
 //
 // Routines that need a table or view to exist (a row type in the signature,
 // an SQL-standard body that reads a table) are left to writeViews, which
 // runs after the tables. The others are printed in dependency order
 // (an aggregate after its support functions), by name otherwise.
-func writeRoutines(b *strings.Builder, s *schema.Schema) {
+func writeRoutines(b *strings.Builder, s *schema.Schema, printed map[*schema.Routine]bool) {
 	deferred := deferredRoutines(s)
 	var items []codeItem
 	for _, r := range s.Routines {
-		if !deferred[r] {
+		if !deferred[r] && !printed[r] {
 			items = append(items, codeItem{routine: r})
 		}
 	}

@@ -90,7 +90,7 @@ func inspectCodeOf(t *testing.T, db *testdb.DB, opts dialect.InspectOptions) (*s
 func formatCode(s *schema.Schema) string {
 	var b strings.Builder
 	b.WriteString(formatPreamble + "\n")
-	writeRoutines(&b, s)
+	writeRoutines(&b, s, nil)
 	writeViews(&b, s)
 	writeTriggersAndRules(&b, s)
 	for _, c := range s.Comments {
@@ -265,7 +265,7 @@ CREATE FUNCTION plain(x integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELE
 		last = at
 	}
 	var routines, views strings.Builder
-	writeRoutines(&routines, s)
+	writeRoutines(&routines, s, nil)
 	writeViews(&views, s)
 	if strings.Contains(routines.String(), "z_items") || !strings.Contains(routines.String(), "plain") {
 		t.Errorf("writeRoutines must hold plain and leave z_items (which needs table item) to writeViews:\n%s", routines.String())
@@ -638,7 +638,7 @@ func TestFormatCodeGolden(t *testing.T) {
 	}
 	var b strings.Builder
 	b.WriteString("-- writeRoutines\n\n")
-	writeRoutines(&b, s)
+	writeRoutines(&b, s, nil)
 	b.WriteString("-- writeViews\n\n")
 	writeViews(&b, s)
 	b.WriteString("-- writeTriggersAndRules\n\n")
@@ -768,7 +768,7 @@ func BenchmarkInspectCode2000(b *testing.B) {
 			b.Fatalf("got %d views, %d routines, %d triggers", len(i.s.Views), len(i.s.Routines), len(i.s.Triggers))
 		}
 		var sb strings.Builder
-		writeRoutines(&sb, i.s)
+		writeRoutines(&sb, i.s, nil)
 		writeViews(&sb, i.s)
 		writeTriggersAndRules(&sb, i.s)
 		var m runtime.MemStats
@@ -936,4 +936,38 @@ REVOKE SELECT ON pg_catalog.pg_trigger FROM PUBLIC;`)
 	if strings.Contains(msg, "secret-password") {
 		t.Errorf("error shows the password: %q", msg)
 	}
+}
+
+// TestFormatDomainCallsFunction checks that inspect's output loads when a
+// domain's CHECK calls a function and another function takes the domain:
+// the function before the domain, the domain before the other function
+// (a format by kind, types then routines, fails to load).
+func TestFormatDomainCallsFunction(t *testing.T) {
+	x := codeDB(t)
+	codePsqlRun(t, x.URL, `
+CREATE FUNCTION f(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT length(v) < 10 $$;
+CREATE DOMAIN d AS text CHECK (f(VALUE));
+CREATE FUNCTION g(v d) RETURNS d LANGUAGE sql IMMUTABLE AS $$ SELECT v $$;
+`)
+	ctx := context.Background()
+	inspect := func(db *testdb.DB) string {
+		conn, err := db.DB.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		s, err := New().Inspect(ctx, conn, dialect.InspectOptions{})
+		if err != nil {
+			t.Fatalf("Inspect: %v", err)
+		}
+		return New().Format(s)
+	}
+	text1 := inspect(x)
+	f, d, g := strings.Index(text1, "FUNCTION public.f("), strings.Index(text1, "CREATE DOMAIN"), strings.Index(text1, "FUNCTION public.g(")
+	if f < 0 || d < 0 || g < 0 || !(f < d && d < g) {
+		t.Fatalf("want f, then the domain, then g:\n%s", text1)
+	}
+	y := codeDB(t)
+	codePsqlRun(t, y.URL, text1)
+	codeRequireSame(t, text1, inspect(y))
 }

@@ -1,0 +1,354 @@
+package lint
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/retortdb/retort/internal/sqlsplit"
+)
+
+// Target is the server a project's revisions run on: what MySQL and
+// MariaDB can do INSTANT or INPLACE depends on the version.
+type Target struct {
+	// Flavor is "postgres", "mysql", "mariadb" or "sqlite".
+	Flavor string
+	// Version is major, minor, patch.
+	Version [3]int
+}
+
+// String writes the target as ParseTarget reads it: "mariadb-10.11.0".
+func (t Target) String() string {
+	return fmt.Sprintf("%s-%d.%d.%d", t.Flavor, t.Version[0], t.Version[1], t.Version[2])
+}
+
+// atLeast reports whether the target's version is at least v.
+func (t Target) atLeast(v ...int) bool {
+	for i := range 3 {
+		x := 0
+		if i < len(v) {
+			x = v[i]
+		}
+		if t.Version[i] != x {
+			return t.Version[i] > x
+		}
+	}
+	return true
+}
+
+// DefaultTarget is the target assumed when none is given: PostgreSQL 12
+// (the first to use a validated CHECK for SET NOT NULL) and MySQL 8.0.0,
+// the oldest of the 8.0 series, so that lint never promises an INSTANT
+// change an older server would run as a copy.
+func DefaultTarget(dialect string) Target {
+	switch dialect {
+	case "postgres":
+		return Target{Flavor: "postgres", Version: [3]int{12}}
+	case "mysql":
+		return Target{Flavor: "mysql", Version: [3]int{8, 0, 0}}
+	}
+	return Target{Flavor: dialect}
+}
+
+// ParseTarget reads "mysql-8.0.29", "mariadb-10.11" or "postgres-15".
+func ParseTarget(s string) (Target, error) {
+	flavor, ver, ok := strings.Cut(s, "-")
+	var t Target
+	switch flavor {
+	case "postgres", "mysql", "mariadb", "sqlite":
+		t.Flavor = flavor
+	default:
+		return t, fmt.Errorf("lint target %q: expected postgres-N, mysql-X.Y.Z or mariadb-X.Y.Z", s)
+	}
+	if !ok {
+		return t, fmt.Errorf("lint target %q: the version is missing (for example %s-8.0.29)", s, flavor)
+	}
+	for i, p := range strings.SplitN(ver, ".", 3) {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return t, fmt.Errorf("lint target %q: bad version %q", s, ver)
+		}
+		t.Version[i] = n
+	}
+	return t, nil
+}
+
+// myRules are MySQL's and MariaDB's checks: which ALTER TABLE changes run
+// INSTANT, INPLACE (with or without a rebuild) or only as COPY, from the
+// MySQL "Online DDL Operations" and MariaDB "InnoDB Online DDL" pages.
+type myRules struct{}
+
+func (myRules) splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
+
+const (
+	myInstant = "ALGORITHM=INSTANT"
+	myInplace = "ALGORITHM=INPLACE, LOCK=NONE"
+	myRebuild = "ALGORITHM=INPLACE, LOCK=NONE (rebuilds the table)"
+	myCopy    = "ALGORITHM=COPY, LOCK=SHARED"
+)
+
+func (myRules) check(rc *revCtx, s *stmt) {
+	t := toks(s.toks)
+	switch {
+	case t.at(0, "SET"):
+		mySet(rc, t)
+	case t.at(0, "RENAME", "TABLE"):
+		rc.noteDDL(s)
+		for _, p := range t[2:].splitTop() {
+			from, i := p.name(0)
+			to, _ := p.name(p.skip(i, "TO"))
+			renameTable(rc, s, from, to)
+		}
+	case t.at(0, "CREATE") && t.has("INDEX"):
+		if (t.at(1, "FULLTEXT") || t.at(1, "SPATIAL")) && rc.existing(onTable(t)) {
+			rc.noteDDL(s)
+			myShared(rc, s, onTable(t))
+		}
+	case t.at(0, "UPDATE") || t.at(0, "DELETE"):
+	default:
+		if at, ok := parseAlterTable(t); ok {
+			myAlterTable(rc, s, at)
+			return
+		}
+		commonStatement(rc, s)
+	}
+}
+
+func onTable(t toks) string {
+	on := t.find(0, "ON")
+	if on < 0 {
+		return ""
+	}
+	name, _ := t.name(on + 1)
+	return name
+}
+
+func mySet(rc *revCtx, t toks) {
+	i := t.skip(1, "SESSION")
+	i = t.skip(i, "@@SESSION")
+	name, i := t.name(i)
+	switch name {
+	case "lock_wait_timeout":
+		if rc.firstDDL == nil {
+			rc.lockTimeout = true
+		}
+	case "foreign_key_checks":
+		v := strings.ToUpper(strings.Join([]string{wordOrText(t, i+1)}, ""))
+		rc.fkChecksOff = v == "0" || v == "OFF"
+	}
+}
+
+func wordOrText(t toks, i int) string {
+	if i < len(t) {
+		return t[i].Text
+	}
+	return ""
+}
+
+func myShared(rc *revCtx, s *stmt, table string) {
+	rc.add(s, "RL203", Finding{
+		Message: fmt.Sprintf("a FULLTEXT or SPATIAL index on %s is built INPLACE with LOCK=SHARED: writes wait for the whole build", table),
+		Lock:    "ALGORITHM=INPLACE, LOCK=SHARED", Scan: true,
+		Safe: myOnlineTool(table, "ADD FULLTEXT INDEX ..."),
+	})
+}
+
+// myOnlineTool writes the online schema change tools' command lines.
+func myOnlineTool(table, alter string) string {
+	return fmt.Sprintf("Run it in a maintenance window, or with an online schema change tool:\n  gh-ost --database=DB --table=%s --alter=%q --execute\n  pt-online-schema-change --alter %q D=DB,t=%s --execute", table, alter, alter, table)
+}
+
+func myAlterTable(rc *revCtx, s *stmt, at alterTable) {
+	if !rc.existing(at.table) {
+		for _, a := range at.actions {
+			if a.at(0, "ADD") && !myAddsIndex(a) {
+				myRecordColumn(rc, at.table, a)
+			}
+		}
+		return
+	}
+	rc.noteDDL(s)
+	// With an explicit ALGORITHM=INPLACE/INSTANT or LOCK=NONE the server
+	// refuses a change it cannot make that way instead of locking.
+	declared := false
+	for _, a := range at.actions {
+		if a.at(0, "ALGORITHM") && !a.has("COPY") || a.at(0, "LOCK") && a.has("NONE") {
+			declared = true
+		}
+	}
+	for _, a := range at.actions {
+		if myColumnAction(rc, s, at, a, declared) || declared {
+			continue
+		}
+		myTableAction(rc, s, at, a)
+	}
+}
+
+// myColumnAction checks column changes; it reports whether a was one.
+func myColumnAction(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) bool {
+	tg := rc.opts.Target
+	switch {
+	case a.at(0, "DROP") && !dropsNonColumn(a):
+		renameAndDrop(rc, s, at, a)
+		if !declared && !(tg.Flavor == "mysql" && tg.atLeast(8, 0, 29) || tg.Flavor == "mariadb" && tg.atLeast(10, 4)) {
+			rc.findings[len(rc.findings)-1].Lock = myRebuild
+			rc.findings[len(rc.findings)-1].Rewrite = true
+		}
+		return true
+	case a.at(0, "RENAME"):
+		return renameAndDrop(rc, s, at, a)
+	case a.at(0, "ADD") && !myAddsIndex(a):
+		myAddColumn(rc, s, at.table, a, declared)
+		return true
+	case a.at(0, "MODIFY") || a.at(0, "CHANGE"):
+		myModify(rc, s, at, a, declared)
+		return true
+	}
+	return false
+}
+
+// myAddsIndex reports an ADD action that adds an index or constraint.
+func myAddsIndex(a toks) bool {
+	switch a.word(1) {
+	case "INDEX", "KEY", "UNIQUE", "PRIMARY", "FULLTEXT", "SPATIAL", "CONSTRAINT", "FOREIGN", "CHECK", "PARTITION":
+		return true
+	}
+	return false
+}
+
+func myRecordColumn(rc *revCtx, table string, a toks) (string, string, toks) {
+	i := a.skip(1, "COLUMN")
+	i = a.skip(i, "IF", "NOT", "EXISTS")
+	col, i := a.name(i)
+	typ, j := a.columnType(i)
+	rc.st.setColumn(table, col, typ)
+	return col, typ, a[j:]
+}
+
+func myAddColumn(rc *revCtx, s *stmt, table string, a toks, declared bool) {
+	col, _, rest := myRecordColumn(rc, table, a)
+	if declared {
+		return
+	}
+	if rest.has("AUTO_INCREMENT") || rest.has("STORED") {
+		rc.add(s, "RL107", Finding{
+			Message: fmt.Sprintf("adding column %s.%s with %s fills every row: the table is rebuilt and concurrent writes are not allowed", table, col, ifs(rest.has("STORED"), "a STORED generated expression (ALGORITHM=COPY)", "AUTO_INCREMENT")),
+			Lock:    myCopy, Rewrite: true,
+			Safe: myOnlineTool(table, a.text()),
+		})
+		return
+	}
+	tg := rc.opts.Target
+	positioned := rest.has("FIRST") || rest.has("AFTER")
+	instant := tg.Flavor == "mysql" && (tg.atLeast(8, 0, 29) || tg.atLeast(8, 0, 12) && !positioned) ||
+		tg.Flavor == "mariadb" && (tg.atLeast(10, 4) || tg.atLeast(10, 3, 2) && !positioned)
+	if instant {
+		return
+	}
+	rc.add(s, "RL202", Finding{
+		Message: fmt.Sprintf("on %s, adding column %s.%s%s rebuilds the table INPLACE: writes go on, but the rebuild takes as long as a copy and replicas lag behind it", tg, table, col, ifs(positioned, " with FIRST/AFTER", "")),
+		Lock:    myRebuild, Rewrite: true,
+		Safe: "Add the column last (no FIRST/AFTER), which MySQL 8.0.12+ and MariaDB 10.3.2+ do INSTANT; state the target with --target; or use " + myOnlineTool(table, a.text()),
+	})
+}
+
+func myModify(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) {
+	i := a.skip(1, "COLUMN")
+	old, i := a.name(i)
+	newName := old
+	if a.at(0, "CHANGE") {
+		newName, i = a.name(i)
+	}
+	typ, _ := a.columnType(i)
+	prev := rc.st.columnType(at.table, old)
+	if newName != old {
+		renameColumn(rc, s, at.table, old, newName)
+	}
+	rc.st.setColumn(at.table, newName, typ)
+	if declared || prev == typ {
+		return
+	}
+	lock, enum := myTypeChange(prev, typ)
+	if lock != myCopy {
+		return
+	}
+	f := Finding{
+		Lock: myCopy, Rewrite: true,
+		Safe: myOnlineTool(at.table, a.text()) + "\nor add a new column, write to both, backfill in batches, move reads, drop the old column later.",
+	}
+	code := "RL108"
+	switch {
+	case prev == "":
+		f.Severity = Warning
+		f.Message = fmt.Sprintf("changing %s.%s to %s copies the table (ALGORITHM=COPY, writes blocked) unless it is a varchar widening within the same length-byte size or an enum/set member appended; the old type is not known from the revisions", at.table, old, typ)
+	case enum:
+		code = "RL115"
+		f.Severity = Error
+		f.Message = fmt.Sprintf("changing the members of %s.%s from %s to %s other than by appending copies the table (ALGORITHM=COPY, writes blocked), and rows with a removed value break", at.table, old, prev, typ)
+	default:
+		f.Message = fmt.Sprintf("changing %s.%s from %s to %s copies the table (ALGORITHM=COPY): writes wait for the whole copy", at.table, old, prev, typ)
+	}
+	rc.add(s, code, f)
+}
+
+// myTypeChange returns the algorithm of a column type change (utf8mb4
+// assumed: 4 bytes a character, so varchar(63) is the longest with a
+// one-byte length) and whether it is an enum or set change.
+func myTypeChange(prev, typ string) (string, bool) {
+	ob, oa := splitType(prev)
+	nb, na := splitType(typ)
+	switch {
+	case prev == "":
+		return myCopy, false
+	case ob == "varchar" && nb == "varchar" && len(oa) == 1 && len(na) == 1 && na[0] >= oa[0]:
+		if (oa[0]*4 < 256) == (na[0]*4 < 256) {
+			return myInplace, false
+		}
+	case (ob == "enum" || ob == "set") && nb == ob:
+		if strings.HasPrefix(strings.TrimSuffix(typ, ")"), strings.TrimSuffix(prev, ")")) {
+			return myInstant, true
+		}
+		return myCopy, true
+	}
+	return myCopy, false
+}
+
+func myTableAction(rc *revCtx, s *stmt, at alterTable, a toks) {
+	switch {
+	case a.at(0, "ADD", "FULLTEXT") || a.at(0, "ADD", "SPATIAL"):
+		myShared(rc, s, at.table)
+	case a.at(0, "ADD", "PRIMARY", "KEY"):
+		rc.add(s, "RL202", Finding{
+			Message: fmt.Sprintf("adding a primary key to %s rebuilds the table INPLACE: writes go on, but the rebuild takes as long as a copy and replicas lag", at.table),
+			Lock:    myRebuild, Rewrite: true, Safe: myOnlineTool(at.table, a.text()),
+		})
+	case a.at(0, "DROP", "PRIMARY", "KEY") && !hasAction(at, "ADD", "PRIMARY", "KEY"):
+		rc.add(s, "RL201", Finding{
+			Message: fmt.Sprintf("dropping the primary key of %s without adding another copies the table (ALGORITHM=COPY): writes wait", at.table),
+			Lock:    myCopy, Rewrite: true, Safe: myOnlineTool(at.table, a.text()),
+		})
+	case a.at(0, "CONVERT", "TO"):
+		rc.add(s, "RL201", Finding{
+			Message: fmt.Sprintf("converting %s to another character set copies the table (ALGORITHM=COPY): writes wait", at.table),
+			Lock:    myCopy, Rewrite: true, Safe: myOnlineTool(at.table, a.text()),
+		})
+	case a.at(0, "ADD") && a.has("FOREIGN", "KEY") && !rc.fkChecksOff:
+		rc.add(s, "RL104", Finding{
+			Severity: Error,
+			Message:  fmt.Sprintf("adding a foreign key to %s with foreign_key_checks on runs as ALGORITHM=COPY: writes wait for the copy and the check of every row", at.table),
+			Lock:     myCopy, Rewrite: true, Scan: true,
+			Safe: "SET foreign_key_checks = 0;  -- INPLACE, no copy; existing rows are not checked, so check them first:\n-- SELECT ... FROM child LEFT JOIN parent ... WHERE parent.id IS NULL;\nALTER TABLE " + at.table + " " + a.text() + ", ALGORITHM=INPLACE, LOCK=NONE;\nSET foreign_key_checks = 1;",
+		})
+	}
+}
+
+func hasAction(at alterTable, words ...string) bool {
+	for _, a := range at.actions {
+		if a.at(0, words...) {
+			return true
+		}
+	}
+	return false
+}
+
+func (myRules) finish(rc *revCtx) { timeoutRules(rc, false) }

@@ -1,0 +1,46 @@
+package lint
+
+import (
+	"fmt"
+
+	"github.com/retortdb/retort/internal/sqlsplit"
+)
+
+// liteRules are SQLite's checks. SQLite has one writer at a time and
+// every DDL statement takes the database's write lock, so there are no
+// lock modes to choose between: what remains are the changes that break
+// running code or lose data, and the statements that fail.
+type liteRules struct{}
+
+func (liteRules) splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
+
+func (liteRules) check(rc *revCtx, s *stmt) {
+	t := toks(s.toks)
+	at, ok := parseAlterTable(t)
+	if !ok {
+		commonStatement(rc, s)
+		return
+	}
+	for _, a := range at.actions {
+		if rc.existing(at.table) && renameAndDrop(rc, s, at, a) {
+			continue
+		}
+		if !a.at(0, "ADD") {
+			continue
+		}
+		i := a.skip(1, "COLUMN")
+		col, i := a.name(i)
+		typ, j := a.columnType(i)
+		rc.st.setColumn(at.table, col, typ)
+		rest := a[j:]
+		if rest.has("NOT", "NULL") && !rest.has("DEFAULT") && !rest.has("GENERATED") && !rest.has("AS") {
+			rc.add(s, "RL119", Finding{
+				Message: fmt.Sprintf("SQLite refuses ADD COLUMN %s.%s NOT NULL without a non-NULL DEFAULT (\"Cannot add a NOT NULL column with default value NULL\")", at.table, col),
+				Lock:    "database write lock",
+				Safe:    "Give the column a DEFAULT, or rebuild the table (CREATE TABLE new ..., INSERT INTO new SELECT ..., DROP TABLE old, ALTER TABLE new RENAME TO old) with foreign keys off.",
+			})
+		}
+	}
+}
+
+func (liteRules) finish(*revCtx) {}
