@@ -49,6 +49,9 @@ type session struct {
 	killer    dialect.QueryKiller
 	sessionID int64
 	rejecter  dialect.StatementRejecter
+	// sumsPending: the revisions table lacks statement_checksums and the
+	// first step adds it (createTables, upgradePending).
+	sumsPending bool
 }
 
 // killWait bounds the wait for a statement stopped with KILL QUERY.
@@ -164,13 +167,17 @@ type execer interface {
 // createTables creates the version tables when they are missing and
 // upgrades them in place: a revisions table made before
 // statement_checksums existed gets that column (NULL in its rows, which
-// the resume check takes for "not recorded"). q is the session's
-// connection, or SQLite's transaction: a failed probe does not end a
-// transaction there (it would on PostgreSQL, where q is never one).
+// the resume check takes for "not recorded"). With deferUpgrade the
+// column is added by the first step that runs, in its own transaction
+// (upgradePending), so that an old table is left exactly as it was
+// unless a revision commits with its upgrade (issue 14, decision 2). q is
+// the session's connection, or SQLite's transaction: a failed probe does
+// not end a transaction there (it would on PostgreSQL, where q is never
+// one).
 func (s *session) createTables(ctx context.Context, q interface {
 	execer
 	querier
-}) error {
+}, deferUpgrade bool) error {
 	for _, stmt := range s.d.VersionTableDDL(s.opts.Tables) {
 		if _, err := q.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("create version tables %s and %s: %w", s.opts.Tables.Revisions, s.opts.Tables.Log, err)
@@ -180,8 +187,40 @@ func (s *session) createTables(ctx context.Context, q interface {
 	if err == nil {
 		return rows.Close()
 	}
+	if deferUpgrade {
+		s.sumsPending = true
+		return nil
+	}
 	if _, aerr := q.ExecContext(ctx, s.q.addSums); aerr != nil {
 		return fmt.Errorf("upgrade version table %s: add column statement_checksums (it was missing: %v): %w", s.opts.Tables.Revisions, err, aerr)
+	}
+	return nil
+}
+
+// upgradePending adds statement_checksums to an old revisions table when
+// createTables left that to the first step: on the step's transaction,
+// where it commits or rolls back with the revision, or on the session's
+// connection before a step that runs outside one. The caller clears
+// sumsPending once that is committed. Where Begin is the lock (SQLite)
+// another process may have added the column since createTables looked:
+// look again in this transaction (a failed query does not end a
+// transaction there; on PostgreSQL it would, and the session's lock keeps
+// others out).
+func (s *session) upgradePending(ctx context.Context, q interface {
+	execer
+	querier
+}) error {
+	if !s.sumsPending {
+		return nil
+	}
+	if s.beginLocks {
+		if rows, err := q.QueryContext(ctx, s.q.probeSums); err == nil {
+			s.sumsPending = false
+			return rows.Close()
+		}
+	}
+	if _, err := q.ExecContext(ctx, s.q.addSums); err != nil {
+		return fmt.Errorf("upgrade version table %s: add column statement_checksums: %w", s.opts.Tables.Revisions, err)
 	}
 	return nil
 }
@@ -254,7 +293,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		if len(steps) == 0 {
 			return res, tx.Rollback()
 		}
-		if err := s.createTables(ctx, tx); err != nil {
+		if err := s.createTables(ctx, tx, true); err != nil {
 			tx.Rollback()
 			return nil, err
 		}
@@ -273,7 +312,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		if len(steps) == 0 {
 			return res, nil
 		}
-		if err := s.createTables(ctx, s.conn); err != nil {
+		if err := s.createTables(ctx, s.conn, s.d.TransactionalDDL()); err != nil {
 			return nil, err
 		}
 	}
@@ -402,6 +441,10 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 		}
 		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
 	}
+	if err := s.upgradePending(ctx, tx); err != nil {
+		tx.Rollback()
+		return StepResult{}, err
+	}
 	row, has := state.Row(st.id())
 	if s.beginLocks {
 		// SQLite's lock is this transaction: another process may have
@@ -471,6 +514,7 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 		err = fmt.Errorf("commit %s of revision %s: %w", st.Direction, st.id(), err)
 		return StepResult{}, s.logFailure(ctx, st, startedAt, err)
 	}
+	s.sumsPending = false
 	s.settle(state, st, startedAt, dur)
 	return s.finished(st, dur, dec), nil
 }

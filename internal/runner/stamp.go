@@ -25,7 +25,7 @@ func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx
 		}
 		defer unlock()
 		// Before Begin: MySQL's DDL would commit the transaction.
-		if err := s.createTables(ctx, s.conn); err != nil {
+		if err := s.createTables(ctx, s.conn, false); err != nil {
 			return err
 		}
 	}
@@ -35,7 +35,7 @@ func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx
 		return err
 	}
 	if s.beginLocks {
-		if err := s.createTables(ctx, tx); err != nil {
+		if err := s.createTables(ctx, tx, false); err != nil {
 			tx.Rollback()
 			return err
 		}

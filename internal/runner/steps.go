@@ -81,6 +81,12 @@ type stepRun struct {
 // runSteps runs one step statement by statement outside a transaction,
 // recording progress after each statement.
 func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepResult, error) {
+	// Statements that commit by themselves cannot share a transaction
+	// with the table's upgrade: it commits first.
+	if err := s.upgradePending(ctx, s.conn); err != nil {
+		return StepResult{}, err
+	}
+	s.sumsPending = false
 	r := &stepRun{session: s, st: st, state: state, startedAt: time.Now(), n: st.count(), track: s.tracksInFlight(st)}
 	dec, err := r.decide(ctx)
 	if err != nil {
