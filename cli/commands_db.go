@@ -127,6 +127,12 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		return nil
 	}
+	if dir == revision.Up && planBeforeUpgrade(a.stdoutTerminal(), a.quiet) {
+		a.flushDBLine()
+		if _, err := a.printUpgradePlan(ctx, s, target); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
 	run := s.m.Upgrade
 	if dir == revision.Down {
