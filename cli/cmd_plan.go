@@ -47,6 +47,17 @@ func planBeforeUpgrade(stdoutTerminal, quiet bool) bool {
 	return stdoutTerminal && !quiet
 }
 
+// planIfWatched prints the plan of upgrade to target before it runs, when
+// planBeforeUpgrade says so.
+func (a *app) planIfWatched(ctx context.Context, s *session, target string) error {
+	if !planBeforeUpgrade(a.stdoutTerminal(), a.quiet) {
+		return nil
+	}
+	a.flushDBLine()
+	_, err := a.printUpgradePlan(ctx, s, target)
+	return err
+}
+
 // printUpgradePlan prints the plan of upgrade to target on s and returns
 // how many revisions it has.
 func (a *app) printUpgradePlan(ctx context.Context, s *session, target string) (int, error) {

@@ -127,9 +127,8 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		return nil
 	}
-	if dir == revision.Up && planBeforeUpgrade(a.stdoutTerminal(), a.quiet) {
-		a.flushDBLine()
-		if _, err := a.printUpgradePlan(ctx, s, target); err != nil {
+	if dir == revision.Up {
+		if err := a.planIfWatched(ctx, s, target); err != nil {
 			return err
 		}
 	}
