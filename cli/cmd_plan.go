@@ -48,14 +48,18 @@ func planBeforeUpgrade(stdoutTerminal, quiet bool) bool {
 }
 
 // planIfWatched prints the plan of upgrade to target before it runs, when
-// planBeforeUpgrade says so.
-func (a *app) planIfWatched(ctx context.Context, s *session, target string) error {
+// planBeforeUpgrade says so. A plan that cannot be made (a statement lint
+// cannot split, a catalog it cannot read) is a note: the plan is for
+// information and must not stop an upgrade that runs without it; upgrade
+// reports its own errors.
+func (a *app) planIfWatched(ctx context.Context, s *session, target string) {
 	if !planBeforeUpgrade(a.stdoutTerminal(), a.quiet) {
-		return nil
+		return
 	}
 	a.flushDBLine()
-	_, err := a.printUpgradePlan(ctx, s, target)
-	return err
+	if _, err := a.printUpgradePlan(ctx, s, target); err != nil {
+		a.progressf("note: no plan of the locks before upgrade: %v\n", err)
+	}
 }
 
 // printUpgradePlan prints the plan of upgrade to target on s and returns

@@ -128,9 +128,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		return nil
 	}
 	if dir == revision.Up {
-		if err := a.planIfWatched(ctx, s, target); err != nil {
-			return err
-		}
+		a.planIfWatched(ctx, s, target)
 	}
 	start := time.Now()
 	run := s.m.Upgrade
