@@ -139,6 +139,9 @@ func (s *session) runTxRetrying(ctx context.Context, st *step, state *State) (St
 		}
 		cause := se.Err
 		if !r.again(ctx, st, se.Index-1, &cause) {
+			if ctx.Err() != nil && s.lockTimedOut(cause) {
+				return sr, s.txInterrupted(ctx, st, fmt.Sprintf("while waiting to retry statement %d of %d after a lock timeout", se.Index, se.Count))
+			}
 			se.Err = cause
 			return sr, err
 		}

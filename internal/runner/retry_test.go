@@ -179,3 +179,26 @@ func TestPostgresInvalidIndexRebuilt(t *testing.T) {
 		t.Errorf("%d valid indexes t_name, want 1", n)
 	}
 }
+
+// TestPostgresLockTimeoutInterrupted: an interrupt while waiting to retry
+// stops the run there, as an interrupt, with the revision rolled back.
+func TestPostgresLockTimeoutInterrupted(t *testing.T) {
+	tg := newTarget(t, "postgres")
+	chain := lockRevisions(false)
+	rn := runner.New(tg.db, tg.d, runner.Options{LockRetry: runner.LockRetry{First: 5 * time.Second}})
+	if _, err := rn.Run(ctxT(t), upgradeAll(chain[:1])); err != nil {
+		t.Fatal(err)
+	}
+	holdTableLock(t, tg, 2*time.Second)
+	ctx, cancel := context.WithTimeout(ctxT(t), 1500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := rn.Run(ctx, upgradeAll(chain))
+	var ie *runner.InterruptedError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "while waiting to retry statement 2 of 2 after a lock timeout") {
+		t.Fatalf("err = %v, want an InterruptedError while waiting to retry", err)
+	}
+	if d := time.Since(start); d > 4*time.Second {
+		t.Errorf("the interrupt took %s to stop the wait", d)
+	}
+}
