@@ -69,7 +69,7 @@ func (e *LockRetriedError) Error() string {
 	for i, w := range e.Waits {
 		waits[i] = w.Round(100 * time.Millisecond).String()
 	}
-	return fmt.Sprintf("%v (retried %d times, after waiting %s: another transaction holds a lock on the table for longer; find it in pg_locks/pg_stat_activity, or rerun when it ends)",
+	return fmt.Sprintf("%v (retried %d times, after waiting %s: another session held a lock the statement needs all that time; find that session and end it, or rerun when it is done)",
 		e.Err, e.Retries, strings.Join(waits, ", "))
 }
 
