@@ -154,6 +154,11 @@ type VerifyError struct {
 	// Backfill are the --backfill entries (table.column=VALUE) whose
 	// value is in the failed statement: SQL the user wrote.
 	Backfill []string
+	// Ignored are the ignore keys of objects that the ignore setting
+	// left out of the comparison but that the desired schema created on
+	// the scratch database: one that depends on what the revision drops
+	// or changes makes it fail there, as it would on a real database.
+	Ignored []string
 }
 
 // Error says which direction failed and how, that no revision was
@@ -177,9 +182,12 @@ func (e *VerifyError) Error() string {
 		}
 	}
 	b.WriteString("\nno revision was written. ")
-	if len(e.Backfill) > 0 {
+	switch {
+	case len(e.Backfill) > 0:
 		b.WriteString(backfillAdvice(e.Backfill[0]))
-	} else {
+	case len(e.Ignored) > 0:
+		fmt.Fprintf(&b, "Objects left out by the ignore setting (%s) exist on the scratch database, and one of them may depend on what the revision drops or changes: it would fail the same way on your databases. Handle them in the revision by hand (--no-verify writes it as generated).", strings.Join(e.Ignored, ", "))
+	default:
 		b.WriteString("This is a bug in retort: please report it with the schema; --no-verify writes the revision anyway, for you to fix by hand")
 	}
 	return b.String()
@@ -597,9 +605,25 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 		return g, nil
 	}
 	if err := m.verify(ctx, sc.db, g, opts.Backfill); err != nil {
+		var ve *VerifyError
+		if errors.As(err, &ve) {
+			ve.Ignored = ignoredKeys(opts.Ignore, desired)
+		}
 		return nil, err
 	}
 	return g, nil
+}
+
+// ignoredKeys names the objects of s that the ignore setting left out:
+// they are on the scratch database that verification runs on.
+func ignoredKeys(ignore []string, s *schema.Schema) []string {
+	var keys []string
+	for _, u := range s.Unrepresented {
+		if ignores(ignore, u) {
+			keys = append(keys, u.Key())
+		}
+	}
+	return keys
 }
 
 // backfillNeeded returns the BackfillError for the columns that need a

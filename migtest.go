@@ -23,6 +23,10 @@ const (
 	// CheckHeads: the graph has a single head, or exactly the heads named
 	// in TestOptions.Heads.
 	CheckHeads TestCheck = "heads"
+	// CheckLint: no revision has a lint error (internal/lint's rules,
+	// as retort lint reports them); warnings pass, as notes. Only with
+	// TestOptions.Lint.
+	CheckLint TestCheck = "lint"
 	// CheckUpgrade: each revision upgrades, one at a time from base.
 	CheckUpgrade TestCheck = "upgrade"
 	// CheckStairway: each revision, once upgraded, downgrades to exactly
@@ -49,6 +53,9 @@ type TestOptions struct {
 	// from the columns' types, so that downgrades that fail on tables with
 	// rows fail in the test.
 	Data bool
+	// Lint runs retort lint's rules over every revision (the lint
+	// check): a revision with errors fails the test, warnings are notes.
+	Lint bool
 	// OnResult, when set, is called with each result as it is known.
 	OnResult func(TestResult)
 }
@@ -129,6 +136,9 @@ func (m *Migrator) Test(ctx context.Context, opts TestOptions) (*TestReport, err
 	t := &tester{m: m, opts: opts, report: &TestReport{}}
 	if !t.checkHeads() {
 		return t.report, nil
+	}
+	if ok, err := t.checkLint(); !ok || err != nil {
+		return t.report, err
 	}
 	steps, err := m.graph.Upgrade(nil, revision.Target{Kind: revision.TargetHeads})
 	if err != nil {

@@ -245,9 +245,11 @@ func (a *app) reportLint(fs []lint.Finding, f lintFlags) error {
 // colour reports whether stdout is a terminal and NO_COLOR is unset
 // (https://no-color.org).
 func (a *app) colour() bool {
-	if a.getenv("NO_COLOR") != "" {
-		return false
-	}
+	return a.getenv("NO_COLOR") == "" && a.stdoutTerminal()
+}
+
+// stdoutTerminal reports whether stdout is a terminal.
+func (a *app) stdoutTerminal() bool {
 	out, ok := a.stdout.(*os.File)
 	return ok && term.IsTerminal(int(out.Fd()))
 }

@@ -32,17 +32,46 @@ func (a *app) upgradePlan(cmd *cobra.Command, target string) error {
 		return err
 	}
 	defer s.close()
-	p, err := s.m.Plan(ctx, revision.Up, target)
-	if err != nil {
-		return err
-	}
-	if len(p.Steps) == 0 {
+	n, err := a.printUpgradePlan(ctx, s, target)
+	if err == nil && n == 0 {
 		a.outf("Nothing to upgrade.\n")
-		return nil
+	}
+	return err
+}
+
+// planBeforeUpgrade decides whether upgrade prints its plan before it
+// runs: only for people watching (stdout a terminal) who did not ask for
+// quiet; a script or a log gets the progress lines alone, and --plan
+// prints it on request anywhere.
+func planBeforeUpgrade(stdoutTerminal, quiet bool) bool {
+	return stdoutTerminal && !quiet
+}
+
+// planIfWatched prints the plan of upgrade to target before it runs, when
+// planBeforeUpgrade says so. A plan that cannot be made (a statement lint
+// cannot split, a catalog it cannot read) is a note: the plan is for
+// information and must not stop an upgrade that runs without it; upgrade
+// reports its own errors.
+func (a *app) planIfWatched(ctx context.Context, s *session, target string) {
+	if !planBeforeUpgrade(a.stdoutTerminal(), a.quiet) {
+		return
+	}
+	a.flushDBLine()
+	if _, err := a.printUpgradePlan(ctx, s, target); err != nil {
+		a.progressf("note: no plan of the locks before upgrade: %v\n", err)
+	}
+}
+
+// printUpgradePlan prints the plan of upgrade to target on s and returns
+// how many revisions it has.
+func (a *app) printUpgradePlan(ctx context.Context, s *session, target string) (int, error) {
+	p, err := s.m.Plan(ctx, revision.Up, target)
+	if err != nil || len(p.Steps) == 0 {
+		return 0, err
 	}
 	locks, err := a.planLocks(s.m.Graph(), p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	sizer, _ := s.m.Dialect().(dialect.TableSizer)
 	for _, st := range p.Steps {
@@ -54,11 +83,11 @@ func (a *app) upgradePlan(cmd *cobra.Command, target string) error {
 		}
 		for _, sl := range locks[r.ID] {
 			if err := a.printPlanStatement(ctx, s, sizer, r, sl); err != nil {
-				return err
+				return 0, err
 			}
 		}
 	}
-	return nil
+	return len(p.Steps), nil
 }
 
 // planLocks reads every revision in topological order (so that each is

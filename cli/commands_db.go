@@ -127,6 +127,9 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		return nil
 	}
+	if dir == revision.Up {
+		a.planIfWatched(ctx, s, target)
+	}
 	start := time.Now()
 	run := s.m.Upgrade
 	if dir == revision.Down {

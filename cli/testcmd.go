@@ -24,6 +24,8 @@ memory; retort_scratch_* databases on the configured server, or dev_database),
 never on the live database:
 
   heads      a single head (or exactly the ones named with --heads)
+  lint       retort lint's rules over every revision: a line per revision
+             with findings; errors fail, warnings are printed as notes
   upgrade    each revision upgrades, one at a time from base
   stairway   each revision, once upgraded, downgrades to exactly the schema
              before it and upgrades again to exactly the schema after it
@@ -49,7 +51,7 @@ JSON instead.`,
 				return err
 			}
 			defer s.close()
-			topts := retort.TestOptions{GenerateOptions: opts, Heads: heads, Data: data}
+			topts := retort.TestOptions{GenerateOptions: opts, Heads: heads, Data: data, Lint: true}
 			start := time.Now()
 			if !asJSON {
 				topts.OnResult = a.printTestResult

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -133,7 +134,9 @@ func TestEveryKindMigratedOrRefused(t *testing.T) {
 				}
 				t.Cleanup(func() { live.db.ExecContext(ctx, "DROP USER IF EXISTS 'retort_kinds'@'%'") })
 			}
-			m, err := retort.New(mustDialect(t, d), live.db, nil, retort.WithRevisions(revisionOf("k00000000001", "", "base", kindBase, "DROP TABLE t;\n")))
+			// Privileges on: off, they are ignored on purpose (and the
+			// CLI says so), which is neither migrated nor refused.
+			m, err := retort.New(mustDialect(t, d), live.db, nil, retort.WithRevisions(revisionOf("k00000000001", "", "base", kindBase, "DROP TABLE t;\n")), retort.WithPrivileges())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +181,14 @@ func checkKind(t *testing.T, m *retort.Migrator, live *liveDB, c kindCase) {
 			t.Errorf("migrate refuses, but check answers %v", err)
 		}
 		opts.Ignore = ignore
-		if _, err := m.Generate(ctx, opts); err != nil {
+		// Ignored, the object is still on the scratch database that
+		// verifies the revision: when it depends on what the revision
+		// creates (an operator on its function), the downgrade cannot
+		// run while it exists, and migrate says so by its ignore key.
+		var ve *retort.VerifyError
+		if _, err := m.Generate(ctx, opts); errors.As(err, &ve) && slices.Contains(ve.Ignored, c.key) {
+			t.Logf("ignoring %s: the revision cannot be verified while it exists, said by name: %v", c.key, err)
+		} else if err != nil {
 			t.Errorf("ignoring %s, migrate still fails: %v", opts.Ignore, err)
 		}
 	case err != nil:

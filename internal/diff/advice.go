@@ -217,7 +217,8 @@ func SetDowngradeBackfill(current *schema.Schema, down []change.Change, backfill
 		}
 		var ac *change.AddColumn
 		for _, c := range down {
-			if a, ok := c.(*change.AddColumn); ok && t != nil && a.Table.Schema == t.Schema && a.Table.Name == t.Name && a.Column.Name == col {
+			if a, ok := c.(*change.AddColumn); ok && t != nil && a.Table.Schema == t.Schema &&
+				sameName(current.Names.FoldTables, a.Table.Name, t.Name) && sameName(current.Names.FoldColumns, a.Column.Name, col) {
 				ac = a
 			}
 		}
@@ -230,6 +231,15 @@ func SetDowngradeBackfill(current *schema.Schema, down []change.Change, backfill
 		ac.Backfill = v
 	}
 	return nil
+}
+
+// sameName compares two names as the server does: letter case apart when
+// fold is set (the schema's NameRules), exactly otherwise.
+func sameName(fold bool, a, b string) bool {
+	if fold {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
 }
 
 // refillable reports whether re-adding c on a table with rows can take a

@@ -382,7 +382,7 @@ func findTable(s *schema.Schema, ref string) (*schema.Table, error) {
 	}
 	var found []*schema.Table
 	for _, t := range s.Tables {
-		if t.Name == name {
+		if sameName(s.Names.FoldTables, t.Name, name) {
 			if t.Schema == "" || t.Schema == "public" {
 				return t, nil
 			}

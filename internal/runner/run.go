@@ -330,7 +330,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		var sr StepResult
 		var err error
 		if st.inTx(s.d) {
-			sr, err = s.runTx(ctx, st, state)
+			sr, err = s.runTxRetrying(ctx, st, state)
 		} else {
 			sr, err = s.runSteps(ctx, st, state)
 		}

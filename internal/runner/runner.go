@@ -50,6 +50,9 @@ type Options struct {
 	OnEvent func(Event)
 	// Version is the retort version written to the log.
 	Version string
+	// LockRetry is how a statement that gave up waiting for a lock is
+	// retried; the zero value is 3 retries about 1s, 2s and 4s apart.
+	LockRetry LockRetry
 }
 
 // Runner applies plans to one database.
@@ -171,6 +174,13 @@ const (
 	// made (SQLite), and the run plans again from where it now is (see
 	// Replan).
 	EventReplan
+	// EventRetry: statement Statement gave up waiting for a lock (its
+	// lock timeout) and runs again after Duration (see LockRetry).
+	EventRetry
+	// EventInvalidIndex: on resume, the invalid index an interrupted
+	// concurrent build of statement Statement left was dropped, to be
+	// built again.
+	EventInvalidIndex
 )
 
 // String returns the kind's name.
@@ -190,6 +200,10 @@ func (k EventKind) String() string {
 		return "plan"
 	case EventReplan:
 		return "replan"
+	case EventRetry:
+		return "retry"
+	case EventInvalidIndex:
+		return "invalid-index"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
@@ -202,7 +216,8 @@ type Event struct {
 	// Statement is the 1-based statement (EventResume); Count the
 	// statements of the section.
 	Statement, Count int
-	// Duration of the revision (EventDone).
+	// Duration of the revision (EventDone), or the wait before a retry
+	// (EventRetry).
 	Duration time.Duration
 	// Message is a human-readable line describing the event.
 	Message string

@@ -253,7 +253,7 @@ func (r *stepRun) statement(ctx context.Context, i int) error {
 				i+1, r.n, r.st.id(), r.opts.Tables.Revisions, statementsRecorded(r.st, i), err)
 		}
 	}
-	if err := r.execStatement(ctx, r.st, i, r.conn, nil); err != nil {
+	if err := r.execRetrying(ctx, i); err != nil {
 		return r.statementFailed(ctx, i, err)
 	}
 	return r.statementRan(ctx, i)
