@@ -126,7 +126,7 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 		if err != nil {
 			return fmt.Errorf("inspect the scratch database: %w", err)
 		}
-		down, err := render(rd, cur, prev)
+		down, err := downgrade(rd, prev, cur)
 		if err != nil {
 			return fmt.Errorf("render the downgrade of baseline part %d: %w", i+1, err)
 		}
@@ -152,13 +152,17 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 	return nil
 }
 
-// render returns the statements that take from to to.
-func render(rd dialect.Renderer, from, to *schema.Schema) ([]string, error) {
-	changes, err := diff.Compare(from, to, diff.Options{})
-	if err != nil || len(changes) == 0 {
+// downgrade returns the statements that take the schema after a part
+// (after) back to the one before it (before), as migrate renders a
+// downgrade: the inverse of the changes that build after from before, so
+// that objects are dropped in the reverse order of their creation (a
+// partition before its parent).
+func downgrade(rd dialect.Renderer, before, after *schema.Schema) ([]string, error) {
+	up, err := diff.Compare(before, after, diff.Options{})
+	if err != nil || len(up) == 0 {
 		return nil, err
 	}
-	return rd.Render(from, to, changes)
+	return rd.Render(after, before, change.Invert(up))
 }
 
 // execScript runs each statement of sql on the scratch database.
