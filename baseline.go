@@ -76,21 +76,8 @@ func (m *Migrator) Baseline(ctx context.Context, opts BaselineOptions) (*Baselin
 	b := &Baseline{Schema: live, SQL: m.dialect.Format(live)}
 	chunks := [][]string{nil}
 	if len(live.Tables) > BaselineSplitTables {
-		max := opts.MaxStatements
-		if max <= 0 {
-			max = BaselineSplitTables
-		}
-		stmts, err := sqlsplit.Split(b.SQL, m.dialect.Splitter())
-		if err != nil {
-			return nil, fmt.Errorf("split the live schema into statements: %w", err)
-		}
-		chunks = chunks[:0]
-		for i := 0; i < len(stmts); i += max {
-			var c []string
-			for _, s := range stmts[i:min(i+max, len(stmts))] {
-				c = append(c, s.Text)
-			}
-			chunks = append(chunks, c)
+		if chunks, err = splitStatements(b.SQL, m.dialect, opts.MaxStatements); err != nil {
+			return nil, err
 		}
 	}
 	sc, err := m.newScratch(ctx, opts.Generate)
@@ -102,6 +89,27 @@ func (m *Migrator) Baseline(ctx context.Context, opts BaselineOptions) (*Baselin
 		return nil, err
 	}
 	return b, nil
+}
+
+// splitStatements cuts script into consecutive runs of at most size
+// statements (BaselineSplitTables when size is 0 or less).
+func splitStatements(script string, d dialect.Dialect, size int) ([][]string, error) {
+	if size <= 0 {
+		size = BaselineSplitTables
+	}
+	stmts, err := sqlsplit.Split(script, d.Splitter())
+	if err != nil {
+		return nil, fmt.Errorf("split the live schema into statements: %w", err)
+	}
+	var chunks [][]string
+	for i := 0; i < len(stmts); i += size {
+		var c []string
+		for _, s := range stmts[i:min(i+size, len(stmts))] {
+			c = append(c, s.Text)
+		}
+		chunks = append(chunks, c)
+	}
+	return chunks, nil
 }
 
 // baselineParts applies each chunk of statements (nil: the whole schema)

@@ -12,6 +12,7 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"
 )
@@ -164,5 +165,42 @@ func TestBaseline2000Postgres(t *testing.T) {
 	t.Logf("baseline (with its proof on a scratch database), replay and downgrade took %v", time.Since(start).Round(time.Millisecond))
 	if len(b.Parts) < 2 {
 		t.Errorf("the baseline of %d tables is %d revision(s), want it split", bigBaselineTables, len(b.Parts))
+	}
+}
+
+// TestBaselineSplit: a schema of more than retort.BaselineSplitTables
+// tables becomes a chain of revisions of at most that many statements,
+// which rebuilds it exactly on an empty database, on each dialect.
+func TestBaselineSplit(t *testing.T) {
+	const tables = retort.BaselineSplitTables + 100
+	for _, name := range testdb.Dialects {
+		t.Run(name, func(t *testing.T) {
+			if name != "sqlite" {
+				testdb.ServerURL(t, name)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			var ddl strings.Builder
+			for i := range tables {
+				fmt.Fprintf(&ddl, "CREATE TABLE s%04d (id INTEGER NOT NULL PRIMARY KEY, parent_id INTEGER REFERENCES s%04d (id), name VARCHAR(20));\n", i, max(i-1, 0))
+				fmt.Fprintf(&ddl, "CREATE INDEX s%04d_name ON s%04d (name);\n", i, i)
+			}
+			ref := newLiveDB(t, name)
+			if err := ref.load(ctx, source.File{Path: "split.sql", SQL: ddl.String()}); err != nil {
+				t.Fatalf("load %d tables: %v", tables, err)
+			}
+			start := time.Now()
+			b := checkBaseline(ctx, t, ref)
+			t.Logf("%d tables: %d revisions; baseline, replay and downgrade took %v", tables, len(b.Parts), time.Since(start).Round(time.Millisecond))
+			if len(b.Parts) < 2 {
+				t.Fatalf("the baseline of %d tables is %d revision, want it split", tables, len(b.Parts))
+			}
+			for i, p := range b.Parts {
+				stmts, err := sqlsplit.Split(p.Up, ref.dialect.Splitter())
+				if err != nil || len(stmts) > retort.BaselineSplitTables {
+					t.Errorf("part %d: %d statements (%v), want at most %d", i+1, len(stmts), err, retort.BaselineSplitTables)
+				}
+			}
+		})
 	}
 }
