@@ -114,13 +114,8 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 			return err
 		}
 	}
-	for _, g := range res.GoMigrations {
-		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
-	}
-	if f.goSkeletons {
-		if err := a.writeGoRevisions(dir, fresh); err != nil {
-			return err
-		}
+	if err := a.goMigrations(res.GoMigrations, dir, fresh, f.goSkeletons); err != nil {
+		return err
 	}
 	if f.adopt {
 		return a.runAdopt(ctx, tool, f.adoptFlags)

@@ -47,6 +47,19 @@ var %s = %s
 	return out, nil
 }
 
+// goMigrations warns about each goose Go migration (names), whose
+// revision is a placeholder, and with skeletons writes the Go revision
+// skeletons of the placeholders among fresh, written into dir.
+func (a *app) goMigrations(names []string, dir string, fresh []*script.Revision, skeletons bool) error {
+	for _, g := range names {
+		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
+	}
+	if !skeletons {
+		return nil
+	}
+	return a.writeGoRevisions(dir, fresh)
+}
+
 // writeGoRevisions writes, for each goose Go migration's placeholder
 // among revs (written into dir), its Go revision skeleton as a .go file of
 // the same name next to it. An existing file is left alone: it may hold
