@@ -36,6 +36,7 @@ func (a *app) commands() []*cobra.Command {
 		a.inspectCommand(),
 		a.importCommand(),
 		a.adoptCommand(),
+		a.baselineCommand(),
 		a.sumCommand(),
 		a.completeTargetFlags(a.graphCommand(), "since"),
 		a.testCommand(),

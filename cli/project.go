@@ -123,11 +123,12 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 	return d, u, nil
 }
 
-// readsOnly reports the commands that only read the database: they
-// never create a SQLite file.
+// readsOnly reports the commands that only read the database, and
+// baseline, which needs one with a schema: they never create a SQLite
+// file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph", "baseline":
 		return true
 	}
 	return false
