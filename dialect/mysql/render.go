@@ -56,24 +56,11 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	for _, c := range mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes))) {
 		stmts, err := r.render(c)
 		if err != nil {
-			return nil, fmt.Errorf("mysql: render %s: %w", describe(c), err)
+			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c, err), err)
 		}
 		out = append(out, stmts...)
 	}
 	return out, nil
-}
-
-// describe is c.Describe, safe on a nil change or one with nil fields.
-func describe(c change.Change) (s string) {
-	if c == nil {
-		return "nil change"
-	}
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", c)
-		}
-	}()
-	return c.Describe()
 }
 
 // renderer holds one Render call's state: the column names of each table
@@ -132,7 +119,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return nil, errors.New("nil change")
 	case *change.AddTable:
 		if c.Table == nil {
-			return nil, errors.New("no table")
+			return nil, change.Missing("table")
 		}
 		var b strings.Builder
 		formatTable(&b, c.Table)
@@ -144,7 +131,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
 	case *change.DropTable:
 		if c.Table == nil {
-			return nil, errors.New("no table")
+			return nil, change.Missing("table")
 		}
 		ref := change.RefOf(c.Table)
 		delete(r.cols, ref.String())
@@ -159,7 +146,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{"RENAME TABLE " + r.table(from) + " TO " + r.table(to)}, nil
 	case *change.AddColumn:
 		if c.Column == nil {
-			return nil, errors.New("no column")
+			return nil, change.Missing("column")
 		}
 		r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
 		col := c.Column
@@ -186,7 +173,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return append(out, r.alter(c.Table, "MODIFY COLUMN "+r.column(col))), nil
 	case *change.DropColumn:
 		if c.Column == nil {
-			return nil, errors.New("no column")
+			return nil, change.Missing("column")
 		}
 		r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
 		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.Column.Name))}, nil
@@ -213,12 +200,12 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{r.alter(c.Table, strings.Join(parts, ", "))}, nil
 	case *change.AddUnique:
 		if c.Key == nil {
-			return nil, errors.New("no key")
+			return nil, change.Missing("key")
 		}
 		return []string{r.alter(c.Table, "ADD "+r.uniqueKey(c.Key))}, nil
 	case *change.DropUnique:
 		if c.Key == nil {
-			return nil, errors.New("no key")
+			return nil, change.Missing("key")
 		}
 		if c.Key.Name == "" {
 			return nil, errors.New("unique key without a name")
@@ -226,22 +213,22 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{r.alter(c.Table, "DROP INDEX "+r.d.QuoteIdent(c.Key.Name))}, nil
 	case *change.AddIndex:
 		if c.Index == nil {
-			return nil, errors.New("no index")
+			return nil, change.Missing("index")
 		}
 		return []string{r.createIndex(c.Table, c.Index)}, nil
 	case *change.DropIndex:
 		if c.Index == nil {
-			return nil, errors.New("no index")
+			return nil, change.Missing("index")
 		}
 		return []string{"DROP INDEX " + r.d.QuoteIdent(c.Index.Name) + " ON " + r.table(c.Table)}, nil
 	case *change.AddForeignKey:
 		if c.FK == nil {
-			return nil, errors.New("no foreign key")
+			return nil, change.Missing("foreign key")
 		}
 		return []string{r.foreignKey(c.Table, c.FK)}, nil
 	case *change.DropForeignKey:
 		if c.FK == nil {
-			return nil, errors.New("no foreign key")
+			return nil, change.Missing("foreign key")
 		}
 		if c.FK.Name == "" {
 			return nil, errors.New("foreign key without a name")
@@ -249,7 +236,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{r.alter(c.Table, "DROP FOREIGN KEY "+r.d.QuoteIdent(c.FK.Name))}, nil
 	case *change.AddCheck:
 		if c.Check == nil {
-			return nil, errors.New("no check")
+			return nil, change.Missing("check")
 		}
 		if stmt, ok := r.addColumnCheck(c); ok {
 			return []string{stmt}, nil
@@ -261,7 +248,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{r.alter(c.Table, s+"CHECK ("+c.Check.Expr+")")}, nil
 	case *change.DropCheck:
 		if c.Check == nil {
-			return nil, errors.New("no check")
+			return nil, change.Missing("check")
 		}
 		if c.Check.Column != "" {
 			return r.dropColumnCheck(c)
@@ -274,7 +261,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{r.alter(c.Table, "COMMENT = "+r.d.QuoteLiteral(c.To))}, nil
 	case *change.AddView:
 		if c.View == nil {
-			return nil, errors.New("no view")
+			return nil, change.Missing("view")
 		}
 		if c.View.Materialized {
 			return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
@@ -284,17 +271,17 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
 	case *change.DropView:
 		if c.View == nil {
-			return nil, errors.New("no view")
+			return nil, change.Missing("view")
 		}
 		return []string{"DROP VIEW " + r.table(change.Ref{Schema: c.View.Schema, Name: c.View.Name})}, nil
 	case *change.AddRoutine:
 		if c.Routine == nil {
-			return nil, errors.New("no routine")
+			return nil, change.Missing("routine")
 		}
 		return []string{strings.TrimSpace(c.Routine.Definition)}, nil
 	case *change.DropRoutine:
 		if c.Routine == nil {
-			return nil, errors.New("no routine")
+			return nil, change.Missing("routine")
 		}
 		s, err := r.dropRoutine(c.Routine)
 		if err != nil {
@@ -303,7 +290,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{s}, nil
 	case *change.ReplaceRoutine:
 		if c.From == nil || c.To == nil {
-			return nil, errors.New("no routine")
+			return nil, change.Missing("routine")
 		}
 		s, err := r.dropRoutine(c.From)
 		if err != nil {
@@ -312,12 +299,12 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return []string{s, strings.TrimSpace(c.To.Definition)}, nil
 	case *change.AddTrigger:
 		if c.Trigger == nil {
-			return nil, errors.New("no trigger")
+			return nil, change.Missing("trigger")
 		}
 		return []string{strings.TrimSpace(c.Trigger.Definition)}, nil
 	case *change.DropTrigger:
 		if c.Trigger == nil {
-			return nil, errors.New("no trigger")
+			return nil, change.Missing("trigger")
 		}
 		return []string{"DROP TRIGGER " + r.table(change.Ref{Schema: c.Trigger.Schema, Name: c.Trigger.Name})}, nil
 	case *alterTable:
@@ -337,7 +324,7 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 				return nil, err
 			}
 			if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
-				return nil, fmt.Errorf("%s cannot join one ALTER TABLE", describe(p))
+				return nil, fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p, nil))
 			}
 			clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
 		}
@@ -372,7 +359,7 @@ func generationChanged(a, b *schema.Column) bool {
 
 func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 	if c.From == nil || c.To == nil {
-		return nil, errors.New("no column")
+		return nil, change.Missing("column")
 	}
 	if c.From.Name != c.To.Name {
 		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
@@ -833,7 +820,7 @@ func (a *alterTable) Inverse() change.Change {
 func (a *alterTable) Describe() string {
 	d := make([]string, len(a.parts))
 	for k, p := range a.parts {
-		d[k] = describe(p)
+		d[k] = change.Label(p, nil)
 	}
 	return strings.Join(d, " and ")
 }

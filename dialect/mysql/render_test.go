@@ -602,6 +602,12 @@ func TestRenderUnsupported(t *testing.T) {
 	if _, err := d.Render(nil, nil, []change.Change{nil}); err == nil {
 		t.Error("Render(nil change) succeeded")
 	}
+	// A change without its object is an error naming its kind (Describe
+	// would dereference the missing field).
+	_, err := d.Render(nil, nil, []change.Change{&change.DropColumn{Table: items}})
+	if err == nil || !strings.Contains(err.Error(), "*change.DropColumn: no column") {
+		t.Errorf("Render(DropColumn without a column) = %v", err)
+	}
 }
 
 // TestRenderReorder checks the order fixes on their own: a foreign key's

@@ -233,7 +233,7 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 	for n, c := range changes {
 		r.n = n
 		if err := r.render(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, describe(c), err)
+			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c, err), err)
 		}
 	}
 	// OWNED BY that no change could set yet (the owner appeared later, by
@@ -249,15 +249,6 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 		}
 	}
 	return r, nil
-}
-
-func describe(c change.Change) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", c)
-		}
-	}()
-	return c.Describe()
 }
 
 type renderer struct {
@@ -331,7 +322,7 @@ func (r *renderer) render(c change.Change) error {
 		return r.addTable(c.Table)
 	case *change.DropTable:
 		if c.Table == nil {
-			return fmt.Errorf("no table")
+			return change.Missing("table")
 		}
 		tn := qualifiedName(c.Table.Schema, c.Table.Name)
 		r.releaseOwned(tn, "")
@@ -357,7 +348,7 @@ func (r *renderer) render(c change.Change) error {
 		return r.addColumn(c.Table, c.Column, c.Backfill)
 	case *change.DropColumn:
 		if c.Column == nil {
-			return fmt.Errorf("no column")
+			return change.Missing("column")
 		}
 		tn := tableName(c.Table)
 		r.releaseOwned(tn, c.Column.Name)
@@ -381,44 +372,44 @@ func (r *renderer) render(c change.Change) error {
 		r.setPrimaryKey(c)
 	case *change.AddUnique:
 		if c.Key == nil {
-			return fmt.Errorf("no key")
+			return change.Missing("key")
 		}
 		r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
 	case *change.DropUnique:
 		if c.Key == nil {
-			return fmt.Errorf("no key")
+			return change.Missing("key")
 		}
 		r.dropConstraint(c.Table, c.Key.Name)
 	case *change.AddIndex:
 		if c.Index == nil {
-			return fmt.Errorf("no index")
+			return change.Missing("index")
 		}
 		r.addIndex(c.Table, c.Index)
 	case *change.DropIndex:
 		if c.Index == nil {
-			return fmt.Errorf("no index")
+			return change.Missing("index")
 		}
 		r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
 	case *change.AddForeignKey:
 		if c.FK == nil {
-			return fmt.Errorf("no foreign key")
+			return change.Missing("foreign key")
 		}
 		r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
 		r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
 	case *change.DropForeignKey:
 		if c.FK == nil {
-			return fmt.Errorf("no foreign key")
+			return change.Missing("foreign key")
 		}
 		r.dropConstraint(c.Table, c.FK.Name)
 		delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
 	case *change.AddCheck:
 		if c.Check == nil {
-			return fmt.Errorf("no check")
+			return change.Missing("check")
 		}
 		r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
 	case *change.DropCheck:
 		if c.Check == nil {
-			return fmt.Errorf("no check")
+			return change.Missing("check")
 		}
 		r.dropConstraint(c.Table, c.Check.Name)
 	case *change.SetTableComment:
@@ -427,7 +418,7 @@ func (r *renderer) render(c change.Change) error {
 		return r.addType(c.Type)
 	case *change.DropType:
 		if c.Type == nil {
-			return fmt.Errorf("no type")
+			return change.Missing("type")
 		}
 		kw := "TYPE"
 		if c.Type.Kind == schema.DomainType {
@@ -442,7 +433,7 @@ func (r *renderer) render(c change.Change) error {
 		return r.addSequence(c.Sequence)
 	case *change.DropSequence:
 		if c.Sequence == nil {
-			return fmt.Errorf("no sequence")
+			return change.Missing("sequence")
 		}
 		qn := qualifiedName(c.Sequence.Schema, c.Sequence.Name)
 		r.emit("DROP SEQUENCE %s", qn)
@@ -454,27 +445,27 @@ func (r *renderer) render(c change.Change) error {
 		return r.addView(c.View)
 	case *change.DropView:
 		if c.View == nil {
-			return fmt.Errorf("no view")
+			return change.Missing("view")
 		}
 		r.emit("DROP %s", viewDesignation(c.View))
 	case *change.AddRoutine:
 		return r.addRoutine(c.Routine)
 	case *change.DropRoutine:
 		if c.Routine == nil {
-			return fmt.Errorf("no routine")
+			return change.Missing("routine")
 		}
 		r.dropRoutine(c.Routine)
 	case *change.ReplaceRoutine:
 		return r.replaceRoutine(c.From, c.To)
 	case *change.AddTrigger:
 		if c.Trigger == nil {
-			return fmt.Errorf("no trigger")
+			return change.Missing("trigger")
 		}
 		r.emit("%s", trimStmt(c.Trigger.Definition))
 		r.comment("TRIGGER "+quoteIdentIfNeeded(c.Trigger.Name)+" ON "+qualifiedName(c.Trigger.Schema, c.Trigger.Table), c.Trigger.Comment, false)
 	case *change.DropTrigger:
 		if c.Trigger == nil {
-			return fmt.Errorf("no trigger")
+			return change.Missing("trigger")
 		}
 		r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(c.Trigger.Name), qualifiedName(c.Trigger.Schema, c.Trigger.Table))
 	case *change.AddRule:
@@ -548,7 +539,7 @@ func ruleObject(rl *schema.Rule) string {
 // after every table, view and routine its action may name.
 func (r *renderer) addRule(rl *schema.Rule) error {
 	if rl == nil {
-		return fmt.Errorf("no rule")
+		return change.Missing("rule")
 	}
 	def := trimStmt(rl.Definition)
 	if def == "" {
@@ -562,7 +553,7 @@ func (r *renderer) addRule(rl *schema.Rule) error {
 // dropRule drops a rewrite rule (its comment goes with it).
 func (r *renderer) dropRule(rl *schema.Rule) error {
 	if rl == nil {
-		return fmt.Errorf("no rule")
+		return change.Missing("rule")
 	}
 	r.emit("DROP RULE %s ON %s", quoteIdentIfNeeded(rl.Name), qualifiedName(rl.Schema, rl.Table))
 	return nil
@@ -575,7 +566,7 @@ func (r *renderer) dropRule(rl *schema.Rule) error {
 // statement is dropped and created instead.
 func (r *renderer) replaceRule(from, to *schema.Rule) error {
 	if from == nil || to == nil {
-		return fmt.Errorf("no rule")
+		return change.Missing("rule")
 	}
 	fromDef, toDef := trimStmt(from.Definition), trimStmt(to.Definition)
 	if fromDef != toDef {
@@ -635,7 +626,7 @@ func (r *renderer) addIndex(t change.Ref, x *schema.Index) {
 // changes.
 func (r *renderer) addTable(t *schema.Table) error {
 	if t == nil {
-		return fmt.Errorf("no table")
+		return change.Missing("table")
 	}
 	byName := map[string]*schema.Table{}
 	for _, o := range r.to.Tables {
@@ -740,7 +731,7 @@ func (r *renderer) releaseOwned(tn, col string) {
 // filled, then set NOT NULL.
 func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) error {
 	if c == nil {
-		return fmt.Errorf("no column")
+		return change.Missing("column")
 	}
 	tn := tableName(t)
 	col := quoteIdentIfNeeded(c.Name)
@@ -793,7 +784,7 @@ func derefOr(p *string) (string, bool) {
 // type, nullability, default on, identity on, comment.
 func (r *renderer) alterColumn(c *change.AlterColumn) error {
 	if c.From == nil || c.To == nil {
-		return fmt.Errorf("no column")
+		return change.Missing("column")
 	}
 	from, to := c.From, c.To
 	if from.Name != to.Name {
@@ -1013,7 +1004,7 @@ func containsString(list []string, s string) bool {
 // checks and the comments.
 func (r *renderer) addType(t *schema.Type) error {
 	if t == nil {
-		return fmt.Errorf("no type")
+		return change.Missing("type")
 	}
 	var b strings.Builder
 	writeType(&b, t)
@@ -1046,7 +1037,7 @@ func (r *renderer) addType(t *schema.Type) error {
 // new ones, otherwise by recreating the type.
 func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
 	if from == nil || to == nil {
-		return fmt.Errorf("no type")
+		return change.Missing("type")
 	}
 	if to.Kind != schema.EnumType {
 		return fmt.Errorf("type %s is not an enum", qualifiedName(to.Schema, to.Name))
@@ -1162,7 +1153,7 @@ func isSubsequence(a, b []string) bool {
 
 func (r *renderer) addSequence(q *schema.Sequence) error {
 	if q == nil {
-		return fmt.Errorf("no sequence")
+		return change.Missing("sequence")
 	}
 	qn := qualifiedName(q.Schema, q.Name)
 	s := "CREATE SEQUENCE " + qn
@@ -1186,7 +1177,7 @@ func (r *renderer) addSequence(q *schema.Sequence) error {
 // not depend on what the old values were.
 func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 	if from == nil || to == nil {
-		return fmt.Errorf("no sequence")
+		return change.Missing("sequence")
 	}
 	qn := qualifiedName(from.Schema, from.Name)
 	if from.Name != to.Name || from.Schema != to.Schema {
@@ -1221,7 +1212,7 @@ func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 // and a materialized view's indexes.
 func (r *renderer) addView(v *schema.View) error {
 	if v == nil {
-		return fmt.Errorf("no view")
+		return change.Missing("view")
 	}
 	var b strings.Builder
 	if v.Materialized {
@@ -1253,7 +1244,7 @@ func (r *renderer) addView(v *schema.View) error {
 
 func (r *renderer) addRoutine(rt *schema.Routine) error {
 	if rt == nil {
-		return fmt.Errorf("no routine")
+		return change.Missing("routine")
 	}
 	if strings.TrimSpace(rt.Definition) == "" {
 		return fmt.Errorf("%s has no definition", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
@@ -1273,7 +1264,7 @@ func (r *renderer) dropRoutine(rt *schema.Routine) {
 // created.
 func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
 	if from == nil || to == nil {
-		return fmt.Errorf("no routine")
+		return change.Missing("routine")
 	}
 	if from.Kind != schema.Aggregate && from.Kind == to.Kind &&
 		from.Schema == to.Schema && from.Name == to.Name && from.Signature == to.Signature &&
