@@ -536,7 +536,7 @@ func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
 
 // direct renders a change that needs no rebuild.
 func (r *renderer) direct(i int, c change.Change) ([]string, error) {
-	q := r.d.QuoteIdent
+	q := quoteIdentIfNeeded
 	switch c := c.(type) {
 	case *change.AddTable:
 		t := c.Table
@@ -633,7 +633,7 @@ func indexStatements(table string, idxs []*schema.Index) []string {
 
 // rebuild renders the table rebuild of ti with every change on it merged.
 func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
-	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
+	q, lit := quoteIdentIfNeeded, r.d.QuoteLiteral
 	target := lookupTable(r.to, ti.finalName)
 	if target == nil {
 		return nil, fmt.Errorf("table %s is not in the target schema", ti.finalName)
@@ -836,7 +836,7 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 // table, named so that its message says what is wrong, counts them
 // instead.
 func (r *renderer) foreignKeyGuard(table string, source, target *schema.Table) []string {
-	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
+	q, lit := quoteIdentIfNeeded, r.d.QuoteLiteral
 	var parents []string
 	for _, fk := range target.ForeignKeys {
 		if !hasFK(source, fk) && !containsFold(parents, fk.RefTable) {
