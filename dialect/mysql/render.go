@@ -49,13 +49,18 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // rewrite rules, comments on schemas) are an error that wraps
 // errors.ErrUnsupported and names the change.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
+	for _, c := range changes {
+		if err := change.Complete(c); err != nil {
+			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
+		}
+	}
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
 	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
 	for _, c := range mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes))) {
 		stmts, err := r.render(c)
 		if err != nil {
-			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c, err), err)
+			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
 		out = append(out, stmts...)
 	}
@@ -184,9 +189,6 @@ func (r *renderer) renderObject(c change.Change) ([]string, error) {
 }
 
 func (r *renderer) addTable(c *change.AddTable) ([]string, error) {
-	if c.Table == nil {
-		return nil, change.Missing("table")
-	}
 	var b strings.Builder
 	formatTable(&b, c.Table)
 	cs := make([]string, len(c.Table.Columns))
@@ -198,9 +200,6 @@ func (r *renderer) addTable(c *change.AddTable) ([]string, error) {
 }
 
 func (r *renderer) dropTable(c *change.DropTable) ([]string, error) {
-	if c.Table == nil {
-		return nil, change.Missing("table")
-	}
 	ref := change.RefOf(c.Table)
 	delete(r.cols, ref.String())
 	r.gone[ref.String()] = true
@@ -217,9 +216,6 @@ func (r *renderer) renameTable(c *change.RenameTable) ([]string, error) {
 }
 
 func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
-	if c.Column == nil {
-		return nil, change.Missing("column")
-	}
 	r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
 	col := c.Column
 	fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
@@ -246,9 +242,6 @@ func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
 }
 
 func (r *renderer) dropColumn(c *change.DropColumn) ([]string, error) {
-	if c.Column == nil {
-		return nil, change.Missing("column")
-	}
 	r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
 	return one(r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.Column.Name)))
 }
@@ -277,16 +270,10 @@ func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
 }
 
 func (r *renderer) addUnique(c *change.AddUnique) ([]string, error) {
-	if c.Key == nil {
-		return nil, change.Missing("key")
-	}
 	return one(r.alter(c.Table, "ADD "+keyDef("UNIQUE KEY", c.Key.Name, c.Key)))
 }
 
 func (r *renderer) dropUnique(c *change.DropUnique) ([]string, error) {
-	if c.Key == nil {
-		return nil, change.Missing("key")
-	}
 	if c.Key.Name == "" {
 		return nil, errors.New("unique key without a name")
 	}
@@ -294,31 +281,19 @@ func (r *renderer) dropUnique(c *change.DropUnique) ([]string, error) {
 }
 
 func (r *renderer) addIndex(c *change.AddIndex) ([]string, error) {
-	if c.Index == nil {
-		return nil, change.Missing("index")
-	}
 	x := c.Index
 	return one("CREATE " + indexKind(x) + "INDEX " + quoteIdentIfNeeded(x.Name) + " ON " + r.table(c.Table) + " " + formatParts(x.Parts) + indexOptions(x))
 }
 
 func (r *renderer) dropIndex(c *change.DropIndex) ([]string, error) {
-	if c.Index == nil {
-		return nil, change.Missing("index")
-	}
 	return one("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name) + " ON " + r.table(c.Table))
 }
 
 func (r *renderer) addForeignKey(c *change.AddForeignKey) ([]string, error) {
-	if c.FK == nil {
-		return nil, change.Missing("foreign key")
-	}
 	return one(r.alter(c.Table, foreignKeyClause(c.FK)))
 }
 
 func (r *renderer) dropForeignKey(c *change.DropForeignKey) ([]string, error) {
-	if c.FK == nil {
-		return nil, change.Missing("foreign key")
-	}
 	if c.FK.Name == "" {
 		return nil, errors.New("foreign key without a name")
 	}
@@ -326,9 +301,6 @@ func (r *renderer) dropForeignKey(c *change.DropForeignKey) ([]string, error) {
 }
 
 func (r *renderer) addCheck(c *change.AddCheck) ([]string, error) {
-	if c.Check == nil {
-		return nil, change.Missing("check")
-	}
 	if stmt, ok := r.addColumnCheck(c); ok {
 		return one(stmt)
 	}
@@ -336,9 +308,6 @@ func (r *renderer) addCheck(c *change.AddCheck) ([]string, error) {
 }
 
 func (r *renderer) dropCheck(c *change.DropCheck) ([]string, error) {
-	if c.Check == nil {
-		return nil, change.Missing("check")
-	}
 	if c.Check.Column != "" {
 		return r.dropColumnCheck(c)
 	}
@@ -349,9 +318,6 @@ func (r *renderer) dropCheck(c *change.DropCheck) ([]string, error) {
 }
 
 func (r *renderer) addView(c *change.AddView) ([]string, error) {
-	if c.View == nil {
-		return nil, change.Missing("view")
-	}
 	if c.View.Materialized {
 		return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
 	}
@@ -361,23 +327,14 @@ func (r *renderer) addView(c *change.AddView) ([]string, error) {
 }
 
 func (r *renderer) dropView(c *change.DropView) ([]string, error) {
-	if c.View == nil {
-		return nil, change.Missing("view")
-	}
 	return one("DROP VIEW " + qualified(c.View.Schema, c.View.Name))
 }
 
 func (r *renderer) addRoutine(c *change.AddRoutine) ([]string, error) {
-	if c.Routine == nil {
-		return nil, change.Missing("routine")
-	}
 	return one(strings.TrimSpace(c.Routine.Definition))
 }
 
 func (r *renderer) dropRoutineChange(c *change.DropRoutine) ([]string, error) {
-	if c.Routine == nil {
-		return nil, change.Missing("routine")
-	}
 	s, err := dropRoutine(c.Routine)
 	if err != nil {
 		return nil, err
@@ -386,9 +343,6 @@ func (r *renderer) dropRoutineChange(c *change.DropRoutine) ([]string, error) {
 }
 
 func (r *renderer) replaceRoutine(c *change.ReplaceRoutine) ([]string, error) {
-	if c.From == nil || c.To == nil {
-		return nil, change.Missing("routine")
-	}
 	s, err := dropRoutine(c.From)
 	if err != nil {
 		return nil, err
@@ -397,16 +351,10 @@ func (r *renderer) replaceRoutine(c *change.ReplaceRoutine) ([]string, error) {
 }
 
 func (r *renderer) addTrigger(c *change.AddTrigger) ([]string, error) {
-	if c.Trigger == nil {
-		return nil, change.Missing("trigger")
-	}
 	return one(strings.TrimSpace(c.Trigger.Definition))
 }
 
 func (r *renderer) dropTrigger(c *change.DropTrigger) ([]string, error) {
-	if c.Trigger == nil {
-		return nil, change.Missing("trigger")
-	}
 	return one("DROP TRIGGER " + qualified(c.Trigger.Schema, c.Trigger.Name))
 }
 
@@ -429,7 +377,7 @@ func (r *renderer) alterTable(c *alterTable) ([]string, error) {
 			return nil, err
 		}
 		if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
-			return nil, fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p, nil))
+			return nil, fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p))
 		}
 		clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
 	}
@@ -452,9 +400,6 @@ func generationChanged(a, b *schema.Column) bool {
 }
 
 func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
-	if c.From == nil || c.To == nil {
-		return nil, change.Missing("column")
-	}
 	if c.From.Name != c.To.Name {
 		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
 	}
@@ -622,35 +567,25 @@ type fkSpan struct {
 // when none does, fk has no name, or the changes drop fk (or either table)
 // themselves.
 func guardSpan(table change.Ref, fk *schema.ForeignKey, changes []change.Change) *fkSpan {
-	if fk.Name == "" {
-		return nil
-	}
 	parent := change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}
 	if parent.Schema == "" {
 		parent.Schema = table.Schema
 	}
+	if fk.Name == "" || foreignKeyDropped(changes, table, fk) || tableDropped(changes, parent) {
+		return nil
+	}
 	sp := &fkSpan{table: table, fk: fk, first: -1}
 	for i, c := range changes {
-		switch c := c.(type) {
-		case *change.DropForeignKey:
-			if c.Table == table && c.FK != nil && c.FK.Name == fk.Name {
-				return nil
+		ac, ok := c.(*change.AlterColumn)
+		if !ok || ac.From == nil || ac.To == nil || !storageChanged(ac.From, ac.To) {
+			continue
+		}
+		if ac.Table == table && slices.Contains(fk.Columns, ac.From.Name) ||
+			ac.Table == parent && slices.Contains(fk.RefColumns, ac.From.Name) {
+			if sp.first < 0 {
+				sp.first = i
 			}
-		case *change.DropTable:
-			if c.Table != nil && (change.RefOf(c.Table) == table || change.RefOf(c.Table) == parent) {
-				return nil
-			}
-		case *change.AlterColumn:
-			if c.From == nil || c.To == nil || !storageChanged(c.From, c.To) {
-				continue
-			}
-			if c.Table == table && slices.Contains(fk.Columns, c.From.Name) ||
-				c.Table == parent && slices.Contains(fk.RefColumns, c.From.Name) {
-				if sp.first < 0 {
-					sp.first = i
-				}
-				sp.end = i + 1
-			}
+			sp.end = i + 1
 		}
 	}
 	if sp.first < 0 {
@@ -817,7 +752,7 @@ func (a *alterTable) Inverse() change.Change {
 func (a *alterTable) Describe() string {
 	d := make([]string, len(a.parts))
 	for k, p := range a.parts {
-		d[k] = change.Label(p, nil)
+		d[k] = change.Label(p)
 	}
 	return strings.Join(d, " and ")
 }
@@ -1030,15 +965,18 @@ func droppedIndex(c change.Change) (change.Ref, []string, bool) {
 // foreignKeyDropped reports whether changes drop fk of table t (or t).
 func foreignKeyDropped(changes []change.Change, t change.Ref, fk *schema.ForeignKey) bool {
 	for _, c := range changes {
-		switch c := c.(type) {
-		case *change.DropForeignKey:
-			if c.Table == t && c.FK != nil && c.FK.Name == fk.Name {
-				return true
-			}
-		case *change.DropTable:
-			if c.Table != nil && change.RefOf(c.Table) == t {
-				return true
-			}
+		if d, ok := c.(*change.DropForeignKey); ok && d.Table == t && d.FK != nil && d.FK.Name == fk.Name {
+			return true
+		}
+	}
+	return tableDropped(changes, t)
+}
+
+// tableDropped reports whether changes drop table t.
+func tableDropped(changes []change.Change, t change.Ref) bool {
+	for _, c := range changes {
+		if d, ok := c.(*change.DropTable); ok && d.Table != nil && change.RefOf(d.Table) == t {
+			return true
 		}
 	}
 	return false

@@ -1,30 +1,49 @@
 package change
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/retortdb/retort/schema"
 )
 
-// TestLabel checks that an incomplete change is named by its type, not
-// by a Describe that would dereference the missing field.
-func TestLabel(t *testing.T) {
+// TestComplete checks that a change without its object is an
+// *IncompleteError naming the object, and that Label then names the
+// change by its type instead of a Describe that would dereference it.
+func TestComplete(t *testing.T) {
 	t.Parallel()
-	c := &AddColumn{Table: Ref{Name: "items"}}
-	err := fmt.Errorf("render: %w", Missing("column"))
-	if got := Label(c, err); got != "*change.AddColumn" {
-		t.Errorf("Label(incomplete) = %q", got)
+	var inc *IncompleteError
+	for _, tc := range []struct {
+		c    Change
+		want string
+	}{
+		{&AddColumn{Table: Ref{Name: "items"}}, "no column"},
+		{&DropForeignKey{Table: Ref{Name: "items"}}, "no foreign key"},
+		{&AlterColumn{From: &schema.Column{Name: "a"}}, "no column"},
+		{&ReplaceRoutine{To: &schema.Routine{Name: "f"}}, "no routine"},
+	} {
+		err := Complete(tc.c)
+		if !errors.As(err, &inc) || err.Error() != tc.want {
+			t.Errorf("Complete(%T) = %v, want %q", tc.c, err, tc.want)
+		}
+		if got := Label(tc.c); !strings.HasPrefix(got, "*change.") {
+			t.Errorf("Label(incomplete %T) = %q", tc.c, got)
+		}
 	}
-	if got := err.Error(); got != "render: no column" {
-		t.Errorf("error = %q", got)
+	for _, c := range []Change{
+		&AddColumn{Table: Ref{Name: "items"}, Column: &schema.Column{Name: "note"}},
+		&SetPrimaryKey{Table: Ref{Name: "items"}, To: &schema.Key{Columns: []string{"id"}}},
+		&AlterPartitioning{Table: Ref{Name: "items"}},
+	} {
+		if err := Complete(c); err != nil {
+			t.Errorf("Complete(%s) = %v", c.Describe(), err)
+		}
 	}
-	c.Column = &schema.Column{Name: "note"}
-	if got := Label(c, nil); !strings.Contains(got, "note") {
+	if got := Label(&AddColumn{Table: Ref{Name: "items"}, Column: &schema.Column{Name: "note"}}); !strings.Contains(got, "note") {
 		t.Errorf("Label(complete) = %q", got)
 	}
-	if got := Label(nil, nil); got != "nil change" {
+	if got := Label(nil); got != "nil change" {
 		t.Errorf("Label(nil) = %q", got)
 	}
 }
