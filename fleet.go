@@ -127,12 +127,18 @@ func UpgradeAction(target string) FleetAction {
 	return migrateAction(revision.Up, target)
 }
 
-// DowngradeAction downgrades each target to target.
+// DowngradeAction downgrades each target to target ("-1" when empty).
 func DowngradeAction(target string) FleetAction {
 	return migrateAction(revision.Down, target)
 }
 
 func migrateAction(dir revision.Direction, target string) FleetAction {
+	if target == "" {
+		target = "head"
+		if dir == revision.Down {
+			target = "-1"
+		}
+	}
 	return func(ctx context.Context, _ FleetTarget, m *Migrator) (bool, error) {
 		p, err := m.Plan(ctx, dir, target)
 		if err != nil {
