@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -159,8 +158,11 @@ func (a *app) runFleet(cmd *cobra.Command, f *fleetFlags, kind fleetKind, args [
 		return err
 	}
 	live := newFleetLive(a, kind)
+	// A command that only reads visits every target unless told to stop:
+	// status --fleet is asked to show which targets are behind, all of them.
+	keepOn := f.continueOnError || kind != fleetUpgrade && kind != fleetDowngrade
 	res, runErr := retort.RunFleet(ctx, targets, nil, retort.FleetOptions{
-		Parallel: f.parallel, ContinueOnError: f.continueOnError, Canary: f.canary, MaxFailures: f.maxFailures,
+		Parallel: f.parallel, ContinueOnError: keepOn, Canary: f.canary, MaxFailures: f.maxFailures,
 		Options: opts, Action: action, Progress: live.update,
 	})
 	live.end()
@@ -559,10 +561,11 @@ func (a *app) fleetText(kind fleetKind, res []retort.FleetResult, outcomes map[s
 	}
 	if kind == fleetUpgrade || kind == fleetDowngrade || kind == fleetStatus {
 		var parts []string
-		for k, n := range counts {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		for _, k := range []string{"migrated", "already there", "up to date", "behind", "failed", "not run"} {
+			if n := counts[k]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			}
 		}
-		sort.Strings(parts)
 		a.progressf("Fleet: %d target(s): %s.\n", len(res), strings.Join(parts, ", "))
 	}
 }
