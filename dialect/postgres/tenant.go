@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/retortdb/retort/dialect"
 )
@@ -41,7 +42,9 @@ func (d *Dialect) SchemaURL(u *dialect.URL, schema string) (*dialect.URL, error)
 	s := *u.Server
 	q := s.Query()
 	q.Set("search_path", d.QuoteIdent(schema))
-	s.RawQuery = q.Encode()
+	// pgx reads "+" in a query as a plus sign, not a space: encode spaces
+	// as %20 (Encode writes a literal "+" as %2B, so no "+" is lost).
+	s.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
 	nu, err := dialect.ParseURL(s.String())
 	if err != nil {
 		return nil, fmt.Errorf("set search_path to schema %q in %s: %w", schema, u.Redacted(), err)
