@@ -162,3 +162,12 @@ type TenantSchemaer interface {
 	// version tables) are that schema's.
 	SchemaURL(u *URL, schema string) (*URL, error)
 }
+
+// ServerLimiter recognises an error that is the server's documented limit
+// (a change it cannot make, whatever the SQL), so that a failed generated
+// revision is reported as that limit with the way around, not as a fault
+// of retort's.
+type ServerLimiter interface {
+	// ServerLimit explains err when it is such a limit, "" otherwise.
+	ServerLimit(err error) string
+}
