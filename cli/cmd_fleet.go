@@ -489,6 +489,11 @@ func (l *fleetLive) update(p retort.FleetProgress) {
 	}
 	l.last = time.Now()
 	line := fmt.Sprintf("fleet: %d done, %d failed, %d running, %d pending; elapsed %s", p.Done, p.Failed, p.Running, p.Pending, p.Elapsed.Round(time.Second))
+	if finished := p.Done + p.Failed; finished > 0 && p.Pending+p.Running > 0 {
+		// The targets so far took this long each, on average.
+		left := p.Elapsed * time.Duration(p.Pending+p.Running) / time.Duration(finished)
+		line += fmt.Sprintf("; about %s left", left.Round(time.Second))
+	}
 	if len(p.Slowest) > 0 {
 		line += fmt.Sprintf("; slowest %s (%s)", p.Slowest[0].Name, p.Slowest[0].Elapsed.Round(time.Second))
 	}
