@@ -94,7 +94,9 @@ type FleetProgress struct {
 
 // FleetRunning is a target under way.
 type FleetRunning struct {
-	Name    string
+	// Name is the target's Name.
+	Name string
+	// Elapsed is how long it has been running.
 	Elapsed time.Duration
 }
 
@@ -107,6 +109,7 @@ type FleetError struct {
 	First error
 }
 
+// Error counts the failed and unrun targets and quotes the first failure.
 func (e *FleetError) Error() string {
 	s := fmt.Sprintf("%d target(s) failed", e.Failed)
 	if e.NotRun > 0 {
