@@ -59,6 +59,8 @@ type app struct {
 	// application embeds its migrations (--dir or RETORT_DIR given, or a
 	// command that writes revision files).
 	fromDisk bool
+	// fleetURLs are the fleet's targets by name, in a fleet run.
+	fleetURLs map[string]*dialect.URL
 }
 
 func newApp(env Env) *app {
