@@ -139,7 +139,8 @@ func (e *BackfillError) Error() string {
 // VerifyError reports a generated revision that did not take the scratch
 // database where it should, with the failed statement or the difference
 // that remains. It is a bug in retort unless Backfill names the user's
-// values that the failed statement holds.
+// values that the failed statement holds, or ServerLimit says the server
+// cannot make the change.
 type VerifyError struct {
 	// Direction is the direction that went wrong.
 	Direction revision.Direction
@@ -159,6 +160,9 @@ type VerifyError struct {
 	// the scratch database: one that depends on what the revision drops
 	// or changes makes it fail there, as it would on a real database.
 	Ignored []string
+	// ServerLimit explains a failure that is the server's documented limit
+	// (a change it cannot make), with the way around; empty otherwise.
+	ServerLimit string
 }
 
 // Error says which direction failed and how, that no revision was
@@ -185,6 +189,8 @@ func (e *VerifyError) Error() string {
 	switch {
 	case len(e.Backfill) > 0:
 		b.WriteString(backfillAdvice(e.Backfill[0]))
+	case e.ServerLimit != "":
+		b.WriteString(e.ServerLimit)
 	case len(e.Ignored) > 0:
 		fmt.Fprintf(&b, "Objects left out by the ignore setting (%s) exist on the scratch database, and one of them may depend on what the revision drops or changes: it would fail the same way on your databases. Handle them in the revision by hand (--no-verify writes it as generated).", strings.Join(e.Ignored, ", "))
 	default:
@@ -733,7 +739,7 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfil
 			return &revision.Plan{Steps: []revision.Step{{Revision: rev, Direction: dir}}}, nil
 		})
 		if err != nil {
-			return verifyFailure(ctx, dir, err, backfill)
+			return verifyFailure(ctx, m.dialect, dir, err, backfill)
 		}
 		got, err := m.inspect(ctx, db)
 		if err != nil {
@@ -761,7 +767,7 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfil
 // verifyFailure turns the runner's error into a VerifyError that shows the
 // failed statement without the runner's advice (there is no file to fix
 // and nothing to resolve), or returns an interruption as it is.
-func verifyFailure(ctx context.Context, dir revision.Direction, err error, backfill map[string]string) error {
+func verifyFailure(ctx context.Context, d dialect.Dialect, dir revision.Direction, err error, backfill map[string]string) error {
 	if ctx.Err() != nil {
 		return err
 	}
@@ -770,6 +776,9 @@ func verifyFailure(ctx context.Context, dir revision.Direction, err error, backf
 	if errors.As(err, &se) {
 		ve.Err, ve.Statement, ve.Index, ve.Count = se.Err, se.SQL, se.Index, se.Count
 		ve.Backfill = userBackfill(se.SQL, backfill)
+	}
+	if sl, ok := d.(dialect.ServerLimiter); ok {
+		ve.ServerLimit = sl.ServerLimit(ve.Err)
 	}
 	return ve
 }

@@ -560,10 +560,10 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
 	fmt.Print("-- +upgrade\n", script.JoinStatements(g.Up), "\n-- +downgrade\n", script.JoinStatements(g.Down))
 	// Output:
 	// -- +upgrade
-	// ALTER TABLE "users" ADD COLUMN email TEXT;
+	// ALTER TABLE users ADD COLUMN email TEXT;
 	//
 	// -- +downgrade
-	// ALTER TABLE "users" DROP COLUMN "email";
+	// ALTER TABLE users DROP COLUMN email;
 }
 
 // Generated holds the changes, both sections and the two schemas compared.
@@ -577,7 +577,7 @@ func ExampleGenerated() {
 	fmt.Println(g.Changes[0].Describe(), "|", g.Up[0], "|", len(g.Down) > 0)
 	// Output:
 	// 1 2 1
-	// removed table 'posts' | DROP TABLE "posts" | true
+	// removed table 'posts' | DROP TABLE posts | true
 }
 
 // GenerateOptions: Renames tells a renamed column from a dropped one and a

@@ -23,6 +23,8 @@ import (
 type importFlags struct {
 	envsub, repeatable bool
 	adopt              bool
+	// goSkeletons: goose --go.
+	goSkeletons bool
 	adoptFlags
 }
 
@@ -49,6 +51,7 @@ With --adopt, the database's version table of TOOL is then adopted, as
 		},
 	}
 	cmd.Flags().BoolVar(&f.envsub, "envsub", false, "goose: expand ENVSUB ON regions from the environment now")
+	cmd.Flags().BoolVar(&f.goSkeletons, "go", false, "goose: also write, next to each Go migration's placeholder, a .go file with the retort.GoRevision to port it into")
 	cmd.Flags().BoolVar(&f.adopt, "adopt", false, "then adopt the database's version table of TOOL (see retort adopt)")
 	cmd.Flags().BoolVar(&f.acceptDrift, "accept-drift", false, "with --adopt: adopt even when the live schema differs from the applied revisions'")
 	cmd.Flags().BoolVar(&f.dropOld, "drop-old", false, "with --adopt: drop TOOL's version table once adopted")
@@ -111,8 +114,8 @@ func (a *app) runImport(ctx context.Context, tool, src string, f importFlags) er
 			return err
 		}
 	}
-	for _, g := range res.GoMigrations {
-		a.progressf("warning: %s is a goose Go migration: its revision is a placeholder (Go: true); port its functions to a retort.GoRevision with the same id, or replace the placeholder by SQL\n", g)
+	if err := a.goMigrations(res.GoMigrations, dir, fresh, f.goSkeletons); err != nil {
+		return err
 	}
 	if f.adopt {
 		return a.runAdopt(ctx, tool, f.adoptFlags)

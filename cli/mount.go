@@ -294,6 +294,13 @@ func (a *app) loadEmbedded() ([]*script.Revision, error) {
 // goSkeleton is the Go code to register a new Go revision, printed by
 // "revision --go".
 func goSkeleton(r *script.Revision) string {
+	return "Register it in the application (cli.WithGoRevisions / retort.WithGoRevisions):\n\n\t" +
+		goRevisionLiteral(r, "\t", "return nil", "return nil") + "\n"
+}
+
+// goRevisionLiteral is the retort.GoRevision literal of r, its lines after
+// the first indented by indent, with up and down as the functions' bodies.
+func goRevisionLiteral(r *script.Revision, indent, up, down string) string {
 	var revises string
 	for i, p := range r.Revises {
 		if i > 0 {
@@ -301,18 +308,16 @@ func goSkeleton(r *script.Revision) string {
 		}
 		revises += fmt.Sprintf("%q", p)
 	}
-	return fmt.Sprintf(`Register it in the application (cli.WithGoRevisions / retort.WithGoRevisions):
-
-	retort.GoRevision{
-		ID:      %q,
-		Revises: []string{%s},
-		Message: %q,
-		Up: func(ctx context.Context, tx *sql.Tx) error {
-			return nil
-		},
-		Down: func(ctx context.Context, tx *sql.Tx) error {
-			return nil
-		},
-	}
-`, r.ID, revises, r.Message)
+	lit := fmt.Sprintf(`retort.GoRevision{
+	ID:      %q,
+	Revises: []string{%s},
+	Message: %q,
+	Up: func(ctx context.Context, tx *sql.Tx) error {
+		%s
+	},
+	Down: func(ctx context.Context, tx *sql.Tx) error {
+		%s
+	},
+}`, r.ID, revises, r.Message, up, down)
+	return strings.ReplaceAll(lit, "\n", "\n"+indent)
 }

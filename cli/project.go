@@ -127,11 +127,12 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 	return d, u, nil
 }
 
-// readsOnly reports the commands that only read the database: they
-// never create a SQLite file.
+// readsOnly reports the commands that only read the database, and
+// baseline, which needs one with a schema: they never create a SQLite
+// file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph", "baseline":
 		return true
 	}
 	return false
@@ -182,28 +183,12 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		closeHandle()
 		return nil, err
 	}
-	timeout, err := a.cfg.lockTimeout()
+	opts, err := a.migratorOptions(revs)
 	if err != nil {
 		closeHandle()
 		return nil, err
 	}
-	opts := []retort.Option{
-		retort.WithRevisions(revs...),
-		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
-		retort.WithLockTimeout(timeout),
-		retort.WithVersion("retort " + Version),
-		retort.WithProgress(a.onEvent),
-		retort.WithGoRevisions(a.mount.goRevisions...),
-		// A project with no revisions yet is where migrate and revision
-		// write the first one.
-		retort.WithAllowEmpty(),
-	}
-	if a.mount.desired != nil {
-		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
-	}
-	if a.cfg.Privileges {
-		opts = append(opts, retort.WithPrivileges())
-	}
+	opts = append(opts, retort.WithProgress(a.onEvent))
 	s := &session{close: func() {}}
 	if db {
 		if urlErr != nil {
@@ -234,6 +219,33 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 	s.m = m
 	a.graph = m.Graph()
 	return s, nil
+}
+
+// migratorOptions are the options of every Migrator the CLI makes over
+// revs: the configured version tables, lock timeout and privileges, and
+// what the application attached.
+func (a *app) migratorOptions(revs []*script.Revision) ([]retort.Option, error) {
+	timeout, err := a.cfg.lockTimeout()
+	if err != nil {
+		return nil, err
+	}
+	opts := []retort.Option{
+		retort.WithRevisions(revs...),
+		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
+		retort.WithLockTimeout(timeout),
+		retort.WithVersion("retort " + Version),
+		retort.WithGoRevisions(a.mount.goRevisions...),
+		// A project with no revisions yet is where migrate and revision
+		// write the first one.
+		retort.WithAllowEmpty(),
+	}
+	if a.mount.desired != nil {
+		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
+	}
+	if a.cfg.Privileges {
+		opts = append(opts, retort.WithPrivileges())
+	}
+	return opts, nil
 }
 
 // offlineDialect is the dialect of the configured database (or dev

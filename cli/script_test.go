@@ -86,6 +86,8 @@ func scriptParams(t *testing.T, dialect, dir string) testscript.Params {
 			"sleep":      cmdSleep,
 			"exampleapp": cmdExampleApp,
 			"replace":    cmdReplace,
+			"mkdbs":      cmdMkDBs,
+			"sqlon":      cmdSQLOn,
 		},
 	}
 }

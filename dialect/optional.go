@@ -159,3 +159,25 @@ type StatementRejecter interface {
 type DataModifyingCTEs interface {
 	DataModifyingCTEs() bool
 }
+
+// TenantSchemaer is implemented by a dialect whose databases hold schemas
+// that can each be a tenant's own namespace, with its own version tables
+// (PostgreSQL). A fleet run over --tenant-schemas uses it.
+type TenantSchemaer interface {
+	// TenantSchemas lists the schemas of the database db is connected to
+	// whose names match the SQL LIKE pattern, sorted.
+	TenantSchemas(ctx context.Context, db *sql.DB, pattern string) ([]string, error)
+	// SchemaURL returns u with the session's search path set to schema
+	// alone, so that unqualified names (the revisions' objects and the
+	// version tables) are that schema's.
+	SchemaURL(u *URL, schema string) (*URL, error)
+}
+
+// ServerLimiter recognises an error that is the server's documented limit
+// (a change it cannot make, whatever the SQL), so that a failed generated
+// revision is reported as that limit with the way around, not as a fault
+// of retort's.
+type ServerLimiter interface {
+	// ServerLimit explains err when it is such a limit, "" otherwise.
+	ServerLimit(err error) string
+}

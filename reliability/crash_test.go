@@ -30,15 +30,7 @@ func TestCrashInjection(t *testing.T) {
 	if testing.Short() {
 		kills, chainLen = 10, 10
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("RETORT_CRASH_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("RETORT_CRASH_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (repeat with RETORT_CRASH_SEED=%d)", seed, seed)
+	seed := crashSeed(t)
 	forEachDialect(t, func(t *testing.T, d string) {
 		rng := rand.New(rand.NewPCG(seed, uint64(len(d))))
 		c := writeChain(t, t.TempDir(), chainLen, nil)
@@ -179,6 +171,21 @@ func TestCrashInjection(t *testing.T) {
 	})
 }
 
+// crashSeed is RETORT_CRASH_SEED, or the clock when it is unset; it is
+// logged so that a run can be repeated.
+func crashSeed(t *testing.T) uint64 {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("RETORT_CRASH_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("RETORT_CRASH_SEED=%q: %v", s, err)
+		}
+		seed = v
+	}
+	t.Logf("seed %d (repeat with RETORT_CRASH_SEED=%d)", seed, seed)
+	return seed
+}
+
 // startedRev returns the index of the last revision a child announced
 // ("Running upgrade c004 -> c005, ..." announces 5), or -1.
 func startedRev(stderr string) int {
@@ -242,15 +249,7 @@ func TestCrashInjectionDowngrade(t *testing.T) {
 	if testing.Short() {
 		kills, chainLen = 5, 10
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("RETORT_CRASH_SEED"); s != "" {
-		v, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("RETORT_CRASH_SEED=%q: %v", s, err)
-		}
-		seed = v
-	}
-	t.Logf("seed %d (repeat with RETORT_CRASH_SEED=%d)", seed, seed)
+	seed := crashSeed(t)
 	forEachDialect(t, func(t *testing.T, d string) {
 		rng := rand.New(rand.NewPCG(seed, uint64(len(d))+100))
 		c := writeChain(t, t.TempDir(), chainLen, nil)

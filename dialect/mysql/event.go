@@ -3,7 +3,6 @@ package mysql
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 
@@ -71,19 +70,10 @@ func (r *renderer) renderEvent(c change.Change) (stmts []string, ok bool, err er
 	}
 	switch c := c.(type) {
 	case *change.AddEvent:
-		if c.Event == nil {
-			return nil, true, errors.New("no event")
-		}
 		return []string{strings.TrimSpace(c.Event.Definition)}, true, nil
 	case *change.DropEvent:
-		if c.Event == nil {
-			return nil, true, errors.New("no event")
-		}
 		return []string{drop(c.Event)}, true, nil
 	case *change.ReplaceEvent:
-		if c.From == nil || c.To == nil {
-			return nil, true, errors.New("no event")
-		}
 		return []string{drop(c.From), strings.TrimSpace(c.To.Definition)}, true, nil
 	}
 	return nil, false, nil

@@ -79,36 +79,18 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	if b.Len() > 0 {
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "CREATE TABLE %s (\n", quoteIdentIfNeeded(t.Name))
+	b.WriteString("CREATE TABLE " + quoteIdentIfNeeded(t.Name) + " (\n")
 	var lines []string
 	for _, c := range t.Columns {
 		lines = append(lines, "  "+formatColumn(c))
 	}
 	if pk := t.PrimaryKey; pk != nil {
-		l := "  PRIMARY KEY "
-		if pk.Definition != "" {
-			l += pk.Definition
-		} else {
-			l += formatColumns(pk.Columns)
-		}
-		if pk.Comment != "" {
-			l += " COMMENT " + formatLiteral(pk.Comment)
-		}
-		lines = append(lines, l)
+		lines = append(lines, "  "+keyDef("PRIMARY KEY", "", pk))
 	}
 	uniques := append([]*schema.Key(nil), t.Uniques...)
 	sort.Slice(uniques, func(a, c int) bool { return uniques[a].Name < uniques[c].Name })
 	for _, u := range uniques {
-		l := "  UNIQUE KEY " + quoteIdentIfNeeded(u.Name) + " "
-		if u.Definition != "" {
-			l += u.Definition
-		} else {
-			l += formatColumns(u.Columns)
-		}
-		if u.Comment != "" {
-			l += " COMMENT " + formatLiteral(u.Comment)
-		}
-		lines = append(lines, l)
+		lines = append(lines, "  "+keyDef("UNIQUE KEY", u.Name, u))
 	}
 	indexes := append([]*schema.Index(nil), t.Indexes...)
 	sort.Slice(indexes, func(a, c int) bool { return indexes[a].Name < indexes[c].Name })
@@ -118,11 +100,7 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	checks := append([]*schema.Check(nil), t.Checks...)
 	sort.Slice(checks, func(a, c int) bool { return checks[a].Name < checks[c].Name })
 	for _, c := range checks {
-		l := "  "
-		if c.Name != "" {
-			l += "CONSTRAINT " + quoteIdentIfNeeded(c.Name) + " "
-		}
-		lines = append(lines, l+"CHECK ("+c.Expr+")")
+		lines = append(lines, "  "+checkDef(c))
 	}
 	b.WriteString(strings.Join(lines, ",\n"))
 	b.WriteString("\n)")
@@ -186,26 +164,68 @@ func formatColumn(c *schema.Column) string {
 	return b.String()
 }
 
-func formatIndex(x *schema.Index) string {
-	var b strings.Builder
-	switch {
-	case strings.EqualFold(x.Method, "FULLTEXT"):
-		b.WriteString("FULLTEXT KEY ")
-	case strings.EqualFold(x.Method, "SPATIAL"):
-		b.WriteString("SPATIAL KEY ")
-	case x.Unique:
-		b.WriteString("UNIQUE KEY ")
-	default:
-		b.WriteString("KEY ")
+// keyDef prints a primary or unique key for CREATE TABLE or ALTER TABLE
+// ... ADD: kw ("PRIMARY KEY" or "UNIQUE KEY"), the name if any, the
+// columns (or the definition as the server printed it) and the comment.
+func keyDef(kw, name string, k *schema.Key) string {
+	s := kw + " "
+	if name != "" {
+		s += quoteIdentIfNeeded(name) + " "
 	}
-	b.WriteString(quoteIdentIfNeeded(x.Name) + " " + formatParts(x.Parts))
+	if k.Definition != "" {
+		s += k.Definition
+	} else {
+		s += formatColumns(k.Columns)
+	}
+	if k.Comment != "" {
+		s += " COMMENT " + formatLiteral(k.Comment)
+	}
+	return s
+}
+
+// checkDef prints a check constraint for CREATE TABLE or ALTER TABLE ...
+// ADD.
+func checkDef(c *schema.Check) string {
+	s := ""
+	if c.Name != "" {
+		s = "CONSTRAINT " + quoteIdentIfNeeded(c.Name) + " "
+	}
+	return s + "CHECK (" + c.Expr + ")"
+}
+
+// formatIndex prints an index as CREATE TABLE lists it.
+func formatIndex(x *schema.Index) string {
+	return indexKind(x) + "KEY " + indexBody(x)
+}
+
+// indexKind returns "FULLTEXT ", "SPATIAL ", "UNIQUE " or "", the word
+// before KEY or INDEX.
+func indexKind(x *schema.Index) string {
+	switch m := strings.ToUpper(x.Method); {
+	case m == "FULLTEXT" || m == "SPATIAL":
+		return m + " "
+	case x.Unique:
+		return "UNIQUE "
+	}
+	return ""
+}
+
+// indexBody prints what follows KEY or INDEX in a table's definition:
+// the name, the key parts and the options.
+func indexBody(x *schema.Index) string {
+	return quoteIdentIfNeeded(x.Name) + " " + formatParts(x.Parts) + indexOptions(x)
+}
+
+// indexOptions prints an index's USING and COMMENT, with a leading space.
+func indexOptions(x *schema.Index) string {
+	s := ""
 	if m := strings.ToUpper(x.Method); m == "HASH" || m == "BTREE" || m == "RTREE" {
-		b.WriteString(" USING " + m)
+		s += " USING " + m
 	}
 	if x.Comment != "" {
-		b.WriteString(" COMMENT " + formatLiteral(x.Comment))
+		s += " COMMENT " + formatLiteral(x.Comment)
 	}
-	return b.String()
+	return s
 }
 
 func formatColumns(cols []string) string {
@@ -237,22 +257,33 @@ func formatParts(parts []*schema.IndexPart) string {
 }
 
 func formatForeignKey(b *strings.Builder, table string, fk *schema.ForeignKey) {
-	ref := quoteIdentIfNeeded(fk.RefTable)
-	if fk.RefSchema != "" {
-		ref = quoteIdentIfNeeded(fk.RefSchema) + "." + ref
-	}
-	fmt.Fprintf(b, "ALTER TABLE %s ADD ", quoteIdentIfNeeded(table))
+	b.WriteString("ALTER TABLE " + quoteIdentIfNeeded(table) + " " + foreignKeyClause(fk) + ";\n")
+}
+
+// foreignKeyClause prints ALTER TABLE's ADD [CONSTRAINT name] FOREIGN KEY.
+func foreignKeyClause(fk *schema.ForeignKey) string {
+	s := "ADD "
 	if fk.Name != "" {
-		b.WriteString("CONSTRAINT " + quoteIdentIfNeeded(fk.Name) + " ")
+		s += "CONSTRAINT " + quoteIdentIfNeeded(fk.Name) + " "
 	}
-	fmt.Fprintf(b, "FOREIGN KEY %s REFERENCES %s %s", formatColumns(fk.Columns), ref, formatColumns(fk.RefColumns))
+	s += "FOREIGN KEY " + formatColumns(fk.Columns) + " REFERENCES " + qualified(fk.RefSchema, fk.RefTable) + " " + formatColumns(fk.RefColumns)
 	if fk.OnDelete != "" {
-		b.WriteString(" ON DELETE " + fk.OnDelete)
+		s += " ON DELETE " + fk.OnDelete
 	}
 	if fk.OnUpdate != "" {
-		b.WriteString(" ON UPDATE " + fk.OnUpdate)
+		s += " ON UPDATE " + fk.OnUpdate
 	}
-	b.WriteString(";\n")
+	return s
+}
+
+// qualified prints name, after its schema when it has one. Every name
+// Format and Render print goes through quoteIdentIfNeeded: one quoting
+// rule for the dialect.
+func qualified(schemaName, name string) string {
+	if schemaName != "" {
+		return quoteIdentIfNeeded(schemaName) + "." + quoteIdentIfNeeded(name)
+	}
+	return quoteIdentIfNeeded(name)
 }
 
 func formatView(b *strings.Builder, v *schema.View) {

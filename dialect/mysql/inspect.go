@@ -43,6 +43,7 @@ type inspector struct {
 
 	db            string // current database
 	mariadb       bool
+	tidb          bool // TiDB (tidb_inspect.go)
 	defEngine     string
 	defCharset    string
 	defCollation  string
@@ -177,7 +178,11 @@ LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = DATABASE()`)
 		i.warnf("triggers not inspected: user %s lacks the TRIGGER privilege on %s, and the server hides triggers without it", user, i.db)
 	}
 	i.mariadb = strings.Contains(strings.ToLower(version), "mariadb")
-	return rows.Close()
+	i.tidb = isTiDB(version)
+	if err := rows.Close(); err != nil || !i.tidb {
+		return err
+	}
+	return i.tidbServer(ctx)
 }
 
 // scanAll runs q and calls fn for every row, closing the rows.
@@ -343,6 +348,9 @@ func (i *inspector) defaultExpr(v, typ string, nullable bool, lextra string) *st
 			return nil // same as no default
 		}
 		return &v
+	}
+	if e, ok := tidbDefault(v, typ); ok && i.tidb {
+		return &e
 	}
 	switch {
 	case strings.Contains(lextra, "default_generated"):
@@ -531,6 +539,9 @@ JOIN information_schema.TABLE_CONSTRAINTS tc
 WHERE cc.CONSTRAINT_SCHEMA = ?
 ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME`
 	}
+	if i.tidb {
+		q = tidbChecksQuery
+	}
 	return i.scanAll(ctx, "check constraints", q, func(rows *sql.Rows) error {
 		var table, name, clause, column string
 		if err := rows.Scan(&table, &name, &clause, &column); err != nil {
@@ -590,6 +601,9 @@ ORDER BY TABLE_NAME`
 			return &PrivilegeError{Kind: "view", Name: name, Need: "SHOW VIEW"}
 		}
 		v := &schema.View{Name: name, Definition: stripQualifier(def, i.db)}
+		if i.tidb {
+			check = tidbViewCheckOption(check)
+		}
 		if c := strings.ToUpper(check); c == "LOCAL" || c == "CASCADED" {
 			v.CheckOption = c
 		}

@@ -17,7 +17,8 @@ import (
 // database: "retort:<database>.<key>", or a hash of it when that is longer
 // than MySQL's 64 characters. It first tries without waiting; when another
 // session holds the lock it calls onWait once and waits in GET_LOCK for
-// the rest of timeout, then returns a *dialect.LockTimeoutError.
+// the rest of timeout, then returns a *dialect.LockTimeoutError. TiDB's
+// contention error is retried within the timeout (tidb_lock.go).
 func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout time.Duration, onWait func()) (func(context.Context) error, error) {
 	var db sql.NullString
 	if err := conn.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&db); err != nil {
@@ -25,25 +26,31 @@ func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout 
 	}
 	name := lockName(db.String, key)
 	start := time.Now()
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, 0)", name).Scan(&got); err != nil {
+	// try runs GET_LOCK waiting at most wait.
+	try := func(ctx context.Context, wait time.Duration) (bool, error) {
+		var got sql.NullInt64
+		secs := fmt.Sprintf("%.3f", wait.Seconds())
+		if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, "+secs+")", name).Scan(&got); err != nil {
+			return false, err
+		}
+		if !got.Valid {
+			return false, fmt.Errorf("GET_LOCK returned NULL")
+		}
+		return got.Int64 == 1, nil
+	}
+	got, err := try(ctx, 0)
+	if err != nil && !tidbLockRetry(err) {
 		return nil, fmt.Errorf("take lock %q: %w", name, err)
 	}
-	if !got.Valid {
-		return nil, fmt.Errorf("take lock %q: GET_LOCK returned NULL", name)
-	}
-	if got.Int64 != 1 {
+	if !got {
 		if onWait != nil {
 			onWait()
 		}
-		remaining := timeout - time.Since(start)
-		if remaining > 0 {
-			secs := fmt.Sprintf("%.3f", remaining.Seconds())
-			if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, "+secs+")", name).Scan(&got); err != nil {
-				return nil, fmt.Errorf("wait for lock %q: %w", name, err)
-			}
+		got, err = waitLock(ctx, start, timeout, try)
+		if err != nil {
+			return nil, fmt.Errorf("wait for lock %q: %w", name, err)
 		}
-		if !got.Valid || got.Int64 != 1 {
+		if !got {
 			return nil, &dialect.LockTimeoutError{Waited: timeout}
 		}
 	}

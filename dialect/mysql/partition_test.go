@@ -11,6 +11,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -157,16 +158,8 @@ func TestRenderTableObjects(t *testing.T) {
 			if len(changes) == 0 {
 				t.Fatal("diff found no changes: the case tests nothing")
 			}
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
-			checkGolden(t, filepath.Join("testdata", "render", tc.name+".golden"),
-				"-- upgrade\n"+script(up)+"\n-- downgrade\n"+script(down))
+			up, down := rendertest.UpDown(t, d, from, to, changes)
+			rendertest.Golden(t, filepath.Join("testdata", "render", tc.name+".golden"), up, down)
 			checkSplit(t, up)
 			checkSplit(t, down)
 			inspectExec(t, src, tc.rows...)

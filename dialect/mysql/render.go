@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/retortdb/retort/dialect"
@@ -50,30 +49,22 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // rewrite rules, comments on schemas) are an error that wraps
 // errors.ErrUnsupported and names the change.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
+	for _, c := range changes {
+		if err := change.Complete(c); err != nil {
+			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
+		}
+	}
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
 	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
 	for _, c := range mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes))) {
 		stmts, err := r.render(c)
 		if err != nil {
-			return nil, fmt.Errorf("mysql: render %s: %w", describe(c), err)
+			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
 		out = append(out, stmts...)
 	}
 	return out, nil
-}
-
-// describe is c.Describe, safe on a nil change or one with nil fields.
-func describe(c change.Change) (s string) {
-	if c == nil {
-		return "nil change"
-	}
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", c)
-		}
-	}()
-	return c.Describe()
 }
 
 // renderer holds one Render call's state: the column names of each table
@@ -86,20 +77,11 @@ type renderer struct {
 }
 
 func (r *renderer) table(t change.Ref) string {
-	if t.Schema != "" {
-		return r.d.QuoteIdent(t.Schema) + "." + r.d.QuoteIdent(t.Name)
-	}
-	return r.d.QuoteIdent(t.Name)
+	return qualified(t.Schema, t.Name)
 }
 
 func (r *renderer) alter(t change.Ref, what string) string {
 	return "ALTER TABLE " + r.table(t) + " " + what
-}
-
-// column prints a column definition (as Format does) with the column's
-// name quoted by QuoteIdent.
-func (r *renderer) column(c *schema.Column) string {
-	return r.d.QuoteIdent(c.Name) + strings.TrimPrefix(formatColumn(c), quoteIdentIfNeeded(c.Name))
 }
 
 // columns returns the current column names of t, starting from the from
@@ -126,222 +108,74 @@ func (r *renderer) setColumns(t change.Ref, cs []string) {
 	delete(r.gone, t.String())
 }
 
+// one wraps a single statement as render's result.
+func one(stmt string) ([]string, error) { return []string{stmt}, nil }
+
+// render dispatches c to the function for its kind: tables, columns and
+// keys here, the other objects in renderObject.
 func (r *renderer) render(c change.Change) ([]string, error) {
 	switch c := c.(type) {
 	case nil:
 		return nil, errors.New("nil change")
 	case *change.AddTable:
-		if c.Table == nil {
-			return nil, errors.New("no table")
-		}
-		var b strings.Builder
-		formatTable(&b, c.Table)
-		cs := make([]string, len(c.Table.Columns))
-		for k, col := range c.Table.Columns {
-			cs[k] = col.Name
-		}
-		r.setColumns(change.RefOf(c.Table), cs)
-		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
+		return r.addTable(c)
 	case *change.DropTable:
-		if c.Table == nil {
-			return nil, errors.New("no table")
-		}
-		ref := change.RefOf(c.Table)
-		delete(r.cols, ref.String())
-		r.gone[ref.String()] = true
-		return []string{"DROP TABLE " + r.table(ref)}, nil
+		return r.dropTable(c)
 	case *change.RenameTable:
-		from, to := change.Ref{Schema: c.Schema, Name: c.From}, change.Ref{Schema: c.Schema, Name: c.To}
-		cs := r.columns(from)
-		delete(r.cols, from.String())
-		r.gone[from.String()] = true
-		r.setColumns(to, cs)
-		return []string{"RENAME TABLE " + r.table(from) + " TO " + r.table(to)}, nil
+		return r.renameTable(c)
 	case *change.AddColumn:
-		if c.Column == nil {
-			return nil, errors.New("no column")
-		}
-		r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
-		col := c.Column
-		fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
-		// A default would give every existing row the same value, which a
-		// unique key of the column refuses: the rows get NULL (or the
-		// backfill) and MODIFY COLUMN sets the default afterwards. A NOT
-		// NULL column cannot be left NULL: without a backfill it gets its
-		// default (migrate asks for a backfill where the column alone is
-		// a key).
-		late := col.Default != nil && col.Generated == "" && (fill || col.Nullable && r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
-		if !fill && !late {
-			return []string{r.alter(c.Table, "ADD COLUMN "+r.column(col))}, nil
-		}
-		loose := *col
-		loose.Nullable = loose.Nullable || fill
-		if late {
-			loose.Default = nil
-		}
-		out := []string{r.alter(c.Table, "ADD COLUMN "+r.column(&loose))}
-		if fill {
-			out = append(out, r.backfill(c.Table, col.Name, c.Backfill))
-		}
-		return append(out, r.alter(c.Table, "MODIFY COLUMN "+r.column(col))), nil
+		return r.addColumn(c)
 	case *change.DropColumn:
-		if c.Column == nil {
-			return nil, errors.New("no column")
-		}
-		r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
-		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.Column.Name))}, nil
+		return r.dropColumn(c)
 	case *change.RenameColumn:
-		cs := slices.Clone(r.columns(c.Table))
-		if k := slices.Index(cs, c.From); k >= 0 {
-			cs[k] = c.To
-		}
-		r.setColumns(c.Table, cs)
-		return []string{r.alter(c.Table, "RENAME COLUMN "+r.d.QuoteIdent(c.From)+" TO "+r.d.QuoteIdent(c.To))}, nil
+		return r.renameColumn(c)
 	case *change.AlterColumn:
 		return r.alterColumn(c)
 	case *change.SetPrimaryKey:
-		var parts []string
-		if c.From != nil {
-			parts = append(parts, "DROP PRIMARY KEY")
-		}
-		if c.To != nil {
-			parts = append(parts, "ADD "+r.primaryKey(c.To))
-		}
-		if len(parts) == 0 {
-			return nil, nil
-		}
-		return []string{r.alter(c.Table, strings.Join(parts, ", "))}, nil
+		return r.setPrimaryKey(c)
 	case *change.AddUnique:
-		if c.Key == nil {
-			return nil, errors.New("no key")
-		}
-		return []string{r.alter(c.Table, "ADD "+r.uniqueKey(c.Key))}, nil
+		return r.addUnique(c)
 	case *change.DropUnique:
-		if c.Key == nil {
-			return nil, errors.New("no key")
-		}
-		if c.Key.Name == "" {
-			return nil, errors.New("unique key without a name")
-		}
-		return []string{r.alter(c.Table, "DROP INDEX "+r.d.QuoteIdent(c.Key.Name))}, nil
+		return r.dropUnique(c)
 	case *change.AddIndex:
-		if c.Index == nil {
-			return nil, errors.New("no index")
-		}
-		return []string{r.createIndex(c.Table, c.Index)}, nil
+		return r.addIndex(c)
 	case *change.DropIndex:
-		if c.Index == nil {
-			return nil, errors.New("no index")
-		}
-		return []string{"DROP INDEX " + r.d.QuoteIdent(c.Index.Name) + " ON " + r.table(c.Table)}, nil
+		return r.dropIndex(c)
 	case *change.AddForeignKey:
-		if c.FK == nil {
-			return nil, errors.New("no foreign key")
-		}
-		return []string{r.foreignKey(c.Table, c.FK)}, nil
+		return r.addForeignKey(c)
 	case *change.DropForeignKey:
-		if c.FK == nil {
-			return nil, errors.New("no foreign key")
-		}
-		if c.FK.Name == "" {
-			return nil, errors.New("foreign key without a name")
-		}
-		return []string{r.alter(c.Table, "DROP FOREIGN KEY "+r.d.QuoteIdent(c.FK.Name))}, nil
+		return r.dropForeignKey(c)
 	case *change.AddCheck:
-		if c.Check == nil {
-			return nil, errors.New("no check")
-		}
-		if stmt, ok := r.addColumnCheck(c); ok {
-			return []string{stmt}, nil
-		}
-		s := "ADD "
-		if c.Check.Name != "" {
-			s += "CONSTRAINT " + r.d.QuoteIdent(c.Check.Name) + " "
-		}
-		return []string{r.alter(c.Table, s+"CHECK ("+c.Check.Expr+")")}, nil
+		return r.addCheck(c)
 	case *change.DropCheck:
-		if c.Check == nil {
-			return nil, errors.New("no check")
-		}
-		if c.Check.Column != "" {
-			return r.dropColumnCheck(c)
-		}
-		if c.Check.Name == "" {
-			return nil, errors.New("check constraint without a name")
-		}
-		return []string{r.alter(c.Table, "DROP CONSTRAINT "+r.d.QuoteIdent(c.Check.Name))}, nil
+		return r.dropCheck(c)
 	case *change.SetTableComment:
-		return []string{r.alter(c.Table, "COMMENT = "+r.d.QuoteLiteral(c.To))}, nil
-	case *change.AddView:
-		if c.View == nil {
-			return nil, errors.New("no view")
-		}
-		if c.View.Materialized {
-			return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
-		}
-		var b strings.Builder
-		formatView(&b, c.View)
-		return []string{strings.TrimSuffix(b.String(), ";\n")}, nil
-	case *change.DropView:
-		if c.View == nil {
-			return nil, errors.New("no view")
-		}
-		return []string{"DROP VIEW " + r.table(change.Ref{Schema: c.View.Schema, Name: c.View.Name})}, nil
-	case *change.AddRoutine:
-		if c.Routine == nil {
-			return nil, errors.New("no routine")
-		}
-		return []string{strings.TrimSpace(c.Routine.Definition)}, nil
-	case *change.DropRoutine:
-		if c.Routine == nil {
-			return nil, errors.New("no routine")
-		}
-		s, err := r.dropRoutine(c.Routine)
-		if err != nil {
-			return nil, err
-		}
-		return []string{s}, nil
-	case *change.ReplaceRoutine:
-		if c.From == nil || c.To == nil {
-			return nil, errors.New("no routine")
-		}
-		s, err := r.dropRoutine(c.From)
-		if err != nil {
-			return nil, err
-		}
-		return []string{s, strings.TrimSpace(c.To.Definition)}, nil
-	case *change.AddTrigger:
-		if c.Trigger == nil {
-			return nil, errors.New("no trigger")
-		}
-		return []string{strings.TrimSpace(c.Trigger.Definition)}, nil
-	case *change.DropTrigger:
-		if c.Trigger == nil {
-			return nil, errors.New("no trigger")
-		}
-		return []string{"DROP TRIGGER " + r.table(change.Ref{Schema: c.Trigger.Schema, Name: c.Trigger.Name})}, nil
+		return one(r.alter(c.Table, "COMMENT = "+formatLiteral(c.To)))
 	case *alterTable:
-		prefix := r.alter(c.table, "")
-		clauses := make([]string, 0, len(c.parts))
-		for _, p := range c.parts {
-			switch p := p.(type) {
-			case *change.DropIndex:
-				clauses = append(clauses, "DROP INDEX "+r.d.QuoteIdent(p.Index.Name))
-				continue
-			case *change.AddIndex:
-				clauses = append(clauses, "ADD "+r.indexClause(p.Index))
-				continue
-			}
-			stmts, err := r.render(p)
-			if err != nil {
-				return nil, err
-			}
-			if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
-				return nil, fmt.Errorf("%s cannot join one ALTER TABLE", describe(p))
-			}
-			clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
-		}
-		return []string{prefix + strings.Join(clauses, ", ")}, nil
+		return r.alterTable(c)
+	}
+	return r.renderObject(c)
+}
+
+// renderObject dispatches the changes of views, routines and triggers,
+// refuses the PostgreSQL-only ones, and leaves the rest to
+// renderTableExtras.
+func (r *renderer) renderObject(c change.Change) ([]string, error) {
+	switch c := c.(type) {
+	case *change.AddView:
+		return r.addView(c)
+	case *change.DropView:
+		return r.dropView(c)
+	case *change.AddRoutine:
+		return r.addRoutine(c)
+	case *change.DropRoutine:
+		return r.dropRoutineChange(c)
+	case *change.ReplaceRoutine:
+		return r.replaceRoutine(c)
+	case *change.AddTrigger:
+		return r.addTrigger(c)
+	case *change.DropTrigger:
+		return r.dropTrigger(c)
 	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
 		return nil, fmt.Errorf("MySQL has no user-defined types (an ENUM is a column type): %w", errors.ErrUnsupported)
 	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
@@ -350,14 +184,209 @@ func (r *renderer) render(c change.Change) ([]string, error) {
 		return nil, fmt.Errorf("comments on schemas are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
 	case *change.AddRule, *change.DropRule, *change.ReplaceRule:
 		return nil, fmt.Errorf("rewrite rules are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
-	default:
-		return r.renderTableExtras(c)
 	}
+	return r.renderTableExtras(c)
+}
+
+func (r *renderer) addTable(c *change.AddTable) ([]string, error) {
+	var b strings.Builder
+	formatTable(&b, c.Table)
+	cs := make([]string, len(c.Table.Columns))
+	for k, col := range c.Table.Columns {
+		cs[k] = col.Name
+	}
+	r.setColumns(change.RefOf(c.Table), cs)
+	return one(strings.TrimSuffix(b.String(), ";\n"))
+}
+
+func (r *renderer) dropTable(c *change.DropTable) ([]string, error) {
+	ref := change.RefOf(c.Table)
+	delete(r.cols, ref.String())
+	r.gone[ref.String()] = true
+	return one("DROP TABLE " + r.table(ref))
+}
+
+func (r *renderer) renameTable(c *change.RenameTable) ([]string, error) {
+	from, to := change.Ref{Schema: c.Schema, Name: c.From}, change.Ref{Schema: c.Schema, Name: c.To}
+	cs := r.columns(from)
+	delete(r.cols, from.String())
+	r.gone[from.String()] = true
+	r.setColumns(to, cs)
+	return one("RENAME TABLE " + r.table(from) + " TO " + r.table(to))
+}
+
+func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
+	r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
+	col := c.Column
+	fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
+	// A default would give every existing row the same value, which a
+	// unique key of the column refuses: the rows get NULL (or the
+	// backfill) and MODIFY COLUMN sets the default afterwards. A NOT
+	// NULL column cannot be left NULL: without a backfill it gets its
+	// default (migrate asks for a backfill where the column alone is
+	// a key).
+	late := col.Default != nil && col.Generated == "" && (fill || col.Nullable && r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
+	if !fill && !late {
+		return one(r.alter(c.Table, "ADD COLUMN "+formatColumn(col)))
+	}
+	loose := *col
+	loose.Nullable = loose.Nullable || fill
+	if late {
+		loose.Default = nil
+	}
+	out := []string{r.alter(c.Table, "ADD COLUMN "+formatColumn(&loose))}
+	if fill {
+		out = append(out, r.backfill(c.Table, col.Name, c.Backfill))
+	}
+	return append(out, r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col))), nil
+}
+
+func (r *renderer) dropColumn(c *change.DropColumn) ([]string, error) {
+	r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
+	return one(r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.Column.Name)))
+}
+
+func (r *renderer) renameColumn(c *change.RenameColumn) ([]string, error) {
+	cs := slices.Clone(r.columns(c.Table))
+	if k := slices.Index(cs, c.From); k >= 0 {
+		cs[k] = c.To
+	}
+	r.setColumns(c.Table, cs)
+	return one(r.alter(c.Table, "RENAME COLUMN "+quoteIdentIfNeeded(c.From)+" TO "+quoteIdentIfNeeded(c.To)))
+}
+
+func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
+	var parts []string
+	if c.From != nil {
+		parts = append(parts, "DROP PRIMARY KEY")
+	}
+	if c.To != nil {
+		parts = append(parts, "ADD "+keyDef("PRIMARY KEY", "", c.To))
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return one(r.alter(c.Table, strings.Join(parts, ", ")))
+}
+
+func (r *renderer) addUnique(c *change.AddUnique) ([]string, error) {
+	return one(r.alter(c.Table, "ADD "+keyDef("UNIQUE KEY", c.Key.Name, c.Key)))
+}
+
+func (r *renderer) dropUnique(c *change.DropUnique) ([]string, error) {
+	if c.Key.Name == "" {
+		return nil, errors.New("unique key without a name")
+	}
+	return one(r.alter(c.Table, "DROP INDEX "+quoteIdentIfNeeded(c.Key.Name)))
+}
+
+func (r *renderer) addIndex(c *change.AddIndex) ([]string, error) {
+	x := c.Index
+	return one("CREATE " + indexKind(x) + "INDEX " + quoteIdentIfNeeded(x.Name) + " ON " + r.table(c.Table) + " " + formatParts(x.Parts) + indexOptions(x))
+}
+
+func (r *renderer) dropIndex(c *change.DropIndex) ([]string, error) {
+	return one("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name) + " ON " + r.table(c.Table))
+}
+
+func (r *renderer) addForeignKey(c *change.AddForeignKey) ([]string, error) {
+	return one(r.alter(c.Table, foreignKeyClause(c.FK)))
+}
+
+func (r *renderer) dropForeignKey(c *change.DropForeignKey) ([]string, error) {
+	if c.FK.Name == "" {
+		return nil, errors.New("foreign key without a name")
+	}
+	return one(r.alter(c.Table, "DROP FOREIGN KEY "+quoteIdentIfNeeded(c.FK.Name)))
+}
+
+func (r *renderer) addCheck(c *change.AddCheck) ([]string, error) {
+	if stmt, ok := r.addColumnCheck(c); ok {
+		return one(stmt)
+	}
+	return one(r.alter(c.Table, "ADD "+checkDef(c.Check)))
+}
+
+func (r *renderer) dropCheck(c *change.DropCheck) ([]string, error) {
+	if c.Check.Column != "" {
+		return r.dropColumnCheck(c)
+	}
+	if c.Check.Name == "" {
+		return nil, errors.New("check constraint without a name")
+	}
+	return one(r.alter(c.Table, "DROP CONSTRAINT "+quoteIdentIfNeeded(c.Check.Name)))
+}
+
+func (r *renderer) addView(c *change.AddView) ([]string, error) {
+	if c.View.Materialized {
+		return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
+	}
+	var b strings.Builder
+	formatView(&b, c.View)
+	return one(strings.TrimSuffix(b.String(), ";\n"))
+}
+
+func (r *renderer) dropView(c *change.DropView) ([]string, error) {
+	return one("DROP VIEW " + qualified(c.View.Schema, c.View.Name))
+}
+
+func (r *renderer) addRoutine(c *change.AddRoutine) ([]string, error) {
+	return one(strings.TrimSpace(c.Routine.Definition))
+}
+
+func (r *renderer) dropRoutineChange(c *change.DropRoutine) ([]string, error) {
+	s, err := dropRoutine(c.Routine)
+	if err != nil {
+		return nil, err
+	}
+	return one(s)
+}
+
+func (r *renderer) replaceRoutine(c *change.ReplaceRoutine) ([]string, error) {
+	s, err := dropRoutine(c.From)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s, strings.TrimSpace(c.To.Definition)}, nil
+}
+
+func (r *renderer) addTrigger(c *change.AddTrigger) ([]string, error) {
+	return one(strings.TrimSpace(c.Trigger.Definition))
+}
+
+func (r *renderer) dropTrigger(c *change.DropTrigger) ([]string, error) {
+	return one("DROP TRIGGER " + qualified(c.Trigger.Schema, c.Trigger.Name))
+}
+
+// alterTable renders changes joined into one ALTER TABLE: each part as the
+// clause its own statement would have.
+func (r *renderer) alterTable(c *alterTable) ([]string, error) {
+	prefix := r.alter(c.table, "")
+	clauses := make([]string, 0, len(c.parts))
+	for _, p := range c.parts {
+		switch p := p.(type) {
+		case *change.DropIndex:
+			clauses = append(clauses, "DROP INDEX "+quoteIdentIfNeeded(p.Index.Name))
+			continue
+		case *change.AddIndex:
+			clauses = append(clauses, "ADD "+indexKind(p.Index)+"INDEX "+indexBody(p.Index))
+			continue
+		}
+		stmts, err := r.render(p)
+		if err != nil {
+			return nil, err
+		}
+		if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
+			return nil, fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p))
+		}
+		clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
+	}
+	return one(prefix + strings.Join(clauses, ", "))
 }
 
 // backfill sets column col of t to value where it is NULL.
 func (r *renderer) backfill(t change.Ref, col, value string) string {
-	q := r.d.QuoteIdent(col)
+	q := quoteIdentIfNeeded(col)
 	return "UPDATE " + r.table(t) + " SET " + q + " = " + value + " WHERE " + q + " IS NULL"
 }
 
@@ -371,9 +400,6 @@ func generationChanged(a, b *schema.Column) bool {
 }
 
 func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
-	if c.From == nil || c.To == nil {
-		return nil, errors.New("no column")
-	}
 	if c.From.Name != c.To.Name {
 		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
 	}
@@ -384,13 +410,13 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		if k := slices.Index(cs, c.To.Name); k == 0 {
 			pos = " FIRST"
 		} else if k > 0 {
-			pos = " AFTER " + r.d.QuoteIdent(cs[k-1])
+			pos = " AFTER " + quoteIdentIfNeeded(cs[k-1])
 		}
 		checks := r.keptColumnChecks(c.Table, c.From.Name)
-		return []string{r.alter(c.Table, "DROP COLUMN "+r.d.QuoteIdent(c.From.Name)+", ADD COLUMN "+r.column(c.To)+checks+pos)}, nil
+		return []string{r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.From.Name)+", ADD COLUMN "+formatColumn(c.To)+checks+pos)}, nil
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
-	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+r.column(col)+checks) }
+	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col)+checks) }
 	if c.Backfill == "" || c.To.Nullable || !c.From.Nullable || c.To.Generated != "" {
 		return []string{modify(c.To)}, nil
 	}
@@ -443,7 +469,7 @@ func (r *renderer) addColumnCheck(c *change.AddCheck) (stmt string, ok bool) {
 	if tt == nil || tt.Column(c.Check.Column) == nil {
 		return "", false
 	}
-	return r.alter(c.Table, "MODIFY COLUMN "+r.column(tt.Column(c.Check.Column))+" CHECK ("+c.Check.Expr+")"), true
+	return r.alter(c.Table, "MODIFY COLUMN "+formatColumn(tt.Column(c.Check.Column))+" CHECK ("+c.Check.Expr+")"), true
 }
 
 // dropColumnCheck drops a column-level check, which MariaDB cannot drop by
@@ -457,7 +483,7 @@ func (r *renderer) dropColumnCheck(c *change.DropCheck) ([]string, error) {
 	if ft == nil || ft.Column(c.Check.Column) == nil {
 		return nil, fmt.Errorf("check %s belongs to column %s, which %s does not have", c.Check.Name, c.Check.Column, c.Table)
 	}
-	return []string{r.alter(c.Table, "MODIFY COLUMN "+r.column(ft.Column(c.Check.Column)))}, nil
+	return []string{r.alter(c.Table, "MODIFY COLUMN "+formatColumn(ft.Column(c.Check.Column)))}, nil
 }
 
 // skipColumnChecks leaves out the DropCheck of a column-level check whose
@@ -476,126 +502,9 @@ func skipColumnChecks(changes []change.Change) []change.Change {
 	})
 }
 
-// primaryKey prints "PRIMARY KEY (...)" for ADD.
-func (r *renderer) primaryKey(k *schema.Key) string {
-	s := "PRIMARY KEY "
-	if k.Definition != "" {
-		s += k.Definition
-	} else {
-		s += r.quoteColumns(k.Columns)
-	}
-	if k.Comment != "" {
-		s += " COMMENT " + r.d.QuoteLiteral(k.Comment)
-	}
-	return s
-}
-
-// uniqueKey prints "UNIQUE KEY name (...)" for ADD.
-func (r *renderer) uniqueKey(k *schema.Key) string {
-	s := "UNIQUE KEY "
-	if k.Name != "" {
-		s += r.d.QuoteIdent(k.Name) + " "
-	}
-	if k.Definition != "" {
-		s += k.Definition
-	} else {
-		s += r.quoteColumns(k.Columns)
-	}
-	if k.Comment != "" {
-		s += " COMMENT " + r.d.QuoteLiteral(k.Comment)
-	}
-	return s
-}
-
-func (r *renderer) quoteColumns(cols []string) string {
-	q := make([]string, len(cols))
-	for k, c := range cols {
-		q[k] = r.d.QuoteIdent(c)
-	}
-	return "(" + strings.Join(q, ", ") + ")"
-}
-
-// createIndex prints CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX, with key parts
-// as Format prints them (prefix lengths, DESC, expressions) but with every
-// column name quoted.
-func (r *renderer) createIndex(t change.Ref, x *schema.Index) string {
-	var b strings.Builder
-	b.WriteString("CREATE ")
-	switch m := strings.ToUpper(x.Method); {
-	case m == "FULLTEXT" || m == "SPATIAL":
-		b.WriteString(m + " ")
-	case x.Unique:
-		b.WriteString("UNIQUE ")
-	}
-	b.WriteString("INDEX " + r.d.QuoteIdent(x.Name) + " ON " + r.table(t) + " " + r.parts(x.Parts))
-	if m := strings.ToUpper(x.Method); m == "HASH" || m == "BTREE" || m == "RTREE" {
-		b.WriteString(" USING " + m)
-	}
-	if x.Comment != "" {
-		b.WriteString(" COMMENT " + r.d.QuoteLiteral(x.Comment))
-	}
-	return b.String()
-}
-
-// indexClause prints [UNIQUE|FULLTEXT|SPATIAL] INDEX name (parts) for
-// ALTER TABLE ... ADD.
-func (r *renderer) indexClause(x *schema.Index) string {
-	var b strings.Builder
-	switch m := strings.ToUpper(x.Method); {
-	case m == "FULLTEXT" || m == "SPATIAL":
-		b.WriteString(m + " ")
-	case x.Unique:
-		b.WriteString("UNIQUE ")
-	}
-	b.WriteString("INDEX " + r.d.QuoteIdent(x.Name) + " " + r.parts(x.Parts))
-	if m := strings.ToUpper(x.Method); m == "HASH" || m == "BTREE" || m == "RTREE" {
-		b.WriteString(" USING " + m)
-	}
-	if x.Comment != "" {
-		b.WriteString(" COMMENT " + r.d.QuoteLiteral(x.Comment))
-	}
-	return b.String()
-}
-
-// parts prints index key parts like formatParts, quoting with QuoteIdent.
-func (r *renderer) parts(parts []*schema.IndexPart) string {
-	q := make([]string, len(parts))
-	for k, p := range parts {
-		s := r.d.QuoteIdent(p.Column)
-		if p.Expr != "" {
-			s = "(" + p.Expr + ")"
-		}
-		if p.Length > 0 {
-			s += "(" + strconv.Itoa(p.Length) + ")"
-		}
-		if p.Desc {
-			s += " DESC"
-		}
-		q[k] = s
-	}
-	return "(" + strings.Join(q, ", ") + ")"
-}
-
-// foreignKey prints ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY.
-func (r *renderer) foreignKey(t change.Ref, fk *schema.ForeignKey) string {
-	var b strings.Builder
-	b.WriteString("ALTER TABLE " + r.table(t) + " ADD ")
-	if fk.Name != "" {
-		b.WriteString("CONSTRAINT " + r.d.QuoteIdent(fk.Name) + " ")
-	}
-	b.WriteString("FOREIGN KEY " + r.quoteColumns(fk.Columns) + " REFERENCES " +
-		r.table(change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}) + " " + r.quoteColumns(fk.RefColumns))
-	if fk.OnDelete != "" {
-		b.WriteString(" ON DELETE " + fk.OnDelete)
-	}
-	if fk.OnUpdate != "" {
-		b.WriteString(" ON UPDATE " + fk.OnUpdate)
-	}
-	return b.String()
-}
-
-func (r *renderer) dropRoutine(rt *schema.Routine) (string, error) {
-	name := r.table(change.Ref{Schema: rt.Schema, Name: rt.Name})
+// dropRoutine prints DROP PROCEDURE or DROP FUNCTION for rt.
+func dropRoutine(rt *schema.Routine) (string, error) {
+	name := qualified(rt.Schema, rt.Name)
 	switch rt.Kind {
 	case schema.Procedure:
 		return "DROP PROCEDURE " + name, nil
@@ -616,44 +525,10 @@ func guardForeignKeys(from, to *schema.Schema, changes []change.Change) []change
 	if from == nil {
 		return changes
 	}
-	type span struct {
-		table      change.Ref
-		fk         *schema.ForeignKey
-		first, end int // changes[first:end] need it gone
-	}
-	var spans []*span
+	var spans []*fkSpan
 	for _, t := range from.Tables {
-		ref := change.RefOf(t)
 		for _, fk := range t.ForeignKeys {
-			if fk.Name == "" {
-				continue
-			}
-			parent := change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}
-			if parent.Schema == "" {
-				parent.Schema = ref.Schema
-			}
-			sp := &span{table: ref, fk: fk, first: -1}
-			dropped := false
-			for i, c := range changes {
-				switch c := c.(type) {
-				case *change.DropForeignKey:
-					dropped = dropped || c.Table == ref && c.FK != nil && c.FK.Name == fk.Name
-				case *change.DropTable:
-					dropped = dropped || c.Table != nil && (change.RefOf(c.Table) == ref || change.RefOf(c.Table) == parent)
-				case *change.AlterColumn:
-					if c.From == nil || c.To == nil || !storageChanged(c.From, c.To) {
-						continue
-					}
-					if c.Table == ref && slices.Contains(fk.Columns, c.From.Name) ||
-						c.Table == parent && slices.Contains(fk.RefColumns, c.From.Name) {
-						if sp.first < 0 {
-							sp.first = i
-						}
-						sp.end = i + 1
-					}
-				}
-			}
-			if sp.first >= 0 && !dropped {
+			if sp := guardSpan(change.RefOf(t), fk, changes); sp != nil {
 				spans = append(spans, sp)
 			}
 		}
@@ -665,17 +540,7 @@ func guardForeignKeys(from, to *schema.Schema, changes []change.Change) []change
 	for i := 0; i <= len(changes); i++ {
 		for _, sp := range spans {
 			if sp.end == i {
-				fk := sp.fk
-				if to != nil {
-					if tt := to.Table(sp.table.Schema, sp.table.Name); tt != nil {
-						for _, k := range tt.ForeignKeys {
-							if k.Name == fk.Name {
-								fk = k
-							}
-						}
-					}
-				}
-				out = append(out, &change.AddForeignKey{Table: sp.table, FK: fk})
+				out = append(out, &change.AddForeignKey{Table: sp.table, FK: foreignKeyIn(to, sp.table, sp.fk)})
 			}
 		}
 		if i == len(changes) {
@@ -689,6 +554,60 @@ func guardForeignKeys(from, to *schema.Schema, changes []change.Change) []change
 		out = append(out, changes[i])
 	}
 	return out
+}
+
+// fkSpan is a foreign key of table that changes[first:end] need gone.
+type fkSpan struct {
+	table      change.Ref
+	fk         *schema.ForeignKey
+	first, end int
+}
+
+// guardSpan returns the span of changes that need fk of table gone, or nil
+// when none does, fk has no name, or the changes drop fk (or either table)
+// themselves.
+func guardSpan(table change.Ref, fk *schema.ForeignKey, changes []change.Change) *fkSpan {
+	parent := change.Ref{Schema: fk.RefSchema, Name: fk.RefTable}
+	if parent.Schema == "" {
+		parent.Schema = table.Schema
+	}
+	if fk.Name == "" || foreignKeyDropped(changes, table, fk) || tableDropped(changes, parent) {
+		return nil
+	}
+	sp := &fkSpan{table: table, fk: fk, first: -1}
+	for i, c := range changes {
+		ac, ok := c.(*change.AlterColumn)
+		if !ok || ac.From == nil || ac.To == nil || !storageChanged(ac.From, ac.To) {
+			continue
+		}
+		if ac.Table == table && slices.Contains(fk.Columns, ac.From.Name) ||
+			ac.Table == parent && slices.Contains(fk.RefColumns, ac.From.Name) {
+			if sp.first < 0 {
+				sp.first = i
+			}
+			sp.end = i + 1
+		}
+	}
+	if sp.first < 0 {
+		return nil
+	}
+	return sp
+}
+
+// foreignKeyIn returns the foreign key of table t in s named as fk, or fk
+// when s has none.
+func foreignKeyIn(s *schema.Schema, t change.Ref, fk *schema.ForeignKey) *schema.ForeignKey {
+	if s == nil {
+		return fk
+	}
+	if tt := s.Table(t.Schema, t.Name); tt != nil {
+		for _, k := range tt.ForeignKeys {
+			if k.Name == fk.Name {
+				fk = k
+			}
+		}
+	}
+	return fk
 }
 
 // storageChanged reports a change of a column's type, character set or
@@ -833,7 +752,7 @@ func (a *alterTable) Inverse() change.Change {
 func (a *alterTable) Describe() string {
 	d := make([]string, len(a.parts))
 	for k, p := range a.parts {
-		d[k] = describe(p)
+		d[k] = change.Label(p)
 	}
 	return strings.Join(d, " and ")
 }
@@ -1046,15 +965,18 @@ func droppedIndex(c change.Change) (change.Ref, []string, bool) {
 // foreignKeyDropped reports whether changes drop fk of table t (or t).
 func foreignKeyDropped(changes []change.Change, t change.Ref, fk *schema.ForeignKey) bool {
 	for _, c := range changes {
-		switch c := c.(type) {
-		case *change.DropForeignKey:
-			if c.Table == t && c.FK != nil && c.FK.Name == fk.Name {
-				return true
-			}
-		case *change.DropTable:
-			if c.Table != nil && change.RefOf(c.Table) == t {
-				return true
-			}
+		if d, ok := c.(*change.DropForeignKey); ok && d.Table == t && d.FK != nil && d.FK.Name == fk.Name {
+			return true
+		}
+	}
+	return tableDropped(changes, t)
+}
+
+// tableDropped reports whether changes drop table t.
+func tableDropped(changes []change.Change, t change.Ref) bool {
+	for _, c := range changes {
+		if d, ok := c.(*change.DropTable); ok && d.Table != nil && change.RefOf(d.Table) == t {
+			return true
 		}
 	}
 	return false

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
@@ -513,16 +513,8 @@ func TestRender(t *testing.T) {
 				t.Fatal("from and to format the same: the case tests nothing")
 			}
 			changes := tc.changes(&lookup{t: t, from: from, to: to})
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
-			checkGolden(t, filepath.Join("testdata", "render", tc.name+".golden"),
-				"-- upgrade\n"+script(up)+"\n-- downgrade\n"+script(down))
+			up, down := rendertest.UpDown(t, d, from, to, changes)
+			rendertest.Golden(t, filepath.Join("testdata", "render", tc.name+".golden"), up, down)
 			checkSplit(t, up)
 			checkSplit(t, down)
 
@@ -531,16 +523,6 @@ func TestRender(t *testing.T) {
 			applyAndCheck(t, src, "downgrade", down, from, tc.down)
 		})
 	}
-}
-
-// script writes statements as a revision section does: each ended by ";"
-// and a newline.
-func script(stmts []string) string {
-	var b strings.Builder
-	for _, s := range stmts {
-		b.WriteString(s + ";\n")
-	}
-	return b.String()
 }
 
 // checkSplit fails unless the statements, joined by ";\n", split back into
@@ -557,26 +539,6 @@ func checkSplit(t *testing.T, stmts []string) {
 	}
 	if !slices.Equal(texts, stmts) {
 		t.Errorf("rendered statements split into %d, want %d:\n%q\nwant\n%q", len(texts), len(stmts), texts, stmts)
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateGolden {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run TestRender -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("rendered SQL differs from %s (- golden, + got; -update to accept):\n%s", path, firstDiff(string(want), got))
 	}
 }
 
@@ -601,6 +563,12 @@ func TestRenderUnsupported(t *testing.T) {
 	}
 	if _, err := d.Render(nil, nil, []change.Change{nil}); err == nil {
 		t.Error("Render(nil change) succeeded")
+	}
+	// A change without its object is an error naming its kind (Describe
+	// would dereference the missing field).
+	_, err := d.Render(nil, nil, []change.Change{&change.DropColumn{Table: items}})
+	if err == nil || !strings.Contains(err.Error(), "*change.DropColumn: no column") {
+		t.Errorf("Render(DropColumn without a column) = %v", err)
 	}
 }
 
@@ -982,15 +950,8 @@ func TestRenderDiff(t *testing.T) {
 			if len(changes) == 0 {
 				t.Fatal("diff found no changes: the case tests nothing")
 			}
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
-			t.Logf("upgrade:\n%s\ndowngrade:\n%s", script(up), script(down))
+			up, down := rendertest.UpDown(t, d, from, to, changes)
+			t.Logf("%s", rendertest.GoldenText(up, down))
 			checkSplit(t, up)
 			checkSplit(t, down)
 			inspectExec(t, src, tc.rows...)
@@ -1007,15 +968,12 @@ func applyAndCheck(t *testing.T, db *testdb.DB, what string, stmts []string, wan
 	d := New()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for n, s := range stmts {
-		if _, err := db.DB.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%s statement %d: %v\n%s\n(all of it:\n%s)", what, n+1, err, s, script(stmts))
-		}
-	}
+	rendertest.Exec(t, what, stmts, func(s string) error {
+		_, err := db.DB.ExecContext(ctx, s)
+		return err
+	})
 	got, _ := inspectDB(t, db, dialect.InspectOptions{})
-	if g, w := d.Format(got), d.Format(want); g != w {
-		t.Fatalf("after the %s the schema differs (- want, + got):\n%s\n(statements:\n%s)", what, firstDiff(w, g), script(stmts))
-	}
+	rendertest.SameSchema(t, what, d.Format(got), d.Format(want), stmts)
 	if rows[0] != "" {
 		var v string
 		if err := db.DB.QueryRowContext(ctx, rows[0]).Scan(&v); err != nil {

@@ -186,13 +186,18 @@ func sqlState(err error) string {
 	return ""
 }
 
-// Hint explains two failures: a statement that cannot run inside a
+// Hint explains three failures: a statement that cannot run inside a
 // transaction block (SQLSTATE 25001) needs "-- Transaction: none" in the
-// revision header; and a failed CREATE INDEX CONCURRENTLY leaves an INVALID
+// revision header; a revision that touches more tables than the lock table
+// holds (SQLSTATE 53200, see lockHint) must be split or run without a
+// transaction; and a failed CREATE INDEX CONCURRENTLY leaves an INVALID
 // index behind, which is named so that it can be dropped before retrying.
 func (d *Dialect) Hint(ctx context.Context, conn *sql.Conn, stmt string, err error) string {
 	if sqlState(err) == "25001" {
 		return "this statement cannot run inside a transaction: add `-- Transaction: none` to the revision header (and keep such statements in a revision of their own)"
+	}
+	if h := lockHint(err); h != "" {
+		return h
 	}
 	if !strings.Contains(strings.ToUpper(stmt), "CONCURRENTLY") || conn == nil {
 		return ""

@@ -16,8 +16,18 @@ const lockPoll = 100 * time.Millisecond
 // pg_try_advisory_lock. When another session holds it, Lock calls onWait
 // once and retries every 100 ms until timeout has passed, then returns a
 // *dialect.LockTimeoutError. The advisory lock id is a stable 64-bit hash
-// of key; advisory locks are scoped to the current database.
+// of key; advisory locks are scoped to the current database. In a schema
+// other than public (a tenant's, by search_path) the key is qualified with
+// the schema, as MySQL's is with the database: each schema has its own
+// version tables, so tenants in one database do not wait for each other.
 func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout time.Duration, onWait func()) (func(context.Context) error, error) {
+	var schema sql.NullString
+	if err := conn.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, fmt.Errorf("read the current schema for the migration lock: %w", err)
+	}
+	if schema.Valid && schema.String != "public" {
+		key = schema.String + "." + key
+	}
 	id := lockKey(key)
 	start := time.Now()
 	waited := false

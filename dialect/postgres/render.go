@@ -232,8 +232,11 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 	r := &renderer{from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
 	for n, c := range changes {
 		r.n = n
+		if err := change.Complete(c); err != nil {
+			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+		}
 		if err := r.render(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, describe(c), err)
+			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
 		}
 	}
 	// OWNED BY that no change could set yet (the owner appeared later, by
@@ -249,15 +252,6 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 		}
 	}
 	return r, nil
-}
-
-func describe(c change.Change) (s string) {
-	defer func() {
-		if recover() != nil {
-			s = fmt.Sprintf("%T", c)
-		}
-	}()
-	return c.Describe()
 }
 
 type renderer struct {
@@ -325,115 +319,60 @@ func (st *renderState) ownerExists(owned string) bool {
 
 func tableName(t change.Ref) string { return qualifiedName(t.Schema, t.Name) }
 
+// render dispatches c to the function for its kind: tables, columns and
+// constraints here, the other objects in renderObject.
 func (r *renderer) render(c change.Change) error {
 	switch c := c.(type) {
+	case nil:
+		return fmt.Errorf("nil change")
 	case *change.AddTable:
 		return r.addTable(c.Table)
 	case *change.DropTable:
-		if c.Table == nil {
-			return fmt.Errorf("no table")
-		}
-		tn := qualifiedName(c.Table.Schema, c.Table.Name)
-		r.releaseOwned(tn, "")
-		r.emit("DROP TABLE %s", tn)
-		delete(r.st.cols, tn)
-		for _, fk := range c.Table.ForeignKeys {
-			delete(r.st.fks, fkKey(tn, fk.Name))
-		}
+		return r.dropTable(c.Table)
 	case *change.RenameTable:
-		old := qualifiedName(c.Schema, c.From)
-		nw := qualifiedName(c.Schema, c.To)
-		r.emit("ALTER TABLE %s RENAME TO %s", old, quoteIdentIfNeeded(c.To))
-		if cols, ok := r.st.cols[old]; ok {
-			delete(r.st.cols, old)
-			r.st.cols[nw] = cols
-		}
-		for qn, o := range r.st.owner {
-			if strings.HasPrefix(o, old+".") {
-				r.st.owner[qn] = nw + strings.TrimPrefix(o, old)
-			}
-		}
+		return r.renameTable(c)
 	case *change.AddColumn:
 		return r.addColumn(c.Table, c.Column, c.Backfill)
 	case *change.DropColumn:
-		if c.Column == nil {
-			return fmt.Errorf("no column")
-		}
-		tn := tableName(c.Table)
-		r.releaseOwned(tn, c.Column.Name)
-		r.emit("ALTER TABLE %s DROP COLUMN %s", tn, quoteIdentIfNeeded(c.Column.Name))
-		delete(r.st.cols[tn], c.Column.Name)
+		return r.dropColumn(c)
 	case *change.RenameColumn:
-		tn := tableName(c.Table)
-		r.emit("ALTER TABLE %s RENAME COLUMN %s TO %s", tn, quoteIdentIfNeeded(c.From), quoteIdentIfNeeded(c.To))
-		if m := r.st.cols[tn]; m != nil {
-			delete(m, c.From)
-			m[c.To] = true
-		}
-		for qn, o := range r.st.owner {
-			if o == tn+"."+quoteIdentIfNeeded(c.From) {
-				r.st.owner[qn] = tn + "." + quoteIdentIfNeeded(c.To)
-			}
-		}
+		return r.renameColumn(c)
 	case *change.AlterColumn:
 		return r.alterColumn(c)
 	case *change.SetPrimaryKey:
-		r.setPrimaryKey(c)
+		return r.setPrimaryKey(c)
 	case *change.AddUnique:
-		if c.Key == nil {
-			return fmt.Errorf("no key")
-		}
-		r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
+		return r.addUnique(c)
 	case *change.DropUnique:
-		if c.Key == nil {
-			return fmt.Errorf("no key")
-		}
-		r.dropConstraint(c.Table, c.Key.Name)
+		return r.dropUnique(c)
 	case *change.AddIndex:
-		if c.Index == nil {
-			return fmt.Errorf("no index")
-		}
-		r.addIndex(c.Table, c.Index)
+		return r.addIndexChange(c)
 	case *change.DropIndex:
-		if c.Index == nil {
-			return fmt.Errorf("no index")
-		}
-		r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
+		return r.dropIndex(c)
 	case *change.AddForeignKey:
-		if c.FK == nil {
-			return fmt.Errorf("no foreign key")
-		}
-		r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
-		r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
+		return r.addForeignKey(c)
 	case *change.DropForeignKey:
-		if c.FK == nil {
-			return fmt.Errorf("no foreign key")
-		}
-		r.dropConstraint(c.Table, c.FK.Name)
-		delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
+		return r.dropForeignKey(c)
 	case *change.AddCheck:
-		if c.Check == nil {
-			return fmt.Errorf("no check")
-		}
-		r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
+		return r.addCheck(c)
 	case *change.DropCheck:
-		if c.Check == nil {
-			return fmt.Errorf("no check")
-		}
-		r.dropConstraint(c.Table, c.Check.Name)
+		return r.dropCheck(c)
 	case *change.SetTableComment:
 		r.comment("TABLE "+tableName(c.Table), c.To, true)
+		return nil
+	}
+	return r.renderObject(c)
+}
+
+// renderObject dispatches the changes of the objects beside tables: types,
+// sequences, views, routines, triggers, rules, schemas and extensions,
+// then those of renderSecurity.
+func (r *renderer) renderObject(c change.Change) error {
+	switch c := c.(type) {
 	case *change.AddType:
 		return r.addType(c.Type)
 	case *change.DropType:
-		if c.Type == nil {
-			return fmt.Errorf("no type")
-		}
-		kw := "TYPE"
-		if c.Type.Kind == schema.DomainType {
-			kw = "DOMAIN"
-		}
-		r.emit("DROP %s %s", kw, qualifiedName(c.Type.Schema, c.Type.Name))
+		return r.dropType(c.Type)
 	case *change.AddEnumValues:
 		return r.alterEnum(c.From, c.To, r.recreate[r.n])
 	case *change.RemoveEnumValues:
@@ -441,75 +380,210 @@ func (r *renderer) render(c change.Change) error {
 	case *change.AddSequence:
 		return r.addSequence(c.Sequence)
 	case *change.DropSequence:
-		if c.Sequence == nil {
-			return fmt.Errorf("no sequence")
-		}
-		qn := qualifiedName(c.Sequence.Schema, c.Sequence.Name)
-		r.emit("DROP SEQUENCE %s", qn)
-		delete(r.st.seqs, qn)
-		delete(r.st.owner, qn)
+		return r.dropSequence(c.Sequence)
 	case *change.AlterSequence:
 		return r.alterSequence(c.From, c.To)
 	case *change.AddView:
 		return r.addView(c.View)
 	case *change.DropView:
-		if c.View == nil {
-			return fmt.Errorf("no view")
-		}
-		r.emit("DROP %s", viewDesignation(c.View))
+		return r.dropView(c.View)
 	case *change.AddRoutine:
 		return r.addRoutine(c.Routine)
 	case *change.DropRoutine:
-		if c.Routine == nil {
-			return fmt.Errorf("no routine")
-		}
-		r.dropRoutine(c.Routine)
+		return r.dropRoutineChange(c.Routine)
 	case *change.ReplaceRoutine:
 		return r.replaceRoutine(c.From, c.To)
 	case *change.AddTrigger:
-		if c.Trigger == nil {
-			return fmt.Errorf("no trigger")
-		}
-		r.emit("%s", trimStmt(c.Trigger.Definition))
-		r.comment("TRIGGER "+quoteIdentIfNeeded(c.Trigger.Name)+" ON "+qualifiedName(c.Trigger.Schema, c.Trigger.Table), c.Trigger.Comment, false)
+		return r.addTrigger(c.Trigger)
 	case *change.DropTrigger:
-		if c.Trigger == nil {
-			return fmt.Errorf("no trigger")
-		}
-		r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(c.Trigger.Name), qualifiedName(c.Trigger.Schema, c.Trigger.Table))
+		return r.dropTrigger(c.Trigger)
 	case *change.AddRule:
 		return r.addRule(c.Rule)
 	case *change.DropRule:
 		return r.dropRule(c.Rule)
 	case *change.ReplaceRule:
 		return r.replaceRule(c.From, c.To)
+	}
+	return r.renderNamespaced(c)
+}
+
+// renderNamespaced dispatches the changes of schemas and extensions, then
+// those of renderSecurity.
+func (r *renderer) renderNamespaced(c change.Change) error {
+	switch c := c.(type) {
 	case *change.AddNamespace:
-		r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
-		r.comment("SCHEMA "+quoteIdentIfNeeded(c.Namespace.Name), c.Namespace.Comment, false)
+		return r.addNamespace(c.Namespace)
 	case *change.SetNamespaceComment:
 		return r.setNamespaceComment(c)
 	case *change.DropNamespace:
-		// diff drops everything in the schema first: no CASCADE, so that
-		// anything it did not know about stops the revision instead of
-		// being dropped silently.
-		r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
+		return r.dropNamespace(c.Namespace)
 	case *change.AddExtension:
-		stmt := "CREATE EXTENSION IF NOT EXISTS " + quoteIdentIfNeeded(c.Extension.Name)
-		if c.Extension.Schema != "" {
-			stmt += " WITH SCHEMA " + quoteIdentIfNeeded(c.Extension.Schema)
-		}
-		r.emit("%s", stmt)
-		r.comment("EXTENSION "+quoteIdentIfNeeded(c.Extension.Name), c.Extension.Comment, false)
+		return r.addExtension(c.Extension)
 	case *change.DropExtension:
-		r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(c.Extension.Name))
-	case nil:
-		return fmt.Errorf("nil change")
-	default:
-		if ok, err := r.renderSecurity(c); ok {
-			return err
-		}
-		return fmt.Errorf("change %T is not supported by the postgres renderer", c)
+		return r.dropExtension(c.Extension)
 	}
+	if ok, err := r.renderSecurity(c); ok {
+		return err
+	}
+	return fmt.Errorf("change %T is not supported by the postgres renderer", c)
+}
+
+func (r *renderer) dropTable(t *schema.Table) error {
+	tn := qualifiedName(t.Schema, t.Name)
+	r.releaseOwned(tn, "")
+	r.emit("DROP TABLE %s", tn)
+	delete(r.st.cols, tn)
+	for _, fk := range t.ForeignKeys {
+		delete(r.st.fks, fkKey(tn, fk.Name))
+	}
+	return nil
+}
+
+func (r *renderer) renameTable(c *change.RenameTable) error {
+	old := qualifiedName(c.Schema, c.From)
+	nw := qualifiedName(c.Schema, c.To)
+	r.emit("ALTER TABLE %s RENAME TO %s", old, quoteIdentIfNeeded(c.To))
+	if cols, ok := r.st.cols[old]; ok {
+		delete(r.st.cols, old)
+		r.st.cols[nw] = cols
+	}
+	for qn, o := range r.st.owner {
+		if strings.HasPrefix(o, old+".") {
+			r.st.owner[qn] = nw + strings.TrimPrefix(o, old)
+		}
+	}
+	return nil
+}
+
+func (r *renderer) dropColumn(c *change.DropColumn) error {
+	tn := tableName(c.Table)
+	r.releaseOwned(tn, c.Column.Name)
+	r.emit("ALTER TABLE %s DROP COLUMN %s", tn, quoteIdentIfNeeded(c.Column.Name))
+	delete(r.st.cols[tn], c.Column.Name)
+	return nil
+}
+
+func (r *renderer) renameColumn(c *change.RenameColumn) error {
+	tn := tableName(c.Table)
+	r.emit("ALTER TABLE %s RENAME COLUMN %s TO %s", tn, quoteIdentIfNeeded(c.From), quoteIdentIfNeeded(c.To))
+	if m := r.st.cols[tn]; m != nil {
+		delete(m, c.From)
+		m[c.To] = true
+	}
+	for qn, o := range r.st.owner {
+		if o == tn+"."+quoteIdentIfNeeded(c.From) {
+			r.st.owner[qn] = tn + "." + quoteIdentIfNeeded(c.To)
+		}
+	}
+	return nil
+}
+
+func (r *renderer) addUnique(c *change.AddUnique) error {
+	r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
+	return nil
+}
+
+func (r *renderer) dropUnique(c *change.DropUnique) error {
+	r.dropConstraint(c.Table, c.Key.Name)
+	return nil
+}
+
+func (r *renderer) addIndexChange(c *change.AddIndex) error {
+	r.addIndex(c.Table, c.Index)
+	return nil
+}
+
+func (r *renderer) dropIndex(c *change.DropIndex) error {
+	r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
+	return nil
+}
+
+func (r *renderer) addForeignKey(c *change.AddForeignKey) error {
+	r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
+	r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
+	return nil
+}
+
+func (r *renderer) dropForeignKey(c *change.DropForeignKey) error {
+	r.dropConstraint(c.Table, c.FK.Name)
+	delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
+	return nil
+}
+
+func (r *renderer) addCheck(c *change.AddCheck) error {
+	r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
+	return nil
+}
+
+func (r *renderer) dropCheck(c *change.DropCheck) error {
+	r.dropConstraint(c.Table, c.Check.Name)
+	return nil
+}
+
+func (r *renderer) dropType(t *schema.Type) error {
+	kw := "TYPE"
+	if t.Kind == schema.DomainType {
+		kw = "DOMAIN"
+	}
+	r.emit("DROP %s %s", kw, qualifiedName(t.Schema, t.Name))
+	return nil
+}
+
+func (r *renderer) dropSequence(s *schema.Sequence) error {
+	qn := qualifiedName(s.Schema, s.Name)
+	r.emit("DROP SEQUENCE %s", qn)
+	delete(r.st.seqs, qn)
+	delete(r.st.owner, qn)
+	return nil
+}
+
+func (r *renderer) dropView(v *schema.View) error {
+	r.emit("DROP %s", viewDesignation(v))
+	return nil
+}
+
+func (r *renderer) dropRoutineChange(rt *schema.Routine) error {
+	r.dropRoutine(rt)
+	return nil
+}
+
+func (r *renderer) addTrigger(t *schema.Trigger) error {
+	r.emit("%s", trimStmt(t.Definition))
+	r.comment("TRIGGER "+quoteIdentIfNeeded(t.Name)+" ON "+qualifiedName(t.Schema, t.Table), t.Comment, false)
+	return nil
+}
+
+func (r *renderer) dropTrigger(t *schema.Trigger) error {
+	r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(t.Name), qualifiedName(t.Schema, t.Table))
+	return nil
+}
+
+func (r *renderer) addNamespace(ns *schema.Namespace) error {
+	r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(ns.Name))
+	r.comment("SCHEMA "+quoteIdentIfNeeded(ns.Name), ns.Comment, false)
+	return nil
+}
+
+// dropNamespace drops a schema. diff drops everything in it first: no
+// CASCADE, so that anything it did not know about stops the revision
+// instead of being dropped silently.
+func (r *renderer) dropNamespace(ns *schema.Namespace) error {
+	r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(ns.Name))
+	return nil
+}
+
+func (r *renderer) addExtension(e *schema.Extension) error {
+	stmt := "CREATE EXTENSION IF NOT EXISTS " + quoteIdentIfNeeded(e.Name)
+	if e.Schema != "" {
+		stmt += " WITH SCHEMA " + quoteIdentIfNeeded(e.Schema)
+	}
+	r.emit("%s", stmt)
+	r.comment("EXTENSION "+quoteIdentIfNeeded(e.Name), e.Comment, false)
+	return nil
+}
+
+func (r *renderer) dropExtension(e *schema.Extension) error {
+	r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(e.Name))
 	return nil
 }
 
@@ -547,9 +621,6 @@ func ruleObject(rl *schema.Rule) string {
 // statement pg_get_ruledef prints, and sets its comment. diff places it
 // after every table, view and routine its action may name.
 func (r *renderer) addRule(rl *schema.Rule) error {
-	if rl == nil {
-		return fmt.Errorf("no rule")
-	}
 	def := trimStmt(rl.Definition)
 	if def == "" {
 		return fmt.Errorf("rule %s has no definition: inspect the database again or write this revision by hand", ruleObject(rl))
@@ -561,9 +632,6 @@ func (r *renderer) addRule(rl *schema.Rule) error {
 
 // dropRule drops a rewrite rule (its comment goes with it).
 func (r *renderer) dropRule(rl *schema.Rule) error {
-	if rl == nil {
-		return fmt.Errorf("no rule")
-	}
 	r.emit("DROP RULE %s ON %s", quoteIdentIfNeeded(rl.Name), qualifiedName(rl.Schema, rl.Table))
 	return nil
 }
@@ -574,9 +642,6 @@ func (r *renderer) dropRule(rl *schema.Rule) error {
 // comment when it changed. A definition that is not a plain CREATE RULE
 // statement is dropped and created instead.
 func (r *renderer) replaceRule(from, to *schema.Rule) error {
-	if from == nil || to == nil {
-		return fmt.Errorf("no rule")
-	}
 	fromDef, toDef := trimStmt(from.Definition), trimStmt(to.Definition)
 	if fromDef != toDef {
 		const create = "CREATE RULE "
@@ -634,9 +699,6 @@ func (r *renderer) addIndex(t change.Ref, x *schema.Index) {
 // OWNED BY of its sequences and comments. Foreign keys are their own
 // changes.
 func (r *renderer) addTable(t *schema.Table) error {
-	if t == nil {
-		return fmt.Errorf("no table")
-	}
 	byName := map[string]*schema.Table{}
 	for _, o := range r.to.Tables {
 		byName[qualifiedName(o.Schema, o.Name)] = o
@@ -739,9 +801,6 @@ func (r *renderer) releaseOwned(tn, col string) {
 // addColumn adds c to table t; with a backfill, it is added nullable,
 // filled, then set NOT NULL.
 func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) error {
-	if c == nil {
-		return fmt.Errorf("no column")
-	}
 	tn := tableName(t)
 	col := quoteIdentIfNeeded(c.Name)
 	// Identity and generated columns fill their rows themselves.
@@ -792,102 +851,129 @@ func derefOr(p *string) (string, bool) {
 // order the server accepts: expression and identity off, default off,
 // type, nullability, default on, identity on, comment.
 func (r *renderer) alterColumn(c *change.AlterColumn) error {
-	if c.From == nil || c.To == nil {
-		return fmt.Errorf("no column")
-	}
 	from, to := c.From, c.To
 	if from.Name != to.Name {
 		return fmt.Errorf("column %s would become %s: a rename is a RenameColumn", quoteIdentIfNeeded(from.Name), quoteIdentIfNeeded(to.Name))
 	}
-	tn := tableName(c.Table)
-	col := quoteIdentIfNeeded(to.Name)
-	alter := func(format string, args ...any) {
-		r.emit("ALTER TABLE %s ALTER COLUMN %s %s", tn, col, fmt.Sprintf(format, args...))
-	}
-
 	// A column that is or becomes generated with another expression is
 	// dropped and added again: PostgreSQL 15 cannot change the expression.
 	if to.Generated != "" && (from.Generated != to.Generated || from.Stored != to.Stored) {
-		// Foreign keys of other tables that reference the column would
-		// block the drop: they are dropped and added back around it.
-		refs := r.referencingFKs(c.Table, from.Name)
-		for _, x := range refs {
-			r.dropConstraint(x.table, x.fk.Name)
-		}
-		r.emit("ALTER TABLE %s DROP COLUMN %s", tn, col)
-		r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(to))
-		r.comment("COLUMN "+tn+"."+col, to.Comment, false)
-		r.recreateColumnIndexes(c.Table, to.Name)
-		for _, x := range refs {
-			r.addConstraint(x.table, x.fk.Name, fkClause(x.fk), x.fk.Comment)
-		}
+		r.regenerateColumn(c.Table, from, to)
 		return nil
 	}
+	a := columnAlter{r: r, tn: tableName(c.Table), col: quoteIdentIfNeeded(to.Name), from: from, to: to}
 	if from.Generated != "" && to.Generated == "" {
-		alter("DROP EXPRESSION")
+		a.alter("DROP EXPRESSION")
 	}
-
 	identityOff := from.Identity != "" && (to.Identity == "" || from.IdentityOptions != to.IdentityOptions)
-	identityOn := to.Identity != "" && (from.Identity == "" || from.IdentityOptions != to.IdentityOptions)
 	if identityOff {
-		alter("DROP IDENTITY")
+		a.alter("DROP IDENTITY")
 	}
+	a.typeAndDefault(c.Backfill)
+	a.identity()
+	if from.Comment != to.Comment {
+		r.comment("COLUMN "+a.tn+"."+a.col, to.Comment, true)
+	}
+	return nil
+}
 
+// regenerateColumn drops column from of table t and adds it again as to,
+// with the indexes and keys that name it. Foreign keys of other tables
+// that reference the column would block the drop: they are dropped and
+// added back around it.
+func (r *renderer) regenerateColumn(t change.Ref, from, to *schema.Column) {
+	tn, col := tableName(t), quoteIdentIfNeeded(to.Name)
+	refs := r.referencingFKs(t, from.Name)
+	for _, x := range refs {
+		r.dropConstraint(x.table, x.fk.Name)
+	}
+	r.emit("ALTER TABLE %s DROP COLUMN %s", tn, col)
+	r.emit("ALTER TABLE %s ADD COLUMN %s", tn, columnSQL(to))
+	r.comment("COLUMN "+tn+"."+col, to.Comment, false)
+	r.recreateColumnIndexes(t, to.Name)
+	for _, x := range refs {
+		r.addConstraint(x.table, x.fk.Name, fkClause(x.fk), x.fk.Comment)
+	}
+}
+
+// columnAlter is one AlterColumn being rendered as ALTER COLUMN steps.
+type columnAlter struct {
+	r        *renderer
+	tn, col  string // quoted table and column
+	from, to *schema.Column
+}
+
+func (a *columnAlter) alter(format string, args ...any) {
+	a.r.emit("ALTER TABLE %s ALTER COLUMN %s %s", a.tn, a.col, fmt.Sprintf(format, args...))
+}
+
+// typeAndDefault renders default off, type, nullability (with the
+// backfill) and default on.
+func (a *columnAlter) typeAndDefault(backfill string) {
+	from, to := a.from, a.to
 	fromDef, fromHas := derefOr(from.Default)
 	toDef, toHas := derefOr(to.Default)
 	typeChange := from.Type != to.Type || from.Collation != to.Collation
 	defaultChange := fromHas != toHas || fromDef != toDef
 	dropped := false
 	if fromHas && (defaultChange || typeChange) {
-		alter("DROP DEFAULT")
+		a.alter("DROP DEFAULT")
 		dropped = true
 	}
 	if typeChange {
-		s := "TYPE " + to.Type
-		if to.Collation != "" {
-			s += " COLLATE " + to.Collation
-		} else if from.Collation != "" {
-			s += ` COLLATE pg_catalog."default"`
-		}
-		if from.Type != to.Type {
-			s += " USING " + r.castUsing(col, from.Type, to.Type)
-		}
-		alter("%s", s)
+		a.alterType()
 	}
 	switch {
 	case from.Nullable && !to.Nullable:
-		if c.Backfill != "" && to.Generated == "" {
-			r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", tn, col, c.Backfill, col)
+		if backfill != "" && to.Generated == "" {
+			a.r.emit("UPDATE %s SET %s = %s WHERE %s IS NULL", a.tn, a.col, backfill, a.col)
 		}
-		alter("SET NOT NULL")
+		a.alter("SET NOT NULL")
 	case !from.Nullable && to.Nullable:
-		alter("DROP NOT NULL")
+		a.alter("DROP NOT NULL")
 	}
 	if toHas && (defaultChange || dropped) {
-		alter("SET DEFAULT %s", toDef)
+		a.alter("SET DEFAULT %s", toDef)
 		// A column that starts to draw from another sequence (a serial
 		// whose table was renamed, say): move that sequence past the rows
 		// already there, or the next insert collides with them.
 		if seq, ok := nextvalArg(toDef); ok && defaultChange {
-			r.emit("%s", setvalPastRows(seq, tn, col))
+			a.r.emit("%s", setvalPastRows(seq, a.tn, a.col))
 		}
 	}
+}
+
+// alterType renders ALTER COLUMN ... TYPE with the collation and the
+// USING cast.
+func (a *columnAlter) alterType() {
+	s := "TYPE " + a.to.Type
+	if a.to.Collation != "" {
+		s += " COLLATE " + a.to.Collation
+	} else if a.from.Collation != "" {
+		s += ` COLLATE pg_catalog."default"`
+	}
+	if a.from.Type != a.to.Type {
+		s += " USING " + a.r.castUsing(a.col, a.from.Type, a.to.Type)
+	}
+	a.alter("%s", s)
+}
+
+// identity renders the identity that the column gains (or gets back with
+// new options), or its new kind.
+func (a *columnAlter) identity() {
+	from, to := a.from, a.to
 	switch {
-	case identityOn:
+	case to.Identity != "" && (from.Identity == "" || from.IdentityOptions != to.IdentityOptions):
 		s := "ADD GENERATED " + to.Identity + " AS IDENTITY"
 		if to.IdentityOptions != "" {
 			s += " (" + to.IdentityOptions + ")"
 		}
-		alter("%s", s)
+		a.alter("%s", s)
 		// Move the new sequence past the rows already there.
-		r.emit("%s", setvalPastRows(fmt.Sprintf("pg_catalog.pg_get_serial_sequence(%s, %s)::regclass", quoteLiteralSQL(tn), quoteLiteralSQL(to.Name)), tn, col))
+		a.r.emit("%s", setvalPastRows(fmt.Sprintf("pg_catalog.pg_get_serial_sequence(%s, %s)::regclass", quoteLiteralSQL(a.tn), quoteLiteralSQL(to.Name)), a.tn, a.col))
 	case from.Identity != "" && to.Identity != "" && from.Identity != to.Identity:
-		alter("SET GENERATED %s", to.Identity)
+		a.alter("SET GENERATED %s", to.Identity)
 	}
-	if from.Comment != to.Comment {
-		r.comment("COLUMN "+tn+"."+col, to.Comment, true)
-	}
-	return nil
 }
 
 type tableFK struct {
@@ -982,7 +1068,7 @@ func (r *renderer) recreateColumnIndexes(t change.Ref, col string) {
 // setPrimaryKey drops the old key and adds the new one. Columns that the
 // old key made NOT NULL and that are nullable in to are made nullable
 // again, since dropping a key does not do that.
-func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) {
+func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) error {
 	tn := tableName(c.Table)
 	if c.From != nil {
 		r.dropConstraint(c.Table, c.From.Name)
@@ -998,6 +1084,7 @@ func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) {
 	if c.To != nil {
 		r.addConstraint(c.Table, c.To.Name, keyClause("PRIMARY KEY", c.To), c.To.Comment)
 	}
+	return nil
 }
 
 func containsString(list []string, s string) bool {
@@ -1012,9 +1099,6 @@ func containsString(list []string, s string) bool {
 // addType creates a type as Format prints it, with a domain's NOT VALID
 // checks and the comments.
 func (r *renderer) addType(t *schema.Type) error {
-	if t == nil {
-		return fmt.Errorf("no type")
-	}
 	var b strings.Builder
 	writeType(&b, t)
 	if b.Len() == 0 {
@@ -1045,9 +1129,6 @@ func (r *renderer) addType(t *schema.Type) error {
 // ALTER TYPE ... ADD VALUE when the old values keep their order among the
 // new ones, otherwise by recreating the type.
 func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
-	if from == nil || to == nil {
-		return fmt.Errorf("no type")
-	}
 	if to.Kind != schema.EnumType {
 		return fmt.Errorf("type %s is not an enum", qualifiedName(to.Schema, to.Name))
 	}
@@ -1161,9 +1242,6 @@ func isSubsequence(a, b []string) bool {
 }
 
 func (r *renderer) addSequence(q *schema.Sequence) error {
-	if q == nil {
-		return fmt.Errorf("no sequence")
-	}
 	qn := qualifiedName(q.Schema, q.Name)
 	s := "CREATE SEQUENCE " + qn
 	if q.Type != "" && q.Type != "bigint" {
@@ -1185,9 +1263,6 @@ func (r *renderer) addSequence(q *schema.Sequence) error {
 // alterSequence sets every option of to explicitly, so the result does
 // not depend on what the old values were.
 func (r *renderer) alterSequence(from, to *schema.Sequence) error {
-	if from == nil || to == nil {
-		return fmt.Errorf("no sequence")
-	}
 	qn := qualifiedName(from.Schema, from.Name)
 	if from.Name != to.Name || from.Schema != to.Schema {
 		return fmt.Errorf("sequence %s cannot become %s: AlterSequence keeps the name", qn, qualifiedName(to.Schema, to.Name))
@@ -1220,9 +1295,6 @@ func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 // addView creates a view or a materialized view (populated), its comment
 // and a materialized view's indexes.
 func (r *renderer) addView(v *schema.View) error {
-	if v == nil {
-		return fmt.Errorf("no view")
-	}
 	var b strings.Builder
 	if v.Materialized {
 		b.WriteString("CREATE MATERIALIZED VIEW ")
@@ -1252,9 +1324,6 @@ func (r *renderer) addView(v *schema.View) error {
 }
 
 func (r *renderer) addRoutine(rt *schema.Routine) error {
-	if rt == nil {
-		return fmt.Errorf("no routine")
-	}
 	if strings.TrimSpace(rt.Definition) == "" {
 		return fmt.Errorf("%s has no definition", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
 	}
@@ -1272,9 +1341,6 @@ func (r *renderer) dropRoutine(rt *schema.Routine) {
 // defaults) and same RETURNS clause. Otherwise the routine is dropped and
 // created, and given back its privileges.
 func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
-	if from == nil || to == nil {
-		return fmt.Errorf("no routine")
-	}
 	if from.Kind != schema.Aggregate && from.Kind == to.Kind &&
 		from.Schema == to.Schema && from.Name == to.Name && from.Signature == to.Signature &&
 		routineHeader(from.Definition) == routineHeader(to.Definition) &&

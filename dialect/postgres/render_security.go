@@ -19,32 +19,17 @@ func (r *renderer) renderSecurity(c change.Change) (ok bool, err error) {
 		}
 		r.addConstraint(c.Table, c.Exclusion.Name, c.Exclusion.Definition, c.Exclusion.Comment)
 	case *change.DropExclusion:
-		if c.Exclusion == nil {
-			return true, fmt.Errorf("no exclusion constraint")
-		}
 		r.dropConstraint(c.Table, c.Exclusion.Name)
 	case *change.SetRowSecurity:
 		r.out = append(r.out, rowSecuritySQL(tableName(c.Table), c.From, c.To)...)
 	case *change.AddPolicy:
-		if c.Policy == nil {
-			return true, fmt.Errorf("no policy")
-		}
 		r.emit("%s", policySQL(c.Policy))
 		r.comment(policyObject(c.Policy), c.Policy.Comment, false)
 	case *change.DropPolicy:
-		if c.Policy == nil {
-			return true, fmt.Errorf("no policy")
-		}
 		r.emit("DROP POLICY %s ON %s", quoteIdentIfNeeded(c.Policy.Name), qualifiedName(c.Policy.Schema, c.Policy.Table))
 	case *change.AddGrant:
-		if c.Grant == nil {
-			return true, fmt.Errorf("no privilege")
-		}
 		r.emit("%s", grantSQL(c.Grant, false))
 	case *change.DropGrant:
-		if c.Grant == nil {
-			return true, fmt.Errorf("no privilege")
-		}
 		r.emit("%s", grantSQL(c.Grant, true))
 	default:
 		return false, nil

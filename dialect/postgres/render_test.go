@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/rendertest"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/schema"
 )
@@ -25,12 +25,6 @@ func init() {
 	if flag.Lookup("update") == nil {
 		flag.Bool("update", false, "rewrite the golden files in testdata")
 	}
-}
-
-// renderUpdateGolden reports whether -update was given.
-func renderUpdateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
 }
 
 func renderCtx(t *testing.T) context.Context {
@@ -93,11 +87,10 @@ func renderApply(t *testing.T, db *testdb.DB, what string, stmts []string) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	for n, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
-			t.Fatalf("%s statement %d: %v\n%s", what, n+1, err, s)
-		}
-	}
+	rendertest.Exec(t, what, stmts, func(s string) error {
+		_, err := tx.ExecContext(ctx, s)
+		return err
+	})
 	if err := tx.Commit(); err != nil {
 		t.Fatalf("%s: commit: %v", what, err)
 	}
@@ -880,52 +873,13 @@ func TestRenderDiffApply(t *testing.T) {
 			if len(changes) == 0 {
 				t.Fatal("diff found no changes")
 			}
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
+			up, down := rendertest.UpDown(t, d, from, to, changes)
 			renderExec(t, dbFrom, tc.rows)
 			applyChecked(t, dbFrom, "upgrade", up, d.Format, toText)
 			checkQuery(t, dbFrom, "upgrade", tc.upQuery, tc.upWant)
 			applyChecked(t, dbFrom, "downgrade", down, d.Format, fromText)
 			checkQuery(t, dbFrom, "downgrade", tc.downQuery, tc.downWant)
 		})
-	}
-}
-
-// renderGolden compares the rendered SQL with testdata/render/<name>.golden
-// (rewritten with -update).
-func renderGolden(t *testing.T, name string, up, down []string) {
-	t.Helper()
-	var b strings.Builder
-	b.WriteString("-- +upgrade\n")
-	for _, s := range up {
-		b.WriteString(s + ";\n")
-	}
-	b.WriteString("\n-- +downgrade\n")
-	for _, s := range down {
-		b.WriteString(s + ";\n")
-	}
-	path := filepath.Join("testdata", "render", name+".golden")
-	if renderUpdateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(want) != b.String() {
-		t.Errorf("rendered SQL differs from %s (- golden, + got; -update rewrites it):\n%s", path, diffText(string(want), b.String()))
 	}
 }
 
@@ -1148,15 +1102,8 @@ func renderBothWays(t *testing.T, d *Dialect, name string, from, to *schema.Sche
 			t.Fatalf("diff.Compare found\n  %q\nwant\n  %q", got, want)
 		}
 	}
-	up, err := d.Render(from, to, changes)
-	if err != nil {
-		t.Fatalf("render upgrade: %v", err)
-	}
-	down, err = d.Render(to, from, change.Invert(changes))
-	if err != nil {
-		t.Fatalf("render downgrade: %v", err)
-	}
-	renderGolden(t, name, up, down)
+	up, down = rendertest.UpDown(t, d, from, to, changes)
+	rendertest.Golden(t, filepath.Join("testdata", "render", name+".golden"), up, down)
 	return up, down
 }
 
@@ -1165,9 +1112,7 @@ func renderBothWays(t *testing.T, d *Dialect, name string, from, to *schema.Sche
 func applyChecked(t *testing.T, db *testdb.DB, what string, stmts []string, text func(*schema.Schema) string, want string) {
 	t.Helper()
 	renderApply(t, db, what, stmts)
-	if got := text(renderInspect(t, db)); got != want {
-		t.Fatalf("after the %s the schema differs from what it should be (- want, + got):\n%s\n%s:\n%s", what, diffText(want, got), what, strings.Join(stmts, ";\n"))
-	}
+	rendertest.SameSchema(t, what, text(renderInspect(t, db)), want, stmts)
 }
 
 // checkQuery runs query on db, when something was applied, and checks its

@@ -91,6 +91,11 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	if to == nil {
 		to = &schema.Schema{Dialect: "sqlite"}
 	}
+	for i, c := range changes {
+		if err := change.Complete(c); err != nil {
+			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, change.Label(c), err)
+		}
+	}
 	if err := rejectRules(changes); err != nil {
 		return nil, err
 	}
@@ -173,142 +178,166 @@ type renderPlan struct {
 // which tables are rebuilt and which changes are left out.
 func plan(from, to *schema.Schema, changes []change.Change) (*renderPlan, error) {
 	p := &renderPlan{skip: map[int]bool{}, absorbed: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
-	cur := map[string]*tableInfo{}
-	var all []*tableInfo
-	newInfo := func(name string) *tableInfo {
-		ti := &tableInfo{fromName: name, name: name, first: -1}
-		all = append(all, ti)
-		return ti
-	}
+	w := &tableWalk{p: p, cur: map[string]*tableInfo{}, dropIdx: map[*tableInfo]int{}}
 	for _, t := range from.Tables {
-		cur[strings.ToLower(t.Name)] = newInfo(t.Name)
+		w.cur[strings.ToLower(t.Name)] = w.newInfo(t.Name)
 	}
-	lookup := func(name string) *tableInfo {
-		ti := cur[strings.ToLower(name)]
-		if ti == nil {
-			ti = newInfo(name)
-			cur[strings.ToLower(name)] = ti
-		}
-		return ti
-	}
-	var dropped []*tableInfo
-	dropIdx := map[*tableInfo]int{}
 	for i, c := range changes {
-		switch c := c.(type) {
-		case *change.RenameTable:
-			ti := lookup(c.From)
-			delete(cur, strings.ToLower(c.From))
-			ti.name = c.To
-			cur[strings.ToLower(c.To)] = ti
-			ti.changes = append(ti.changes, i)
-			p.tableOf[i] = ti
-			continue
-		case *change.AddTable:
-			ti := newInfo("")
-			ti.name, ti.created = c.Table.Name, c.Table
-			cur[strings.ToLower(c.Table.Name)] = ti
-			p.tableOf[i] = ti
-			continue
-		case *change.DropTable:
-			ti := lookup(c.Table.Name)
-			delete(cur, strings.ToLower(c.Table.Name))
-			dropped = append(dropped, ti)
-			dropIdx[ti] = i
-			p.tableOf[i] = ti
-			continue
-		case *change.AddTrigger, *change.DropTrigger:
-			// A trigger may be on a view: only a known table counts.
-			ti := cur[strings.ToLower(c.On().Name)]
-			if ti == nil {
-				continue
-			}
-			p.tableOf[i] = ti
-			ti.changes = append(ti.changes, i)
-			continue
-		}
-		on := c.On()
-		if on.Name == "" {
-			continue
-		}
-		ti := lookup(on.Name)
-		p.tableOf[i] = ti
-		ti.changes = append(ti.changes, i)
+		w.assign(i, c)
 	}
-	for _, ti := range all {
+	for _, ti := range w.all {
 		ti.finalName = ti.name
 	}
 	// Changes on a table the list drops later go with it.
-	for _, ti := range dropped {
+	for _, ti := range w.dropped {
 		for _, i := range ti.changes {
-			if _, ok := changes[i].(*change.RenameTable); !ok && i < dropIdx[ti] {
+			if _, ok := changes[i].(*change.RenameTable); !ok && i < w.dropIdx[ti] {
 				p.skip[i] = true
 			}
 		}
 	}
-	for _, ti := range all {
-		// Fold the foreign keys and indexes of a created table into its
-		// CREATE TABLE.
-		if ti.created != nil {
-			for _, i := range ti.changes {
-				switch c := changes[i].(type) {
-				case *change.AddForeignKey:
-					if !hasFK(ti.created, c.FK) {
-						ti.addedFKs = append(ti.addedFKs, c.FK)
-					}
-					p.skip[i] = true
-				case *change.AddIndex:
-					for _, idx := range ti.created.Indexes {
-						if strings.EqualFold(idx.Name, c.Index.Name) {
-							p.skip[i] = true
-						}
-					}
-				}
-			}
-		}
-		name := ti.fromName
-		for _, i := range ti.changes {
-			c := changes[i]
-			if rt, ok := c.(*change.RenameTable); ok {
-				name = rt.To
-				continue
-			}
-			if p.skip[i] {
-				continue
-			}
-			switch c.(type) {
-			case *change.DropTrigger, *change.DropIndex:
-				// Dropping what hangs on the table needs no rebuild; before
-				// the rebuild's place they run as they are, so that the
-				// rebuild stands after the drops diff puts first.
-				if ti.first < 0 {
-					continue
-				}
-			}
-			if ti.first < 0 {
-				ti.first = i
-				ti.srcName = name
-			}
-			need, err := needsRebuild(from, to, ti, c)
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
-			}
-			ti.rebuild = ti.rebuild || need
-		}
-		if !ti.rebuild {
-			continue
-		}
-		if ti.srcName == "" {
-			ti.srcName = ti.created.Name
-		}
-		p.rebuildAt[ti.first] = ti
-		for _, i := range ti.changes {
-			if i >= ti.first {
-				p.skip[i] = true
-				p.absorbed[i] = true
-			}
+	for _, ti := range w.all {
+		p.foldCreated(ti)
+		if err := p.decide(from, to, ti); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// tableWalk follows the tables through the changes for plan: the table
+// each name stands for now, every table seen, and the dropped ones with
+// the index of their DropTable.
+type tableWalk struct {
+	p       *renderPlan
+	cur     map[string]*tableInfo // by lower-cased name
+	all     []*tableInfo
+	dropped []*tableInfo
+	dropIdx map[*tableInfo]int
+}
+
+func (w *tableWalk) newInfo(name string) *tableInfo {
+	ti := &tableInfo{fromName: name, name: name, first: -1}
+	w.all = append(w.all, ti)
+	return ti
+}
+
+func (w *tableWalk) lookup(name string) *tableInfo {
+	ti := w.cur[strings.ToLower(name)]
+	if ti == nil {
+		ti = w.newInfo(name)
+		w.cur[strings.ToLower(name)] = ti
+	}
+	return ti
+}
+
+// assign records change i, c, on the table it is on.
+func (w *tableWalk) assign(i int, c change.Change) {
+	var ti *tableInfo
+	switch c := c.(type) {
+	case *change.RenameTable:
+		ti = w.lookup(c.From)
+		delete(w.cur, strings.ToLower(c.From))
+		ti.name = c.To
+		w.cur[strings.ToLower(c.To)] = ti
+	case *change.AddTable:
+		ti = w.newInfo("")
+		ti.name, ti.created = c.Table.Name, c.Table
+		w.cur[strings.ToLower(c.Table.Name)] = ti
+		w.p.tableOf[i] = ti
+		return
+	case *change.DropTable:
+		ti = w.lookup(c.Table.Name)
+		delete(w.cur, strings.ToLower(c.Table.Name))
+		w.dropped = append(w.dropped, ti)
+		w.dropIdx[ti] = i
+		w.p.tableOf[i] = ti
+		return
+	case *change.AddTrigger, *change.DropTrigger:
+		// A trigger may be on a view: only a known table counts.
+		if ti = w.cur[strings.ToLower(c.On().Name)]; ti == nil {
+			return
+		}
+	default:
+		if c.On().Name == "" {
+			return
+		}
+		ti = w.lookup(c.On().Name)
+	}
+	w.p.tableOf[i] = ti
+	ti.changes = append(ti.changes, i)
+}
+
+// foldCreated folds the foreign keys and indexes of a table the changes
+// create into its CREATE TABLE.
+func (p *renderPlan) foldCreated(ti *tableInfo) {
+	if ti.created == nil {
+		return
+	}
+	for _, i := range ti.changes {
+		switch c := p.list[i].(type) {
+		case *change.AddForeignKey:
+			if !hasFK(ti.created, c.FK) {
+				ti.addedFKs = append(ti.addedFKs, c.FK)
+			}
+			p.skip[i] = true
+		case *change.AddIndex:
+			for _, idx := range ti.created.Indexes {
+				if strings.EqualFold(idx.Name, c.Index.Name) {
+					p.skip[i] = true
+				}
+			}
+		}
+	}
+}
+
+// decide marks ti for a rebuild when a change on it needs one: the
+// rebuild stands at its first change (after the drops of what hangs on
+// the table) and absorbs the changes from there.
+func (p *renderPlan) decide(from, to *schema.Schema, ti *tableInfo) error {
+	name := ti.fromName
+	for _, i := range ti.changes {
+		c := p.list[i]
+		if rt, ok := c.(*change.RenameTable); ok {
+			name = rt.To
+			continue
+		}
+		if p.skip[i] {
+			continue
+		}
+		switch c.(type) {
+		case *change.DropTrigger, *change.DropIndex:
+			// Dropping what hangs on the table needs no rebuild; before
+			// the rebuild's place they run as they are, so that the
+			// rebuild stands after the drops diff puts first.
+			if ti.first < 0 {
+				continue
+			}
+		}
+		if ti.first < 0 {
+			ti.first = i
+			ti.srcName = name
+		}
+		need, err := needsRebuild(from, to, ti, c)
+		if err != nil {
+			return fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+		}
+		ti.rebuild = ti.rebuild || need
+	}
+	if !ti.rebuild {
+		return nil
+	}
+	if ti.srcName == "" {
+		ti.srcName = ti.created.Name
+	}
+	p.rebuildAt[ti.first] = ti
+	for _, i := range ti.changes {
+		if i >= ti.first {
+			p.skip[i] = true
+			p.absorbed[i] = true
+		}
+	}
+	return nil
 }
 
 // needsRebuild reports whether SQLite's ALTER TABLE cannot make change c
@@ -536,7 +565,7 @@ func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
 
 // direct renders a change that needs no rebuild.
 func (r *renderer) direct(i int, c change.Change) ([]string, error) {
-	q := r.d.QuoteIdent
+	q := quoteIdentIfNeeded
 	switch c := c.(type) {
 	case *change.AddTable:
 		t := c.Table
@@ -633,130 +662,20 @@ func indexStatements(table string, idxs []*schema.Index) []string {
 
 // rebuild renders the table rebuild of ti with every change on it merged.
 func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
-	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
-	target := lookupTable(r.to, ti.finalName)
-	if target == nil {
-		return nil, fmt.Errorf("table %s is not in the target schema", ti.finalName)
+	q := quoteIdentIfNeeded
+	source, target, err := r.rebuildTables(ti)
+	if err != nil {
+		return nil, err
 	}
-	var source *schema.Table
-	if ti.created != nil {
-		source = ti.created
-	} else {
-		source = lookupTable(r.from, ti.fromName)
-	}
-	if source == nil {
-		return nil, fmt.Errorf("table %s is not in the source schema", ti.fromName)
-	}
-	src := ti.srcName
-	tmp := rebuildTablePrefix + ti.finalName
+	src, tmp := ti.srcName, rebuildTablePrefix+ti.finalName
 	if lookupTable(r.from, tmp) != nil || lookupTable(r.to, tmp) != nil {
 		return nil, fmt.Errorf("the temporary name %s is taken", tmp)
 	}
+	m := r.follow(ti, source)
+	affected, views := r.readers(src)
+	others := r.retrigger(ti, affected, m)
 
-	// Follow the merged changes: where each target column's data comes
-	// from, what backfills it, and the table's triggers.
-	srcOf := map[string]string{}
-	for _, c := range source.Columns {
-		srcOf[strings.ToLower(c.Name)] = c.Name
-	}
-	backfill := map[string]string{}
-	var own []*schema.Trigger
-	for _, tr := range r.triggers {
-		if strings.EqualFold(tr.Table, src) {
-			own = append(own, tr)
-		}
-	}
-	for _, i := range ti.changes {
-		if i < ti.first {
-			continue
-		}
-		switch c := r.plan.list[i].(type) {
-		case *change.RenameColumn:
-			if s, ok := srcOf[strings.ToLower(c.From)]; ok {
-				delete(srcOf, strings.ToLower(c.From))
-				srcOf[strings.ToLower(c.To)] = s
-			}
-		case *change.DropColumn:
-			delete(srcOf, strings.ToLower(c.Column.Name))
-		case *change.AddColumn:
-			delete(srcOf, strings.ToLower(c.Column.Name))
-			if c.Backfill != "" {
-				backfill[strings.ToLower(c.Column.Name)] = c.Backfill
-			}
-		case *change.AlterColumn:
-			if c.Backfill != "" {
-				backfill[strings.ToLower(c.To.Name)] = c.Backfill
-			}
-		case *change.AddTrigger:
-			own = append(removeTrigger(own, c.Trigger.Name), c.Trigger)
-		case *change.DropTrigger:
-			own = removeTrigger(own, c.Trigger.Name)
-		}
-	}
-
-	// Views that read the table, and views that read those.
-	affected := map[string]bool{strings.ToLower(src): true}
-	var views []*schema.View
-	for changed := true; changed; {
-		changed = false
-		for _, v := range r.views {
-			if affected[strings.ToLower(v.Name)] {
-				continue
-			}
-			for name := range affected {
-				if mentions(v.Definition, name) {
-					affected[strings.ToLower(v.Name)] = true
-					views = append(views, v)
-					changed = true
-					break
-				}
-			}
-		}
-	}
-	// Triggers of other tables and of those views that name the table or
-	// the views.
-	var others []*schema.Trigger
-	var keep []*schema.Trigger
-	for _, tr := range r.triggers {
-		if strings.EqualFold(tr.Table, src) || containsTrigger(own, tr.Name) {
-			continue // dropped with the table; own holds what comes back
-		}
-		hit := affected[strings.ToLower(tr.Table)]
-		for name := range affected {
-			if hit {
-				break
-			}
-			hit = mentions(tr.Definition, name)
-		}
-		if hit {
-			others = append(others, tr)
-		}
-		keep = append(keep, tr)
-	}
-	sort.SliceStable(own, func(i, j int) bool { return own[i].Name < own[j].Name })
-	for i, tr := range own {
-		if ti.finalName != src {
-			// A merged rename: take the trigger as the target prints it.
-			if tt := findTrigger(r.to.Triggers, tr.Name); tt != nil {
-				own[i] = tt
-			} else {
-				cp := *tr
-				cp.Table = ti.finalName
-				own[i] = &cp
-			}
-		}
-	}
-	r.triggers = append(keep, own...)
-
-	var out []string
-	if !r.guarded {
-		r.guarded = true
-		out = append(out,
-			"CREATE TEMP TABLE "+q(fkGuardTable)+" (foreign_keys integer CONSTRAINT "+q(fkGuardConstraint)+" CHECK (foreign_keys = 0))",
-			"INSERT INTO "+q(fkGuardTable)+" SELECT foreign_keys FROM pragma_foreign_keys",
-			"DROP TABLE "+q(fkGuardTable),
-		)
-	}
+	out := r.guardOnce()
 	for _, tr := range others {
 		out = append(out, "DROP TRIGGER "+q(tr.Name))
 	}
@@ -767,51 +686,11 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 	nt := *target
 	nt.Name = tmp
 	out = append(out, formatTable(&nt))
-	var cols, exprs []string
-	for _, c := range target.Columns {
-		if c.Generated != "" {
-			continue
-		}
-		key := strings.ToLower(c.Name)
-		s, fromOld := srcOf[key]
-		bf, hasBF := backfill[key]
-		switch {
-		case fromOld && hasBF:
-			exprs = append(exprs, "COALESCE("+q(s)+", "+bf+")")
-		case fromOld:
-			exprs = append(exprs, q(s))
-		case hasBF:
-			exprs = append(exprs, bf)
-		case c.Default != nil && c.Nullable && (inKey(target, c.Name) || uniqueIndexed(target, c.Name)):
-			// A new column's default would give every row the same
-			// value, which its unique key refuses: the rows get NULL.
-			exprs = append(exprs, "NULL")
-		default:
-			continue
-		}
-		cols = append(cols, q(c.Name))
+	if ins := copyRows(target, m, tmp, src); ins != "" {
+		out = append(out, ins)
 	}
-	if len(cols) > 0 {
-		out = append(out, "INSERT INTO "+q(tmp)+" ("+strings.Join(cols, ", ")+")\nSELECT "+strings.Join(exprs, ", ")+" FROM "+q(src))
-	}
-	if autoIncrement(source) && autoIncrement(target) {
-		// Keep the AUTOINCREMENT high-water mark: ids of deleted rows stay
-		// unused.
-		out = append(out, "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")\n"+
-			"WHERE name = "+lit(tmp)+" AND seq < (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")")
-	}
-	out = append(out,
-		"DROP TABLE "+q(src),
-		"ALTER TABLE "+q(tmp)+" RENAME TO "+q(src),
-	)
-	if ti.finalName != src {
-		// A rename merged into the rebuild: renaming the rebuilt table
-		// lets SQLite rewrite the foreign keys that point at it.
-		out = append(out, "ALTER TABLE "+q(src)+" RENAME TO "+q(ti.finalName))
-	}
-	out = append(out, r.foreignKeyGuard(ti.finalName, source, target)...)
-	out = append(out, indexStatements(ti.finalName, target.Indexes)...)
-	for _, tr := range own {
+	out = append(out, r.replace(ti, source, target, tmp)...)
+	for _, tr := range m.own {
 		out = append(out, tr.Definition)
 	}
 	for _, v := range ordered {
@@ -828,6 +707,214 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 	return out, nil
 }
 
+// rebuildTables returns the table a rebuild starts from (as the source
+// schema has it, or as a merged AddTable creates it) and the one it makes.
+func (r *renderer) rebuildTables(ti *tableInfo) (source, target *schema.Table, err error) {
+	target = lookupTable(r.to, ti.finalName)
+	if target == nil {
+		return nil, nil, fmt.Errorf("table %s is not in the target schema", ti.finalName)
+	}
+	if ti.created != nil {
+		source = ti.created
+	} else {
+		source = lookupTable(r.from, ti.fromName)
+	}
+	if source == nil {
+		return nil, nil, fmt.Errorf("table %s is not in the source schema", ti.fromName)
+	}
+	return source, target, nil
+}
+
+// merged is what the changes merged into a rebuild say: where each target
+// column's data comes from (lower-case name to source column), what
+// backfills it, and the table's own triggers afterwards.
+type merged struct {
+	srcOf, backfill map[string]string
+	own             []*schema.Trigger
+}
+
+// follow walks the changes merged into the rebuild of ti.
+func (r *renderer) follow(ti *tableInfo, source *schema.Table) *merged {
+	m := &merged{srcOf: map[string]string{}, backfill: map[string]string{}}
+	for _, c := range source.Columns {
+		m.srcOf[strings.ToLower(c.Name)] = c.Name
+	}
+	for _, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, ti.srcName) {
+			m.own = append(m.own, tr)
+		}
+	}
+	for _, i := range ti.changes {
+		if i >= ti.first {
+			m.apply(r.plan.list[i])
+		}
+	}
+	return m
+}
+
+// apply follows one merged change.
+func (m *merged) apply(c change.Change) {
+	switch c := c.(type) {
+	case *change.RenameColumn:
+		if s, ok := m.srcOf[strings.ToLower(c.From)]; ok {
+			delete(m.srcOf, strings.ToLower(c.From))
+			m.srcOf[strings.ToLower(c.To)] = s
+		}
+	case *change.DropColumn:
+		delete(m.srcOf, strings.ToLower(c.Column.Name))
+	case *change.AddColumn:
+		delete(m.srcOf, strings.ToLower(c.Column.Name))
+		if c.Backfill != "" {
+			m.backfill[strings.ToLower(c.Column.Name)] = c.Backfill
+		}
+	case *change.AlterColumn:
+		if c.Backfill != "" {
+			m.backfill[strings.ToLower(c.To.Name)] = c.Backfill
+		}
+	case *change.AddTrigger:
+		m.own = append(removeTrigger(m.own, c.Trigger.Name), c.Trigger)
+	case *change.DropTrigger:
+		m.own = removeTrigger(m.own, c.Trigger.Name)
+	}
+}
+
+// readers returns the views that read table src, and the views that read
+// those, with the lower-cased names of src and of those views.
+func (r *renderer) readers(src string) (map[string]bool, []*schema.View) {
+	affected := map[string]bool{strings.ToLower(src): true}
+	var views []*schema.View
+	for changed := true; changed; {
+		changed = false
+		for _, v := range r.views {
+			if affected[strings.ToLower(v.Name)] || !mentionsAny(v.Definition, affected) {
+				continue
+			}
+			affected[strings.ToLower(v.Name)] = true
+			views = append(views, v)
+			changed = true
+		}
+	}
+	return affected, views
+}
+
+// mentionsAny reports whether sql mentions one of names.
+func mentionsAny(sql string, names map[string]bool) bool {
+	for name := range names {
+		if mentions(sql, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// retrigger returns the triggers of other tables and of the affected
+// views that name the table or the views (dropped around the rebuild),
+// and brings the triggers the renderer tracks up to date: the table's own
+// as m.own has them (as the target prints them after a merged rename).
+func (r *renderer) retrigger(ti *tableInfo, affected map[string]bool, m *merged) []*schema.Trigger {
+	var others, keep []*schema.Trigger
+	for _, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, ti.srcName) || containsTrigger(m.own, tr.Name) {
+			continue // dropped with the table; own holds what comes back
+		}
+		if affected[strings.ToLower(tr.Table)] || mentionsAny(tr.Definition, affected) {
+			others = append(others, tr)
+		}
+		keep = append(keep, tr)
+	}
+	sort.SliceStable(m.own, func(i, j int) bool { return m.own[i].Name < m.own[j].Name })
+	for i, tr := range m.own {
+		if ti.finalName == ti.srcName {
+			continue
+		}
+		// A merged rename: take the trigger as the target prints it.
+		if tt := findTrigger(r.to.Triggers, tr.Name); tt != nil {
+			m.own[i] = tt
+		} else {
+			cp := *tr
+			cp.Table = ti.finalName
+			m.own[i] = &cp
+		}
+	}
+	r.triggers = append(keep, m.own...)
+	return others
+}
+
+// guardOnce returns, for the first rebuild of the revision, the statements
+// that fail it unless foreign keys are off.
+func (r *renderer) guardOnce() []string {
+	if r.guarded {
+		return nil
+	}
+	r.guarded = true
+	q := quoteIdentIfNeeded
+	return []string{
+		"CREATE TEMP TABLE " + q(fkGuardTable) + " (foreign_keys integer CONSTRAINT " + q(fkGuardConstraint) + " CHECK (foreign_keys = 0))",
+		"INSERT INTO " + q(fkGuardTable) + " SELECT foreign_keys FROM pragma_foreign_keys",
+		"DROP TABLE " + q(fkGuardTable),
+	}
+}
+
+// copyRows returns the INSERT that fills the new table tmp from src, or ""
+// when no column has a value to copy.
+func copyRows(target *schema.Table, m *merged, tmp, src string) string {
+	q := quoteIdentIfNeeded
+	var cols, exprs []string
+	for _, c := range target.Columns {
+		if c.Generated != "" {
+			continue
+		}
+		key := strings.ToLower(c.Name)
+		s, fromOld := m.srcOf[key]
+		bf, hasBF := m.backfill[key]
+		switch {
+		case fromOld && hasBF:
+			exprs = append(exprs, "COALESCE("+q(s)+", "+bf+")")
+		case fromOld:
+			exprs = append(exprs, q(s))
+		case hasBF:
+			exprs = append(exprs, bf)
+		case c.Default != nil && c.Nullable && (inKey(target, c.Name) || uniqueIndexed(target, c.Name)):
+			// A new column's default would give every row the same
+			// value, which its unique key refuses: the rows get NULL.
+			exprs = append(exprs, "NULL")
+		default:
+			continue
+		}
+		cols = append(cols, q(c.Name))
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	return "INSERT INTO " + q(tmp) + " (" + strings.Join(cols, ", ") + ")\nSELECT " + strings.Join(exprs, ", ") + " FROM " + q(src)
+}
+
+// replace returns the statements that put the filled table tmp in the
+// place of the old one: the AUTOINCREMENT mark, the swap, a merged rename,
+// the foreign key guard and the indexes.
+func (r *renderer) replace(ti *tableInfo, source, target *schema.Table, tmp string) []string {
+	q, lit := quoteIdentIfNeeded, r.d.QuoteLiteral
+	src := ti.srcName
+	var out []string
+	if autoIncrement(source) && autoIncrement(target) {
+		// Keep the AUTOINCREMENT high-water mark: ids of deleted rows stay
+		// unused.
+		out = append(out, "UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")\n"+
+			"WHERE name = "+lit(tmp)+" AND seq < (SELECT seq FROM sqlite_sequence WHERE name = "+lit(src)+")")
+	}
+	out = append(out,
+		"DROP TABLE "+q(src),
+		"ALTER TABLE "+q(tmp)+" RENAME TO "+q(src),
+	)
+	if ti.finalName != src {
+		// A rename merged into the rebuild: renaming the rebuilt table
+		// lets SQLite rewrite the foreign keys that point at it.
+		out = append(out, "ALTER TABLE "+q(src)+" RENAME TO "+q(ti.finalName))
+	}
+	out = append(out, r.foreignKeyGuard(ti.finalName, source, target)...)
+	return append(out, indexStatements(ti.finalName, target.Indexes)...)
+}
+
 // foreignKeyGuard returns the statements that fail the revision when the
 // rows of the rebuilt table break a foreign key that the rebuild adds (to
 // a parent recreated empty by a downgrade, say). With PRAGMA foreign_keys
@@ -836,7 +923,7 @@ func (r *renderer) rebuild(ti *tableInfo) ([]string, error) {
 // table, named so that its message says what is wrong, counts them
 // instead.
 func (r *renderer) foreignKeyGuard(table string, source, target *schema.Table) []string {
-	q, lit := r.d.QuoteIdent, r.d.QuoteLiteral
+	q, lit := quoteIdentIfNeeded, r.d.QuoteLiteral
 	var parents []string
 	for _, fk := range target.ForeignKeys {
 		if !hasFK(source, fk) && !containsFold(parents, fk.RefTable) {

@@ -506,12 +506,11 @@ func applyAsRunner(t *testing.T, db *sql.DB, stmts []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for n, s := range stmts {
-		if _, err := tx.ExecContext(ctx, s); err != nil {
-			_ = tx.Rollback()
-			t.Fatalf("statement %d: %v\n%s", n+1, err, s)
-		}
-	}
+	defer func() { _ = tx.Rollback() }() // after a failed statement; a no-op after Commit
+	rendertest.Exec(t, "revision", stmts, func(s string) error {
+		_, err := tx.ExecContext(ctx, s)
+		return err
+	})
 	if err := tx.Commit(); err != nil {
 		t.Fatalf("commit: %v", err)
 	}
@@ -577,14 +576,7 @@ func TestRender(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			from, to := loadSchema(t, tc.from), loadSchema(t, tc.to)
 			changes := tc.changes(from, to)
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
+			up, down := rendertest.UpDown(t, d, from, to, changes)
 			if n := countRebuilds(up); n != tc.rebuildsUp {
 				t.Errorf("upgrade rebuilds %d tables, want %d", n, tc.rebuildsUp)
 			}
@@ -605,9 +597,7 @@ func TestRender(t *testing.T) {
 				}
 			}
 			applyAsRunner(t, db, up)
-			if got, want := d.Format(inspectDB(t, db)), d.Format(to); got != want {
-				t.Fatalf("after upgrade the schema differs from the target:\n%s", firstDiff(want, got))
-			}
+			rendertest.SameSchema(t, "upgrade", d.Format(inspectDB(t, db)), d.Format(to), up)
 			for _, q := range tc.same {
 				if got := rowsOf(t, db, q); got != before[q] {
 					t.Errorf("after upgrade %s = %q, want %q", q, got, before[q])
@@ -619,9 +609,7 @@ func TestRender(t *testing.T) {
 				}
 			}
 			applyAsRunner(t, db, down)
-			if got, want := d.Format(inspectDB(t, db)), d.Format(from); got != want {
-				t.Fatalf("after downgrade the schema differs from the source:\n%s", firstDiff(want, got))
-			}
+			rendertest.SameSchema(t, "downgrade", d.Format(inspectDB(t, db)), d.Format(from), down)
 			for _, q := range tc.same {
 				if got := rowsOf(t, db, q); got != before[q] {
 					t.Errorf("after downgrade %s = %q, want %q", q, got, before[q])
@@ -1002,14 +990,7 @@ CREATE VIEW order_totals AS SELECT o.id, c.email, o.total FROM orders AS o JOIN 
 			if len(changes) == 0 {
 				t.Fatal("diff found no changes; the case proves nothing")
 			}
-			up, err := d.Render(from, to, changes)
-			if err != nil {
-				t.Fatalf("render upgrade: %v", err)
-			}
-			down, err := d.Render(to, from, change.Invert(changes))
-			if err != nil {
-				t.Fatalf("render downgrade: %v", err)
-			}
+			up, down := rendertest.UpDown(t, d, from, to, changes)
 			rendertest.Golden(t, filepath.Join("testdata", "render", "diff_"+tc.name+".golden"), up, down)
 			db := openFK(t)
 			if _, err := db.Exec(tc.from + tc.rows); err != nil {
@@ -1020,18 +1001,14 @@ CREATE VIEW order_totals AS SELECT o.id, c.email, o.total FROM orders AS o JOIN 
 				before[q] = rowsOf(t, db, q)
 			}
 			applyAsRunner(t, db, up)
-			if got, want := d.Format(inspectDB(t, db)), d.Format(to); got != want {
-				t.Fatalf("after upgrade the schema differs from the target:\n%s", firstDiff(want, got))
-			}
+			rendertest.SameSchema(t, "upgrade", d.Format(inspectDB(t, db)), d.Format(to), up)
 			for _, q := range tc.same {
 				if got := rowsOf(t, db, q); got != before[q] {
 					t.Errorf("after upgrade %s = %q, want %q", q, got, before[q])
 				}
 			}
 			applyAsRunner(t, db, down)
-			if got, want := d.Format(inspectDB(t, db)), d.Format(from); got != want {
-				t.Fatalf("after downgrade the schema differs from the source:\n%s", firstDiff(want, got))
-			}
+			rendertest.SameSchema(t, "downgrade", d.Format(inspectDB(t, db)), d.Format(from), down)
 			for _, q := range tc.same {
 				if got := rowsOf(t, db, q); got != before[q] {
 					t.Errorf("after downgrade %s = %q, want %q", q, got, before[q])

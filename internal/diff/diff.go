@@ -398,6 +398,9 @@ func findTable(s *schema.Schema, ref string) (*schema.Table, error) {
 	return nil, fmt.Errorf("table name %q is ambiguous: qualify it with its schema", name)
 }
 
+// resolveRenames checks the --rename entries against both schemas and
+// records them: table renames first, since a column rename may name its
+// table by the new name.
 func (d *differ) resolveRenames() error {
 	d.tableRename = map[tkey]string{}
 	d.colRename = map[tkey]map[string]string{}
@@ -407,108 +410,124 @@ func (d *differ) resolveRenames() error {
 	}
 	sort.Strings(keys)
 	var colKeys []string
-	// Table renames first: a column rename may name the table by its new name.
 	for _, k := range keys {
-		v := d.opts.Renames[k]
-		bad := func(reason string) error {
-			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
-		}
-		// The new name is one part, plain or SQL-quoted.
-		vpre, vname := splitRef(v)
-		plain := vpre == ""
-		if plain {
-			v = vname
-		}
-		kpre, _ := splitRef(k)
-		if v == "" || !plain && kpre == "" {
-			return bad("the new name must be a plain name")
-		}
-		old, err := findTable(d.from, k)
+		isColumn, err := d.renameTable(k, d.opts.Renames[k])
 		if err != nil {
-			return bad(err.Error())
+			return err
 		}
-		if old == nil {
-			if kpre != "" {
-				colKeys = append(colKeys, k)
-				continue
-			}
-			return bad(fmt.Sprintf("no table %q in the current schema", k))
+		if isColumn {
+			colKeys = append(colKeys, k)
 		}
-		if !plain {
-			return bad("the new name must be a plain name (a rename keeps the schema)")
-		}
-		if d.to.Table(old.Schema, v) == nil {
-			return bad(fmt.Sprintf("no table %q in the desired schema", tkey{old.Schema, v}))
-		}
-		if old.Name != v && d.from.Table(old.Schema, v) != nil {
-			return bad(fmt.Sprintf("table %q already exists in the current schema", tkey{old.Schema, v}))
-		}
-		if d.to.Table(old.Schema, old.Name) != nil && old.Name != v {
-			return bad(fmt.Sprintf("table %q still exists in the desired schema", d.key(old.Schema, old.Name)))
-		}
-		d.tableRename[d.key(old.Schema, old.Name)] = v
 	}
 	for _, k := range colKeys {
-		v := d.opts.Renames[k]
-		bad := func(reason string) error {
-			return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
+		if err := d.renameColumn(k, d.opts.Renames[k]); err != nil {
+			return err
 		}
-		vpre, vname := splitRef(v)
-		if vpre != "" {
-			return bad("the new column name must be a plain name")
-		}
-		v = vname
-		tref, col := splitRef(k)
-		t, err := findTable(d.from, tref)
-		if err != nil {
-			return bad(err.Error())
-		}
-		if t == nil {
-			// The table may be named by its new name.
-			nt, err := findTable(d.to, tref)
-			if err != nil {
-				return bad(err.Error())
-			}
-			if nt != nil {
-				for old, n := range d.tableRename {
-					if old.schema == nt.Schema && n == nt.Name {
-						t = d.from.Table(old.schema, old.name)
-					}
-				}
-			}
-		}
-		if t == nil {
-			return bad(fmt.Sprintf("no table %q in the current schema", tref))
-		}
-		nk := d.newKey(d.key(t.Schema, t.Name))
-		nt := d.to.Table(nk.schema, nk.name)
-		if nt == nil {
-			return bad(fmt.Sprintf("table %q is not in the desired schema", nk))
-		}
-		if t.Column(col) == nil {
-			return bad(fmt.Sprintf("no column %q in table %q of the current schema", col, d.key(t.Schema, t.Name)))
-		}
-		if nt.Column(v) == nil {
-			return bad(fmt.Sprintf("no column %q in table %q of the desired schema", v, nk))
-		}
-		if col != v && t.Column(v) != nil {
-			return bad(fmt.Sprintf("column %q already exists in table %q of the current schema", v, d.key(t.Schema, t.Name)))
-		}
-		if col != v && nt.Column(col) != nil {
-			return bad(fmt.Sprintf("column %q still exists in table %q of the desired schema", col, nk))
-		}
-		m := d.colRename[nk]
-		if m == nil {
-			m = map[string]string{}
-			d.colRename[nk] = m
-		}
-		for o, n := range m {
-			if n == v && o != col {
-				return bad(fmt.Sprintf("column %q is already the new name of %q", v, o))
-			}
-		}
-		m[col] = v
 	}
+	return nil
+}
+
+// renameError is the OptionError of the rename entry k=v.
+func renameError(k, v, reason string) error {
+	return &OptionError{Option: "rename", Key: k, Value: v, Reason: reason}
+}
+
+// renameTable records the rename entry k=v when k names a table of the
+// current schema; isColumn reports an entry that may name a column
+// instead (k is qualified and names no table).
+func (d *differ) renameTable(k, v string) (isColumn bool, err error) {
+	bad := func(reason string) (bool, error) { return false, renameError(k, v, reason) }
+	// The new name is one part, plain or SQL-quoted.
+	vpre, vname := splitRef(v)
+	plain := vpre == ""
+	if plain {
+		v = vname
+	}
+	kpre, _ := splitRef(k)
+	if v == "" || !plain && kpre == "" {
+		return bad("the new name must be a plain name")
+	}
+	old, err := findTable(d.from, k)
+	switch {
+	case err != nil:
+		return bad(err.Error())
+	case old == nil && kpre != "":
+		return true, nil
+	case old == nil:
+		return bad(fmt.Sprintf("no table %q in the current schema", k))
+	case !plain:
+		return bad("the new name must be a plain name (a rename keeps the schema)")
+	case d.to.Table(old.Schema, v) == nil:
+		return bad(fmt.Sprintf("no table %q in the desired schema", tkey{old.Schema, v}))
+	case old.Name != v && d.from.Table(old.Schema, v) != nil:
+		return bad(fmt.Sprintf("table %q already exists in the current schema", tkey{old.Schema, v}))
+	case d.to.Table(old.Schema, old.Name) != nil && old.Name != v:
+		return bad(fmt.Sprintf("table %q still exists in the desired schema", d.key(old.Schema, old.Name)))
+	}
+	d.tableRename[d.key(old.Schema, old.Name)] = v
+	return false, nil
+}
+
+// renameTableOf finds the current table a column rename names, by its
+// current name or by the new name a table rename gives it.
+func (d *differ) renameTableOf(tref string) (*schema.Table, error) {
+	t, err := findTable(d.from, tref)
+	if err != nil || t != nil {
+		return t, err
+	}
+	nt, err := findTable(d.to, tref)
+	if err != nil || nt == nil {
+		return nil, err
+	}
+	for old, n := range d.tableRename {
+		if old.schema == nt.Schema && n == nt.Name {
+			t = d.from.Table(old.schema, old.name)
+		}
+	}
+	return t, nil
+}
+
+// renameColumn records the column rename entry k=v (table.column=new).
+func (d *differ) renameColumn(k, v string) error {
+	bad := func(reason string) error { return renameError(k, v, reason) }
+	vpre, vname := splitRef(v)
+	if vpre != "" {
+		return bad("the new column name must be a plain name")
+	}
+	v = vname
+	tref, col := splitRef(k)
+	t, err := d.renameTableOf(tref)
+	if err != nil {
+		return bad(err.Error())
+	}
+	if t == nil {
+		return bad(fmt.Sprintf("no table %q in the current schema", tref))
+	}
+	nk := d.newKey(d.key(t.Schema, t.Name))
+	nt := d.to.Table(nk.schema, nk.name)
+	switch {
+	case nt == nil:
+		return bad(fmt.Sprintf("table %q is not in the desired schema", nk))
+	case t.Column(col) == nil:
+		return bad(fmt.Sprintf("no column %q in table %q of the current schema", col, d.key(t.Schema, t.Name)))
+	case nt.Column(v) == nil:
+		return bad(fmt.Sprintf("no column %q in table %q of the desired schema", v, nk))
+	case col != v && t.Column(v) != nil:
+		return bad(fmt.Sprintf("column %q already exists in table %q of the current schema", v, d.key(t.Schema, t.Name)))
+	case col != v && nt.Column(col) != nil:
+		return bad(fmt.Sprintf("column %q still exists in table %q of the desired schema", col, nk))
+	}
+	m := d.colRename[nk]
+	if m == nil {
+		m = map[string]string{}
+		d.colRename[nk] = m
+	}
+	for o, n := range m {
+		if n == v && o != col {
+			return bad(fmt.Sprintf("column %q is already the new name of %q", v, o))
+		}
+	}
+	m[col] = v
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -215,60 +216,27 @@ func splitQualified(s string) (schemaName, name string) {
 }
 
 // words returns the lower-cased identifiers a definition's text names:
-// bare words and quoted identifiers. It is not a parser: it serves to find,
-// conservatively, which tables and views a view may read when the dialect
-// lists no dependencies.
+// bare words and quoted identifiers, as sqlsplit's lexer reads them
+// (string literals and comments skipped). It is not a parser: it serves to
+// find, conservatively, which tables and views a view may read when the
+// dialect lists no dependencies. An unterminated token ends the words.
 func words(text string) map[string]bool {
 	out := map[string]bool{}
-	isWord := func(c byte) bool {
-		return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		switch {
-		case c == '"' || c == '`' || c == '[':
-			end := byte(c)
-			if c == '[' {
-				end = ']'
+	toks, _ := sqlsplit.Tokens(text, sqlsplit.Generic)
+	for _, t := range toks {
+		switch t.Kind {
+		case sqlsplit.Word:
+			out[strings.ToLower(t.Text)] = true
+		case sqlsplit.QuotedIdent:
+			q := t.Text[len(t.Text)-1:]
+			if q == "]" {
+				q = ""
 			}
-			j := i + 1
-			var b strings.Builder
-			for j < len(text) {
-				if text[j] == end {
-					if end != ']' && j+1 < len(text) && text[j+1] == end {
-						b.WriteByte(end)
-						j += 2
-						continue
-					}
-					break
-				}
-				b.WriteByte(text[j])
-				j++
+			name := t.Text[1 : len(t.Text)-1]
+			if q != "" {
+				name = strings.ReplaceAll(name, q+q, q)
 			}
-			out[strings.ToLower(b.String())] = true
-			i = j + 1
-		case c == '\'':
-			j := i + 1
-			for j < len(text) {
-				if text[j] == '\'' {
-					if j+1 < len(text) && text[j+1] == '\'' {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			i = j + 1
-		case isWord(c):
-			j := i
-			for j < len(text) && isWord(text[j]) {
-				j++
-			}
-			out[strings.ToLower(text[i:j])] = true
-			i = j
-		default:
-			i++
+			out[strings.ToLower(name)] = true
 		}
 	}
 	return out
@@ -380,50 +348,10 @@ func topo(objs []*codeObj) []*codeObj {
 // dropped before the change and created again after it.
 func (d *differ) code() {
 	fg, tg := graph(d.from, d.names), graph(d.to, d.names)
-
-	// What a view may not survive: tables dropped, renamed or with column
-	// changes, and dropped routines.
-	broken := map[string]bool{}
-	for k := range d.touched {
-		broken[d.relNode(k.schema, k.name)] = true
-	}
+	broken, replaced := d.brokenCode(fg, tg)
+	spreadBroken(fg, broken)
 
 	var dropCode, dropRoutine, dropRoutineLate, addCode, addRoutine []*codeObj
-	replaced := map[string]bool{}
-	for node, f := range fg {
-		t := tg[node]
-		switch {
-		case t == nil:
-			broken[node] = true
-		case f.view != nil && t.view != nil && viewSig(f.view) != viewSig(t.view):
-			broken[node] = true
-		case f.view != nil && t.view == nil, f.routine != nil && t.routine == nil:
-			// A view became a table or the other way round.
-			broken[node] = true
-		case f.routine != nil && routineSig(f.routine) != routineSig(t.routine):
-			if f.routine.Kind != t.routine.Kind {
-				broken[node] = true
-			} else {
-				replaced[node] = true
-			}
-		}
-	}
-	// Views that depend on something broken are broken too.
-	for changed := true; changed; {
-		changed = false
-		for node, f := range fg {
-			if broken[node] || f.view == nil {
-				continue
-			}
-			for _, dep := range f.deps {
-				if broken[dep] {
-					broken[node] = true
-					changed = true
-					break
-				}
-			}
-		}
-	}
 	for node, f := range fg {
 		if !broken[node] {
 			continue
@@ -457,35 +385,86 @@ func (d *differ) code() {
 		}
 		d.add(ph, "r\x00"+t.display, &change.ReplaceRoutine{From: fg[node].routine, To: t.routine})
 	}
-	emit := func(ph phase, objs []*codeObj, drop bool) {
-		objs = topo(objs)
-		if drop {
-			// Dependents first.
-			slices.Reverse(objs)
-		}
-		for i, o := range objs {
-			key := fmt.Sprintf("%08d", i)
-			switch {
-			case o.view != nil && drop:
-				d.add(ph, key, &change.DropView{View: o.view})
-			case o.view != nil:
-				d.add(ph, key, &change.AddView{View: o.view})
-			case drop:
-				d.add(ph, key, &change.DropRoutine{Routine: o.routine})
-			default:
-				d.add(ph, key, &change.AddRoutine{Routine: o.routine})
-			}
-		}
-	}
-	emit(phDropCode, dropCode, true)
-	emit(phDropRoutine, dropRoutine, true)
-	emit(phDropRoutineLate, dropRoutineLate, true)
-	emit(phAddRoutine, addRoutine, false)
-	emit(phAddCode, addCode, false)
+	d.emitCode(phDropCode, dropCode, true)
+	d.emitCode(phDropRoutine, dropRoutine, true)
+	d.emitCode(phDropRoutineLate, dropRoutineLate, true)
+	d.emitCode(phAddRoutine, addRoutine, false)
+	d.emitCode(phAddCode, addCode, false)
 
 	d.triggers(broken)
 	d.rules(broken)
 	d.security(broken)
+}
+
+// brokenCode returns what a view may not survive (tables dropped, renamed
+// or with column changes, views and routines dropped or changed beyond
+// CREATE OR REPLACE) and the routines a CREATE OR REPLACE changes.
+func (d *differ) brokenCode(fg, tg map[string]*codeObj) (broken, replaced map[string]bool) {
+	broken, replaced = map[string]bool{}, map[string]bool{}
+	for k := range d.touched {
+		broken[d.relNode(k.schema, k.name)] = true
+	}
+	for node, f := range fg {
+		t := tg[node]
+		switch {
+		case t == nil:
+			broken[node] = true
+		case f.view != nil && t.view != nil && viewSig(f.view) != viewSig(t.view):
+			broken[node] = true
+		case f.view != nil && t.view == nil, f.routine != nil && t.routine == nil:
+			// A view became a table or the other way round.
+			broken[node] = true
+		case f.routine != nil && routineSig(f.routine) != routineSig(t.routine):
+			if f.routine.Kind != t.routine.Kind {
+				broken[node] = true
+			} else {
+				replaced[node] = true
+			}
+		}
+	}
+	return broken, replaced
+}
+
+// spreadBroken marks the views that depend on something broken as broken
+// too, until nothing changes.
+func spreadBroken(fg map[string]*codeObj, broken map[string]bool) {
+	for changed := true; changed; {
+		changed = false
+		for node, f := range fg {
+			if broken[node] || f.view == nil {
+				continue
+			}
+			for _, dep := range f.deps {
+				if broken[dep] {
+					broken[node] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+}
+
+// emitCode adds the changes that create (or, with drop, drop) objs in
+// phase ph, in dependency order (dependents first when dropping).
+func (d *differ) emitCode(ph phase, objs []*codeObj, drop bool) {
+	objs = topo(objs)
+	if drop {
+		slices.Reverse(objs)
+	}
+	for i, o := range objs {
+		key := fmt.Sprintf("%08d", i)
+		switch {
+		case o.view != nil && drop:
+			d.add(ph, key, &change.DropView{View: o.view})
+		case o.view != nil:
+			d.add(ph, key, &change.AddView{View: o.view})
+		case drop:
+			d.add(ph, key, &change.DropRoutine{Routine: o.routine})
+		default:
+			d.add(ph, key, &change.AddRoutine{Routine: o.routine})
+		}
+	}
 }
 
 // triggers compares triggers by (schema, table, name) and definition. A

@@ -108,42 +108,65 @@ func tableObjKey(t tkey, name string) string { return t.String() + "\x00" + name
 // nk in to.
 func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 	renames := d.colRename[nk]
-	if len(renames) > 0 {
-		d.touched[ok] = true
-		olds := make([]string, 0, len(renames))
-		for o := range renames {
-			olds = append(olds, o)
-		}
-		sort.Strings(olds)
-		for _, o := range olds {
-			if n := renames[o]; n != o {
-				d.add(phRenameColumn, tableObjKey(nk, o), &change.RenameColumn{Table: nk.ref(), From: o, To: n})
-			}
-		}
+	d.renameColumns(ok, nk, renames)
+	d.columns(ok, nk, ft, tt, renames)
+	if ft.Comment != tt.Comment {
+		d.add(phTableComment, nk.String(), &change.SetTableComment{Table: nk.ref(), From: ft.Comment, To: tt.Comment})
 	}
+	d.tableOptions(ok, nk, ft, tt)
+	d.primaryKey(ok, nk, ft, tt, renames)
+	plain := len(renames) == 0
+	d.uniques(ok, nk, ft, tt, renames, plain)
+	d.checks(ok, nk, ft, tt)
+	d.indexes(ok, nk, ft, tt, renames, plain)
+}
 
-	// Columns.
-	var toCols map[string]int
-	if len(tt.Columns) > 16 {
-		toCols = make(map[string]int, len(tt.Columns))
-		for i, c := range tt.Columns {
-			toCols[c.Name] = i
+// renameColumns adds the column renames of a table, in name order.
+func (d *differ) renameColumns(ok, nk tkey, renames map[string]string) {
+	if len(renames) == 0 {
+		return
+	}
+	d.touched[ok] = true
+	olds := make([]string, 0, len(renames))
+	for o := range renames {
+		olds = append(olds, o)
+	}
+	sort.Strings(olds)
+	for _, o := range olds {
+		if n := renames[o]; n != o {
+			d.add(phRenameColumn, tableObjKey(nk, o), &change.RenameColumn{Table: nk.ref(), From: o, To: n})
 		}
 	}
-	findCol := func(name string) int {
-		if toCols != nil {
-			if i, ok := toCols[name]; ok {
-				return i
+}
+
+// columnFinder returns the index of a column of t by name, -1 when t has
+// none; a wide table gets a map.
+func columnFinder(t *schema.Table) func(name string) int {
+	if len(t.Columns) <= 16 {
+		return func(name string) int {
+			for i, c := range t.Columns {
+				if c.Name == name {
+					return i
+				}
 			}
 			return -1
 		}
-		for i, c := range tt.Columns {
-			if c.Name == name {
-				return i
-			}
+	}
+	index := make(map[string]int, len(t.Columns))
+	for i, c := range t.Columns {
+		index[c.Name] = i
+	}
+	return func(name string) int {
+		if i, ok := index[name]; ok {
+			return i
 		}
 		return -1
 	}
+}
+
+// columns compares the columns of a table: dropped, altered, added.
+func (d *differ) columns(ok, nk tkey, ft, tt *schema.Table, renames map[string]string) {
+	findCol := columnFinder(tt)
 	matchedCols := make([]bool, len(tt.Columns))
 	for _, fc := range ft.Columns {
 		name := colName(renames, fc.Name)
@@ -154,33 +177,9 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 			continue
 		}
 		matchedCols[ti] = true
-		tc := tt.Columns[ti]
-		if columnEqual(fc, tc) {
-			continue
+		if tc := tt.Columns[ti]; !columnEqual(fc, tc) {
+			d.alterColumn(ok, nk, fc, tc, name)
 		}
-		from := fc
-		if fc.Name != name {
-			cp := *fc
-			cp.Name = name
-			from = &cp
-		}
-		ac := &change.AlterColumn{Table: nk.ref(), From: from, To: tc}
-		if from.Nullable && !tc.Nullable {
-			ac.Backfill = d.takeBackfill(nk, name)
-		}
-		if fc.Generated != tc.Generated || fc.Stored != tc.Stored {
-			d.touched[ok] = true
-		}
-		if fc.Type != tc.Type || fc.Collation != tc.Collation || fc.Charset != tc.Charset {
-			// Views that read the column and foreign keys that use it
-			// must be dropped and recreated around the change.
-			d.touched[ok] = true
-			if d.alteredCols[nk] == nil {
-				d.alteredCols[nk] = map[string]bool{}
-			}
-			d.alteredCols[nk][name] = true
-		}
-		d.add(phAlterColumn, tableObjKey(nk, name), ac)
 	}
 	for i, tc := range tt.Columns {
 		if matchedCols[i] {
@@ -193,30 +192,51 @@ func (d *differ) table(ok, nk tkey, ft, tt *schema.Table) {
 		// New columns keep the desired schema's order among themselves.
 		d.add(phAddColumn, tableObjKey(nk, fmt.Sprintf("%06d", i)), ac)
 	}
+}
 
-	if ft.Comment != tt.Comment {
-		d.add(phTableComment, nk.String(), &change.SetTableComment{Table: nk.ref(), From: ft.Comment, To: tt.Comment})
+// alterColumn adds the change of column fc (named name after renames) to
+// tc, and records what it breaks.
+func (d *differ) alterColumn(ok, nk tkey, fc, tc *schema.Column, name string) {
+	from := fc
+	if fc.Name != name {
+		cp := *fc
+		cp.Name = name
+		from = &cp
 	}
-	d.tableOptions(ok, nk, ft, tt)
-
-	// Primary key: removed in the drop phase (before columns change
-	// nullability or go away, after the foreign keys that need it), added
-	// in the add phase.
-	if !(len(renames) == 0 && keyEq(ft.PrimaryKey, tt.PrimaryKey)) &&
-		keySig(ft.PrimaryKey, renames, true) != keySig(tt.PrimaryKey, nil, true) {
-		if ft.PrimaryKey != nil {
-			d.keyChanged[nk] = true
-			d.add(phDropPK, ok.String(), &change.SetPrimaryKey{Table: ok.ref(), From: ft.PrimaryKey})
-		}
-		if tt.PrimaryKey != nil {
-			d.add(phAddPK, nk.String(), &change.SetPrimaryKey{Table: nk.ref(), To: tt.PrimaryKey})
-		}
+	ac := &change.AlterColumn{Table: nk.ref(), From: from, To: tc}
+	if from.Nullable && !tc.Nullable {
+		ac.Backfill = d.takeBackfill(nk, name)
 	}
+	if fc.Generated != tc.Generated || fc.Stored != tc.Stored {
+		d.touched[ok] = true
+	}
+	if fc.Type != tc.Type || fc.Collation != tc.Collation || fc.Charset != tc.Charset {
+		// Views that read the column and foreign keys that use it
+		// must be dropped and recreated around the change.
+		d.touched[ok] = true
+		if d.alteredCols[nk] == nil {
+			d.alteredCols[nk] = map[string]bool{}
+		}
+		d.alteredCols[nk][name] = true
+	}
+	d.add(phAlterColumn, tableObjKey(nk, name), ac)
+}
 
-	plain := len(renames) == 0
-	d.uniques(ok, nk, ft, tt, renames, plain)
-	d.checks(ok, nk, ft, tt)
-	d.indexes(ok, nk, ft, tt, renames, plain)
+// primaryKey compares the primary keys: removed in the drop phase (before
+// columns change nullability or go away, after the foreign keys that need
+// it), added in the add phase.
+func (d *differ) primaryKey(ok, nk tkey, ft, tt *schema.Table, renames map[string]string) {
+	if len(renames) == 0 && keyEq(ft.PrimaryKey, tt.PrimaryKey) ||
+		keySig(ft.PrimaryKey, renames, true) == keySig(tt.PrimaryKey, nil, true) {
+		return
+	}
+	if ft.PrimaryKey != nil {
+		d.keyChanged[nk] = true
+		d.add(phDropPK, ok.String(), &change.SetPrimaryKey{Table: ok.ref(), From: ft.PrimaryKey})
+	}
+	if tt.PrimaryKey != nil {
+		d.add(phAddPK, nk.String(), &change.SetPrimaryKey{Table: nk.ref(), To: tt.PrimaryKey})
+	}
 }
 
 func (d *differ) uniques(ok, nk tkey, ft, tt *schema.Table, renames map[string]string, plain bool) {

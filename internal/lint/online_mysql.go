@@ -76,7 +76,11 @@ func myOnlineStatement(rc *revCtx, t toks, s string, found []Finding) (string, s
 		return s, ""
 	}
 	if (t.at(0, "CREATE", "INDEX") || t.at(0, "CREATE", "UNIQUE", "INDEX")) && rc.existing(onTable(t)) {
-		return s + " ALGORITHM=INPLACE LOCK=NONE", firstWords3(t) + " → ALGORITHM=INPLACE LOCK=NONE"
+		kw := "CREATE INDEX"
+		if t.at(0, "CREATE", "UNIQUE", "INDEX") {
+			kw = "CREATE UNIQUE INDEX"
+		}
+		return s + " ALGORITHM=INPLACE LOCK=NONE", kw + " → ALGORITHM=INPLACE LOCK=NONE"
 	}
 	if on := t.find(0, "ON"); t.at(0, "DROP", "INDEX") && on == 3 && rc.existing(onTable(t)) {
 		// MariaDB's DROP INDEX takes no ALGORITHM or LOCK; ALTER TABLE
@@ -103,12 +107,4 @@ func myOnlineStatement(rc *revCtx, t toks, s string, found []Finding) (string, s
 		return s + ", ALGORITHM=INSTANT", "ALTER TABLE " + at.table + " → ALGORITHM=INSTANT"
 	}
 	return s + ", ALGORITHM=INPLACE, LOCK=NONE", "ALTER TABLE " + at.table + " → ALGORITHM=INPLACE, LOCK=NONE"
-}
-
-func firstWords3(t toks) string {
-	var w []string
-	for i := 0; i < len(t) && i < 3 && t.word(i) != ""; i++ {
-		w = append(w, t.word(i))
-	}
-	return strings.Join(w, " ")
 }

@@ -1,0 +1,53 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/retortdb/retort/dialect"
+)
+
+var _ dialect.TenantSchemaer = (*Dialect)(nil)
+
+// TenantSchemas lists the schemas matching the LIKE pattern, system
+// schemas (pg_*, information_schema) left out.
+func (d *Dialect) TenantSchemas(ctx context.Context, db *sql.DB, pattern string) ([]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT nspname FROM pg_namespace
+WHERE nspname LIKE $1 AND nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema'
+ORDER BY nspname`, pattern)
+	if err != nil {
+		return nil, fmt.Errorf("list the schemas matching %q: %w", pattern, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("list the schemas matching %q: %w", pattern, err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list the schemas matching %q: %w", pattern, err)
+	}
+	return out, nil
+}
+
+// SchemaURL sets the search_path run-time parameter, which pgx sends when
+// it connects: every session of the handle starts in schema. The name is
+// quoted, so that a schema named with capitals or a comma is that schema.
+func (d *Dialect) SchemaURL(u *dialect.URL, schema string) (*dialect.URL, error) {
+	s := *u.Server
+	q := s.Query()
+	q.Set("search_path", d.QuoteIdent(schema))
+	// pgx reads "+" in a query as a plus sign, not a space: encode spaces
+	// as %20 (Encode writes a literal "+" as %2B, so no "+" is lost).
+	s.RawQuery = strings.ReplaceAll(q.Encode(), "+", "%20")
+	nu, err := dialect.ParseURL(s.String())
+	if err != nil {
+		return nil, fmt.Errorf("set search_path to schema %q in %s: %w", schema, u.Redacted(), err)
+	}
+	return nu, nil
+}
