@@ -102,8 +102,9 @@ func WithEnv(env Env) CommandOption {
 //	os.Exit(cli.Execute(ctx, root, os.Args[1:]))
 //
 // gives "myapp db init|revision|migrate|upgrade|downgrade|current|status|
-// history|heads|branches|show|stamp|merge|check|drift|inspect|verify|
-// resolve" with the application's migrations, Go revisions and models. It
+// history|heads|branches|show|graph|stamp|merge|check|drift|inspect|verify|
+// resolve|lint|test|sum|import|adopt|baseline" with the application's
+// migrations, Go revisions and models. It
 // is the same command tree as the standalone retort binary (which is
 // Command with nothing attached). A failing subcommand returns an
 // *ExitError (its text with passwords masked); Execute prints it and gives
