@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -270,7 +269,7 @@ func (a *app) fleetDrift(record func(string, *fleetOutcome)) (retort.FleetAction
 		opts := base
 		if opts.DevDatabase == nil {
 			opts.Scratch = nil
-			if u := a.fleetURLs[t.Name]; u != nil && u.Dialect != "sqlite" {
+			if u := a.fleetURLs[t.Name]; u != nil && u.OnServer() {
 				opts.Scratch = u
 			}
 		}
@@ -312,9 +311,7 @@ func (a *app) fleetTargets(ctx context.Context, f *fleetFlags) ([]retort.FleetTa
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", fu.where, err)
 		}
-		if u.Dialect == "sqlite" && u.Path != ":memory:" && !filepath.IsAbs(u.Path) {
-			u.Path = filepath.Join(a.dir, u.Path)
-		}
+		u.ResolveIn(a.dir)
 		name := u.Redacted()
 		if prev, ok := seen[u.String()]; ok {
 			return nil, fmt.Errorf("%s: %s is listed twice (first at %s): list each target once", fu.where, name, prev)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/importer"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
@@ -150,21 +149,19 @@ func newRevisions(tool string, existing, converted []*script.Revision, dir strin
 // with a warning: its functions are not in the standalone binary.
 func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 	d := a.offlineDialect()
+	// The scratch database goes where migrate puts its own: next to the
+	// configured database (or dev database) on its server; SQLite, and a
+	// project with no database configured, in memory.
 	var u *dialect.URL
-	if d.Name() != "sqlite" {
-		// The scratch database goes next to the database (or the dev
-		// database when only that is configured), on the same server.
-		server := a.cfg.Database
-		if server == "" {
-			server = a.cfg.DevDatabase
-		}
-		_, pu, err := dialects.ForURL(server)
-		if err != nil {
+	if a.cfg.Database != "" || a.cfg.DevDatabase != "" {
+		var opts retort.GenerateOptions
+		if err := a.scratchOptions(&opts); err != nil {
 			return err
 		}
-		u = pu
-	} else {
-		u = &dialect.URL{Dialect: "sqlite", Path: ":memory:"}
+		u = opts.Scratch
+		if u == nil && opts.DevDatabase != nil && opts.DevDatabase.OnServer() {
+			u = opts.DevDatabase
+		}
 	}
 	sc, ok := d.(dialect.Scratcher)
 	if !ok {
