@@ -72,11 +72,13 @@ type (
 	PartialError = runner.PartialError
 	// InFlightError is a revision whose record says a statement that
 	// commits by itself (MySQL/MariaDB DDL) was started and may or may not
-	// have run: settle it with Migrator.ResolveStatement.
+	// have run: settle it with Migrator.ResolveStatementRan or
+	// ResolveStatementNotRun.
 	InFlightError = runner.InFlightError
 	// EditedStatementError is a revision stopped part-way whose file
 	// changed in a statement that already ran: it is not resumed until the
-	// file is put back or the revision is settled with Migrator.Resolve.
+	// file is put back or the revision is settled with
+	// Migrator.ResolveRolledBack or ResolveApplied.
 	EditedStatementError = runner.EditedStatementError
 	// InterruptedError is a run stopped by its context (a signal), with
 	// where it stopped and what the database holds.

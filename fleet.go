@@ -113,7 +113,7 @@ type FleetError struct {
 func (e *FleetError) Error() string {
 	s := fmt.Sprintf("%d target(s) failed", e.Failed)
 	if e.NotRun > 0 {
-		s += fmt.Sprintf(", %d not run (the fleet stopped scheduling: rerun to resume, or use --continue-on-error)", e.NotRun)
+		s += fmt.Sprintf(", %d not run (the fleet stopped scheduling: rerun to resume, or set ContinueOnError, --continue-on-error on the command line)", e.NotRun)
 	}
 	if e.First != nil {
 		s += "; first: " + e.First.Error()
@@ -172,6 +172,18 @@ func RunFleet(ctx context.Context, targets []FleetTarget, fsys fs.FS, opts Fleet
 			return nil, err
 		}
 		opts.Options = append([]Option{WithRevisions(revs...)}, opts.Options...)
+	}
+	// The options are checked, and no revisions refused, once for the
+	// fleet rather than once per target: a wrong fsys must not report
+	// every target as already at head.
+	var o options
+	for _, opt := range opts.Options {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	if len(o.revisions) == 0 && len(o.goRevisions) == 0 && !o.allowEmpty {
+		return nil, ErrNoRevisions
 	}
 	f := newFleet(targets, opts)
 	canary := min(max(opts.Canary, 0), len(targets))
@@ -289,7 +301,7 @@ func (f *fleet) do(ctx context.Context, t FleetTarget) (start, end []string, cha
 		return nil, nil, false, err
 	}
 	defer db.Close()
-	m, err := New(d, db, nil, append(slices.Clip(f.opts.Options), WithAllowEmpty())...)
+	m, err := New(d, db, nil, f.opts.Options...)
 	if err != nil {
 		return nil, nil, false, err
 	}

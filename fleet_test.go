@@ -134,3 +134,18 @@ func TestFleetResumeSkipsDone(t *testing.T) {
 		t.Errorf("rerun: %d upgraded, %d skipped; want 3 and 2", ok, skipped)
 	}
 }
+
+// TestFleetNoRevisions checks that a fleet run with a source that holds no
+// revision is ErrNoRevisions before any target is opened, not every target
+// reported as already at head.
+func TestFleetNoRevisions(t *testing.T) {
+	opened := false
+	target := retort.FleetTarget{Name: "t", Open: func(context.Context) (dialect.Dialect, *sql.DB, error) {
+		opened = true
+		return nil, nil, errors.New("opened")
+	}}
+	_, err := retort.RunFleet(context.Background(), []retort.FleetTarget{target}, fstest.MapFS{}, retort.FleetOptions{})
+	if !errors.Is(err, retort.ErrNoRevisions) || opened {
+		t.Fatalf("RunFleet with no revisions: %v (target opened: %v); want ErrNoRevisions before any target opens", err, opened)
+	}
+}
