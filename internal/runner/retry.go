@@ -149,12 +149,16 @@ func (s *session) runTxRetrying(ctx context.Context, st *step, state *State) (St
 }
 
 // execRetrying runs statement i of a step run statement by statement
-// (outside a transaction): on resume, an invalid index its concurrent
-// build left behind is dropped first; a try that gives up waiting for a
-// lock took no effect and is run again.
+// (outside a transaction): when it is the statement an earlier run
+// stopped at, an invalid index its concurrent build left behind is
+// dropped first; a try that gives up waiting for a lock took no effect
+// and is run again, after dropping the invalid index that try may have
+// left.
 func (r *stepRun) execRetrying(ctx context.Context, i int) error {
-	if err := r.dropInvalidIndex(ctx, i); err != nil {
-		return err
+	if r.dec.resumed && i == r.dec.start {
+		if err := r.dropInvalidIndex(ctx, i); err != nil {
+			return err
+		}
 	}
 	rt := r.retrier()
 	for {
@@ -162,15 +166,21 @@ func (r *stepRun) execRetrying(ctx context.Context, i int) error {
 		if !rt.again(ctx, r.st, i, &err) {
 			return err
 		}
+		if err := r.dropInvalidIndex(ctx, i); err != nil {
+			return err
+		}
 	}
 }
 
-// dropInvalidIndex drops, when the step resumes, the invalid index an
-// interrupted or failed CREATE INDEX CONCURRENTLY of statement i left
-// behind, and says so, so that the statement builds it again.
+// dropInvalidIndex drops the invalid index that an interrupted or failed
+// CREATE INDEX CONCURRENTLY of statement i left behind, and says so, so
+// that the statement builds it again. It is called only where that build
+// was this step's own (the statement an earlier run stopped at, or a try
+// of this run): an invalid index is also what another session's build in
+// progress looks like.
 func (r *stepRun) dropInvalidIndex(ctx context.Context, i int) error {
 	d, ok := r.d.(dialect.InvalidIndexDropper)
-	if !ok || !r.dec.had || r.st.isGo() {
+	if !ok || r.st.isGo() {
 		return nil
 	}
 	name, err := d.DropInvalidIndex(ctx, r.conn, r.st.stmts[i].Text)

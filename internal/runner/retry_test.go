@@ -202,3 +202,34 @@ func TestPostgresLockTimeoutInterrupted(t *testing.T) {
 		t.Errorf("the interrupt took %s to stop the wait", d)
 	}
 }
+
+// TestPostgresInvalidIndexNotOurs: a fresh revision (no earlier run of it
+// stopped part-way) never drops an INVALID index of the name it builds:
+// that is also what another session's build in progress looks like. The
+// statement fails as the server says, and the index is left alone.
+func TestPostgresInvalidIndexNotOurs(t *testing.T) {
+	tg := newTarget(t, "postgres")
+	ctx := ctxT(t)
+	base := rev("c1", "", "CREATE TABLE t (id integer PRIMARY KEY, name text);\nINSERT INTO t VALUES (1, 'x'), (2, 'x');\n", "DROP TABLE t;\n")
+	rn := runner.New(tg.db, tg.d, runner.Options{})
+	if _, err := rn.Run(ctx, upgradeAll([]*script.Revision{base})); err != nil {
+		t.Fatal(err)
+	}
+	// Someone else's failed build, outside retort.
+	if _, err := tg.db.Exec("CREATE UNIQUE INDEX CONCURRENTLY t_name ON t (name)"); err == nil {
+		t.Fatal("the unique index over duplicate rows was built")
+	}
+	idx := rev("c2", "c1", "CREATE INDEX CONCURRENTLY t_name ON t (name);\n", "DROP INDEX CONCURRENTLY t_name;\n")
+	idx.NoTransaction = true
+	var log eventLog
+	rn = runner.New(tg.db, tg.d, runner.Options{OnEvent: log.add})
+	if _, err := rn.Run(ctx, upgradeAll([]*script.Revision{base, idx})); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("err = %v, want the server's 'already exists'", err)
+	}
+	if ev := log.of(runner.EventInvalidIndex); len(ev) != 0 {
+		t.Errorf("dropped an index it did not build: %+v", ev)
+	}
+	if n := count(t, tg.db, "SELECT count(*) FROM pg_index WHERE indexrelid = 't_name'::regclass AND NOT indisvalid"); n != 1 {
+		t.Errorf("%d invalid indexes t_name, want the other session's 1 left alone", n)
+	}
+}

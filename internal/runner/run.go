@@ -347,6 +347,9 @@ type decision struct {
 	skip  bool
 	start int  // 0-based statement to start at
 	had   bool // a row existed
+	// resumed: the row says an earlier run stopped this step part-way,
+	// and statement start is the one it stopped at.
+	resumed bool
 }
 
 func decide(st *step, row Row, has bool) (decision, error) {
@@ -360,7 +363,7 @@ func decide(st *step, row Row, has bool) (decision, error) {
 		case row.State == StateApplied:
 			return decision{had: true}, nil
 		case row.State == StateReverting:
-			return decision{had: true, start: row.StatementsDone}, nil
+			return decision{had: true, start: row.StatementsDone, resumed: true}, nil
 		default:
 			return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 		}
@@ -371,7 +374,7 @@ func decide(st *step, row Row, has bool) (decision, error) {
 	case row.State == StateApplied:
 		return decision{skip: true, had: true}, nil
 	case row.State == StatePartial:
-		return decision{had: true, start: row.StatementsDone}, nil
+		return decision{had: true, start: row.StatementsDone, resumed: true}, nil
 	default:
 		return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 	}
