@@ -153,9 +153,28 @@ func myShared(rc *revCtx, s *stmt, table string) {
 	})
 }
 
-// myOnlineTool writes the online schema change tools' command lines.
+// myOnlineTool writes the online schema change tools' command lines,
+// each argument quoted for a POSIX shell: the ALTER text holds backticks
+// and may hold $, which double quotes would let the shell run or expand.
 func myOnlineTool(table, alter string) string {
-	return fmt.Sprintf("Run it in a maintenance window, or with an online schema change tool:\n  gh-ost --database=DB --table=%s --alter=%q --execute\n  pt-online-schema-change --alter %q D=DB,t=%s --execute", table, alter, alter, table)
+	return fmt.Sprintf("Run it in a maintenance window, or with an online schema change tool:\n  gh-ost --database=DB --table=%s --alter=%s --execute\n  pt-online-schema-change --alter %s D=DB,t=%s --execute",
+		shellQuote(table), shellQuote(alter), shellQuote(alter), shellQuote(table))
+}
+
+// shellQuote quotes s as one word for a POSIX shell: plain words as they
+// are, anything else in single quotes (a ' inside as '\”).
+func shellQuote(s string) string {
+	plain := s != ""
+	for _, c := range s {
+		if !(c == '_' || c == '-' || c == '.' || c == ',' || c == '=' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func myAlterTable(rc *revCtx, s *stmt, at alterTable) {
