@@ -114,7 +114,12 @@ func (a *app) initDatabaseLine() (line, note string) {
 		return `# database comes from RETORT_DATABASE_URL or DATABASE_URL`, ""
 	}
 	u, err := dialect.ParseURL(a.database)
-	if err != nil || u.Password() == "" {
+	if err != nil {
+		// Written masked: a URL retort cannot read may still hold a
+		// password, and the file is usually committed.
+		return fmt.Sprintf("database = %q", dialect.Redact(a.database)), fmt.Sprintf("warning: --database is not a URL retort reads (%v): retort.toml has it with any password masked; correct it there", err)
+	}
+	if u.Password() == "" {
 		return fmt.Sprintf("database = %q", a.database), ""
 	}
 	bare := *u.Server
