@@ -53,9 +53,6 @@ func (a *app) runAdopt(ctx context.Context, tool string, f adoptFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := a.ignoreOptions(&opts); err != nil {
-		return err
-	}
 	s, err := a.open(ctx, true)
 	if err != nil {
 		return err
@@ -118,16 +115,7 @@ func (a *app) undoAdopt(ctx context.Context, s *session, prev []string, cause er
 // it names is in the project, and, for a table that lists every applied
 // migration, that nothing before an applied one was skipped.
 func (a *app) readApplied(ctx context.Context, s *session, tool string) (*importer.Applied, error) {
-	d, u, err := a.databaseURL()
-	if err != nil {
-		return nil, err
-	}
-	db, err := d.Open(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	applied, err := importer.ReadApplied(ctx, db, tool)
+	applied, err := importer.ReadApplied(ctx, s.db, tool)
 	if err != nil {
 		return nil, err
 	}
@@ -177,16 +165,7 @@ func (a *app) dropOld(ctx context.Context, s *session, applied *importer.Applied
 	for i, p := range parts {
 		parts[i] = d.QuoteIdent(p)
 	}
-	du, u, err := a.databaseURL()
-	if err != nil {
-		return err
-	}
-	db, err := du.Open(ctx, u)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.ExecContext(ctx, "DROP TABLE "+strings.Join(parts, ".")); err != nil {
+	if _, err := s.db.ExecContext(ctx, "DROP TABLE "+strings.Join(parts, ".")); err != nil {
 		return fmt.Errorf("adopted, but dropping %s failed: %w; drop it by hand", applied.Table, err)
 	}
 	a.progressf("Dropped %s (--drop-old)\n", applied.Table)
