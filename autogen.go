@@ -438,6 +438,13 @@ func (m *Migrator) loadFiles(ctx context.Context, sc *scratch, files []source.Fi
 	if pl, ok := m.dialect.(dialect.ParallelLoader); ok && !sc.memory {
 		return source.LoadParallel(ctx, sc.db, m.dialect, files, pl.LoadConns(), notify)
 	}
+	return m.loadSerial(ctx, sc, files, notify)
+}
+
+// loadSerial runs files on one connection of the scratch database, in
+// order: for scripts that drop and alter, which parallel connections
+// would deadlock on.
+func (m *Migrator) loadSerial(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) error {
 	conn, err := sc.db.Conn(ctx)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
+	"github.com/retortdb/retort/source"
 )
 
 // BaselineSplitTables is the number of tables above which Baseline
@@ -127,7 +128,7 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 		if c != nil {
 			up = script.JoinStatements(c)
 		}
-		if err := execScript(ctx, m.dialect, sc, up); err != nil {
+		if err := m.loadFiles(ctx, sc, []source.File{{Path: fmt.Sprintf("baseline part %d", i+1), SQL: up}}, nil); err != nil {
 			return fmt.Errorf("baseline part %d of %d does not run on a scratch database (the live schema as inspect prints it cannot be replayed; report it): %w", i+1, len(chunks), err)
 		}
 		cur, err := m.inspect(ctx, sc.db)
@@ -145,7 +146,8 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 		return baselineMismatch("upgrade", rest, err)
 	}
 	for i := len(b.Parts) - 1; i >= 0; i-- {
-		if err := execScript(ctx, m.dialect, sc, script.JoinStatements(b.Parts[i].Down)); err != nil {
+		down := []source.File{{Path: fmt.Sprintf("baseline part %d downgrade", i+1), SQL: script.JoinStatements(b.Parts[i].Down)}}
+		if err := m.loadSerial(ctx, sc, down, nil); err != nil {
 			return fmt.Errorf("the downgrade of baseline part %d does not run on a scratch database: %w", i+1, err)
 		}
 	}
@@ -171,20 +173,6 @@ func downgrade(rd dialect.Renderer, before, after *schema.Schema) ([]string, err
 		return nil, err
 	}
 	return rd.Render(after, before, change.Invert(up))
-}
-
-// execScript runs each statement of sql on the scratch database.
-func execScript(ctx context.Context, d dialect.Dialect, sc *scratch, sql string) error {
-	stmts, err := sqlsplit.Split(sql, d.Splitter())
-	if err != nil {
-		return err
-	}
-	for _, s := range stmts {
-		if _, err := sc.db.ExecContext(ctx, s.Text); err != nil {
-			return fmt.Errorf("line %d: %s: %w", s.Line, s.Text, err)
-		}
-	}
-	return nil
 }
 
 // baselineMismatch reports a baseline whose replay on a scratch database
