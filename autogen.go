@@ -297,10 +297,7 @@ func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scrat
 		return m.devScratch(ctx, opts.DevDatabase)
 	}
 	u := opts.Scratch
-	sc, ok := m.dialect.(dialect.Scratcher)
-	if !ok {
-		return nil, fmt.Errorf("%s: autogenerate is not supported for this dialect yet", m.dialect.Name())
-	}
+	sc := m.dialect
 	memory := u == nil
 	if memory {
 		u = &dialect.URL{Dialect: m.dialect.Name(), Path: ":memory:"}
@@ -351,11 +348,7 @@ func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
 	}
 	var stmts []string
 	if len(changes) > 0 {
-		rd, ok := m.dialect.(dialect.Renderer)
-		if !ok {
-			return fmt.Errorf("%s: cannot empty a database with this dialect", m.dialect.Name())
-		}
-		if stmts, err = rd.Render(cur, none, changes); err != nil {
+		if stmts, err = m.dialect.Render(cur, none, changes); err != nil {
 			return err
 		}
 	}
@@ -435,8 +428,8 @@ func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source
 // inspector's server functions print names), or on the one connection an
 // in-memory database lives on.
 func (m *Migrator) loadFiles(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) error {
-	if pl, ok := m.dialect.(dialect.ParallelLoader); ok && !sc.memory {
-		return source.LoadParallel(ctx, sc.db, m.dialect, files, pl.LoadConns(), notify)
+	if n := m.dialect.Capabilities().LoadConns; n > 1 && !sc.memory {
+		return source.LoadParallel(ctx, sc.db, m.dialect, files, n, notify)
 	}
 	return m.loadSerial(ctx, sc, files, notify)
 }
@@ -603,10 +596,7 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if be := backfillNeeded(current, desired, g.Changes, down); be != nil {
 		return nil, be
 	}
-	rd, ok := m.dialect.(dialect.Renderer)
-	if !ok {
-		return nil, fmt.Errorf("%s: autogenerate is not supported for this dialect yet", m.dialect.Name())
-	}
+	rd := m.dialect
 	if g.Up, err = rd.Render(current, desired, g.Changes); err != nil {
 		return nil, fmt.Errorf("render the upgrade: %w", err)
 	}

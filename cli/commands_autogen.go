@@ -166,7 +166,7 @@ func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
 // It speaks after a comparison has run, so that an error stays the run's
 // only word.
 func (a *app) notePrivileges(d dialect.Dialect) {
-	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
+	if a.cfg.Privileges || a.privilegesNoted || !d.Capabilities().Privileges {
 		return
 	}
 	a.privilegesNoted = true

@@ -38,21 +38,6 @@ type SessionUserer interface {
 	SessionUser(ctx context.Context, conn *sql.Conn) (string, error)
 }
 
-// MissingTableReporter recognises the error a query gets when it reads a
-// table that does not exist, so that read-only commands can treat absent
-// version tables as "nothing applied" without creating them.
-type MissingTableReporter interface {
-	IsMissingTable(err error) bool
-}
-
-// BeginLocker is implemented by dialects whose Begin is itself the
-// migration lock (SQLite's BEGIN IMMEDIATE). Callers then take the lock per
-// transaction rather than for a whole run, and must re-check inside each
-// transaction that its work is still to be done.
-type BeginLocker interface {
-	BeginLocks() bool
-}
-
 // SQLTxBeginner is implemented by dialects whose Begin does not return a
 // *sql.Tx (SQLite). BeginSQLTx starts the same transaction as Begin, with
 // the same lock, waiting and connection settings, as a *sql.Tx that Go
@@ -70,12 +55,6 @@ type SQLTx interface {
 	Tx
 	// SQL returns the underlying transaction.
 	SQL() *sql.Tx
-}
-
-// NowUTCer gives the SQL expression for the current UTC time that fits a
-// version-table timestamp column, for offline scripts.
-type NowUTCer interface {
-	NowUTC() string
 }
 
 // OfflineTxWrapper gives the statements an offline script puts around a
@@ -150,14 +129,6 @@ type StatementRejecter interface {
 	// Rejected reports whether err is the server's report that the
 	// statement failed without effect.
 	Rejected(err error) bool
-}
-
-// DataModifyingCTEs is implemented by dialects whose WITH clauses may hold
-// INSERT, UPDATE and DELETE (PostgreSQL). The runner then writes a
-// revision's version row and its log row with one statement: one round
-// trip instead of two for every revision.
-type DataModifyingCTEs interface {
-	DataModifyingCTEs() bool
 }
 
 // TenantSchemaer is implemented by a dialect whose databases hold schemas

@@ -20,15 +20,14 @@ import (
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
-// Dialect is the PostgreSQL dialect. Its zero value is not ready: use New.
+// Dialect is the PostgreSQL dialect, made by New. It holds no state: one
+// value serves any number of databases and goroutines.
 type Dialect struct{}
 
 var (
-	_ dialect.Dialect              = (*Dialect)(nil)
-	_ dialect.ErrorHinter          = (*Dialect)(nil)
-	_ dialect.SessionUserer        = (*Dialect)(nil)
-	_ dialect.MissingTableReporter = (*Dialect)(nil)
-	_ dialect.NowUTCer             = (*Dialect)(nil)
+	_ dialect.Dialect       = (*Dialect)(nil)
+	_ dialect.ErrorHinter   = (*Dialect)(nil)
+	_ dialect.SessionUserer = (*Dialect)(nil)
 )
 
 // New returns the dialect.
@@ -39,9 +38,6 @@ func (d *Dialect) Name() string { return "postgres" }
 
 // Splitter returns sqlsplit.Postgres.
 func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.Postgres }
-
-// TransactionalDDL returns true: PostgreSQL rolls DDL back.
-func (d *Dialect) TransactionalDDL() bool { return true }
 
 // Placeholder returns "$n".
 func (d *Dialect) Placeholder(n int) string { return fmt.Sprintf("$%d", n) }
@@ -122,11 +118,6 @@ func pgOpenError(u *dialect.URL, err error) error {
 	}
 	return fmt.Errorf("connect to %s: %w (%s)", u.Redacted(), dialect.ScrubPassword(err, u.Password()), hint)
 }
-
-var _ dialect.DataModifyingCTEs = (*Dialect)(nil)
-
-// DataModifyingCTEs reports that WITH may hold INSERT, UPDATE and DELETE.
-func (d *Dialect) DataModifyingCTEs() bool { return true }
 
 // Begin starts an ordinary transaction on conn. timeout and onWait are
 // unused: the migration lock is Lock's.

@@ -39,12 +39,9 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 		}
 	}
 	bw := bufio.NewWriter(w)
-	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: "CURRENT_TIMESTAMP"}
-	if n, ok := d.(dialect.NowUTCer); ok {
-		o.now = n.NowUTC()
-	}
+	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: d.NowUTC()}
 	o.begin = "BEGIN"
-	if bl, ok := d.(dialect.BeginLocker); ok && bl.BeginLocks() {
+	if d.Capabilities().BeginLocks {
 		o.begin = "BEGIN IMMEDIATE"
 	}
 	fmt.Fprintf(bw, "-- retort offline script for %s: %d step(s)\n\n-- version tables\n", d.Name(), len(steps))
@@ -93,7 +90,7 @@ func (o *offline) step(st *step) {
 	if st.Direction == revision.Down {
 		done = "DELETE FROM " + o.rt + " WHERE revision = " + id
 	}
-	if o.d.TransactionalDDL() && !st.rev.NoTransaction {
+	if o.d.Capabilities().TransactionalDDL && !st.rev.NoTransaction {
 		var before, check, after []string
 		if w, ok := o.d.(dialect.OfflineTxWrapper); ok {
 			before, check, after = w.OfflineTxWrap()

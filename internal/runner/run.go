@@ -76,9 +76,7 @@ func (r *Runner) newSession(ctx context.Context) (*session, error) {
 		return nil, fmt.Errorf("take a connection: %w", err)
 	}
 	s := &session{Runner: r, conn: conn, stmts: map[string]*sql.Stmt{}}
-	if bl, ok := r.d.(dialect.BeginLocker); ok && bl.BeginLocks() {
-		s.beginLocks = true
-	}
+	s.beginLocks = r.d.Capabilities().BeginLocks
 	if rj, ok := r.d.(dialect.StatementRejecter); ok {
 		s.rejecter = rj
 	}
@@ -312,7 +310,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		if len(steps) == 0 {
 			return res, nil
 		}
-		if err := s.createTables(ctx, s.conn, s.d.TransactionalDDL()); err != nil {
+		if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
 			return nil, err
 		}
 	}

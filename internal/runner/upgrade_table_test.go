@@ -46,11 +46,11 @@ func TestOldVersionTableKeepsRows(t *testing.T) {
 		if _, err := r.Run(ctx, upgradeAll([]*script.Revision{old, bad})); err == nil {
 			t.Fatal("the failing revision ran")
 		}
-		if tg.d.TransactionalDDL() && tableHasSums(tg) {
+		if tg.d.Capabilities().TransactionalDDL && tableHasSums(tg) {
 			t.Error("the failed first revision left the version table upgraded: the upgrade must commit with it")
 		}
 		good := rev("o001", "o000", "CREATE TABLE p (id integer);\n", "DROP TABLE p;\n")
-		if tg.d.TransactionalDDL() {
+		if tg.d.Capabilities().TransactionalDDL {
 			if _, err := r.Run(ctx, upgradeAll([]*script.Revision{old, good})); err != nil {
 				t.Fatal(err)
 			}
