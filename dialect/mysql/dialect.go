@@ -175,7 +175,8 @@ func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
     applied_at datetime(6) NOT NULL,
     duration_ms bigint NOT NULL DEFAULT 0,
     state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done int NOT NULL DEFAULT 0
+    statements_done int NOT NULL DEFAULT 0,
+    statement_checksums TEXT
 )`,
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
     id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,

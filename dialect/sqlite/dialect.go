@@ -68,7 +68,8 @@ func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
     applied_at timestamp NOT NULL,
     duration_ms bigint NOT NULL DEFAULT 0,
     state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done integer NOT NULL DEFAULT 0
+    statements_done integer NOT NULL DEFAULT 0,
+    statement_checksums TEXT
 ) WITHOUT ROWID`,
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
     id integer PRIMARY KEY,

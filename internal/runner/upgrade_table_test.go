@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
 )
@@ -17,14 +16,7 @@ import (
 func TestOldVersionTableKeepsRows(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		ctx := ctxT(t)
-		for _, stmt := range tg.d.VersionTableDDL(dialect.DefaultVersionTables()) {
-			if _, err := tg.db.ExecContext(ctx, stmt); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if tableHasSums(tg) {
-			t.Fatal("the dialect's version table already has statement_checksums: this test needs an old table")
-		}
+		createOldVersionTables(t, tg)
 		// What an earlier release left: o000 applied, and its log row.
 		old := rev("o000", "", "CREATE TABLE o (id integer);\n", "DROP TABLE o;\n")
 		r := runner.New(tg.db, tg.d, runner.Options{})
