@@ -350,9 +350,9 @@ type decision struct {
 	resumed bool
 }
 
-func decide(st *step, row Row, has bool) (decision, error) {
+func decide(d dialect.Dialect, st *step, row Row, has bool) (decision, error) {
 	if has && row.InFlight > 0 && (st.Direction == revision.Down) == (row.State == StateReverting) && row.State != StateApplied {
-		return decision{}, inFlightError(st, row.InFlight)
+		return decision{}, inFlightError(d, st, row.InFlight)
 	}
 	if st.Direction == revision.Down {
 		switch {
@@ -379,10 +379,10 @@ func decide(st *step, row Row, has bool) (decision, error) {
 }
 
 // inFlightError describes 1-based statement k of st, recorded in flight.
-func inFlightError(st *step, k int) *InFlightError {
+func inFlightError(d dialect.Dialect, st *step, k int) *InFlightError {
 	e := &InFlightError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: k, Count: st.count()}
 	if !st.isGo() && k-1 < len(st.stmts) {
-		e.Line, e.SQL = st.line(k-1), st.stmts[k-1].Text
+		e.Line, e.SQL = st.line(k-1), shown(d, st.stmts[k-1].Text)
 	}
 	return e
 }
@@ -473,7 +473,7 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 			row, has = fresh.Row(st.id())
 		}
 	}
-	dec, err := decide(st, row, has)
+	dec, err := decide(s.d, st, row, has)
 	if err != nil {
 		tx.Rollback()
 		return StepResult{}, err
@@ -620,7 +620,7 @@ func (s *session) resumeNote(st *step, i int, err error) string {
 // statementError builds the error of statement i, with the dialect's hint.
 func (s *session) statementError(ctx context.Context, st *step, i int, err error, note string) *StatementError {
 	e := &StatementError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: i + 1, Count: len(st.stmts),
-		Line: st.line(i), SQL: st.stmts[i].Text, Err: err}
+		Line: st.line(i), SQL: shown(s.d, st.stmts[i].Text), Err: scrubbed(s.d, st.stmts[i].Text, err)}
 	if h, ok := s.d.(dialect.ErrorHinter); ok {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		e.Hint = h.Hint(hctx, s.conn, st.stmts[i].Text, err)

@@ -121,7 +121,7 @@ func (r *stepRun) decide(ctx context.Context) (decision, error) {
 			return decision{}, err
 		}
 	}
-	dec, err := decide(r.st, row, has)
+	dec, err := decide(r.d, r.st, row, has)
 	if err != nil || dec.start == 0 || r.st.isGo() {
 		return dec, err
 	}
@@ -170,7 +170,7 @@ func (r *stepRun) checkRan(ctx context.Context, done int) error {
 			return e
 		}
 		if statementSum(r.st.stmts[i].Text) != ran[i] {
-			e.Line, e.SQL = r.st.line(i), r.st.stmts[i].Text
+			e.Line, e.SQL = r.st.line(i), shown(r.d, r.st.stmts[i].Text)
 			return e
 		}
 	}
