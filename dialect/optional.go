@@ -57,14 +57,24 @@ type SQLTx interface {
 	SQL() *sql.Tx
 }
 
-// OfflineTxWrapper gives the statements an offline script puts around a
-// revision's transaction where the runner changes connection settings
-// that a script cannot take for granted (SQLite: foreign keys off before
-// BEGIN, checked before COMMIT, back on after). Check must undo the
-// transaction by itself when it fails: a shell that goes on after an
-// error (sqlite3 without -bail) would otherwise commit it.
-type OfflineTxWrapper interface {
-	OfflineTxWrap() (before, check, after []string)
+// OfflineWrapper is implemented by dialects whose offline scripts need
+// more than the statements: what the runner does on its connection that
+// a script cannot take for granted (SQLite).
+type OfflineWrapper interface {
+	OfflineWrap() OfflineWrap
+}
+
+// OfflineWrap is what an offline script puts around its statements.
+type OfflineWrap struct {
+	// Preamble is the script's first lines, written as they are: not SQL
+	// statements but directives of the shell the script is meant for
+	// (the sqlite3 shell's .bail on).
+	Preamble []string
+	// Before and After go around each revision's transaction; Check just
+	// before its COMMIT. Check must undo the transaction by itself when it
+	// fails: a shell that goes on after an error would otherwise commit
+	// it.
+	Before, Check, After []string
 }
 
 // ScrubPassword returns err with every occurrence of password in its text

@@ -44,6 +44,12 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 	if d.Capabilities().BeginLocks {
 		o.begin = "BEGIN IMMEDIATE"
 	}
+	if w, ok := d.(dialect.OfflineWrapper); ok {
+		o.wrap = w.OfflineWrap()
+	}
+	for _, l := range o.wrap.Preamble {
+		fmt.Fprintln(bw, l)
+	}
 	fmt.Fprintf(bw, "-- retort offline script for %s: %d step(s)\n\n-- version tables\n", d.Name(), len(steps))
 	for _, s := range d.VersionTableDDL(t) {
 		o.stmt(s)
@@ -57,6 +63,7 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 type offline struct {
 	w          *bufio.Writer
 	d          dialect.Dialect
+	wrap       dialect.OfflineWrap
 	rt, lt     string
 	now, begin string
 }
@@ -91,11 +98,7 @@ func (o *offline) step(st *step) {
 		done = "DELETE FROM " + o.rt + " WHERE revision = " + id
 	}
 	if o.d.Capabilities().TransactionalDDL && !st.rev.NoTransaction {
-		var before, check, after []string
-		if w, ok := o.d.(dialect.OfflineTxWrapper); ok {
-			before, check, after = w.OfflineTxWrap()
-		}
-		o.stmts(before)
+		o.stmts(o.wrap.Before)
 		o.stmt(o.begin)
 		for _, s := range st.stmts {
 			o.stmt(s.Text)
@@ -103,9 +106,9 @@ func (o *offline) step(st *step) {
 		o.stmt(done)
 		o.stmt(logRow)
 		// Last before COMMIT: a failed check undoes the version rows too.
-		o.stmts(check)
+		o.stmts(o.wrap.Check)
 		o.stmt("COMMIT")
-		o.stmts(after)
+		o.stmts(o.wrap.After)
 		return
 	}
 	if st.Direction == revision.Down {
