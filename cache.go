@@ -23,7 +23,7 @@ import (
 // headCacheFormat versions the cache's entries and keys: change it
 // whenever what an entry holds (schema.Schema's JSON) or how a key is
 // made changes, so that old entries are never read as new ones.
-const headCacheFormat = 1
+const headCacheFormat = 2 // 2: schema.NameRules.RoutineKinds
 
 // headEntry is one cache file: the inspected schema that replaying a set
 // of revisions produces.
