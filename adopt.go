@@ -68,8 +68,11 @@ type Adoption struct {
 	// Recorded are the revisions newly recorded as applied: none when
 	// retort's tables already said so (adopting again changes nothing).
 	Recorded []string
-	// Drift are the differences accepted with AcceptDrift.
-	Drift []change.Change
+	// Compared is set when the live schema was compared with the
+	// revisions' (something is applied on one side or the other); Drift
+	// are the differences accepted with AcceptDrift.
+	Compared bool
+	Drift    []change.Change
 	// Dropped is set when the tool's table was dropped (DropOld).
 	Dropped bool
 }
@@ -261,7 +264,7 @@ func (m *Migrator) adoptDrift(ctx context.Context, conn *sql.Conn, heads []strin
 	if len(changes) > 0 && !opts.AcceptDrift {
 		return "", &AdoptDriftError{Tool: a.Tool, Table: a.Table, Changes: changes}
 	}
-	a.Drift = changes
+	a.Compared, a.Drift = true, changes
 	return own, nil
 }
 

@@ -111,8 +111,8 @@ func TestAdopt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(res.Applied, []string{"1", "2", "3"}) || !slices.Equal(res.Recorded, []string{"1", "2", "3"}) || len(res.Drift) != 0 || res.Dropped {
-				t.Fatalf("first adoption: %+v; want 1 2 3 read and recorded, no drift, nothing dropped", res)
+			if !slices.Equal(res.Applied, []string{"1", "2", "3"}) || !slices.Equal(res.Recorded, []string{"1", "2", "3"}) || !res.Compared || len(res.Drift) != 0 || res.Dropped {
+				t.Fatalf("first adoption: %+v; want 1 2 3 read and recorded, compared without drift, nothing dropped", res)
 			}
 			if cur := current(t, m); !slices.Equal(cur, []string{"3"}) {
 				t.Fatalf("current %v; want 3", cur)
