@@ -162,3 +162,14 @@ type ServerLimiter interface {
 	// ServerLimit explains err when it is such a limit, "" otherwise.
 	ServerLimit(err error) string
 }
+
+// TableLocator is implemented by dialects where an unqualified table name
+// resolves through a search path (PostgreSQL). LocateTable returns the
+// schema of the table that name, unqualified, resolves to on conn, and ""
+// when it resolves to none. A dialect with one namespace per connection
+// (MySQL, SQLite) does not implement it: there an unqualified name is a
+// table of the connection's database, which Inspect names with an empty
+// schema.
+type TableLocator interface {
+	LocateTable(ctx context.Context, conn *sql.Conn, name string) (string, error)
+}
