@@ -608,7 +608,10 @@ func (s *session) resumeNote(st *step, i int, err error) string {
 		what, flag = "downgrade", "--applied"
 	}
 	fix := "fix the file and rerun " + what
-	if errors.Is(err, driver.ErrBadConn) || s.rejecter != nil && !s.rejecter.Rejected(err) {
+	switch {
+	case s.lockTimedOut(err):
+		fix = "the file is fine: another session held a lock the statement needs; once it is done, rerun " + what
+	case errors.Is(err, driver.ErrBadConn) || s.rejecter != nil && !s.rejecter.Rejected(err):
 		fix = "the server did not refuse the statement (the connection was lost, the server stopped, or the statement was killed or timed out), so the file may be fine: once the database is back and the cause is clear, rerun " + what
 	}
 	if i == 0 {
