@@ -181,6 +181,9 @@ const (
 	// concurrent build of statement Statement left was dropped, to be
 	// built again.
 	EventInvalidIndex
+	// EventSessionRestored: on resume at Statement, the earlier statements
+	// that set the session (SET lock_timeout, ...) ran again first.
+	EventSessionRestored
 )
 
 // String returns the kind's name.
@@ -204,6 +207,8 @@ func (k EventKind) String() string {
 		return "retry"
 	case EventInvalidIndex:
 		return "invalid-index"
+	case EventSessionRestored:
+		return "session-restored"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
