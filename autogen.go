@@ -351,9 +351,9 @@ func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
 	}
 	var stmts []string
 	if len(changes) > 0 {
-		rd, ok := m.dialect.(dialect.Renderer)
-		if !ok {
-			return fmt.Errorf("%s: cannot empty a database with this dialect", m.dialect.Name())
+		rd, err := m.renderer(ctx, db, "emptying a database")
+		if err != nil {
+			return err
 		}
 		if stmts, err = rd.Render(cur, none, changes); err != nil {
 			return err
@@ -603,9 +603,9 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if be := backfillNeeded(current, desired, g.Changes, down); be != nil {
 		return nil, be
 	}
-	rd, ok := m.dialect.(dialect.Renderer)
-	if !ok {
-		return nil, fmt.Errorf("%s: autogenerate is not supported for this dialect yet", m.dialect.Name())
+	rd, err := m.renderer(ctx, sc.db, "autogenerate")
+	if err != nil {
+		return nil, err
 	}
 	if g.Up, err = rd.Render(current, desired, g.Changes); err != nil {
 		return nil, fmt.Errorf("render the upgrade: %w", err)

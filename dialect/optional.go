@@ -181,3 +181,13 @@ type ServerLimiter interface {
 	// ServerLimit explains err when it is such a limit, "" otherwise.
 	ServerLimit(err error) string
 }
+
+// ServerFitter is implemented by a dialect whose rendering and checks
+// depend on which server of its family a database runs on (the MySQL
+// dialect on TiDB). Callers that render statements for a database, or ask
+// what its server drops, use the dialect ForServer returns for it.
+type ServerFitter interface {
+	// ForServer returns the dialect for the server db is connected to:
+	// the receiver itself, or a variant of it for that server.
+	ForServer(ctx context.Context, db *sql.DB) (Dialect, error)
+}

@@ -18,13 +18,18 @@ import (
 
 // Dialect is the MySQL/MariaDB dialect. Its zero value is not ready: use
 // New.
-type Dialect struct{}
+type Dialect struct {
+	// tidb is set on the dialect ForServer returns for a TiDB server: Render
+	// then writes what TiDB accepts (tidb_render.go).
+	tidb bool
+}
 
 var (
 	_ dialect.Dialect              = (*Dialect)(nil)
 	_ dialect.SessionUserer        = (*Dialect)(nil)
 	_ dialect.MissingTableReporter = (*Dialect)(nil)
 	_ dialect.NowUTCer             = (*Dialect)(nil)
+	_ dialect.ServerFitter         = (*Dialect)(nil)
 )
 
 // New returns the dialect.

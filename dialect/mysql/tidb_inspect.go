@@ -2,8 +2,11 @@ package mysql
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/retortdb/retort/schema"
 )
 
 // TiDB speaks MySQL's protocol and mostly its catalog. The differences the
@@ -67,3 +70,87 @@ func tidbDefault(v, typ string) (expr string, ok bool) {
 // (TiDB's views cannot be written through), so what it reports is not kept:
 // a revision would otherwise add a WITH CASCADED CHECK OPTION nobody wrote.
 func tidbViewCheckOption(string) string { return "" }
+
+// tidbKeysQuery reads how TiDB stores each table by its primary key
+// (TIDB_PK_TYPE: CLUSTERED or NONCLUSTERED) and its AUTO_RANDOM
+// (TIDB_ROW_ID_SHARDING_INFO: "PK_AUTO_RANDOM_BITS=5", with ", RANGE
+// BITS=54" when the range is not the default 64), the two TiDB columns of
+// information_schema.TABLES: what SHOW CREATE TABLE prints as
+// /*T![clustered_index] CLUSTERED */ and /*T![auto_rand] AUTO_RANDOM(5) */,
+// in one query for every table.
+const tidbKeysQuery = `SELECT TABLE_NAME, COALESCE(TIDB_PK_TYPE, ''), COALESCE(TIDB_ROW_ID_SHARDING_INFO, '')
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = ?
+ORDER BY TABLE_NAME`
+
+// inspectTiDBKeys reads, on TiDB, the clustering of the primary keys and
+// the AUTO_RANDOM columns; elsewhere it does nothing.
+func (i *inspector) inspectTiDBKeys(ctx context.Context) error {
+	if !i.tidb {
+		return nil
+	}
+	return i.scanAll(ctx, "TiDB's primary keys", tidbKeysQuery, func(rows *sql.Rows) error {
+		var name, pkType, sharding string
+		if err := rows.Scan(&name, &pkType, &sharding); err != nil {
+			return err
+		}
+		if t := i.tables[name]; t != nil {
+			tidbKeys(t, pkType, sharding)
+		}
+		return nil
+	})
+}
+
+// tidbKeys sets the clustering of t's primary key from TIDB_PK_TYPE and
+// the AUTO_RANDOM of its first column (an AUTO_RANDOM column is the first
+// column of the primary key, TiDB's AUTO_RANDOM reference) from
+// TIDB_ROW_ID_SHARDING_INFO. A table without a primary key has neither.
+func tidbKeys(t *schema.Table, pkType, sharding string) {
+	pk := t.PrimaryKey
+	if pk == nil {
+		return
+	}
+	switch v := strings.ToUpper(strings.TrimSpace(pkType)); v {
+	case "CLUSTERED", "NONCLUSTERED":
+		pk.Clustering = v
+	}
+	if bits := autoRandomBits(sharding); bits != "" && len(pk.Columns) > 0 {
+		if c := t.Column(pk.Columns[0]); c != nil {
+			c.AutoRandom = bits
+		}
+	}
+}
+
+// autoRandomBits returns AUTO_RANDOM's arguments from a
+// TIDB_ROW_ID_SHARDING_INFO value: "5" from "PK_AUTO_RANDOM_BITS=5",
+// "2, 32" from "PK_AUTO_RANDOM_BITS=2, RANGE BITS=32", and "" from the
+// values of other tables ("NOT_SHARDED", "NOT_SHARDED(PK_IS_HANDLE)",
+// "SHARD_BITS=4").
+func autoRandomBits(sharding string) string {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(sharding), "PK_AUTO_RANDOM_BITS=")
+	if !ok {
+		return ""
+	}
+	shard, rangeBits, _ := strings.Cut(rest, ",")
+	shard = strings.TrimSpace(shard)
+	if !allDigits(shard) {
+		return ""
+	}
+	r, ok := strings.CutPrefix(strings.TrimSpace(rangeBits), "RANGE BITS=")
+	if !ok || !allDigits(r) {
+		return shard
+	}
+	return shard + ", " + r
+}
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}
+
+// tidbComment writes TiDB's words in TiDB's comment syntax, as SHOW CREATE
+// TABLE prints them ("/*T![clustered_index] CLUSTERED */"): TiDB runs
+// them, MySQL and MariaDB take them for a comment.
+func tidbComment(feature, words string) string {
+	return "/*T![" + feature + "] " + words + " */"
+}

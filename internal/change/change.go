@@ -347,7 +347,7 @@ func (c *AlterColumn) Describe() string {
 	if str(c.From.Default) != str(c.To.Default) {
 		what = append(what, "default")
 	}
-	if c.From.Identity != c.To.Identity || c.From.AutoIncrement != c.To.AutoIncrement {
+	if c.From.Identity != c.To.Identity || c.From.AutoIncrement != c.To.AutoIncrement || c.From.AutoRandom != c.To.AutoRandom {
 		what = append(what, "identity")
 	}
 	if c.From.Generated != c.To.Generated || c.From.Stored != c.To.Stored {
@@ -389,9 +389,18 @@ func (c *SetPrimaryKey) Describe() string {
 	case c.To == nil:
 		return "removed primary key on " + q(c.Table.String())
 	case c.From == nil:
-		return "added primary key " + cols(c.To.Columns) + " on " + q(c.Table.String())
+		return "added primary key " + primaryCols(c.To) + " on " + q(c.Table.String())
 	}
-	return "changed primary key on " + q(c.Table.String()) + " to " + cols(c.To.Columns)
+	return "changed primary key on " + q(c.Table.String()) + " to " + primaryCols(c.To)
+}
+
+// primaryCols is a primary key's columns, then its clustering where the
+// server has one: "(id) NONCLUSTERED".
+func primaryCols(k *schema.Key) string {
+	if k.Clustering != "" {
+		return cols(k.Columns) + " " + k.Clustering
+	}
+	return cols(k.Columns)
 }
 
 // Describe implements Change.
