@@ -30,6 +30,7 @@ var (
 	_ dialect.MissingTableReporter = (*Dialect)(nil)
 	_ dialect.NowUTCer             = (*Dialect)(nil)
 	_ dialect.ServerFitter         = (*Dialect)(nil)
+	_ dialect.SilentDropper        = (*Dialect)(nil)
 )
 
 // New returns the dialect.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -24,17 +25,105 @@ FROM information_schema.TIDB_CHECK_CONSTRAINTS
 WHERE CONSTRAINT_SCHEMA = ?
 ORDER BY TABLE_NAME, CONSTRAINT_NAME`
 
+// rowQuerier is a *sql.DB or a *sql.Conn.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tidbCheckSwitch reads tidb_enable_check_constraint, the switch that
+// makes TiDB keep CHECK constraints (a GLOBAL variable, OFF by default,
+// TiDB's system-variables reference).
+func tidbCheckSwitch(ctx context.Context, q rowQuerier) (string, error) {
+	var on string
+	if err := q.QueryRowContext(ctx, "SELECT @@tidb_enable_check_constraint").Scan(&on); err != nil {
+		return "", fmt.Errorf("read TiDB's tidb_enable_check_constraint: %w", err)
+	}
+	return on, nil
+}
+
 // tidbServer reads TiDB's switches that change what a schema holds.
 func (i *inspector) tidbServer(ctx context.Context) error {
-	var on string
 	i.queries++
-	if err := i.conn.QueryRowContext(ctx, "SELECT @@tidb_enable_check_constraint").Scan(&on); err != nil {
-		return fmt.Errorf("mysql: inspect TiDB's tidb_enable_check_constraint: %w", err)
+	on, err := tidbCheckSwitch(ctx, i.conn)
+	if err != nil {
+		return fmt.Errorf("mysql: inspect: %w", err)
 	}
 	if w := tidbCheckSwitchWarning(on); w != "" {
 		i.warnf("%s", w)
 	}
 	return nil
+}
+
+// SilentDrops reports, on TiDB while tidb_enable_check_constraint is OFF,
+// the statements of stmts that hold a CHECK constraint: TiDB parses and
+// drops them, so that neither the schema it holds nor a comparison shows
+// them. On MySQL and MariaDB, and on TiDB with the switch ON, it reports
+// nothing.
+func (d *Dialect) SilentDrops(ctx context.Context, db *sql.DB, stmts []string) (string, []int, error) {
+	if !d.tidb {
+		return "", nil, nil
+	}
+	on, err := tidbCheckSwitch(ctx, db)
+	if err != nil {
+		return "", nil, err
+	}
+	reason, dropped := tidbDroppedChecks(on, stmts)
+	return reason, dropped, nil
+}
+
+// tidbDroppedChecks decides what TiDB drops of stmts with
+// tidb_enable_check_constraint set to value: with it ON nothing; with it
+// OFF, the statements that define a CHECK constraint, and the reason
+// (tidbCheckSwitchWarning). It warns rather than refuses: the revisions
+// then hold no CHECK, as the database does, and a server where the
+// switch cannot be turned on can still be migrated.
+func tidbDroppedChecks(value string, stmts []string) (string, []int) {
+	reason := tidbCheckSwitchWarning(value)
+	if reason == "" {
+		return "", nil
+	}
+	var dropped []int
+	for k, s := range stmts {
+		if definesCheck(s) {
+			dropped = append(dropped, k)
+		}
+	}
+	if len(dropped) == 0 {
+		return "", nil
+	}
+	return reason, dropped
+}
+
+// definesCheck reports whether stmt is a CREATE TABLE or ALTER TABLE
+// with a CHECK constraint: the word CHECK followed by "(", outside
+// strings, quoted names and comments (WITH CHECK OPTION, CHECK TABLE
+// and a column named `check` are not constraints).
+func definesCheck(stmt string) bool {
+	toks, err := sqlsplit.Tokens(stmt, sqlsplit.MySQL)
+	if err != nil || len(toks) < 2 || !isTableStatement(toks) {
+		return false
+	}
+	for k, t := range toks[:len(toks)-1] {
+		if t.Kind == sqlsplit.Word && strings.EqualFold(t.Text, "CHECK") && toks[k+1].Text == "(" {
+			return true
+		}
+	}
+	return false
+}
+
+// isTableStatement reports whether toks start CREATE [TEMPORARY] TABLE or
+// ALTER [IGNORE] TABLE.
+func isTableStatement(toks []sqlsplit.Token) bool {
+	verb := strings.ToUpper(toks[0].Text)
+	if toks[0].Kind != sqlsplit.Word || verb != "CREATE" && verb != "ALTER" {
+		return false
+	}
+	for _, t := range toks[1:min(len(toks), 3)] {
+		if t.Kind == sqlsplit.Word && strings.EqualFold(t.Text, "TABLE") {
+			return true
+		}
+	}
+	return false
 }
 
 // tidbCheckSwitchWarning is the warning for tidb_enable_check_constraint's

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -135,7 +136,8 @@ func TestServerVersion(t *testing.T) {
 	}
 }
 
-// On a MariaDB server ForServer keeps the dialect as it is.
+// On a MariaDB server ForServer keeps the dialect as it is, and
+// SilentDrops reports nothing without asking the server.
 func TestForServerMariaDB(t *testing.T) {
 	db := newInspectDB(t)
 	ctx := context.Background()
@@ -145,6 +147,10 @@ func TestForServerMariaDB(t *testing.T) {
 	}
 	if md, ok := d.(*Dialect); !ok || md.tidb {
 		t.Errorf("ForServer on MariaDB = %#v, want the MySQL dialect", d)
+	}
+	reason, dropped, err := d.(*Dialect).SilentDrops(ctx, db.DB, []string{"CREATE TABLE t (a int CHECK (a > 0))"})
+	if reason != "" || dropped != nil || err != nil {
+		t.Errorf("SilentDrops on MariaDB = %q, %v, %v; want nothing", reason, dropped, err)
 	}
 }
 
@@ -206,6 +212,35 @@ func TestTiDBFormatAndDiff(t *testing.T) {
 	}
 	if changes, _ := diff.Compare(base, table("CLUSTERED", "5"), diff.Options{}); len(changes) != 0 {
 		t.Errorf("equal TiDB tables differ: %v", changes)
+	}
+}
+
+// The decision for CHECK constraints on TiDB: warn, at the statements that
+// define one, while tidb_enable_check_constraint is OFF; nothing while ON.
+func TestTiDBDroppedChecks(t *testing.T) {
+	stmts := []string{
+		"CREATE TABLE t (a int, CONSTRAINT a_pos CHECK (a > 0))",             // 0: table check
+		"CREATE TABLE u (b int CHECK(b <> 0))",                               // 1: column check
+		"ALTER TABLE t ADD CONSTRAINT c CHECK (a < 10)",                      // 2
+		"CREATE VIEW v AS SELECT a FROM t WITH CASCADED CHECK OPTION",        // not a constraint
+		"CREATE TABLE w (`check` int, note varchar(20) DEFAULT 'CHECK (x)')", // quoted name, string
+		"CREATE TABLE x (a int) /* CHECK (a > 0) */",                         // comment
+		"CHECK TABLE t",
+		"INSERT INTO t VALUES (1)",
+	}
+	for _, off := range []string{"OFF", "0", "off"} {
+		reason, dropped := tidbDroppedChecks(off, stmts)
+		if !slices.Equal(dropped, []int{0, 1, 2}) || !strings.Contains(reason, "SET GLOBAL tidb_enable_check_constraint = ON") {
+			t.Errorf("switch %s: %q at %v; want the three CHECK statements and the way to turn it on", off, reason, dropped)
+		}
+	}
+	for _, on := range []string{"ON", "1"} {
+		if reason, dropped := tidbDroppedChecks(on, stmts); reason != "" || dropped != nil {
+			t.Errorf("switch %s: %q at %v; want nothing", on, reason, dropped)
+		}
+	}
+	if reason, dropped := tidbDroppedChecks("OFF", stmts[3:]); reason != "" || dropped != nil {
+		t.Errorf("no CHECK constraint: %q at %v; want nothing", reason, dropped)
 	}
 }
 
