@@ -45,6 +45,10 @@ var _ dialect.Renderer = (*Dialect)(nil)
 // PRIMARY KEY): an AUTO_INCREMENT column in it must stay a key throughout,
 // and its counter is kept.
 //
+// For TiDB (the Dialect ForServer returns for it), Render writes one change
+// per ALTER TABLE where TiDB refuses the joined statement, and refuses the
+// changes TiDB cannot make (tidb_render.go).
+//
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
 // errors.ErrUnsupported and names the change.
