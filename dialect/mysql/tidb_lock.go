@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/retortdb/retort/internal/backoff"
 )
 
 // TiDB implements GET_LOCK as a pessimistic write into
@@ -25,13 +26,12 @@ func tidbLockRetry(err error) bool {
 		strings.Contains(me.Message, "pessimistic lock retry limit reached")
 }
 
-// lockBackoff is the pause before retry attempt n (0-based): 50 ms doubled
-// each time up to 1 s, scaled by a jitter in [0.5, 1.5).
-func lockBackoff(n int, jitter float64) time.Duration {
-	d := 50 * time.Millisecond << min(n, 5)
-	d = min(d, time.Second)
-	return time.Duration(float64(d) * (0.5 + jitter))
-}
+// The pauses between tries: 50 ms doubled each time up to 1 s, with
+// jitter (backoff.Delay).
+const (
+	tidbLockFirst = 50 * time.Millisecond
+	tidbLockMax   = time.Second
+)
 
 // lockClock is how waitLock tells the time, pauses and draws its jitter
 // (in [0, 1)); realClock is the one Lock uses.
@@ -41,24 +41,12 @@ type lockClock struct {
 	jitter func() float64
 }
 
-var realClock = lockClock{now: time.Now, sleep: sleepCtx, jitter: rand.Float64}
-
-// sleepCtx pauses for d, or until ctx ends (its error).
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var realClock = lockClock{now: time.Now, sleep: backoff.Sleep, jitter: rand.Float64}
 
 // waitLock calls try (one GET_LOCK waiting at most the time it is given)
 // until it answers, retrying TiDB's contention error until timeout has
 // passed since start: each try waits for the rest of the timeout, and
-// each pause between tries is lockBackoff's, never past the timeout. It
+// each pause between tries is backoff.Delay's, never past the timeout. It
 // reports whether the lock was taken.
 func waitLock(ctx context.Context, clock lockClock, start time.Time, timeout time.Duration, try func(ctx context.Context, wait time.Duration) (bool, error)) (bool, error) {
 	for n := 0; ; n++ {
@@ -70,7 +58,7 @@ func waitLock(ctx context.Context, clock lockClock, start time.Time, timeout tim
 		if remaining <= 0 {
 			return false, nil
 		}
-		if err := clock.sleep(ctx, min(lockBackoff(n, clock.jitter()), remaining)); err != nil {
+		if err := clock.sleep(ctx, min(backoff.Delay(tidbLockFirst, tidbLockMax, n, clock.jitter()), remaining)); err != nil {
 			return false, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
+	"github.com/retortdb/retort/internal/backoff"
 )
 
 // The error TiDB v8.4 returned to GET_LOCK waiters under contention (six
@@ -28,11 +29,8 @@ func TestTiDBLockRetryError(t *testing.T) {
 func TestLockBackoff(t *testing.T) {
 	for n, want := range []time.Duration{50, 100, 200, 400, 800, 1000, 1000} {
 		want *= time.Millisecond
-		if got := lockBackoff(n, 0.5); got != want {
-			t.Errorf("lockBackoff(%d, 0.5) = %s, want %s", n, got, want)
-		}
-		if lo, hi := lockBackoff(n, 0), lockBackoff(n, 0.999); lo != want/2 || hi <= want || hi >= want*3/2 {
-			t.Errorf("lockBackoff(%d) jitter spans %s..%s, want [%s, %s)", n, lo, hi, want/2, want*3/2)
+		if lo, hi := backoff.Delay(tidbLockFirst, tidbLockMax, n, 0), backoff.Delay(tidbLockFirst, tidbLockMax, n, 0.999); lo != want || hi <= want || hi >= want*5/4 {
+			t.Errorf("pause %d spans %s..%s, want [%s, %s)", n, lo, hi, want, want*5/4)
 		}
 	}
 }
@@ -42,7 +40,7 @@ func TestLockBackoff(t *testing.T) {
 type fakeClock struct {
 	elapsed time.Duration
 	pauses  []time.Duration
-	jitters []float64 // drawn in turn, then 0.5
+	jitters []float64 // drawn in turn, then 0 (no jitter)
 }
 
 func (f *fakeClock) clock(start time.Time) lockClock {
@@ -55,7 +53,7 @@ func (f *fakeClock) clock(start time.Time) lockClock {
 		},
 		jitter: func() float64 {
 			if len(f.jitters) == 0 {
-				return 0.5
+				return 0
 			}
 			j := f.jitters[0]
 			f.jitters = f.jitters[1:]
@@ -64,7 +62,7 @@ func (f *fakeClock) clock(start time.Time) lockClock {
 	}
 }
 
-// A waiter that meets TiDB's error retries, with lockBackoff's pauses, and
+// A waiter that meets TiDB's error retries, with backoff.Delay's pauses, and
 // gets the lock once the holder is gone.
 func TestWaitLockRetriesTiDB(t *testing.T) {
 	start := time.Now()
@@ -80,9 +78,9 @@ func TestWaitLockRetriesTiDB(t *testing.T) {
 	if !got || err != nil || len(waits) != 3 {
 		t.Fatalf("got %v, %v after %d tries; want the lock on the third", got, err, len(waits))
 	}
-	// Jitter 0 halves the first pause, jitter 0.999 makes the second
-	// almost one and a half times its 100ms.
-	if want := []time.Duration{lockBackoff(0, 0), lockBackoff(1, 0.999)}; !slices.Equal(f.pauses, want) {
+	// Jitter 0 keeps the first pause at 50ms, jitter 0.999 makes the
+	// second almost a quarter longer than its 100ms.
+	if want := []time.Duration{50 * time.Millisecond, 100*time.Millisecond + 24975*time.Microsecond}; !slices.Equal(f.pauses, want) {
 		t.Errorf("pauses %v, want %v", f.pauses, want)
 	}
 	// Each try waits in GET_LOCK for what is left of the timeout.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/backoff"
 )
 
 // LockRetry is how upgrade and downgrade retry a statement that gave up
@@ -46,11 +47,10 @@ func (p LockRetry) policy() LockRetry {
 	return p
 }
 
-// delay is the wait before retry n (1-based); jitter(k) returns a number
-// in [0, k).
-func (p LockRetry) delay(n int, jitter func(int64) int64) time.Duration {
-	d := p.First << (n - 1)
-	return d + time.Duration(jitter(int64(d)/4+1))
+// delay is the wait before retry n (1-based): First doubled each time,
+// uncapped (the retries are few), with jitter.
+func (p LockRetry) delay(n int) time.Duration {
+	return backoff.Delay(p.First, 0, n-1, rand.Float64())
 }
 
 // LockRetriedError is a statement's lock timeout after its last retry.
@@ -118,7 +118,7 @@ func (r *retrier) retryable(st *step, err *error) bool {
 // waits for its turn; false when ctx ends meanwhile.
 func (r *retrier) wait(ctx context.Context, st *step, i int) bool {
 	n := len(r.waits) + 1
-	d := r.p.delay(n, rand.Int64N)
+	d := r.p.delay(n)
 	what := "it"
 	if st.inTx(r.s.d) {
 		what = "the revision's transaction, rolled back, from its start"
@@ -126,12 +126,8 @@ func (r *retrier) wait(ctx context.Context, st *step, i int) bool {
 	r.s.emit(Event{Kind: EventRetry, Revision: st.id(), Direction: st.Direction, Statement: i + 1, Count: st.count(), Duration: d,
 		Message: fmt.Sprintf("statement %d of %d of revision %s (%s:%d) gave up waiting for a lock (lock timeout); retrying %s in %s (retry %d of %d)",
 			i+1, st.count(), st.id(), st.rev.Path, st.line(i), what, d.Round(100*time.Millisecond), n, r.p.Retries)})
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
+	if backoff.Sleep(ctx, d) != nil {
 		return false
-	case <-t.C:
 	}
 	r.waits = append(r.waits, d)
 	return true
