@@ -35,12 +35,13 @@ const (
 	keyCreated     = "Created"
 	keyGo          = "Go"
 	keyImported    = "Imported-From"
+	keyReplaces    = "Replaces"
 )
 
 // keys lists the header keys; Revision first.
-var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo, keyImported}
+var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo, keyImported, keyReplaces}
 
-const knownKeys = "Revision, Revises, Branch, Depends-On, Transaction, Created"
+const knownKeys = "Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created"
 
 // ParseError reports a malformed revision file.
 type ParseError struct {
@@ -335,15 +336,18 @@ func (p *parser) headerValue(r *Revision, key, value string) error {
 			return p.errorf(p.line, "Revision %q: %s", value, msg)
 		}
 		r.ID = value
-	case keyRevises, keyDependsOn:
+	case keyRevises, keyDependsOn, keyReplaces:
 		ids, err := p.list(key, value, checkID)
 		if err != nil {
 			return err
 		}
-		if key == keyRevises {
+		switch key {
+		case keyRevises:
 			r.Revises = ids
-		} else {
+		case keyDependsOn:
 			r.DependsOn = ids
+		default:
+			r.Replaces = ids
 		}
 	case keyBranch:
 		labels, err := p.list(key, value, checkLabel)
