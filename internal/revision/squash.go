@@ -44,6 +44,9 @@ type Rewrite struct {
 	Revision *script.Revision
 	// Replaces are the ids whose rows the database has, in Replaces order.
 	Replaces []string
+	// Recorded is set when the database has a row for the squashed
+	// revision already: only the rows of Replaces go.
+	Recorded bool
 }
 
 // squashViews reads the squashed revisions of g.files for the view that
@@ -237,8 +240,8 @@ func (g *Graph) settle(set map[string]bool, unfinished []string) ([]Rewrite, map
 				for _, id := range had {
 					delete(set, id)
 				}
+				rewrites = append(rewrites, Rewrite{Revision: s.rev, Replaces: had, Recorded: set[s.rev.ID]})
 				set[s.rev.ID] = true
-				rewrites = append(rewrites, Rewrite{Revision: s.rev, Replaces: had})
 				changed = true
 			case s.originals == nil:
 				return nil, nil, &OriginalsGoneError{Squash: s.rev.ID, Path: s.rev.Path, Applied: had, Replaces: s.rev.Replaces}

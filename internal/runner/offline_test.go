@@ -33,6 +33,7 @@ func TestWriteSQLGolden(t *testing.T) {
 	plans := map[string]*revision.Plan{
 		"upgrade":   {Steps: steps(revision.Up, chain[0], chain[1], noTx)},
 		"downgrade": {Steps: steps(revision.Down, chain[1], chain[0])},
+		"squash":    {Rewrites: []revision.Rewrite{{Revision: squashOf(chain[0], chain[1]), Replaces: []string{"r001", "r002"}}}, Steps: steps(revision.Up, noTx)},
 	}
 	for _, name := range testdb.Dialects {
 		d, err := dialects.ByName(name)

@@ -181,6 +181,10 @@ const (
 	// concurrent build of statement Statement left was dropped, to be
 	// built again.
 	EventInvalidIndex
+	// EventSquash: the database had applied every revision a squashed
+	// revision replaces, and is now recorded at the squashed revision
+	// (Revision) instead; no SQL ran.
+	EventSquash
 )
 
 // String returns the kind's name.
@@ -204,6 +208,8 @@ func (k EventKind) String() string {
 		return "retry"
 	case EventInvalidIndex:
 		return "invalid-index"
+	case EventSquash:
+		return "squash"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
