@@ -22,6 +22,11 @@ func (m *Migrator) keepReasons(chain []*script.Revision) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
+		if why != "" {
+			if err := keepable(r); err != nil {
+				return nil, err
+			}
+		}
 		out[i] = why
 	}
 	return out, nil
