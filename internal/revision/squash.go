@@ -140,7 +140,7 @@ func (s *squash) checkLine(files map[string]*script.Revision, by map[string]*scr
 		if i > 0 {
 			want = []string{s.originals[i-1].ID}
 		}
-		if !sameSet(canon(o.Revises), canon(want)) {
+		if !sameIDs(canon(o.Revises), canon(want)) {
 			return &SquashError{Revision: s.rev.ID, Path: s.rev.Path, Msg: "Replaces lists " + o.ID + " (" + o.Path + ") as revising " + orBase(want) + ", but it revises " + orBase(o.Revises) + ": Replaces lists a line of revisions, oldest first, starting where the squashed revision's Revises points"}
 		}
 		if slices.ContainsFunc(o.Replaces, func(id string) bool { return files[id] != nil }) {
@@ -390,16 +390,12 @@ func (g *Graph) checkInside(chain []*node, rng string) error {
 	return nil
 }
 
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for _, x := range a {
-		if !slices.Contains(b, x) {
-			return false
-		}
-	}
-	return true
+// sameIDs reports whether a and b hold the same ids, in any order.
+func sameIDs(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 func orBase(ids []string) string {

@@ -70,18 +70,8 @@ func TestWriteSQLGolden(t *testing.T) {
 func TestWriteSQLRuns(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		chain := chainN(2)
-		var b bytes.Buffer
 		plan := &revision.Plan{Steps: []revision.Step{{Revision: chain[0], Direction: revision.Up}, {Revision: chain[1], Direction: revision.Up}}}
-		if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tg.db.ExecContext(ctxT(t), b.String()); err != nil {
-			t.Fatalf("run offline script: %v\n%s", err, b.String())
-		}
-		st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := runOffline(t, tg, plan)
 		if len(st.Applied()) != 2 {
 			t.Fatalf("applied after the offline script: %+v", st.Rows)
 		}
@@ -98,4 +88,22 @@ func TestWriteSQLRuns(t *testing.T) {
 			t.Fatalf("downgrade after the offline upgrade: %v", err)
 		}
 	}, "sqlite", "postgres")
+}
+
+// runOffline writes plan's offline script, runs it on tg as one
+// multi-statement script, and returns the state it leaves.
+func runOffline(t *testing.T, tg *target, plan *revision.Plan) *runner.State {
+	t.Helper()
+	var b bytes.Buffer
+	if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tg.db.ExecContext(ctxT(t), b.String()); err != nil {
+		t.Fatalf("run offline script: %v\n%s", err, b.String())
+	}
+	st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

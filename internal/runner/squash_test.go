@@ -1,12 +1,10 @@
 package runner_test
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
@@ -107,21 +105,11 @@ func TestWriteSQLRunsSquash(t *testing.T) {
 		if _, err := runner.New(tg.db, tg.d, runner.Options{}).Run(ctxT(t), upgradeAll(chain[:2])); err != nil {
 			t.Fatal(err)
 		}
-		var b bytes.Buffer
 		plan := &revision.Plan{
 			Rewrites: []revision.Rewrite{{Revision: squashOf(chain[:2]...), Replaces: []string{"r001", "r002"}}},
 			Steps:    []revision.Step{{Revision: chain[2], Direction: revision.Up}},
 		}
-		if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tg.db.ExecContext(ctxT(t), b.String()); err != nil {
-			t.Fatalf("run offline script: %v\n%s", err, b.String())
-		}
-		st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := runOffline(t, tg, plan)
 		if got := st.Applied(); !slices.Equal(got, []string{"r003", "s001"}) && !slices.Equal(got, []string{"s001", "r003"}) {
 			t.Errorf("applied after the offline script: %v", got)
 		}
