@@ -62,76 +62,21 @@ func TestSquash(t *testing.T) {
 			fsys := squashRange()
 			// Before the squash: the middle database reaches c3, the end one f6.
 			for i, target := range []string{"", "c3", "f6"} {
-				m, err := retort.New(mustDialect(name), dbs[i].DB, fsys)
-				if err != nil {
-					t.Fatal(err)
-				}
 				if target != "" {
-					if _, err := m.Upgrade(ctx, target); err != nil {
-						t.Fatal(err)
-					}
+					upgradeTo(t, name, dbs[i], fsys, target)
 				}
 			}
-			m, err := retort.New(mustDialect(name), nil, fsys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sq, err := m.Squash(ctx, "b2", "f6", scratchOf(t, dbs[0]))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(sq.Kept) != 1 || sq.Kept[0].Revision.ID != "d4" || !strings.Contains(sq.Kept[0].Reason, "INSERT, a data statement") {
-				t.Errorf("Kept = %+v; want d4 for its INSERT", sq.Kept)
-			}
-			ins, tags := strings.Index(sq.Up, "INSERT INTO users"), strings.Index(sq.Up, "tags")
-			if ins < 0 || tags < ins || strings.Index(sq.Up, "posts") > ins {
-				t.Errorf("upgrade does not keep the INSERT between posts and tags:\n%s", sq.Up)
-			}
-			rev := sq.Revision("s1", "squash b2 to f6", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
-			if !slices.Equal(rev.Replaces, []string{"b2", "c3", "d4", "e5", "f6"}) || !slices.Equal(rev.Revises, []string{"a1"}) {
-				t.Errorf("header: replaces %v revises %v", rev.Replaces, rev.Revises)
-			}
-			fsys["s1.sql"] = &fstest.MapFile{Data: script.Format(rev)}
-
+			fsys["s1.sql"] = &fstest.MapFile{Data: script.Format(squashB2F6(t, name, fsys, dbs[0]))}
 			wantRan := [][]string{{"a1", "s1", "g7"}, {"d4", "e5", "f6", "g7"}, {"g7"}}
 			var schemas [3]string
 			for i, db := range dbs {
-				m, err := retort.New(mustDialect(name), db.DB, fsys)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := m.Upgrade(ctx, "head")
-				if err != nil {
-					t.Fatalf("database %d: %v", i, err)
-				}
-				if got := ranIDs(res); !slices.Equal(got, wantRan[i]) {
-					t.Errorf("database %d ran %v; want %v", i, got, wantRan[i])
-				}
-				// The next run records the middle one at s1 too.
-				if _, err := m.Upgrade(ctx, "head"); err != nil {
-					t.Fatal(err)
-				}
-				st, err := m.Status(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var rows []string
-				for _, a := range st.Applied {
-					rows = append(rows, a.Revision)
-				}
-				if !slices.Equal(rows, []string{"a1", "s1", "g7"}) || !slices.Equal(st.Current, []string{"g7"}) || len(st.Missing)+len(st.Pending) > 0 {
-					t.Errorf("database %d: rows %v, current %v, missing %v, pending %d; want a1 s1 g7", i, rows, st.Current, st.Missing, len(st.Pending))
-				}
-				if n := count(t, db.DB, "SELECT COUNT(*) FROM users WHERE name = 'admin'"); n != 1 {
-					t.Errorf("database %d: %d admin rows; want 1", i, n)
-				}
-				schemas[i] = inspectSQL(t, name, db.URL)
+				schemas[i] = upgradeSquashed(t, name, fsys, db, wantRan[i])
 			}
 			if schemas[0] != schemas[1] || schemas[0] != schemas[2] {
 				t.Errorf("schemas differ:\nstart:\n%s\nmiddle:\n%s\nend:\n%s", schemas[0], schemas[1], schemas[2])
 			}
-			m2, _ := retort.New(mustDialect(name), dbs[2].DB, fsys)
-			res, err := m2.Downgrade(ctx, "a1")
+			m, _ := retort.New(mustDialect(name), dbs[2].DB, fsys)
+			res, err := m.Downgrade(ctx, "a1")
 			if err != nil || !slices.Equal(ranIDs(res), []string{"g7", "s1"}) {
 				t.Fatalf("downgrade to a1: %v, %v; want g7 s1", res, err)
 			}
@@ -140,6 +85,80 @@ func TestSquash(t *testing.T) {
 			}
 		})
 	}
+}
+
+func upgradeTo(t *testing.T, name string, db *testdb.DB, fsys fstest.MapFS, target string) {
+	t.Helper()
+	m, err := retort.New(mustDialect(name), db.DB, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Upgrade(ctxT(t), target); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// squashB2F6 squashes b2:f6 of fsys into s1 and checks what it kept.
+func squashB2F6(t *testing.T, name string, fsys fstest.MapFS, scratchNext *testdb.DB) *script.Revision {
+	t.Helper()
+	m, err := retort.New(mustDialect(name), nil, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sq, err := m.Squash(ctxT(t), "b2", "f6", scratchOf(t, scratchNext))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sq.Kept) != 1 || sq.Kept[0].Revision.ID != "d4" || !strings.Contains(sq.Kept[0].Reason, "INSERT, a data statement") {
+		t.Errorf("Kept = %+v; want d4 for its INSERT", sq.Kept)
+	}
+	ins, tags := strings.Index(sq.Up, "INSERT INTO users"), strings.Index(sq.Up, "tags")
+	if ins < 0 || tags < ins || strings.Index(sq.Up, "posts") > ins {
+		t.Errorf("upgrade does not keep the INSERT between posts and tags:\n%s", sq.Up)
+	}
+	rev := sq.Revision("s1", "squash b2 to f6", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	if !slices.Equal(rev.Replaces, []string{"b2", "c3", "d4", "e5", "f6"}) || !slices.Equal(rev.Revises, []string{"a1"}) {
+		t.Errorf("header: replaces %v revises %v", rev.Replaces, rev.Revises)
+	}
+	return rev
+}
+
+// upgradeSquashed upgrades db with fsys, squash included, twice (the
+// second run records a database that went through the originals at s1),
+// checks what ran, the version rows and the kept INSERT's row, and
+// returns the schema.
+func upgradeSquashed(t *testing.T, name string, fsys fstest.MapFS, db *testdb.DB, wantRan []string) string {
+	t.Helper()
+	ctx := ctxT(t)
+	m, err := retort.New(mustDialect(name), db.DB, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Upgrade(ctx, "head")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ranIDs(res); !slices.Equal(got, wantRan) {
+		t.Errorf("ran %v; want %v", got, wantRan)
+	}
+	if _, err := m.Upgrade(ctx, "head"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := m.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, a := range st.Applied {
+		rows = append(rows, a.Revision)
+	}
+	if !slices.Equal(rows, []string{"a1", "s1", "g7"}) || !slices.Equal(st.Current, []string{"g7"}) || len(st.Missing)+len(st.Pending) > 0 {
+		t.Errorf("rows %v, current %v, missing %v, pending %d; want a1 s1 g7", rows, st.Current, st.Missing, len(st.Pending))
+	}
+	if n := count(t, db.DB, "SELECT COUNT(*) FROM users WHERE name = 'admin'"); n != 1 {
+		t.Errorf("%d admin rows; want 1", n)
+	}
+	return inspectSQL(t, name, db.URL)
 }
 
 // inspectSQL is the schema of the database at url as inspect prints it.

@@ -83,9 +83,13 @@ func TestSquashPlans(t *testing.T) {
 			}
 		})
 	}
-	// Downgrades: through the squashed revision from its end, through the
-	// originals from the middle, and the originals again when one stopped
-	// part-way reverting (the rows then hold all of them).
+}
+
+// TestSquashDowngrades: through the squashed revision from the end of its
+// range, through the originals from the middle, and the originals again
+// when one stopped part-way reverting (the rows then hold all of them).
+func TestSquashDowngrades(t *testing.T) {
+	g := build(t, squashed...)
 	p, err := g.Downgrade([]string{"a", "b", "c", "d", "e"}, mustTarget(t, "base"))
 	if steps, rw := planOf(t, p, err); !slices.Equal(steps, []string{"e", "s", "a"}) || !slices.Equal(rw, []string{"s=b,c,d"}) {
 		t.Errorf("Downgrade from the end: %v %v", steps, rw)

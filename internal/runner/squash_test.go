@@ -62,39 +62,55 @@ func TestRunRecordsSquash(t *testing.T) {
 		if row.Checksum != s.Checksum || !row.AppliedAt.Equal(last.AppliedAt) || row.State != runner.StateApplied {
 			t.Errorf("row of s001 = %+v; want its checksum and r003's time %v", row, last.AppliedAt)
 		}
-		var log []string
-		for _, l := range readLog(t, tg.db)[3:] {
-			log = append(log, l.Revision+" "+l.Direction+" "+l.Error.String)
-		}
-		want := []string{
-			"r001 stamp replaced by squashed revision s001, which records it from now on",
-			"r002 stamp replaced by squashed revision s001, which records it from now on",
-			"r003 stamp replaced by squashed revision s001, which records it from now on",
-			"s001 stamp recorded as applied: it squashes r001, r002, r003, all applied (no SQL run)",
-			"r004 upgrade ",
-		}
-		if !slices.Equal(log, want) {
-			t.Errorf("log:\n%s\nwant:\n%s", strings.Join(log, "\n"), strings.Join(want, "\n"))
-		}
+		checkSquashLog(t, tg)
 		if e := ev.kinds(runner.EventSquash); len(e) != 1 || e[0].Revision != "s001" {
 			t.Errorf("squash events: %+v", e)
 		}
-		// A run with nothing but the rewrite (the database at head).
-		stamp := func(*runner.State) ([]string, error) { return []string{"r001", "r002", "r004"}, nil }
-		if err := r.Stamp(ctxT(t), stamp, false); err != nil {
-			t.Fatal(err)
-		}
-		only := func(*runner.State) (*revision.Plan, error) {
-			return &revision.Plan{Rewrites: []revision.Rewrite{{Revision: s, Replaces: []string{"r001", "r002"}}}}, nil
-		}
-		if _, err := r.Run(ctxT(t), only); err != nil {
-			t.Fatal(err)
-		}
-		st, _ = r.State(ctxT(t))
-		if got := st.Applied(); len(got) != 2 || !slices.Contains(got, "s001") || !slices.Contains(got, "r004") {
-			t.Errorf("after a rewrite alone: %v", got)
-		}
+		rewriteAlone(t, r, s)
 	})
+}
+
+// checkSquashLog checks the log rows after the three of r001..r003: the
+// rewrite's, then r004's upgrade.
+func checkSquashLog(t *testing.T, tg *target) {
+	t.Helper()
+	var log []string
+	for _, l := range readLog(t, tg.db)[3:] {
+		log = append(log, l.Revision+" "+l.Direction+" "+l.Error.String)
+	}
+	want := []string{
+		"r001 stamp replaced by squashed revision s001, which records it from now on",
+		"r002 stamp replaced by squashed revision s001, which records it from now on",
+		"r003 stamp replaced by squashed revision s001, which records it from now on",
+		"s001 stamp recorded as applied: it squashes r001, r002, r003, all applied (no SQL run)",
+		"r004 upgrade ",
+	}
+	if !slices.Equal(log, want) {
+		t.Errorf("log:\n%s\nwant:\n%s", strings.Join(log, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// rewriteAlone stamps r001, r002 and r004 and runs a plan with nothing
+// but the rewrite of the first two into s (a database at head).
+func rewriteAlone(t *testing.T, r *runner.Runner, s *script.Revision) {
+	t.Helper()
+	stamp := func(*runner.State) ([]string, error) { return []string{"r001", "r002", "r004"}, nil }
+	if err := r.Stamp(ctxT(t), stamp, false); err != nil {
+		t.Fatal(err)
+	}
+	only := func(*runner.State) (*revision.Plan, error) {
+		return &revision.Plan{Rewrites: []revision.Rewrite{{Revision: s, Replaces: []string{"r001", "r002"}}}}, nil
+	}
+	if _, err := r.Run(ctxT(t), only); err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.State(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Applied(); len(got) != 2 || !slices.Contains(got, "s001") || !slices.Contains(got, "r004") {
+		t.Errorf("after a rewrite alone: %v", got)
+	}
 }
 
 // TestWriteSQLRunsSquash runs an offline script that records a squashed
