@@ -118,10 +118,7 @@ func splitStatements(script string, d dialect.Dialect, size int) ([][]string, er
 // after the chunk to what it held before. It then checks that the scratch
 // database holds the live schema, and that the downgrades empty it.
 func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, chunks [][]string) error {
-	rd, ok := m.dialect.(dialect.Renderer)
-	if !ok {
-		return fmt.Errorf("%s: baseline is not supported for this dialect yet", m.dialect.Name())
-	}
+	rd := m.dialect
 	prev := &schema.Schema{Dialect: b.Schema.Dialect}
 	for i, c := range chunks {
 		up := b.SQL

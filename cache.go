@@ -23,7 +23,7 @@ import (
 // headCacheFormat versions the cache's entries and keys: change it
 // whenever what an entry holds (schema.Schema's JSON) or how a key is
 // made changes, so that old entries are never read as new ones.
-const headCacheFormat = 1
+const headCacheFormat = 2 // 2: schema.NameRules.RoutineKinds
 
 // headEntry is one cache file: the inspected schema that replaying a set
 // of revisions produces.
@@ -139,10 +139,6 @@ func cacheKey(dialectName, version, inspect string, sums []revSum) string {
 // serverVersion reads the version of the server that scratch databases
 // live on (for SQLite, the linked library's).
 func (m *Migrator) serverVersion(ctx context.Context, opts GenerateOptions) (string, error) {
-	sv, ok := m.dialect.(dialect.ServerVersioner)
-	if !ok {
-		return "", fmt.Errorf("%s cannot name its server version", m.dialect.Name())
-	}
 	u := opts.DevDatabase
 	if u == nil {
 		u = opts.Scratch
@@ -155,7 +151,7 @@ func (m *Migrator) serverVersion(ctx context.Context, opts GenerateOptions) (str
 		return "", err
 	}
 	defer db.Close()
-	return sv.ServerVersion(ctx, db)
+	return m.dialect.ServerVersion(ctx, db)
 }
 
 func (c headCache) path() string { return filepath.Join(c.dir, c.key+".json") }

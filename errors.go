@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/lint"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
@@ -101,4 +102,9 @@ type (
 	OriginalsGoneError = revision.OriginalsGoneError
 	// SquashError is a squashed revision (Replaces) the graph cannot hold.
 	SquashError = revision.SquashError
+	// OnlineRefusedError is a change that GenerateOptions.Online cannot
+	// write in a form that keeps writes going (MySQL/MariaDB: a change
+	// that only ALGORITHM=COPY or LOCK=SHARED can make), with the
+	// alternatives.
+	OnlineRefusedError = lint.OnlineRefusedError
 )

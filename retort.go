@@ -690,15 +690,32 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, opts StampOption
 	if m.runner == nil {
 		return ErrNoDatabase
 	}
+	ids, err := m.stampSet(targets)
+	if err != nil {
+		return err
+	}
+	return m.runner.Stamp(ctx, func(st *runner.State) ([]string, error) {
+		if !purge {
+			if err := m.knownRows(st); err != nil {
+				return nil, err
+			}
+		}
+		return ids, nil
+	}, purge)
+}
+
+// stampSet is the applied set that targets name: each target and every
+// revision it needs, in the graph's order.
+func (m *Migrator) stampSet(targets []string) ([]string, error) {
 	want := map[string]bool{}
 	for _, s := range targets {
 		t, err := m.target(s)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		p, err := m.graph.Upgrade(nil, t)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, id := range p.IDs() {
 			want[id] = true
@@ -710,16 +727,17 @@ func (m *Migrator) Stamp(ctx context.Context, targets []string, opts StampOption
 			ids = append(ids, r.ID)
 		}
 	}
-	return m.runner.Stamp(ctx, func(st *runner.State) ([]string, error) {
-		if !purge {
-			for _, row := range st.Rows {
-				if m.graph.Get(row.Revision) == nil && m.graph.ReplacedBy(row.Revision) == nil {
-					return nil, fmt.Errorf("the version table names revision %s, which no file has: restore the file, or stamp with --purge to drop such rows", row.Revision)
-				}
-			}
+	return ids, nil
+}
+
+// knownRows refuses a version table that names a revision no file has.
+func (m *Migrator) knownRows(st *runner.State) error {
+	for _, row := range st.Rows {
+		if m.graph.Get(row.Revision) == nil && m.graph.ReplacedBy(row.Revision) == nil {
+			return fmt.Errorf("the version table names revision %s, which no file has: restore the file, or stamp with --purge to drop such rows", row.Revision)
 		}
-		return ids, nil
-	}, purge)
+	}
+	return nil
 }
 
 // SQL writes the SQL of a plan from one revision to another without a

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
 	"github.com/retortdb/retort/internal/runner"
@@ -151,7 +150,7 @@ func (m *Migrator) Squash(ctx context.Context, from, to string, opts SquashOptio
 	}
 	sq.After = b.cur
 	sq.Up, sq.Down = strings.Join(b.up, "\n"), strings.Join(b.down, "\n")
-	err = m.prove(ctx, sc.db, proof{up: sq.Up, down: sq.Down, before: sq.Before, after: sq.After})
+	err = m.runProof(ctx, sc.db, proof{up: sq.Up, down: sq.Down, before: sq.Before, after: sq.After})
 	var ve *VerifyError
 	if errors.As(err, &ve) {
 		return nil, &SquashVerifyError{VerifyError: ve, Kept: keptWith(sq.Kept, ve.Statement)}
@@ -278,10 +277,7 @@ func (b *squashBuilder) flush() error {
 	if err != nil || len(changes) == 0 {
 		return err
 	}
-	rd, ok := b.m.dialect.(dialect.Renderer)
-	if !ok {
-		return fmt.Errorf("%s: squash is not supported for this dialect yet", b.m.dialect.Name())
-	}
+	rd := b.m.dialect
 	up, err := rd.Render(before, b.cur, changes)
 	if err != nil {
 		return fmt.Errorf("squash %s: render the upgrade: %w", span(run), err)

@@ -163,11 +163,7 @@ func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 			u = opts.DevDatabase
 		}
 	}
-	sc, ok := d.(dialect.Scratcher)
-	if !ok {
-		return fmt.Errorf("%s cannot make a scratch database", d.Name())
-	}
-	db, drop, err := sc.CreateScratch(ctx, u)
+	db, drop, err := d.CreateScratch(ctx, u)
 	if err != nil {
 		return fmt.Errorf("create a scratch database: %w", err)
 	}

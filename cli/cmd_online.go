@@ -1,87 +1,71 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort/internal/lint"
-	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort"
 )
 
 // onlineFlags are migrate's --online options.
 type onlineFlags struct {
-	on          bool
-	lockTimeout time.Duration
-	cmd         *cobra.Command // to tell a given --online from its default
+	on                       bool
+	lockTimeout, stmtTimeout time.Duration
+	cmd                      *cobra.Command // to tell a given flag from its default
 }
 
 func (o *onlineFlags) register(cmd *cobra.Command) {
 	o.cmd = cmd
-	cmd.Flags().BoolVar(&o.on, "online", false, "(env RETORT_ONLINE, online in retort.toml) write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout set)")
-	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", 5*time.Second, "with --online, the lock_timeout every statement runs under")
+	cmd.Flags().BoolVar(&o.on, "online", false, "(env RETORT_ONLINE, online in retort.toml) write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout and statement_timeout set), and verify that form")
+	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", retort.DefaultOnlineLockTimeout, "(env RETORT_ONLINE_LOCK_TIMEOUT, online_lock_timeout in retort.toml) with --online, how long each statement waits for its lock (lock_timeout, lock_wait_timeout) before upgrade retries it")
+	cmd.Flags().DurationVar(&o.stmtTimeout, "online-statement-timeout", retort.DefaultOnlineStatementTimeout, "(env RETORT_ONLINE_STATEMENT_TIMEOUT, online_statement_timeout in retort.toml) with --online on PostgreSQL, the statement_timeout of the statements that hold their lock briefly (0 around CONCURRENTLY and VALIDATE); longer than the lock timeout, or 0 for none")
 }
 
-// onlineRevision rewrites a generated revision's sections into their
-// online forms, and says what it rewrote.
-func (a *app) onlineRevision(o onlineFlags, rev *script.Revision, up, down []string) error {
+// onlineOptions resolves --online and its timeouts into the options of
+// Generate: nil when the revision is not written online.
+func (a *app) onlineOptions(o onlineFlags) (*retort.OnlineOptions, error) {
 	on, err := a.onlineSetting(o)
 	if err != nil || !on {
-		return err
+		return nil, err
 	}
-	if o.lockTimeout <= 0 {
-		return usagef("--online-lock-timeout must be positive, got %s", o.lockTimeout)
-	}
-	u, err := a.onlineForm(up, o.lockTimeout, false)
+	lock, err := o.duration("online-lock-timeout", o.lockTimeout, func() (time.Duration, error) {
+		return a.cfg.duration("online_lock_timeout", a.cfg.OnlineLockTimeout, a.cfg.onlineLockFrom)
+	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	dn, err := a.onlineForm(down, o.lockTimeout, u.NoTransaction)
-	var refused *lint.OnlineRefusedError
-	if errors.As(err, &refused) {
-		// --online is about the upgrade; a downgrade that cannot run
-		// online is kept as generated, and said so.
-		a.progressf("Online: the downgrade keeps its generated form: %s cannot run online (%s)\n", firstLine(refused.SQL), refused.Finding.Code)
-		dn, err = lint.Online{Statements: down}, nil
-	}
+	stmt, err := o.duration("online-statement-timeout", o.stmtTimeout, func() (time.Duration, error) {
+		return a.cfg.duration("online_statement_timeout", a.cfg.OnlineStatementTimeout, a.cfg.onlineStmtFrom)
+	})
 	if err != nil {
-		return fmt.Errorf("the downgrade: %w", err)
+		return nil, err
 	}
-	if dn.NoTransaction && !u.NoTransaction {
-		if u, err = a.onlineForm(up, o.lockTimeout, true); err != nil {
-			return err
-		}
+	opts := &retort.OnlineOptions{LockTimeout: lock, StatementTimeout: stmt}
+	if err := opts.Validate(); err != nil {
+		return nil, usagef("%v (set by --online-lock-timeout and --online-statement-timeout, RETORT_ONLINE_LOCK_TIMEOUT and RETORT_ONLINE_STATEMENT_TIMEOUT, or online_lock_timeout and online_statement_timeout in retort.toml)", err)
 	}
-	rev.Up.SQL = script.JoinStatements(u.Statements)
-	rev.Down.SQL = script.JoinStatements(dn.Statements)
-	rev.NoTransaction = u.NoTransaction
-	for _, n := range u.Notes {
-		a.progressf("Online: %s\n", n)
-	}
-	if rev.NoTransaction {
-		a.progressf("Online: the revision runs statement by statement (Transaction: none); a failure stops at that statement and upgrade resumes there\n")
-	}
-	return nil
+	return opts, nil
 }
 
-// onlineForm rewrites stmts as the revision after the project's
-// revisions (so that tables and column types they created are known).
-func (a *app) onlineForm(stmts []string, timeout time.Duration, noTx bool) (lint.Online, error) {
-	l, err := a.newLinter("", "")
-	if err != nil {
-		return lint.Online{}, err
+// duration is the flag's value when it was given, else the setting's.
+func (o onlineFlags) duration(flag string, v time.Duration, setting func() (time.Duration, error)) (time.Duration, error) {
+	if o.cmd != nil && o.cmd.Flags().Changed(flag) {
+		return v, nil
 	}
-	if a.graph != nil {
-		for _, r := range a.graph.Revisions() {
-			if _, err := l.Revision(r, false); err != nil {
-				return lint.Online{}, err
-			}
-		}
+	return setting()
+}
+
+// printOnline says what the online rewrite did.
+func (a *app) printOnline(gen *retort.Generated) {
+	for _, n := range gen.OnlineNotes {
+		a.progressf("Online: %s\n", n)
 	}
-	return l.Online(stmts, timeout, noTx)
+	if gen.NoTransaction {
+		a.progressf("Online: the revision runs statement by statement (Transaction: none); a failure stops at that statement and upgrade resumes there\n")
+	}
 }
 
 // onlineSetting resolves --online: the flag when given, else RETORT_ONLINE,

@@ -166,7 +166,7 @@ func (a *app) openForAutogen(cmd *cobra.Command, live bool) (*session, error) {
 // It speaks after a comparison has run, so that an error stays the run's
 // only word.
 func (a *app) notePrivileges(d dialect.Dialect) {
-	if p, ok := d.(dialect.PrivilegeInspector); a.cfg.Privileges || a.privilegesNoted || !ok || !p.InspectsPrivileges() {
+	if a.cfg.Privileges || a.privilegesNoted || !d.Capabilities().Privileges {
 		return
 	}
 	a.privilegesNoted = true
@@ -214,6 +214,9 @@ before it writes anything.`,
 			if err != nil {
 				return err
 			}
+			if opts.Online, err = a.onlineOptions(online); err != nil {
+				return err
+			}
 			s, err := a.openForAutogen(cmd, f.fromDB)
 			if err != nil {
 				return err
@@ -224,26 +227,9 @@ before it writes anything.`,
 			if len(heads) > 1 {
 				return fmt.Errorf("the migrations have %d heads (%s): join them first with 'retort merge -m MESSAGE heads'", len(heads), joinIDs(ids(heads)))
 			}
-			interactive := a.isTerminal()
-			var gen *retort.Generated
-			for {
-				gen, err = s.m.Generate(ctx, opts)
-				var be *retort.BackfillError
-				if errors.As(err, &be) && a.resolveRenames(be.Changes, opts, interactive) {
-					continue
-				}
-				if errors.As(err, &be) && interactive {
-					if !a.askBackfill(be, opts.Backfill) {
-						return be
-					}
-					continue
-				}
-				if err != nil {
-					return a.generateError(ctx, err)
-				}
-				if !a.resolveRenames(gen.Changes, opts, interactive) {
-					break
-				}
+			gen, err := a.generateAsking(ctx, s.m, opts)
+			if err != nil {
+				return err
 			}
 			a.notePrivileges(s.m.Dialect())
 			if len(gen.Changes) == 0 {
@@ -258,16 +244,15 @@ before it writes anything.`,
 			}
 			rev := &script.Revision{
 				ID: revID, Message: msg,
-				Up:      script.Section{SQL: script.JoinStatements(gen.Up), Present: true},
-				Down:    script.Section{SQL: script.JoinStatements(gen.Down), Present: true},
-				Created: time.Now().UTC().Truncate(time.Second),
+				Up:            script.Section{SQL: script.JoinStatements(gen.Up), Present: true},
+				Down:          script.Section{SQL: script.JoinStatements(gen.Down), Present: true},
+				NoTransaction: gen.NoTransaction,
+				Created:       time.Now().UTC().Truncate(time.Second),
 			}
 			if len(heads) == 1 {
 				rev.Revises = []string{heads[0].ID}
 			}
-			if err := a.onlineRevision(online, rev, gen.Up, gen.Down); err != nil {
-				return err
-			}
+			a.printOnline(gen)
 			a.printGeneratedLint(g, rev)
 			if offline {
 				if rev.ID == "" {
@@ -294,6 +279,31 @@ before it writes anything.`,
 	online.register(cmd)
 	a.autogenFlagSet(cmd, &f, true)
 	return cmd
+}
+
+// generateAsking generates the revision, asking on a terminal for the
+// renames and backfill values it needs, and again with the answers.
+func (a *app) generateAsking(ctx context.Context, m *retort.Migrator, opts retort.GenerateOptions) (*retort.Generated, error) {
+	interactive := a.isTerminal()
+	for {
+		gen, err := m.Generate(ctx, opts)
+		var be *retort.BackfillError
+		if errors.As(err, &be) && a.resolveRenames(be.Changes, opts, interactive) {
+			continue
+		}
+		if errors.As(err, &be) && interactive {
+			if !a.askBackfill(be, opts.Backfill) {
+				return nil, be
+			}
+			continue
+		}
+		if err != nil {
+			return nil, a.generateError(ctx, err)
+		}
+		if !a.resolveRenames(gen.Changes, opts, interactive) {
+			return gen, nil
+		}
+	}
 }
 
 // cacheDir is the head-schema cache's directory, os.UserCacheDir()/retort,

@@ -43,6 +43,11 @@ type Config struct {
 	// Online makes migrate write revisions in their online forms, as
 	// --online does.
 	Online bool `toml:"online"`
+	// OnlineLockTimeout and OnlineStatementTimeout are the lock and
+	// statement timeouts an online revision sets ("5s", "1m"; "0" writes
+	// no statement timeout).
+	OnlineLockTimeout      string `toml:"online_lock_timeout"`
+	OnlineStatementTimeout string `toml:"online_statement_timeout"`
 
 	// path is the config file read, "" when none.
 	path string
@@ -58,6 +63,10 @@ type Config struct {
 	databaseFrom, fileDatabase string
 	// onlineEnv is RETORT_ONLINE as given, checked by onlineSetting.
 	onlineEnv string
+	// onlineLockFrom and onlineStmtFrom name the environment variable
+	// that set OnlineLockTimeout and OnlineStatementTimeout, "" when
+	// they came from the file or the default.
+	onlineLockFrom, onlineStmtFrom string
 }
 
 // defaultConfig holds the values used when nothing else sets a key.
@@ -68,6 +77,9 @@ func defaultConfig() Config {
 		VersionTable: "retort_revisions",
 		LogTable:     "retort_log",
 		LockTimeout:  "60s",
+
+		OnlineLockTimeout:      "5s",
+		OnlineStatementTimeout: "1m",
 	}
 }
 
@@ -90,6 +102,12 @@ var configEnv = []struct {
 	{"ignore", []string{"RETORT_IGNORE"}, "grant", func(c *Config, v string) { c.Ignore = splitList(v) }},
 	{"privileges", []string{"RETORT_PRIVILEGES"}, "true", func(c *Config, v string) { c.privilegesEnv = v }},
 	{"online", []string{"RETORT_ONLINE"}, "true", func(c *Config, v string) { c.onlineEnv = v }},
+	{"online_lock_timeout", []string{"RETORT_ONLINE_LOCK_TIMEOUT"}, "5s", func(c *Config, v string) {
+		c.OnlineLockTimeout, c.onlineLockFrom = v, "RETORT_ONLINE_LOCK_TIMEOUT"
+	}},
+	{"online_statement_timeout", []string{"RETORT_ONLINE_STATEMENT_TIMEOUT"}, "1m", func(c *Config, v string) {
+		c.OnlineStatementTimeout, c.onlineStmtFrom = v, "RETORT_ONLINE_STATEMENT_TIMEOUT"
+	}},
 }
 
 // listKey is the one key whose value is a list of strings.
@@ -472,21 +490,28 @@ func displayPath(dir, path string) string {
 
 // lockTimeout parses LockTimeout.
 func (c *Config) lockTimeout() (time.Duration, error) {
-	d, err := time.ParseDuration(c.LockTimeout)
+	return c.duration("lock_timeout", c.LockTimeout, c.lockTimeoutFrom)
+}
+
+// duration parses the value v of the duration setting key; from names
+// the flag or environment variable that set it, "" when it came from the
+// config file or the default.
+func (c *Config) duration(key, v, from string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
 	if err == nil && d >= 0 {
 		return d, nil
 	}
 	what, example := "is not a duration", "60s or 2m"
 	if err == nil {
 		what = "is negative"
-	} else if _, nerr := strconv.ParseFloat(c.LockTimeout, 64); nerr == nil {
+	} else if _, nerr := strconv.ParseFloat(v, 64); nerr == nil {
 		// A bare number: Go durations need a unit.
-		what, example = "has no unit", c.LockTimeout+"s or "+c.LockTimeout+"m"
+		what, example = "has no unit", v+"s or "+v+"m"
 	}
-	if c.lockTimeoutFrom != "" {
-		return 0, fmt.Errorf("%s %q %s: give it a duration such as %s", c.lockTimeoutFrom, c.LockTimeout, what, example)
+	if from != "" {
+		return 0, fmt.Errorf("%s %q %s: give it a duration such as %s", from, v, what, example)
 	}
-	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("lock_timeout %q %s (for example %s)", c.LockTimeout, what, example)}
+	return 0, &ConfigError{Path: c.path, Msg: fmt.Sprintf("%s %q %s (for example %s)", key, v, what, example)}
 }
 
 // privilegesSetting resolves Privileges: RETORT_PRIVILEGES, when set and

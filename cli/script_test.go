@@ -66,6 +66,9 @@ func scriptParams(t *testing.T, dialect, dir string) testscript.Params {
 			}
 			env.Setenv("DBNAME", db.Name)
 			env.Values["db"] = db
+			holds := &heldLocks{}
+			env.Values["holds"] = holds
+			env.Defer(holds.releaseAll)
 			return nil
 		},
 		Condition: func(cond string) (bool, error) {
@@ -88,6 +91,8 @@ func scriptParams(t *testing.T, dialect, dir string) testscript.Params {
 			"replace":    cmdReplace,
 			"mkdbs":      cmdMkDBs,
 			"sqlon":      cmdSQLOn,
+			"holdlock":   cmdHoldLock,
+			"unlock":     cmdUnlock,
 		},
 	}
 }

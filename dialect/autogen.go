@@ -8,7 +8,7 @@ import (
 	"github.com/retortdb/retort/schema"
 )
 
-// Renderer turns schema changes into SQL statements for one dialect. It is
+// Renderer (part of Dialect) turns schema changes into SQL statements for one dialect. It is
 // what autogenerate writes into a revision: Render(from, to, changes) is
 // the upgrade and Render(to, from, change.Invert(changes)) the downgrade.
 type Renderer interface {
@@ -20,7 +20,7 @@ type Renderer interface {
 	Render(from, to *schema.Schema, changes []change.Change) ([]string, error)
 }
 
-// Scratcher creates throw-away databases for autogenerate: the desired
+// Scratcher (part of Dialect) creates throw-away databases for autogenerate: the desired
 // schema and the replayed head are loaded into them and inspected.
 type Scratcher interface {
 	// CreateScratch creates an empty database next to the one u names (on
@@ -29,13 +29,4 @@ type Scratcher interface {
 	// cancelled. A server that refuses CREATE DATABASE is an error that
 	// says so and names dev_database as the way out.
 	CreateScratch(ctx context.Context, u *URL) (db *sql.DB, drop func(context.Context) error, err error)
-}
-
-// ParallelLoader is implemented by dialects whose servers take a desired
-// schema's independent statements on several connections at once, which
-// autogenerate then does (source.LoadParallel). Without it the desired
-// schema loads on one connection.
-type ParallelLoader interface {
-	// LoadConns is how many connections a desired-schema load may use.
-	LoadConns() int
 }

@@ -3,7 +3,7 @@ package dialect
 import "context"
 
 // ChangeCounter is implemented by dialects whose Begin is the lock
-// (BeginLocker) and whose connection can tell cheaply whether another
+// (Capabilities.BeginLocks) and whose connection can tell cheaply whether another
 // connection has committed anything since. ChangeCount, run inside a
 // transaction that holds the lock, returns a number that is the same in
 // two of the connection's transactions exactly when no other connection

@@ -38,21 +38,6 @@ type SessionUserer interface {
 	SessionUser(ctx context.Context, conn *sql.Conn) (string, error)
 }
 
-// MissingTableReporter recognises the error a query gets when it reads a
-// table that does not exist, so that read-only commands can treat absent
-// version tables as "nothing applied" without creating them.
-type MissingTableReporter interface {
-	IsMissingTable(err error) bool
-}
-
-// BeginLocker is implemented by dialects whose Begin is itself the
-// migration lock (SQLite's BEGIN IMMEDIATE). Callers then take the lock per
-// transaction rather than for a whole run, and must re-check inside each
-// transaction that its work is still to be done.
-type BeginLocker interface {
-	BeginLocks() bool
-}
-
 // SQLTxBeginner is implemented by dialects whose Begin does not return a
 // *sql.Tx (SQLite). BeginSQLTx starts the same transaction as Begin, with
 // the same lock, waiting and connection settings, as a *sql.Tx that Go
@@ -72,20 +57,24 @@ type SQLTx interface {
 	SQL() *sql.Tx
 }
 
-// NowUTCer gives the SQL expression for the current UTC time that fits a
-// version-table timestamp column, for offline scripts.
-type NowUTCer interface {
-	NowUTC() string
+// OfflineWrapper is implemented by dialects whose offline scripts need
+// more than the statements: what the runner does on its connection that
+// a script cannot take for granted (SQLite).
+type OfflineWrapper interface {
+	OfflineWrap() OfflineWrap
 }
 
-// OfflineTxWrapper gives the statements an offline script puts around a
-// revision's transaction where the runner changes connection settings
-// that a script cannot take for granted (SQLite: foreign keys off before
-// BEGIN, checked before COMMIT, back on after). Check must undo the
-// transaction by itself when it fails: a shell that goes on after an
-// error (sqlite3 without -bail) would otherwise commit it.
-type OfflineTxWrapper interface {
-	OfflineTxWrap() (before, check, after []string)
+// OfflineWrap is what an offline script puts around its statements.
+type OfflineWrap struct {
+	// Preamble is the script's first lines, written as they are: not SQL
+	// statements but directives of the shell the script is meant for
+	// (the sqlite3 shell's .bail on).
+	Preamble []string
+	// Before and After go around each revision's transaction; Check just
+	// before its COMMIT. Check must undo the transaction by itself when it
+	// fails: a shell that goes on after an error would otherwise commit
+	// it.
+	Before, Check, After []string
 }
 
 // ScrubPassword returns err with every occurrence of password in its text
@@ -152,14 +141,6 @@ type StatementRejecter interface {
 	Rejected(err error) bool
 }
 
-// DataModifyingCTEs is implemented by dialects whose WITH clauses may hold
-// INSERT, UPDATE and DELETE (PostgreSQL). The runner then writes a
-// revision's version row and its log row with one statement: one round
-// trip instead of two for every revision.
-type DataModifyingCTEs interface {
-	DataModifyingCTEs() bool
-}
-
 // TenantSchemaer is implemented by a dialect whose databases hold schemas
 // that can each be a tenant's own namespace, with its own version tables
 // (PostgreSQL). A fleet run over --tenant-schemas uses it.
@@ -180,4 +161,15 @@ type TenantSchemaer interface {
 type ServerLimiter interface {
 	// ServerLimit explains err when it is such a limit, "" otherwise.
 	ServerLimit(err error) string
+}
+
+// TableLocator is implemented by dialects where an unqualified table name
+// resolves through a search path (PostgreSQL). LocateTable returns the
+// schema of the table that name, unqualified, resolves to on conn, and ""
+// when it resolves to none. A dialect with one namespace per connection
+// (MySQL, SQLite) does not implement it: there an unqualified name is a
+// table of the connection's database, which Inspect names with an empty
+// schema.
+type TableLocator interface {
+	LocateTable(ctx context.Context, conn *sql.Conn, name string) (string, error)
 }

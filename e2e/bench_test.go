@@ -180,7 +180,7 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 	base := heads[len(heads)-1]
 	var out [6]time.Duration
 	d := live.dialect
-	sc := d.(dialect.Scratcher)
+	sc := d
 
 	t0 := time.Now()
 	wantDB, dropWant, err := sc.CreateScratch(ctx, live.url)
@@ -238,7 +238,7 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 	}
 
 	t0 = time.Now()
-	rd := d.(dialect.Renderer)
+	rd := d
 	up, err := rd.Render(current, desiredS, changes)
 	if err != nil {
 		return out, err

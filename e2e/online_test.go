@@ -42,7 +42,7 @@ func TestOnlineUpgradeStalls(t *testing.T) {
 		rows = n
 	}
 	const lockTimeout = 5 * time.Second
-	online, err := lint.OnlineRewrite("postgres", onlineChange, lockTimeout, false)
+	online, err := lint.OnlineRewrite("postgres", onlineChange, lint.OnlineOptions{LockTimeout: lockTimeout, StatementTimeout: retort.DefaultOnlineStatementTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,10 +195,11 @@ func TestOnlineUpgradeStallsMariaDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refused *lint.OnlineRefusedError
-	if _, err := l.Online([]string{onlineChange[1]}, lockTimeout, false); !errors.As(err, &refused) {
+	opts := lint.OnlineOptions{LockTimeout: lockTimeout}
+	if _, err := l.Online([]string{onlineChange[1]}, opts); !errors.As(err, &refused) {
 		t.Errorf("--online did not refuse the foreign key: %v", err)
 	}
-	online, err := l.Online(change, lockTimeout, false)
+	online, err := l.Online(change, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

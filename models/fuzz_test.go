@@ -43,7 +43,7 @@ func FuzzTags(f *testing.F) {
 			}
 			for _, tb := range s.Tables {
 				for _, c := range tb.Columns {
-					if _, err := ColumnType(name, c); err != nil {
+					if _, err := ColumnType(d, c); err != nil {
 						t.Errorf("%s: column %s rendered without a type: %v", name, c.Name, err)
 					}
 				}

@@ -394,14 +394,14 @@ func (tg *target) check(t testing.TB, c *chain, exp expected) (state, error) {
 			st.applied++
 			continue
 		}
-		if r.state == "reverting" && i == len(rows)-1 && !tg.d.TransactionalDDL() {
+		if r.state == "reverting" && i == len(rows)-1 && !tg.d.Capabilities().TransactionalDDL {
 			st.reverting, st.inFlight = decodeDone(r.done)
 			continue
 		}
 		if r.state != "partial" || i != len(rows)-1 {
 			return st, bad("version rows %v: row %s has state %q", rows, r.rev, r.state)
 		}
-		if tg.d.TransactionalDDL() {
+		if tg.d.Capabilities().TransactionalDDL {
 			return st, bad("version rows %v: a partial row on %s, whose DDL is transactional", rows, tg.dialect)
 		}
 		st.partial, st.inFlight = decodeDone(r.done)

@@ -70,6 +70,10 @@ type NameRules struct {
 	// FoldRoutines: routine names that differ only in letter case are
 	// one name (MySQL).
 	FoldRoutines bool `json:"fold_routines,omitempty"`
+	// RoutineKinds: functions and procedures have namespaces of their
+	// own, so a function and a procedure may share a name (MySQL); a
+	// routine is then known by its kind as well as its name.
+	RoutineKinds bool `json:"routine_kinds,omitempty"`
 }
 
 // Unrepresented is one object an inspector found but the model cannot

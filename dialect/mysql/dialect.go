@@ -16,15 +16,14 @@ import (
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
-// Dialect is the MySQL/MariaDB dialect. Its zero value is not ready: use
-// New.
+// Dialect is the MySQL/MariaDB dialect, made by New. It holds no state:
+// one value serves any number of databases and goroutines (what differs
+// by server, such as TiDB's rules, is read from the connection).
 type Dialect struct{}
 
 var (
-	_ dialect.Dialect              = (*Dialect)(nil)
-	_ dialect.SessionUserer        = (*Dialect)(nil)
-	_ dialect.MissingTableReporter = (*Dialect)(nil)
-	_ dialect.NowUTCer             = (*Dialect)(nil)
+	_ dialect.Dialect       = (*Dialect)(nil)
+	_ dialect.SessionUserer = (*Dialect)(nil)
 )
 
 // New returns the dialect.
@@ -35,9 +34,6 @@ func (d *Dialect) Name() string { return "mysql" }
 
 // Splitter returns sqlsplit.MySQL.
 func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
-
-// TransactionalDDL returns false: every DDL statement commits implicitly.
-func (d *Dialect) TransactionalDDL() bool { return false }
 
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(n int) string { return "?" }
@@ -179,7 +175,8 @@ func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
     applied_at datetime(6) NOT NULL,
     duration_ms bigint NOT NULL DEFAULT 0,
     state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done int NOT NULL DEFAULT 0
+    statements_done int NOT NULL DEFAULT 0,
+    statement_checksums TEXT
 )`,
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
     id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
@@ -210,9 +207,3 @@ func (d *Dialect) IsMissingTable(err error) bool {
 	var me *gomysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1146
 }
-
-// InspectsPrivileges implements dialect.PrivilegeInspector: with
-// InspectOptions.Privileges, Inspect reports the grants on the database
-// as unrepresented (MySQL privileges are not migrated yet), so that the
-// CLI's note that privileges are ignored applies here too.
-func (d *Dialect) InspectsPrivileges() bool { return true }

@@ -173,7 +173,7 @@ LEFT JOIN information_schema.SCHEMATA s ON s.SCHEMA_NAME = DATABASE()`)
 	// Column and routine names are never case-sensitive; table and view
 	// names are unless lower_case_table_names is 1 (stored lower case) or
 	// 2 (stored as given, compared lower case).
-	i.s.Names = schema.NameRules{FoldTables: lowerCaseTableNames != 0, FoldColumns: true, FoldRoutines: true}
+	i.s.Names = schema.NameRules{FoldTables: lowerCaseTableNames != 0, FoldColumns: true, FoldRoutines: true, RoutineKinds: true}
 	if !triggerPriv {
 		i.warnf("triggers not inspected: user %s lacks the TRIGGER privilege on %s, and the server hides triggers without it", user, i.db)
 	}

@@ -60,7 +60,7 @@ func TestQuoting(t *testing.T) {
 			t.Errorf("QuoteIdent(%q) = %s: %v", s, q, err)
 		}
 	}
-	if d.Placeholder(2) != "?" || d.MaxIdentLen() != 64 || d.TransactionalDDL() {
+	if d.Placeholder(2) != "?" || d.MaxIdentLen() != 64 || d.Capabilities().TransactionalDDL {
 		t.Error("Placeholder, MaxIdentLen or TransactionalDDL wrong")
 	}
 	for range 2 {

@@ -6,12 +6,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
-
-var _ dialect.Renderer = (*Dialect)(nil)
 
 // Render returns the statements, without terminators, that take a MySQL
 // or MariaDB database from the schema from to the schema to by applying

@@ -16,8 +16,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.Scratcher = (*Dialect)(nil)
-
 // ScratchPrefix begins the name of every scratch database CreateScratch
 // makes; 12 random hex digits follow.
 const ScratchPrefix = "retort_scratch_"
@@ -137,13 +135,6 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 	return db, drop, nil
 }
 
-// LoadConns implements dialect.ParallelLoader: every CREATE TABLE waits
-// for a log flush of its own, and sessions running at the same time share
-// those flushes. A 200-table load with the mysql client took 11 s on one
-// connection, 3.0 s on four and 2.3 s on eight on the project's 2-core
-// machine (sixteen did no better).
-func (d *Dialect) LoadConns() int { return 8 }
-
 // dropTables drops the base tables of db's database on LoadConns
 // connections at once, before DROP DATABASE: that statement drops them one
 // after the other, each waiting for a log flush of its own (200 tables:
@@ -157,7 +148,7 @@ WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`)
 	}
 	names := make(chan string, 64)
 	var wg sync.WaitGroup
-	for range d.LoadConns() {
+	for range d.Capabilities().LoadConns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

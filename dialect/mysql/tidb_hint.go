@@ -25,14 +25,20 @@ const tidbUnsupported = 8200
 // copyTable is the way around a change TiDB cannot make in place.
 const copyTable = "create the table anew with the change (CREATE TABLE t_new ...), copy the rows (INSERT INTO t_new SELECT ... FROM t), then RENAME TABLE t TO t_old, t_new TO t and drop t_old, in the revision's SQL"
 
-// ServerLimit explains TiDB's error 8200 as TiDB's limit, with the way
-// around.
+// ServerLimit explains TiDB's error 8200 as TiDB's limit, and a refused
+// ALGORITHM or LOCK clause (algorithmRefused), with the way around.
 func (d *Dialect) ServerLimit(err error) string {
 	var me *gomysql.MySQLError
-	if !errors.As(err, &me) || me.Number != tidbUnsupported {
+	if !errors.As(err, &me) {
 		return ""
 	}
-	return tidbLimit(me.Message)
+	switch me.Number {
+	case tidbUnsupported:
+		return tidbLimit(me.Message)
+	case erAlterOperationNotSupported, erAlterOperationNotSupportedReason:
+		return algorithmRefused
+	}
+	return ""
 }
 
 // tidbLimit words a TiDB 8200 message.

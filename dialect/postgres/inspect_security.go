@@ -114,10 +114,6 @@ ORDER BY n.nspname, c.relname, p.polname`, i.schemas)
 	})
 }
 
-// InspectsPrivileges implements dialect.PrivilegeInspector: Inspect reads
-// GRANT/REVOKE when InspectOptions.Privileges is set.
-func (d *Dialect) InspectsPrivileges() bool { return true }
-
 // inspectGrants reads, when asked for privileges, what was granted on or
 // revoked from the inspected tables, views, sequences, routines and
 // schemas (but public) as differences from each object's default

@@ -58,7 +58,7 @@ func TestQuoting(t *testing.T) {
 			t.Errorf("table %q not found: %d, %v", s, n, err)
 		}
 	}
-	if d.Placeholder(2) != "$2" || d.MaxIdentLen() != 63 || !d.TransactionalDDL() {
+	if d.Placeholder(2) != "$2" || d.MaxIdentLen() != 63 || !d.Capabilities().TransactionalDDL {
 		t.Error("Placeholder, MaxIdentLen or TransactionalDDL wrong")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
@@ -25,8 +24,6 @@ import (
 // Every statement is transactional on PostgreSQL 15, including ALTER TYPE
 // ... ADD VALUE (a value added in a transaction cannot be used in it, and
 // the rendered SQL never uses it).
-
-var _ dialect.Renderer = (*Dialect)(nil)
 
 // Render returns the statements, without terminators, that take a database
 // whose schema is from to the schema to by applying changes in order.

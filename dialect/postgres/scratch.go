@@ -12,8 +12,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.Scratcher = (*Dialect)(nil)
-
 // scratchDropTimeout bounds the DROP DATABASE of a scratch database.
 const scratchDropTimeout = 30 * time.Second
 
@@ -101,7 +99,3 @@ func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, f
 	}
 	return db, closeAndDrop, nil
 }
-
-// LoadConns implements dialect.ParallelLoader: each DDL statement commits
-// and waits for a WAL flush, which sessions running at the same time share.
-func (d *Dialect) LoadConns() int { return 8 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -50,4 +51,21 @@ func (d *Dialect) SchemaURL(u *dialect.URL, schema string) (*dialect.URL, error)
 		return nil, fmt.Errorf("set search_path to schema %q in %s: %w", schema, u.Redacted(), err)
 	}
 	return nu, nil
+}
+
+var _ dialect.TableLocator = (*Dialect)(nil)
+
+// LocateTable returns the schema of the table that name, unqualified,
+// resolves to through the connection's search_path (to_regclass), "" when
+// none does.
+func (d *Dialect) LocateTable(ctx context.Context, conn *sql.Conn, name string) (string, error) {
+	var nsp string
+	err := conn.QueryRowContext(ctx, `SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`, d.QuoteIdent(name)).Scan(&nsp)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("find the schema of table %s on the search_path: %w", name, err)
+	}
+	return nsp, nil
 }

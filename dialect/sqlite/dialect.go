@@ -16,15 +16,11 @@ import (
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
-// Dialect is the SQLite dialect. Its zero value is not ready: use New.
+// Dialect is the SQLite dialect, made by New. It holds no state: one value
+// serves any number of databases and goroutines.
 type Dialect struct{}
 
-var (
-	_ dialect.Dialect              = (*Dialect)(nil)
-	_ dialect.MissingTableReporter = (*Dialect)(nil)
-	_ dialect.BeginLocker          = (*Dialect)(nil)
-	_ dialect.NowUTCer             = (*Dialect)(nil)
-)
+var _ dialect.Dialect = (*Dialect)(nil)
 
 // New returns the dialect.
 func New() *Dialect { return &Dialect{} }
@@ -34,12 +30,6 @@ func (d *Dialect) Name() string { return "sqlite" }
 
 // Splitter returns sqlsplit.SQLite.
 func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
-
-// TransactionalDDL returns true: SQLite rolls DDL back.
-func (d *Dialect) TransactionalDDL() bool { return true }
-
-// BeginLocks returns true: BEGIN IMMEDIATE is SQLite's migration lock.
-func (d *Dialect) BeginLocks() bool { return true }
 
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(n int) string { return "?" }
@@ -78,7 +68,8 @@ func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
     applied_at timestamp NOT NULL,
     duration_ms bigint NOT NULL DEFAULT 0,
     state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done integer NOT NULL DEFAULT 0
+    statements_done integer NOT NULL DEFAULT 0,
+    statement_checksums TEXT
 ) WITHOUT ROWID`,
 		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
     id integer PRIMARY KEY,

@@ -7,12 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/schema"
 )
-
-var _ dialect.Renderer = (*Dialect)(nil)
 
 // ErrUnsupportedChange is wrapped by Render's error for a change SQLite
 // cannot express at all (types, sequences, routines, comments,

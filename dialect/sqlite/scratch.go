@@ -8,8 +8,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.Scratcher = (*Dialect)(nil)
-
 // CreateScratch opens a new, private in-memory database: SQLite needs no
 // server, so u only has to be an sqlite: URL (or nil), and nothing of it
 // is used. Open pins an in-memory database to one connection, so every

@@ -98,7 +98,7 @@ func TestQuoting(t *testing.T) {
 			t.Errorf("table %q not found: %v", s, err)
 		}
 	}
-	if d.QuoteIdent(`a"b`) != `"a""b"` || d.Placeholder(3) != "?" || d.MaxIdentLen() != 0 || !d.TransactionalDDL() {
+	if d.QuoteIdent(`a"b`) != `"a""b"` || d.Placeholder(3) != "?" || d.MaxIdentLen() != 0 || !d.Capabilities().TransactionalDDL {
 		t.Error("QuoteIdent, Placeholder, MaxIdentLen or TransactionalDDL wrong")
 	}
 }

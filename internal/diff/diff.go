@@ -199,6 +199,7 @@ func (d *differ) canonicalize() {
 		FoldTables:   d.from.Names.FoldTables || d.to.Names.FoldTables,
 		FoldColumns:  d.from.Names.FoldColumns || d.to.Names.FoldColumns,
 		FoldRoutines: d.from.Names.FoldRoutines || d.to.Names.FoldRoutines,
+		RoutineKinds: d.from.Names.RoutineKinds || d.to.Names.RoutineKinds,
 	}
 	if !d.names.FoldTables {
 		return

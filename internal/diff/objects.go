@@ -282,7 +282,11 @@ func graph(s *schema.Schema, rules schema.NameRules) map[string]*codeObj {
 		g[o.node] = o
 	}
 	for _, r := range s.Routines {
-		o := &codeObj{node: node(fnNode(r.Schema, r.Name, r.Signature)), display: keyOf(r.Schema, r.Name).String() + "(" + r.Signature + ")", routine: r}
+		n, display := fnNode(r.Schema, r.Name, r.Signature), keyOf(r.Schema, r.Name).String()+"("+r.Signature+")"
+		if rules.RoutineKinds {
+			n, display = n+" "+string(r.Kind), display+" "+string(r.Kind)
+		}
+		o := &codeObj{node: node(n), display: display, routine: r}
 		for _, dep := range r.DependsOn {
 			if n, rel, ok := parseDesignation(dep); ok {
 				o.deps = append(o.deps, node(n))

@@ -3,8 +3,9 @@ package importer
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,6 +27,10 @@ type Applied struct {
 	// they revise is applied too.
 	IDs      []string
 	Complete bool
+	// Baseline is the version of a Flyway BASELINE row, "" when there is
+	// none: every migration up to and including it counts as applied
+	// (ResolveBaseline finds their revisions).
+	Baseline string
 }
 
 // AdoptError is a version table retort refuses to adopt.
@@ -159,14 +164,21 @@ func readGolangMigrate(ctx context.Context, q Querier) (*Applied, error) {
 	return a, nil
 }
 
+// flywayHistory is flyway_schema_history replayed in installed order.
+type flywayHistory struct {
+	applied  map[string]bool
+	order    []string
+	baseline string
+	refused  error
+}
+
 // readFlyway replays flyway_schema_history in installed order: versioned
 // and repeatable rows apply, undo rows revert their version, a baseline
-// row stands for every version up to it; a failed row is refused.
+// row stands for every version up to and including it (Applied.Baseline);
+// a failed row is refused, naming its script and version.
 func readFlyway(ctx context.Context, q Querier) (*Applied, error) {
 	const table = "flyway_schema_history"
-	applied := map[string]bool{}
-	var order []string
-	var failed error
+	h := &flywayHistory{applied: map[string]bool{}}
 	err := query(ctx, q, "flyway", table, "SELECT version, description, type, script, success FROM flyway_schema_history ORDER BY installed_rank", func(r *sql.Rows) error {
 		var version sql.NullString
 		var desc, typ, file string
@@ -174,45 +186,96 @@ func readFlyway(ctx context.Context, q Querier) (*Applied, error) {
 		if err := r.Scan(&version, &desc, &typ, &file, &ok); err != nil {
 			return err
 		}
-		if !ok && failed == nil {
-			failed = &AdoptError{Tool: "flyway", Table: table, Msg: fmt.Sprintf("failed migration %s (%s): run \"flyway repair\" after fixing the database, then adopt", file, version.String)}
-		}
-		id := "R_" + script.Slug(desc)
-		if version.Valid {
-			_, norm, err := flywayVersion(version.String)
-			if err != nil {
-				return err
-			}
-			id = deriveID("flyway", norm)
-		}
-		switch {
-		case strings.HasPrefix(typ, "UNDO"), typ == "DELETE":
-			applied[id] = false
-		case typ == "BASELINE", typ == "SCHEMA":
-			if typ == "BASELINE" {
-				failed = errors.Join(failed, &AdoptError{Tool: "flyway", Table: table, Msg: fmt.Sprintf("a baseline row (version %s): retort adopts histories Flyway ran from version 1; stamp the baseline by hand with retort stamp", version.String)})
-			}
-		default:
-			if _, seen := applied[id]; !seen {
-				order = append(order, id)
-			}
-			applied[id] = true
-		}
-		return nil
+		return h.row(version, desc, typ, file, ok)
 	})
 	if err == nil {
-		err = failed
+		err = h.refused
 	}
 	if err != nil {
 		return nil, err
 	}
-	a := &Applied{Table: table, Complete: true}
-	for _, id := range order {
-		if applied[id] {
+	a := &Applied{Table: table, Complete: true, Baseline: h.baseline}
+	for _, id := range h.order {
+		if h.applied[id] {
 			a.IDs = append(a.IDs, id)
 		}
 	}
 	return a, nil
+}
+
+// row replays one row of the history.
+func (h *flywayHistory) row(version sql.NullString, desc, typ, file string, ok bool) error {
+	if !ok {
+		if h.refused == nil {
+			h.refused = &AdoptError{Tool: "flyway", Table: "flyway_schema_history", Msg: fmt.Sprintf("failed migration %s (%s): run \"flyway repair\" after fixing the database, then adopt", file, version.String)}
+		}
+		return nil
+	}
+	id := "R_" + script.Slug(desc)
+	norm := ""
+	if version.Valid {
+		var err error
+		if _, norm, err = flywayVersion(version.String); err != nil {
+			return err
+		}
+		id = deriveID("flyway", norm)
+	}
+	switch {
+	case strings.HasPrefix(typ, "UNDO"), typ == "DELETE":
+		h.applied[id] = false
+	case typ == "BASELINE":
+		if h.baseline != "" {
+			return &AdoptError{Tool: "flyway", Table: "flyway_schema_history", Msg: fmt.Sprintf("two baseline rows (versions %s and %s): Flyway writes one, on an empty history; repair the table, then adopt", h.baseline, norm)}
+		}
+		h.baseline = norm
+	case typ == "SCHEMA":
+		// Flyway created the schemas it manages: not a migration.
+	default:
+		if _, seen := h.applied[id]; !seen {
+			h.order = append(h.order, id)
+		}
+		h.applied[id] = true
+	}
+	return nil
+}
+
+// ResolveBaseline adds to IDs, ahead of them, the revisions of revs that a
+// Flyway baseline stands for: those imported from Flyway (Imported-From)
+// whose version is at most Baseline, as Flyway ignores every migration up
+// to and including the baseline version. It returns their ids, in revs'
+// order; none without a baseline.
+func (a *Applied) ResolveBaseline(revs []*script.Revision) ([]string, error) {
+	if a.Baseline == "" {
+		return nil, nil
+	}
+	base, _, err := flywayVersion(a.Baseline)
+	if err != nil {
+		return nil, err
+	}
+	var below []string
+	for _, r := range revs {
+		v, ok := importedFlywayVersion(r.ImportedFrom)
+		if ok && cmpVersion(v, base) <= 0 && !slices.Contains(a.IDs, r.ID) {
+			below = append(below, r.ID)
+		}
+	}
+	a.IDs = append(slices.Clone(below), a.IDs...)
+	return below, nil
+}
+
+// importedFlywayVersion is the version of the versioned migration a
+// revision was imported from ("flyway V1.10__add_email.sql, U1.10__...").
+func importedFlywayVersion(from string) ([]*big.Int, bool) {
+	rest, ok := strings.CutPrefix(from, "flyway V")
+	if !ok {
+		return nil, false
+	}
+	ver, _, ok := strings.Cut(rest, "__")
+	if !ok {
+		return nil, false
+	}
+	v, _, err := flywayVersion(ver)
+	return v, err == nil
 }
 
 // readAtlas reads atlas_schema_revisions (in its own schema on

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/retortdb/retort/internal/script"
 	_ "modernc.org/sqlite"
 )
 
@@ -20,6 +21,7 @@ func TestReadApplied(t *testing.T) {
 		setup    []string
 		want     []string
 		complete bool
+		baseline string
 		err      string
 	}{
 		{tool: "goose", setup: []string{
@@ -42,6 +44,14 @@ func TestReadApplied(t *testing.T) {
 			"CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, success BOOLEAN NOT NULL)",
 			"INSERT INTO flyway_schema_history VALUES (1, '1', 'a', 'SQL', 'V1__a.sql', 0)",
 		}, err: "failed migration V1__a.sql (1)"},
+		{tool: "flyway", setup: []string{
+			"CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, success BOOLEAN NOT NULL)",
+			"INSERT INTO flyway_schema_history VALUES (1, NULL, '<< Flyway Schema Creation >>', 'SCHEMA', '\"app\"', 1), (2, '1_5', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', 1), (3, '2', 'b', 'SQL', 'V2__b.sql', 1)",
+		}, want: []string{"2"}, complete: true, baseline: "1.5"},
+		{tool: "flyway", setup: []string{
+			"CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, success BOOLEAN NOT NULL)",
+			"INSERT INTO flyway_schema_history VALUES (1, '1', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', 1), (2, '2', '<< Flyway Baseline >>', 'BASELINE', '<< Flyway Baseline >>', 1)",
+		}, err: "two baseline rows (versions 1 and 2)"},
 		{tool: "sql-migrate", setup: []string{
 			"CREATE TABLE gorp_migrations (id VARCHAR(255) PRIMARY KEY, applied_at DATETIME)",
 			"INSERT INTO gorp_migrations (id) VALUES ('1_init.sql'), ('2_more.sql')",
@@ -80,9 +90,46 @@ func TestReadApplied(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.IDs, c.want) || got.Complete != c.complete {
-				t.Fatalf("got %v (complete %v), want %v (complete %v)", got.IDs, got.Complete, c.want, c.complete)
+			if !slices.Equal(got.IDs, c.want) || got.Complete != c.complete || got.Baseline != c.baseline {
+				t.Fatalf("got %v (complete %v, baseline %q), want %v (complete %v, baseline %q)", got.IDs, got.Complete, got.Baseline, c.want, c.complete, c.baseline)
 			}
 		})
+	}
+}
+
+// A Flyway baseline stands for the revisions imported from Flyway whose
+// version is at most its own, compared as Flyway compares versions;
+// revisions from elsewhere and those above it are not among them.
+func TestResolveBaseline(t *testing.T) {
+	rev := func(id, from string) *script.Revision { return &script.Revision{ID: id, ImportedFrom: from} }
+	revs := []*script.Revision{
+		rev("1", "flyway V1__a.sql"),
+		rev("1_2", "flyway V1_2__b.sql, U1_2__b.sql"),
+		rev("1_9", "flyway V1.9__c.sql"),
+		rev("mine", ""),
+		rev("1_10", "flyway V1.10__d.sql"),
+		rev("7", "goose 7_x.sql"),
+	}
+	// The history also lists 1_10 as applied: it is not added twice.
+	for _, c := range []struct {
+		baseline   string
+		below, ids []string
+	}{
+		{"", nil, []string{"1_10"}},
+		{"0", nil, []string{"1_10"}},
+		{"1", []string{"1"}, []string{"1", "1_10"}},
+		{"1.5", []string{"1", "1_2"}, []string{"1", "1_2", "1_10"}},
+		{"1.9", []string{"1", "1_2", "1_9"}, []string{"1", "1_2", "1_9", "1_10"}},
+		{"1.10", []string{"1", "1_2", "1_9"}, []string{"1", "1_2", "1_9", "1_10"}},
+		{"2", []string{"1", "1_2", "1_9"}, []string{"1", "1_2", "1_9", "1_10"}},
+	} {
+		a := &Applied{IDs: []string{"1_10"}, Baseline: c.baseline}
+		got, err := a.ResolveBaseline(revs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, c.below) || !slices.Equal(a.IDs, c.ids) {
+			t.Fatalf("baseline %q: got %v, IDs %v; want %v, IDs %v", c.baseline, got, a.IDs, c.below, c.ids)
+		}
 	}
 }

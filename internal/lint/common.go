@@ -201,6 +201,9 @@ func (rc *revCtx) noteDDL(s *stmt) {
 	if rc.firstDDL == nil {
 		rc.firstDDL = s
 	}
+	if rc.untimedDDL == nil && !rc.stmtTimeout && !longByDesign(toks(s.toks)) {
+		rc.untimedDDL = s
+	}
 	if rc.ddl == nil {
 		rc.ddl = s
 	}

@@ -13,7 +13,10 @@ import (
 // TestCorpusSchemas lints real schema scripts as a project's first
 // revision: every table is created by the revision itself, so no rule
 // about locks on existing tables may fire (a finding there is a false
-// positive), and nothing may panic on real SQL.
+// positive), and nothing may panic on real SQL. One exception: the
+// timeout rules on a DROP TABLE IF EXISTS that a dump runs before it
+// creates the table (pg_dump sets lock_timeout and statement_timeout to
+// 0, no bound): that table may exist, and the drop waits without bound.
 func TestCorpusSchemas(t *testing.T) {
 	files := map[string]string{
 		"pagila/pagila-schema.sql":                              "postgres",
@@ -49,7 +52,8 @@ func TestCorpusSchemas(t *testing.T) {
 			}
 			drops := strings.Contains(path, "drop-objects")
 			for _, f := range fs {
-				if lockRules[f.Code] && !drops {
+				dropFirst := (f.Code == "RL116" || f.Code == "RL117") && strings.HasPrefix(f.SQL, "DROP TABLE IF EXISTS")
+				if lockRules[f.Code] && !drops && !dropFirst {
 					t.Errorf("%s:%d: %s on a table the script creates: %s", path, f.Line, f.Code, f.Message)
 				}
 			}

@@ -37,7 +37,7 @@ func FuzzLint(f *testing.F) {
 			if _, err := l.Locks(r); err != nil {
 				t.Fatal(err)
 			}
-			_, _ = OnlineRewrite(d, []string{sql}, 5*time.Second, false)
+			_, _ = OnlineRewrite(d, []string{sql}, OnlineOptions{LockTimeout: 5 * time.Second, StatementTimeout: time.Minute})
 		}
 	})
 }

@@ -169,10 +169,15 @@ type revCtx struct {
 	stmts     []*stmt
 	findings  []Finding
 	newTables map[string]bool // tables created by this revision
-	// lockTimeout and stmtTimeout are set once the revision sets them.
-	lockTimeout, stmtTimeout bool
-	// firstDDL is the first statement that locks an existing table.
-	firstDDL *stmt
+	// lockTimeout is set once the revision sets its lock timeout.
+	lockTimeout bool
+	// stmtTimeout is set while a non-zero statement_timeout is in force
+	// (PostgreSQL), as the statements so far set it.
+	stmtTimeout bool
+	// firstDDL is the first statement that locks an existing table;
+	// untimedDDL the first of them, long ones by design aside
+	// (longByDesign), that runs with no statement_timeout in force.
+	firstDDL, untimedDDL *stmt
 	// ddl and backfill are the first DDL on an existing table and the
 	// first data change, for the one-transaction rule.
 	ddl, backfill *stmt

@@ -96,6 +96,12 @@ var ruleCases = []ruleCase{
 	{dialect: "postgres", code: "RL115", bad: "ALTER TYPE mood ADD VALUE 'happy';", clean: "CREATE TYPE color AS ENUM ('red');", sev: Warning},
 	{dialect: "postgres", code: "RL116", bad: "ALTER TABLE users ADD COLUMN note text;", clean: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN note text;", sev: Warning},
 	{dialect: "postgres", code: "RL117", bad: "ALTER TABLE users ADD COLUMN note text;", clean: "SET statement_timeout = '5min';\nALTER TABLE users ADD COLUMN note text;", sev: Warning},
+	{dialect: "postgres", code: "RL116", bad: "SET lock_timeout = 0;\nALTER TABLE users ADD COLUMN note text;", clean: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note text;", sev: Warning},
+	// 0 is no bound; RESET goes back to a default lint cannot see. Long
+	// statements by design (CONCURRENTLY, VALIDATE) may run under 0, as
+	// migrate --online writes them.
+	{dialect: "postgres", code: "RL117", bad: "SET statement_timeout = 0;\nALTER TABLE users ADD COLUMN note text;", clean: "SET statement_timeout = '0ms';\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nALTER TABLE users VALIDATE CONSTRAINT users_org;\nSET statement_timeout = '60000ms';\nALTER TABLE users ADD COLUMN note text;", noTx: true, sev: Warning},
+	{dialect: "postgres", code: "RL117", bad: "SET statement_timeout = '1min';\nRESET statement_timeout;\nALTER TABLE users ADD COLUMN note text;", clean: "SET statement_timeout TO 5000;\nALTER TABLE users ADD COLUMN note text;", sev: Warning},
 	{dialect: "postgres", code: "RL118", bad: "ALTER TABLE users ADD COLUMN note text;\nUPDATE users SET note = 'x';", clean: "UPDATE users SET name = 'x' WHERE id = 1;", sev: Warning},
 	{dialect: "postgres", code: "RL119", bad: "ALTER TABLE users ADD COLUMN nick text NOT NULL;", clean: "ALTER TABLE users ADD COLUMN nick text NOT NULL DEFAULT '';", sev: Error},
 	{dialect: "postgres", code: "RL120", bad: "ALTER TABLE users ADD COLUMN meta json;", clean: "ALTER TABLE users ADD COLUMN meta jsonb;", sev: Warning},

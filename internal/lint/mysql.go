@@ -130,7 +130,7 @@ func mySet(rc *revCtx, t toks) {
 	switch name {
 	case "lock_wait_timeout":
 		if rc.firstDDL == nil {
-			rc.lockTimeout = true
+			rc.lockTimeout = true // 0 is NOWAIT on MariaDB, and MySQL's least is 1
 		}
 	case "foreign_key_checks":
 		v := strings.ToUpper(strings.Join([]string{wordOrText(t, i+1)}, ""))

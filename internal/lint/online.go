@@ -23,26 +23,43 @@ type Online struct {
 	Notes []string
 }
 
+// OnlineOptions are the settings an online rewrite writes into the
+// revision.
+type OnlineOptions struct {
+	// LockTimeout is how long each statement waits for its lock:
+	// PostgreSQL's lock_timeout, MySQL's lock_wait_timeout (whole seconds,
+	// rounded up).
+	LockTimeout time.Duration
+	// StatementTimeout is PostgreSQL's statement_timeout for the
+	// statements that hold their lock briefly; the statements long by
+	// design that block no writes (longByDesign) run with 0. Zero writes
+	// no statement_timeout at all. MySQL and MariaDB get none: their
+	// online statements are INSTANT, or INPLACE with LOCK=NONE, which
+	// block no writes while they run.
+	StatementTimeout time.Duration
+	// NoTransaction asks for the statement-by-statement form even when
+	// nothing needs it (the other section of the revision does).
+	NoTransaction bool
+}
+
 // OnlineRewrite rewrites generated statements for dialect into their
-// online forms, with lockTimeout set first, judging them as the first
-// revision of a project (every table they do not create is taken as
-// existing); Linter.Online judges them after the revisions it read.
+// online forms, with the timeouts of o set first, judging them as the
+// first revision of a project (every table they do not create is taken
+// as existing); Linter.Online judges them after the revisions it read.
 // PostgreSQL:
 // CREATE/DROP INDEX CONCURRENTLY; foreign keys and checks NOT VALID, then
 // VALIDATE as a statement of its own; SET NOT NULL through a validated
 // CHECK; UNIQUE and PRIMARY KEY through a concurrently built unique index
 // and ADD CONSTRAINT ... USING INDEX. Tables the statements create
-// themselves are left alone: they are empty. noTx asks for the
-// statement-by-statement form even when nothing needs it (the other
-// section of the revision does). SQLite has no concurrent writers to
-// protect: its statements come back unchanged, with a note saying so.
-// MySQL/MariaDB: see Linter.Online.
-func OnlineRewrite(dialect string, stmts []string, lockTimeout time.Duration, noTx bool) (Online, error) {
+// themselves are left alone: they are empty. SQLite has no concurrent
+// writers to protect: its statements come back unchanged, with a note
+// saying so. MySQL/MariaDB: see Linter.Online.
+func OnlineRewrite(dialect string, stmts []string, o OnlineOptions) (Online, error) {
 	l, err := New(Options{Dialect: dialect})
 	if err != nil {
 		return Online{}, err
 	}
-	return l.Online(stmts, lockTimeout, noTx)
+	return l.Online(stmts, o)
 }
 
 // Online rewrites the statements of a new revision, which applies after
@@ -52,18 +69,18 @@ func OnlineRewrite(dialect string, stmts []string, lockTimeout time.Duration, no
 // server refuses it rather than lock if that is wrong), the same for
 // CREATE and DROP INDEX, lock_wait_timeout set; a statement that can
 // only run as COPY (or with LOCK=SHARED) is an *OnlineRefusedError.
-func (l *Linter) Online(stmts []string, lockTimeout time.Duration, noTx bool) (Online, error) {
+func (l *Linter) Online(stmts []string, o OnlineOptions) (Online, error) {
 	switch l.opts.Dialect {
 	case "sqlite":
 		return Online{Statements: stmts, Notes: []string{"SQLite has no concurrent writers to protect: --online changes nothing"}}, nil
 	case "mysql":
-		return l.myOnline(stmts, lockTimeout)
+		return l.myOnline(stmts, o.LockTimeout)
 	}
-	return pgOnlineRewrite(stmts, fmt.Sprintf("%dms", lockTimeout.Milliseconds()), noTx)
+	return pgOnlineRewrite(stmts, o)
 }
 
-func pgOnlineRewrite(stmts []string, lockTimeout string, noTx bool) (Online, error) {
-	o := Online{NoTransaction: noTx}
+func pgOnlineRewrite(stmts []string, opts OnlineOptions) (Online, error) {
+	o := Online{NoTransaction: opts.NoTransaction}
 	created := map[string]bool{}
 	var body []string
 	for _, s := range stmts {
@@ -78,15 +95,49 @@ func pgOnlineRewrite(stmts []string, lockTimeout string, noTx bool) (Online, err
 		}
 		body = append(body, out...)
 	}
-	if !o.NoTransaction {
-		// One transaction: SET LOCAL ends with it.
-		o.Statements = append([]string{"SET LOCAL lock_timeout = '" + lockTimeout + "'"}, body...)
-		return o, nil
-	}
-	// Statement by statement on the migration's connection: the setting
-	// lasts the session, so it is reset at the end.
-	o.Statements = append(append([]string{"SET lock_timeout = '" + lockTimeout + "'"}, body...), "RESET lock_timeout")
+	o.Statements = pgTimeouts(body, opts, o.NoTransaction)
 	return o, nil
+}
+
+// pgTimeouts puts the timeouts around body: lock_timeout first, then
+// statement_timeout before each run of statements that hold their lock
+// briefly and 0 before each run of statements long by design
+// (longByDesign), so that it never cuts a CONCURRENTLY build or a
+// VALIDATE short. In one transaction SET LOCAL ends with it; statement
+// by statement (noTx) the settings last the session, so they are reset
+// at the end.
+func pgTimeouts(body []string, opts OnlineOptions, noTx bool) []string {
+	set := "SET LOCAL "
+	if noTx {
+		set = "SET "
+	}
+	out := []string{set + "lock_timeout = " + pgMillis(opts.LockTimeout)}
+	cur := ""
+	for _, s := range body {
+		if opts.StatementTimeout > 0 {
+			want := pgMillis(opts.StatementTimeout)
+			if t, err := sqlsplit.Tokens(s, sqlsplit.Postgres); err == nil && longByDesign(toks(t)) {
+				want = "0"
+			}
+			if want != cur {
+				out = append(out, set+"statement_timeout = "+want)
+				cur = want
+			}
+		}
+		out = append(out, s)
+	}
+	if !noTx {
+		return out
+	}
+	if cur != "" {
+		out = append(out, "RESET statement_timeout")
+	}
+	return append(out, "RESET lock_timeout")
+}
+
+// pgMillis is d as a PostgreSQL setting value: '5000ms'.
+func pgMillis(d time.Duration) string {
+	return fmt.Sprintf("'%dms'", d.Milliseconds())
 }
 
 // pgOnline rewrites one statement; note is "" when it is kept as it is.

@@ -24,9 +24,9 @@ var pgVolatile = []string{"RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID
 func (pgRules) check(rc *revCtx, s *stmt) {
 	t := toks(s.toks)
 	switch {
-	case t.at(0, "SET"):
+	case t.at(0, "SET"), t.at(0, "RESET"):
 		pgSet(rc, t)
-	case t.at(0, "CREATE", "INDEX") || t.at(0, "CREATE", "UNIQUE", "INDEX"):
+	case t.at(0, "CREATE", "INDEX"), t.at(0, "CREATE", "UNIQUE", "INDEX"):
 		pgCreateIndex(rc, s, t)
 	case t.at(0, "DROP", "INDEX"):
 		pgConcurrent(rc, s, t.at(2, "CONCURRENTLY"), "RL102", Finding{
@@ -40,16 +40,8 @@ func (pgRules) check(rc *revCtx, s *stmt) {
 			Lock:    "SHARE (ACCESS EXCLUSIVE on the index)", Scan: true,
 			Safe: "REINDEX ... CONCURRENTLY (PostgreSQL 12+) in a revision with \"-- Transaction: none\"",
 		})
-	case t.at(0, "VACUUM") && t.hasAnyDeep("FULL") || t.at(0, "CLUSTER"):
-		if tb := statementTable(t); tb != "" && !rc.existing(tb) {
-			return // a table this revision creates
-		}
-		rc.noteDDL(s)
-		rc.add(s, "RL123", Finding{
-			Message: strings.ToUpper(t[0].Text) + " rewrites the whole table under ACCESS EXCLUSIVE: reads and writes wait until it ends",
-			Lock:    "ACCESS EXCLUSIVE", Rewrite: true,
-			Safe: "Use pg_repack (or pg_squeeze), which rebuilds the table online, outside the migrations.",
-		})
+	case t.at(0, "VACUUM") && t.hasAnyDeep("FULL"), t.at(0, "CLUSTER"):
+		pgRewriteCommand(rc, s, t)
 	case t.at(0, "ALTER", "TYPE"):
 		pgAlterType(rc, s, t)
 	case t.at(0, "CREATE", "DOMAIN") && t.has("CHECK") || t.at(0, "ALTER", "DOMAIN") && t.has("ADD"):
@@ -71,21 +63,71 @@ func (pgRules) check(rc *revCtx, s *stmt) {
 	}
 }
 
-// pgSet notes lock_timeout and statement_timeout set before the first
-// DDL on an existing table.
+// pgRewriteCommand reports VACUUM FULL and CLUSTER on an existing table.
+func pgRewriteCommand(rc *revCtx, s *stmt, t toks) {
+	if tb := statementTable(t); tb != "" && !rc.existing(tb) {
+		return // a table this revision creates
+	}
+	rc.noteDDL(s)
+	rc.add(s, "RL123", Finding{
+		Message: strings.ToUpper(t[0].Text) + " rewrites the whole table under ACCESS EXCLUSIVE: reads and writes wait until it ends",
+		Lock:    "ACCESS EXCLUSIVE", Rewrite: true,
+		Safe: "Use pg_repack (or pg_squeeze), which rebuilds the table online, outside the migrations.",
+	})
+}
+
+// pgSet notes a non-zero lock_timeout set before the first DDL on an
+// existing table, and whether a non-zero statement_timeout is in force
+// from this statement on. 0 is no bound; RESET (or SET ... DEFAULT) goes
+// back to a default that lint cannot see (the server's, the role's):
+// counted as none.
 func pgSet(rc *revCtx, t toks) {
+	reset := t.at(0, "RESET")
 	i := t.skip(1, "SESSION")
 	i = t.skip(i, "LOCAL")
-	name, _ := t.name(i)
-	if rc.firstDDL != nil {
-		return
+	name, i := t.name(i)
+	i = t.skip(i, "=")
+	i = t.skip(i, "TO")
+	on := !reset && nonZeroSetting(t, i)
+	switch {
+	case name == "lock_timeout" && rc.firstDDL == nil:
+		rc.lockTimeout = on
+	case name == "statement_timeout" || name == "all" && reset:
+		rc.stmtTimeout = on
 	}
-	switch name {
-	case "lock_timeout":
-		rc.lockTimeout = true
-	case "statement_timeout":
-		rc.stmtTimeout = true
+}
+
+// nonZeroSetting reports whether the setting value at i is a duration
+// other than 0: '5s', 5000, '1min'; not 0, '0ms' or DEFAULT.
+func nonZeroSetting(t toks, i int) bool {
+	if i >= len(t) || t.at(i, "DEFAULT") {
+		return false
 	}
+	v := strings.Trim(t[i].Text, "'")
+	n := strings.TrimLeft(v, "0.")
+	return n != "" && n[0] >= '1' && n[0] <= '9'
+}
+
+// longByDesign reports the statements that run long by design without
+// blocking reads or writes, so that a statement_timeout must not cut them
+// short: CONCURRENTLY builds, drops, reindexes and detaches (SHARE UPDATE
+// EXCLUSIVE), and VALIDATE CONSTRAINT (SHARE UPDATE EXCLUSIVE; ROW SHARE
+// on a foreign key's other table). migrate --online runs them with
+// statement_timeout 0, and RL117 does not ask for one before them.
+func longByDesign(t toks) bool {
+	if t.has("CONCURRENTLY") {
+		return true
+	}
+	at, ok := parseAlterTable(t)
+	if !ok || len(at.actions) == 0 {
+		return false
+	}
+	for _, a := range at.actions {
+		if !a.at(0, "VALIDATE", "CONSTRAINT") {
+			return false
+		}
+	}
+	return true
 }
 
 // pgConcurrent reports a CONCURRENTLY statement in a transactional
@@ -454,7 +496,8 @@ func (pgRules) finish(rc *revCtx) {
 }
 
 // timeoutRules reports DDL on an existing table before the revision set
-// its lock timeout (and, when stmt is set, statement_timeout).
+// its lock timeout, and, with stmtTimeout, the first such DDL (long ones
+// by design aside) that runs with no non-zero statement_timeout in force.
 func timeoutRules(rc *revCtx, stmtTimeout bool) {
 	if rc.firstDDL == nil {
 		return
@@ -469,10 +512,10 @@ func timeoutRules(rc *revCtx, stmtTimeout bool) {
 			Safe:    set + "  -- first statement of the revision; retry the revision if it times out",
 		})
 	}
-	if stmtTimeout && !rc.stmtTimeout {
-		rc.add(rc.firstDDL, "RL117", Finding{
-			Message: "DDL on an existing table with no statement_timeout set before it: a statement that runs long holds its lock without bound",
-			Safe:    "SET statement_timeout = '15min';  -- first statement of the revision, sized for the longest statement (0 for CONCURRENTLY builds)",
+	if stmtTimeout && rc.untimedDDL != nil {
+		rc.add(rc.untimedDDL, "RL117", Finding{
+			Message: "DDL on an existing table with no statement_timeout in force: a statement that runs long holds its lock without bound",
+			Safe:    "SET statement_timeout = '1min';  -- before it, longer than lock_timeout; SET statement_timeout = 0 only around CONCURRENTLY and VALIDATE CONSTRAINT, which run long by design without blocking writes",
 		})
 	}
 }

@@ -19,14 +19,7 @@ import (
 func TestOldVersionTableUpgradedInPlace(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		ctx := ctxT(t)
-		for _, stmt := range tg.d.VersionTableDDL(dialect.DefaultVersionTables()) {
-			if _, err := tg.db.ExecContext(ctx, stmt); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if tableHasSums(tg) {
-			t.Fatal("the dialect's version table already has statement_checksums: this test needs an old table")
-		}
+		createOldVersionTables(t, tg)
 		mk := func(first, third string) *script.Revision {
 			r := rev("o001", "", first+";\nINSERT INTO a (id) VALUES (1);\n"+third+";\n", "DROP TABLE a;\n")
 			r.NoTransaction = true
@@ -69,6 +62,22 @@ func TestOldVersionTableUpgradedInPlace(t *testing.T) {
 			t.Errorf("a has %d rows, want 2", n)
 		}
 	})
+}
+
+// createOldVersionTables creates the version tables as releases before
+// statement_checksums made them.
+func createOldVersionTables(t *testing.T, tg *target) {
+	t.Helper()
+	ctx := ctxT(t)
+	stmts := append(tg.d.VersionTableDDL(dialect.DefaultVersionTables()), "ALTER TABLE retort_revisions DROP COLUMN statement_checksums")
+	for _, stmt := range stmts {
+		if _, err := tg.db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tableHasSums(tg) {
+		t.Fatal("the old version table has statement_checksums")
+	}
 }
 
 func tableHasSums(tg *target) bool {

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/revision"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // StatementError reports a statement of a revision that failed.
@@ -209,3 +211,16 @@ func (e *InterruptedError) Error() string {
 
 // Unwrap returns Cause, so that errors.Is(err, context.Canceled) holds.
 func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// shown is a statement as errors and the log show it: with its password
+// literals hidden (sqlsplit.Secrets).
+func shown(d dialect.Dialect, stmt string) string { return sqlsplit.Redact(stmt, d.Splitter()) }
+
+// scrubbed is err with stmt's password literals hidden from its text (a
+// server's syntax error quotes the statement), its chain kept.
+func scrubbed(d dialect.Dialect, stmt string, err error) error {
+	for _, v := range sqlsplit.SecretValues(stmt, d.Splitter()) {
+		err = dialect.ScrubPassword(err, v)
+	}
+	return err
+}

@@ -109,7 +109,7 @@ func (s *step) inTx(d dialect.Dialect) bool {
 		}
 		return g.Up != nil
 	}
-	return d.TransactionalDDL() && !s.rev.NoTransaction
+	return d.Capabilities().TransactionalDDL && !s.rev.NoTransaction
 }
 
 // beginStep begins a step's transaction. A Go step gets a *sql.Tx: the

@@ -39,13 +39,16 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 		}
 	}
 	bw := bufio.NewWriter(w)
-	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: "CURRENT_TIMESTAMP"}
-	if n, ok := d.(dialect.NowUTCer); ok {
-		o.now = n.NowUTC()
-	}
+	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: d.NowUTC()}
 	o.begin = "BEGIN"
-	if bl, ok := d.(dialect.BeginLocker); ok && bl.BeginLocks() {
+	if d.Capabilities().BeginLocks {
 		o.begin = "BEGIN IMMEDIATE"
+	}
+	if w, ok := d.(dialect.OfflineWrapper); ok {
+		o.wrap = w.OfflineWrap()
+	}
+	for _, l := range o.wrap.Preamble {
+		fmt.Fprintln(bw, l)
 	}
 	fmt.Fprintf(bw, "-- retort offline script for %s: %d step(s)\n\n-- version tables\n", d.Name(), len(steps))
 	for _, s := range d.VersionTableDDL(t) {
@@ -83,6 +86,7 @@ func (o *offline) rewrite(rw revision.Rewrite) {
 type offline struct {
 	w          *bufio.Writer
 	d          dialect.Dialect
+	wrap       dialect.OfflineWrap
 	rt, lt     string
 	now, begin string
 }
@@ -116,12 +120,8 @@ func (o *offline) step(st *step) {
 	if st.Direction == revision.Down {
 		done = "DELETE FROM " + o.rt + " WHERE revision = " + id
 	}
-	if o.d.TransactionalDDL() && !st.rev.NoTransaction {
-		var before, check, after []string
-		if w, ok := o.d.(dialect.OfflineTxWrapper); ok {
-			before, check, after = w.OfflineTxWrap()
-		}
-		o.stmts(before)
+	if o.d.Capabilities().TransactionalDDL && !st.rev.NoTransaction {
+		o.stmts(o.wrap.Before)
 		o.stmt(o.begin)
 		for _, s := range st.stmts {
 			o.stmt(s.Text)
@@ -129,9 +129,9 @@ func (o *offline) step(st *step) {
 		o.stmt(done)
 		o.stmt(logRow)
 		// Last before COMMIT: a failed check undoes the version rows too.
-		o.stmts(check)
+		o.stmts(o.wrap.Check)
 		o.stmt("COMMIT")
-		o.stmts(after)
+		o.stmts(o.wrap.After)
 		return
 	}
 	if st.Direction == revision.Down {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -65,8 +67,9 @@ func TestWriteSQLGolden(t *testing.T) {
 }
 
 // TestWriteSQLRuns runs the offline upgrade script, as one multi-statement
-// script, on SQLite and PostgreSQL (the MySQL driver runs one statement at
-// a time) and checks that it leaves the version rows the runner would.
+// script, on SQLite (with the sqlite3 shell, which it is written for) and
+// PostgreSQL (the MySQL driver runs one statement at a time) and checks
+// that it leaves the version rows the runner would.
 func TestWriteSQLRuns(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		chain := chainN(2)
@@ -90,17 +93,37 @@ func TestWriteSQLRuns(t *testing.T) {
 	}, "sqlite", "postgres")
 }
 
-// runOffline writes plan's offline script, runs it on tg as one
-// multi-statement script, and returns the state it leaves.
+// runScript runs an offline script as its user would: a server's script
+// through the driver, SQLite's with the sqlite3 shell (it starts with the
+// shell's .bail on).
+func runScript(t *testing.T, tg *target, script string) {
+	t.Helper()
+	if tg.name != "sqlite" {
+		if _, err := tg.db.ExecContext(ctxT(t), script); err != nil {
+			t.Fatalf("run offline script: %v\n%s", err, script)
+		}
+		return
+	}
+	shell, err := exec.LookPath("sqlite3")
+	if err != nil {
+		t.Skip("the sqlite3 shell is not installed (apt-get install sqlite3): SQLite offline scripts are written for it")
+	}
+	cmd := exec.CommandContext(ctxT(t), shell, strings.TrimPrefix(tg.url, "sqlite:"))
+	cmd.Stdin = strings.NewReader(script)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sqlite3 < offline script: %v\n%s\n%s", err, out, script)
+	}
+}
+
+// runOffline writes plan's offline script, runs it on tg (runScript), and
+// returns the state it leaves.
 func runOffline(t *testing.T, tg *target, plan *revision.Plan) *runner.State {
 	t.Helper()
 	var b bytes.Buffer
 	if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tg.db.ExecContext(ctxT(t), b.String()); err != nil {
-		t.Fatalf("run offline script: %v\n%s", err, b.String())
-	}
+	runScript(t, tg, b.String())
 	st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ type queries struct {
 	addSums            string
 	// The record* statements write a finished step's version row and its
 	// log row in one statement, where the dialect allows INSERT, UPDATE
-	// and DELETE in WITH (dialect.DataModifyingCTEs); empty elsewhere.
+	// and DELETE in WITH (dialect.Capabilities.DataModifyingCTEs); empty elsewhere.
 	recordInsert string // revision, checksum, applied_at (also finished_at), duration_ms, state, statements_done, direction, started_at, who, retort_version
 	recordUpdate string // the same arguments as recordInsert
 	recordDelete string // revision, direction, started_at, finished_at, who, retort_version
@@ -66,7 +66,7 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		addSums:   "ALTER TABLE " + rt + " ADD COLUMN statement_checksums TEXT",
 		insertLog: "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
 	}
-	if m, ok := d.(dialect.DataModifyingCTEs); ok && m.DataModifyingCTEs() {
+	if d.Capabilities().DataModifyingCTEs {
 		p := d.Placeholder
 		// The log row: ok is true and error NULL for a finished step.
 		log := " INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" +

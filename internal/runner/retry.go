@@ -93,10 +93,15 @@ type retrier struct {
 func (s *session) retrier() *retrier { return &retrier{s: s, p: s.opts.LockRetry.policy()} }
 
 // again reports whether statement i of st, which failed with err, runs
-// again: err is a lock timeout, retries are left and ctx did not end
-// while waiting. Each retry is reported as an EventRetry. When the
-// retries are used up, *err becomes a LockRetriedError.
+// again (retryable), after waiting for it (wait).
 func (r *retrier) again(ctx context.Context, st *step, i int, err *error) bool {
+	return r.retryable(st, err) && r.wait(ctx, st, i)
+}
+
+// retryable reports whether a statement of st that failed with err may
+// run again: err is a lock timeout and retries are left. When the
+// retries are used up, *err becomes a LockRetriedError.
+func (r *retrier) retryable(st *step, err *error) bool {
 	if st.isGo() || !r.s.lockTimedOut(*err) {
 		return false
 	}
@@ -106,6 +111,12 @@ func (r *retrier) again(ctx context.Context, st *step, i int, err *error) bool {
 		}
 		return false
 	}
+	return true
+}
+
+// wait reports the next retry of statement i of st as an EventRetry and
+// waits for its turn; false when ctx ends meanwhile.
+func (r *retrier) wait(ctx context.Context, st *step, i int) bool {
 	n := len(r.waits) + 1
 	d := r.p.delay(n, rand.Int64N)
 	what := "it"
@@ -149,27 +160,53 @@ func (s *session) runTxRetrying(ctx context.Context, st *step, state *State) (St
 }
 
 // execRetrying runs statement i of a step run statement by statement
-// (outside a transaction): when it is the statement an earlier run
+// (outside a transaction), recording its start first where the dialect
+// tracks that (markStarted): when it is the statement an earlier run
 // stopped at, an invalid index its concurrent build left behind is
 // dropped first; a try that gives up waiting for a lock took no effect
-// and is run again, after dropping the invalid index that try may have
-// left.
-func (r *stepRun) execRetrying(ctx context.Context, i int) error {
+// and is run again (retry). It reports whether the statement ran.
+func (r *stepRun) execRetrying(ctx context.Context, i int) (ran bool, err error) {
 	if r.dec.resumed && i == r.dec.start {
 		if err := r.dropInvalidIndex(ctx, i); err != nil {
-			return err
+			return false, r.statementFailed(ctx, i, err)
 		}
 	}
 	rt := r.retrier()
 	for {
-		err := r.execStatement(ctx, r.st, i, r.conn, nil)
-		if !rt.again(ctx, r.st, i, &err) {
-			return err
+		if err := r.markStarted(ctx, i); err != nil {
+			return false, err
 		}
-		if err := r.dropInvalidIndex(ctx, i); err != nil {
-			return err
+		err := r.execStatement(ctx, r.st, i, r.conn, nil)
+		if err == nil {
+			return true, nil
+		}
+		if !r.retry(ctx, rt, i, &err) {
+			return false, r.statementFailed(ctx, i, err)
 		}
 	}
+}
+
+// retry reports whether statement i, which failed with *err, runs again:
+// it gave up waiting for a lock and retries are left (rt.retryable). Such
+// a statement did not run, so its "started" record is set back before
+// the wait: what a crash during the wait leaves resumes at the statement
+// by itself, with nothing to resolve. After the wait, an invalid index
+// its concurrent build may have left is dropped.
+func (r *stepRun) retry(ctx context.Context, rt *retrier, i int, err *error) bool {
+	if !rt.retryable(r.st, err) {
+		return false
+	}
+	if r.at.started(i) && r.record(ctx, progress{done: i}) != nil {
+		return false // statementFailed sets it back, or says how
+	}
+	if !rt.wait(ctx, r.st, i) {
+		return false
+	}
+	if derr := r.dropInvalidIndex(ctx, i); derr != nil {
+		*err = derr
+		return false
+	}
+	return true
 }
 
 // dropInvalidIndex drops the invalid index that an interrupted or failed

@@ -12,9 +12,11 @@ import (
 	"github.com/retortdb/retort/internal/script"
 )
 
-// holdTableLock takes an ACCESS EXCLUSIVE lock on table t from a second
-// connection and releases it after hold; the returned channel is closed
-// once it is released.
+// holdTableLock locks table t from a second connection and releases it
+// after hold; the returned channel is closed once it is released.
+// PostgreSQL: LOCK TABLE ... IN ACCESS EXCLUSIVE MODE. MySQL/MariaDB: a
+// transaction that has read t, which holds t's shared metadata lock that
+// every DDL on t waits for.
 func holdTableLock(t *testing.T, tg *target, hold time.Duration) <-chan struct{} {
 	t.Helper()
 	ctx := ctxT(t)
@@ -26,9 +28,15 @@ func holdTableLock(t *testing.T, tg *target, hold time.Duration) <-chan struct{}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.ExecContext(ctx, "LOCK TABLE t IN ACCESS EXCLUSIVE MODE"); err != nil {
+	lock := "LOCK TABLE t IN ACCESS EXCLUSIVE MODE"
+	if tg.name == "mysql" {
+		lock = "SELECT * FROM t"
+	}
+	rows, err := tx.QueryContext(ctx, lock)
+	if err != nil {
 		t.Fatal(err)
 	}
+	rows.Close()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -91,18 +99,7 @@ func TestPostgresLockTimeoutRetried(t *testing.T) {
 			chain := lockRevisions(none)
 			var log eventLog
 			rn := runner.New(tg.db, tg.d, runner.Options{OnEvent: log.add})
-			if _, err := rn.Run(ctx, upgradeAll(chain[:1])); err != nil {
-				t.Fatal(err)
-			}
-			holdTableLock(t, tg, 1500*time.Millisecond)
-			if _, err := rn.Run(ctx, upgradeAll(chain)); err != nil {
-				t.Fatalf("upgrade with a lock held for 1.5s: %v", err)
-			}
-			retries := log.of(runner.EventRetry)
-			if len(retries) == 0 || len(retries) > 3 {
-				t.Fatalf("%d retry events, want 1 to 3: %+v", len(retries), log.events)
-			}
-			e := retries[0]
+			e := upgradeThroughLock(ctx, t, tg, rn, chain, &log)
 			if e.Revision != "a2" || e.Statement != 2 || e.Duration < time.Second || !strings.Contains(e.Message, "gave up waiting for a lock") {
 				t.Errorf("retry event = %+v", e)
 			}
@@ -111,6 +108,25 @@ func TestPostgresLockTimeoutRetried(t *testing.T) {
 			}
 		})
 	}
+}
+
+// upgradeThroughLock applies chain's first revision, then upgrades the
+// rest while holdTableLock holds t for 1.5s, which must succeed after 1
+// to 3 retries; it returns the first retry's event.
+func upgradeThroughLock(ctx context.Context, t *testing.T, tg *target, rn *runner.Runner, chain []*script.Revision, log *eventLog) runner.Event {
+	t.Helper()
+	if _, err := rn.Run(ctx, upgradeAll(chain[:1])); err != nil {
+		t.Fatal(err)
+	}
+	holdTableLock(t, tg, 1500*time.Millisecond)
+	if _, err := rn.Run(ctx, upgradeAll(chain)); err != nil {
+		t.Fatalf("upgrade with a lock held for 1.5s: %v", err)
+	}
+	retries := log.of(runner.EventRetry)
+	if len(retries) == 0 || len(retries) > 3 {
+		t.Fatalf("%d retry events, want 1 to 3: %+v", len(retries), log.events)
+	}
+	return retries[0]
 }
 
 // TestPostgresLockTimeoutGivesUp: with the lock held throughout, the

@@ -77,9 +77,7 @@ func (r *Runner) newSession(ctx context.Context) (*session, error) {
 		return nil, fmt.Errorf("take a connection: %w", err)
 	}
 	s := &session{Runner: r, conn: conn, stmts: map[string]*sql.Stmt{}}
-	if bl, ok := r.d.(dialect.BeginLocker); ok && bl.BeginLocks() {
-		s.beginLocks = true
-	}
+	s.beginLocks = r.d.Capabilities().BeginLocks
 	if rj, ok := r.d.(dialect.StatementRejecter); ok {
 		s.rejecter = rj
 	}
@@ -289,7 +287,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 			return nil, err
 		}
 		if len(pr.steps) > 0 {
-			if err := s.createTables(ctx, s.conn, s.d.TransactionalDDL()); err != nil {
+			if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
 				return nil, err
 			}
 		}
@@ -398,9 +396,9 @@ type decision struct {
 	resumed bool
 }
 
-func decide(st *step, row Row, has bool) (decision, error) {
+func decide(d dialect.Dialect, st *step, row Row, has bool) (decision, error) {
 	if has && row.InFlight > 0 && (st.Direction == revision.Down) == (row.State == StateReverting) && row.State != StateApplied {
-		return decision{}, inFlightError(st, row.InFlight)
+		return decision{}, inFlightError(d, st, row.InFlight)
 	}
 	if st.Direction == revision.Down {
 		switch {
@@ -427,10 +425,10 @@ func decide(st *step, row Row, has bool) (decision, error) {
 }
 
 // inFlightError describes 1-based statement k of st, recorded in flight.
-func inFlightError(st *step, k int) *InFlightError {
+func inFlightError(d dialect.Dialect, st *step, k int) *InFlightError {
 	e := &InFlightError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: k, Count: st.count()}
 	if !st.isGo() && k-1 < len(st.stmts) {
-		e.Line, e.SQL = st.line(k-1), st.stmts[k-1].Text
+		e.Line, e.SQL = st.line(k-1), shown(d, st.stmts[k-1].Text)
 	}
 	return e
 }
@@ -521,7 +519,7 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 			row, has = fresh.Row(st.id())
 		}
 	}
-	dec, err := decide(st, row, has)
+	dec, err := decide(s.d, st, row, has)
 	if err != nil {
 		tx.Rollback()
 		return StepResult{}, err
@@ -656,7 +654,10 @@ func (s *session) resumeNote(st *step, i int, err error) string {
 		what, flag = "downgrade", "--applied"
 	}
 	fix := "fix the file and rerun " + what
-	if errors.Is(err, driver.ErrBadConn) || s.rejecter != nil && !s.rejecter.Rejected(err) {
+	switch {
+	case s.lockTimedOut(err):
+		fix = "the file is fine: another session held a lock the statement needs; once it is done, rerun " + what
+	case errors.Is(err, driver.ErrBadConn) || s.rejecter != nil && !s.rejecter.Rejected(err):
 		fix = "the server did not refuse the statement (the connection was lost, the server stopped, or the statement was killed or timed out), so the file may be fine: once the database is back and the cause is clear, rerun " + what
 	}
 	if i == 0 {
@@ -668,7 +669,7 @@ func (s *session) resumeNote(st *step, i int, err error) string {
 // statementError builds the error of statement i, with the dialect's hint.
 func (s *session) statementError(ctx context.Context, st *step, i int, err error, note string) *StatementError {
 	e := &StatementError{Revision: st.id(), Path: st.rev.Path, Direction: st.Direction, Index: i + 1, Count: len(st.stmts),
-		Line: st.line(i), SQL: st.stmts[i].Text, Err: err}
+		Line: st.line(i), SQL: shown(s.d, st.stmts[i].Text), Err: scrubbed(s.d, st.stmts[i].Text, err)}
 	if h, ok := s.d.(dialect.ErrorHinter); ok {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		e.Hint = h.Hint(hctx, s.conn, st.stmts[i].Text, err)

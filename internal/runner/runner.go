@@ -248,7 +248,7 @@ type querier interface {
 func (r *Runner) readState(ctx context.Context, q querier) (*State, error) {
 	rows, err := q.QueryContext(ctx, r.q.selectState)
 	if err != nil {
-		if mt, ok := r.d.(dialect.MissingTableReporter); ok && mt.IsMissingTable(err) {
+		if r.d.IsMissingTable(err) {
 			return &State{}, nil
 		}
 		return nil, fmt.Errorf("read version table %s: %w", r.opts.Tables.Revisions, err)

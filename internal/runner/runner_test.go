@@ -275,7 +275,7 @@ func holdLock(t *testing.T, tg *target) func() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := tg.d.(dialect.BeginLocker); ok {
+	if tg.d.Capabilities().BeginLocks {
 		tx, err := tg.d.Begin(ctx, conn, time.Second, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -605,7 +605,7 @@ func TestStalePlan(t *testing.T) {
 		if err != nil {
 			t.Fatalf("first runner: %v", err)
 		}
-		_, beginLocks := tg.d.(dialect.BeginLocker)
+		beginLocks := tg.d.Capabilities().BeginLocks
 		if beginLocks {
 			if innerErr != nil || len(inner.Steps) != 3 {
 				t.Fatalf("second runner: %v; want it to apply all 3", innerErr)
@@ -696,7 +696,7 @@ func TestSeparateVersionTables(t *testing.T) {
 		if err != nil || len(st.Rows) != 0 {
 			t.Fatalf("project b state %+v, %v: want empty", st, err)
 		}
-		if _, ok := tg.d.(dialect.BeginLocker); ok {
+		if tg.d.Capabilities().BeginLocks {
 			return // one database-wide write lock
 		}
 		conn, err := tg.db.Conn(ctx)

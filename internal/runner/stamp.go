@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -13,19 +14,39 @@ import (
 // present: on PostgreSQL and MySQL under the session lock, on SQLite in
 // BEGIN IMMEDIATE.
 func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx, state *State) error) error {
+	return r.settle(ctx, settleSteps{write: fn})
+}
+
+// settleSteps are the parts of one locked change of the version tables.
+type settleSteps struct {
+	// look, when set, runs under the migration lock before anything is
+	// written, on the session's connection: outside any transaction
+	// where the lock is the session's (PostgreSQL, MySQL), before the
+	// version tables are created; inside the locked transaction where
+	// Begin is the lock (SQLite). It reads the database and decides.
+	look func(ctx context.Context, conn *sql.Conn, state *State) error
+	// write runs in the transaction, after look.
+	write func(s *session, tx dialect.Tx, state *State) error
+	// after, when set, runs once the transaction has committed, still
+	// under the lock where the lock is the session's.
+	after func(s *session) error
+}
+
+// settle runs steps under the migration lock: look, then write in one
+// transaction with the version tables present, then after.
+func (r *Runner) settle(ctx context.Context, steps settleSteps) error {
 	s, err := r.newSession(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.close()
+	unlock, err := s.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if !s.beginLocks {
-		unlock, err := s.lock(ctx)
-		if err != nil {
-			return err
-		}
-		defer unlock()
-		// Before Begin: MySQL's DDL would commit the transaction.
-		if err := s.createTables(ctx, s.conn, false); err != nil {
+		if err := s.lookOutside(ctx, steps.look); err != nil {
 			return err
 		}
 	}
@@ -34,25 +55,54 @@ func (r *Runner) settleTx(ctx context.Context, fn func(s *session, tx dialect.Tx
 	if err != nil {
 		return err
 	}
-	if s.beginLocks {
-		if err := s.createTables(ctx, tx, false); err != nil {
-			tx.Rollback()
-			return err
-		}
-	}
-	state, err := s.readState(ctx, tx)
-	if err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := fn(s, tx, state); err != nil {
+	if err := s.settleIn(ctx, tx, steps); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if steps.after != nil {
+		return steps.after(s)
+	}
 	return nil
+}
+
+// lookOutside runs look, where the lock is the session's, on the
+// connection under the lock, then creates the version tables: before
+// Begin, as MySQL's DDL would commit the transaction, and after look, so
+// that a refusal leaves no new table behind.
+func (s *session) lookOutside(ctx context.Context, look func(context.Context, *sql.Conn, *State) error) error {
+	if look != nil {
+		state, err := s.readState(ctx, s.conn)
+		if err != nil {
+			return err
+		}
+		if err := look(ctx, s.conn, state); err != nil {
+			return err
+		}
+	}
+	return s.createTables(ctx, s.conn, false)
+}
+
+// settleIn is the transaction's part of settle: where Begin is the lock,
+// the version tables are created in it and look runs in it.
+func (s *session) settleIn(ctx context.Context, tx dialect.Tx, steps settleSteps) error {
+	if s.beginLocks {
+		if err := s.createTables(ctx, tx, false); err != nil {
+			return err
+		}
+	}
+	state, err := s.readState(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if s.beginLocks && steps.look != nil {
+		if err := steps.look(ctx, s.conn, state); err != nil {
+			return err
+		}
+	}
+	return steps.write(s, tx, state)
 }
 
 // Stamp sets the revisions table to exactly the applied set that want
@@ -70,52 +120,71 @@ func (r *Runner) Stamp(ctx context.Context, want func(*State) ([]string, error),
 			return err
 		}
 		if !purge {
-			if p := state.Partial(); len(p) > 0 {
-				inFlight := ""
-				if p[0].InFlight > 0 {
-					inFlight = fmt.Sprintf(", statement %d started and may or may not have run", p[0].InFlight)
-				}
-				return fmt.Errorf("revision %s is %s (%d statements done%s): settle it first with `retort resolve %s --applied` or `--rolled-back`, or stamp with --purge",
-					p[0].Revision, p[0].State, p[0].StatementsDone, inFlight, p[0].Revision)
+			if err := refusePartial(state); err != nil {
+				return err
 			}
 		}
-		now := time.Now().UTC()
-		for _, row := range state.Rows {
-			if slices.Contains(ids, row.Revision) {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, s.q.deleteRow, row.Revision); err != nil {
-				return fmt.Errorf("stamp: delete the row of %s: %w", row.Revision, err)
-			}
-			if _, err := tx.ExecContext(ctx, s.q.insertLog, row.Revision, "stamp", now, now, true, "stamped as not applied", s.who, s.opts.Version); err != nil {
-				return fmt.Errorf("stamp: log %s: %w", row.Revision, err)
-			}
-		}
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			row, has := state.Row(id)
-			var err error
-			switch {
-			case !has:
-				_, err = tx.ExecContext(ctx, s.q.insertRow, id, "", now, 0, StateApplied, 0)
-			case row.State != StateApplied:
-				_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, id)
-			default:
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("stamp: write the row of %s: %w", id, err)
-			}
-			if _, err := tx.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, "stamped as applied", s.who, s.opts.Version); err != nil {
-				return fmt.Errorf("stamp: log %s: %w", id, err)
-			}
-		}
-		return nil
+		_, err = s.stampRows(ctx, tx, state, ids, "stamped as applied")
+		return err
 	})
+}
+
+// refusePartial refuses to stamp over a revision left part-way.
+func refusePartial(state *State) error {
+	p := state.Partial()
+	if len(p) == 0 {
+		return nil
+	}
+	inFlight := ""
+	if p[0].InFlight > 0 {
+		inFlight = fmt.Sprintf(", statement %d started and may or may not have run", p[0].InFlight)
+	}
+	return fmt.Errorf("revision %s is %s (%d statements done%s): settle it first with `retort resolve %s --applied` or `--rolled-back`, or stamp with --purge",
+		p[0].Revision, p[0].State, p[0].StatementsDone, inFlight, p[0].Revision)
+}
+
+// stampRows makes the revisions table hold exactly ids, logging each row
+// it deletes ("stamped as not applied") and each it writes (note), and
+// returns the revisions it recorded as applied.
+func (s *session) stampRows(ctx context.Context, tx dialect.Tx, state *State, ids []string, note string) ([]string, error) {
+	now := time.Now().UTC()
+	for _, row := range state.Rows {
+		if slices.Contains(ids, row.Revision) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.q.deleteRow, row.Revision); err != nil {
+			return nil, fmt.Errorf("stamp: delete the row of %s: %w", row.Revision, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, row.Revision, "stamp", now, now, true, "stamped as not applied", s.who, s.opts.Version); err != nil {
+			return nil, fmt.Errorf("stamp: log %s: %w", row.Revision, err)
+		}
+	}
+	var recorded []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		row, has := state.Row(id)
+		var err error
+		switch {
+		case !has:
+			_, err = tx.ExecContext(ctx, s.q.insertRow, id, "", now, 0, StateApplied, 0)
+		case row.State != StateApplied:
+			_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, id)
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("stamp: write the row of %s: %w", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, note, s.who, s.opts.Version); err != nil {
+			return nil, fmt.Errorf("stamp: log %s: %w", id, err)
+		}
+		recorded = append(recorded, id)
+	}
+	return recorded, nil
 }
 
 // Resolve settles by hand a revision that an earlier run left part-way

@@ -121,7 +121,7 @@ func (r *stepRun) decide(ctx context.Context) (decision, error) {
 			return decision{}, err
 		}
 	}
-	dec, err := decide(r.st, row, has)
+	dec, err := decide(r.d, r.st, row, has)
 	if err != nil || dec.start == 0 || r.st.isGo() {
 		return dec, err
 	}
@@ -170,7 +170,7 @@ func (r *stepRun) checkRan(ctx context.Context, done int) error {
 			return e
 		}
 		if statementSum(r.st.stmts[i].Text) != ran[i] {
-			e.Line, e.SQL = r.st.line(i), r.st.stmts[i].Text
+			e.Line, e.SQL = r.st.line(i), shown(r.d, r.st.stmts[i].Text)
 			return e
 		}
 	}
@@ -245,18 +245,25 @@ func (r *stepRun) statement(ctx context.Context, i int) error {
 	if r.atomicProgress(r.st, i) {
 		return r.atomicStatement(ctx, i)
 	}
-	if r.track && !r.at.started(i) {
-		// It commits by itself: record that it starts, so that a crash
-		// while it runs is never taken for "not run".
-		if err := r.record(ctx, progress{done: i, inFlight: true}); err != nil {
-			return fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s): %w",
-				i+1, r.n, r.st.id(), r.opts.Tables.Revisions, statementsRecorded(r.st, i), err)
-		}
-	}
-	if err := r.execRetrying(ctx, i); err != nil {
-		return r.statementFailed(ctx, i, err)
+	ran, err := r.execRetrying(ctx, i)
+	if !ran {
+		return err
 	}
 	return r.statementRan(ctx, i)
+}
+
+// markStarted records that statement i, which commits by itself, starts,
+// where the dialect tracks that and the record does not say so already:
+// a crash while it runs is then never taken for "not run".
+func (r *stepRun) markStarted(ctx context.Context, i int) error {
+	if !r.track || r.at.started(i) {
+		return nil
+	}
+	if err := r.record(ctx, progress{done: i, inFlight: true}); err != nil {
+		return fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s): %w",
+			i+1, r.n, r.st.id(), r.opts.Tables.Revisions, statementsRecorded(r.st, i), err)
+	}
+	return nil
 }
 
 // where says "before statement k of n" or "during statement k of n".
@@ -344,10 +351,11 @@ func (r *stepRun) runWithProgress(ctx context.Context, i int, final func(*sql.Tx
 // statementFailed is the error of statement i, which failed with err
 // outside a transaction. Where the server refused it, it did not run and
 // its "started" record is set back; where the outcome is unknown (a lost
-// connection, an interrupt) of a statement that commits by itself, the
+// connection, an interrupt) of a statement whose start is recorded, the
 // record stays and the error asks for resolve.
 func (r *stepRun) statementFailed(ctx context.Context, i int, err error) error {
-	if r.track && (ctx.Err() != nil || !r.rejecter.Rejected(err)) {
+	started := r.at.started(i)
+	if started && (ctx.Err() != nil || !r.rejecter.Rejected(err)) {
 		// It may have committed before the error: keep the in-flight
 		// record and say so.
 		if ctx.Err() != nil {
@@ -356,17 +364,28 @@ func (r *stepRun) statementFailed(ctx context.Context, i int, err error) error {
 		return r.stepError(ctx, r.st, i, err, inFlightNote(r.st, i))
 	}
 	if ctx.Err() != nil {
-		return r.stepsInterrupted(ctx, r.st, i, r.where("during", i),
-			fmt.Sprintf("statement %d was stopped (%v); %s", i+1, err, statementsRecorded(r.st, i)), false)
+		return r.failedInterrupted(ctx, i, err)
 	}
 	note := r.resumeNote(r.st, i, err)
-	if r.track {
+	if started {
 		// The server refused it: it did not run.
 		if rerr := r.record(ctx, progress{done: i}); rerr != nil {
 			note = fmt.Sprintf("the statement did not run, but its record still says it was started (%v): check that nothing of it is in the database, then run `retort resolve %s --statement-not-run` and rerun %s", rerr, r.st.id(), r.st.Direction)
 		}
 	}
 	return r.stepError(ctx, r.st, i, err, note)
+}
+
+// failedInterrupted is the error of a run interrupted while statement i
+// failed with err, or while it waited to retry it after a lock timeout:
+// either way it did not run, and the record says so.
+func (r *stepRun) failedInterrupted(ctx context.Context, i int, err error) error {
+	where, what := r.where("during", i), fmt.Sprintf("statement %d was stopped (%v)", i+1, err)
+	if r.lockTimedOut(err) {
+		where = fmt.Sprintf("while waiting to retry statement %d of %d after a lock timeout", i+1, r.n)
+		what = fmt.Sprintf("statement %d did not run (it gave up waiting for a lock)", i+1)
+	}
+	return r.stepsInterrupted(ctx, r.st, i, where, what+"; "+statementsRecorded(r.st, i), false)
 }
 
 // statementRan records statement i, run outside a transaction, done; where

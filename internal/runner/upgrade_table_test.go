@@ -4,7 +4,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
 )
@@ -17,14 +16,7 @@ import (
 func TestOldVersionTableKeepsRows(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		ctx := ctxT(t)
-		for _, stmt := range tg.d.VersionTableDDL(dialect.DefaultVersionTables()) {
-			if _, err := tg.db.ExecContext(ctx, stmt); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if tableHasSums(tg) {
-			t.Fatal("the dialect's version table already has statement_checksums: this test needs an old table")
-		}
+		createOldVersionTables(t, tg)
 		// What an earlier release left: o000 applied, and its log row.
 		old := rev("o000", "", "CREATE TABLE o (id integer);\n", "DROP TABLE o;\n")
 		r := runner.New(tg.db, tg.d, runner.Options{})
@@ -46,11 +38,11 @@ func TestOldVersionTableKeepsRows(t *testing.T) {
 		if _, err := r.Run(ctx, upgradeAll([]*script.Revision{old, bad})); err == nil {
 			t.Fatal("the failing revision ran")
 		}
-		if tg.d.TransactionalDDL() && tableHasSums(tg) {
+		if tg.d.Capabilities().TransactionalDDL && tableHasSums(tg) {
 			t.Error("the failed first revision left the version table upgraded: the upgrade must commit with it")
 		}
 		good := rev("o001", "o000", "CREATE TABLE p (id integer);\n", "DROP TABLE p;\n")
-		if tg.d.TransactionalDDL() {
+		if tg.d.Capabilities().TransactionalDDL {
 			if _, err := r.Run(ctx, upgradeAll([]*script.Revision{old, good})); err != nil {
 				t.Fatal(err)
 			}

@@ -1,0 +1,89 @@
+package sqlsplit
+
+import "strings"
+
+// Secrets returns the string literals of stmt that hold a password, so
+// that what retort prints or records about a failed statement can leave
+// them out: the literal after PASSWORD (PostgreSQL's [ENCRYPTED] PASSWORD
+// 'x', MySQL's SET PASSWORD = 'x' and PASSWORD('x')), and after BY or AS
+// once the statement has said IDENTIFIED (MySQL's IDENTIFIED BY 'x',
+// IDENTIFIED WITH plugin BY 'x' or AS 'hash'). A statement that does not
+// tokenize has none that can be found; it is returned as nil.
+func Secrets(stmt string, d Dialect) []Token {
+	toks, err := Tokens(stmt, d)
+	if err != nil {
+		return nil
+	}
+	var out []Token
+	var sc secretScan
+	for _, t := range toks {
+		if sc.step(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Redact returns stmt with every literal Secrets finds replaced by
+// '****'.
+func Redact(stmt string, d Dialect) string {
+	secrets := Secrets(stmt, d)
+	if len(secrets) == 0 {
+		return stmt
+	}
+	var b strings.Builder
+	at := 0
+	for _, t := range secrets {
+		b.WriteString(stmt[at:t.Pos])
+		b.WriteString("'****'")
+		at = t.End()
+	}
+	b.WriteString(stmt[at:])
+	return b.String()
+}
+
+// SecretValues returns the text inside the quotes of each literal Secrets
+// finds, for scrubbing a server's error message that quotes the statement.
+func SecretValues(stmt string, d Dialect) []string {
+	var out []string
+	for _, t := range Secrets(stmt, d) {
+		v := strings.TrimPrefix(strings.TrimPrefix(t.Text, "E"), "e")
+		if len(v) >= 2 {
+			v = v[1 : len(v)-1]
+		}
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// secretScan is Secrets' state between tokens.
+type secretScan struct {
+	identified bool // the statement said IDENTIFIED
+	armed      bool // the next string literal is a secret
+	forUser    bool // SET PASSWORD FOR user: armed again at the '='
+}
+
+// step reads t and reports whether it is a secret literal.
+func (s *secretScan) step(t Token) bool {
+	word := func(w string) bool { return t.Kind == Word && strings.EqualFold(t.Text, w) }
+	switch {
+	case s.armed && t.Kind == String:
+		s.armed = false
+		return true
+	case s.armed && t.Kind == Punct && (t.Text == "=" || t.Text == "("):
+		// PASSWORD = 'x', PASSWORD('x')
+	case s.armed && word("FOR"):
+		// SET PASSWORD FOR user = 'x': the user's name is no secret.
+		s.armed, s.forUser = false, true
+	case s.forUser:
+		s.armed = t.Kind == Punct && t.Text == "="
+		s.forUser = !s.armed
+	case word("IDENTIFIED"):
+		s.identified, s.armed = true, false
+	default:
+		s.armed = word("PASSWORD") || s.identified && (word("BY") || word("AS"))
+	}
+	return false
+}
