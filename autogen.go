@@ -51,8 +51,10 @@ type GenerateOptions struct {
 	AllowEmpty bool
 	// Notify, when set, receives what loading the desired schema noticed
 	// (source.Notice): statements skipped, foreign keys to missing tables;
-	// and the head-schema cache's warnings and, marked Verbose, its hits
-	// and misses.
+	// the statements of the desired schema (for Drift, of the applied
+	// revisions) that the server accepts and keeps nothing of
+	// (dialect.SilentDropper); and the head-schema cache's warnings and,
+	// marked Verbose, its hits and misses.
 	Notify func(source.Notice)
 	// Ignore names the objects retort cannot represent that are left out
 	// on purpose: a kind ("grant") or a kind and a qualified name
@@ -379,7 +381,11 @@ func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
 	}
 	var stmts []string
 	if len(changes) > 0 {
-		if stmts, err = m.dialect.Render(cur, none, changes); err != nil {
+		rd, err := m.fitted(ctx, db)
+		if err != nil {
+			return err
+		}
+		if stmts, err = rd.Render(cur, none, changes); err != nil {
 			return err
 		}
 	}
@@ -426,6 +432,9 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 		return nil, nil, err
 	}
 	s, err := m.applyDesired(ctx, sc, opts.Desired, opts.Notify)
+	if err == nil {
+		err = m.warnSilentDrops(ctx, sc.db, filesText(opts.Desired), opts.Notify)
+	}
 	if err != nil {
 		sc.close()
 		return nil, nil, err
@@ -627,7 +636,10 @@ func (m *Migrator) Generate(ctx context.Context, opts GenerateOptions) (*Generat
 	if be := backfillNeeded(current, desired, g.Changes, down); be != nil {
 		return nil, be
 	}
-	rd := m.dialect
+	rd, err := m.fitted(ctx, sc.db)
+	if err != nil {
+		return nil, err
+	}
 	if g.Up, err = rd.Render(current, desired, g.Changes); err != nil {
 		return nil, fmt.Errorf("render the upgrade: %w", err)
 	}
@@ -891,6 +903,9 @@ func (m *Migrator) Drift(ctx context.Context, opts GenerateOptions) ([]change.Ch
 	}
 	want, err := m.replayedSchema(ctx, opts, cur)
 	if err != nil {
+		return nil, err
+	}
+	if err := m.warnSilentDrops(ctx, m.db, m.upgradesText(cur), opts.Notify); err != nil {
 		return nil, err
 	}
 	if err := checkUnrepresented(opts, schemaSide{"the live database", live}, schemaSide{"the applied revisions", want}); err != nil {

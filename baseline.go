@@ -118,7 +118,10 @@ func splitStatements(script string, d dialect.Dialect, size int) ([][]string, er
 // after the chunk to what it held before. It then checks that the scratch
 // database holds the live schema, and that the downgrades empty it.
 func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, chunks [][]string) error {
-	rd := m.dialect
+	rd, err := m.fitted(ctx, sc.db)
+	if err != nil {
+		return err
+	}
 	prev := &schema.Schema{Dialect: b.Schema.Dialect}
 	for i, c := range chunks {
 		up := b.SQL

@@ -68,6 +68,24 @@ func TestHeadCacheGetPut(t *testing.T) {
 	}
 }
 
+// TestHeadCacheServerFields: what only one server of a dialect has (TiDB's
+// clustering and AUTO_RANDOM) comes back from the cache, whose key names
+// that server's version ("tidb-8.4", never the "mysql-8.0" TiDB reports
+// first: dialect/mysql's TestServerVersion).
+func TestHeadCacheServerFields(t *testing.T) {
+	c := headCache{dir: t.TempDir(), key: cacheKey("mysql", "tidb-8.4", "", nil), notify: func(source.Notice) {}}
+	want := &schema.Schema{Dialect: "mysql", Tables: []*schema.Table{{Name: "t",
+		Columns:    []*schema.Column{{Name: "id", Type: "bigint(20)", AutoRandom: "5, 54"}},
+		PrimaryKey: &schema.Key{Name: "PRIMARY", Columns: []string{"id"}, Clustering: "CLUSTERED"}}}}
+	c.put(want)
+	if got := c.get(); !reflect.DeepEqual(got, want) {
+		t.Errorf("get after put = %+v; want %+v", got, want)
+	}
+	if cacheKey("mysql", "tidb-8.4", "", nil) == cacheKey("mysql", "mysql-8.0", "", nil) {
+		t.Error("a TiDB and a MySQL 8.0 server share cache entries")
+	}
+}
+
 // TestHeadCacheRoundTrip: a real schema read back from the cache equals
 // the inspected one, on each dialect (a lossy JSON form would make a hit
 // answer differently from a replay). It also checks that the missing

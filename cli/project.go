@@ -280,7 +280,7 @@ func (a *app) onEvent(e retort.Event) {
 		a.progressf("Running %s %s\n", e.Direction, e.Revision)
 	case runner.EventReplan:
 		a.progressf("Another retort moved the database meanwhile; planning again from where it is now\n")
-	case runner.EventRetry, runner.EventInvalidIndex:
+	case runner.EventRetry, runner.EventInvalidIndex, runner.EventSessionRestored:
 		a.progressf("%s\n", e.Message)
 	case runner.EventSquash:
 		a.progressf("Recorded squashed revision %s in place of the revisions it replaces, all applied (no SQL run)\n", e.Revision)

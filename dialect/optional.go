@@ -173,3 +173,26 @@ type ServerLimiter interface {
 type TableLocator interface {
 	LocateTable(ctx context.Context, conn *sql.Conn, name string) (string, error)
 }
+
+// ServerFitter is implemented by a dialect whose rendering and checks
+// depend on which server of its family a database runs on (the MySQL
+// dialect on TiDB). Callers that render statements for a database, or ask
+// what its server drops, use the dialect ForServer returns for it.
+type ServerFitter interface {
+	// ForServer returns the dialect for the server db is connected to:
+	// the receiver itself, or a variant of it for that server.
+	ForServer(ctx context.Context, db *sql.DB) (Dialect, error)
+}
+
+// SilentDropper is implemented by a dialect whose server, in some of its
+// settings, accepts parts of a schema's SQL without an error and keeps
+// nothing of them. Neither an inspected schema nor a comparison of two
+// can show what was never kept, so commands that load or compare schemas
+// warn with it.
+type SilentDropper interface {
+	// SilentDrops reads the settings of the server db is connected to and
+	// returns, when it drops something of stmts, why and what to do
+	// (reason), and the indexes of the statements that hold what it
+	// drops; "" and nil when it keeps them all.
+	SilentDrops(ctx context.Context, db *sql.DB, stmts []string) (reason string, dropped []int, err error)
+}

@@ -259,6 +259,10 @@ type Column struct {
 	Charset   string `json:"charset,omitempty"`
 	// OnUpdate is MySQL's ON UPDATE expression (CURRENT_TIMESTAMP).
 	OnUpdate string `json:"on_update,omitempty"`
+	// AutoRandom is TiDB's AUTO_RANDOM: its shard bits, and its range
+	// bits when they are not the default, as the attribute takes them
+	// ("5", "5, 54"); empty for a column without it.
+	AutoRandom string `json:"auto_random,omitempty"`
 	// Inherited is true for a column of a PostgreSQL inheritance child that
 	// the table only inherits from its parents and does not declare itself.
 	Inherited bool   `json:"inherited,omitempty"`
@@ -280,6 +284,10 @@ type Key struct {
 	// (pg_get_constraintdef), where the dialect has one.
 	Definition string `json:"definition,omitempty"`
 	Comment    string `json:"comment,omitempty"`
+	// Clustering is how TiDB stores a table by its primary key:
+	// "CLUSTERED" (the rows are keyed by it) or "NONCLUSTERED"; empty
+	// where the server has no such choice.
+	Clustering string `json:"clustering,omitempty"`
 }
 
 // Index is an index that is not the implementation of a primary key or

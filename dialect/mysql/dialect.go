@@ -16,14 +16,19 @@ import (
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
-// Dialect is the MySQL/MariaDB dialect, made by New. It holds no state:
-// one value serves any number of databases and goroutines (what differs
-// by server, such as TiDB's rules, is read from the connection).
-type Dialect struct{}
+// Dialect is the MySQL/MariaDB dialect, made by New. New's value serves
+// MySQL and MariaDB; ForServer returns the variant for a TiDB server.
+type Dialect struct {
+	// tidb is set on the dialect ForServer returns for a TiDB server: Render
+	// then writes what TiDB accepts (tidb_render.go).
+	tidb bool
+}
 
 var (
 	_ dialect.Dialect       = (*Dialect)(nil)
 	_ dialect.SessionUserer = (*Dialect)(nil)
+	_ dialect.ServerFitter  = (*Dialect)(nil)
+	_ dialect.SilentDropper = (*Dialect)(nil)
 )
 
 // New returns the dialect.

@@ -158,6 +158,9 @@ func formatColumn(c *schema.Column) string {
 	if c.AutoIncrement {
 		b.WriteString(" AUTO_INCREMENT")
 	}
+	if c.AutoRandom != "" {
+		b.WriteString(" " + tidbComment("auto_rand", "AUTO_RANDOM("+c.AutoRandom+")"))
+	}
 	if c.Comment != "" {
 		b.WriteString(" COMMENT " + formatLiteral(c.Comment))
 	}
@@ -166,7 +169,8 @@ func formatColumn(c *schema.Column) string {
 
 // keyDef prints a primary or unique key for CREATE TABLE or ALTER TABLE
 // ... ADD: kw ("PRIMARY KEY" or "UNIQUE KEY"), the name if any, the
-// columns (or the definition as the server printed it) and the comment.
+// columns (or the definition as the server printed it), TiDB's clustering
+// and the comment.
 func keyDef(kw, name string, k *schema.Key) string {
 	s := kw + " "
 	if name != "" {
@@ -176,6 +180,9 @@ func keyDef(kw, name string, k *schema.Key) string {
 		s += k.Definition
 	} else {
 		s += formatColumns(k.Columns)
+	}
+	if k.Clustering != "" {
+		s += " " + tidbComment("clustered_index", k.Clustering)
 	}
 	if k.Comment != "" {
 		s += " COMMENT " + formatLiteral(k.Comment)

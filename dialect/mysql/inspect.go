@@ -102,7 +102,7 @@ func inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (
 		i.skip[x] = true
 	}
 	steps := []func(context.Context) error{
-		i.server, i.inspectTables, i.inspectColumns, i.inspectIndexes,
+		i.server, i.inspectTables, i.inspectColumns, i.inspectIndexes, i.inspectTiDBKeys,
 		i.inspectForeignKeys, i.inspectChecks, i.inspectViews,
 		i.inspectTriggers, i.inspectRoutines, i.inspectEvents, i.inspectPartitions,
 		i.inspectPrivileges,

@@ -46,7 +46,7 @@ func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout 
 		if onWait != nil {
 			onWait()
 		}
-		got, err = waitLock(ctx, start, timeout, try)
+		got, err = waitLock(ctx, realClock, start, timeout, try)
 		if err != nil {
 			return nil, fmt.Errorf("wait for lock %q: %w", name, err)
 		}

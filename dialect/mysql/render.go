@@ -42,6 +42,10 @@ import (
 // PRIMARY KEY): an AUTO_INCREMENT column in it must stay a key throughout,
 // and its counter is kept.
 //
+// For TiDB (the Dialect ForServer returns for it), Render writes one change
+// per ALTER TABLE where TiDB refuses the joined statement, and refuses the
+// changes TiDB cannot make (tidb_render.go).
+//
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
 // errors.ErrUnsupported and names the change.
@@ -53,8 +57,7 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	}
 	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
 	var out []string
-	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
-	for _, c := range mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes))) {
+	for _, c := range d.plan(from, to, changes) {
 		stmts, err := r.render(c)
 		if err != nil {
 			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
@@ -62,6 +65,16 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		out = append(out, stmts...)
 	}
 	return out, nil
+}
+
+// plan orders the changes and joins those that must share one ALTER TABLE
+// into the statements Render writes; on TiDB as tidbPlan says.
+func (d *Dialect) plan(from, to *schema.Schema, changes []change.Change) []change.Change {
+	changes = reorder(guardForeignKeys(from, to, joinPrimaryKeys(to, skipColumnChecks(changes))))
+	if d.tidb {
+		return tidbPlan(from, to, changes)
+	}
+	return mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes)))
 }
 
 // renderer holds one Render call's state: the column names of each table
@@ -213,6 +226,9 @@ func (r *renderer) renameTable(c *change.RenameTable) ([]string, error) {
 }
 
 func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
+	if c.Column.AutoRandom != "" {
+		return nil, tidbRefusal("TiDB cannot add an AUTO_RANDOM column to an existing table (ALTER TABLE cannot add the attribute)")
+	}
 	r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
 	col := c.Column
 	fill := c.Backfill != "" && !col.Nullable && col.Generated == "" && !col.AutoIncrement
@@ -253,6 +269,9 @@ func (r *renderer) renameColumn(c *change.RenameColumn) ([]string, error) {
 }
 
 func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
+	if err := r.tidbKeyLimit(c); err != nil {
+		return nil, err
+	}
 	var parts []string
 	if c.From != nil {
 		parts = append(parts, "DROP PRIMARY KEY")
@@ -260,10 +279,24 @@ func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
 	if c.To != nil {
 		parts = append(parts, "ADD "+keyDef("PRIMARY KEY", "", c.To))
 	}
+	return r.alterParts(c.Table, parts), nil
+}
+
+// alterParts is one ALTER TABLE of t with the clauses parts, or, on TiDB,
+// one ALTER TABLE per clause: TiDB refuses one that changes a column or
+// an index (the primary key too) twice.
+func (r *renderer) alterParts(t change.Ref, parts []string) []string {
 	if len(parts) == 0 {
-		return nil, nil
+		return nil
 	}
-	return one(r.alter(c.Table, strings.Join(parts, ", ")))
+	if !r.d.tidb {
+		return []string{r.alter(t, strings.Join(parts, ", "))}
+	}
+	out := make([]string, len(parts))
+	for k, p := range parts {
+		out[k] = r.alter(t, p)
+	}
+	return out
 }
 
 func (r *renderer) addUnique(c *change.AddUnique) ([]string, error) {
@@ -400,17 +433,11 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 	if c.From.Name != c.To.Name {
 		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
 	}
+	if err := autoRandomLimit(c); err != nil {
+		return nil, err
+	}
 	if generationChanged(c.From, c.To) {
-		// Drop and add back at the same place, in one statement.
-		pos := ""
-		cs := r.columns(c.Table)
-		if k := slices.Index(cs, c.To.Name); k == 0 {
-			pos = " FIRST"
-		} else if k > 0 {
-			pos = " AFTER " + quoteIdentIfNeeded(cs[k-1])
-		}
-		checks := r.keptColumnChecks(c.Table, c.From.Name)
-		return []string{r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.From.Name)+", ADD COLUMN "+formatColumn(c.To)+checks+pos)}, nil
+		return r.regenerateColumn(c), nil
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
 	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col)+checks) }
@@ -426,6 +453,21 @@ func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
 		out = append(out, modify(&loose))
 	}
 	return append(out, r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To)), nil
+}
+
+// regenerateColumn changes a column between ordinary, virtual and
+// stored: it is dropped and added back at its place, in one ALTER TABLE
+// (on TiDB, two).
+func (r *renderer) regenerateColumn(c *change.AlterColumn) []string {
+	pos := ""
+	cs := r.columns(c.Table)
+	if k := slices.Index(cs, c.To.Name); k == 0 {
+		pos = " FIRST"
+	} else if k > 0 {
+		pos = " AFTER " + quoteIdentIfNeeded(cs[k-1])
+	}
+	checks := r.keptColumnChecks(c.Table, c.From.Name)
+	return r.alterParts(c.Table, []string{"DROP COLUMN " + quoteIdentIfNeeded(c.From.Name), "ADD COLUMN " + formatColumn(c.To) + checks + pos})
 }
 
 // keptColumnChecks returns " CHECK (...)" for each column-level check of

@@ -47,6 +47,8 @@ func tidbLimit(msg string) string {
 	switch {
 	case strings.Contains(m, "auto_increment") || strings.Contains(m, "add column") && strings.Contains(m, "primary key"):
 		return "TiDB's limit (error 8200): TiDB cannot add an AUTO_INCREMENT or primary-key column to an existing table; " + copyTable
+	case strings.Contains(m, "operate same"):
+		return "TiDB's limit (error 8200): one ALTER TABLE cannot change the same column or index twice, nor index a column it adds or modifies; split it into one change per ALTER TABLE in the revision file (retort migrate writes them so for TiDB)"
 	case strings.Contains(m, "clustered index") || strings.Contains(m, "primary key"):
 		return "TiDB's limit (error 8200): TiDB cannot change the primary key of a clustered table (TIDB_PK_TYPE CLUSTERED); " + copyTable + "; a table created PRIMARY KEY ... NONCLUSTERED can have its key changed later"
 	}

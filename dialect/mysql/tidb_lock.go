@@ -33,12 +33,36 @@ func lockBackoff(n int, jitter float64) time.Duration {
 	return time.Duration(float64(d) * (0.5 + jitter))
 }
 
+// lockClock is how waitLock tells the time, pauses and draws its jitter
+// (in [0, 1)); realClock is the one Lock uses.
+type lockClock struct {
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func() float64
+}
+
+var realClock = lockClock{now: time.Now, sleep: sleepCtx, jitter: rand.Float64}
+
+// sleepCtx pauses for d, or until ctx ends (its error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
 // waitLock calls try (one GET_LOCK waiting at most the time it is given)
 // until it answers, retrying TiDB's contention error until timeout has
-// passed since start. It reports whether the lock was taken.
-func waitLock(ctx context.Context, start time.Time, timeout time.Duration, try func(ctx context.Context, wait time.Duration) (bool, error)) (bool, error) {
+// passed since start: each try waits for the rest of the timeout, and
+// each pause between tries is lockBackoff's, never past the timeout. It
+// reports whether the lock was taken.
+func waitLock(ctx context.Context, clock lockClock, start time.Time, timeout time.Duration, try func(ctx context.Context, wait time.Duration) (bool, error)) (bool, error) {
 	for n := 0; ; n++ {
-		remaining := timeout - time.Since(start)
+		remaining := timeout - clock.now().Sub(start)
 		got, err := try(ctx, max(remaining, 0))
 		if err == nil || !tidbLockRetry(err) {
 			return got, err
@@ -46,12 +70,8 @@ func waitLock(ctx context.Context, start time.Time, timeout time.Duration, try f
 		if remaining <= 0 {
 			return false, nil
 		}
-		t := time.NewTimer(min(lockBackoff(n, rand.Float64()), remaining))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return false, ctx.Err()
-		case <-t.C:
+		if err := clock.sleep(ctx, min(lockBackoff(n, clock.jitter()), remaining)); err != nil {
+			return false, err
 		}
 	}
 }

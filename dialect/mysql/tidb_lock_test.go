@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -36,41 +37,116 @@ func TestLockBackoff(t *testing.T) {
 	}
 }
 
-// A waiter that meets TiDB's error retries and gets the lock once the
-// holder is gone; one that keeps meeting it times out without an error; any
-// other error stops at once.
+// fakeClock is a lockClock whose time moves only when waitLock pauses; it
+// records the pauses.
+type fakeClock struct {
+	elapsed time.Duration
+	pauses  []time.Duration
+	jitters []float64 // drawn in turn, then 0.5
+}
+
+func (f *fakeClock) clock(start time.Time) lockClock {
+	return lockClock{
+		now: func() time.Time { return start.Add(f.elapsed) },
+		sleep: func(ctx context.Context, d time.Duration) error {
+			f.pauses = append(f.pauses, d)
+			f.elapsed += d
+			return ctx.Err()
+		},
+		jitter: func() float64 {
+			if len(f.jitters) == 0 {
+				return 0.5
+			}
+			j := f.jitters[0]
+			f.jitters = f.jitters[1:]
+			return j
+		},
+	}
+}
+
+// A waiter that meets TiDB's error retries, with lockBackoff's pauses, and
+// gets the lock once the holder is gone.
 func TestWaitLockRetriesTiDB(t *testing.T) {
-	ctx := context.Background()
-	calls := 0
-	got, err := waitLock(ctx, time.Now(), 5*time.Second, func(ctx context.Context, wait time.Duration) (bool, error) {
-		calls++
-		if calls < 3 {
-			return false, tidbContention
+	start := time.Now()
+	f := &fakeClock{jitters: []float64{0, 0.999}}
+	var waits []time.Duration
+	got, err := waitLock(context.Background(), f.clock(start), start, 5*time.Second, func(ctx context.Context, wait time.Duration) (bool, error) {
+		waits = append(waits, wait)
+		if len(waits) < 3 {
+			return false, fmt.Errorf("wait for lock: %w", tidbContention)
 		}
 		return true, nil
 	})
-	if !got || err != nil || calls != 3 {
-		t.Errorf("retry: got %v, %v after %d calls; want the lock on the third", got, err, calls)
+	if !got || err != nil || len(waits) != 3 {
+		t.Fatalf("got %v, %v after %d tries; want the lock on the third", got, err, len(waits))
 	}
+	// Jitter 0 halves the first pause, jitter 0.999 makes the second
+	// almost one and a half times its 100ms.
+	if want := []time.Duration{lockBackoff(0, 0), lockBackoff(1, 0.999)}; !slices.Equal(f.pauses, want) {
+		t.Errorf("pauses %v, want %v", f.pauses, want)
+	}
+	// Each try waits in GET_LOCK for what is left of the timeout.
+	for k, w := range waits {
+		var before time.Duration
+		for _, p := range f.pauses[:k] {
+			before += p
+		}
+		if w != 5*time.Second-before {
+			t.Errorf("try %d waited %s, want the rest of the timeout %s", k+1, w, 5*time.Second-before)
+		}
+	}
+}
 
+// A waiter that keeps meeting TiDB's error gives up when the timeout has
+// passed, without an error (Lock then returns a LockTimeoutError), and
+// never pauses past the timeout.
+func TestWaitLockTiDBTimeout(t *testing.T) {
 	start := time.Now()
-	got, err = waitLock(ctx, start, 300*time.Millisecond, func(ctx context.Context, wait time.Duration) (bool, error) {
+	f := &fakeClock{}
+	timeout := 2500 * time.Millisecond
+	tries := 0
+	got, err := waitLock(context.Background(), f.clock(start), start, timeout, func(ctx context.Context, wait time.Duration) (bool, error) {
+		tries++
 		return false, tidbContention
 	})
 	if got || err != nil {
-		t.Errorf("contention until the timeout: got %v, %v; want no lock and no error (a LockTimeoutError for the caller)", got, err)
+		t.Fatalf("got %v, %v; want no lock and no error", got, err)
 	}
-	if el := time.Since(start); el < 300*time.Millisecond || el > 2*time.Second {
-		t.Errorf("gave up after %s, want about the 300ms timeout", el)
+	if f.elapsed != timeout {
+		t.Errorf("paused %s in all, want exactly the timeout %s (pauses %v)", f.elapsed, timeout, f.pauses)
 	}
+	// 50, 100, 200, 400, 800ms (1550ms), then 950ms, the rest: the
+	// backoff (1s) is cut at the timeout; a last try at the deadline.
+	want := []time.Duration{50, 100, 200, 400, 800, 950}
+	for k := range want {
+		want[k] *= time.Millisecond
+	}
+	if !slices.Equal(f.pauses, want) || tries != len(want)+1 {
+		t.Errorf("pauses %v after %d tries, want %v and %d tries", f.pauses, tries, want, len(want)+1)
+	}
+}
 
+// Any other error stops the wait at once, and so does the end of the
+// context during a pause.
+func TestWaitLockOtherErrors(t *testing.T) {
+	start := time.Now()
 	boom := &gomysql.MySQLError{Number: 2013, Message: "Lost connection to MySQL server during query"}
-	calls = 0
-	_, err = waitLock(ctx, time.Now(), 5*time.Second, func(ctx context.Context, wait time.Duration) (bool, error) {
-		calls++
+	tries := 0
+	_, err := waitLock(context.Background(), (&fakeClock{}).clock(start), start, 5*time.Second, func(ctx context.Context, wait time.Duration) (bool, error) {
+		tries++
 		return false, boom
 	})
-	if !errors.Is(err, boom) || calls != 1 {
-		t.Errorf("other error: %v after %d calls; want it at once", err, calls)
+	if !errors.Is(err, boom) || tries != 1 {
+		t.Errorf("other error: %v after %d tries; want it at once", err, tries)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tries = 0
+	_, err = waitLock(ctx, (&fakeClock{}).clock(start), start, 5*time.Second, func(ctx context.Context, wait time.Duration) (bool, error) {
+		tries++
+		return false, tidbContention
+	})
+	if !errors.Is(err, context.Canceled) || tries != 1 {
+		t.Errorf("cancelled: %v after %d tries; want context.Canceled after one", err, tries)
 	}
 }

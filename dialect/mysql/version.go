@@ -5,21 +5,48 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/retortdb/retort/dialect"
 )
 
 // ServerVersion returns the flavour and major.minor version of the server
-// ("mariadb-10.11", "mysql-8.0"): both flavours change what they accept
-// and print between minor releases.
+// ("mariadb-10.11", "mysql-8.0", "tidb-8.4"): each flavour changes what it
+// accepts and prints between minor releases.
 func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
 	var v string
 	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&v); err != nil {
 		return "", fmt.Errorf("read the server version: %w", err)
 	}
+	return serverVersion(v), nil
+}
+
+// serverVersion names the server of VERSION() v. TiDB reports the MySQL
+// version it speaks first ("8.0.11-TiDB-v8.4.0"): its own version is the
+// one after "TiDB", so that a TiDB is never taken for the MySQL 8.0 it
+// imitates.
+func serverVersion(v string) string {
+	if _, own, ok := strings.Cut(v, "TiDB"); ok {
+		own = strings.TrimPrefix(strings.TrimPrefix(own, "-"), "v")
+		return "tidb-" + majorMinor(own)
+	}
 	flavour := "mysql"
 	if strings.Contains(strings.ToLower(v), "mariadb") {
 		flavour = "mariadb"
 	}
-	return flavour + "-" + majorMinor(v), nil
+	return flavour + "-" + majorMinor(v)
+}
+
+// ForServer returns the dialect for the server db is connected to: one
+// that renders what TiDB accepts when VERSION() names TiDB, else d.
+func (d *Dialect) ForServer(ctx context.Context, db *sql.DB) (dialect.Dialect, error) {
+	var v string
+	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&v); err != nil {
+		return nil, fmt.Errorf("read the server version: %w", err)
+	}
+	if isTiDB(v) == d.tidb {
+		return d, nil
+	}
+	return &Dialect{tidb: isTiDB(v)}, nil
 }
 
 // majorMinor is "10.11" of "10.11.6-MariaDB-0+deb12u1".

@@ -9,6 +9,7 @@ package change
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/retortdb/retort/schema"
 )
@@ -333,47 +334,39 @@ func (c *RenameColumn) Describe() string {
 
 // Describe implements Change.
 func (c *AlterColumn) Describe() string {
-	var what []string
-	if c.From.Type != c.To.Type {
-		what = append(what, "type "+c.From.Type+" -> "+c.To.Type)
-	}
-	if c.From.Nullable != c.To.Nullable {
-		if c.To.Nullable {
-			what = append(what, "now nullable")
-		} else {
-			what = append(what, "now NOT NULL")
-		}
-	}
-	if str(c.From.Default) != str(c.To.Default) {
-		what = append(what, "default")
-	}
-	if c.From.Identity != c.To.Identity || c.From.AutoIncrement != c.To.AutoIncrement {
-		what = append(what, "identity")
-	}
-	if c.From.Generated != c.To.Generated || c.From.Stored != c.To.Stored {
-		what = append(what, "generated expression")
-	}
-	if c.From.Collation != c.To.Collation || c.From.Charset != c.To.Charset {
-		what = append(what, "collation")
-	}
-	if c.From.Comment != c.To.Comment {
-		what = append(what, "comment")
-	}
-	if c.From.OnUpdate != c.To.OnUpdate {
-		what = append(what, "on update")
-	}
 	s := "altered column " + tcol(c.Table, c.To.Name)
-	if len(what) > 0 {
-		s += " ("
-		for i, w := range what {
-			if i > 0 {
-				s += ", "
-			}
-			s += w
-		}
-		s += ")"
+	if what := columnAlterations(c.From, c.To); len(what) > 0 {
+		s += " (" + strings.Join(what, ", ") + ")"
 	}
 	return s
+}
+
+// columnAlterations names what differs between two versions a and b of a
+// column.
+func columnAlterations(a, b *schema.Column) []string {
+	nullable := "now NOT NULL"
+	if b.Nullable {
+		nullable = "now nullable"
+	}
+	var what []string
+	for _, d := range []struct {
+		differs bool
+		what    string
+	}{
+		{a.Type != b.Type, "type " + a.Type + " -> " + b.Type},
+		{a.Nullable != b.Nullable, nullable},
+		{str(a.Default) != str(b.Default), "default"},
+		{a.Identity != b.Identity || a.AutoIncrement != b.AutoIncrement || a.AutoRandom != b.AutoRandom, "identity"},
+		{a.Generated != b.Generated || a.Stored != b.Stored, "generated expression"},
+		{a.Collation != b.Collation || a.Charset != b.Charset, "collation"},
+		{a.Comment != b.Comment, "comment"},
+		{a.OnUpdate != b.OnUpdate, "on update"},
+	} {
+		if d.differs {
+			what = append(what, d.what)
+		}
+	}
+	return what
 }
 
 func str(p *string) string {
@@ -389,9 +382,18 @@ func (c *SetPrimaryKey) Describe() string {
 	case c.To == nil:
 		return "removed primary key on " + q(c.Table.String())
 	case c.From == nil:
-		return "added primary key " + cols(c.To.Columns) + " on " + q(c.Table.String())
+		return "added primary key " + primaryCols(c.To) + " on " + q(c.Table.String())
 	}
-	return "changed primary key on " + q(c.Table.String()) + " to " + cols(c.To.Columns)
+	return "changed primary key on " + q(c.Table.String()) + " to " + primaryCols(c.To)
+}
+
+// primaryCols is a primary key's columns, then its clustering where the
+// server has one: "(id) NONCLUSTERED".
+func primaryCols(k *schema.Key) string {
+	if k.Clustering != "" {
+		return cols(k.Columns) + " " + k.Clustering
+	}
+	return cols(k.Columns)
 }
 
 // Describe implements Change.

@@ -245,7 +245,7 @@ func sameName(fold bool, a, b string) bool {
 // refillable reports whether re-adding c on a table with rows can take a
 // value for them: a NOT NULL column that does not fill itself.
 func refillable(c *schema.Column) bool {
-	return !c.Nullable && c.Identity == "" && c.Generated == "" && !c.AutoIncrement
+	return !c.Nullable && !serverFilled(c)
 }
 
 // Refill is a column that an upgrade drops and whose downgrade cannot

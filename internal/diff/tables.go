@@ -75,7 +75,13 @@ func colNames(renames map[string]string, names []string) []string {
 // needsFill reports whether adding c to a table with rows needs a value
 // for those rows: NOT NULL, no default, not filled by the server.
 func needsFill(c *schema.Column) bool {
-	return !c.Nullable && c.Default == nil && c.Identity == "" && c.Generated == "" && !c.AutoIncrement
+	return !c.Nullable && c.Default == nil && !serverFilled(c)
+}
+
+// serverFilled reports whether the server gives every row of c its value:
+// an identity, generated, AUTO_INCREMENT or AUTO_RANDOM column.
+func serverFilled(c *schema.Column) bool {
+	return c.Identity != "" || c.Generated != "" || c.AutoIncrement || c.AutoRandom != ""
 }
 
 // needsRowValues reports whether a column added to table t with rows
@@ -83,7 +89,7 @@ func needsFill(c *schema.Column) bool {
 // unique key of t, so the default, the same for every existing row,
 // breaks the key as soon as there are two rows.
 func needsRowValues(t *schema.Table, c *schema.Column) bool {
-	return !c.Nullable && c.Default != nil && c.Identity == "" && c.Generated == "" && !c.AutoIncrement && t.KeyedAlone(c.Name)
+	return !c.Nullable && c.Default != nil && !serverFilled(c) && t.KeyedAlone(c.Name)
 }
 
 func sameDefault(a, b *string) bool {
@@ -99,7 +105,7 @@ func columnEqual(a, b *schema.Column) bool {
 		a.Identity == b.Identity && a.IdentityOptions == b.IdentityOptions &&
 		a.AutoIncrement == b.AutoIncrement && a.Generated == b.Generated && a.Stored == b.Stored &&
 		a.Collation == b.Collation && a.Charset == b.Charset && a.OnUpdate == b.OnUpdate &&
-		a.Comment == b.Comment
+		a.Comment == b.Comment && a.AutoRandom == b.AutoRandom
 }
 
 func tableObjKey(t tkey, name string) string { return t.String() + "\x00" + name }
@@ -395,7 +401,7 @@ func keySig(k *schema.Key, renames map[string]string, withName bool) string {
 		name = k.Name
 	}
 	return sig("key", name, list(colNames(renames, k.Columns)), flag(k.Deferrable), flag(k.InitiallyDeferred),
-		list(colNames(renames, k.Include)), flag(k.NullsNotDistinct), k.Comment)
+		list(colNames(renames, k.Include)), flag(k.NullsNotDistinct), k.Comment, k.Clustering)
 }
 
 func checkSig(c *schema.Check) string {
@@ -594,7 +600,7 @@ func keyEq(a, b *schema.Key) bool {
 	}
 	return a.Name == b.Name && slices.Equal(a.Columns, b.Columns) && a.Deferrable == b.Deferrable &&
 		a.InitiallyDeferred == b.InitiallyDeferred && slices.Equal(a.Include, b.Include) &&
-		a.NullsNotDistinct == b.NullsNotDistinct && a.Comment == b.Comment
+		a.NullsNotDistinct == b.NullsNotDistinct && a.Comment == b.Comment && a.Clustering == b.Clustering
 }
 
 // checkEq compares two checks; where the check is written (in a column's

@@ -181,6 +181,9 @@ const (
 	// concurrent build of statement Statement left was dropped, to be
 	// built again.
 	EventInvalidIndex
+	// EventSessionRestored: on resume at Statement, the earlier statements
+	// that set the session (SET lock_timeout, ...) ran again first.
+	EventSessionRestored
 	// EventSquash: the database had applied every revision a squashed
 	// revision replaces, and is now recorded at the squashed revision
 	// (Revision) instead; no SQL ran.
@@ -208,6 +211,8 @@ func (k EventKind) String() string {
 		return "retry"
 	case EventInvalidIndex:
 		return "invalid-index"
+	case EventSessionRestored:
+		return "session-restored"
 	case EventSquash:
 		return "squash"
 	}

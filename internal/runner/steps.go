@@ -100,6 +100,9 @@ func (s *session) runSteps(ctx context.Context, st *step, state *State) (StepRes
 	if err := r.markStart(ctx); err != nil {
 		return StepResult{}, err
 	}
+	if err := r.restoreSession(ctx, dec.start); err != nil {
+		return StepResult{}, s.logFailure(ctx, st, r.startedAt, err)
+	}
 	for i := dec.start; i < r.n; i++ {
 		if err := r.statement(ctx, i); err != nil {
 			return StepResult{}, s.logFailure(ctx, st, r.startedAt, err)
