@@ -138,7 +138,11 @@ func (m *Migrator) Squash(ctx context.Context, from, to string, opts SquashOptio
 		return nil, fmt.Errorf("create a scratch database to squash on: %w", err)
 	}
 	defer sc.close()
-	if err := m.replay(ctx, sc.db, append(slices.Clone(sq.Revises), sq.DependsOn...)); err != nil {
+	// The state before the range: what its first revision revises and
+	// what the range depends on (none for a base: an empty list, since
+	// nil would replay the heads).
+	before := append(append([]string{}, sq.Revises...), sq.DependsOn...)
+	if err := m.replay(ctx, sc.db, before); err != nil {
 		return nil, err
 	}
 	if sq.Before, err = m.inspect(ctx, sc.db); err != nil {

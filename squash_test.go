@@ -298,3 +298,25 @@ func TestSquashKeepsRowsAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestSquashFromBase squashes a range that starts at a base: the state
+// before it is an empty database, whatever comes after the range.
+func TestSquashFromBase(t *testing.T) {
+	fsys := squashRange()
+	m, err := retort.New(mustDialect("sqlite"), nil, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sq, err := m.Squash(ctxT(t), "a1", "c3", retort.SquashOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sq.Before.Tables) != 0 || len(sq.After.Tables) != 2 || len(sq.Revises) != 0 {
+		t.Errorf("before %d tables, after %d, revises %v; want 0, 2 (users, posts), none", len(sq.Before.Tables), len(sq.After.Tables), sq.Revises)
+	}
+	for _, stmt := range []string{"CREATE TABLE", "DROP TABLE"} {
+		if strings.Count(sq.Up+sq.Down, stmt) != 2 {
+			t.Errorf("want two %s in:\n%s\n%s", stmt, sq.Up, sq.Down)
+		}
+	}
+}
