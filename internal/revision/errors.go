@@ -266,8 +266,8 @@ func (e *SquashError) Error() string {
 }
 
 // ReplacedError reports a target that names a revision in the middle of
-// a squashed range: the squashed revision stands for the whole range, and
-// a database is at none of the revisions inside it.
+// a squashed range where the squashed revision stands for the whole
+// range: a database at or past its end, or a downgrade.
 type ReplacedError struct {
 	// ID is the revision named; By the squashed revision.
 	ID, By string
@@ -275,7 +275,7 @@ type ReplacedError struct {
 
 // Error names both revisions.
 func (e *ReplacedError) Error() string {
-	return fmt.Sprintf("revision %s is squashed into %s (its Replaces line) and is no target of its own: name %s, or a revision outside the squashed range", e.ID, e.By, e.By)
+	return fmt.Sprintf("revision %s is squashed into %s (its Replaces line): it is a target only for a database before or part-way through that range, and this one is not; name %s, or a revision outside the squashed range", e.ID, e.By, e.By)
 }
 
 // OriginalsGoneError reports a database that applied part of the

@@ -26,7 +26,7 @@ func (g *Graph) appliedSet(applied []string) ([]bool, error) {
 // no applied revision revises, sorted. Ids that no revision has are
 // returned too (they have no known children).
 func (g *Graph) Current(applied []string) []string {
-	if v, mark, _, err := g.state(applied, nil); err == nil {
+	if v, mark, _, err := g.state(position{applied: applied}); err == nil {
 		return ids(sortedByID(v.currentHeads(mark, nil)))
 	}
 	mark := make([]bool, len(g.nodes))
@@ -91,7 +91,7 @@ func (g *Graph) currentHeads(applied, within []bool) []*node {
 // squash.go): the plan's Rewrites record the squashed revision for a
 // database that applied the whole range.
 func (g *Graph) Upgrade(applied []string, target Target) (*Plan, error) {
-	v, mark, rw, err := g.state(applied, nil)
+	v, mark, rw, err := g.state(position{applied: applied, into: g.inside(target)})
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +305,7 @@ func (g *Graph) Downgrade(applied []string, target Target) (*Plan, error) {
 // applied, so that the downgrade finishes them, and a squashed range one
 // of them belongs to is planned through its revisions.
 func (g *Graph) DowngradeReverting(applied, reverting []string, target Target) (*Plan, error) {
-	v, mark, rw, err := g.state(applied, reverting)
+	v, mark, rw, err := g.state(position{applied: applied, unfinished: reverting})
 	if err != nil {
 		return nil, err
 	}

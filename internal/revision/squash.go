@@ -178,21 +178,28 @@ func (g *Graph) follow(id string) string {
 	return id
 }
 
-// state returns the view of g that a database with these applied
-// revisions is planned in, the applied set marked in it, and the version
-// rows to rewrite. unfinished are revisions whose downgrade stopped
-// part-way: planned as applied, they keep the originals of their squash
-// in use, so that the downgrade finishes them.
-func (g *Graph) state(applied, unfinished []string) (*Graph, []bool, []Rewrite, error) {
+// position is where a plan starts: the applied revisions, those whose
+// downgrade stopped part-way (unfinished: planned as applied, they keep
+// the originals of their squash in use, so that the downgrade finishes
+// them), and into, the squashed revision whose range an upgrade's target
+// is inside (its originals run up to the target).
+type position struct {
+	applied, unfinished []string
+	into                string
+}
+
+// state returns the view of g that a plan from position p is made in,
+// the applied set marked in it, and the version rows to rewrite.
+func (g *Graph) state(p position) (*Graph, []bool, []Rewrite, error) {
 	if len(g.squashes) == 0 {
-		mark, err := g.appliedSet(append(slices.Clip(applied), unfinished...))
+		mark, err := g.appliedSet(append(slices.Clip(p.applied), p.unfinished...))
 		return g, mark, nil, err
 	}
-	set := make(map[string]bool, len(applied)+len(unfinished))
-	for _, id := range applied {
+	set := make(map[string]bool, len(p.applied)+len(p.unfinished))
+	for _, id := range p.applied {
 		set[id] = true
 	}
-	rewrites, expand, err := g.settle(set, unfinished)
+	rewrites, expand, err := g.settle(set, p)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -202,23 +209,24 @@ func (g *Graph) state(applied, unfinished []string) (*Graph, []bool, []Rewrite, 
 			return nil, nil, nil, err
 		}
 	}
-	ids := make([]string, 0, len(set)+len(unfinished))
-	for _, id := range slices.Concat(applied, idsOf(rewrites)) {
+	ids := make([]string, 0, len(set)+len(p.unfinished))
+	for _, id := range slices.Concat(p.applied, idsOf(rewrites)) {
 		if set[id] {
 			ids = append(ids, id)
 			delete(set, id)
 		}
 	}
-	mark, err := v.appliedSet(append(ids, unfinished...))
+	mark, err := v.appliedSet(append(ids, p.unfinished...))
 	return v, mark, rewrites, err
 }
 
 // settle replaces, in set, the revisions of every squash that set holds
 // all of by the squashed revision, and returns those rewrites and the
-// squashes that set holds part of (or that unfinished touches), to
-// expand. A squash part of whose range is applied but whose files are
-// gone is an *OriginalsGoneError.
-func (g *Graph) settle(set map[string]bool, unfinished []string) ([]Rewrite, map[string]bool, error) {
+// squashes to expand: those that set holds part of, that p.unfinished
+// touches, or that p.into names while set holds none of it. A squash part
+// of whose range is applied but whose files are gone is an
+// *OriginalsGoneError.
+func (g *Graph) settle(set map[string]bool, p position) ([]Rewrite, map[string]bool, error) {
 	var rewrites []Rewrite
 	expand := map[string]bool{}
 	for changed := true; changed; {
@@ -233,9 +241,10 @@ func (g *Graph) settle(set map[string]bool, unfinished []string) ([]Rewrite, map
 					had = append(had, id)
 				}
 			}
-			open := slices.ContainsFunc(unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
+			open := slices.ContainsFunc(p.unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
+			into := p.into == s.rev.ID && !set[s.rev.ID] && s.originals != nil
 			switch {
-			case len(had) == 0 && !open:
+			case len(had) == 0 && !open && !into:
 			case !open && (set[s.rev.ID] || len(had) == len(s.rev.Replaces)):
 				for _, id := range had {
 					delete(set, id)
@@ -251,6 +260,19 @@ func (g *Graph) settle(set map[string]bool, unfinished []string) ([]Rewrite, map
 		}
 	}
 	return rewrites, expand, nil
+}
+
+// inside returns the squashed revision whose range target t names a
+// revision inside of (not its last, which stands for the squashed
+// revision), or "".
+func (g *Graph) inside(t Target) string {
+	if t.Kind != TargetRevision || t.Label != "" {
+		return ""
+	}
+	if sq, ok := g.replacedBy[t.Rev]; ok && t.Rev != sq.last() {
+		return sq.rev.ID
+	}
+	return ""
 }
 
 func idsOf(rw []Rewrite) []string {

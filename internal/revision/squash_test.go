@@ -109,20 +109,31 @@ func TestSquashDowngrades(t *testing.T) {
 }
 
 // TestSquashTargets: the last replaced revision names the squashed one
-// (the same schema), the others are no target, and in the middle of the
-// range they are.
+// (the same schema); one inside the range is an upgrade target only for a
+// database before or inside the range (the originals run up to it), and
+// no target for one at or past its end.
 func TestSquashTargets(t *testing.T) {
 	g := build(t, squashed...)
 	p, err := g.Upgrade([]string{"a"}, mustTarget(t, "d"))
 	if steps, _ := planOf(t, p, err); !slices.Equal(steps, []string{"s"}) {
 		t.Errorf("upgrade d from a: %v", steps)
 	}
-	var re *ReplacedError
-	if _, err := g.Upgrade([]string{"a"}, mustTarget(t, "c")); !errors.As(err, &re) || re.ID != "c" || re.By != "s" {
-		t.Errorf("upgrade c from a: %v, want a ReplacedError", err)
+	p, err = g.Upgrade([]string{"a"}, mustTarget(t, "c"))
+	if steps, _ := planOf(t, p, err); !slices.Equal(steps, []string{"b", "c"}) {
+		t.Errorf("upgrade c from a: %v", steps)
 	}
-	if _, err := g.Upgrade([]string{"a", "b"}, mustTarget(t, "c")); err != nil {
-		t.Errorf("upgrade c from the middle: %v", err)
+	p, err = g.Upgrade([]string{"a", "b"}, mustTarget(t, "c"))
+	if steps, _ := planOf(t, p, err); !slices.Equal(steps, []string{"c"}) {
+		t.Errorf("upgrade c from the middle: %v", steps)
+	}
+	var re *ReplacedError
+	for _, applied := range [][]string{{"a", "s"}, {"a", "b", "c", "d"}} {
+		if _, err := g.Upgrade(applied, mustTarget(t, "c")); !errors.As(err, &re) || re.ID != "c" || re.By != "s" {
+			t.Errorf("upgrade c from %v: %v, want a ReplacedError", applied, err)
+		}
+	}
+	if _, err := g.Downgrade([]string{"a", "s", "e"}, mustTarget(t, "c")); !errors.As(err, &re) {
+		t.Errorf("downgrade c from the end: %v, want a ReplacedError", err)
 	}
 	if !strings.Contains(re.Error(), "name s, or a revision outside the squashed range") {
 		t.Errorf("message: %v", re)
