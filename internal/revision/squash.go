@@ -235,17 +235,10 @@ func (g *Graph) settle(set map[string]bool, p position) ([]Rewrite, map[string]b
 			if expand[s.rev.ID] {
 				continue
 			}
-			var had []string
-			for _, id := range s.rev.Replaces {
-				if set[id] {
-					had = append(had, id)
-				}
-			}
-			open := slices.ContainsFunc(p.unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
-			into := p.into == s.rev.ID && !set[s.rev.ID] && s.originals != nil
+			had, act := s.place(set, p)
 			switch {
-			case len(had) == 0 && !open && !into:
-			case !open && (set[s.rev.ID] || len(had) == len(s.rev.Replaces)):
+			case act == keepSquash:
+			case act == recordSquash:
 				for _, id := range had {
 					delete(set, id)
 				}
@@ -260,6 +253,32 @@ func (g *Graph) settle(set map[string]bool, p position) ([]Rewrite, map[string]b
 		}
 	}
 	return rewrites, expand, nil
+}
+
+// What a plan does with a squash (squash.place).
+const (
+	keepSquash   = iota // nothing of the range applied: the squashed revision stands
+	recordSquash        // all of it applied: record the squashed revision
+	expandSquash        // part of it: plan through the originals
+)
+
+// place returns the revisions of s's range that set holds and what a plan
+// from p does with s.
+func (s *squash) place(set map[string]bool, p position) (had []string, act int) {
+	for _, id := range s.rev.Replaces {
+		if set[id] {
+			had = append(had, id)
+		}
+	}
+	open := slices.ContainsFunc(p.unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
+	into := p.into == s.rev.ID && !set[s.rev.ID] && s.originals != nil
+	switch {
+	case len(had) == 0 && !open && !into:
+		return nil, keepSquash
+	case !open && (set[s.rev.ID] || len(had) == len(s.rev.Replaces)):
+		return had, recordSquash
+	}
+	return had, expandSquash
 }
 
 // inside returns the squashed revision whose range target t names a
