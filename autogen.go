@@ -190,26 +190,7 @@ type VerifyError struct {
 // written, and who is at fault: the user's backfill SQL, or retort.
 func (e *VerifyError) Error() string {
 	var b strings.Builder
-	what := "generated " + e.Direction.String()
-	if e.Online {
-		what += " (its --online form)"
-	}
-	switch {
-	case e.Statement != "":
-		fmt.Fprintf(&b, "the %s failed on the scratch database at statement %d of %d: %v", what, e.Index, e.Count, e.Err)
-		for _, l := range strings.Split(e.Statement, "\n") {
-			b.WriteString("\n    ")
-			b.WriteString(l)
-		}
-	case e.Err != nil:
-		fmt.Fprintf(&b, "the %s failed on the scratch database: %v", what, e.Err)
-	default:
-		fmt.Fprintf(&b, "the %s does not reproduce the expected schema on the scratch database; still different:", what)
-		for _, d := range e.Differences {
-			b.WriteString("\n    ")
-			b.WriteString(d)
-		}
-	}
+	e.describe(&b)
 	b.WriteString("\nno revision was written. ")
 	switch {
 	case len(e.Backfill) > 0:
@@ -224,6 +205,31 @@ func (e *VerifyError) Error() string {
 		b.WriteString("This is a bug in retort: please report it with the schema; --no-verify writes the revision anyway, for you to fix by hand")
 	}
 	return b.String()
+}
+
+// describe writes which direction failed and how: the failed statement,
+// or what still differs.
+func (e *VerifyError) describe(b *strings.Builder) {
+	what := "generated " + e.Direction.String()
+	if e.Online {
+		what += " (its --online form)"
+	}
+	switch {
+	case e.Statement != "":
+		fmt.Fprintf(b, "the %s failed on the scratch database at statement %d of %d: %v", what, e.Index, e.Count, e.Err)
+		for _, l := range strings.Split(e.Statement, "\n") {
+			b.WriteString("\n    ")
+			b.WriteString(l)
+		}
+	case e.Err != nil:
+		fmt.Fprintf(b, "the %s failed on the scratch database: %v", what, e.Err)
+	default:
+		fmt.Fprintf(b, "the %s does not reproduce the expected schema on the scratch database; still different:", what)
+		for _, d := range e.Differences {
+			b.WriteString("\n    ")
+			b.WriteString(d)
+		}
+	}
 }
 
 // Unwrap returns the failure, if any.
@@ -767,20 +773,44 @@ func (m *Migrator) atHead(ctx context.Context) error {
 
 // verify proves the generated revision on db, the scratch database that
 // holds the desired schema: the downgrade must take it to the current
-// schema, and the upgrade back to the desired one. Both run through the
-// runner, exactly as a revision file would run. This proves what
+// schema, and the upgrade back to the desired one. This proves what
 // replaying the head and applying the upgrade, then the downgrade, would
 // prove, with one load of the desired schema and no replay (issue 14).
 func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfill map[string]string) error {
+	return m.runProof(ctx, db, proof{
+		up: script.JoinStatements(g.Up), down: script.JoinStatements(g.Down),
+		noTransaction: g.NoTransaction,
+		before:        g.Current, after: g.Desired, backfill: backfill,
+	})
+}
+
+// proof is a revision to prove on a scratch database that holds the
+// schema after its upgrade: its downgrade must give before, and its
+// upgrade after again.
+type proof struct {
+	// up and down are the sections' SQL; noTransaction is the file's
+	// "Transaction: none".
+	up, down      string
+	noTransaction bool
+	before, after *schema.Schema
+	// backfill are the user's --backfill values, named in a failure.
+	backfill map[string]string
+}
+
+// runProof runs p's downgrade, then its upgrade, on db, which holds p.after,
+// comparing the schema with p.before and p.after after each. Both run
+// through the runner, exactly as a revision file would run. A failure or
+// a difference is a *VerifyError.
+func (m *Migrator) runProof(ctx context.Context, db *sql.DB, p proof) error {
 	rev := &script.Revision{
 		ID:      "retort_verify",
 		Message: "autogenerate verification",
 		Path:    "(generated revision)",
-		Up:      script.Section{SQL: script.JoinStatements(g.Up), Line: 1, Present: true},
-		Down:    script.Section{SQL: script.JoinStatements(g.Down), Line: 1, Present: true},
+		Up:      script.Section{SQL: p.up, Line: 1, Present: true},
+		Down:    script.Section{SQL: p.down, Line: 1, Present: true},
 		// As the file would run: statement by statement when it says
 		// "Transaction: none" (an online form with CONCURRENTLY).
-		NoTransaction: g.NoTransaction,
+		NoTransaction: p.noTransaction,
 	}
 	r := runner.New(db, m.dialect, runner.Options{Tables: m.o.tables, Version: m.o.version})
 	// The database is at the revision's upgrade already: record it so,
@@ -793,7 +823,7 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfil
 			return &revision.Plan{Steps: []revision.Step{{Revision: rev, Direction: dir}}}, nil
 		})
 		if err != nil {
-			return verifyFailure(ctx, m.dialect, dir, err, backfill)
+			return verifyFailure(ctx, m.dialect, dir, err, p.backfill)
 		}
 		got, err := m.inspect(ctx, db)
 		if err != nil {
@@ -812,10 +842,10 @@ func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfil
 		}
 		return nil
 	}
-	if err := step(revision.Down, g.Current); err != nil {
+	if err := step(revision.Down, p.before); err != nil {
 		return err
 	}
-	return step(revision.Up, g.Desired)
+	return step(revision.Up, p.after)
 }
 
 // verifyFailure turns the runner's error into a VerifyError that shows the

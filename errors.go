@@ -91,6 +91,17 @@ type (
 	GoUnavailableError = runner.GoUnavailableError
 	// ParseError is a malformed revision file.
 	ParseError = script.ParseError
+	// NonLinearError is a range that Squash cannot replace with one
+	// revision: a merge, a branch point or a dependency inside it.
+	NonLinearError = revision.NonLinearError
+	// ReplacedError is a target that names a revision inside a squashed
+	// range, which no database is at on its own.
+	ReplacedError = revision.ReplacedError
+	// OriginalsGoneError is a database that applied part of a squashed
+	// range whose files are deleted.
+	OriginalsGoneError = revision.OriginalsGoneError
+	// SquashError is a squashed revision (Replaces) the graph cannot hold.
+	SquashError = revision.SquashError
 	// OnlineRefusedError is a change that GenerateOptions.Online cannot
 	// write in a form that keeps writes going (MySQL/MariaDB: a change
 	// that only ALGORITHM=COPY or LOCK=SHARED can make), with the

@@ -30,6 +30,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/retortdb/retort/dialect"
@@ -353,7 +354,7 @@ func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error
 		if err := m.partialBlocksDowngrade(st); err != nil {
 			return nil, err
 		}
-		p, err := m.graph.Downgrade(downgradable(st), t)
+		p, err := m.graph.DowngradeReverting(st.Applied(), reverting(st), t)
 		if err != nil {
 			return nil, err
 		}
@@ -376,11 +377,11 @@ func replan(t revision.Target) []runner.RunOption {
 	return []runner.RunOption{runner.Replan(replans)}
 }
 
-// downgradable is the applied set a downgrade plans from: the applied
-// revisions and those whose downgrade stopped part-way (reverting), so
-// that the next downgrade finishes them instead of stepping over them.
-func downgradable(st *runner.State) []string {
-	ids := st.Applied()
+// reverting are the revisions whose downgrade stopped part-way: a
+// downgrade plans them as applied (Graph.DowngradeReverting), so that the
+// next downgrade finishes them instead of stepping over them.
+func reverting(st *runner.State) []string {
+	var ids []string
 	for _, r := range st.Partial() {
 		if r.State == runner.StateReverting {
 			ids = append(ids, r.Revision)
@@ -423,7 +424,7 @@ func (m *Migrator) plan(ctx context.Context, dir revision.Direction, target stri
 		return nil, err
 	}
 	if dir == revision.Down {
-		p, err := m.graph.Downgrade(downgradable(st), t)
+		p, err := m.graph.DowngradeReverting(st.Applied(), reverting(st), t)
 		if err != nil {
 			return nil, err
 		}
@@ -469,6 +470,10 @@ type AppliedRevision struct {
 	// when it was applied (for an applied revision only: one stopped
 	// part-way may be edited after the statements that ran).
 	Changed bool
+	// ReplacedBy is the squashed revision whose Replaces names this one;
+	// when the database applied all of them, it is at the squashed
+	// revision, and the next run records it so (no SQL runs).
+	ReplacedBy string
 	// Statements is, for a revision stopped part-way, the number of
 	// statements of the section it stopped in (upgrade for partial,
 	// downgrade for reverting), and NextLine the file line of the
@@ -510,23 +515,17 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		s.Heads = append(s.Heads, h.ID)
 	}
 	known := make([]string, 0, len(st.Rows))
+	applied := st.Applied()
 	for _, row := range st.Rows {
-		ar := AppliedRevision{Row: row, File: m.graph.Get(row.Revision)}
+		ar, missing := m.appliedRevision(row, applied)
 		switch {
-		case ar.File == nil:
+		case missing:
 			s.Missing = append(s.Missing, row.Revision)
-		case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && !ar.File.HeaderOnly && row.Checksum != ar.File.Checksum:
-			// A revision under way is judged statement by statement
-			// when it resumes (runner.EditedStatementError): editing the
-			// statements it has still to run is how a failure is fixed.
-			ar.Changed = true
+		case ar.Changed:
 			s.Changed = append(s.Changed, row.Revision)
 		}
-		if row.State == runner.StateApplied && ar.File != nil {
+		if row.State == runner.StateApplied && !missing {
 			known = append(known, row.Revision)
-		}
-		if row.State != runner.StateApplied {
-			ar.Statements, ar.NextLine = m.resumePoint(ar)
 		}
 		s.Applied = append(s.Applied, ar)
 	}
@@ -534,6 +533,41 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		s.Pending = m.pending(st, known)
 	}
 	return s, nil
+}
+
+// appliedRevision is a version row with its file. missing is set when no
+// file has the revision and no squashed revision stands for it with all
+// of its range applied.
+func (m *Migrator) appliedRevision(row runner.Row, applied []string) (ar AppliedRevision, missing bool) {
+	ar = AppliedRevision{Row: row, File: m.graph.Get(row.Revision)}
+	squashed := false
+	if by := m.graph.ReplacedBy(row.Revision); by != nil {
+		ar.ReplacedBy = by.ID
+		squashed = row.State == runner.StateApplied && allIn(by.Replaces, applied)
+	}
+	switch {
+	case ar.File == nil:
+		return ar, !squashed
+	case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && !ar.File.HeaderOnly && row.Checksum != ar.File.Checksum:
+		// A revision under way is judged statement by statement when it
+		// resumes (runner.EditedStatementError): editing the statements
+		// it has still to run is how a failure is fixed.
+		ar.Changed = true
+	}
+	if row.State != runner.StateApplied {
+		ar.Statements, ar.NextLine = m.resumePoint(ar)
+	}
+	return ar, false
+}
+
+// allIn reports whether every id of ids is in set.
+func allIn(ids, set []string) bool {
+	for _, id := range ids {
+		if !slices.Contains(set, id) {
+			return false
+		}
+	}
+	return true
 }
 
 // pending lists the revisions an upgrade to heads would run from known,
@@ -614,7 +648,7 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 	var out []Mismatch
 	for _, a := range s.Applied {
 		switch {
-		case a.File == nil:
+		case a.File == nil && slices.Contains(s.Missing, a.Revision):
 			out = append(out, Mismatch{Revision: a.Revision, Missing: true})
 		case a.Changed:
 			out = append(out, Mismatch{Revision: a.Revision, Path: a.File.Path})
@@ -699,7 +733,7 @@ func (m *Migrator) stampSet(targets []string) ([]string, error) {
 // knownRows refuses a version table that names a revision no file has.
 func (m *Migrator) knownRows(st *runner.State) error {
 	for _, row := range st.Rows {
-		if m.graph.Get(row.Revision) == nil {
+		if m.graph.Get(row.Revision) == nil && m.graph.ReplacedBy(row.Revision) == nil {
 			return fmt.Errorf("the version table names revision %s, which no file has: restore the file, or stamp with --purge to drop such rows", row.Revision)
 		}
 	}

@@ -41,6 +41,7 @@ func (a *app) commands() []*cobra.Command {
 		a.completeTargetFlags(a.graphCommand(), "since"),
 		a.testCommand(),
 		a.completeTargetFlags(a.lintCommand(), "since"),
+		a.squashCommand(),
 	}
 }
 
@@ -415,11 +416,25 @@ func currentEnd(cur []string, end, atBase string) ([]string, error) {
 // historyLine is Alembic's "parent -> rev (head), message", with mark
 // (" (current)" or "") after the tags.
 func historyLine(g *revision.Graph, r *script.Revision, mark string) string {
-	parents := "<base>"
-	if len(r.Revises) > 0 {
-		parents = joinIDs(r.Revises)
+	return fmt.Sprintf("%s -> %s%s%s, %s", orBase(graphParents(g, r)), r.ID, tags(g, r), mark, r.Message)
+}
+
+// graphParents are r's parents in the graph: its Revises, where a
+// squashed revision stands for the last revision it replaces.
+func graphParents(g *revision.Graph, r *script.Revision) []string {
+	if p := g.Parents(r.ID); p != nil {
+		return p
 	}
-	return fmt.Sprintf("%s -> %s%s%s, %s", parents, r.ID, tags(g, r), mark, r.Message)
+	return r.Revises
+}
+
+// replacesTag names what a squashed revision replaces: its ids, or the
+// first and the last of a long range.
+func replacesTag(ids []string) string {
+	if len(ids) <= 3 {
+		return "replaces " + joinIDs(ids)
+	}
+	return fmt.Sprintf("replaces %d: %s .. %s", len(ids), ids[0], ids[len(ids)-1])
 }
 
 // tags marks heads, branch points, merges, labels and Go revisions.
@@ -431,14 +446,19 @@ func tags(g *revision.Graph, r *script.Revision) string {
 	case r.Go:
 		t = append(t, "go")
 	}
-	if len(g.Children(r.ID)) == 0 {
+	switch by := g.ReplacedBy(r.ID); {
+	case by != nil:
+		t = append(t, "squashed into "+by.ID)
+	case len(g.Children(r.ID)) == 0:
 		t = append(t, "head")
-	}
-	if len(g.Children(r.ID)) > 1 {
+	case len(g.Children(r.ID)) > 1:
 		t = append(t, "branchpoint")
 	}
-	if len(r.Revises) > 1 {
+	if len(graphParents(g, r)) > 1 {
 		t = append(t, "mergepoint")
+	}
+	if len(r.Replaces) > 0 {
+		t = append(t, replacesTag(r.Replaces))
 	}
 	s := ""
 	if len(r.Branches) > 0 {
@@ -453,12 +473,20 @@ func tags(g *revision.Graph, r *script.Revision) string {
 func verboseRev(g *revision.Graph, r *script.Revision) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Rev: %s%s\n", r.ID, tags(g, r))
-	if len(r.Revises) == 0 {
+	switch parents := graphParents(g, r); len(parents) {
+	case 0:
 		b.WriteString("Parent: <base>\n")
-	} else if len(r.Revises) == 1 {
-		fmt.Fprintf(&b, "Parent: %s\n", r.Revises[0])
-	} else {
-		fmt.Fprintf(&b, "Merges: %s\n", joinIDs(r.Revises))
+	case 1:
+		fmt.Fprintf(&b, "Parent: %s\n", parents[0])
+	default:
+		fmt.Fprintf(&b, "Merges: %s\n", joinIDs(parents))
+	}
+	if len(r.Replaces) > 0 {
+		kept := "their files are deleted"
+		if g.Originals(r.ID) != nil {
+			kept = "their files are kept for the databases part-way through them"
+		}
+		fmt.Fprintf(&b, "Replaces: %s (%s)\n", joinIDs(r.Replaces), kept)
 	}
 	if kids := g.Children(r.ID); len(kids) > 1 {
 		fmt.Fprintf(&b, "Branches into: %s\n", joinIDs(ids(kids)))
@@ -497,6 +525,8 @@ type revJSON struct {
 	Downgrade    string   `json:"downgrade,omitempty"`
 	Irreversible bool     `json:"irreversible,omitempty"`
 	Go           bool     `json:"go,omitempty"`
+	// Replaces are the revisions a squashed revision replaces.
+	Replaces []string `json:"replaces,omitempty"`
 	// Current is set by history -i for the revisions the database is at.
 	Current bool `json:"current,omitempty"`
 }
@@ -504,10 +534,10 @@ type revJSON struct {
 func toJSON(g *revision.Graph, r *script.Revision) revJSON {
 	j := revJSON{
 		Revision: r.ID, Message: r.Message, Revises: r.Revises, DependsOn: r.DependsOn,
-		Branches: r.Branches, Path: r.Path, Head: len(g.Children(r.ID)) == 0,
+		Branches: r.Branches, Path: r.Path, Head: len(g.Children(r.ID)) == 0 && g.ReplacedBy(r.ID) == nil,
 		Transaction: !r.NoTransaction, Checksum: r.Checksum,
 		Reversible: r.Down.Present && !r.Down.Irreversible, Irreversible: r.Down.Irreversible,
-		Go: r.Go,
+		Go: r.Go, Replaces: r.Replaces,
 	}
 	if j.Revises == nil {
 		j.Revises = []string{}

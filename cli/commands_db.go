@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -291,6 +292,7 @@ func (a *app) statusCommand() *cobra.Command {
 					InFlight       int       `json:"statement_in_flight,omitempty"`
 					Changed        bool      `json:"changed,omitempty"`
 					Missing        bool      `json:"missing,omitempty"`
+					ReplacedBy     string    `json:"replaced_by,omitempty"`
 				}
 				out := struct {
 					Database string        `json:"database"`
@@ -300,7 +302,7 @@ func (a *app) statusCommand() *cobra.Command {
 					Pending  []string      `json:"pending"`
 				}{Database: s.url.Redacted(), Current: nonNil(st.Current), Heads: nonNil(st.Heads), Applied: []appliedJSON{}, Pending: []string{}}
 				for _, ar := range st.Applied {
-					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Changed, ar.File == nil})
+					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Changed, slices.Contains(st.Missing, ar.Revision), ar.ReplacedBy})
 				}
 				for _, p := range st.Pending {
 					out.Pending = append(out.Pending, p.ID)
@@ -340,7 +342,7 @@ func (a *app) statusCommand() *cobra.Command {
 			for _, id := range st.Missing {
 				a.outf("  missing  %s: applied, but no file has it: restore the file, or retort stamp --purge REV (the revision the database is at)\n", id)
 			}
-			_ = g
+			a.printSquashed(g, st)
 			return nil
 		},
 	}

@@ -132,7 +132,7 @@ func (a *app) databaseURL() (dialect.Dialect, *dialect.URL, error) {
 // file.
 func readsOnly(cmd *cobra.Command) bool {
 	switch cmd.Name() {
-	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph", "baseline":
+	case "current", "status", "history", "heads", "branches", "show", "check", "drift", "verify", "inspect", "graph", "baseline", "squash":
 		return true
 	}
 	return false
@@ -282,6 +282,8 @@ func (a *app) onEvent(e retort.Event) {
 		a.progressf("Another retort moved the database meanwhile; planning again from where it is now\n")
 	case runner.EventRetry, runner.EventInvalidIndex, runner.EventSessionRestored:
 		a.progressf("%s\n", e.Message)
+	case runner.EventSquash:
+		a.progressf("Recorded squashed revision %s in place of the revisions it replaces, all applied (no SQL run)\n", e.Revision)
 	case runner.EventSkip:
 		a.progressf("Skipping %s %s: another process already did it\n", e.Direction, e.Revision)
 	}

@@ -79,14 +79,13 @@ func Build(g *revision.Graph, opts Options) *View {
 		if !shown[r.ID] {
 			continue
 		}
-		for _, p := range r.Revises {
+		// The graph's edges: a squashed revision stands for the
+		// revisions it replaces, which a header may still name.
+		for _, p := range g.Parents(r.ID) {
 			v.Edges = append(v.Edges, Edge{From: p, To: r.ID})
 			ghost[p] = !shown[p]
 		}
-		for _, d := range r.DependsOn {
-			if slices.Contains(r.Revises, d) {
-				continue
-			}
+		for _, d := range g.Dependencies(r.ID) {
 			v.Edges = append(v.Edges, Edge{From: d, To: r.ID, DependsOn: true})
 			ghost[d] = !shown[d]
 		}
@@ -98,8 +97,8 @@ func Build(g *revision.Graph, opts Options) *View {
 		v.Nodes = append(v.Nodes, &Node{
 			ID: r.ID, Message: r.Message, Labels: r.Branches,
 			Head:    len(g.Children(r.ID)) == 0,
-			Base:    len(r.Revises) == 0,
-			Merge:   len(r.Revises) > 1,
+			Base:    len(g.Parents(r.ID)) == 0,
+			Merge:   len(g.Parents(r.ID)) > 1,
 			Applied: slices.Contains(opts.Applied, r.ID),
 			Current: slices.Contains(opts.Current, r.ID),
 			Ghost:   ghost[r.ID],

@@ -250,3 +250,60 @@ func list(ids []string) string {
 	}
 	return strings.Join(ids[:len(ids)-1], ", ") + " and " + ids[len(ids)-1]
 }
+
+// SquashError reports a squashed revision (Replaces) or a revision near
+// one that the graph cannot hold.
+type SquashError struct {
+	// Revision and Path are the revision whose header is wrong.
+	Revision, Path string
+	// Msg says what is wrong and what to do.
+	Msg string
+}
+
+// Error names the file and the revision.
+func (e *SquashError) Error() string {
+	return fmt.Sprintf("%s: revision %s: %s", e.Path, e.Revision, e.Msg)
+}
+
+// ReplacedError reports a target that names a revision in the middle of
+// a squashed range where the squashed revision stands for the whole
+// range: a database at or past its end, or a downgrade.
+type ReplacedError struct {
+	// ID is the revision named; By the squashed revision.
+	ID, By string
+}
+
+// Error names both revisions.
+func (e *ReplacedError) Error() string {
+	return fmt.Sprintf("revision %s is squashed into %s (its Replaces line): it is a target only for a database before or part-way through that range, and this one is not; name %s, or a revision outside the squashed range", e.ID, e.By, e.By)
+}
+
+// OriginalsGoneError reports a database that applied part of the
+// revisions a squashed revision replaces, whose files are deleted: it can
+// only reach the squashed revision through them.
+type OriginalsGoneError struct {
+	// Squash and Path are the squashed revision.
+	Squash, Path string
+	// Applied are the replaced revisions the database applied; Replaces
+	// all of them.
+	Applied, Replaces []string
+}
+
+// Error names the revisions and how to restore them.
+func (e *OriginalsGoneError) Error() string {
+	return fmt.Sprintf("the database applied %s, %d of the %d revisions that %s (%s) squashes, and their files are deleted: it can only go on through them; restore them (git checkout COMMIT -- FILES, from before they were deleted), run upgrade, then delete them again",
+		list(e.Applied), len(e.Applied), len(e.Replaces), e.Squash, e.Path)
+}
+
+// NonLinearError reports a range that one revision cannot replace.
+type NonLinearError struct {
+	// Range is the range as given (FROM:TO); At the revision at fault.
+	Range, At string
+	// Msg says why.
+	Msg string
+}
+
+// Error names the range and the revision.
+func (e *NonLinearError) Error() string {
+	return fmt.Sprintf("cannot squash %s: revision %s: %s", e.Range, e.At, e.Msg)
+}

@@ -21,6 +21,7 @@ package revision
 
 import (
 	"container/heap"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -36,6 +37,22 @@ type Graph struct {
 	byID   map[string]*node //
 	ids    []string         // all ids, sorted, for prefix lookup
 	labels map[string]*node // branch label -> the revision that declares it
+	// all are the revisions given to New, in their order: the views that
+	// expand a squashed revision are built from them (squash.go).
+	all []*script.Revision
+	// files holds every revision by id, the ones that a squashed
+	// revision stands in for included, and fileIDs their sorted ids.
+	files   map[string]*script.Revision
+	fileIDs []string
+	// squashes are the squashed revisions of this view, in input order,
+	// and replacedBy maps every id they replace to its squash.
+	squashes   []*squash
+	replacedBy map[string]*squash
+	// redirect maps an id that is no revision of this view to the one
+	// that stands for it there: a replaced revision to its squashed
+	// revision or, in a view that expands a squash, the squashed
+	// revision to the last revision it replaces.
+	redirect map[string]string
 }
 
 type node struct {
@@ -51,54 +68,60 @@ type node struct {
 // New builds and validates the graph of revs. The order of revs (file-name
 // order from script.LoadDir) breaks ties in the topological order, so plans
 // and listings are deterministic. Errors: *script.DuplicateIDError,
-// *MissingError, *SelfReferenceError, *CycleError, *DuplicateLabelError.
+// *MissingError, *SelfReferenceError, *CycleError, *DuplicateLabelError,
+// *SquashError.
+//
+// A revision with Replaces (a squashed revision) stands for the linear
+// range of revisions it lists: the graph holds it in their place, and an
+// edge to any of them leads to it (see squash.go for the databases that
+// applied part of the range).
 func New(revs []*script.Revision) (*Graph, error) {
+	return buildView(revs, nil)
+}
+
+// buildView makes the view of revs in which the squashed revisions named in
+// expand give way to the revisions they replace (nil: none).
+func buildView(revs []*script.Revision, expand map[string]bool) (*Graph, error) {
 	g := &Graph{
-		byID:   make(map[string]*node, len(revs)),
-		labels: make(map[string]*node),
+		byID:       make(map[string]*node, len(revs)),
+		labels:     make(map[string]*node),
+		all:        revs,
+		files:      make(map[string]*script.Revision, len(revs)),
+		fileIDs:    make([]string, 0, len(revs)),
+		replacedBy: map[string]*squash{},
+		redirect:   map[string]string{},
 	}
-	all := make([]*node, len(revs))
-	for i, r := range revs {
+	for _, r := range revs {
 		if err := script.CheckID(r.ID); err != nil {
 			return nil, fmt.Errorf("%s: %w", r.Path, err)
 		}
-		if prev, ok := g.byID[r.ID]; ok {
-			return nil, &script.DuplicateIDError{ID: r.ID, Paths: [2]string{prev.rev.Path, r.Path}}
+		if prev, ok := g.files[r.ID]; ok {
+			return nil, &script.DuplicateIDError{ID: r.ID, Paths: [2]string{prev.Path, r.Path}}
 		}
-		n := &node{rev: r, file: i}
-		all[i] = n
+		g.files[r.ID] = r
+		g.fileIDs = append(g.fileIDs, r.ID)
+	}
+	sort.Strings(g.fileIDs)
+	hidden, err := g.squashViews(expand)
+	if err != nil {
+		return nil, err
+	}
+	all := make([]*node, 0, len(revs))
+	for _, r := range revs {
+		if hidden[r.ID] {
+			continue
+		}
+		n := &node{rev: r, file: len(all)}
+		all = append(all, n)
 		g.byID[r.ID] = n
 	}
-	g.ids = make([]string, 0, len(revs))
+	g.ids = make([]string, 0, len(all))
 	for _, n := range all {
 		g.ids = append(g.ids, n.rev.ID)
 	}
 	sort.Strings(g.ids)
-	for _, n := range all {
-		r := n.rev
-		for _, id := range r.Revises {
-			p, err := g.edge(r, id, "Revises")
-			if err != nil {
-				return nil, err
-			}
-			n.parents = append(n.parents, p)
-		}
-		for _, id := range r.DependsOn {
-			if slices.Contains(r.Revises, id) {
-				continue
-			}
-			d, err := g.edge(r, id, "Depends-On")
-			if err != nil {
-				return nil, err
-			}
-			n.deps = append(n.deps, d)
-		}
-		for _, l := range r.Branches {
-			if prev, ok := g.labels[l]; ok {
-				return nil, &DuplicateLabelError{Label: l, Paths: [2]string{prev.rev.Path, r.Path}}
-			}
-			g.labels[l] = n
-		}
+	if err := g.link(all); err != nil {
+		return nil, err
 	}
 	if err := g.sort(all); err != nil {
 		return nil, err
@@ -114,12 +137,45 @@ func New(revs []*script.Revision) (*Graph, error) {
 	return g, nil
 }
 
+// link resolves the parents, dependencies and branch labels of all.
+func (g *Graph) link(all []*node) error {
+	for _, n := range all {
+		r := n.rev
+		for _, id := range r.Revises {
+			p, err := g.edge(r, id, "Revises")
+			if err != nil {
+				return err
+			}
+			n.parents = append(n.parents, p)
+		}
+		for _, id := range r.DependsOn {
+			if slices.Contains(r.Revises, id) {
+				continue
+			}
+			d, err := g.edge(r, id, "Depends-On")
+			if err != nil {
+				return err
+			}
+			if !slices.Contains(n.parents, d) && !slices.Contains(n.deps, d) {
+				n.deps = append(n.deps, d)
+			}
+		}
+		for _, l := range r.Branches {
+			if prev, ok := g.labels[l]; ok {
+				return &DuplicateLabelError{Label: l, Paths: [2]string{prev.rev.Path, r.Path}}
+			}
+			g.labels[l] = n
+		}
+	}
+	return nil
+}
+
 // edge resolves an id named in r's header field.
 func (g *Graph) edge(r *script.Revision, id, field string) (*node, error) {
 	if id == r.ID {
 		return nil, &SelfReferenceError{ID: id, Path: r.Path, Field: field}
 	}
-	if n, ok := g.byID[id]; ok {
+	if n, ok := g.byID[g.follow(id)]; ok {
 		return n, nil
 	}
 	return nil, &MissingError{ID: id, Revision: r.ID, Path: r.Path, Field: field, Matches: g.prefixMatches(id)}
@@ -212,30 +268,52 @@ func (g *Graph) Len() int { return len(g.nodes) }
 // dependencies before the revisions that name them, ties in file order.
 func (g *Graph) Revisions() []*script.Revision { return revs(g.nodes) }
 
-// Get returns the revision with exactly this id, or nil.
+// Get returns the revision with exactly this id, or nil. A revision that
+// a squashed revision stands in for is found too.
 func (g *Graph) Get(id string) *script.Revision {
-	if n, ok := g.byID[id]; ok {
-		return n.rev
-	}
-	return nil
+	return g.files[id]
 }
 
 // Resolve returns the revision with this id, or the only one whose id
-// starts with it. Errors: *NotFoundError, *AmbiguousError.
+// starts with it; a revision that a squashed revision stands in for is
+// found when no revision of the graph matches. Errors: *NotFoundError,
+// *AmbiguousError.
 func (g *Graph) Resolve(idOrPrefix string) (*script.Revision, error) {
 	n, err := g.resolve(idOrPrefix)
-	if err != nil {
+	if err == nil {
+		return n.rev, nil
+	}
+	var nf *NotFoundError
+	var re *ReplacedError
+	if !errors.As(err, &nf) && !errors.As(err, &re) {
 		return nil, err
 	}
-	return n.rev, nil
+	if r, ok := g.files[idOrPrefix]; ok {
+		return r, nil
+	}
+	if m := matches(g.fileIDs, idOrPrefix); len(m) == 1 && idOrPrefix != "" {
+		return g.files[m[0]], nil
+	}
+	return nil, err
 }
 
+// resolve finds the revision a target names: an id or a unique prefix of
+// one. The last revision a squashed revision replaces names the squashed
+// revision (the same schema), the others are a *ReplacedError; in a view
+// that expands a squash, the squashed revision names the last revision
+// it replaces.
 func (g *Graph) resolve(s string) (*node, error) {
 	if n, ok := g.byID[s]; ok {
 		return n, nil
 	}
 	if s == "" {
 		return nil, &NotFoundError{ID: s}
+	}
+	if sq, ok := g.replacedBy[s]; ok && s != sq.last() {
+		return nil, &ReplacedError{ID: s, By: sq.rev.ID}
+	}
+	if n, ok := g.byID[g.follow(s)]; ok {
+		return n, nil
 	}
 	m := g.prefixMatches(s)
 	switch len(m) {
@@ -248,11 +326,14 @@ func (g *Graph) resolve(s string) (*node, error) {
 }
 
 // prefixMatches returns the sorted ids that start with prefix.
-func (g *Graph) prefixMatches(prefix string) []string {
-	i := sort.SearchStrings(g.ids, prefix)
+func (g *Graph) prefixMatches(prefix string) []string { return matches(g.ids, prefix) }
+
+// matches returns the ids of sorted that start with prefix.
+func matches(sorted []string, prefix string) []string {
+	i := sort.SearchStrings(sorted, prefix)
 	var out []string
-	for ; i < len(g.ids) && strings.HasPrefix(g.ids[i], prefix); i++ {
-		out = append(out, g.ids[i])
+	for ; i < len(sorted) && strings.HasPrefix(sorted[i], prefix); i++ {
+		out = append(out, sorted[i])
 	}
 	return out
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // spec describes a revision compactly: "id" or "id<parent,parent" with
-// optional " dep=a,b" and " label=x".
+// optional " dep=a,b", " label=x" and " rep=a,b" (Replaces).
 func parseSpec(s string) *script.Revision {
 	fields := strings.Fields(s)
 	r := &script.Revision{Up: script.Section{SQL: "SELECT 1;\n", Present: true}, Down: script.Section{SQL: "SELECT 2;\n", Present: true}}
@@ -27,6 +27,8 @@ func parseSpec(s string) *script.Revision {
 			r.DependsOn = strings.Split(v, ",")
 		case "label":
 			r.Branches = strings.Split(v, ",")
+		case "rep":
+			r.Replaces = strings.Split(v, ",")
 		}
 	}
 	return r

@@ -26,6 +26,11 @@ type Step struct {
 	Revision *script.Revision
 	// Direction says which of its sections runs.
 	Direction Direction
+	// Needs are, for an upgrade step, the revisions that must be applied
+	// before it: its parents and dependencies in the graph, where a
+	// squashed revision stands for the revisions it replaces (so they may
+	// differ from the ids its header names).
+	Needs []string
 }
 
 // Plan is the ordered steps from one state of the database to another.
@@ -33,4 +38,7 @@ type Plan struct {
 	// Steps run in order: for an upgrade, parents and dependencies first;
 	// for a downgrade, children and dependents first.
 	Steps []Step
+	// Rewrites are squashed revisions to record in place of the
+	// revisions they replace, all applied, before the steps run.
+	Rewrites []Rewrite
 }

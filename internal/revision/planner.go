@@ -1,6 +1,7 @@
 package revision
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,6 +26,9 @@ func (g *Graph) appliedSet(applied []string) ([]bool, error) {
 // no applied revision revises, sorted. Ids that no revision has are
 // returned too (they have no known children).
 func (g *Graph) Current(applied []string) []string {
+	if v, mark, _, err := g.state(position{applied: applied}); err == nil {
+		return ids(sortedByID(v.currentHeads(mark, nil)))
+	}
 	mark := make([]bool, len(g.nodes))
 	var out []string
 	for _, id := range applied {
@@ -82,12 +86,21 @@ func (g *Graph) currentHeads(applied, within []bool) []*node {
 // an empty plan. "head" with several heads is a *MultipleHeadsError;
 // "+N" steps up from the single current head (from the single base when
 // nothing is applied).
+//
+// A squashed revision's range is planned as the applied set needs (see
+// squash.go): the plan's Rewrites record the squashed revision for a
+// database that applied the whole range.
 func (g *Graph) Upgrade(applied []string, target Target) (*Plan, error) {
-	mark, err := g.appliedSet(applied)
+	v, mark, rw, err := g.state(position{applied: applied, into: g.inside(target)})
 	if err != nil {
 		return nil, err
 	}
-	return g.upgrade(mark, target)
+	p, err := v.upgrade(mark, target)
+	if err != nil {
+		return nil, err
+	}
+	p.Rewrites = rw
+	return p, nil
 }
 
 func (g *Graph) upgrade(applied []bool, t Target) (*Plan, error) {
@@ -122,7 +135,7 @@ func (g *Graph) upgrade(applied []bool, t Target) (*Plan, error) {
 	need := g.ancestors(targets)
 	for i, n := range g.nodes {
 		if need[i] && !applied[i] {
-			plan.Steps = append(plan.Steps, Step{Revision: n.rev, Direction: Up})
+			plan.Steps = append(plan.Steps, Step{Revision: n.rev, Direction: Up, Needs: ids(slices.Concat(n.parents, n.deps))})
 		}
 	}
 	return plan, nil
@@ -284,11 +297,24 @@ func (g *Graph) walk(t Target, n *node, steps int, allowBelow bool) (*node, *nod
 // irreversible downgrade sections are not checked here: see
 // Plan.CheckReversible.
 func (g *Graph) Downgrade(applied []string, target Target) (*Plan, error) {
-	mark, err := g.appliedSet(applied)
+	return g.DowngradeReverting(applied, nil, target)
+}
+
+// DowngradeReverting is Downgrade for a database where the revisions in
+// reverting stopped part-way through their downgrade: they are planned as
+// applied, so that the downgrade finishes them, and a squashed range one
+// of them belongs to is planned through its revisions.
+func (g *Graph) DowngradeReverting(applied, reverting []string, target Target) (*Plan, error) {
+	v, mark, rw, err := g.state(position{applied: applied, unfinished: reverting})
 	if err != nil {
 		return nil, err
 	}
-	return g.downgrade(mark, target)
+	p, err := v.downgrade(mark, target)
+	if err != nil {
+		return nil, err
+	}
+	p.Rewrites = rw
+	return p, nil
 }
 
 func (g *Graph) downgrade(applied []bool, t Target) (*Plan, error) {
@@ -514,4 +540,10 @@ func (p *Plan) CheckReversible() error {
 		}
 	}
 	return nil
+}
+
+// sortedByID sorts ns by id.
+func sortedByID(ns []*node) []*node {
+	slices.SortFunc(ns, func(a, b *node) int { return strings.Compare(a.rev.ID, b.rev.ID) })
+	return ns
 }

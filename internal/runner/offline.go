@@ -54,10 +54,33 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 	for _, s := range d.VersionTableDDL(t) {
 		o.stmt(s)
 	}
+	for _, rw := range plan.Rewrites {
+		o.rewrite(rw)
+	}
 	for _, st := range steps {
 		o.step(st)
 	}
 	return bw.Flush()
+}
+
+// rewrite records a squashed revision in place of the revisions it
+// replaces, as the runner's rewrite does.
+func (o *offline) rewrite(rw revision.Rewrite) {
+	id := o.lit(rw.Revision.ID)
+	fmt.Fprintf(o.w, "\n-- record squashed revision %s in place of %s (all applied; no SQL)\n", rw.Revision.ID, strings.Join(rw.Replaces, ", "))
+	o.stmt(o.begin)
+	for _, old := range rw.Replaces {
+		o.stmt("DELETE FROM " + o.rt + " WHERE revision = " + o.lit(old))
+	}
+	if rw.Recorded {
+		o.stmt("COMMIT")
+		return
+	}
+	o.stmt("INSERT INTO " + o.rt + " (revision, checksum, applied_at, duration_ms, state, statements_done) VALUES (" +
+		id + ", " + o.lit(rw.Revision.Checksum) + ", " + o.now + ", 0, " + o.lit(StateApplied) + ", 0)")
+	o.stmt("INSERT INTO " + o.lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" +
+		id + ", 'stamp', " + o.now + ", " + o.now + ", TRUE, " + o.lit("recorded as applied: it squashes "+strings.Join(rw.Revision.Replaces, ", ")+", all applied (no SQL run)") + ", " + o.lit(OfflineWho) + ", '')")
+	o.stmt("COMMIT")
 }
 
 type offline struct {

@@ -35,6 +35,7 @@ func TestWriteSQLGolden(t *testing.T) {
 	plans := map[string]*revision.Plan{
 		"upgrade":   {Steps: steps(revision.Up, chain[0], chain[1], noTx)},
 		"downgrade": {Steps: steps(revision.Down, chain[1], chain[0])},
+		"squash":    {Rewrites: []revision.Rewrite{{Revision: squashOf(chain[0], chain[1]), Replaces: []string{"r001", "r002"}}}, Steps: steps(revision.Up, noTx)},
 	}
 	for _, name := range testdb.Dialects {
 		d, err := dialects.ByName(name)
@@ -72,16 +73,8 @@ func TestWriteSQLGolden(t *testing.T) {
 func TestWriteSQLRuns(t *testing.T) {
 	each(t, func(t *testing.T, tg *target) {
 		chain := chainN(2)
-		var b bytes.Buffer
 		plan := &revision.Plan{Steps: []revision.Step{{Revision: chain[0], Direction: revision.Up}, {Revision: chain[1], Direction: revision.Up}}}
-		if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
-			t.Fatal(err)
-		}
-		runScript(t, tg, b.String())
-		st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		st := runOffline(t, tg, plan)
 		if len(st.Applied()) != 2 {
 			t.Fatalf("applied after the offline script: %+v", st.Rows)
 		}
@@ -120,4 +113,20 @@ func runScript(t *testing.T, tg *target, script string) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("sqlite3 < offline script: %v\n%s\n%s", err, out, script)
 	}
+}
+
+// runOffline writes plan's offline script, runs it on tg (runScript), and
+// returns the state it leaves.
+func runOffline(t *testing.T, tg *target, plan *revision.Plan) *runner.State {
+	t.Helper()
+	var b bytes.Buffer
+	if err := runner.WriteSQL(&b, tg.d, dialect.DefaultVersionTables(), plan); err != nil {
+		t.Fatal(err)
+	}
+	runScript(t, tg, b.String())
+	st, err := runner.New(tg.db, tg.d, runner.Options{}).State(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/retortdb/retort/dialect"
@@ -265,38 +266,11 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 // step's result to res, which it returns; nil when it fails before the
 // plan is made.
 func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, error), res *Result) (*Result, error) {
-	var state *State
-	var steps []*step
-	prepare := func(q querier) error {
-		var err error
-		if state, err = s.readState(ctx, q); err != nil {
-			return err
-		}
-		p, err := plan(state)
-		if err != nil {
-			return err
-		}
-		steps, err = compile(s.d, p)
-		return err
-	}
+	var pr *prepared
+	var err error
 	if s.beginLocks {
-		tx, err := s.begin(ctx)
-		if err != nil {
+		if pr, err = s.prepareInTx(ctx, plan); err != nil {
 			return nil, err
-		}
-		if err := prepare(tx); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		if len(steps) == 0 {
-			return res, tx.Rollback()
-		}
-		if err := s.createTables(ctx, tx, true); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, fmt.Errorf("create version tables: %w", err)
 		}
 	} else {
 		unlock, err := s.lock(ctx)
@@ -304,16 +278,24 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 			return nil, err
 		}
 		defer unlock()
-		if err := prepare(s.conn); err != nil {
+		if pr, err = s.prepare(ctx, s.conn, plan); err != nil {
 			return nil, err
 		}
-		if len(steps) == 0 {
-			return res, nil
-		}
-		if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
+		// Squashed revisions are recorded first, in a transaction of
+		// their own: the steps were planned from the rows they leave.
+		if err := s.rewriteAlone(ctx, pr.rewrites, pr.state); err != nil {
 			return nil, err
+		}
+		if len(pr.steps) > 0 {
+			if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
+				return nil, err
+			}
 		}
 	}
+	if len(pr.steps) == 0 {
+		return res, nil
+	}
+	state, steps := pr.state, pr.steps
 	if s.who == "" {
 		s.who = s.whoAmI(ctx, s.conn)
 	}
@@ -338,6 +320,70 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		res.Steps = append(res.Steps, sr)
 	}
 	return res, nil
+}
+
+// prepared is a run's plan: the state it was made from, its steps,
+// checked and split, and the squashed revisions to record first.
+type prepared struct {
+	state    *State
+	steps    []*step
+	rewrites []revision.Rewrite
+}
+
+// prepare reads the state through q and plans from it.
+func (s *session) prepare(ctx context.Context, q querier, plan func(*State) (*revision.Plan, error)) (*prepared, error) {
+	state, err := s.readState(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan(state)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := compile(s.d, p)
+	if err != nil {
+		return nil, err
+	}
+	pr := &prepared{state: state, steps: steps}
+	if p != nil {
+		pr.rewrites = p.Rewrites
+	}
+	return pr, nil
+}
+
+// prepareInTx plans where Begin is the lock (SQLite): in one
+// transaction it reads the state and plans, records the plan's squashed
+// revisions, and creates the version tables when there are steps to run.
+func (s *session) prepareInTx(ctx context.Context, plan func(*State) (*revision.Plan, error)) (*prepared, error) {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := s.prepare(ctx, tx, plan)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if len(pr.steps) == 0 && len(pr.rewrites) == 0 {
+		return pr, tx.Rollback()
+	}
+	if len(pr.rewrites) > 0 && s.who == "" {
+		s.who = s.whoAmI(ctx, s.conn)
+	}
+	if err := s.rewrite(ctx, tx, pr.rewrites, pr.state); err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if len(pr.steps) > 0 {
+		if err := s.createTables(ctx, tx, true); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit the version tables and squashed revisions' rows: %w", err)
+	}
+	return pr, nil
 }
 
 // decision is what to do with a step given its row.
@@ -814,11 +860,13 @@ func raced(st *step, fresh, planned *State) error {
 		applied[id] = true
 	}
 	if st.Direction == revision.Up {
-		for _, lists := range [][]string{st.rev.Revises, st.rev.DependsOn} {
-			for _, p := range lists {
-				if !applied[p] {
-					return &staleError{fmt.Errorf("upgrade stopped before revision %s: it needs %s, which another retort reverted while this one ran; nothing of %s ran: run upgrade again", st.id(), p, st.id())}
-				}
+		needs := st.Needs
+		if needs == nil {
+			needs = slices.Concat(st.rev.Revises, st.rev.DependsOn)
+		}
+		for _, p := range needs {
+			if !applied[p] {
+				return &staleError{fmt.Errorf("upgrade stopped before revision %s: it needs %s, which another retort reverted while this one ran; nothing of %s ran: run upgrade again", st.id(), p, st.id())}
 			}
 		}
 		return nil

@@ -184,6 +184,10 @@ const (
 	// EventSessionRestored: on resume at Statement, the earlier statements
 	// that set the session (SET lock_timeout, ...) ran again first.
 	EventSessionRestored
+	// EventSquash: the database had applied every revision a squashed
+	// revision replaces, and is now recorded at the squashed revision
+	// (Revision) instead; no SQL ran.
+	EventSquash
 )
 
 // String returns the kind's name.
@@ -209,6 +213,8 @@ func (k EventKind) String() string {
 		return "invalid-index"
 	case EventSessionRestored:
 		return "session-restored"
+	case EventSquash:
+		return "squash"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }

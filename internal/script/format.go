@@ -36,6 +36,10 @@ func Format(r *Revision) []byte {
 		b.WriteString("-- Depends-On:")
 		writeList(&b, r.DependsOn)
 	}
+	if len(r.Replaces) > 0 {
+		b.WriteString("-- Replaces:")
+		writeList(&b, r.Replaces)
+	}
 	if r.NoTransaction {
 		b.WriteString("-- Transaction: none\n")
 	}

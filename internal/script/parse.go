@@ -35,12 +35,13 @@ const (
 	keyCreated     = "Created"
 	keyGo          = "Go"
 	keyImported    = "Imported-From"
+	keyReplaces    = "Replaces"
 )
 
 // keys lists the header keys; Revision first.
-var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo, keyImported}
+var keys = [...]string{keyRevision, keyRevises, keyBranch, keyDependsOn, keyTransaction, keyCreated, keyGo, keyImported, keyReplaces}
 
-const knownKeys = "Revision, Revises, Branch, Depends-On, Transaction, Created"
+const knownKeys = "Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created"
 
 // ParseError reports a malformed revision file.
 type ParseError struct {
@@ -335,22 +336,8 @@ func (p *parser) headerValue(r *Revision, key, value string) error {
 			return p.errorf(p.line, "Revision %q: %s", value, msg)
 		}
 		r.ID = value
-	case keyRevises, keyDependsOn:
-		ids, err := p.list(key, value, checkID)
-		if err != nil {
-			return err
-		}
-		if key == keyRevises {
-			r.Revises = ids
-		} else {
-			r.DependsOn = ids
-		}
-	case keyBranch:
-		labels, err := p.list(key, value, checkLabel)
-		if err != nil {
-			return err
-		}
-		r.Branches = labels
+	case keyRevises, keyDependsOn, keyReplaces, keyBranch:
+		return p.listValue(r, key, value)
 	case keyTransaction:
 		if value != "none" {
 			return p.errorf(p.line, "Transaction %q: the only value is \"none\" (run without a transaction); remove the line to run in one", value)
@@ -376,6 +363,26 @@ func (p *parser) headerValue(r *Revision, key, value string) error {
 	default:
 		return p.errorf(p.line, "unknown header key %q: the keys are %s", key, knownKeys)
 	}
+	return nil
+}
+
+// listValue sets the field of a header key whose value is a list: ids
+// for Revises, Depends-On and Replaces, labels for Branch.
+func (p *parser) listValue(r *Revision, key, value string) error {
+	check, field := checkID, &r.Revises
+	switch key {
+	case keyDependsOn:
+		field = &r.DependsOn
+	case keyReplaces:
+		field = &r.Replaces
+	case keyBranch:
+		check, field = checkLabel, &r.Branches
+	}
+	items, err := p.list(key, value, check)
+	if err != nil {
+		return err
+	}
+	*field = items
 	return nil
 }
 

@@ -22,6 +22,11 @@ type Revision struct {
 	// DependsOn lists revisions that must be applied first without being
 	// parents ("Depends-On:").
 	DependsOn []string
+	// Replaces lists, in upgrade order, the revisions this one squashes
+	// ("Replaces:", written by retort squash): a linear range whose
+	// upgrade, taken together, gives the schema this revision's upgrade
+	// gives. A database that applied all of them is at this revision.
+	Replaces []string
 	// NoTransaction is set by "Transaction: none": the revision runs
 	// statement by statement outside a transaction.
 	NoTransaction bool

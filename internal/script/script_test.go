@@ -170,9 +170,9 @@ func TestParseErrors(t *testing.T) {
 		{"marker first", "-- +upgrade\n", `f.sql:1: missing header: a revision file starts with a comment block: "-- message", "--", "-- Revision: <id>", then "-- +upgrade" and the SQL`},
 		{"no revision", "-- m\n--\n-- Revises:\n-- +upgrade\n", `f.sql:1: header has no "Revision" line: add "-- Revision: <id>"`},
 		{"revision as message", "-- Revision: abc\n-- +upgrade\n", `f.sql:1: header has no "Revision" line: add "-- Revision: <id>" below the message line (the first line is always the message)`},
-		{"unknown key", "-- m\n-- Revision: abc\n-- Revision ID: abc\n", `f.sql:3: unknown header key "Revision ID": the keys are Revision, Revises, Branch, Depends-On, Transaction, Created`},
-		{"lower-case key", "-- m\n-- revision: abc\n", `f.sql:2: unknown header key "revision": the keys are Revision, Revises, Branch, Depends-On, Transaction, Created`},
-		{"free text", "-- m\n-- Revision: abc\n-- adds the table\n", `f.sql:3: header line "adds the table" is not "Key: value" (keys: Revision, Revises, Branch, Depends-On, Transaction, Created); put free-text notes after the header, below a blank line`},
+		{"unknown key", "-- m\n-- Revision: abc\n-- Revision ID: abc\n", `f.sql:3: unknown header key "Revision ID": the keys are Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created`},
+		{"lower-case key", "-- m\n-- revision: abc\n", `f.sql:2: unknown header key "revision": the keys are Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created`},
+		{"free text", "-- m\n-- Revision: abc\n-- adds the table\n", `f.sql:3: header line "adds the table" is not "Key: value" (keys: Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created); put free-text notes after the header, below a blank line`},
 		{"dup key", head + "-- Revises: a\n-- Revises: b\n", `f.sql:4: header key "Revises" given twice (first on line 3); keep one`},
 		{"empty id", "-- m\n-- Revision:\n", `f.sql:2: empty Revision: give the revision id, e.g. "-- Revision: 9f02447faa7d"`},
 		{"bad id", "-- m\n-- Revision: ab-c\n", `f.sql:2: Revision "ab-c": ids use only letters, digits and '_'`},
@@ -357,7 +357,7 @@ func TestLoadDir(t *testing.T) {
 	delete(fsys, "c9_again.sql")
 	fsys["c0_bad.sql"] = &fstest.MapFile{Data: []byte("-- bad\n-- Revision: c0\n-- Revises: a1\n-- Oops: x\n")}
 	_, err = LoadDir(fsys)
-	const wantParse = `c0_bad.sql:4: unknown header key "Oops": the keys are Revision, Revises, Branch, Depends-On, Transaction, Created`
+	const wantParse = `c0_bad.sql:4: unknown header key "Oops": the keys are Revision, Revises, Branch, Depends-On, Replaces, Transaction, Created`
 	if err == nil || err.Error() != wantParse {
 		t.Errorf("parse error\n got: %v\nwant: %s", err, wantParse)
 	}
@@ -414,6 +414,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("-- m\n-- Revision: a\n-- Revises: b, c\n-- Branch: x\n-- Depends-On: d\n-- Transaction: none\n-- +upgrade\nSELECT 1;\n-- +downgrade irreversible\n"))
 	f.Add([]byte("--\r\n-- Revision: a\r\n-- +upgrade\r\n\r\n"))
+	f.Add([]byte("-- squashed\n-- Revision: s\n-- Revises: p\n-- Replaces: a, b,c\n-- +upgrade\nCREATE TABLE t (id int);\n-- +downgrade\nDROP TABLE t;\n"))
 	f.Add([]byte("-- m\n-- Revision: a\n-- +upgrade\nINSERT INTO t VALUES (1);\n-- +downgrade none\n-- nothing to revert\n"))
 	f.Add([]byte("-- -- m\n--Revision:a\n\n-- c\n-- +upgrade\n-- +downgrade\n  \n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
