@@ -1,5 +1,7 @@
 package lint
 
+import "strings"
+
 // SARIF 2.1.0 (OASIS), the format code-review tools read (GitHub code
 // scanning, GitLab, Azure DevOps): one run, retort as the tool, its rules
 // as reportingDescriptors, each finding a result located at the
@@ -112,12 +114,5 @@ func ToSARIF(findings []Finding, version string) SARIF {
 	}
 }
 
-func toSlash(p string) string {
-	b := []byte(p)
-	for i, c := range b {
-		if c == '\\' {
-			b[i] = '/'
-		}
-	}
-	return string(b)
-}
+// toSlash writes a Windows path's separators as SARIF's URIs want them.
+func toSlash(p string) string { return strings.ReplaceAll(p, `\`, "/") }
