@@ -131,6 +131,18 @@ func DefaultVersionTables() VersionTables {
 	return VersionTables{Revisions: "retort_revisions", Log: "retort_log"}
 }
 
+// WithDefaults returns t with each empty name set to its default.
+func (t VersionTables) WithDefaults() VersionTables {
+	def := DefaultVersionTables()
+	if t.Revisions == "" {
+		t.Revisions = def.Revisions
+	}
+	if t.Log == "" {
+		t.Log = def.Log
+	}
+	return t
+}
+
 // InspectOptions limits and configures inspection.
 type InspectOptions struct {
 	// Schemas limits inspection to these namespaces (PostgreSQL); empty

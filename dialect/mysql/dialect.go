@@ -13,6 +13,7 @@ import (
 	gomysql "github.com/go-sql-driver/mysql"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
@@ -148,7 +149,7 @@ func myURLError(u *dialect.URL, err error) error {
 }
 
 func myOpenError(u *dialect.URL, err error) error {
-	hint := "check that the server is running and reachable at that host and port, and the user, password and database name"
+	hint := sqlx.ConnectHint
 	var me *gomysql.MySQLError
 	if errors.As(err, &me) && (me.Number == 1193 || me.Number == 1231 || me.Number == 1232) {
 		// The driver sets the URL's unknown parameters as session
@@ -156,55 +157,34 @@ func myOpenError(u *dialect.URL, err error) error {
 		// value (1231, 1232).
 		hint = "check the URL's parameters: the server rejected one of them as a session variable"
 	}
-	return fmt.Errorf("connect to %s: %w (%s)", u.Redacted(), dialect.ScrubPassword(err, u.Password()), hint)
+	return sqlx.ConnectError(u, err, hint)
 }
 
 // Begin starts an ordinary transaction on conn (DDL inside it commits
 // implicitly; it serves the version-row updates). timeout and onWait are
 // unused: the migration lock is Lock's.
 func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin transaction: %w", err)
-	}
-	return tx, nil
+	return sqlx.Begin(ctx, conn)
+}
+
+// versionColumns are the types of the version tables' columns.
+var versionColumns = sqlx.VersionColumns{
+	Timestamp: "datetime(6)",
+	Integer:   "int",
+	Text:      "TEXT",
+	LogID:     "bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
 }
 
 // VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
 // retort's version tables.
 func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
-	return []string{
-		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Revisions) + ` (
-    revision varchar(64) NOT NULL PRIMARY KEY,
-    checksum varchar(64) NOT NULL DEFAULT '',
-    applied_at datetime(6) NOT NULL,
-    duration_ms bigint NOT NULL DEFAULT 0,
-    state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done int NOT NULL DEFAULT 0,
-    statement_checksums TEXT
-)`,
-		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
-    id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    revision varchar(64) NOT NULL,
-    direction varchar(16) NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')),
-    started_at datetime(6) NOT NULL,
-    finished_at datetime(6) NOT NULL,
-    ok boolean NOT NULL,
-    error text,
-    who varchar(255) NOT NULL DEFAULT '',
-    retort_version varchar(64) NOT NULL DEFAULT ''
-)`,
-	}
+	return sqlx.VersionTableDDL(d.QuoteIdent, t, versionColumns)
 }
 
 // SessionUser returns CURRENT_USER() (user@host as the server
 // authenticated it).
 func (d *Dialect) SessionUser(ctx context.Context, conn *sql.Conn) (string, error) {
-	var u string
-	if err := conn.QueryRowContext(ctx, "SELECT CURRENT_USER()").Scan(&u); err != nil {
-		return "", fmt.Errorf("read CURRENT_USER(): %w", err)
-	}
-	return u, nil
+	return sqlx.QueryString(ctx, conn, "SELECT CURRENT_USER()", "CURRENT_USER()")
 }
 
 // IsMissingTable reports error 1146 (ER_NO_SUCH_TABLE).

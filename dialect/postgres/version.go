@@ -5,14 +5,16 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 )
 
 // ServerVersion returns the server's major version ("15"): from 10 on,
 // server_version_num is major*10000 + minor.
 func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
-	var s string
-	if err := db.QueryRowContext(ctx, "SHOW server_version_num").Scan(&s); err != nil {
-		return "", fmt.Errorf("read the server version: %w", err)
+	s, err := sqlx.QueryString(ctx, db, "SHOW server_version_num", "the server version")
+	if err != nil {
+		return "", err
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	msqlite "modernc.org/sqlite"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
@@ -56,33 +57,22 @@ func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout 
 	return func(context.Context) error { return nil }, nil
 }
 
+// versionColumns are the types of the version tables' columns. The
+// revisions table is WITHOUT ROWID and the log's id is the rowid (not
+// AUTOINCREMENT; the log is append-only), so that recording a revision
+// touches as few pages as possible.
+var versionColumns = sqlx.VersionColumns{
+	Timestamp:        "timestamp",
+	Integer:          "integer",
+	Text:             "TEXT",
+	LogID:            "integer PRIMARY KEY",
+	RevisionsOptions: " WITHOUT ROWID",
+}
+
 // VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
-// retort's version tables. The revisions table is WITHOUT ROWID and the
-// log's id is the rowid (not AUTOINCREMENT; the log is append-only), so
-// that recording a revision touches as few pages as possible.
+// retort's version tables (see versionColumns).
 func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
-	return []string{
-		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Revisions) + ` (
-    revision varchar(64) NOT NULL PRIMARY KEY,
-    checksum varchar(64) NOT NULL DEFAULT '',
-    applied_at timestamp NOT NULL,
-    duration_ms bigint NOT NULL DEFAULT 0,
-    state varchar(16) NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'partial', 'reverting')),
-    statements_done integer NOT NULL DEFAULT 0,
-    statement_checksums TEXT
-) WITHOUT ROWID`,
-		"CREATE TABLE IF NOT EXISTS " + d.QuoteIdent(t.Log) + ` (
-    id integer PRIMARY KEY,
-    revision varchar(64) NOT NULL,
-    direction varchar(16) NOT NULL CHECK (direction IN ('upgrade', 'downgrade', 'stamp', 'resolve')),
-    started_at timestamp NOT NULL,
-    finished_at timestamp NOT NULL,
-    ok boolean NOT NULL,
-    error text,
-    who varchar(255) NOT NULL DEFAULT '',
-    retort_version varchar(64) NOT NULL DEFAULT ''
-)`,
-	}
+	return sqlx.VersionTableDDL(d.QuoteIdent, t, versionColumns)
 }
 
 // IsMissingTable reports whether err is SQLite's "no such table".

@@ -58,13 +58,7 @@ const userTableFilter = `m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE
 func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (*schema.Schema, error) {
 	// SQLite identifiers are case-insensitive (for ASCII letters).
 	s := &schema.Schema{Dialect: "sqlite", Names: schema.NameRules{FoldTables: true, FoldColumns: true}}
-	vt := opts.VersionTables
-	if vt.Revisions == "" {
-		vt.Revisions = dialect.DefaultVersionTables().Revisions
-	}
-	if vt.Log == "" {
-		vt.Log = dialect.DefaultVersionTables().Log
-	}
+	vt := opts.VersionTables.WithDefaults()
 	skip := map[string]bool{strings.ToLower(vt.Revisions): true, strings.ToLower(vt.Log): true}
 	for _, n := range opts.Exclude {
 		skip[strings.ToLower(n)] = true
