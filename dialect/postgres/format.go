@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -424,18 +425,8 @@ func keyClause(kind string, k *schema.Key) string {
 	if len(k.Include) > 0 {
 		s += " INCLUDE (" + identList(k.Include) + ")"
 	}
-	s += deferClause(k.Deferrable, k.InitiallyDeferred)
+	s += sqlx.DeferClause(k.Deferrable, k.InitiallyDeferred)
 	return s
-}
-
-func deferClause(deferrable, deferred bool) string {
-	switch {
-	case deferred:
-		return " DEFERRABLE INITIALLY DEFERRED"
-	case deferrable:
-		return " DEFERRABLE"
-	}
-	return ""
 }
 
 // fkClause prints a foreign key without its name.
@@ -453,7 +444,7 @@ func fkClause(fk *schema.ForeignKey) string {
 	if fk.OnDelete != "" {
 		s += " ON DELETE " + fk.OnDelete
 	}
-	s += deferClause(fk.Deferrable, fk.InitiallyDeferred)
+	s += sqlx.DeferClause(fk.Deferrable, fk.InitiallyDeferred)
 	if fk.NotValid {
 		s += " NOT VALID"
 	}
@@ -520,13 +511,7 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func identList(names []string) string {
-	q := make([]string, len(names))
-	for k, n := range names {
-		q[k] = quoteIdentIfNeeded(n)
-	}
-	return strings.Join(q, ", ")
-}
+func identList(names []string) string { return sqlx.IdentList(quoteIdentIfNeeded, names) }
 
 // columnSQL prints a column definition.
 func columnSQL(c *schema.Column) string {

@@ -88,15 +88,8 @@ func (e *CatalogAccessError) Error() string {
 func (e *CatalogAccessError) Unwrap() error { return e.Err }
 
 func newInspector(conn *sql.Conn, opts dialect.InspectOptions) *inspector {
+	opts.VersionTables = opts.VersionTables.WithDefaults()
 	vt := opts.VersionTables
-	def := dialect.DefaultVersionTables()
-	if vt.Revisions == "" {
-		vt.Revisions = def.Revisions
-	}
-	if vt.Log == "" {
-		vt.Log = def.Log
-	}
-	opts.VersionTables = vt
 	i := &inspector{
 		conn:           conn,
 		opts:           opts,
@@ -185,12 +178,17 @@ func lessQualified(s1, n1, s2, n2 string) bool {
 	return n1 < n2
 }
 
-// scanAll calls scan for every row, closes rows and returns the first
-// error of scanning or iterating.
-func scanAll(rows *sql.Rows, scan func() error) error {
+// each runs catalog query q with args and calls row for every row it
+// returns; it closes the rows and returns the first error of querying,
+// scanning or iterating.
+func (i *inspector) each(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
+	rows, err := i.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
 	for rows.Next() {
-		if err := scan(); err != nil {
+		if err := row(rows); err != nil {
 			return err
 		}
 	}
@@ -200,15 +198,11 @@ func scanAll(rows *sql.Rows, scan func() error) error {
 // inspectNamespaces reads the schemas. public is left out unless its
 // comment is not the one a new database has.
 func (i *inspector) inspectNamespaces(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT n.nspname, coalesce(obj_description(n.oid, 'pg_namespace'), '')
+	return i.each(ctx, `SELECT n.nspname, coalesce(obj_description(n.oid, 'pg_namespace'), '')
 FROM pg_namespace n
 WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("n.oid", "pg_namespace")+`
 	AND (n.nspname <> 'public' OR obj_description(n.oid, 'pg_namespace') IS DISTINCT FROM '`+publicDefaultComment+`')
-ORDER BY n.nspname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY n.nspname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		ns := &schema.Namespace{}
 		if err := rows.Scan(&ns.Name, &ns.Comment); err != nil {
 			return err
@@ -221,16 +215,12 @@ ORDER BY n.nspname`, i.schemas)
 func (i *inspector) inspectExtensions(ctx context.Context) error {
 	// The comment is kept only where it is not the one the extension's
 	// control file sets.
-	rows, err := i.query(ctx, `SELECT e.extname, n.nspname,
+	return i.each(ctx, `SELECT e.extname, n.nspname,
 	coalesce(nullif(obj_description(e.oid, 'pg_extension'), (SELECT av.comment FROM pg_available_extensions av WHERE av.name = e.extname)), '')
 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
 WHERE NOT (e.extname = 'plpgsql' AND n.nspname = 'pg_catalog')
 	AND (cardinality($1::text[]) = 0 OR n.nspname = ANY($1::text[]))
-ORDER BY e.extname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY e.extname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		e := &schema.Extension{}
 		if err := rows.Scan(&e.Name, &e.Schema, &e.Comment); err != nil {
 			return err
@@ -248,7 +238,7 @@ func collationSQL(col string) string {
 }
 
 func (i *inspector) inspectTypes(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT t.oid, t.typrelid, n.nspname, t.typname, t.typtype,
+	return i.each(ctx, `SELECT t.oid, t.typrelid, n.nspname, t.typname, t.typtype,
 	CASE WHEN t.typtype = 'e' THEN (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid)::text END,
 	CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod)
 		WHEN t.typtype = 'r' THEN (SELECT format_type(r.rngsubtype, NULL) FROM pg_range r WHERE r.rngtypid = t.oid) END,
@@ -259,11 +249,7 @@ func (i *inspector) inspectTypes(ctx context.Context) error {
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
 	AND (t.typtype IN ('e', 'd', 'r') OR t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
-ORDER BY n.nspname, t.typname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY n.nspname, t.typname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			oid, relid          uint32
 			kind                string
@@ -347,7 +333,7 @@ func seqOptions(typ string, start, inc, min, max, cache int64, cycle bool) strin
 }
 
 func (i *inspector) inspectSequences(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+	return i.each(ctx, `SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
 	o.nspname, o.relname, o.attname,
 	coalesce(obj_description(c.oid, 'pg_class'), '')
 FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -359,11 +345,7 @@ LEFT JOIN LATERAL (
 	LIMIT 1) o ON true
 WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
 	AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')
-ORDER BY n.nspname, c.relname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY n.nspname, c.relname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		q := &schema.Sequence{}
 		var on, ot, oc sql.NullString
 		if err := rows.Scan(&q.Schema, &q.Name, &q.Type, &q.Start, &q.Increment, &q.Min, &q.Max, &q.Cache, &q.Cycle, &on, &ot, &oc, &q.Comment); err != nil {
@@ -381,7 +363,7 @@ ORDER BY n.nspname, c.relname`, i.schemas)
 }
 
 func (i *inspector) inspectTables(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', c.relispartition,
+	return i.each(ctx, `SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', c.relispartition,
 	CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
 	CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
 	(SELECT json_agg(json_build_array(pn.nspname, pc.relname) ORDER BY h.inhseqno)
@@ -391,11 +373,7 @@ func (i *inspector) inspectTables(ctx context.Context) error {
 	coalesce(obj_description(c.oid, 'pg_class'), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
-ORDER BY n.nspname, c.relname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY n.nspname, c.relname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			oid                   uint32
 			partition             bool
@@ -436,7 +414,7 @@ ORDER BY n.nspname, c.relname`, i.schemas)
 }
 
 func (i *inspector) inspectColumns(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT a.attrelid, c.relname, s.seqname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+	return i.each(ctx, `SELECT a.attrelid, c.relname, s.seqname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
 	pg_get_expr(ad.adbin, ad.adrelid), a.attgenerated, a.attidentity,
 	s.seqtypid IS NOT NULL, coalesce(format_type(s.seqtypid, NULL), ''), coalesce(s.seqstart, 0), coalesce(s.seqincrement, 0), coalesce(s.seqmin, 0),
 	coalesce(s.seqmax, 0), coalesce(s.seqcache, 0), coalesce(s.seqcycle, false),
@@ -454,11 +432,7 @@ LEFT JOIN LATERAL (
 		AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i'
 	LIMIT 1) s ON true
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND `+i.nsFilter("n.nspname")+`
-ORDER BY a.attrelid, a.attnum`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY a.attrelid, a.attnum`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid                             uint32
 			relname                           string
@@ -536,7 +510,7 @@ func fkAction(code string) string {
 }
 
 func (i *inspector) inspectConstraints(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT co.conrelid, co.contypid, co.conname, co.contype, pg_get_constraintdef(co.oid),
+	return i.each(ctx, `SELECT co.conrelid, co.contypid, co.conname, co.contype, pg_get_constraintdef(co.oid),
 	co.condeferrable, co.condeferred, co.convalidated, co.connoinherit, co.conislocal,
 	(SELECT json_agg(a.attname ORDER BY k.ord) FROM unnest(co.conkey) WITH ORDINALITY k(num, ord)
 		JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num)::text,
@@ -554,11 +528,7 @@ JOIN pg_namespace n ON n.oid = co.connamespace
 LEFT JOIN pg_class rc ON rc.oid = co.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE co.contype IN ('p', 'u', 'f', 'c') AND co.conparentid = 0 AND `+i.nsFilter("n.nspname")+`
-ORDER BY co.conrelid, co.contypid, co.conname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY co.conrelid, co.contypid, co.conname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid, typid                      uint32
 			name, kind, def                   string
@@ -628,7 +598,7 @@ type indexPartRow struct {
 }
 
 func (i *inspector) inspectIndexes(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT ix.indrelid, ic.relname, pg_get_indexdef(ix.indexrelid), ix.indisunique, am.amname, ix.indnkeyatts,
+	return i.each(ctx, `SELECT ix.indrelid, ic.relname, pg_get_indexdef(ix.indexrelid), ix.indisunique, am.amname, ix.indnkeyatts,
 	pg_get_expr(ix.indpred, ix.indrelid),
 	(SELECT json_agg(json_build_object('n', ix.indkey[k - 1], 'a', coalesce(a.attname, ''),
 			'd', CASE WHEN ix.indkey[k - 1] = 0 THEN pg_get_indexdef(ix.indexrelid, k, true) ELSE '' END,
@@ -643,11 +613,7 @@ JOIN pg_namespace n ON n.oid = tc.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 WHERE tc.relkind IN ('r', 'p') AND `+i.nsFilter("n.nspname")+`
 	AND NOT EXISTS (SELECT 1 FROM pg_constraint co WHERE co.conindid = ix.indexrelid AND co.conrelid = ix.indrelid AND co.contype IN ('p', 'u', 'x'))
-ORDER BY ix.indrelid, ic.relname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY ix.indrelid, ic.relname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid     uint32
 			nkey      int
@@ -703,7 +669,7 @@ ORDER BY ix.indrelid, ic.relname`, i.schemas)
 // (kind, qualified name, description, the SQL word that makes it), or a
 // warning when its kind is empty.
 func (i *inspector) inspectUnsupported(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT k, nm, w, kw FROM (
+	return i.each(ctx, `SELECT k, nm, w, kw FROM (
 	SELECT 1 AS o, 'foreign_table' AS k, concat_ws('.', n.nspname, c.relname) AS nm, format('skipped foreign table %s: not supported', c.oid::regclass) AS w, 'FOREIGN' AS kw
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind = 'f' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("c.oid", "pg_class")+`
@@ -798,11 +764,7 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	SELECT 25, 'foreign_data_wrapper', fdw.fdwname::text, format('skipped foreign-data wrapper %I: not supported', fdw.fdwname), 'WRAPPER'
 		FROM pg_foreign_data_wrapper fdw WHERE `+notExtension("fdw.oid", "pg_foreign_data_wrapper")+`
 	`+i.privilegesQuery()+`
-) u ORDER BY o, w`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+) u ORDER BY o, w`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var u schema.Unrepresented
 		if err := rows.Scan(&u.Kind, &u.Name, &u.Detail, &u.Keyword); err != nil {
 			return err

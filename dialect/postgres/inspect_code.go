@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -71,28 +72,18 @@ func (i *inspector) inspectCode(ctx context.Context) error {
 		}
 	}
 
-	for _, v := range views {
-		i.s.Views = append(i.s.Views, v)
-	}
+	i.s.Views = slices.AppendSeq(i.s.Views, maps.Values(views))
 	sort.Slice(i.s.Views, func(a, b int) bool {
 		va, vb := i.s.Views[a], i.s.Views[b]
-		if va.Schema != vb.Schema {
-			return va.Schema < vb.Schema
-		}
-		return va.Name < vb.Name
+		return lessQualified(va.Schema, va.Name, vb.Schema, vb.Name)
 	})
-	for _, r := range routines {
-		i.s.Routines = append(i.s.Routines, r)
-	}
+	i.s.Routines = slices.AppendSeq(i.s.Routines, maps.Values(routines))
 	sort.Slice(i.s.Routines, func(a, b int) bool {
 		ra, rb := i.s.Routines[a], i.s.Routines[b]
-		if ra.Schema != rb.Schema {
-			return ra.Schema < rb.Schema
+		if ra.Schema == rb.Schema && ra.Name == rb.Name {
+			return ra.Signature < rb.Signature
 		}
-		if ra.Name != rb.Name {
-			return ra.Name < rb.Name
-		}
-		return ra.Signature < rb.Signature
+		return lessQualified(ra.Schema, ra.Name, rb.Schema, rb.Name)
 	})
 	sort.Slice(i.s.Comments, func(a, b int) bool { return i.s.Comments[a].Object < i.s.Comments[b].Object })
 	return nil
@@ -108,13 +99,8 @@ FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND ` + i.nsFilter("n.nspname") + `
   AND ` + notExtension("c.oid", "pg_class")
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	views := make(map[int64]*schema.View)
-	for rows.Next() {
+	err := i.each(ctx, q, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			oid     int64
 			v       schema.View
@@ -122,15 +108,15 @@ WHERE c.relkind IN ('v', 'm') AND ` + i.nsFilter("n.nspname") + `
 			relopts string
 		)
 		if err := rows.Scan(&oid, &v.Schema, &v.Name, &v.Materialized, &def, &relopts, &v.Comment); err != nil {
-			return nil, err
+			return err
 		}
 		if i.isExcluded(v.Schema, v.Name) {
-			continue
+			return nil
 		}
 		v.Definition = strings.TrimSuffix(strings.TrimSpace(def), ";")
 		var opts []string
 		if err := json.Unmarshal([]byte(relopts), &opts); err != nil {
-			return nil, fmt.Errorf("view %s.%s: options %s: %w", v.Schema, v.Name, relopts, err)
+			return fmt.Errorf("view %s.%s: options %s: %w", v.Schema, v.Name, relopts, err)
 		}
 		var keep []string
 		for _, o := range opts {
@@ -143,8 +129,9 @@ WHERE c.relkind IN ('v', 'm') AND ` + i.nsFilter("n.nspname") + `
 		sort.Strings(keep)
 		v.Options = strings.Join(keep, ", ")
 		views[oid] = &v
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return views, nil
@@ -159,12 +146,7 @@ JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('v', 'm') AND a.attnum > 0 AND NOT a.attisdropped AND ` + i.nsFilter("n.nspname") + `
 ORDER BY a.attrelid, a.attnum`
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return i.each(ctx, q, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			oid           int64
 			name, comment string
@@ -174,7 +156,7 @@ ORDER BY a.attrelid, a.attnum`
 		}
 		v := views[oid]
 		if v == nil {
-			continue
+			return nil
 		}
 		v.Columns = append(v.Columns, name)
 		if comment != "" {
@@ -183,11 +165,8 @@ ORDER BY a.attrelid, a.attnum`
 				Text:   comment,
 			})
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return nil
+		return nil
+	})
 }
 
 // inspectMatViewIndexes reads the indexes of materialized views.
@@ -205,12 +184,7 @@ JOIN pg_catalog.pg_am am ON am.oid = ic.relam
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'm' AND ` + i.nsFilter("n.nspname") + `
 ORDER BY x.indrelid, ic.relname`
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return i.each(ctx, q, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			oid                   int64
 			ix                    schema.Index
@@ -223,7 +197,7 @@ ORDER BY x.indrelid, ic.relname`
 		}
 		v := views[oid]
 		if v == nil {
-			continue
+			return nil
 		}
 		if method != "btree" {
 			ix.Method = method
@@ -258,11 +232,8 @@ ORDER BY x.indrelid, ic.relname`
 			ix.Parts = append(ix.Parts, p)
 		}
 		v.Indexes = append(v.Indexes, &ix)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return nil
+		return nil
+	})
 }
 
 // inspectRoutines reads functions, procedures and aggregates, keyed by oid.
@@ -295,31 +266,22 @@ WHERE ` + i.nsFilter("n.nspname") + `
   -- constructors) are recreated with it, not on their own.
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'i')`
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	routines := make(map[int64]*schema.Routine)
-	for rows.Next() {
+	err := i.each(ctx, q, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
-			oid            int64
-			r              schema.Routine
-			kind, def      string
-			agg            aggregateDef
-			init, minit    sql.NullString
-			transS, mtrans int64
+			oid       int64
+			r         schema.Routine
+			kind, def string
+			agg       aggregateDef
 		)
 		if err := rows.Scan(&oid, &r.Schema, &r.Name, &kind, &r.Signature, &def, &r.Comment,
-			&agg.args, &agg.kind, &agg.sfunc, &agg.finalfunc, &agg.combinefunc, &agg.serialfunc,
-			&agg.deserialfunc, &agg.msfunc, &agg.minvfunc, &agg.mfinalfunc,
-			&agg.finalExtra, &agg.mfinalExtra, &agg.finalModify, &agg.mfinalModify,
-			&agg.sortop, &agg.stype, &transS, &agg.mstype, &mtrans,
-			&init, &minit, &agg.parallel); err != nil {
-			return nil, err
+			&agg.args, &agg.kind, &agg.sfunc, &agg.plain.final, &agg.combinefunc, &agg.serialfunc,
+			&agg.deserialfunc, &agg.msfunc, &agg.minvfunc, &agg.moving.final,
+			&agg.plain.finalExtra, &agg.moving.finalExtra, &agg.plain.finalModify, &agg.moving.finalModify,
+			&agg.sortop, &agg.plain.stype, &agg.plain.space, &agg.moving.stype, &agg.moving.space,
+			&agg.plain.initcond, &agg.moving.initcond, &agg.parallel); err != nil {
+			return err
 		}
-		agg.sspace, agg.msspace = transS, mtrans
-		agg.initcond, agg.minitcond = init, minit
 		switch kind {
 		case "a":
 			r.Kind = schema.Aggregate
@@ -333,8 +295,9 @@ WHERE ` + i.nsFilter("n.nspname") + `
 			r.Definition = strings.TrimRightFunc(def, isSpace)
 		}
 		routines[oid] = &r
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return routines, nil
@@ -344,15 +307,55 @@ func isSpace(r rune) bool { return r == ' ' || r == '\n' || r == '\t' || r == '\
 
 // aggregateDef holds what CREATE AGGREGATE needs from pg_aggregate.
 type aggregateDef struct {
-	name, args, kind                string
-	sfunc, finalfunc, combinefunc   string
-	serialfunc, deserialfunc        string
-	msfunc, minvfunc, mfinalfunc    string
-	finalExtra, mfinalExtra         bool
-	finalModify, mfinalModify       string
-	sortop, stype, mstype, parallel string
-	sspace, msspace                 int64
-	initcond, minitcond             sql.NullString
+	name, args, kind               string
+	sfunc, combinefunc, serialfunc string
+	deserialfunc, msfunc, minvfunc string
+	sortop, parallel               string
+	plain, moving                  aggState
+}
+
+// aggState is one of an aggregate's two states, the plain one and the
+// moving one: its type, the type's size estimate, its final function with
+// that function's options, and its initial value.
+type aggState struct {
+	stype, final, finalModify string
+	space                     int64
+	finalExtra                bool
+	initcond                  sql.NullString
+}
+
+// aggParams are the parameters of a CREATE AGGREGATE, in order.
+type aggParams []string
+
+// add appends key = v, unless v is empty or pg_aggregate's "-" (none).
+func (p *aggParams) add(key, v string) {
+	if v != "" && v != "-" {
+		*p = append(*p, key+" = "+v)
+	}
+}
+
+// addState appends the parameters of state s from its type to its final
+// function's modify option, each key with prefix ("" for the plain state,
+// "M" for the moving one); defModify is the modify option's default.
+func (p *aggParams) addState(prefix string, s aggState, defModify string) {
+	p.add(prefix+"STYPE", s.stype)
+	if s.space != 0 {
+		p.add(prefix+"SSPACE", strconv.FormatInt(s.space, 10))
+	}
+	p.add(prefix+"FINALFUNC", s.final)
+	if s.finalExtra {
+		*p = append(*p, prefix+"FINALFUNC_EXTRA")
+	}
+	if s.finalModify != "" && s.finalModify != defModify {
+		p.add(prefix+"FINALFUNC_MODIFY", map[string]string{"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}[s.finalModify])
+	}
+}
+
+// addInit appends key = the literal of s's initial value, when it has one.
+func (p *aggParams) addInit(key string, s aggState) {
+	if s.initcond.Valid {
+		p.add(key, quoteLiteralSQL(s.initcond.String))
+	}
 }
 
 // String prints the CREATE AGGREGATE statement, without a terminator, in
@@ -363,54 +366,24 @@ func (a *aggregateDef) String() string {
 	if args == "" {
 		args = "*"
 	}
-	var p []string
-	fn := func(key, v string) {
-		if v != "" && v != "-" {
-			p = append(p, key+" = "+v)
-		}
-	}
-	modify := map[string]string{"r": "READ_ONLY", "s": "SHAREABLE", "w": "READ_WRITE"}
-	fn("SFUNC", a.sfunc)
-	fn("STYPE", a.stype)
-	if a.sspace != 0 {
-		fn("SSPACE", strconv.FormatInt(a.sspace, 10))
-	}
-	fn("FINALFUNC", a.finalfunc)
-	if a.finalExtra {
-		p = append(p, "FINALFUNC_EXTRA")
-	}
+	var p aggParams
+	p.add("SFUNC", a.sfunc)
 	defModify := "r"
 	if a.kind != "n" {
 		defModify = "w"
 	}
-	if a.finalModify != "" && a.finalModify != defModify {
-		fn("FINALFUNC_MODIFY", modify[a.finalModify])
-	}
-	fn("COMBINEFUNC", a.combinefunc)
-	fn("SERIALFUNC", a.serialfunc)
-	fn("DESERIALFUNC", a.deserialfunc)
-	if a.initcond.Valid {
-		fn("INITCOND", quoteLiteralSQL(a.initcond.String))
-	}
-	fn("MSFUNC", a.msfunc)
-	fn("MINVFUNC", a.minvfunc)
+	p.addState("", a.plain, defModify)
+	p.add("COMBINEFUNC", a.combinefunc)
+	p.add("SERIALFUNC", a.serialfunc)
+	p.add("DESERIALFUNC", a.deserialfunc)
+	p.addInit("INITCOND", a.plain)
+	p.add("MSFUNC", a.msfunc)
+	p.add("MINVFUNC", a.minvfunc)
 	if a.msfunc != "-" && a.msfunc != "" {
-		fn("MSTYPE", a.mstype)
-		if a.msspace != 0 {
-			fn("MSSPACE", strconv.FormatInt(a.msspace, 10))
-		}
-		fn("MFINALFUNC", a.mfinalfunc)
-		if a.mfinalExtra {
-			p = append(p, "MFINALFUNC_EXTRA")
-		}
-		if a.mfinalModify != "" && a.mfinalModify != "r" {
-			fn("MFINALFUNC_MODIFY", modify[a.mfinalModify])
-		}
-		if a.minitcond.Valid {
-			fn("MINITCOND", quoteLiteralSQL(a.minitcond.String))
-		}
+		p.addState("M", a.moving, "r")
+		p.addInit("MINITCOND", a.moving)
 	}
-	fn("SORTOP", a.sortop)
+	p.add("SORTOP", a.sortop)
 	switch a.parallel {
 	case "s":
 		p = append(p, "PARALLEL = SAFE")
@@ -472,12 +445,7 @@ LEFT JOIN pg_catalog.pg_type y ON norm.refclassid = 'pg_type'::regclass AND y.oi
 LEFT JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace
 WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL OR y.oid IS NOT NULL) AND norm.oid <> norm.refobjid
   AND coalesce(rn.nspname, pn.nspname, yn.nspname) NOT IN ('pg_catalog', 'information_schema')`
-	rows, err := i.query(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := i.each(ctx, q, nil, func(rows *sql.Rows) error {
 		var (
 			kind, class, nsp, name, refkind, sig string
 			oid                                  int64
@@ -499,8 +467,9 @@ WHERE (rc.oid IS NOT NULL OR p.oid IS NOT NULL OR y.oid IS NOT NULL) AND norm.oi
 				r.DependsOn = append(r.DependsOn, ref)
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	for _, v := range views {
@@ -521,7 +490,11 @@ func (i *inspector) inspectTypeDepends(ctx context.Context) error {
 	if len(i.s.Types) == 0 {
 		return nil
 	}
-	rows, err := i.query(ctx, `WITH deps AS (
+	types := make(map[string]*schema.Type, len(i.s.Types))
+	for _, t := range i.s.Types {
+		types[t.Schema+"\x00"+t.Name] = t
+	}
+	err := i.each(ctx, `WITH deps AS (
     SELECT t.oid AS typ, d.refclassid, d.refobjid
     FROM pg_catalog.pg_type t
     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'n'
@@ -543,15 +516,7 @@ LEFT JOIN pg_catalog.pg_type y ON deps.refclassid = 'pg_type'::regclass AND y.oi
 LEFT JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace
 WHERE (p.oid IS NOT NULL OR y.oid IS NOT NULL) AND deps.refobjid <> deps.typ
   AND coalesce(pn.nspname, yn.nspname) NOT IN ('pg_catalog', 'information_schema')
-  AND `+i.nsFilter("tn.nspname"), i.schemas)
-	if err != nil {
-		return err
-	}
-	types := make(map[string]*schema.Type, len(i.s.Types))
-	for _, t := range i.s.Types {
-		types[t.Schema+"\x00"+t.Name] = t
-	}
-	err = scanAll(rows, func() error {
+  AND `+i.nsFilter("tn.nspname"), []any{i.schemas}, func(rows *sql.Rows) error {
 		var nsp, name, refNsp, refName, prokind, sig string
 		var isProc bool
 		if err := rows.Scan(&nsp, &name, &isProc, &refNsp, &refName, &prokind, &sig); err != nil {
@@ -630,79 +595,73 @@ func viewDesignation(v *schema.View) string {
 // inspectTriggers reads the triggers that are not internal (foreign key
 // triggers) nor clones of a partitioned table's trigger on its partitions.
 func (i *inspector) inspectTriggers(ctx context.Context) error {
-	q := `SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true),
-       coalesce(pg_catalog.obj_description(t.oid, 'pg_trigger'), ''), t.tgenabled::text
-FROM pg_catalog.pg_trigger t
-JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ` + i.nsFilter("n.nspname") + `
-  AND ` + notExtension("c.oid", "pg_class") + `
-  AND ` + notExtension("t.oid", "pg_trigger") + `
-ORDER BY 1, 2, 3`
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			t       schema.Trigger
-			enabled string
-		)
-		if err := rows.Scan(&t.Schema, &t.Table, &t.Name, &t.Definition, &t.Comment, &enabled); err != nil {
-			return err
-		}
-		if i.isExcluded(t.Schema, t.Table) {
-			continue
-		}
-		if w := firingWarning("trigger", t.Name, t.Schema, t.Table, enabled); w != "" {
-			i.s.Warnings = append(i.s.Warnings, w)
-		}
-		t.Definition = strings.TrimSpace(t.Definition)
-		i.s.Triggers = append(i.s.Triggers, &t)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return nil
+	triggers := tableCodeCatalog{kind: "trigger", catalog: "pg_trigger", name: "tgname", def: "pg_get_triggerdef",
+		table: "tgrelid", enabled: "tgenabled",
+		where: "NOT x.tgisinternal AND x.tgparentid = 0 AND " + notExtension("x.oid", "pg_trigger")}
+	return i.inspectTableCode(ctx, triggers, func(c tableCode) {
+		i.s.Triggers = append(i.s.Triggers, &schema.Trigger{Schema: c.schema, Table: c.table, Name: c.name,
+			Definition: strings.TrimSpace(c.definition), Comment: c.comment})
+	})
 }
 
 // inspectRules reads rewrite rules other than the _RETURN rules of views.
 func (i *inspector) inspectRules(ctx context.Context) error {
-	q := `SELECT n.nspname, c.relname, r.rulename, pg_catalog.pg_get_ruledef(r.oid, true),
-       coalesce(pg_catalog.obj_description(r.oid, 'pg_rewrite'), ''), r.ev_enabled::text
-FROM pg_catalog.pg_rewrite r
-JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+	rules := tableCodeCatalog{kind: "rule", catalog: "pg_rewrite", name: "rulename", def: "pg_get_ruledef",
+		table: "ev_class", enabled: "ev_enabled", where: "x.rulename <> '_RETURN'"}
+	return i.inspectTableCode(ctx, rules, func(c tableCode) {
+		i.s.Rules = append(i.s.Rules, &schema.Rule{Schema: c.schema, Table: c.table, Name: c.name,
+			Definition: strings.TrimSuffix(strings.TrimSpace(c.definition), ";"), Comment: c.comment})
+	})
+}
+
+// tableCodeCatalog is where inspectTableCode reads objects that belong to
+// a table and are kept as their definition: triggers and rules. The
+// catalog is aliased x in the query.
+type tableCodeCatalog struct {
+	kind    string // "trigger" or "rule", for the warnings
+	catalog string // the system catalog
+	name    string // x's column that holds the object's name
+	def     string // the function that prints its definition from x.oid
+	table   string // x's column that holds the table's oid
+	enabled string // x's column that holds the firing state
+	where   string // the condition, on x, of the objects to read
+}
+
+// tableCode is a row of inspectTableCode.
+type tableCode struct {
+	schema, table, name, definition, comment string
+}
+
+// inspectTableCode reads the objects of cat on the tables of the inspected
+// namespaces that no extension owns, in schema, table and name order. It
+// leaves out those of excluded tables, warns of a firing state the model
+// does not keep, and gives the others to keep.
+func (i *inspector) inspectTableCode(ctx context.Context, cat tableCodeCatalog, keep func(tableCode)) error {
+	q := `SELECT n.nspname, c.relname, x.` + cat.name + `, pg_catalog.` + cat.def + `(x.oid, true),
+       coalesce(pg_catalog.obj_description(x.oid, '` + cat.catalog + `'), ''), x.` + cat.enabled + `::text
+FROM pg_catalog.` + cat.catalog + ` x
+JOIN pg_catalog.pg_class c ON c.oid = x.` + cat.table + `
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE r.rulename <> '_RETURN' AND ` + i.nsFilter("n.nspname") + `
+WHERE ` + cat.where + ` AND ` + i.nsFilter("n.nspname") + `
   AND ` + notExtension("c.oid", "pg_class") + `
 ORDER BY 1, 2, 3`
-	rows, err := i.query(ctx, q, i.schemas)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return i.each(ctx, q, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
-			r       schema.Rule
+			c       tableCode
 			enabled string
 		)
-		if err := rows.Scan(&r.Schema, &r.Table, &r.Name, &r.Definition, &r.Comment, &enabled); err != nil {
+		if err := rows.Scan(&c.schema, &c.table, &c.name, &c.definition, &c.comment, &enabled); err != nil {
 			return err
 		}
-		if i.isExcluded(r.Schema, r.Table) {
-			continue
+		if i.isExcluded(c.schema, c.table) {
+			return nil
 		}
-		if w := firingWarning("rule", r.Name, r.Schema, r.Table, enabled); w != "" {
+		if w := firingWarning(cat.kind, c.name, c.schema, c.table, enabled); w != "" {
 			i.s.Warnings = append(i.s.Warnings, w)
 		}
-		r.Definition = strings.TrimSuffix(strings.TrimSpace(r.Definition), ";")
-		i.s.Rules = append(i.s.Rules, &r)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return nil
+		keep(c)
+		return nil
+	})
 }
 
 // firingWarning returns the warning for a trigger or rule whose firing
@@ -722,12 +681,7 @@ func (i *inspector) inspectEventTriggers(ctx context.Context) error {
 	q := `SELECT e.evtname FROM pg_catalog.pg_event_trigger e
 WHERE ` + notExtension("e.oid", "pg_event_trigger") + `
 ORDER BY 1`
-	rows, err := i.query(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return i.each(ctx, q, nil, func(rows *sql.Rows) error {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			return err
@@ -736,11 +690,8 @@ ORDER BY 1`
 			Kind: "event_trigger", Name: name, Keyword: "EVENT",
 			Detail: "skipped event trigger " + quoteIdentIfNeeded(name) + ": not supported",
 		})
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return nil
+		return nil
+	})
 }
 
 // writeRoutines prints functions, procedures and aggregates, but those
@@ -931,27 +882,9 @@ func writeViews(b *strings.Builder, s *schema.Schema) {
 // writeView prints one view or materialized view, its comment and, for a
 // materialized view, its indexes.
 func writeView(b *strings.Builder, v *schema.View) {
-	name := qualifiedName(v.Schema, v.Name)
+	b.WriteString(createView(v))
 	if v.Materialized {
-		b.WriteString("CREATE MATERIALIZED VIEW ")
-	} else {
-		b.WriteString("CREATE VIEW ")
-	}
-	b.WriteString(name)
-	if v.Options != "" {
-		b.WriteString(" WITH (" + v.Options + ")")
-	}
-	b.WriteString(" AS\n")
-	def := strings.TrimSuffix(strings.TrimRightFunc(v.Definition, isSpace), ";")
-	if !strings.HasPrefix(def, " ") {
-		b.WriteString(" ")
-	}
-	b.WriteString(def)
-	switch {
-	case v.Materialized:
 		b.WriteString("\n  WITH NO DATA")
-	case v.CheckOption != "":
-		b.WriteString("\n  WITH " + strings.ToUpper(v.CheckOption) + " CHECK OPTION")
 	}
 	b.WriteString(";\n\n")
 	if v.Comment != "" {
@@ -964,6 +897,29 @@ func writeView(b *strings.Builder, v *schema.View) {
 			fmt.Fprintf(b, "COMMENT ON INDEX %s IS %s;\n\n", qualifiedName(v.Schema, ix.Name), quoteLiteralSQL(ix.Comment))
 		}
 	}
+}
+
+// createView returns the CREATE VIEW or CREATE MATERIALIZED VIEW
+// statement of v, without a terminator: a materialized view is populated
+// (add WITH NO DATA to create it empty).
+func createView(v *schema.View) string {
+	kw := "CREATE VIEW "
+	if v.Materialized {
+		kw = "CREATE MATERIALIZED VIEW "
+	}
+	s := kw + qualifiedName(v.Schema, v.Name)
+	if v.Options != "" {
+		s += " WITH (" + v.Options + ")"
+	}
+	def := strings.TrimSuffix(strings.TrimRightFunc(v.Definition, isSpace), ";")
+	if !strings.HasPrefix(def, " ") {
+		def = " " + def
+	}
+	s += " AS\n" + def
+	if !v.Materialized && v.CheckOption != "" {
+		s += "\n  WITH " + strings.ToUpper(v.CheckOption) + " CHECK OPTION"
+	}
+	return s
 }
 
 // matViewIndexDef returns the CREATE INDEX statement of an index on a

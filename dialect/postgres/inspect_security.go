@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -28,15 +29,11 @@ func (i *inspector) inspectSecurity(ctx context.Context) error {
 // prints them. A partition's copy of its parent's constraint
 // (conparentid) is the parent's.
 func (i *inspector) inspectExclusions(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT co.conrelid, co.conname, pg_get_constraintdef(co.oid), co.conislocal,
+	return i.each(ctx, `SELECT co.conrelid, co.conname, pg_get_constraintdef(co.oid), co.conislocal,
 	coalesce(obj_description(co.oid, 'pg_constraint'), '')
 FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace
 WHERE co.contype = 'x' AND co.conparentid = 0 AND `+i.nsFilter("n.nspname")+`
-ORDER BY co.conrelid, co.conname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY co.conrelid, co.conname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid uint32
 			local bool
@@ -54,13 +51,9 @@ ORDER BY co.conrelid, co.conname`, i.schemas)
 
 // inspectRowSecurity reads ENABLE and FORCE ROW LEVEL SECURITY.
 func (i *inspector) inspectRowSecurity(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT c.oid, c.relrowsecurity, c.relforcerowsecurity
+	return i.each(ctx, `SELECT c.oid, c.relrowsecurity, c.relforcerowsecurity
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND `+i.nsFilter("n.nspname"), i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+WHERE c.relkind IN ('r', 'p') AND (c.relrowsecurity OR c.relforcerowsecurity) AND `+i.nsFilter("n.nspname"), []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid           uint32
 			enabled, forced bool
@@ -81,17 +74,13 @@ var policyCommands = map[string]string{"*": "ALL", "r": "SELECT", "a": "INSERT",
 // inspectPolicies reads policies with their expressions as pg_get_expr
 // prints them and their roles by name (role 0 is PUBLIC).
 func (i *inspector) inspectPolicies(ctx context.Context) error {
-	rows, err := i.query(ctx, `SELECT p.polrelid, p.polname, NOT p.polpermissive, p.polcmd,
+	return i.each(ctx, `SELECT p.polrelid, p.polname, NOT p.polpermissive, p.polcmd,
 	(SELECT json_agg(CASE WHEN r = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r)) END) FROM unnest(p.polroles) r)::text,
 	coalesce(pg_get_expr(p.polqual, p.polrelid), ''), coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''),
 	coalesce(obj_description(p.oid, 'pg_policy'), '')
 FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE `+i.nsFilter("n.nspname")+`
-ORDER BY n.nspname, c.relname, p.polname`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY n.nspname, c.relname, p.polname`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var (
 			relid      uint32
 			cmd, roles string
@@ -123,7 +112,7 @@ func (i *inspector) inspectGrants(ctx context.Context) error {
 	if !i.opts.Privileges {
 		return nil
 	}
-	rows, err := i.query(ctx, `WITH objs AS (
+	return i.each(ctx, `WITH objs AS (
 	SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind, n.nspname AS nsp, c.relname AS name, '' AS args,
 		c.relacl AS acl, acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner) AS def, c.relowner AS owner
 	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -157,11 +146,7 @@ UNION ALL
 SELECT 'TYPE', n.nspname, t.typname, '', '', '', false, false
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE t.typacl IS NOT NULL AND t.typacl <> acldefault('T', t.typowner) AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
-ORDER BY 1, 2, 3, 4, 5, 6`, i.schemas)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, func() error {
+ORDER BY 1, 2, 3, 4, 5, 6`, []any{i.schemas}, func(rows *sql.Rows) error {
 		var kind, nsp, name, args string
 		g := &schema.Grant{}
 		if err := rows.Scan(&kind, &nsp, &name, &args, &g.Grantee, &g.Privilege, &g.WithGrantOption, &g.Revoked); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 )
 
 var (
@@ -112,21 +113,11 @@ func identifier(s string) string {
 	for {
 		start := i
 		if i < len(s) && s[i] == '"' {
-			i++
-			for i < len(s) {
-				if s[i] == '"' {
-					if i+1 < len(s) && s[i+1] == '"' {
-						i += 2
-						continue
-					}
-					break
-				}
-				i++
-			}
-			if i >= len(s) {
+			end, closed := sqlx.QuotedEnd(s, i)
+			if !closed {
 				return ""
 			}
-			i++
+			i = end
 		} else {
 			for i < len(s) && (s[i] == '_' || s[i] == '$' || s[i] >= 0x80 || unicode.IsLetter(rune(s[i])) || unicode.IsDigit(rune(s[i]))) {
 				i++

@@ -1292,26 +1292,7 @@ func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 // addView creates a view or a materialized view (populated), its comment
 // and a materialized view's indexes.
 func (r *renderer) addView(v *schema.View) error {
-	var b strings.Builder
-	if v.Materialized {
-		b.WriteString("CREATE MATERIALIZED VIEW ")
-	} else {
-		b.WriteString("CREATE VIEW ")
-	}
-	b.WriteString(qualifiedName(v.Schema, v.Name))
-	if v.Options != "" {
-		b.WriteString(" WITH (" + v.Options + ")")
-	}
-	b.WriteString(" AS\n")
-	def := strings.TrimSuffix(strings.TrimRightFunc(v.Definition, isSpace), ";")
-	if !strings.HasPrefix(def, " ") {
-		b.WriteString(" ")
-	}
-	b.WriteString(def)
-	if !v.Materialized && v.CheckOption != "" {
-		b.WriteString("\n  WITH " + strings.ToUpper(v.CheckOption) + " CHECK OPTION")
-	}
-	r.out = append(r.out, b.String())
+	r.out = append(r.out, createView(v))
 	r.comment(viewDesignation(v), v.Comment, false)
 	for _, ix := range v.Indexes {
 		r.out = append(r.out, matViewIndexDef(v, ix))
