@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
@@ -115,25 +116,6 @@ func ddlTail(s string, toks []ddlToken, at int) []ddlToken {
 	return append(toks, ddlToken{kind: kind, text: rest, pos: at, space: space})
 }
 
-// ddlScanQuoted returns the end of the quoted token that starts at s[i] with
-// quote q; a doubled quote stands for itself. Unterminated, it runs to the
-// end of s. (normText keeps the text between tokens, so it scans the
-// quotes itself.)
-func ddlScanQuoted(s string, i int, q byte) int {
-	i++
-	for i < len(s) {
-		if s[i] == q {
-			if i+1 < len(s) && s[i+1] == q {
-				i += 2
-				continue
-			}
-			return i + 1
-		}
-		i++
-	}
-	return len(s)
-}
-
 // canonQuoted rewrites [x] and `x` quoting as "x", which SQLite reads as the
 // same identifier; other tokens are returned as they are.
 func canonQuoted(t ddlToken) string {
@@ -221,7 +203,7 @@ func normText(s string) string {
 			pending = i
 			continue
 		case c == '\'' || c == '"' || c == '`':
-			i = ddlScanQuoted(s, i, c)
+			i, _ = sqlx.QuotedEnd(s, i)
 		case c == '[':
 			if j := strings.IndexByte(s[i:], ']'); j >= 0 {
 				i += j + 1

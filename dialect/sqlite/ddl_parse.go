@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/retortdb/retort/schema"
@@ -58,18 +59,12 @@ func isColumnConstraintStart(word string) bool {
 // stores it in sqlite_schema.
 func parseCreateTable(sql string) (*tableDDL, error) {
 	toks := ddlLex(sql)
-	open := -1
-	for i, t := range toks {
-		if t.punct("(") {
-			open = i
-			break
-		}
-		if t.is("AS") {
-			return nil, fmt.Errorf("CREATE TABLE ... AS SELECT text is not expected in sqlite_schema")
-		}
-	}
+	open := slices.IndexFunc(toks, func(t ddlToken) bool { return t.punct("(") || t.is("AS") })
 	if open < 0 {
 		return nil, fmt.Errorf("no column list in CREATE TABLE text")
+	}
+	if toks[open].is("AS") {
+		return nil, fmt.Errorf("CREATE TABLE ... AS SELECT text is not expected in sqlite_schema")
 	}
 	closeAt := ddlMatchParen(toks, open)
 	if closeAt >= len(toks) {
@@ -371,13 +366,7 @@ type indexDDL struct {
 // parseCreateIndex reads the text of a CREATE INDEX statement.
 func parseCreateIndex(sql string) (*indexDDL, error) {
 	toks := ddlLex(sql)
-	on := -1
-	for i, t := range toks {
-		if t.is("ON") {
-			on = i
-			break
-		}
-	}
+	on := slices.IndexFunc(toks, func(t ddlToken) bool { return t.is("ON") })
 	if on < 0 || on+2 >= len(toks) || !toks[on+2].punct("(") {
 		return nil, fmt.Errorf("no key list in CREATE INDEX text")
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -61,13 +62,13 @@ func formatTable(t *schema.Table) string {
 		var l strings.Builder
 		l.WriteString(columnDef(c))
 		if c.Name == inlinePK {
-			l.WriteString(fmtConstraintName(t.PrimaryKey.Name))
+			l.WriteString(identClause("CONSTRAINT", t.PrimaryKey.Name))
 			l.WriteString(" PRIMARY KEY AUTOINCREMENT")
 		}
 		lines = append(lines, l.String())
 	}
 	if pk := t.PrimaryKey; pk != nil && len(pk.Columns) > 0 && inlinePK == "" {
-		lines = append(lines, strings.TrimPrefix(fmtConstraintName(pk.Name)+" PRIMARY KEY ("+fmtIdentList(pk.Columns)+")", " "))
+		lines = append(lines, strings.TrimPrefix(identClause("CONSTRAINT", pk.Name)+" PRIMARY KEY ("+identList(pk.Columns)+")", " "))
 	}
 	uniques := append([]*schema.Key(nil), t.Uniques...)
 	sort.SliceStable(uniques, func(i, j int) bool {
@@ -78,7 +79,7 @@ func formatTable(t *schema.Table) string {
 		return strings.Join(a.Columns, "\x00") < strings.Join(b.Columns, "\x00")
 	})
 	for _, u := range uniques {
-		lines = append(lines, strings.TrimPrefix(fmtConstraintName(u.Name)+" UNIQUE ("+fmtIdentList(u.Columns)+")", " "))
+		lines = append(lines, strings.TrimPrefix(identClause("CONSTRAINT", u.Name)+" UNIQUE ("+identList(u.Columns)+")", " "))
 	}
 	fks := append([]*schema.ForeignKey(nil), t.ForeignKeys...)
 	sort.SliceStable(fks, func(i, j int) bool { return fkSortKey(fks[i]) < fkSortKey(fks[j]) })
@@ -94,7 +95,7 @@ func formatTable(t *schema.Table) string {
 		return a.Expr < b.Expr
 	})
 	for _, c := range checks {
-		lines = append(lines, strings.TrimPrefix(fmtConstraintName(c.Name)+" CHECK ("+c.Expr+")", " "))
+		lines = append(lines, strings.TrimPrefix(identClause("CONSTRAINT", c.Name)+" CHECK ("+c.Expr+")", " "))
 	}
 	for i, l := range lines {
 		if i > 0 {
@@ -118,44 +119,38 @@ func formatTable(t *schema.Table) string {
 	return b.String()
 }
 
-// fmtConstraintName returns " CONSTRAINT name", or "" for an unnamed one.
-func fmtConstraintName(name string) string {
+// clause returns " keyword value", or "" when value is empty.
+func clause(keyword, value string) string {
+	if value == "" {
+		return ""
+	}
+	return " " + keyword + " " + value
+}
+
+// identClause is clause with name quoted where SQLite needs it:
+// identClause("CONSTRAINT", name) names a constraint, or nothing for an
+// unnamed one.
+func identClause(keyword, name string) string {
 	if name == "" {
 		return ""
 	}
-	return " CONSTRAINT " + quoteIdentIfNeeded(name)
+	return clause(keyword, quoteIdentIfNeeded(name))
+}
+
+// parenIdentList returns " (a, b)" for names, or "" when there are none.
+func parenIdentList(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + identList(names) + ")"
 }
 
 func formatForeignKey(fk *schema.ForeignKey) string {
-	var b strings.Builder
-	b.WriteString(strings.TrimPrefix(fmtConstraintName(fk.Name)+" FOREIGN KEY (", " "))
-	b.WriteString(fmtIdentList(fk.Columns))
-	b.WriteString(") REFERENCES ")
-	b.WriteString(quoteIdentIfNeeded(fk.RefTable))
-	if len(fk.RefColumns) > 0 {
-		b.WriteString(" (")
-		b.WriteString(fmtIdentList(fk.RefColumns))
-		b.WriteString(")")
-	}
-	if fk.OnDelete != "" {
-		b.WriteString(" ON DELETE ")
-		b.WriteString(fk.OnDelete)
-	}
-	if fk.OnUpdate != "" {
-		b.WriteString(" ON UPDATE ")
-		b.WriteString(fk.OnUpdate)
-	}
-	if fk.Match != "" {
-		b.WriteString(" MATCH ")
-		b.WriteString(quoteIdentIfNeeded(fk.Match))
-	}
-	if fk.Deferrable {
-		b.WriteString(" DEFERRABLE")
-		if fk.InitiallyDeferred {
-			b.WriteString(" INITIALLY DEFERRED")
-		}
-	}
-	return b.String()
+	s := strings.TrimPrefix(identClause("CONSTRAINT", fk.Name)+" FOREIGN KEY (", " ") + identList(fk.Columns) + ") REFERENCES " +
+		quoteIdentIfNeeded(fk.RefTable) + parenIdentList(fk.RefColumns) +
+		clause("ON DELETE", fk.OnDelete) + clause("ON UPDATE", fk.OnUpdate) + identClause("MATCH", fk.Match)
+	// INITIALLY DEFERRED only with DEFERRABLE, as SQLite's grammar has it.
+	return s + sqlx.DeferClause(fk.Deferrable, fk.Deferrable && fk.InitiallyDeferred)
 }
 
 // formatDefault prints a default expression so that SQLite reads it back
@@ -174,53 +169,28 @@ func formatDefault(d string) string {
 
 // formatIndex prints one CREATE INDEX statement without its terminator.
 func formatIndex(table string, idx *schema.Index) string {
-	var b strings.Builder
-	b.WriteString("CREATE ")
-	if idx.Unique {
-		b.WriteString("UNIQUE ")
-	}
-	b.WriteString("INDEX ")
-	b.WriteString(quoteIdentIfNeeded(idx.Name))
-	b.WriteString(" ON ")
-	b.WriteString(quoteIdentIfNeeded(table))
-	b.WriteString(" (")
+	parts := make([]string, len(idx.Parts))
 	for i, p := range idx.Parts {
-		if i > 0 {
-			b.WriteString(", ")
+		k := p.Expr
+		if k == "" {
+			k = quoteIdentIfNeeded(p.Column)
 		}
-		if p.Expr != "" {
-			b.WriteString(p.Expr)
-		} else {
-			b.WriteString(quoteIdentIfNeeded(p.Column))
-		}
-		if p.Collation != "" {
-			b.WriteString(" COLLATE ")
-			b.WriteString(quoteIdentIfNeeded(p.Collation))
-		}
+		k += identClause("COLLATE", p.Collation)
 		if p.Desc {
-			b.WriteString(" DESC")
+			k += " DESC"
 		}
+		parts[i] = k
 	}
-	b.WriteString(")")
-	if idx.Where != "" {
-		b.WriteString(" WHERE ")
-		b.WriteString(idx.Where)
+	unique := ""
+	if idx.Unique {
+		unique = "UNIQUE "
 	}
-	return b.String()
+	return "CREATE " + unique + "INDEX " + quoteIdentIfNeeded(idx.Name) + " ON " + quoteIdentIfNeeded(table) +
+		" (" + strings.Join(parts, ", ") + ")" + clause("WHERE", idx.Where)
 }
 
 func formatView(v *schema.View) string {
-	var b strings.Builder
-	b.WriteString("CREATE VIEW ")
-	b.WriteString(quoteIdentIfNeeded(v.Name))
-	if len(v.Columns) > 0 {
-		b.WriteString(" (")
-		b.WriteString(fmtIdentList(v.Columns))
-		b.WriteString(")")
-	}
-	b.WriteString(" AS\n")
-	b.WriteString(v.Definition)
-	return b.String()
+	return "CREATE VIEW " + quoteIdentIfNeeded(v.Name) + parenIdentList(v.Columns) + " AS\n" + v.Definition
 }
 
 // viewOrder returns the views so that each comes after the views its
@@ -272,13 +242,7 @@ func viewDeps(v *schema.View, byName map[string]*schema.View) []*schema.View {
 	return deps
 }
 
-func fmtIdentList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = quoteIdentIfNeeded(n)
-	}
-	return strings.Join(q, ", ")
-}
+func identList(names []string) string { return sqlx.IdentList(quoteIdentIfNeeded, names) }
 
 // quoteIdentIfNeeded returns name as it can appear in SQLite SQL: bare when
 // it is an ASCII identifier that is not a keyword, in double quotes (with

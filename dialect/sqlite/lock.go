@@ -35,60 +35,85 @@ const pollStep = 250 * time.Millisecond
 // ctx still ends the waiting.
 func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
 	quick := context.WithoutCancel(ctx)
-	fk, busy, err := readSettings(quick, conn)
+	t, err := suspendSettings(quick, conn)
 	if err != nil {
 		return nil, err
-	}
-	t := &tx{conn: conn, fk: fk, busy: busy}
-	if t.fk {
-		if _, err := conn.ExecContext(quick, "PRAGMA foreign_keys = OFF"); err != nil {
-			return nil, fmt.Errorf("turn foreign keys off before the transaction: %w", err)
-		}
-	}
-	if busy != 0 {
-		if _, err := conn.ExecContext(quick, "PRAGMA busy_timeout = 0"); err != nil {
-			t.restore()
-			return nil, fmt.Errorf("set busy timeout: %w", err)
-		}
 	}
 	if err := ctx.Err(); err != nil {
 		t.restore()
 		return nil, fmt.Errorf("begin immediate transaction: %w", err)
 	}
-	start := time.Now()
-	waited := false
-	_, err = conn.ExecContext(quick, "BEGIN IMMEDIATE")
-	for err != nil && isBusy(err) {
-		remaining := timeout - time.Since(start)
-		if remaining <= 0 {
-			t.restore()
-			return nil, &dialect.LockTimeoutError{Waited: timeout}
+	attempt := quick // the first attempt does not wait
+	err = takeWriteLock(ctx, conn, timeout, onWait, func() error {
+		_, err := conn.ExecContext(attempt, "BEGIN IMMEDIATE")
+		attempt = ctx
+		if err != nil {
+			return fmt.Errorf("begin immediate transaction: %w", err)
 		}
-		if err := ctx.Err(); err != nil {
-			t.restore()
-			return nil, fmt.Errorf("wait for the SQLite write lock: %w", err)
-		}
-		if !waited {
-			waited = true
-			if onWait != nil {
-				onWait()
-			}
-		}
-		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+millis(min(remaining, pollStep))); err != nil {
-			t.restore()
-			return nil, fmt.Errorf("set busy timeout: %w", err)
-		}
-		_, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE")
-	}
+		return nil
+	})
 	if err != nil {
 		t.restore()
-		return nil, fmt.Errorf("begin immediate transaction: %w", err)
+		return nil, err
 	}
 	if _, err := conn.ExecContext(quick, "PRAGMA busy_timeout = "+millis(timeout)); err != nil {
 		_ = t.Rollback()
 		return nil, fmt.Errorf("set busy timeout: %w", err)
 	}
 	return t, nil
+}
+
+// suspendSettings reads the settings of conn that a write transaction
+// changes, turns foreign keys off when they are on and sets the busy
+// timeout to 0, so that the first attempt at the write lock does not
+// wait. The returned tx (not begun yet) restores them.
+func suspendSettings(ctx context.Context, conn *sql.Conn) (*tx, error) {
+	fk, busy, err := readSettings(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	t := &tx{conn: conn, fk: fk, busy: busy}
+	if fk {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return nil, fmt.Errorf("turn foreign keys off before the transaction: %w", err)
+		}
+	}
+	if busy != 0 {
+		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+			t.restore()
+			return nil, fmt.Errorf("set busy timeout: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// takeWriteLock calls take, one attempt at the write lock, until it does
+// not fail with SQLITE_BUSY; any other error of take is returned as it is.
+// Before the first retry it calls onWait once; each retry waits in SQLite
+// for at most pollStep, until timeout has passed in all (a
+// *dialect.LockTimeoutError) or ctx ends.
+func takeWriteLock(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func(), take func() error) error {
+	start := time.Now()
+	for err := take(); err != nil; err = take() {
+		if !isBusy(err) {
+			return err
+		}
+		remaining := timeout - time.Since(start)
+		if remaining <= 0 {
+			return &dialect.LockTimeoutError{Waited: timeout}
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("wait for the SQLite write lock: %w", err)
+		}
+		if onWait != nil {
+			onWait()
+			onWait = nil
+		}
+		if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = "+millis(min(remaining, pollStep))); err != nil {
+			return fmt.Errorf("set busy timeout: %w", err)
+		}
+	}
+	return nil
 }
 
 // readSettings reads the connection's foreign_keys and busy_timeout
@@ -148,7 +173,7 @@ func (t *tx) Commit() error {
 	}
 	ctx := context.Background()
 	if t.fk {
-		if err := t.checkForeignKeys(ctx); err != nil {
+		if err := foreignKeyCheck(ctx, t.conn); err != nil {
 			return errors.Join(err, t.Rollback())
 		}
 	}
@@ -159,8 +184,11 @@ func (t *tx) Commit() error {
 	return t.restore()
 }
 
-func (t *tx) checkForeignKeys(ctx context.Context) error {
-	rows, err := t.conn.QueryContext(ctx, "PRAGMA foreign_key_check")
+// foreignKeyCheck reports violations as a *ForeignKeyError.
+func foreignKeyCheck(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) error {
+	rows, err := q.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {
 		return fmt.Errorf("PRAGMA foreign_key_check: %w", err)
 	}
@@ -175,9 +203,9 @@ func (t *tx) checkForeignKeys(ctx context.Context) error {
 		}
 		if len(v) < 10 {
 			if rowid.Valid {
-				v = append(v, fmt.Sprintf("%s row %d has no parent in %s", table, rowid.Int64, parent))
+				v = append(v, table+" row "+strconv.FormatInt(rowid.Int64, 10)+" has no parent in "+parent)
 			} else {
-				v = append(v, fmt.Sprintf("a row of %s has no parent in %s", table, parent))
+				v = append(v, "a row of "+table+" has no parent in "+parent)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -417,63 +418,66 @@ func onlyComment(a, b *schema.Column) bool {
 // column of the table names it, and no view or trigger of either schema
 // names it.
 func droppable(from, to *schema.Schema, ti *tableInfo, col string) bool {
-	var t *schema.Table
-	if ti.created != nil {
-		t = ti.created
-	} else {
+	t := ti.created
+	if t == nil {
 		t = lookupTable(from, ti.fromName)
 	}
-	if t == nil {
+	if t == nil || inKey(t, col) || keyColumn(t, col) || expressionNames(t, col) {
 		return false
 	}
-	if inKey(t, col) {
-		return false
-	}
-	for _, idx := range t.Indexes {
-		if mentions(idx.Where, col) {
+	named := func(sql string) bool { return mentions(sql, col) }
+	for _, s := range []*schema.Schema{from, to} {
+		if referencedColumn(s, ti, col) ||
+			slices.ContainsFunc(s.Views, func(v *schema.View) bool { return named(v.Definition) }) ||
+			slices.ContainsFunc(s.Triggers, func(tr *schema.Trigger) bool { return named(tr.Definition) }) {
 			return false
 		}
+	}
+	return true
+}
+
+// keyColumn reports whether col is a column of an index key or of a
+// foreign key of t.
+func keyColumn(t *schema.Table, col string) bool {
+	for _, idx := range t.Indexes {
 		for _, p := range idx.Parts {
-			if strings.EqualFold(p.Column, col) || mentions(p.Expr, col) {
-				return false
+			if strings.EqualFold(p.Column, col) {
+				return true
 			}
 		}
 	}
 	for _, fk := range t.ForeignKeys {
 		if containsFold(fk.Columns, col) {
-			return false
+			return true
 		}
 	}
-	for _, ck := range t.Checks {
-		if mentions(ck.Expr, col) {
-			return false
+	return false
+}
+
+// expressionNames reports whether an SQL expression of t names col: the
+// WHERE or a key expression of an index, a check or a generated column.
+func expressionNames(t *schema.Table, col string) bool {
+	named := func(sql string) bool { return mentions(sql, col) }
+	for _, idx := range t.Indexes {
+		if named(idx.Where) || slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return named(p.Expr) }) {
+			return true
 		}
 	}
-	for _, c := range t.Columns {
-		if mentions(c.Generated, col) {
-			return false
-		}
-	}
-	for _, s := range []*schema.Schema{from, to} {
-		for _, o := range s.Tables {
-			for _, fk := range o.ForeignKeys {
-				if (strings.EqualFold(fk.RefTable, ti.fromName) || strings.EqualFold(fk.RefTable, ti.finalName)) && containsFold(fk.RefColumns, col) {
-					return false
-				}
-			}
-		}
-		for _, v := range s.Views {
-			if mentions(v.Definition, col) {
-				return false
-			}
-		}
-		for _, tr := range s.Triggers {
-			if mentions(tr.Definition, col) {
-				return false
+	return slices.ContainsFunc(t.Checks, func(c *schema.Check) bool { return named(c.Expr) }) ||
+		slices.ContainsFunc(t.Columns, func(c *schema.Column) bool { return named(c.Generated) })
+}
+
+// referencedColumn reports whether a foreign key in s references column
+// col of the table ti, by its name before or after the changes.
+func referencedColumn(s *schema.Schema, ti *tableInfo, col string) bool {
+	for _, o := range s.Tables {
+		for _, fk := range o.ForeignKeys {
+			if (strings.EqualFold(fk.RefTable, ti.fromName) || strings.EqualFold(fk.RefTable, ti.finalName)) && containsFold(fk.RefColumns, col) {
+				return true
 			}
 		}
 	}
-	return true
+	return false
 }
 
 // mentions reports whether the SQL text sql has name as an identifier
@@ -540,24 +544,14 @@ func (r *renderer) track(c change.Change) {
 	}
 }
 
+// removeView returns a copy of vs without the view name.
 func removeView(vs []*schema.View, name string) []*schema.View {
-	var out []*schema.View
-	for _, v := range vs {
-		if !strings.EqualFold(v.Name, name) {
-			out = append(out, v)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(vs), func(v *schema.View) bool { return strings.EqualFold(v.Name, name) })
 }
 
+// removeTrigger returns a copy of ts without the trigger name.
 func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
-	var out []*schema.Trigger
-	for _, t := range ts {
-		if !strings.EqualFold(t.Name, name) {
-			out = append(out, t)
-		}
-	}
-	return out
+	return slices.DeleteFunc(slices.Clone(ts), func(t *schema.Trigger) bool { return strings.EqualFold(t.Name, name) })
 }
 
 // direct renders a change that needs no rebuild.
@@ -618,33 +612,25 @@ func (r *renderer) direct(i int, c change.Change) ([]string, error) {
 // columnDef prints one column definition, as CREATE TABLE (Format, the
 // rebuild) and ADD COLUMN take it.
 func columnDef(c *schema.Column) string {
-	var b strings.Builder
-	b.WriteString(quoteIdentIfNeeded(c.Name))
+	s := quoteIdentIfNeeded(c.Name)
 	if c.Type != "" {
-		b.WriteString(" ")
-		b.WriteString(c.Type)
+		s += " " + c.Type
 	}
-	if c.Collation != "" {
-		b.WriteString(" COLLATE ")
-		b.WriteString(quoteIdentIfNeeded(c.Collation))
-	}
+	s += identClause("COLLATE", c.Collation)
 	if !c.Nullable {
-		b.WriteString(" NOT NULL")
+		s += " NOT NULL"
 	}
 	if c.Default != nil {
-		b.WriteString(" DEFAULT ")
-		b.WriteString(formatDefault(*c.Default))
+		s += " DEFAULT " + formatDefault(*c.Default)
 	}
 	if c.Generated != "" {
-		b.WriteString(" GENERATED ALWAYS AS (")
-		b.WriteString(c.Generated)
+		storage := " VIRTUAL"
 		if c.Stored {
-			b.WriteString(") STORED")
-		} else {
-			b.WriteString(") VIRTUAL")
+			storage = " STORED"
 		}
+		s += " GENERATED ALWAYS AS (" + c.Generated + ")" + storage
 	}
-	return b.String()
+	return s
 }
 
 func indexStatements(table string, idxs []*schema.Index) []string {
