@@ -394,17 +394,12 @@ func inKey(t *schema.Table, col string) bool {
 
 // uniqueIndexed reports whether a unique index of t has col as a column.
 func uniqueIndexed(t *schema.Table, col string) bool {
-	for _, idx := range t.Indexes {
-		if !idx.Unique {
-			continue
-		}
-		for _, p := range idx.Parts {
-			if strings.EqualFold(p.Column, col) {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(t.Indexes, func(idx *schema.Index) bool { return idx.Unique && indexHas(idx, col) })
+}
+
+// indexHas reports whether col is a column of idx's key.
+func indexHas(idx *schema.Index, col string) bool {
+	return slices.ContainsFunc(idx.Parts, func(p *schema.IndexPart) bool { return strings.EqualFold(p.Column, col) })
 }
 
 func onlyComment(a, b *schema.Column) bool {
@@ -439,19 +434,8 @@ func droppable(from, to *schema.Schema, ti *tableInfo, col string) bool {
 // keyColumn reports whether col is a column of an index key or of a
 // foreign key of t.
 func keyColumn(t *schema.Table, col string) bool {
-	for _, idx := range t.Indexes {
-		for _, p := range idx.Parts {
-			if strings.EqualFold(p.Column, col) {
-				return true
-			}
-		}
-	}
-	for _, fk := range t.ForeignKeys {
-		if containsFold(fk.Columns, col) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(t.Indexes, func(idx *schema.Index) bool { return indexHas(idx, col) }) ||
+		slices.ContainsFunc(t.ForeignKeys, func(fk *schema.ForeignKey) bool { return containsFold(fk.Columns, col) })
 }
 
 // expressionNames reports whether an SQL expression of t names col: the
