@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -80,14 +81,7 @@ func (d *Dialect) Inspect(ctx context.Context, conn *sql.Conn, opts dialect.Insp
 
 // inspect is Inspect that also returns the number of catalog queries run.
 func inspect(ctx context.Context, conn *sql.Conn, opts dialect.InspectOptions) (*schema.Schema, int, error) {
-	vt := opts.VersionTables
-	def := dialect.DefaultVersionTables()
-	if vt.Revisions == "" {
-		vt.Revisions = def.Revisions
-	}
-	if vt.Log == "" {
-		vt.Log = def.Log
-	}
+	vt := opts.VersionTables.WithDefaults()
 	i := &inspector{
 		conn:          conn,
 		opts:          opts,
@@ -774,54 +768,24 @@ ORDER BY 1, 2`
 // table named like the database keeps its name), and string literals are
 // left alone.
 func stripQualifier(def, db string) string {
+	toks, err := sqlsplit.Tokens(def, sqlsplit.MySQL)
+	if err != nil {
+		return def // the server printed it: it lexes; if not, keep it whole
+	}
 	qual := backquote(db)
 	var b strings.Builder
-	b.Grow(len(def))
-	for k := 0; k < len(def); {
-		switch c := def[k]; c {
-		case '\'', '"':
-			end := k + 1
-			for end < len(def) {
-				if def[end] == '\\' {
-					end += 2
-					continue
-				}
-				if def[end] == c {
-					if end+1 < len(def) && def[end+1] == c {
-						end += 2
-						continue
-					}
-					break
-				}
-				end++
-			}
-			end = min(end+1, len(def))
-			b.WriteString(def[k:end])
-			k = end
-		case '`':
-			end := k + 1
-			for end < len(def) {
-				if def[end] == '`' {
-					if end+1 < len(def) && def[end+1] == '`' {
-						end += 2
-						continue
-					}
-					break
-				}
-				end++
-			}
-			end = min(end+1, len(def))
-			tok := def[k:end]
-			if tok == qual && end < len(def) && def[end] == '.' && (k == 0 || def[k-1] != '.') {
-				k = end + 1 // drop `db`.
-				continue
-			}
-			b.WriteString(tok)
-			k = end
-		default:
-			b.WriteByte(c)
-			k++
+	at := 0
+	for k, t := range toks {
+		if t.Kind != sqlsplit.QuotedIdent || t.Text != qual || k+1 == len(toks) {
+			continue
 		}
+		dot := toks[k+1]
+		if dot.Text != "." || dot.Pos != t.End() || k > 0 && toks[k-1].Text == "." && toks[k-1].End() == t.Pos {
+			continue
+		}
+		b.WriteString(def[at:t.Pos]) // drop `db`.
+		at = dot.End()
 	}
+	b.WriteString(def[at:])
 	return b.String()
 }

@@ -3,19 +3,19 @@ package mysql
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/internal/sqlx"
 )
 
 // ServerVersion returns the flavour and major.minor version of the server
 // ("mariadb-10.11", "mysql-8.0", "tidb-8.4"): each flavour changes what it
 // accepts and prints between minor releases.
 func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
-	var v string
-	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&v); err != nil {
-		return "", fmt.Errorf("read the server version: %w", err)
+	v, err := sqlx.QueryString(ctx, db, "SELECT VERSION()", "the server version")
+	if err != nil {
+		return "", err
 	}
 	return serverVersion(v), nil
 }
@@ -27,34 +27,24 @@ func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error)
 func serverVersion(v string) string {
 	if _, own, ok := strings.Cut(v, "TiDB"); ok {
 		own = strings.TrimPrefix(strings.TrimPrefix(own, "-"), "v")
-		return "tidb-" + majorMinor(own)
+		return "tidb-" + sqlx.MajorMinor(own)
 	}
 	flavour := "mysql"
 	if strings.Contains(strings.ToLower(v), "mariadb") {
 		flavour = "mariadb"
 	}
-	return flavour + "-" + majorMinor(v)
+	return flavour + "-" + sqlx.MajorMinor(v)
 }
 
 // ForServer returns the dialect for the server db is connected to: one
 // that renders what TiDB accepts when VERSION() names TiDB, else d.
 func (d *Dialect) ForServer(ctx context.Context, db *sql.DB) (dialect.Dialect, error) {
-	var v string
-	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&v); err != nil {
-		return nil, fmt.Errorf("read the server version: %w", err)
+	v, err := sqlx.QueryString(ctx, db, "SELECT VERSION()", "the server version")
+	if err != nil {
+		return nil, err
 	}
 	if isTiDB(v) == d.tidb {
 		return d, nil
 	}
 	return &Dialect{tidb: isTiDB(v)}, nil
-}
-
-// majorMinor is "10.11" of "10.11.6-MariaDB-0+deb12u1".
-func majorMinor(v string) string {
-	v, _, _ = strings.Cut(v, "-")
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return v
-	}
-	return parts[0] + "." + parts[1]
 }
