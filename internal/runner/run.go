@@ -16,6 +16,20 @@ import (
 type Result struct {
 	// Steps lists the steps in the order they ran, skipped ones included.
 	Steps []StepResult
+	// state is the version table as the run left it: read under the lock
+	// when the run planned, then updated by every step it recorded.
+	state *State
+}
+
+// Applied returns the ids of the revisions fully applied when the run
+// ended, as the run recorded them (read under the migration lock, then
+// updated step by step), without a query. Run returns no Result when it
+// stops before it has read the version table.
+func (r *Result) Applied() []string {
+	if r == nil || r.state == nil {
+		return nil
+	}
+	return r.state.Applied()
 }
 
 // StepResult is one step of a run.
@@ -274,6 +288,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		if state, err = s.readState(ctx, q); err != nil {
 			return err
 		}
+		res.state = state
 		p, err := plan(state)
 		if err != nil {
 			return err
@@ -282,23 +297,11 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		return err
 	}
 	if s.beginLocks {
-		tx, err := s.begin(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if err := prepare(tx); err != nil {
-			tx.Rollback()
+		if err := s.prepareInTx(ctx, prepare, func() bool { return len(steps) == 0 }); err != nil {
 			return nil, err
 		}
 		if len(steps) == 0 {
-			return res, tx.Rollback()
-		}
-		if err := s.createTables(ctx, tx, true); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		if err := tx.Commit(); err != nil {
-			return nil, fmt.Errorf("create version tables: %w", err)
+			return res, nil
 		}
 	} else {
 		unlock, err := s.lock(ctx)
@@ -340,6 +343,38 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		res.Steps = append(res.Steps, sr)
 	}
 	return res, nil
+}
+
+// prepareInTx plans where Begin is the lock (SQLite): in a transaction of
+// its own, which creates the version tables when the plan is not empty
+// (none reports that it is).
+func (s *session) prepareInTx(ctx context.Context, prepare func(querier) error, none func() bool) error {
+	tx, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := prepare(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if none() {
+		return tx.Rollback()
+	}
+	// The state just read is the table's, under the lock: count from
+	// here, so that the first step reads it again only when another
+	// connection committed since.
+	if _, err := s.movedSinceLastStep(ctx, tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := s.createTables(ctx, tx, true); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create version tables: %w", err)
+	}
+	return nil
 }
 
 // decision is what to do with a step given its row.
@@ -578,8 +613,9 @@ func (s *session) settle(state *State, st *step, startedAt time.Time, dur time.D
 
 // movedSinceLastStep reports, inside a step's transaction that holds the
 // lock, whether any other connection may have changed the database since
-// the previous step's transaction began. Without a dialect.ChangeCounter,
-// or on the first step, the answer is yes. When it is no, the state in
+// the previous step's transaction (or the one the run planned in) began.
+// Without a dialect.ChangeCounter, or with nothing counted yet, the
+// answer is yes. When it is no, the state in
 // memory is exactly what the version table holds, and reading the table
 // again (which grows with every revision: quadratic over a long chain)
 // would only confirm it.
