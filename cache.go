@@ -107,17 +107,22 @@ func (m *Migrator) headCacheFor(ctx context.Context, opts GenerateOptions, targe
 	}
 	return headCache{
 		dir:    opts.CacheDir,
-		key:    cacheKey(m.dialect.Name(), version, m.inspectSettings(), sums),
+		key:    cacheKey(m.dialect.Name(), version, m.inspectSettings(opts.Schema), sums),
 		what:   fmt.Sprintf("%d revisions, %s %s", len(sums), m.dialect.Name(), version),
 		notify: notify,
 	}
 }
 
 // inspectSettings is what, besides the revisions, changes what inspecting
-// the replayed head gives: whether privileges are read, and which version
-// tables are left out.
-func (m *Migrator) inspectSettings() string {
-	return fmt.Sprintf("privileges %t tables %s %s", m.o.privileges, m.o.tables.Revisions, m.o.tables.Log)
+// the replayed head gives: whether privileges are read, which version
+// tables are left out, and the schema of a drift scoped to one (ns, whose
+// name the inspected objects carry; keys without one are as before).
+func (m *Migrator) inspectSettings(ns string) string {
+	s := fmt.Sprintf("privileges %t tables %s %s", m.o.privileges, m.o.tables.Revisions, m.o.tables.Log)
+	if ns != "" {
+		s += " schema " + ns
+	}
+	return s
 }
 
 // cacheKey is the hex SHA-256 of everything that determines a replayed

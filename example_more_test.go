@@ -919,3 +919,40 @@ func ExampleInterruptedError() {
 	// true
 	// current: 0
 }
+
+// RunFleet runs one action on many databases, a bounded number at a time:
+// here an upgrade of three SQLite files, one of which is at a1 already,
+// then a status of all three.
+func ExampleRunFleet() {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "fleet")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var targets []retort.FleetTarget
+	for _, name := range []string{"acme", "globex", "initech"} {
+		u, err := dialect.ParseURL("sqlite:" + dir + "/" + name + ".db")
+		if err != nil {
+			log.Fatal(err)
+		}
+		targets = append(targets, retort.URLTarget(sqlite.New(), u))
+	}
+	if _, err := retort.RunFleet(ctx, targets[1:2], exTwoRevisions, retort.FleetOptions{Action: retort.FleetUpgrade("a1")}); err != nil {
+		log.Fatal(err)
+	}
+	res, err := retort.RunFleet(ctx, targets, exTwoRevisions, retort.FleetOptions{Parallel: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range res {
+		fmt.Println(strings.TrimPrefix(r.Name, "sqlite:"+dir+"/"), r.Start, "->", r.End)
+	}
+	res, _ = retort.RunFleet(ctx, targets, exTwoRevisions, retort.FleetOptions{Action: retort.FleetStatus()})
+	fmt.Println(res[0].Pending, res[0].End)
+	// Output:
+	// acme.db [] -> [b2]
+	// globex.db [a1] -> [b2]
+	// initech.db [] -> [b2]
+	// [] [b2]
+}

@@ -8,16 +8,17 @@ import (
 	"io/fs"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/internal/revision"
-	"github.com/retortdb/retort/internal/script"
 )
 
 // FleetTarget is one database of a fleet: a tenant's database, or a
-// tenant's schema opened with its own search_path.
+// tenant's schema opened with its own search_path. URLTarget and
+// TenantSchemaTargets make them.
 type FleetTarget struct {
 	// Name identifies the target in results and progress: a redacted URL
 	// or a schema name. It must never hold a password.
@@ -26,12 +27,16 @@ type FleetTarget struct {
 	// target is done, so that a fleet of thousands holds at most Parallel
 	// connections at a time.
 	Open func(ctx context.Context) (dialect.Dialect, *sql.DB, error)
+	// Scratch is the server on which FleetDrift makes this target's
+	// scratch databases when its GenerateOptions name neither Scratch nor
+	// DevDatabase: the target's own URL, as drift on that one database
+	// would. Nil: in memory (SQLite).
+	Scratch *dialect.URL
+	// Schema is the PostgreSQL schema the target is, for a tenant schema
+	// whose URL's search_path names it alone: FleetDrift compares that
+	// schema only (GenerateOptions.Schema). Empty: the whole database.
+	Schema string
 }
-
-// FleetAction is what the fleet does on one target, with a Migrator over
-// the target's database. It returns whether it changed the database
-// (false: the target was already where it had to be).
-type FleetAction func(ctx context.Context, t FleetTarget, m *Migrator) (changed bool, err error)
 
 // FleetOptions configures RunFleet.
 type FleetOptions struct {
@@ -39,22 +44,27 @@ type FleetOptions struct {
 	// CPUs).
 	Parallel int
 	// ContinueOnError keeps scheduling targets after failures. Without it
-	// (and without MaxFailures) the first failure stops scheduling; the
-	// targets already running finish.
+	// (and without MaxFailures) the first failure stops scheduling an
+	// upgrade or downgrade (the targets already running finish); the
+	// read-only actions (current, status, verify, drift) visit every
+	// target unless MaxFailures or Canary stops them.
 	ContinueOnError bool
 	// Canary runs the first Canary targets first, and stops the fleet
 	// when any of them fails, whatever the other settings.
 	Canary int
 	// MaxFailures stops scheduling once this many targets failed (0: 1,
-	// or unlimited with ContinueOnError).
+	// or unlimited with ContinueOnError or a read-only action).
 	MaxFailures int
 	// Progress is called after every target starts and finishes, one call
 	// at a time.
 	Progress func(FleetProgress)
 	// Options are given to every target's Migrator (version tables, lock
-	// timeout, ...). Revisions are loaded once, from fsys, not per target.
+	// timeout, ...). The revisions are loaded and the revision graph is
+	// built once for the fleet, not per target.
 	Options []Option
-	// Action is what runs on each target; UpgradeAction("head") when nil.
+	// Action is what runs on each target: FleetUpgrade, FleetDowngrade,
+	// FleetCurrent, FleetStatus, FleetVerify or FleetDrift. The zero
+	// value upgrades to head.
 	Action FleetAction
 }
 
@@ -63,7 +73,8 @@ type FleetResult struct {
 	// Name is the target's Name.
 	Name string `json:"target"`
 	// Start and End are the revisions the target was at before and after
-	// (empty: base).
+	// (empty: base). Both come from the one read of the target's version
+	// table and, for an upgrade or downgrade, from what the run recorded.
 	Start []string `json:"start"`
 	End   []string `json:"end"`
 	// Duration is the time spent on the target, connection included.
@@ -73,7 +84,19 @@ type FleetResult struct {
 	// Changed: the action changed the database; false for a target that
 	// was already at the target revision (skipped).
 	Changed bool `json:"changed"`
-	// Err is the target's error; nil on success.
+	// Pending and Partial are, for FleetStatus, the revisions an upgrade
+	// to the heads would apply and those stopped part-way (which the next
+	// upgrade resumes).
+	Pending []string `json:"pending,omitempty"`
+	Partial []string `json:"partial,omitempty"`
+	// Differences are, for FleetVerify, the applied revisions whose file
+	// changed or vanished (Mismatch.String), and for FleetDrift the
+	// out-of-band changes (Change.Describe), one a line. Text, not the
+	// changes themselves: those hold the inspected schemas, which a fleet
+	// of thousands must not keep.
+	Differences []string `json:"differences,omitempty"`
+	// Err is the target's error, prefixed with its Name; nil on success.
+	// Differences found are a *DifferencesError (ErrDifferences).
 	Err error `json:"-"`
 }
 
@@ -100,21 +123,31 @@ type FleetRunning struct {
 	Elapsed time.Duration
 }
 
-// FleetError is returned by RunFleet when targets failed or were not run
-// because the fleet stopped.
+// FleetError is returned by RunFleet when targets failed, differed or
+// were not run because the fleet stopped.
 type FleetError struct {
-	// Failed and NotRun count targets.
-	Failed, NotRun int
-	// First is the first failure, with its target's name.
+	// Failed, Differ and NotRun count targets: those with an error other
+	// than ErrDifferences, those whose verify or drift found differences,
+	// and those never scheduled.
+	Failed, Differ, NotRun int
+	// First is the first failure (or difference), with its target's name.
 	First error
 }
 
-// Error counts the failed and unrun targets and quotes the first failure.
+// Error counts the failed, differing and unrun targets and quotes the
+// first failure.
 func (e *FleetError) Error() string {
-	s := fmt.Sprintf("%d target(s) failed", e.Failed)
-	if e.NotRun > 0 {
-		s += fmt.Sprintf(", %d not run (the fleet stopped scheduling: rerun to resume, or set ContinueOnError, --continue-on-error on the command line)", e.NotRun)
+	var parts []string
+	if e.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d target(s) failed", e.Failed))
 	}
+	if e.Differ > 0 {
+		parts = append(parts, fmt.Sprintf("%d target(s) differ", e.Differ))
+	}
+	if e.NotRun > 0 {
+		parts = append(parts, fmt.Sprintf("%d not run (the fleet stopped scheduling: rerun to resume, or set ContinueOnError, --continue-on-error on the command line)", e.NotRun))
+	}
+	s := strings.Join(parts, ", ")
 	if e.First != nil {
 		s += "; first: " + e.First.Error()
 	}
@@ -124,68 +157,38 @@ func (e *FleetError) Error() string {
 // Unwrap returns the first failure.
 func (e *FleetError) Unwrap() error { return e.First }
 
-// UpgradeAction upgrades each target to target ("head" when empty),
-// skipping without taking the lock a target that has nothing to apply.
-func UpgradeAction(target string) FleetAction {
-	return migrateAction(revision.Up, target)
+// ErrDifferences: FleetVerify or FleetDrift found differences on a target.
+// The typed error is *DifferencesError.
+var ErrDifferences = errors.New("differences found")
+
+// DifferencesError is a fleet target whose verify or drift found
+// differences (listed in FleetResult.Differences). It is the target's
+// error, so that the failure policy counts it.
+type DifferencesError struct {
+	// Count is the number of differences.
+	Count int
 }
 
-// DowngradeAction downgrades each target to target ("-1" when empty).
-func DowngradeAction(target string) FleetAction {
-	return migrateAction(revision.Down, target)
-}
+// Error counts the differences.
+func (e *DifferencesError) Error() string { return fmt.Sprintf("%d difference(s)", e.Count) }
 
-func migrateAction(dir revision.Direction, target string) FleetAction {
-	if target == "" {
-		target = "head"
-		if dir == revision.Down {
-			target = "-1"
-		}
-	}
-	return func(ctx context.Context, _ FleetTarget, m *Migrator) (bool, error) {
-		p, err := m.Plan(ctx, dir, target)
-		if err != nil {
-			return false, err
-		}
-		if len(p.Steps) == 0 {
-			return false, nil
-		}
-		run := m.Upgrade
-		if dir == revision.Down {
-			run = m.Downgrade
-		}
-		res, err := run(ctx, target)
-		return res != nil && len(res.Steps) > 0, err
-	}
-}
+// Is reports whether target is ErrDifferences.
+func (e *DifferencesError) Is(target error) bool { return target == ErrDifferences }
 
 // RunFleet runs opts.Action (an upgrade to head by default) on every
 // target, at most opts.Parallel at a time, each with its own connection
-// (opened when the target starts, closed when it ends) and its own
-// migration lock. It returns one result per target, in the targets' order,
-// and a *FleetError when any failed or was not run. A rerun after a stop
-// resumes: targets already at the target revision are skipped.
+// (opened when the target starts, closed when it ends) and, for an upgrade
+// or downgrade, its own migration lock. The revisions are loaded from fsys
+// (and opts.Options) and checked once, before any target opens. It returns
+// one result per target, in the targets' order, and a *FleetError when any
+// failed, differed or was not run. A rerun after a stop resumes: targets
+// already at the target revision are skipped, without the lock.
 func RunFleet(ctx context.Context, targets []FleetTarget, fsys fs.FS, opts FleetOptions) ([]FleetResult, error) {
-	if fsys != nil {
-		revs, err := script.LoadDir(fsys)
-		if err != nil {
-			return nil, err
-		}
-		opts.Options = append([]Option{WithRevisions(revs...)}, opts.Options...)
+	o, g, err := build(fsys, opts.Options)
+	if err != nil {
+		return nil, err
 	}
-	// The options are checked, and no revisions refused, once for the
-	// fleet rather than once per target: a wrong fsys must not report
-	// every target as already at head.
-	var o options
-	for _, opt := range opts.Options {
-		if err := opt(&o); err != nil {
-			return nil, err
-		}
-	}
-	if len(o.revisions) == 0 && len(o.goRevisions) == 0 && !o.allowEmpty {
-		return nil, ErrNoRevisions
-	}
-	f := newFleet(targets, opts)
+	f := newFleet(targets, opts, o, g)
 	canary := min(max(opts.Canary, 0), len(targets))
 	if canary > 0 {
 		f.run(ctx, 0, canary)
@@ -203,6 +206,10 @@ type fleet struct {
 	opts    FleetOptions
 	maxFail int
 	start   time.Time
+	// o and graph are the options and the revision graph, built once:
+	// every target's Migrator shares them.
+	o     options
+	graph *revision.Graph
 
 	mu      sync.Mutex
 	results []FleetResult
@@ -213,21 +220,21 @@ type fleet struct {
 	first   error
 }
 
-func newFleet(targets []FleetTarget, opts FleetOptions) *fleet {
+func newFleet(targets []FleetTarget, opts FleetOptions, o options, g *revision.Graph) *fleet {
 	if opts.Parallel <= 0 {
 		opts.Parallel = runtime.NumCPU()
 	}
-	if opts.Action == nil {
-		opts.Action = UpgradeAction("head")
+	if opts.Action.run == nil {
+		opts.Action = FleetUpgrade("head")
 	}
 	maxFail := opts.MaxFailures
 	if maxFail <= 0 {
 		maxFail = 1
-		if opts.ContinueOnError {
+		if opts.ContinueOnError || opts.Action.readOnly {
 			maxFail = len(targets) + 1
 		}
 	}
-	f := &fleet{targets: targets, opts: opts, maxFail: maxFail, start: time.Now(), running: map[int]time.Time{}}
+	f := &fleet{targets: targets, opts: opts, maxFail: maxFail, start: time.Now(), running: map[int]time.Time{}, o: o, graph: g}
 	f.results = make([]FleetResult, len(targets))
 	for i, t := range targets {
 		f.results[i] = FleetResult{Name: t.Name}
@@ -272,11 +279,10 @@ func (f *fleet) one(ctx context.Context, i int) {
 	t := f.targets[i]
 	start := time.Now()
 	res := FleetResult{Name: t.Name, Ran: true}
-	res.Start, res.End, res.Changed, res.Err = f.do(ctx, t)
-	res.Duration = time.Since(start)
-	if res.Err != nil {
-		res.Err = fmt.Errorf("%s: %w", t.Name, res.Err)
+	if err := f.do(ctx, t, &res); err != nil {
+		res.Err = fmt.Errorf("%s: %w", t.Name, err)
 	}
+	res.Duration = time.Since(start)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.running, i)
@@ -294,26 +300,22 @@ func (f *fleet) one(ctx context.Context, i int) {
 	f.report("", &f.results[i])
 }
 
-// do opens the target, runs the action and closes the target.
-func (f *fleet) do(ctx context.Context, t FleetTarget) (start, end []string, changed bool, err error) {
+// do opens the target, reads its version table once, runs the action
+// from what it read, and closes the target.
+func (f *fleet) do(ctx context.Context, t FleetTarget, res *FleetResult) error {
 	d, db, err := t.Open(ctx)
 	if err != nil {
-		return nil, nil, false, err
+		return err
 	}
 	defer db.Close()
-	m, err := New(d, db, nil, f.opts.Options...)
+	m := f.o.migrator(d, db, f.graph)
+	st, err := m.state(ctx)
 	if err != nil {
-		return nil, nil, false, err
+		return err
 	}
-	if start, err = m.Current(ctx); err != nil {
-		return nil, nil, false, err
-	}
-	changed, err = f.opts.Action(ctx, t, m)
-	end, cerr := m.Current(ctx)
-	if cerr != nil && err == nil {
-		err = cerr
-	}
-	return start, end, changed, err
+	res.Start = m.graph.Current(st.Applied())
+	res.End = res.Start
+	return f.opts.Action.run(ctx, &fleetCall{m: m, target: t, state: st, res: res})
 }
 
 // report calls the Progress callback; f.mu is held.
@@ -331,19 +333,24 @@ func (f *fleet) report(started string, finished *FleetResult) {
 	f.opts.Progress(p)
 }
 
+// err is RunFleet's error: nil when every target ran and succeeded.
 func (f *fleet) err() error {
-	notRun := 0
+	e := &FleetError{First: f.first}
 	for _, r := range f.results {
-		if !r.Ran {
-			notRun++
+		switch {
+		case !r.Ran:
+			e.NotRun++
+		case errors.Is(r.Err, ErrDifferences):
+			e.Differ++
+		case r.Err != nil:
+			e.Failed++
 		}
 	}
-	if f.failed == 0 && notRun == 0 {
+	if e.Failed+e.Differ+e.NotRun == 0 {
 		return nil
 	}
-	first := f.first
-	if first == nil {
-		first = errors.New("the run was interrupted before every target started")
+	if e.First == nil {
+		e.First = errors.New("the run was interrupted before every target started")
 	}
-	return &FleetError{Failed: f.failed, NotRun: notRun, First: first}
+	return e
 }

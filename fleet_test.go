@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/internal/testdb"
 )
 
 // fleetFS: two revisions; the second fails on a database that has a table
@@ -147,5 +150,109 @@ func TestFleetNoRevisions(t *testing.T) {
 	_, err := retort.RunFleet(context.Background(), []retort.FleetTarget{target}, fstest.MapFS{}, retort.FleetOptions{})
 	if !errors.Is(err, retort.ErrNoRevisions) || opened {
 		t.Fatalf("RunFleet with no revisions: %v (target opened: %v); want ErrNoRevisions before any target opens", err, opened)
+	}
+}
+
+// TestFleetDriftTenantSchemas runs FleetDrift over PostgreSQL tenant
+// schemas: each tenant is compared in its own schema with its applied
+// revisions replayed in a schema of its name, with the head cache on (each
+// tenant's replay is its own entry: a shared one would make every other
+// tenant differ by its schema's name) and with a dev database, which the
+// tenants take turns on.
+func TestFleetDriftTenantSchemas(t *testing.T) {
+	db, targets, fsys := tenantFleet(t)
+	cache := t.TempDir()
+	dev := testdb.New(t, "postgres")
+	_, devURL, err := dialects.ForURL(dev.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []retort.GenerateOptions{{CacheDir: cache}, {CacheDir: cache}, {DevDatabase: devURL}} {
+		driftWants(t, targets, fsys, opts, "")
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 3 {
+		t.Errorf("the head cache holds %d entries, want 3 (one per tenant)", len(entries))
+	}
+	if _, err := db.DB.Exec(`ALTER TABLE "Tenant B".t ADD COLUMN extra integer`); err != nil {
+		t.Fatal(err)
+	}
+	driftWants(t, targets, fsys, retort.GenerateOptions{CacheDir: cache}, "[added column 'Tenant B.t.extra']")
+	var left int
+	if err := dev.DB.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%enant%'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("the dev database holds %d tenant schemas after the drift (%v), want 0", left, err)
+	}
+}
+
+// tenantFleet makes a PostgreSQL database with three tenant schemas (one
+// at b2, one whose name needs quoting at b2, one at a1) and a table in
+// public that is no tenant's.
+func tenantFleet(t *testing.T) (*testdb.DB, []retort.FleetTarget, fstest.MapFS) {
+	ctx := context.Background()
+	db := testdb.New(t, "postgres")
+	for _, s := range []string{`CREATE SCHEMA tenant_a`, `CREATE SCHEMA "Tenant B"`, `CREATE SCHEMA tenant_c`, `CREATE TABLE public.stray (id integer)`} {
+		if _, err := db.DB.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, u, err := dialects.ForURL(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets, err := retort.TenantSchemaTargets(ctx, d, u, "%enant%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{
+		"a1_t.sql": revFile("a1", "", "CREATE TABLE t (id integer PRIMARY KEY, v text);\nCREATE VIEW tv AS SELECT id FROM t;", "DROP VIEW tv;\nDROP TABLE t;"),
+		"b2_u.sql": revFile("b2", "a1", "CREATE TABLE u (id integer REFERENCES t (id));\nCREATE INDEX u_id ON u (id);", "DROP TABLE u;"),
+	}
+	if _, err := retort.RunFleet(ctx, targets, fsys, retort.FleetOptions{Parallel: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := retort.RunFleet(ctx, targets[2:], fsys, retort.FleetOptions{Action: retort.FleetDowngrade("a1")}); err != nil {
+		t.Fatal(err)
+	}
+	return db, targets, fsys
+}
+
+// driftWants runs FleetDrift with opts and checks that only "Tenant B"
+// differs, by bWants ("" for no difference at all).
+func driftWants(t *testing.T, targets []retort.FleetTarget, fsys fstest.MapFS, opts retort.GenerateOptions, bWants string) {
+	t.Helper()
+	res, err := retort.RunFleet(context.Background(), targets, fsys, retort.FleetOptions{Parallel: 3, Action: retort.FleetDrift(opts)})
+	var fe *retort.FleetError
+	if err != nil && (!errors.As(err, &fe) || fe.Failed+fe.NotRun > 0) {
+		t.Fatalf("drift: %v", err)
+	}
+	for _, r := range res {
+		want := "[]"
+		if r.Name == "Tenant B" && bWants != "" {
+			want = bWants
+		}
+		if fmt.Sprint(r.Differences) != want {
+			t.Errorf("cache %q, dev %v: %s: differences %v, want %s", opts.CacheDir, opts.DevDatabase != nil, r.Name, r.Differences, want)
+		}
+	}
+}
+
+// TestDriftSchemaRefused checks that GenerateOptions.Schema is refused
+// where it cannot mean anything: on SQLite, and to Generate.
+func TestDriftSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	ts := sqliteFleet(t, 1)
+	_, db, err := ts[0].Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, err := retort.New(sqlite.New(), db, fleetFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Drift(ctx, retort.GenerateOptions{Schema: "tenant_a"}); !errors.Is(err, retort.ErrInvalidOption) {
+		t.Errorf("Drift with a schema on SQLite: %v, want ErrInvalidOption", err)
+	}
+	if _, err := m.Generate(ctx, retort.GenerateOptions{Schema: "tenant_a"}); !errors.Is(err, retort.ErrInvalidOption) {
+		t.Errorf("Generate with a schema: %v, want ErrInvalidOption", err)
 	}
 }

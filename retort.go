@@ -241,23 +241,35 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 	if d == nil {
 		return nil, optionError("New", "the dialect is nil: pass postgres.New(), mysql.New() or sqlite.New()")
 	}
+	o, g, err := build(fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	return o.migrator(d, db, g), nil
+}
+
+// build applies opts and loads and checks the revision graph: the part of
+// New that does not depend on the database, done once for a whole fleet.
+func build(fsys fs.FS, opts []Option) (options, *revision.Graph, error) {
 	o := options{tables: dialect.DefaultVersionTables(), version: "retort"}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
-			return nil, err
+			return o, nil, err
 		}
 	}
 	revs, err := o.load(fsys)
 	if err != nil {
-		return nil, err
+		return o, nil, err
 	}
 	if len(revs) == 0 && !o.allowEmpty {
-		return nil, ErrNoRevisions
+		return o, nil, ErrNoRevisions
 	}
 	g, err := revision.New(revs)
-	if err != nil {
-		return nil, err
-	}
+	return o, g, err
+}
+
+// migrator is a Migrator over db with the graph g, which o built.
+func (o options) migrator(d dialect.Dialect, db *sql.DB, g *revision.Graph) *Migrator {
 	m := &Migrator{db: db, dialect: d, graph: g, o: o}
 	if db != nil {
 		m.runner = runner.New(db, d, runner.Options{
@@ -267,7 +279,7 @@ func New(d dialect.Dialect, db *sql.DB, fsys fs.FS, opts ...Option) (*Migrator, 
 			Version:     o.version,
 		})
 	}
-	return m, nil
+	return m
 }
 
 // load gathers the revisions: fsys's files, then WithRevisions', then the
@@ -423,6 +435,11 @@ func (m *Migrator) plan(ctx context.Context, dir revision.Direction, target stri
 	if err != nil {
 		return nil, err
 	}
+	return m.planFrom(st, dir, t)
+}
+
+// planFrom is the plan to t from st, the version table read before.
+func (m *Migrator) planFrom(st *runner.State, dir revision.Direction, t revision.Target) (*revision.Plan, error) {
 	if dir == revision.Down {
 		p, err := m.graph.DowngradeReverting(st.Applied(), reverting(st), t)
 		if err != nil {
@@ -510,6 +527,11 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	return m.statusOf(st), nil
+}
+
+// statusOf is the Status of st, the version table read before.
+func (m *Migrator) statusOf(st *runner.State) *Status {
 	s := &Status{Current: m.graph.Current(st.Applied()), Partial: st.Partial()}
 	for _, h := range m.graph.Heads() {
 		s.Heads = append(s.Heads, h.ID)
@@ -532,7 +554,7 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 	if len(s.Missing) == 0 {
 		s.Pending = m.pending(st, known)
 	}
-	return s, nil
+	return s
 }
 
 // appliedRevision is a version row with its file. missing is set when no
@@ -645,6 +667,11 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.mismatches(), nil
+}
+
+// mismatches are the applied revisions of s whose file changed or vanished.
+func (s *Status) mismatches() []Mismatch {
 	var out []Mismatch
 	for _, a := range s.Applied {
 		switch {
@@ -654,7 +681,7 @@ func (m *Migrator) Verify(ctx context.Context) ([]Mismatch, error) {
 			out = append(out, Mismatch{Revision: a.Revision, Path: a.File.Path})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // AcceptEdit records the current checksum of applied revision rev's file

@@ -62,8 +62,6 @@ type app struct {
 	// headersOnly: the command needs the graph, not the SQL (current),
 	// so revision files are read only up to their headers.
 	headersOnly bool
-	// fleetURLs are the fleet's targets by name, in a fleet run.
-	fleetURLs map[string]*dialect.URL
 }
 
 func newApp(env Env) *app {

@@ -32,7 +32,7 @@ func (a *app) commands() []*cobra.Command {
 		a.withFleet(a.verifyCommand(), fleetVerify),
 		a.completeTargetFlags(a.resolveCommand()),
 		a.checkCommand(),
-		a.withFleet(a.driftCommand(), fleetDrift),
+		a.driftCommand(),
 		a.inspectCommand(),
 		a.importCommand(),
 		a.adoptCommand(),

@@ -37,6 +37,17 @@ type autogenFlags struct {
 // generateOptions reads the desired schema and works out where scratch
 // databases go.
 func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
+	opts, err := a.autogenOptions(f, needDesired)
+	if err != nil {
+		return opts, err
+	}
+	return opts, a.scratchOptions(&opts)
+}
+
+// autogenOptions are generateOptions without the scratch databases' place,
+// for a fleet's drift, whose scratch databases are each target's (or
+// dev_database's): it needs no configured database.
+func (a *app) autogenOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
 	var opts retort.GenerateOptions
 	if needDesired && a.mount.desired != nil && a.schemaPath == "" {
 		// The application's models: the Migrator asks its DesiredSource.
@@ -48,9 +59,6 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 			return opts, err
 		}
 		opts.Desired = files
-	}
-	if err := a.scratchOptions(&opts); err != nil {
-		return opts, err
 	}
 	if err := a.ignoreOptions(&opts); err != nil {
 		return opts, err
@@ -95,13 +103,7 @@ func (a *app) desiredFiles() ([]source.File, error) {
 // to the configured database (SQLite: in memory).
 func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
 	if a.cfg.DevDatabase != "" {
-		_, u, err := dialects.ForURL(a.cfg.DevDatabase)
-		if err != nil {
-			return fmt.Errorf("dev_database: %w", err)
-		}
-		u.ResolveIn(a.dir)
-		opts.DevDatabase = u
-		return nil
+		return a.devDatabase(opts)
 	}
 	if a.cfg.Database == "" {
 		return errors.New("no database configured: autogenerate needs to know the dialect and, for PostgreSQL and MySQL, a server for its scratch databases: set --database (or dev_database in retort.toml)")
@@ -113,6 +115,20 @@ func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
 	if u.OnServer() {
 		opts.Scratch = u
 	}
+	return nil
+}
+
+// devDatabase sets opts.DevDatabase from dev_database, when configured.
+func (a *app) devDatabase(opts *retort.GenerateOptions) error {
+	if a.cfg.DevDatabase == "" {
+		return nil
+	}
+	_, u, err := dialects.ForURL(a.cfg.DevDatabase)
+	if err != nil {
+		return fmt.Errorf("dev_database: %w", err)
+	}
+	u.ResolveIn(a.dir)
+	opts.DevDatabase = u
 	return nil
 }
 
@@ -476,7 +492,15 @@ func (a *app) driftCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	a.autogenFlagSet(cmd, &f, false)
-	return cmd
+	return a.withFleet(cmd, func([]string) (retort.FleetAction, error) {
+		// Each target's scratch databases go where drift on it alone
+		// would put them (or to dev_database): no configured database.
+		opts, err := a.autogenOptions(f, false)
+		if err == nil {
+			err = a.devDatabase(&opts)
+		}
+		return retort.FleetDrift(opts), err
+	})
 }
 
 // reportDifferences prints changes and returns exit 3 when there are any.

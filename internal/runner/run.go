@@ -17,6 +17,20 @@ import (
 type Result struct {
 	// Steps lists the steps in the order they ran, skipped ones included.
 	Steps []StepResult
+	// state is the version table as the run left it: read under the lock
+	// when the run planned, then updated by every step it recorded.
+	state *State
+}
+
+// Applied returns the ids of the revisions fully applied when the run
+// ended, as the run recorded them (read under the migration lock, then
+// updated step by step), without a query. Run returns no Result when it
+// stops before it has read the version table.
+func (r *Result) Applied() []string {
+	if r == nil || r.state == nil {
+		return nil
+	}
+	return r.state.Applied()
 }
 
 // StepResult is one step of a run.
@@ -292,6 +306,7 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 			}
 		}
 	}
+	res.state = pr.state
 	if len(pr.steps) == 0 {
 		return res, nil
 	}
@@ -375,6 +390,13 @@ func (s *session) prepareInTx(ctx context.Context, plan func(*State) (*revision.
 		return nil, err
 	}
 	if len(pr.steps) > 0 {
+		// The state just read is the table's, under the lock: count from
+		// here, so that the first step reads it again only when another
+		// connection committed since.
+		if _, err := s.movedSinceLastStep(ctx, tx); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
 		if err := s.createTables(ctx, tx, true); err != nil {
 			tx.Rollback()
 			return nil, err
@@ -622,8 +644,9 @@ func (s *session) settle(state *State, st *step, startedAt time.Time, dur time.D
 
 // movedSinceLastStep reports, inside a step's transaction that holds the
 // lock, whether any other connection may have changed the database since
-// the previous step's transaction began. Without a dialect.ChangeCounter,
-// or on the first step, the answer is yes. When it is no, the state in
+// the previous step's transaction (or the one the run planned in) began.
+// Without a dialect.ChangeCounter, or with nothing counted yet, the
+// answer is yes. When it is no, the state in
 // memory is exactly what the version table holds, and reading the table
 // again (which grows with every revision: quadratic over a long chain)
 // would only confirm it.
