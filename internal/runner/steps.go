@@ -219,10 +219,22 @@ func (r *stepRun) markStart(ctx context.Context) error {
 		err = r.exec(ctx, r.q.insertRowSums, r.st.id(), r.st.rev.Checksum, r.startedAt.UTC(), 0, StatePartial, first.encode(), r.sumsFor(first))
 	}
 	if err != nil {
-		return fmt.Errorf("record the start of %s of revision %s in %s: %w", r.st.Direction, r.st.id(), r.opts.Tables.Revisions, err)
+		what := "no statement of it ran"
+		if first.inFlight {
+			what += "; " + notRunButMaybeRecorded(r.st, 0)
+		}
+		return fmt.Errorf("record the start of %s of revision %s in %s (%s): %w", r.st.Direction, r.st.id(), r.opts.Tables.Revisions, what, err)
 	}
 	r.set(first)
 	return nil
+}
+
+// notRunButMaybeRecorded is the advice for a "started" record of
+// statement i (0-based) whose write failed: the statement did not run,
+// but a write cut off with its connection may have committed, leaving it
+// recorded in flight.
+func notRunButMaybeRecorded(st *step, i int) string {
+	return fmt.Sprintf("if the record was written before the connection was lost, `retort status` shows statement %d in flight: settle it with `retort resolve %s --statement-not-run`, since it did not run", i+1, st.id())
 }
 
 // record writes p outside any transaction, then in memory. It is not cut
@@ -263,8 +275,8 @@ func (r *stepRun) markStarted(ctx context.Context, i int) error {
 		return nil
 	}
 	if err := r.record(ctx, progress{done: i, inFlight: true}); err != nil {
-		return fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s): %w",
-			i+1, r.n, r.st.id(), r.opts.Tables.Revisions, statementsRecorded(r.st, i), err)
+		return fmt.Errorf("record the start of statement %d of %d of revision %s in %s (the statement did not run; %s; %s): %w",
+			i+1, r.n, r.st.id(), r.opts.Tables.Revisions, statementsRecorded(r.st, i), notRunButMaybeRecorded(r.st, i), err)
 	}
 	return nil
 }
