@@ -515,7 +515,7 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 		switch {
 		case ar.File == nil:
 			s.Missing = append(s.Missing, row.Revision)
-		case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && !ar.File.HeaderOnly && row.Checksum != ar.File.Checksum:
+		case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && ar.File.Checksum != "" && row.Checksum != ar.File.Checksum:
 			// A revision under way is judged statement by statement
 			// when it resumes (runner.EditedStatementError): editing the
 			// statements it has still to run is how a failure is fixed.

@@ -59,9 +59,9 @@ type app struct {
 	// application embeds its migrations (--dir or RETORT_DIR given, or a
 	// command that writes revision files).
 	fromDisk bool
-	// headersOnly: the command needs the graph, not the SQL (current),
-	// so revision files are read only up to their headers.
-	headersOnly bool
+	// reads is how much of the revision files the command needs
+	// (project.go).
+	reads revisionReads
 	// fleetURLs are the fleet's targets by name, in a fleet run.
 	fleetURLs map[string]*dialect.URL
 }
