@@ -23,6 +23,8 @@ type app struct {
 	getenv         func(string) string
 	baseDir        string
 	cmdPath        string
+	// catchSignals is Env.catchSignals.
+	catchSignals func()
 
 	// global flags
 	configFile  string
@@ -68,12 +70,32 @@ type app struct {
 
 func newApp(env Env) *app {
 	return &app{
-		stdin:   env.Stdin,
-		stdout:  env.Stdout,
-		stderr:  env.Stderr,
-		getenv:  env.Getenv,
-		baseDir: env.Dir,
+		stdin:        env.Stdin,
+		stdout:       env.Stdout,
+		stderr:       env.Stderr,
+		getenv:       env.Getenv,
+		baseDir:      env.Dir,
+		catchSignals: env.catchSignals,
 	}
+}
+
+// armSignals has Main catch SIGINT and SIGTERM for cmd, unless cmd only
+// reads (noCleanup): stopped by a signal, it has nothing to undo.
+func (a *app) armSignals(cmd *cobra.Command) {
+	if a.catchSignals != nil && !noCleanup(cmd) {
+		a.catchSignals()
+	}
+}
+
+// noCleanup reports the commands that read and print and leave nothing
+// behind to undo when a signal stops them: no transaction, lock, scratch
+// database or file of their own. Main does not catch signals for them.
+func noCleanup(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "current", "heads", "history":
+		return true
+	}
+	return false
 }
 
 func (a *app) globalFlags(root *cobra.Command) {
@@ -92,6 +114,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 
 // setup resolves -C, reads the configuration and applies flags over it.
 func (a *app) setup(cmd *cobra.Command) error {
+	a.armSignals(cmd)
 	a.dir = a.baseDir
 	if a.chdir != "" {
 		d := a.chdir
