@@ -184,8 +184,8 @@ func ParseSum(path string, data []byte) (*Sum, error) {
 	if !ok || magic != sumMagic || !isHex64(hash) {
 		return nil, &SumParseError{Path: path, Line: 1, Msg: fmt.Sprintf("the first line is not %q followed by a SHA-256", sumMagic)}
 	}
-	s := &Sum{Hash: hash}
-	seen := map[string]int{}
+	s := &Sum{Hash: hash, Entries: make([]SumEntry, 0, len(lines)-1)}
+	seen := make(map[string]int, len(lines)-1)
 	for i, l := range lines[1:] {
 		n := i + 2
 		f, ok := fields3(l)
