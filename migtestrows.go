@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/retortdb/retort/internal/lazyre"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -161,10 +161,10 @@ func (rm *rowMaker) insert(ctx context.Context, db *sql.DB, t *schema.Table, val
 }
 
 // typeLength is the "(n)" of a character type.
-var typeLength = regexp.MustCompile(`\((\d+)\)`)
+var typeLength = lazyre.New(`\((\d+)\)`)
 
 // enumValues are the quoted labels of an inline enum('a','b') or set(...).
-var enumValues = regexp.MustCompile(`'((?:[^']|'')*)'`)
+var enumValues = lazyre.New(`'((?:[^']|'')*)'`)
 
 // literal is a value for column c in this round, as SQL; false when the
 // type is not one the generator knows. Types are told apart by the words
@@ -189,7 +189,7 @@ func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
 	case strings.HasSuffix(typ, "[]"):
 		return q("{}"), true
 	case strings.HasPrefix(typ, "enum(") || strings.HasPrefix(typ, "set("):
-		if m := enumValues.FindStringSubmatch(c.Type); m != nil {
+		if m := enumValues().FindStringSubmatch(c.Type); m != nil {
 			return q(strings.ReplaceAll(m[1], "''", "'")), true
 		}
 		return "", false
@@ -215,7 +215,7 @@ func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
 		return q(fmt.Sprintf("192.0.2.%d", rm.round%250+1)), true
 	case has("char", "text", "clob", "string", "blob", "binary", "bytea", "xml", "citext", "name", "tsvector", "tsquery"):
 		v := n
-		if m := typeLength.FindStringSubmatch(typ); m != nil {
+		if m := typeLength().FindStringSubmatch(typ); m != nil {
 			if l, _ := strconv.Atoi(m[1]); l > 0 && len(v) > l {
 				v = v[len(v)-l:]
 			}

@@ -570,7 +570,7 @@ func (m *Migrator) appliedRevision(row runner.Row, applied []string) (ar Applied
 	switch {
 	case ar.File == nil:
 		return ar, !squashed
-	case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && !ar.File.HeaderOnly && row.Checksum != ar.File.Checksum:
+	case row.State == runner.StateApplied && row.Checksum != "" && !ar.File.Go && ar.File.Checksum != "" && row.Checksum != ar.File.Checksum:
 		// A revision under way is judged statement by statement when it
 		// resumes (runner.EditedStatementError): editing the statements
 		// it has still to run is how a failure is fixed.

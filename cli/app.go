@@ -23,6 +23,8 @@ type app struct {
 	getenv         func(string) string
 	baseDir        string
 	cmdPath        string
+	// catchSignals is Env.catchSignals.
+	catchSignals func()
 
 	// global flags
 	configFile  string
@@ -59,19 +61,39 @@ type app struct {
 	// application embeds its migrations (--dir or RETORT_DIR given, or a
 	// command that writes revision files).
 	fromDisk bool
-	// headersOnly: the command needs the graph, not the SQL (current),
-	// so revision files are read only up to their headers.
-	headersOnly bool
+	// reads is how much of the revision files the command needs
+	// (project.go).
+	reads revisionReads
 }
 
 func newApp(env Env) *app {
 	return &app{
-		stdin:   env.Stdin,
-		stdout:  env.Stdout,
-		stderr:  env.Stderr,
-		getenv:  env.Getenv,
-		baseDir: env.Dir,
+		stdin:        env.Stdin,
+		stdout:       env.Stdout,
+		stderr:       env.Stderr,
+		getenv:       env.Getenv,
+		baseDir:      env.Dir,
+		catchSignals: env.catchSignals,
 	}
+}
+
+// armSignals has Main catch SIGINT and SIGTERM for cmd, unless cmd only
+// reads (noCleanup): stopped by a signal, it has nothing to undo.
+func (a *app) armSignals(cmd *cobra.Command) {
+	if a.catchSignals != nil && !noCleanup(cmd) {
+		a.catchSignals()
+	}
+}
+
+// noCleanup reports the commands that read and print and leave nothing
+// behind to undo when a signal stops them: no transaction, lock, scratch
+// database or file of their own. Main does not catch signals for them.
+func noCleanup(cmd *cobra.Command) bool {
+	switch cmd.Name() {
+	case "current", "heads", "history":
+		return true
+	}
+	return false
 }
 
 func (a *app) globalFlags(root *cobra.Command) {
@@ -90,6 +112,7 @@ func (a *app) globalFlags(root *cobra.Command) {
 
 // setup resolves -C, reads the configuration and applies flags over it.
 func (a *app) setup(cmd *cobra.Command) error {
+	a.armSignals(cmd)
 	a.dir = a.baseDir
 	if a.chdir != "" {
 		d := a.chdir

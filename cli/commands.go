@@ -290,6 +290,7 @@ the end (N above current), as in "history -r -2:" or "history -r current:".
 				from, to = f, t
 			}
 			needDB := indicate || fromCurrent(from) || fromCurrent(to)
+			a.reads = readHeaders // messages and header fields, no SQL
 			s, err := a.open(cmd.Context(), needDB)
 			if err != nil {
 				return err
@@ -579,6 +580,7 @@ func (a *app) headsCommand() *cobra.Command {
 		Short: "Show the heads of the revision graph",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			a.reads = readHeaders // header fields, no SQL
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {
 				return err

@@ -215,7 +215,7 @@ func (a *app) currentCommand() *cobra.Command {
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			a.headersOnly = true // marking (head) needs the graph only
+			a.reads = readGraph // marking (head) needs the graph only
 			s, err := a.open(ctx, true)
 			if err != nil {
 				return err

@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -66,6 +68,10 @@ type Env struct {
 	Getenv func(string) string
 	// Dir is the working directory; "" means the process's.
 	Dir string
+	// catchSignals, set by Main, starts turning SIGINT and SIGTERM into
+	// the run's cancellation; a command that may leave something to
+	// undo calls it before it starts (see noCleanup).
+	catchSignals func()
 }
 
 // Main is the retort process's whole main (cmd/retort:
@@ -80,32 +86,72 @@ type Env struct {
 // Run is the same command line in-process, with a context and an Env of
 // the caller's (tests, tools); Command mounts it into an application.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	got := make(chan os.Signal, 1)
-	signal.Notify(got, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-ctx.Done()
-		// Stop listening, so that a second signal has its default
-		// effect (it kills the process). Stop returns once a signal in
-		// delivery has reached got.
-		stop()
-		signal.Stop(got)
-	}()
-	code := Run(ctx, args, Env{Stdin: stdin, Stdout: stdout, Stderr: stderr})
-	stop()
-	signal.Stop(got)
+	sc := newSignalCatcher()
+	defer sc.stop()
+	env := Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, catchSignals: sc.arm}
+	code := Run(sc.ctx, args, env)
+	sc.stop()
 	if code == ExitOK {
 		return code
 	}
-	select {
-	case sig := <-got:
-		if n, ok := sig.(syscall.Signal); ok {
-			return 128 + int(n)
-		}
-	default:
+	if n, ok := sc.caught(); ok {
+		return 128 + n
 	}
 	return code
+}
+
+// signalCatcher turns the first SIGINT or SIGTERM into the cancellation
+// of ctx, once armed; a second signal then has its default effect (it
+// kills the process). Arming costs a run a few hundred microseconds (the
+// runtime starts a thread to receive signals), which is a tenth of
+// "retort current": the commands that only read (noCleanup) leave it
+// unarmed, and a signal ends them as it ends any program.
+type signalCatcher struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	once   sync.Once
+	ch     chan os.Signal
+	got    atomic.Int32 // the signal's number, 0 for none
+}
+
+func newSignalCatcher() *signalCatcher {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	return &signalCatcher{ctx: ctx, cancel: cancel, ch: make(chan os.Signal, 1)}
+}
+
+// arm starts catching the signals.
+func (s *signalCatcher) arm() {
+	s.once.Do(func() {
+		signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+		go s.wait()
+	})
+}
+
+func (s *signalCatcher) wait() {
+	select {
+	case sig := <-s.ch:
+		// Stop listening first, so that a second signal kills (Stop
+		// returns once a signal in delivery has reached s.ch).
+		signal.Stop(s.ch)
+		if n, ok := sig.(syscall.Signal); ok {
+			s.got.Store(int32(n))
+		}
+		// The cause reads as os/signal.NotifyContext's.
+		s.cancel(errors.New(sig.String() + " signal received"))
+	case <-s.ctx.Done():
+	}
+}
+
+// stop stops catching; the run is over.
+func (s *signalCatcher) stop() {
+	signal.Stop(s.ch)
+	s.cancel(context.Canceled)
+}
+
+// caught returns the number of the signal that cancelled the run.
+func (s *signalCatcher) caught() (int, bool) {
+	n := s.got.Load()
+	return int(n), n != 0
 }
 
 // Run runs the command line in env and returns the exit code; ctx's

@@ -43,11 +43,7 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 	}
 	// Paths in messages are relative to the run directory.
 	prefix, _ := filepath.Rel(a.dir, dir)
-	load := script.LoadDir
-	if a.headersOnly {
-		load = script.LoadHeaders
-	}
-	revs, err := load(script.DirFS(dir))
+	revs, err := a.readRevisionFiles(dir)
 	if err != nil {
 		var pe *script.ParseError
 		if errors.As(err, &pe) && !filepath.IsAbs(pe.Path) {
@@ -68,6 +64,52 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 		return nil, err
 	}
 	return revs, nil
+}
+
+// revisionReads is how much of the revision files a command needs.
+type revisionReads int
+
+const (
+	// readSQL: whole files, SQL included (the default).
+	readSQL revisionReads = iota
+	// readHeaders: each file's header, checksum and which sections it
+	// has, not their SQL (heads, history).
+	readHeaders
+	// readGraph: what marking (head) needs (current): as readHeaders,
+	// except that a file whose sections do not parse still loads.
+	readGraph
+)
+
+// readRevisionFiles loads the revision files in dir as the command
+// needs them. readHeaders and readGraph go through the files cache
+// (script.LoadDirCached), which opens only the files changed since it
+// last read them; so a retort.sum check costs current, heads and history
+// no file bodies when nothing changed, and still compares every
+// checksum.
+func (a *app) readRevisionFiles(dir string) ([]*script.Revision, error) {
+	cache := a.filesCache(dir)
+	switch {
+	case a.reads == readGraph && cache == "" && !a.hasSum():
+		// Nothing to check checksums against, no cache to fill:
+		// headers only, as before the cache.
+		return script.LoadHeaders(script.DirFS(dir))
+	case a.reads == readGraph:
+		return script.LoadHeadersCached(dir, cache)
+	case a.reads == readHeaders:
+		return script.LoadDirCached(dir, cache)
+	}
+	return script.LoadDir(script.DirFS(dir))
+}
+
+// filesCache is the files cache of the versions directory dir (see
+// script.FilesCacheFile), "" when caches are off (RETORT_NO_CACHE) or
+// the system has no cache directory.
+func (a *app) filesCache(dir string) string {
+	c := a.cacheDir(false)
+	if c == "" {
+		return ""
+	}
+	return script.FilesCacheFile(c, dir)
 }
 
 // warnUnembedded warns when the application embeds its migrations and

@@ -63,6 +63,16 @@ func (a *app) compareSum(revs []*script.Revision) error {
 	return s.Check(a.rel(path), revs)
 }
 
+// hasSum reports whether this run checks a retort.sum: the file exists
+// and the command is not sum itself.
+func (a *app) hasSum() bool {
+	if a.sum.skip {
+		return false
+	}
+	_, err := os.Stat(a.sumPath())
+	return err == nil
+}
+
 // updateSum rewrites retort.sum, when the project has one, after a
 // command wrote a revision file.
 func (a *app) updateSum() error {

@@ -141,6 +141,16 @@ type StatementRejecter interface {
 	Rejected(err error) bool
 }
 
+// OneTripQuerier is implemented by dialects whose driver sends a query
+// without arguments in more than one round trip unless told otherwise
+// (pgx prepares every query before it runs it). OneTripArgs are the
+// arguments to pass to QueryContext on db with such a query to have it
+// sent in one round trip: none when db's driver is not the one the
+// dialect knows.
+type OneTripQuerier interface {
+	OneTripArgs(db *sql.DB) []any
+}
+
 // TenantSchemaer is implemented by a dialect whose databases hold schemas
 // that can each be a tenant's own namespace, with its own version tables
 // (PostgreSQL). A fleet run over --tenant-schemas uses it.

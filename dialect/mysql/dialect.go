@@ -80,10 +80,15 @@ func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 		return nil, myURLError(u, err)
 	}
 	db := sql.OpenDB(connector)
-	if err := db.PingContext(ctx); err != nil {
+	// Connecting is what tells that the server accepts the URL; a ping
+	// on top would be one more round trip (the driver checks a reused
+	// connection without one).
+	c, err := db.Conn(ctx)
+	if err != nil {
 		db.Close()
 		return nil, myOpenError(u, err)
 	}
+	c.Close()
 	return db, nil
 }
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/internal/sqlx"
@@ -66,7 +66,11 @@ func (d *Dialect) MaxIdentLen() int { return 63 }
 // NowUTC returns the current time as a UTC timestamp without time zone.
 func (d *Dialect) NowUTC() string { return "(now() AT TIME ZONE 'UTC')" }
 
-// Open connects with pgx to the URL as given and pings the server.
+// Open connects with pgx to the URL as given. The connection it makes to
+// find out that the server accepts the URL is the first one the handle
+// hands out: it is not pinged again before its first use (see
+// pingIfIdle), so that a short command such as "retort current" makes
+// the connection and its queries and nothing else.
 func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 	if u.Dialect != "postgres" {
 		return nil, fmt.Errorf("open %s: not a postgres:// URL", u.Redacted())
@@ -74,18 +78,54 @@ func (d *Dialect) Open(ctx context.Context, u *dialect.URL) (*sql.DB, error) {
 	// pgx parses the URL only when it connects, and reports a bad
 	// parameter as a failed connection: parse it first, so that a fault
 	// in the URL is reported as one.
-	if _, err := pgx.ParseConfig(u.String()); err != nil {
-		return nil, pgURLError(u, err)
-	}
-	db, err := sql.Open("pgx", u.String())
+	cfg, err := pgx.ParseConfig(u.String())
 	if err != nil {
 		return nil, pgURLError(u, err)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(noteConnected), stdlib.OptionShouldPing(pingIfIdle))
+	c, err := db.Conn(ctx)
+	if err != nil {
 		db.Close()
 		return nil, pgOpenError(u, err)
 	}
+	c.Close()
 	return db, nil
+}
+
+var _ dialect.OneTripQuerier = (*Dialect)(nil)
+
+// OneTripArgs selects pgx's simple protocol for a query without
+// arguments: one round trip, where pgx's default prepares the statement
+// in a round trip of its own first. Only for a handle on pgx's driver
+// (another driver would take the mode for an argument).
+func (d *Dialect) OneTripArgs(db *sql.DB) []any {
+	if db == nil || db.Driver() != stdlib.GetDefaultDriver() {
+		return nil
+	}
+	return []any{pgx.QueryExecModeSimpleProtocol}
+}
+
+// connectedAt is the key under which noteConnected keeps the time a
+// connection was made, in its pgconn.PgConn.CustomData.
+const connectedAt = "retort.connected_at"
+
+func noteConnected(_ context.Context, c *pgx.Conn) error {
+	c.PgConn().CustomData()[connectedAt] = time.Now()
+	return nil
+}
+
+// pingIfIdle is pgx's own rule for pinging a connection before
+// database/sql reuses it, a ping when it was idle for more than a
+// second, except that a connection never reused before counts its idle
+// time from when it was made rather than from the zero time (which
+// pinged every new connection on its first reuse, one more round trip
+// for every short command).
+func pingIfIdle(_ context.Context, p stdlib.ShouldPingParams) bool {
+	idle := p.IdleDuration
+	if at, ok := p.Conn.PgConn().CustomData()[connectedAt].(time.Time); ok {
+		idle = min(idle, time.Since(at))
+	}
+	return idle > time.Second
 }
 
 // pgURLError reports a URL that pgx cannot use: the URL once, what is

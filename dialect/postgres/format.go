@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/retortdb/retort/dialect/internal/sqlx"
 	"github.com/retortdb/retort/schema"
@@ -12,7 +13,7 @@ import (
 // reservedWords are the PostgreSQL 15 keywords that are not unreserved
 // (pg_get_keywords() catcode R, C or T): as bare identifiers they are
 // either an error or mean something else, so Format quotes them.
-var reservedWords = func() map[string]bool {
+var reservedWords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric authorization
 between bigint binary bit boolean both case cast char character check coalesce collate collation column
@@ -29,7 +30,7 @@ xmlpi xmlroot xmlserialize xmltable`) {
 		m[w] = true
 	}
 	return m
-}()
+})
 
 // quoteIdentIfNeeded returns name as a PostgreSQL identifier, quoted only
 // when it has to be: a name that is not all lower-case ASCII letters,
@@ -38,7 +39,7 @@ xmlpi xmlroot xmlserialize xmltable`) {
 // rules (quote_ident), so names print as format_type and pg_get_expr
 // print them.
 func quoteIdentIfNeeded(name string) string {
-	safe := name != "" && !reservedWords[name]
+	safe := name != "" && !reservedWords()[name]
 	for k := 0; safe && k < len(name); k++ {
 		c := name[k]
 		switch {

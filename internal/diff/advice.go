@@ -2,12 +2,12 @@ package diff
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/retortdb/retort/internal/change"
+	"github.com/retortdb/retort/internal/lazyre"
 	"github.com/retortdb/retort/schema"
 )
 
@@ -285,11 +285,11 @@ func DowngradeNeedsBackfill(current *schema.Schema, down []change.Change) []Refi
 // constantRE matches a literal: a number, a quoted string with an optional
 // prefix (DATE '...', X'...', E'...') or cast, TRUE, FALSE, NULL and the
 // CURRENT_ date and time values, which are one value for a whole statement.
-var constantRE = regexp.MustCompile(`(?is)^\s*(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|(?:[a-z_]+\s*)?'(?:[^']|'')*'(?:\s*::\s*[a-z_ ]+(?:\(\d+(?:,\s*\d+)?\))?)?|true|false|null|current_date|current_time|current_timestamp|now\(\s*\))\s*$`)
+var constantRE = lazyre.New(`(?is)^\s*(?:[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|(?:[a-z_]+\s*)?'(?:[^']|'')*'(?:\s*::\s*[a-z_ ]+(?:\(\d+(?:,\s*\d+)?\))?)?|true|false|null|current_date|current_time|current_timestamp|now\(\s*\))\s*$`)
 
 // Constant reports whether the SQL value v is a constant (see constantRE)
 // rather than an expression that may differ from row to row, such as a
 // column of the table.
 func Constant(v string) bool {
-	return constantRE.MatchString(v)
+	return constantRE().MatchString(v)
 }

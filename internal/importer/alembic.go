@@ -3,10 +3,10 @@ package importer
 import (
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/lazyre"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
@@ -25,11 +25,11 @@ func (alembicConv) Name() string { return "alembic" }
 func (alembicConv) Detect(fsys fs.FS) bool { return anyFileContains(fsys, "-- Running upgrade ") }
 
 var (
-	alembicMarker = regexp.MustCompile(`^-- Running (upgrade|downgrade) (.*?) ?-> ?(.*)$`)
+	alembicMarker = lazyre.New(`^-- Running (upgrade|downgrade) (.*?) ?-> ?(.*)$`)
 	// Alembic logs "Running upgrade a -> b, message" on stderr; a file
 	// captured with 2>&1 has the messages.
-	alembicLog = regexp.MustCompile(`^INFO +\[alembic[.\w]*\] Running upgrade .*?-> (\w+), (.*)$`)
-	alembicAny = regexp.MustCompile(`^(INFO|WARNING|WARN|DEBUG|ERROR) +\[`)
+	alembicLog = lazyre.New(`^INFO +\[alembic[.\w]*\] Running upgrade .*?-> (\w+), (.*)$`)
+	alembicAny = lazyre.New(`^(INFO|WARNING|WARN|DEBUG|ERROR) +\[`)
 )
 
 // alembicStep is one revision's part of an offline script.
@@ -138,13 +138,13 @@ func alembicSteps(name, text string, messages map[string]string) ([]alembicStep,
 		return nil
 	}
 	for i, l := range lines(text) {
-		if m := alembicLog.FindStringSubmatch(l); m != nil {
+		if m := alembicLog().FindStringSubmatch(l); m != nil {
 			messages[m[1]] = m[2]
 		}
-		if alembicAny.MatchString(l) {
+		if alembicAny().MatchString(l) {
 			l = "" // a log line captured with 2>&1; keep the numbering
 		}
-		m := alembicMarker.FindStringSubmatch(l)
+		m := alembicMarker().FindStringSubmatch(l)
 		if m == nil {
 			if cur == nil {
 				pre.WriteString(l + "\n")

@@ -6,9 +6,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io/fs"
-	"regexp"
 	"strings"
 
+	"github.com/retortdb/retort/internal/lazyre"
 	"github.com/retortdb/retort/internal/script"
 )
 
@@ -56,13 +56,13 @@ func (c atlasConv) Read(fsys fs.FS, _ Options) (*Result, error) {
 	return &Result{Revisions: revs}, nil
 }
 
-var atlasDirective = regexp.MustCompile(`^--\s*atlas:(\w+)(?:\s+(.*))?$`)
+var atlasDirective = lazyre.New(`^--\s*atlas:(\w+)(?:\s+(.*))?$`)
 
 // atlasDirectives reads the "-- atlas:" directives: txmode none runs the
 // file outside a transaction; a custom delimiter is refused.
 func atlasDirectives(name, text string) (noTx bool, err error) {
 	for i, l := range lines(text) {
-		m := atlasDirective.FindStringSubmatch(strings.TrimSpace(l))
+		m := atlasDirective().FindStringSubmatch(strings.TrimSpace(l))
 		if m == nil {
 			continue
 		}

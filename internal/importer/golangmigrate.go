@@ -3,9 +3,10 @@ package importer
 import (
 	"fmt"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/retortdb/retort/internal/lazyre"
 )
 
 // golangMigrateConv reads a golang-migrate directory:
@@ -15,12 +16,12 @@ type golangMigrateConv struct{}
 
 func (golangMigrateConv) Name() string { return "golang-migrate" }
 
-var migrateName = regexp.MustCompile(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
+var migrateName = lazyre.New(`^([0-9]+)_(.*)\.(up|down)\.sql$`)
 
 func (golangMigrateConv) Detect(fsys fs.FS) bool {
 	names, _ := sqlFiles(fsys)
 	for _, n := range names {
-		if migrateName.MatchString(n) {
+		if migrateName().MatchString(n) {
 			return true
 		}
 	}
@@ -41,7 +42,7 @@ func (golangMigrateConv) Read(fsys fs.FS, _ Options) (*Result, error) {
 	}
 	byVersion := map[uint64]*migratePair{}
 	for _, name := range names {
-		m := migrateName.FindStringSubmatch(name)
+		m := migrateName().FindStringSubmatch(name)
 		if m == nil {
 			return nil, &SourceError{Tool: "golang-migrate", File: name, Msg: "golang-migrate names migrations {version}_{title}.up.sql and {version}_{title}.down.sql; rename the file or move it out of the directory"}
 		}

@@ -61,6 +61,9 @@ type Runner struct {
 	d    dialect.Dialect
 	opts Options
 	q    queries
+	// oneTrip are the arguments that send a query without arguments in
+	// one round trip (dialect.OneTripQuerier).
+	oneTrip []any
 }
 
 // New returns a Runner for db, which d opened.
@@ -75,7 +78,11 @@ func New(db *sql.DB, d dialect.Dialect, opts Options) *Runner {
 	if opts.LockTimeout <= 0 {
 		opts.LockTimeout = DefaultLockTimeout
 	}
-	return &Runner{db: db, d: d, opts: opts, q: buildQueries(d, opts.Tables)}
+	r := &Runner{db: db, d: d, opts: opts, q: buildQueries(d, opts.Tables)}
+	if ot, ok := d.(dialect.OneTripQuerier); ok {
+		r.oneTrip = ot.OneTripArgs(db)
+	}
+	return r
 }
 
 // Row is one row of the revisions table.
@@ -251,7 +258,7 @@ type querier interface {
 }
 
 func (r *Runner) readState(ctx context.Context, q querier) (*State, error) {
-	rows, err := q.QueryContext(ctx, r.q.selectState)
+	rows, err := q.QueryContext(ctx, r.q.selectState, r.oneTrip...)
 	if err != nil {
 		if r.d.IsMissingTable(err) {
 			return &State{}, nil

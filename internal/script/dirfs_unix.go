@@ -11,6 +11,13 @@ import (
 // readFile reads the regular file at path with open, fstat, read and
 // close, and nothing else.
 func readFile(path string) ([]byte, error) {
+	data, _, err := readStamped(path)
+	return data, err
+}
+
+// readStamped is readFile that also returns the stamp fstat gave before
+// the file was read (only its size where stamps are not kept).
+func readStamped(path string) ([]byte, fileStamp, error) {
 	var fd int
 	var err error
 	for {
@@ -20,19 +27,19 @@ func readFile(path string) ([]byte, error) {
 		}
 	}
 	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, fileStamp{}, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
-	var st syscall.Stat_t
-	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, &fs.PathError{Op: "stat", Path: path, Err: err}
+	st, isDir, err := fstatStamp(fd)
+	if err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "stat", Path: path, Err: err}
 	}
-	if st.Mode&syscall.S_IFMT == syscall.S_IFDIR {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+	if isDir {
+		return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
 	// One byte more than the size, so that a file that is exactly as
 	// long as fstat says is known complete after a single short read.
-	size := int(st.Size) + 1
+	size := int(st.size) + 1
 	if size < 512 {
 		size = 512
 	}
@@ -43,15 +50,15 @@ func readFile(path string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if n == 0 {
-			return data, nil
+			return data, st, nil
 		}
 		data = data[:len(data)+n]
-		if len(data) < cap(data) && int64(len(data)) >= st.Size {
+		if len(data) < cap(data) && int64(len(data)) >= st.size {
 			// Short, with all fstat promised: the end of the file.
-			return data, nil
+			return data, st, nil
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]

@@ -41,8 +41,9 @@ type Revision struct {
 	// Checksum is the hex SHA-256 of the file's bytes with line endings
 	// normalised to "\n".
 	Checksum string
-	// HeaderOnly is set on a revision loaded by LoadHeaders: its
-	// sections and its checksum were not read.
+	// HeaderOnly is set on a revision loaded by LoadHeaders,
+	// LoadHeadersCached or LoadDirCached: its sections' SQL was not read.
+	// From LoadHeaders it has no checksum and no section flags either.
 	HeaderOnly bool
 	// Go is set for a revision written in Go: by "Go: true" in the header
 	// of its placeholder file, or by a retort.GoRevision. Its sections

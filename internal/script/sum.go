@@ -109,19 +109,30 @@ func sumOrder(revs []*Revision) []*Revision {
 
 // line is an entry as written: "ID PARENTS CHECKSUM", PARENTS being "-"
 // for a base and a comma list otherwise.
-func (e SumEntry) line() string {
-	parents := "-"
-	if len(e.Revises) > 0 {
-		parents = strings.Join(e.Revises, ",")
+func (e SumEntry) line() string { return string(e.appendLine(nil)) }
+
+// appendLine appends line() to b.
+func (e SumEntry) appendLine(b []byte) []byte {
+	b = append(append(b, e.ID...), ' ')
+	if len(e.Revises) == 0 {
+		b = append(b, '-')
 	}
-	return e.ID + " " + parents + " " + e.Checksum
+	for i, p := range e.Revises {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, p...)
+	}
+	return append(append(b, ' '), e.Checksum...)
 }
 
 func hashEntries(entries []SumEntry) string {
 	h := sha256.New()
+	var b []byte
 	for _, e := range entries {
-		h.Write([]byte(e.line()))
-		h.Write([]byte{'\n'})
+		b = e.appendLine(b[:0])
+		b = append(b, '\n')
+		h.Write(b)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -173,12 +184,12 @@ func ParseSum(path string, data []byte) (*Sum, error) {
 	if !ok || magic != sumMagic || !isHex64(hash) {
 		return nil, &SumParseError{Path: path, Line: 1, Msg: fmt.Sprintf("the first line is not %q followed by a SHA-256", sumMagic)}
 	}
-	s := &Sum{Hash: hash}
-	seen := map[string]int{}
+	s := &Sum{Hash: hash, Entries: make([]SumEntry, 0, len(lines)-1)}
+	seen := make(map[string]int, len(lines)-1)
 	for i, l := range lines[1:] {
 		n := i + 2
-		f := strings.Fields(l)
-		if len(f) != 3 || CheckID(f[0]) != nil || !isHex64(f[2]) {
+		f, ok := fields3(l)
+		if !ok || CheckID(f[0]) != nil || !isHex64(f[2]) {
 			return nil, &SumParseError{Path: path, Line: n, Msg: "expected \"REVISION PARENTS CHECKSUM\""}
 		}
 		if prev, dup := seen[f[0]]; dup {
@@ -194,12 +205,28 @@ func ParseSum(path string, data []byte) (*Sum, error) {
 	return s, nil
 }
 
+// fields3 splits l as strings.Fields does, when it has three fields.
+func fields3(l string) (f [3]string, ok bool) {
+	n := 0
+	for w := range strings.FieldsSeq(l) {
+		if n < 3 {
+			f[n] = w
+		}
+		n++
+	}
+	return f, n == 3
+}
+
 func isHex64(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
-	_, err := hex.DecodeString(s)
-	return err == nil
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // SumMismatchError reports revision files that changed without retort:
@@ -240,30 +267,31 @@ func (e *SumMismatchError) Error() string {
 }
 
 // Check compares the sum with revs, whose Path names their files in the
-// error. It returns nil or a *SumMismatchError. The checksums of
-// revisions loaded by LoadHeaders (HeaderOnly) are not compared.
+// error. It returns nil or a *SumMismatchError. Every revision's checksum
+// is compared: one loaded by LoadHeaders, which has none, counts as
+// edited (load through LoadHeadersCached instead, which has them).
 func (s *Sum) Check(path string, revs []*Revision) error {
 	e := &SumMismatchError{Path: path, HashMismatch: hashEntries(s.Entries) != s.Hash}
-	listed := make(map[string]SumEntry, len(s.Entries))
-	for _, en := range s.Entries {
-		listed[en.ID] = en
+	listed := make(map[string]int, len(s.Entries))
+	for i, en := range s.Entries {
+		listed[en.ID] = i
 	}
-	have := make(map[string]bool, len(revs))
+	have := make([]bool, len(s.Entries))
 	for _, r := range revs {
-		have[r.ID] = true
-		en, ok := listed[r.ID]
+		i, ok := listed[r.ID]
+		var en SumEntry
+		if ok {
+			en, have[i] = s.Entries[i], true
+		}
 		switch {
 		case !ok:
 			e.Added = append(e.Added, r.Path)
-		case (!r.HeaderOnly && en.Checksum != r.Checksum) || !slices.Equal(en.Revises, r.Revises):
-			// A revision loaded by LoadHeaders has no checksum: the
-			// command (current) reads no SQL, so only the graph is
-			// checked.
+		case en.Checksum != r.Checksum || !slices.Equal(en.Revises, r.Revises):
 			e.Edited = append(e.Edited, r.Path)
 		}
 	}
-	for _, en := range s.Entries {
-		if !have[en.ID] {
+	for i, en := range s.Entries {
+		if !have[i] {
 			e.Removed = append(e.Removed, en.ID)
 		}
 	}
