@@ -153,7 +153,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usagef("%s needs %s", cmd.CommandPath(), what)
+			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
 		}
 		return nil
 	}
