@@ -474,66 +474,7 @@ func (d *differ) foreignKeys() {
 			}
 			continue
 		}
-		nk := d.matched[ok]
-		tt := d.toTables[nk]
-		if len(ft.ForeignKeys) == 0 && len(tt.ForeignKeys) == 0 {
-			continue
-		}
-		renames := d.colRename[nk]
-		if len(d.tableRename) == 0 && len(d.colRename) == 0 && sameSlice(ft.ForeignKeys, tt.ForeignKeys, fkEq) &&
-			!slices.ContainsFunc(tt.ForeignKeys, func(fk *schema.ForeignKey) bool { return d.fkAffected(nk, fk) }) {
-			continue
-		}
-		fo := make([]obj, len(ft.ForeignKeys))
-		for i, fk := range ft.ForeignKeys {
-			// An empty RefSchema means the table's own schema.
-			rs := fk.RefSchema
-			if rs == "" {
-				rs = ft.Schema
-			}
-			rk := d.newKey(d.key(rs, fk.RefTable))
-			fo[i] = obj{name: fk.Name, sig: fkSig(fk, renames, fk.RefSchema, rk.name, d.colRename[rk]), v: fk}
-		}
-		to := make([]obj, len(tt.ForeignKeys))
-		for i, fk := range tt.ForeignKeys {
-			to[i] = obj{name: fk.Name, sig: fkSig(fk, nil, fk.RefSchema, fk.RefTable, nil), v: fk}
-		}
-		dropped, added := match(fo, to)
-		// Keys that stay but whose columns or referenced key change are
-		// dropped first and added back.
-		isDropped := map[*schema.ForeignKey]bool{}
-		for _, o := range dropped {
-			isDropped[o.v.(*schema.ForeignKey)] = true
-		}
-		isAdded := map[*schema.ForeignKey]bool{}
-		for _, o := range added {
-			isAdded[o.v.(*schema.ForeignKey)] = true
-		}
-		for i, fk := range tt.ForeignKeys {
-			if isAdded[fk] || !d.fkAffected(nk, fk) {
-				continue
-			}
-			// Find its from-side twin.
-			for j, o := range fo {
-				ffk := o.v.(*schema.ForeignKey)
-				if isDropped[ffk] || o.sig != to[i].sig || (o.name != "" && o.name != fk.Name) {
-					continue
-				}
-				isDropped[ffk] = true
-				dropped = append(dropped, fo[j])
-				added = append(added, to[i])
-				isAdded[fk] = true
-				break
-			}
-		}
-		for _, o := range dropped {
-			fk := o.v.(*schema.ForeignKey)
-			d.add(phDropFK, tableObjKey(ok, fk.Name+"\x00"+o.sig), &change.DropForeignKey{Table: ok.ref(), FK: fk})
-		}
-		for _, o := range added {
-			fk := o.v.(*schema.ForeignKey)
-			d.add(phAddFK, tableObjKey(nk, fk.Name+"\x00"+o.sig), &change.AddForeignKey{Table: nk.ref(), FK: fk})
-		}
+		d.tableForeignKeys(ft, ok)
 	}
 	for _, tt := range d.to.Tables {
 		nk := d.key(tt.Schema, tt.Name)
@@ -544,6 +485,84 @@ func (d *differ) foreignKeys() {
 			d.add(phAddFK, tableObjKey(nk, fk.Name+"\x00"+fkSig(fk, nil, fk.RefSchema, fk.RefTable, nil)), &change.AddForeignKey{Table: nk.ref(), FK: fk})
 		}
 	}
+}
+
+// tableForeignKeys compares the foreign keys of ft (key ok), a table that
+// stays, with those of its match.
+func (d *differ) tableForeignKeys(ft *schema.Table, ok tkey) {
+	nk := d.matched[ok]
+	tt := d.toTables[nk]
+	if len(ft.ForeignKeys) == 0 && len(tt.ForeignKeys) == 0 {
+		return
+	}
+	if len(d.tableRename) == 0 && len(d.colRename) == 0 && sameSlice(ft.ForeignKeys, tt.ForeignKeys, fkEq) &&
+		!slices.ContainsFunc(tt.ForeignKeys, func(fk *schema.ForeignKey) bool { return d.fkAffected(nk, fk) }) {
+		return
+	}
+	fo := d.fromFKObjs(ft, nk)
+	to := make([]obj, len(tt.ForeignKeys))
+	for i, fk := range tt.ForeignKeys {
+		to[i] = obj{name: fk.Name, sig: fkSig(fk, nil, fk.RefSchema, fk.RefTable, nil), v: fk}
+	}
+	dropped, added := match(fo, to)
+	dropped, added = d.readdAffected(nk, tt, fo, to, dropped, added)
+	for _, o := range dropped {
+		fk := o.v.(*schema.ForeignKey)
+		d.add(phDropFK, tableObjKey(ok, fk.Name+"\x00"+o.sig), &change.DropForeignKey{Table: ok.ref(), FK: fk})
+	}
+	for _, o := range added {
+		fk := o.v.(*schema.ForeignKey)
+		d.add(phAddFK, tableObjKey(nk, fk.Name+"\x00"+o.sig), &change.AddForeignKey{Table: nk.ref(), FK: fk})
+	}
+}
+
+// fromFKObjs are ft's foreign keys as the desired side names things: the
+// renames of its columns (table nk) and of the tables they reference
+// applied.
+func (d *differ) fromFKObjs(ft *schema.Table, nk tkey) []obj {
+	renames := d.colRename[nk]
+	fo := make([]obj, len(ft.ForeignKeys))
+	for i, fk := range ft.ForeignKeys {
+		// An empty RefSchema means the table's own schema.
+		rs := fk.RefSchema
+		if rs == "" {
+			rs = ft.Schema
+		}
+		rk := d.newKey(d.key(rs, fk.RefTable))
+		fo[i] = obj{name: fk.Name, sig: fkSig(fk, renames, fk.RefSchema, rk.name, d.colRename[rk]), v: fk}
+	}
+	return fo
+}
+
+// readdAffected adds to dropped and added the keys of tt that stay but
+// must be dropped first and added back (fkAffected: a column or the
+// referenced key changes), each paired with its from-side twin.
+func (d *differ) readdAffected(nk tkey, tt *schema.Table, fo, to, dropped, added []obj) ([]obj, []obj) {
+	isDropped := map[*schema.ForeignKey]bool{}
+	for _, o := range dropped {
+		isDropped[o.v.(*schema.ForeignKey)] = true
+	}
+	isAdded := map[*schema.ForeignKey]bool{}
+	for _, o := range added {
+		isAdded[o.v.(*schema.ForeignKey)] = true
+	}
+	for i, fk := range tt.ForeignKeys {
+		if isAdded[fk] || !d.fkAffected(nk, fk) {
+			continue
+		}
+		for j, o := range fo {
+			ffk := o.v.(*schema.ForeignKey)
+			if isDropped[ffk] || o.sig != to[i].sig || (o.name != "" && o.name != fk.Name) {
+				continue
+			}
+			isDropped[ffk] = true
+			dropped = append(dropped, fo[j])
+			added = append(added, to[i])
+			isAdded[fk] = true
+			break
+		}
+	}
+	return dropped, added
 }
 
 // fkAffected reports whether a foreign key of table nk (in to) must be
