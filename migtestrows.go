@@ -171,20 +171,11 @@ var enumValues = lazyre.New(`'((?:[^']|'')*)'`)
 // servers use for them, which the three dialects share (integer, char,
 // date, ...): a guess that is wrong only costs a note.
 func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
-	n := strconv.Itoa(rm.round)
 	q := rm.m.dialect.QuoteLiteral
-	typ := strings.ToLower(c.Type)
 	if v, ok := userType(s, c.Type, q); ok {
 		return v, true
 	}
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(typ, w) {
-				return true
-			}
-		}
-		return false
-	}
+	typ := strings.ToLower(c.Type)
 	switch {
 	case strings.HasSuffix(typ, "[]"):
 		return q("{}"), true
@@ -193,39 +184,66 @@ func (rm *rowMaker) literal(s *schema.Schema, c *schema.Column) (string, bool) {
 			return q(strings.ReplaceAll(m[1], "''", "'")), true
 		}
 		return "", false
-	case has("interval"):
-		return q(n + " days"), true
-	case has("point", "line", "polygon", "geometry", "circle", "box", "path", "bit", "range"):
-		return "", false
-	case has("bool"):
-		return "TRUE", true
-	case has("int", "serial", "numeric", "decimal", "real", "double", "float", "number", "money", "year"):
-		return n, true
-	case has("timestamp", "datetime"):
-		return q(fmt.Sprintf("2001-01-%02d 00:00:00", 1+rm.round%28)), true
-	case has("date"):
-		return q(fmt.Sprintf("2001-01-%02d", 1+rm.round%28)), true
-	case has("time"):
-		return q("00:00:00"), true
-	case has("json"):
-		return q("{}"), true
-	case has("uuid"):
-		return q(fmt.Sprintf("00000000-0000-4000-8000-%012d", rm.round)), true
-	case has("inet", "cidr"):
-		return q(fmt.Sprintf("192.0.2.%d", rm.round%250+1)), true
-	case has("char", "text", "clob", "string", "blob", "binary", "bytea", "xml", "citext", "name", "tsvector", "tsquery"):
-		v := n
-		if m := typeLength().FindStringSubmatch(typ); m != nil {
-			if l, _ := strconv.Atoi(m[1]); l > 0 && len(v) > l {
-				v = v[len(v)-l:]
+	}
+	for _, r := range literalRules {
+		if containsAny(typ, r.words) {
+			if r.value == nil {
+				return "", false
 			}
+			return r.value(rm.round, typ, q), true
 		}
-		if has("xml") {
-			v = "<r>" + v + "</r>"
-		}
-		return q(v), true
 	}
 	return "", false
+}
+
+// literalRules give a value by the words of a type's name, first match
+// wins (interval before int, timestamp before date before time); a rule
+// without a value is a type the generator leaves alone.
+var literalRules = []struct {
+	words []string
+	value func(round int, typ string, q func(string) string) string
+}{
+	{[]string{"interval"}, func(r int, _ string, q func(string) string) string { return q(strconv.Itoa(r) + " days") }},
+	{[]string{"point", "line", "polygon", "geometry", "circle", "box", "path", "bit", "range"}, nil},
+	{[]string{"bool"}, func(int, string, func(string) string) string { return "TRUE" }},
+	{[]string{"int", "serial", "numeric", "decimal", "real", "double", "float", "number", "money", "year"},
+		func(r int, _ string, _ func(string) string) string { return strconv.Itoa(r) }},
+	{[]string{"timestamp", "datetime"}, func(r int, _ string, q func(string) string) string {
+		return q(fmt.Sprintf("2001-01-%02d 00:00:00", 1+r%28))
+	}},
+	{[]string{"date"}, func(r int, _ string, q func(string) string) string { return q(fmt.Sprintf("2001-01-%02d", 1+r%28)) }},
+	{[]string{"time"}, func(_ int, _ string, q func(string) string) string { return q("00:00:00") }},
+	{[]string{"json"}, func(_ int, _ string, q func(string) string) string { return q("{}") }},
+	{[]string{"uuid"}, func(r int, _ string, q func(string) string) string {
+		return q(fmt.Sprintf("00000000-0000-4000-8000-%012d", r))
+	}},
+	{[]string{"inet", "cidr"}, func(r int, _ string, q func(string) string) string { return q(fmt.Sprintf("192.0.2.%d", r%250+1)) }},
+	{[]string{"char", "text", "clob", "string", "blob", "binary", "bytea", "xml", "citext", "name", "tsvector", "tsquery"}, textLiteral},
+}
+
+// textLiteral is the round's number as a string no longer than the type
+// allows, wrapped in an element for xml.
+func textLiteral(round int, typ string, q func(string) string) string {
+	v := strconv.Itoa(round)
+	if m := typeLength().FindStringSubmatch(typ); m != nil {
+		if l, _ := strconv.Atoi(m[1]); l > 0 && len(v) > l {
+			v = v[len(v)-l:]
+		}
+	}
+	if strings.Contains(typ, "xml") {
+		v = "<r>" + v + "</r>"
+	}
+	return q(v)
+}
+
+// containsAny reports whether s contains one of words.
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // userType is the first label of a user-defined enum type, or a value of

@@ -552,34 +552,52 @@ func (d *differ) rules(broken map[string]bool) {
 // misc compares namespaces (and their comments) and extensions, and
 // reports differences in objects no change type covers (Schema.Comments).
 func (d *differ) misc() {
-	diffSet := func(what string, from, to []string) {
-		f := map[string]bool{}
-		for _, s := range from {
-			f[s] = true
+	d.namespaces()
+	d.extensions()
+	comments := func(s *schema.Schema) []string {
+		var out []string
+		for _, c := range s.Comments {
+			out = append(out, fmt.Sprintf("on %s (%q)", c.Object, c.Text))
 		}
-		t := map[string]bool{}
-		for _, s := range to {
-			t[s] = true
-		}
-		for _, s := range from {
-			if !t[s] {
-				d.unsupportedf("%s %s removed", what, s)
-			}
-		}
-		for _, s := range to {
-			if !f[s] {
-				d.unsupportedf("%s %s added or changed", what, s)
-			}
+		return out
+	}
+	d.unsupportedSet("comment", comments(d.from), comments(d.to))
+}
+
+// unsupportedSet reports each of from missing in to as removed, and each
+// of to missing in from as added or changed: objects retort cannot
+// migrate, named.
+func (d *differ) unsupportedSet(what string, from, to []string) {
+	f := map[string]bool{}
+	for _, s := range from {
+		f[s] = true
+	}
+	t := map[string]bool{}
+	for _, s := range to {
+		t[s] = true
+	}
+	for _, s := range from {
+		if !t[s] {
+			d.unsupportedf("%s %s removed", what, s)
 		}
 	}
+	for _, s := range to {
+		if !f[s] {
+			d.unsupportedf("%s %s added or changed", what, s)
+		}
+	}
+}
+
+// namespaces compares schemas and their comments. PostgreSQL's inspector
+// lists public only when its comment is not a new database's: missing on
+// one side, public is there with the default comment, and is never
+// created or dropped. A schema's comment changes in place; the old one
+// comes from the from side as inspected.
+func (d *differ) namespaces() {
 	toNS := map[string]*schema.Namespace{}
 	for _, n := range d.to.Namespaces {
 		toNS[n.Name] = n
 	}
-	// PostgreSQL's inspector lists public only when its comment is not a
-	// new database's: missing on one side, public is there with the
-	// default comment, and is never created or dropped. A schema's comment
-	// changes in place; the old one comes from the from side as inspected.
 	seenNS := map[string]bool{}
 	for _, n := range d.from.Namespaces {
 		t := toNS[n.Name]
@@ -602,6 +620,11 @@ func (d *differ) misc() {
 			d.add(phAddNamespace, n.Name, &change.AddNamespace{Namespace: n})
 		}
 	}
+}
+
+// extensions compares extensions: added and dropped; one that changes
+// its schema or comment is reported as not supported.
+func (d *differ) extensions() {
 	toExt := map[string]*schema.Extension{}
 	for _, e := range d.to.Extensions {
 		toExt[e.Name] = e
@@ -622,14 +645,6 @@ func (d *differ) misc() {
 			d.add(phAddExtension, e.Name, &change.AddExtension{Extension: e})
 		}
 	}
-	comments := func(s *schema.Schema) []string {
-		var out []string
-		for _, c := range s.Comments {
-			out = append(out, fmt.Sprintf("on %s (%q)", c.Object, c.Text))
-		}
-		return out
-	}
-	diffSet("comment", comments(d.from), comments(d.to))
 }
 
 // isSubsequence reports whether every element of a appears in b, in order.
