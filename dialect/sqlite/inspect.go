@@ -58,81 +58,33 @@ const userTableFilter = `m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE
 func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (*schema.Schema, error) {
 	// SQLite identifiers are case-insensitive (for ASCII letters).
 	s := &schema.Schema{Dialect: "sqlite", Names: schema.NameRules{FoldTables: true, FoldColumns: true}}
-	vt := opts.VersionTables.WithDefaults()
-	skip := map[string]bool{strings.ToLower(vt.Revisions): true, strings.ToLower(vt.Log): true}
-	for _, n := range opts.Exclude {
-		skip[strings.ToLower(n)] = true
-	}
-	excluded := func(name string) bool {
-		return skip[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "sqlite_")
-	}
-
 	// 1. Every object, with its kind as pragma_table_list sees it.
 	objs, err := in.objects(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tables := map[string]*schema.Table{} // by lower-case name
-	ddls := map[string]*tableDDL{}
-	indexSQL := map[string]string{} // index name -> sql
+	c := &catalog{s: s, tables: map[string]*schema.Table{}, ddls: map[string]*tableDDL{}, indexSQL: map[string]string{}}
+	excluded := excluder(opts)
 	for _, o := range objs {
 		if excluded(o.name) || (o.typ == "index" || o.typ == "trigger") && excluded(o.table) {
 			continue
 		}
-		switch o.typ {
-		case "table":
-			switch {
-			case strings.HasPrefix(strings.ToUpper(o.sql), "CREATE VIRTUAL TABLE"):
-				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "virtual_table", Name: o.name, Keyword: "VIRTUAL", Detail: fmt.Sprintf("skipped virtual table %s: not supported", o.name)})
-				continue
-			case o.listType == "shadow":
-				// Part of its virtual table, which is reported (and
-				// refused or ignored) as the object.
-				s.Warnings = append(s.Warnings, fmt.Sprintf("skipped shadow table %s of a virtual table: not supported", o.name))
-				continue
-			}
-			td, err := parseCreateTable(o.sql)
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: inspect table %s: read its CREATE TABLE text: %w", o.name, err)
-			}
-			t := &schema.Table{Name: o.name}
-			t.Options.WithoutRowID = td.withoutRowID
-			t.Options.Strict = td.strict
-			t.Checks = td.checks
-			for _, n := range td.notes {
-				s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "table_clause", Name: o.name, Keyword: "TABLE", Detail: fmt.Sprintf("table %s: %s is not kept", o.name, n)})
-			}
-			tables[strings.ToLower(o.name)] = t
-			ddls[strings.ToLower(o.name)] = td
-			s.Tables = append(s.Tables, t)
-		case "index":
-			indexSQL[o.name] = o.sql
-		case "view":
-			cols, def, err := parseCreateView(o.sql)
-			if err != nil {
-				return nil, fmt.Errorf("sqlite: inspect view %s: %w", o.name, err)
-			}
-			s.Views = append(s.Views, &schema.View{Name: o.name, Definition: def, Columns: cols})
-		case "trigger":
-			s.Triggers = append(s.Triggers, &schema.Trigger{Table: o.table, Name: o.name, Definition: normText(o.sql)})
-		default:
-			s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: o.typ, Name: o.name, Keyword: strings.ToUpper(o.typ), Detail: fmt.Sprintf("skipped %s %s: not supported", o.typ, o.name)})
+		if err := c.add(o); err != nil {
+			return nil, err
 		}
 	}
-
 	// 2. Columns.
-	if err := in.columns(ctx, tables, ddls); err != nil {
+	if err := in.columns(ctx, c.tables, c.ddls); err != nil {
 		return nil, err
 	}
 	// 3. Indexes, unique constraints and primary keys.
-	if err := in.indexes(ctx, tables, ddls, indexSQL); err != nil {
+	if err := in.indexes(ctx, c.tables, c.ddls, c.indexSQL); err != nil {
 		return nil, err
 	}
 	// 4. Foreign keys.
-	if err := in.foreignKeys(ctx, tables, ddls); err != nil {
+	if err := in.foreignKeys(ctx, c.tables, c.ddls); err != nil {
 		return nil, err
 	}
-
 	byName := map[string]*schema.View{}
 	for _, v := range s.Views {
 		byName[strings.ToLower(v.Name)] = v
@@ -144,6 +96,81 @@ func (in *inspector) inspect(ctx context.Context, opts dialect.InspectOptions) (
 	}
 	sortSchema(s)
 	return s, nil
+}
+
+// excluder reports whether a name is left out of the inspection: retort's
+// version tables, the names opts excludes, and SQLite's own sqlite_ ones.
+func excluder(opts dialect.InspectOptions) func(string) bool {
+	vt := opts.VersionTables.WithDefaults()
+	skip := map[string]bool{strings.ToLower(vt.Revisions): true, strings.ToLower(vt.Log): true}
+	for _, n := range opts.Exclude {
+		skip[strings.ToLower(n)] = true
+	}
+	return func(name string) bool {
+		return skip[strings.ToLower(name)] || strings.HasPrefix(strings.ToLower(name), "sqlite_")
+	}
+}
+
+// catalog is what the first pass over the schema objects found: the
+// schema so far, and each table's parsed CREATE TABLE and each index's
+// SQL for the passes after it.
+type catalog struct {
+	s        *schema.Schema
+	tables   map[string]*schema.Table // by lower-case name
+	ddls     map[string]*tableDDL
+	indexSQL map[string]string // index name -> sql
+}
+
+// add files one schema object.
+func (c *catalog) add(o catalogObject) error {
+	switch o.typ {
+	case "table":
+		return c.addTable(o)
+	case "index":
+		c.indexSQL[o.name] = o.sql
+	case "view":
+		cols, def, err := parseCreateView(o.sql)
+		if err != nil {
+			return fmt.Errorf("sqlite: inspect view %s: %w", o.name, err)
+		}
+		c.s.Views = append(c.s.Views, &schema.View{Name: o.name, Definition: def, Columns: cols})
+	case "trigger":
+		c.s.Triggers = append(c.s.Triggers, &schema.Trigger{Table: o.table, Name: o.name, Definition: normText(o.sql)})
+	default:
+		c.s.Unrepresented = append(c.s.Unrepresented, schema.Unrepresented{Kind: o.typ, Name: o.name, Keyword: strings.ToUpper(o.typ), Detail: fmt.Sprintf("skipped %s %s: not supported", o.typ, o.name)})
+	}
+	return nil
+}
+
+// addTable files a table from its CREATE TABLE text; a virtual table is
+// reported as not supported, and its shadow tables with it.
+func (c *catalog) addTable(o catalogObject) error {
+	s := c.s
+	switch {
+	case strings.HasPrefix(strings.ToUpper(o.sql), "CREATE VIRTUAL TABLE"):
+		s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "virtual_table", Name: o.name, Keyword: "VIRTUAL", Detail: fmt.Sprintf("skipped virtual table %s: not supported", o.name)})
+		return nil
+	case o.listType == "shadow":
+		// Part of its virtual table, which is reported (and refused or
+		// ignored) as the object.
+		s.Warnings = append(s.Warnings, fmt.Sprintf("skipped shadow table %s of a virtual table: not supported", o.name))
+		return nil
+	}
+	td, err := parseCreateTable(o.sql)
+	if err != nil {
+		return fmt.Errorf("sqlite: inspect table %s: read its CREATE TABLE text: %w", o.name, err)
+	}
+	t := &schema.Table{Name: o.name}
+	t.Options.WithoutRowID = td.withoutRowID
+	t.Options.Strict = td.strict
+	t.Checks = td.checks
+	for _, n := range td.notes {
+		s.Unrepresented = append(s.Unrepresented, schema.Unrepresented{Kind: "table_clause", Name: o.name, Keyword: "TABLE", Detail: fmt.Sprintf("table %s: %s is not kept", o.name, n)})
+	}
+	c.tables[strings.ToLower(o.name)] = t
+	c.ddls[strings.ToLower(o.name)] = td
+	s.Tables = append(s.Tables, t)
+	return nil
 }
 
 func (in *inspector) objects(ctx context.Context) ([]catalogObject, error) {
