@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -371,13 +372,8 @@ func (i *inspector) inspectIndexes(ctx context.Context) error {
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = ?
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
-	type idx struct {
-		table, name, typ, comment string
-		unique                    bool
-		parts                     []*schema.IndexPart
-	}
-	var all []*idx
-	var cur *idx
+	var all []*statIndex
+	var cur *statIndex
 	err := i.scanAll(ctx, "indexes", q, func(rows *sql.Rows) error {
 		var table, name, col, coll, typ, comment, ex string
 		var nonUnique int
@@ -389,7 +385,7 @@ ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
 			return nil
 		}
 		if cur == nil || cur.table != table || cur.name != name {
-			cur = &idx{table: table, name: name, typ: typ, comment: comment, unique: nonUnique == 0}
+			cur = &statIndex{table: table, name: name, typ: typ, comment: comment, unique: nonUnique == 0}
 			all = append(all, cur)
 		}
 		p := &schema.IndexPart{Column: col, Desc: coll == "D"}
@@ -406,39 +402,57 @@ ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
 		return err
 	}
 	for _, x := range all {
-		t := i.tables[x.table]
-		method := strings.ToUpper(x.typ)
-		defMethod := "BTREE"
-		if strings.EqualFold(i.tableEngine[x.table], "MEMORY") {
-			defMethod = "HASH"
-		}
-		if method == defMethod {
-			method = ""
-		}
-		plain := method == "" && x.comment == ""
-		for _, p := range x.parts {
-			if p.Desc || p.Length != 0 || p.Expr != "" {
-				plain = false
-			}
-		}
-		switch {
-		case x.name == "PRIMARY":
-			k := &schema.Key{Name: x.name, Columns: partColumns(x.parts)}
-			if !plain {
-				k.Definition = formatParts(x.parts)
-				if method != "" {
-					k.Definition += " USING " + method
-				}
-				k.Comment = x.comment
-			}
-			t.PrimaryKey = k
-		case x.unique && plain:
-			t.Uniques = append(t.Uniques, &schema.Key{Name: x.name, Columns: partColumns(x.parts)})
-		default:
-			t.Indexes = append(t.Indexes, &schema.Index{Name: x.name, Unique: x.unique, Parts: x.parts, Method: method, Comment: x.comment})
-		}
+		i.fileIndex(x)
 	}
 	return nil
+}
+
+// statIndex is one index as information_schema.STATISTICS lists it, its
+// key parts gathered.
+type statIndex struct {
+	table, name, typ, comment string
+	unique                    bool
+	parts                     []*schema.IndexPart
+}
+
+// method is x's index method, "" when it is the table engine's default.
+func (i *inspector) method(x *statIndex) string {
+	method := strings.ToUpper(x.typ)
+	defMethod := "BTREE"
+	if strings.EqualFold(i.tableEngine[x.table], "MEMORY") {
+		defMethod = "HASH"
+	}
+	if method == defMethod {
+		return ""
+	}
+	return method
+}
+
+// fileIndex puts x on its table: the primary key, a unique constraint
+// (a plain unique index: columns only, default method, no comment), or an
+// index.
+func (i *inspector) fileIndex(x *statIndex) {
+	t := i.tables[x.table]
+	method := i.method(x)
+	plain := method == "" && x.comment == "" && !slices.ContainsFunc(x.parts, func(p *schema.IndexPart) bool {
+		return p.Desc || p.Length != 0 || p.Expr != ""
+	})
+	switch {
+	case x.name == "PRIMARY":
+		k := &schema.Key{Name: x.name, Columns: partColumns(x.parts)}
+		if !plain {
+			k.Definition = formatParts(x.parts)
+			if method != "" {
+				k.Definition += " USING " + method
+			}
+			k.Comment = x.comment
+		}
+		t.PrimaryKey = k
+	case x.unique && plain:
+		t.Uniques = append(t.Uniques, &schema.Key{Name: x.name, Columns: partColumns(x.parts)})
+	default:
+		t.Indexes = append(t.Indexes, &schema.Index{Name: x.name, Unique: x.unique, Parts: x.parts, Method: method, Comment: x.comment})
+	}
 }
 
 func partColumns(parts []*schema.IndexPart) []string {
