@@ -23,6 +23,31 @@ import (
 // "retort:ignore". TableName methods are read statically: the body must be
 // one return of a constant string.
 func Load(ctx context.Context, dir, pattern string) (*Schema, error) {
+	pkg, err := loadPackage(ctx, dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	l := &loader{pkg: pkg}
+	names, embedded := l.modelTypes()
+	var structs []*goStruct
+	for _, tn := range names {
+		if embedded[tn] {
+			continue
+		}
+		gs, err := l.structOf(tn.Type().(*types.Named), true)
+		if err != nil {
+			return nil, err
+		}
+		structs = append(structs, gs)
+	}
+	if len(structs) == 0 {
+		return nil, fmt.Errorf("models: the package %s declares no exported struct types", pkg.PkgPath)
+	}
+	return build(structs)
+}
+
+// loadPackage type-checks the one package pattern names in dir.
+func loadPackage(ctx context.Context, dir, pattern string) (*packages.Package, error) {
 	if pattern == "" {
 		pattern = "."
 	}
@@ -47,11 +72,18 @@ func Load(ctx context.Context, dir, pattern string) (*Schema, error) {
 		}
 		return nil, fmt.Errorf("models: the package %s does not compile:\n    %s", pkg.PkgPath, strings.Join(msgs, "\n    "))
 	}
-	l := &loader{pkg: pkg}
+	return pkg, nil
+}
+
+// modelTypes are the package's exported, non-generic struct types not
+// marked retort:ignore, in source order, and the ones among all its
+// struct types' fields that are embedded (anonymously or with
+// gorm:"embedded"), which are parts of models rather than models.
+func (l *loader) modelTypes() ([]*types.TypeName, map[*types.TypeName]bool) {
 	ignored := l.ignored()
 	var names []*types.TypeName
 	embedded := map[*types.TypeName]bool{}
-	scope := pkg.Types.Scope()
+	scope := l.pkg.Types.Scope()
 	for _, n := range scope.Names() {
 		tn, ok := scope.Lookup(n).(*types.TypeName)
 		if !ok || !tn.Exported() || tn.IsAlias() {
@@ -65,34 +97,27 @@ func Load(ctx context.Context, dir, pattern string) (*Schema, error) {
 			continue
 		}
 		names = append(names, tn)
-		for i := 0; i < st.NumFields(); i++ {
-			if f := st.Field(i); f.Embedded() || strings.Contains(strings.ToLower(reflect.StructTag(st.Tag(i)).Get("gorm")), "embedded") {
-				t := f.Type()
-				if p, ok := t.(*types.Pointer); ok {
-					t = p.Elem()
-				}
-				if nt, ok := t.(*types.Named); ok {
-					embedded[nt.Obj()] = true
-				}
-			}
-		}
+		markEmbedded(st, embedded)
 	}
 	sort.Slice(names, func(i, j int) bool { return names[i].Pos() < names[j].Pos() })
-	var structs []*goStruct
-	for _, tn := range names {
-		if embedded[tn] {
+	return names, embedded
+}
+
+// markEmbedded adds to embedded the named types st embeds.
+func markEmbedded(st *types.Struct, embedded map[*types.TypeName]bool) {
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		if !f.Embedded() && !strings.Contains(strings.ToLower(reflect.StructTag(st.Tag(i)).Get("gorm")), "embedded") {
 			continue
 		}
-		gs, err := l.structOf(tn.Type().(*types.Named), true)
-		if err != nil {
-			return nil, err
+		t := f.Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
 		}
-		structs = append(structs, gs)
+		if nt, ok := t.(*types.Named); ok {
+			embedded[nt.Obj()] = true
+		}
 	}
-	if len(structs) == 0 {
-		return nil, fmt.Errorf("models: the package %s declares no exported struct types", pkg.PkgPath)
-	}
-	return build(structs)
 }
 
 type loader struct {
