@@ -101,28 +101,7 @@ func parseSingle(s string) (Target, string) {
 		return Target{}, "empty; " + targetForms
 	}
 	if at := strings.IndexByte(s, '@'); at >= 0 {
-		label, rest := s[:at], s[at+1:]
-		if label == "" {
-			return Target{}, `no branch label before "@"`
-		}
-		if err := script.CheckLabel(label); err != nil {
-			return Target{}, err.Error()
-		}
-		var t Target
-		var msg string
-		switch {
-		case rest == "head", rest == "heads", rest == "base":
-			t, msg = parseSingle(rest)
-		case strings.HasPrefix(rest, "head-"), strings.HasPrefix(rest, "+"), strings.HasPrefix(rest, "-"):
-			t, msg = parseSingle(rest)
-		default:
-			return Target{}, fmt.Sprintf(`after %q write head, heads, base, head-N, +N or -N`, label+"@")
-		}
-		if msg != "" {
-			return Target{}, msg
-		}
-		t.Label = label
-		return t, ""
+		return parseLabeled(s[:at], s[at+1:])
 	}
 	switch s {
 	case "head":
@@ -141,7 +120,35 @@ func parseSingle(s string) (Target, string) {
 		}
 		return Target{Kind: TargetRevision, Rev: s}, ""
 	}
-	base, sign, num := s[:i], s[i], s[i+1:]
+	return parseRelative(s[:i], s[i], s[i+1:])
+}
+
+// parseLabeled parses LABEL@rest, where rest is head, heads, base,
+// head-N, +N or -N.
+func parseLabeled(label, rest string) (Target, string) {
+	if label == "" {
+		return Target{}, `no branch label before "@"`
+	}
+	if err := script.CheckLabel(label); err != nil {
+		return Target{}, err.Error()
+	}
+	switch {
+	case rest == "head", rest == "heads", rest == "base":
+	case strings.HasPrefix(rest, "head-"), strings.HasPrefix(rest, "+"), strings.HasPrefix(rest, "-"):
+	default:
+		return Target{}, fmt.Sprintf(`after %q write head, heads, base, head-N, +N or -N`, label+"@")
+	}
+	t, msg := parseSingle(rest)
+	if msg != "" {
+		return Target{}, msg
+	}
+	t.Label = label
+	return t, ""
+}
+
+// parseRelative parses base followed by sign and num: +N or -N from the
+// current revision (base ""), head-N, or REV+N / REV-N.
+func parseRelative(base string, sign byte, num string) (Target, string) {
 	n, msg := parseSteps(sign, num)
 	if msg != "" {
 		return Target{}, msg
