@@ -1129,39 +1129,49 @@ func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
 	if to.Kind != schema.EnumType {
 		return fmt.Errorf("type %s is not an enum", qualifiedName(to.Schema, to.Name))
 	}
-	name := qualifiedName(to.Schema, to.Name)
 	if !recreate && isSubsequence(from.Values, to.Values) {
-		added := enumAdd{}
-		defer func() { added.end = len(r.out); r.enumAdds[r.n] = added }()
-		have := map[string]bool{}
-		for _, v := range from.Values {
-			have[v] = true
-		}
-		for k, v := range to.Values {
-			if have[v] {
-				continue
-			}
-			switch {
-			case k > 0:
-				r.emit("ALTER TYPE %s ADD VALUE %s AFTER %s", name, quoteLiteralSQL(v), quoteLiteralSQL(to.Values[k-1]))
-			case len(from.Values) > 0:
-				r.emit("ALTER TYPE %s ADD VALUE %s BEFORE %s", name, quoteLiteralSQL(v), quoteLiteralSQL(from.Values[0]))
-			default:
-				r.emit("ALTER TYPE %s ADD VALUE %s", name, quoteLiteralSQL(v))
-			}
-			have[v] = true
-			added.values = append(added.values, v)
-		}
+		r.addEnumValues(from, to)
 		return nil
 	}
+	r.recreateEnum(to)
+	return nil
+}
 
-	// Recreate: rename the old type away, create the new one, convert the
-	// columns through text, drop the old type.
+// addEnumValues adds to's values that from lacks, each at its place, and
+// records them for the statement (enumAdds).
+func (r *renderer) addEnumValues(from, to *schema.Type) {
+	name := qualifiedName(to.Schema, to.Name)
+	added := enumAdd{}
+	defer func() { added.end = len(r.out); r.enumAdds[r.n] = added }()
+	have := map[string]bool{}
+	for _, v := range from.Values {
+		have[v] = true
+	}
+	for k, v := range to.Values {
+		if have[v] {
+			continue
+		}
+		switch {
+		case k > 0:
+			r.emit("ALTER TYPE %s ADD VALUE %s AFTER %s", name, quoteLiteralSQL(v), quoteLiteralSQL(to.Values[k-1]))
+		case len(from.Values) > 0:
+			r.emit("ALTER TYPE %s ADD VALUE %s BEFORE %s", name, quoteLiteralSQL(v), quoteLiteralSQL(from.Values[0]))
+		default:
+			r.emit("ALTER TYPE %s ADD VALUE %s", name, quoteLiteralSQL(v))
+		}
+		have[v] = true
+		added.values = append(added.values, v)
+	}
+}
+
+// recreateEnum renames the old type away, creates the new one, converts
+// the columns through text, and drops the old type.
+func (r *renderer) recreateEnum(to *schema.Type) {
+	name := qualifiedName(to.Schema, to.Name)
 	oldName := to.Name + "_retort_old"
 	if len(oldName) > 63 {
 		oldName = oldName[len(oldName)-63:]
 	}
-	oldQN := qualifiedName(to.Schema, oldName)
 	r.emit("ALTER TYPE %s RENAME TO %s", name, quoteIdentIfNeeded(oldName))
 	var b strings.Builder
 	writeType(&b, to)
@@ -1172,29 +1182,36 @@ func (r *renderer) alterEnum(from, to *schema.Type, recreate bool) error {
 			continue
 		}
 		for _, c := range t.Columns {
-			if baseTypeName(c.Type) != baseTypeName(name) || !r.st.cols[tn][c.Name] {
-				continue
-			}
-			col := quoteIdentIfNeeded(c.Name)
-			arr := strings.TrimPrefix(strings.TrimSpace(c.Type), strings.TrimSpace(strings.TrimRight(c.Type, "[]")))
-			if c.Default != nil {
-				r.emit("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", tn, col)
-			}
-			r.emit("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::text%s::%s%s", tn, col, c.Type, col, arr, name, arr)
-			if c.Default != nil {
-				def := *c.Default
-				if tt := r.to.Table(t.Schema, t.Name); tt != nil {
-					if tc := tt.Column(c.Name); tc != nil && tc.Default != nil && tc.Type == c.Type {
-						def = *tc.Default
-					}
-				}
-				r.emit("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", tn, col, def)
+			if baseTypeName(c.Type) == baseTypeName(name) && r.st.cols[tn][c.Name] {
+				r.convertEnumColumn(t, c, name)
 			}
 		}
 	}
-	r.emit("DROP TYPE %s", oldQN)
+	r.emit("DROP TYPE %s", qualifiedName(to.Schema, oldName))
 	r.comment("TYPE "+name, to.Comment, false)
-	return nil
+}
+
+// convertEnumColumn converts column c of table t to the recreated enum
+// type name through text, its default dropped first and set again (the
+// desired one when the column keeps its type).
+func (r *renderer) convertEnumColumn(t *schema.Table, c *schema.Column, name string) {
+	tn := qualifiedName(t.Schema, t.Name)
+	col := quoteIdentIfNeeded(c.Name)
+	arr := strings.TrimPrefix(strings.TrimSpace(c.Type), strings.TrimSpace(strings.TrimRight(c.Type, "[]")))
+	if c.Default != nil {
+		r.emit("ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT", tn, col)
+	}
+	r.emit("ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::text%s::%s%s", tn, col, c.Type, col, arr, name, arr)
+	if c.Default == nil {
+		return
+	}
+	def := *c.Default
+	if tt := r.to.Table(t.Schema, t.Name); tt != nil {
+		if tc := tt.Column(c.Name); tc != nil && tc.Default != nil && tc.Type == c.Type {
+			def = *tc.Default
+		}
+	}
+	r.emit("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s", tn, col, def)
 }
 
 // castUsing returns the USING expression that converts column col from
