@@ -33,6 +33,13 @@ var exTwoRevisions = fstest.MapFS{
 	"b2_posts.sql": {Data: exRev("b2", "a1", "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);", "DROP TABLE posts;")},
 }
 
+// exMust stops the example when a step it stands on fails.
+func exMust(_ *retort.Result, err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
 // exMigrator makes a SQLite Migrator of exTwoRevisions plus opts, or stops
 // the example.
 func exMigrator(db *sql.DB, opts ...retort.Option) *retort.Migrator {
@@ -127,7 +134,7 @@ func ExampleMigrator_Current() {
 	m := exMigrator(db)
 	cur, _ := m.Current(ctx)
 	fmt.Println(cur)
-	_, _ = m.Upgrade(ctx, "a1")
+	exMust(m.Upgrade(ctx, "a1"))
 	cur, _ = m.Current(ctx)
 	fmt.Println(cur)
 	// Output:
@@ -159,7 +166,7 @@ func ExampleMigrator_PlanSQL() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	_, _ = m.Upgrade(ctx, "head")
+	exMust(m.Upgrade(ctx, "head"))
 	var b strings.Builder
 	if err := m.PlanSQL(ctx, &b, revision.Down, "base"); err != nil {
 		log.Fatal(err)
@@ -247,7 +254,7 @@ func ExampleStatus() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	_, _ = m.Upgrade(ctx, "a1")
+	exMust(m.Upgrade(ctx, "a1"))
 	st, err := m.Status(ctx)
 	if err != nil {
 		log.Fatal(err)
@@ -326,7 +333,7 @@ func ExampleIrreversibleError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, _ = m.Upgrade(ctx, "head")
+	exMust(m.Upgrade(ctx, "head"))
 	_, err = m.Downgrade(ctx, "base")
 	var ie *retort.IrreversibleError
 	fmt.Println(errors.Is(err, retort.ErrIrreversible), errors.As(err, &ie) && ie.Revision == "a1" && ie.Marked)
@@ -383,9 +390,9 @@ func ExampleGoRevision() {
 	}
 	m := exMigrator(db, retort.WithGoRevisions(seed))
 	count := func() (n int) { _ = db.QueryRow("SELECT count(*) FROM users").Scan(&n); return n }
-	_, _ = m.Upgrade(ctx, "head")
+	exMust(m.Upgrade(ctx, "head"))
 	fmt.Println("users:", count())
-	_, _ = m.Downgrade(ctx, "-1")
+	exMust(m.Downgrade(ctx, "-1"))
 	fmt.Println("users:", count())
 	// Output:
 	// users: 1
@@ -481,7 +488,7 @@ func ExampleWithVersion() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db, retort.WithVersion("myapp 1.4.2"))
-	_, _ = m.Upgrade(context.Background(), "a1")
+	exMust(m.Upgrade(context.Background(), "a1"))
 	var v string
 	_ = db.QueryRow("SELECT DISTINCT retort_version FROM retort_log").Scan(&v)
 	fmt.Println(v)
@@ -494,7 +501,7 @@ func ExampleWithVersionTables() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db, retort.WithVersionTables("app_revisions", "app_log"))
-	_, _ = m.Upgrade(context.Background(), "head")
+	exMust(m.Upgrade(context.Background(), "head"))
 	rows, _ := db.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'app_%' ORDER BY name")
 	defer rows.Close()
 	for rows.Next() {
@@ -626,7 +633,7 @@ func ExampleMigrator_Drift() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	_, _ = m.Upgrade(ctx, "head")
+	exMust(m.Upgrade(ctx, "head"))
 	_, _ = db.Exec("CREATE INDEX users_name ON users (name)")
 	changes, err := m.Drift(ctx, retort.GenerateOptions{})
 	if err != nil {
@@ -661,7 +668,7 @@ func ExampleEvent() {
 	defer db.Close()
 	var events []retort.Event
 	m := exMigrator(db, retort.WithProgress(func(e retort.Event) { events = append(events, e) }))
-	_, _ = m.Upgrade(context.Background(), "head")
+	exMust(m.Upgrade(context.Background(), "head"))
 	for _, e := range events {
 		fmt.Println(strings.TrimSpace(fmt.Sprint(e.Kind, " ", e.Revision)))
 	}
@@ -678,7 +685,7 @@ func ExampleAppliedRevision() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	_, _ = m.Upgrade(context.Background(), "head")
+	exMust(m.Upgrade(context.Background(), "head"))
 	st, _ := m.Status(context.Background())
 	for _, a := range st.Applied {
 		fmt.Println(a.Revision, a.State, a.File.ID, a.Changed)
@@ -723,7 +730,10 @@ func ExamplePartialError() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	_, _ = m.Upgrade(ctx, "head")
+	// Statement 2 fails: a1 is left partial after statement 1.
+	if _, err := m.Upgrade(ctx, "head"); err == nil {
+		log.Fatal("the upgrade was meant to fail at statement 2")
+	}
 	_, err = m.Downgrade(ctx, "base")
 	var pe *retort.PartialError
 	fmt.Println(errors.Is(err, retort.ErrPartial), errors.As(err, &pe) && pe.Revision == "a1", pe.StatementsDone)
@@ -876,7 +886,9 @@ func ExampleMigrator_ResolveStatementRan() {
 	// statement recorded as started (MySQL/MariaDB DDL cut off by a kill
 	// or a lost connection: an *InFlightError) is settled this way, so
 	// here ResolveStatementRan refuses and says what applies instead.
-	_, _ = m.Upgrade(ctx, "head")
+	if _, err := m.Upgrade(ctx, "head"); err == nil {
+		log.Fatal("the upgrade was meant to fail at statement 2")
+	}
 	err = m.ResolveStatementRan(ctx, "a1")
 	fmt.Println(err)
 	// Output:

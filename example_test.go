@@ -131,8 +131,13 @@ func ExampleMigrator_Downgrade() {
 	ctx := context.Background()
 	db := exampleDB()
 	defer db.Close()
-	m, _ := retort.New(sqlite.New(), db, exampleMigrations)
-	_, _ = m.Upgrade(ctx, "head")
+	m, err := retort.New(sqlite.New(), db, exampleMigrations)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := m.Upgrade(ctx, "head"); err != nil {
+		log.Fatal(err)
+	}
 	res, err := m.Downgrade(ctx, "base")
 	if err != nil {
 		log.Fatal(err)
@@ -163,8 +168,11 @@ func ExampleErrMultipleHeads() {
 	}
 	db := exampleDB()
 	defer db.Close()
-	m, _ := retort.New(sqlite.New(), db, two)
-	_, err := m.Upgrade(context.Background(), "head")
+	m, err := retort.New(sqlite.New(), db, two)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = m.Upgrade(context.Background(), "head")
 	var mh *retort.MultipleHeadsError
 	fmt.Println(errors.Is(err, retort.ErrMultipleHeads), errors.As(err, &mh) && len(mh.Heads) == 2)
 	// Output: true true

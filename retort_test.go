@@ -253,7 +253,10 @@ func TestTypedErrors(t *testing.T) {
 		t.Fatalf("malformed file: %v; want a ParseError", err)
 	}
 	var irr *retort.IrreversibleError
-	m2, _ := retort.New(sqlite.New(), tdb.DB, fstest.MapFS{"a1.sql": file("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id integer);\n-- +downgrade irreversible\n")})
+	m2, err := retort.New(sqlite.New(), tdb.DB, fstest.MapFS{"a1.sql": file("-- a1\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id integer);\n-- +downgrade irreversible\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := m2.Downgrade(ctx, "base"); !errors.Is(err, retort.ErrIrreversible) || !errors.As(err, &irr) {
 		t.Fatalf("downgrade through an irreversible revision: %v; want ErrIrreversible", err)
 	}

@@ -75,7 +75,10 @@ func TestSquash(t *testing.T) {
 			if schemas[0] != schemas[1] || schemas[0] != schemas[2] {
 				t.Errorf("schemas differ:\nstart:\n%s\nmiddle:\n%s\nend:\n%s", schemas[0], schemas[1], schemas[2])
 			}
-			m, _ := retort.New(mustDialect(name), dbs[2].DB, fsys)
+			m, err := retort.New(mustDialect(name), dbs[2].DB, fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
 			res, err := m.Downgrade(ctx, "a1")
 			if err != nil || !slices.Equal(ranIDs(res), []string{"g7", "s1"}) {
 				t.Fatalf("downgrade to a1: %v, %v; want g7 s1", res, err)

@@ -380,8 +380,11 @@ func TestNameTooLong(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, fails := range map[string]bool{"postgres": true, "mysql": true, "sqlite": false} {
-		d, _ := dialects.ByName(name)
-		_, err := s.SQL(d)
+		d, err := dialects.ByName(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.SQL(d)
 		var ne *models.NameError
 		if fails != errors.As(err, &ne) {
 			t.Errorf("%s: error %v, want a NameError: %v", name, err, fails)

@@ -117,8 +117,11 @@ func TestRefusals(t *testing.T) {
 					}
 				}
 			}
-			conv, _ := Lookup(c.tool)
-			_, err := conv.Read(os.DirFS(dir), Options{})
+			conv, err := Lookup(c.tool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = conv.Read(os.DirFS(dir), Options{})
 			var se *SourceError
 			if err == nil || !errors.As(err, &se) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v, want a *SourceError containing %q", err, c.want)
