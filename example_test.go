@@ -116,10 +116,17 @@ func ExampleMigrator_Status() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	st, _ := m.Status(ctx)
+	st, err := m.Status(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println("pending:", len(st.Pending), "applied:", len(st.Applied))
-	_, _ = m.Upgrade(ctx, "head")
-	st, _ = m.Status(ctx)
+	if _, err := m.Upgrade(ctx, "head"); err != nil {
+		log.Fatal(err)
+	}
+	if st, err = m.Status(ctx); err != nil {
+		log.Fatal(err)
+	}
 	fmt.Println("pending:", len(st.Pending), "applied:", len(st.Applied))
 	// Output:
 	// pending: 1 applied: 0
