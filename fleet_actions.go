@@ -78,9 +78,9 @@ func (c *fleetCall) migrate(ctx context.Context, dir revision.Direction, target 
 	if err != nil || len(p.Steps) == 0 {
 		return err
 	}
-	run := c.m.upgrade
+	run := c.m.Upgrade
 	if dir == revision.Down {
-		run = c.m.downgrade
+		run = c.m.Downgrade
 	}
 	r, err := run(ctx, target)
 	if r != nil {

@@ -107,10 +107,8 @@ func (m *Migrator) onlineForm(stmts []string, o lint.OnlineOptions) (lint.Online
 	if err != nil {
 		return lint.Online{}, err
 	}
-	for _, r := range m.graph.Revisions() {
-		if _, err := l.Revision(r, false); err != nil {
-			return lint.Online{}, err
-		}
+	if err := l.ReadAll(m.graph.Revisions()); err != nil {
+		return lint.Online{}, err
 	}
 	return l.Online(stmts, o)
 }

@@ -323,11 +323,6 @@ func (m *Migrator) History() []*script.Revision {
 // *StatementError, a failed Go revision a *GoFuncError; with several heads
 // and target "head" the error is a *MultipleHeadsError (ErrMultipleHeads).
 func (m *Migrator) Upgrade(ctx context.Context, target string) (*Result, error) {
-	res, err := m.upgrade(ctx, target)
-	return res, err
-}
-
-func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) {
 	if target == "" {
 		target = "head"
 	}
@@ -347,11 +342,6 @@ func (m *Migrator) upgrade(ctx context.Context, target string) (*Result, error) 
 // reverts everything). A revision that cannot be reverted stops the plan
 // before anything runs with an *IrreversibleError (ErrIrreversible).
 func (m *Migrator) Downgrade(ctx context.Context, target string) (*Result, error) {
-	res, err := m.downgrade(ctx, target)
-	return res, err
-}
-
-func (m *Migrator) downgrade(ctx context.Context, target string) (*Result, error) {
 	if target == "" {
 		target = "-1"
 	}

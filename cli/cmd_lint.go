@@ -332,11 +332,9 @@ func (a *app) printGeneratedLint(g *revision.Graph, rev *script.Revision) {
 		a.progressf("note: lint: %v\n", err)
 		return
 	}
-	for _, r := range g.Revisions() {
-		if _, err := l.Revision(r, false); err != nil {
-			a.progressf("note: lint: %v\n", err)
-			return
-		}
+	if err := l.ReadAll(g.Revisions()); err != nil {
+		a.progressf("note: lint: %v\n", err)
+		return
 	}
 	gen := *rev
 	gen.Path, gen.ID, gen.Up.Line = "(generated)", "(new)", 1

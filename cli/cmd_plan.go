@@ -73,7 +73,8 @@ func (a *app) printUpgradePlan(ctx context.Context, s *session, target string) (
 	if err != nil {
 		return 0, err
 	}
-	sizer, _ := s.m.Dialect().(dialect.TableSizer)
+	sizes := &tableSizes{s: s, seen: map[string]tableSizeResult{}}
+	sizes.sizer, _ = s.m.Dialect().(dialect.TableSizer)
 	for _, st := range p.Steps {
 		r := st.Revision
 		a.outf("Upgrade %s -> %s, %s (%s)%s\n", joinIDs(r.Revises), r.ID, r.Message, r.Path, ifStr(r.NoTransaction, ", no transaction", ""))
@@ -82,9 +83,7 @@ func (a *app) printUpgradePlan(ctx context.Context, s *session, target string) (
 			continue
 		}
 		for _, sl := range locks[r.ID] {
-			if err := a.printPlanStatement(ctx, s, sizer, r, sl); err != nil {
-				return 0, err
-			}
+			a.printPlanStatement(ctx, sizes, r, sl)
 		}
 	}
 	return len(p.Steps), nil
@@ -117,7 +116,39 @@ func (a *app) planLocks(g *revision.Graph, p *revision.Plan) (map[string][]lint.
 	return out, nil
 }
 
-func (a *app) printPlanStatement(ctx context.Context, s *session, sizer dialect.TableSizer, r *script.Revision, sl lint.StatementLock) error {
+// tableSizes reads each table's size from the catalog once per plan,
+// however many statements of the plan scan or rewrite it.
+type tableSizes struct {
+	s     *session
+	sizer dialect.TableSizer
+	seen  map[string]tableSizeResult
+}
+
+type tableSizeResult struct {
+	size dialect.TableSize
+	ok   bool
+	err  error
+}
+
+// get is table's size; ok is false where the catalog has none or the
+// dialect cannot tell (no TableSizer, no database).
+func (ts *tableSizes) get(ctx context.Context, table string) tableSizeResult {
+	if ts.sizer == nil || ts.s.db == nil {
+		return tableSizeResult{}
+	}
+	if r, ok := ts.seen[table]; ok {
+		return r
+	}
+	var r tableSizeResult
+	r.size, r.ok, r.err = ts.sizer.TableSize(ctx, ts.s.db, table)
+	ts.seen[table] = r
+	return r
+}
+
+// printPlanStatement prints one pending statement with its lock and, for
+// a scan or rewrite, its table's size and a rough duration. A size that
+// cannot be read is said on its line; the plan goes on.
+func (a *app) printPlanStatement(ctx context.Context, sizes *tableSizes, r *script.Revision, sl lint.StatementLock) {
 	a.outf("  %s:%d: %s\n", r.Path, sl.Line, firstLine(sl.SQL))
 	if sl.Lock == "" {
 		a.outf("    lock: none on existing tables\n")
@@ -128,13 +159,12 @@ func (a *app) printPlanStatement(ctx context.Context, s *session, sizer dialect.
 		}
 		a.outf("    lock: %s%s%s\n", sl.Lock, on, rewriteNote(lint.Finding{Rewrite: sl.Rewrite, Scan: sl.Scan}))
 	}
-	if (sl.Rewrite || sl.Scan) && sl.Table != "" && sizer != nil && s.db != nil {
-		size, ok, err := sizer.TableSize(ctx, s.db, sl.Table)
-		if err != nil {
-			return err
-		}
-		if ok {
-			a.outf("    table %s: %s, %s; %s\n", sl.Table, rowsText(size.Rows), bytesText(size.Bytes), estimate(size.Bytes, sl.Rewrite))
+	if (sl.Rewrite || sl.Scan) && sl.Table != "" {
+		switch ts := sizes.get(ctx, sl.Table); {
+		case ts.err != nil:
+			a.outf("    table %s: size unknown (%v)\n", sl.Table, ts.err)
+		case ts.ok:
+			a.outf("    table %s: %s, %s; %s\n", sl.Table, rowsText(ts.size.Rows), bytesText(ts.size.Bytes), estimate(ts.size.Bytes, sl.Rewrite))
 		}
 	}
 	for _, f := range sl.Findings {
@@ -142,7 +172,6 @@ func (a *app) printPlanStatement(ctx context.Context, s *session, sizer dialect.
 			a.outf("    %s %s %s: %s\n", f.Severity, f.Code, f.Rule, f.Message)
 		}
 	}
-	return nil
 }
 
 func rowsText(n int64) string {

@@ -137,6 +137,18 @@ func (l *Linter) Revision(r *script.Revision, report bool) ([]Finding, error) {
 	return applyIgnores(rc, strings.Split(r.Up.SQL, "\n")), nil
 }
 
+// ReadAll reads revs, in the order they apply, for what they create,
+// reporting nothing: the state a revision written after them is judged
+// against (a generated one, an online rewrite).
+func (l *Linter) ReadAll(revs []*script.Revision) error {
+	for _, r := range revs {
+		if _, err := l.read(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // read runs the rules over r's upgrade statements; it returns nil for a
 // revision without SQL.
 func (l *Linter) read(r *script.Revision) (*revCtx, error) {

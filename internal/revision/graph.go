@@ -416,28 +416,16 @@ func (g *Graph) Ancestors(id string) []*script.Revision {
 
 // ancestors marks roots and everything they need.
 func (g *Graph) ancestors(roots []*node) []bool {
-	mark := make([]bool, len(g.nodes))
-	stack := slices.Clone(roots)
-	for _, r := range roots {
-		mark[r.index] = true
-	}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, lists := range [2][]*node{n.parents, n.deps} {
-			for _, p := range lists {
-				if !mark[p.index] {
-					mark[p.index] = true
-					stack = append(stack, p)
-				}
-			}
-		}
-	}
-	return mark
+	return g.reach(roots, func(n *node) [2][]*node { return [2][]*node{n.parents, n.deps} })
 }
 
 // descendants marks roots and everything that needs them.
 func (g *Graph) descendants(roots []*node) []bool {
+	return g.reach(roots, func(n *node) [2][]*node { return [2][]*node{n.children, n.dependents} })
+}
+
+// reach marks roots and every node reachable from them along edges.
+func (g *Graph) reach(roots []*node, edges func(*node) [2][]*node) []bool {
 	mark := make([]bool, len(g.nodes))
 	stack := slices.Clone(roots)
 	for _, r := range roots {
@@ -446,11 +434,11 @@ func (g *Graph) descendants(roots []*node) []bool {
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, lists := range [2][]*node{n.children, n.dependents} {
-			for _, c := range lists {
-				if !mark[c.index] {
-					mark[c.index] = true
-					stack = append(stack, c)
+		for _, list := range edges(n) {
+			for _, m := range list {
+				if !mark[m.index] {
+					mark[m.index] = true
+					stack = append(stack, m)
 				}
 			}
 		}
