@@ -173,16 +173,22 @@ func fleetExit(runErr error) error {
 func (a *app) fleetTargets(ctx context.Context, f *fleetFlags) ([]retort.FleetTarget, error) {
 	var urls []fleetURL
 	var err error
+	var from string
 	switch {
 	case f.schemas != "":
 		return a.tenantSchemas(ctx, f.schemas)
 	case f.query != "":
 		urls, err = a.fleetQuery(ctx, f.query)
+		from = "--fleet-query returned no row: check the query on the control database"
 	default:
 		urls, err = a.fleetFile(f.file)
+		from = fmt.Sprintf("%s has no database URL (one per line; # starts a comment)", f.file)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("the fleet is empty: %s", from)
 	}
 	return a.urlTargets(urls)
 }
@@ -192,9 +198,6 @@ type fleetURL struct{ url, where string }
 
 // urlTargets parses the fleet's URLs, refusing one listed twice.
 func (a *app) urlTargets(urls []fleetURL) ([]retort.FleetTarget, error) {
-	if len(urls) == 0 {
-		return nil, errors.New("the fleet is empty: no database URL found")
-	}
 	seen := map[string]string{}
 	ts := make([]retort.FleetTarget, 0, len(urls))
 	for _, fu := range urls {
