@@ -42,9 +42,9 @@ func keepReason(sp sqlsplit.Dialect, r *script.Revision) (string, error) {
 		name string
 		s    script.Section
 	}{{"upgrade", r.Up}, {"downgrade", r.Down}} {
-		stmts, err := sqlsplit.Split(sec.s.SQL, sp)
+		stmts, err := r.Split(sec.s, sec.name, sp)
 		if err != nil {
-			return "", fmt.Errorf("%s: split the %s of revision %s: %w", r.Path, sec.name, r.ID, err)
+			return "", err
 		}
 		for _, st := range stmts {
 			toks, err := sqlsplit.Tokens(st.Text, sp)

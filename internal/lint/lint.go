@@ -155,9 +155,9 @@ func (l *Linter) read(r *script.Revision) (*revCtx, error) {
 	if r.Go || !r.Up.Present {
 		return nil, nil
 	}
-	stmts, err := sqlsplit.Split(r.Up.SQL, l.rules.splitter())
+	stmts, err := r.Split(r.Up, "upgrade", l.rules.splitter())
 	if err != nil {
-		return nil, fmt.Errorf("lint %s (%s): %w", r.ID, r.Path, err)
+		return nil, fmt.Errorf("lint: %w", err)
 	}
 	rc := &revCtx{rev: r, opts: l.opts, st: l.state, newTables: map[string]bool{}}
 	for i, s := range stmts {

@@ -55,14 +55,9 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 			}
 			continue
 		}
-		stmts, err := sqlsplit.Split(st.sec.SQL, d.Splitter())
+		stmts, err := rev.Split(st.sec, ps.Direction.String(), d.Splitter())
 		if err != nil {
-			var se *sqlsplit.SyntaxError
-			if errors.As(err, &se) {
-				errs = append(errs, fmt.Errorf("%s:%d: %s (revision %s, %s section)", rev.Path, st.sec.Line+se.Line-1, se.Msg, rev.ID, ps.Direction))
-			} else {
-				errs = append(errs, fmt.Errorf("%s: split %s section of revision %s: %w", rev.Path, ps.Direction, rev.ID, err))
-			}
+			errs = append(errs, err)
 			continue
 		}
 		st.stmts = stmts
