@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -200,7 +201,7 @@ func alembicOwn(stmt string) bool {
 func alembicSQL(name, text string, first int) (string, int, error) {
 	stmts, err := sqlsplit.Split(text, sqlsplit.Generic)
 	if err != nil {
-		return "", 0, &SourceError{Tool: "alembic", File: name, Line: first, Msg: fmt.Sprintf("cannot split the SQL: %v", err)}
+		return "", 0, splitError(name, first, err)
 	}
 	var b strings.Builder
 	line := 0
@@ -225,7 +226,7 @@ func alembicSQL(name, text string, first int) (string, int, error) {
 func checkPreamble(name, text string) error {
 	stmts, err := sqlsplit.Split(text, sqlsplit.Generic)
 	if err != nil {
-		return &SourceError{Tool: "alembic", File: name, Line: 1, Msg: fmt.Sprintf("cannot split the SQL: %v", err)}
+		return splitError(name, 1, err)
 	}
 	for _, st := range stmts {
 		if !alembicOwn(st.Text) {
@@ -233,4 +234,14 @@ func checkPreamble(name, text string) error {
 		}
 	}
 	return nil
+}
+
+// splitError is a failure to split text that starts at line first of
+// file name: a syntax error is named at its line in the file.
+func splitError(name string, first int, err error) error {
+	var se *sqlsplit.SyntaxError
+	if errors.As(err, &se) {
+		return &SourceError{Tool: "alembic", File: name, Line: first + se.Line - 1, Msg: "cannot split the SQL: " + se.Msg}
+	}
+	return &SourceError{Tool: "alembic", File: name, Line: first, Msg: fmt.Sprintf("cannot split the SQL: %v", err)}
 }

@@ -105,6 +105,7 @@ func TestRefusals(t *testing.T) {
 		{tool: "atlas", files: map[string]string{"1_a.sql": "-- atlas:delimiter \\n\\n\nSELECT 1;\n", "atlas.sum": "h1:x\n"}, want: "atlas.sum:1: the sum of the file lines does not match"},
 		{tool: "flyway", files: map[string]string{"V1__a.sql": "SELECT 1;\n", "V1.0__b.sql": "SELECT 1;\n"}, want: "Flyway refuses two migrations with one version"},
 		{tool: "alembic", files: map[string]string{"up.sql": "CREATE TABLE stray (id int);\n-- Running upgrade  -> abc\nSELECT 1;\n"}, want: "up.sql:1: a statement before the first \"-- Running\" marker"},
+		{tool: "alembic", files: map[string]string{"up.sql": "-- Running upgrade  -> abc\n\nCREATE TABLE a (id int);\nINSERT INTO a VALUES ('x);\n"}, want: "up.sql:4: cannot split the SQL: unterminated string literal"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
