@@ -128,7 +128,7 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 		if c != nil {
 			up = script.JoinStatements(c)
 		}
-		if err := m.loadFiles(ctx, sc, []source.File{{Path: fmt.Sprintf("baseline part %d", i+1), SQL: up}}, nil); err != nil {
+		if err := m.loadFiles(ctx, sc, []source.File{{Path: fmt.Sprintf("baseline part %d", i+1), SQL: up, Of: "the baseline"}}, nil); err != nil {
 			return fmt.Errorf("baseline part %d of %d does not run on a scratch database (the live schema as inspect prints it cannot be replayed; report it): %w", i+1, len(chunks), err)
 		}
 		cur, err := m.inspect(ctx, sc.db)
@@ -146,7 +146,7 @@ func (m *Migrator) baselineParts(ctx context.Context, sc *scratch, b *Baseline, 
 		return baselineMismatch("upgrade", rest, err)
 	}
 	for i := len(b.Parts) - 1; i >= 0; i-- {
-		down := []source.File{{Path: fmt.Sprintf("baseline part %d downgrade", i+1), SQL: script.JoinStatements(b.Parts[i].Down)}}
+		down := []source.File{{Path: fmt.Sprintf("baseline part %d downgrade", i+1), SQL: script.JoinStatements(b.Parts[i].Down), Of: "the baseline's downgrade"}}
 		if err := m.loadSerial(ctx, sc, down, nil); err != nil {
 			return fmt.Errorf("the downgrade of baseline part %d does not run on a scratch database: %w", i+1, err)
 		}

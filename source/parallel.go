@@ -168,7 +168,7 @@ func (l *loader) runSegment(ctx context.Context, seg segment) error {
 
 func execStep(ctx context.Context, c *sql.Conn, s step) error {
 	if _, err := c.ExecContext(ctx, s.st.Text); err != nil {
-		return &ApplyError{Path: s.f.Path, Line: s.st.Line, SQL: s.st.Text, Err: err}
+		return &ApplyError{Of: s.f.Of, Path: s.f.Path, Line: s.st.Line, SQL: s.st.Text, Err: err}
 	}
 	return nil
 }

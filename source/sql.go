@@ -26,6 +26,9 @@ type File struct {
 	Path string
 	// SQL is its content.
 	SQL string
+	// Of names what the file is part of in errors: "the desired schema"
+	// when empty.
+	Of string
 }
 
 // ReadSQL reads a desired schema written in SQL: path is one .sql file, or
@@ -70,6 +73,8 @@ func ReadSQL(path string) ([]File, error) {
 // ApplyError is a statement of the desired schema that the database
 // refused.
 type ApplyError struct {
+	// Of is what the file is part of ("the desired schema" when empty).
+	Of   string
 	Path string
 	Line int
 	SQL  string
@@ -78,7 +83,11 @@ type ApplyError struct {
 
 // Error implements error.
 func (e *ApplyError) Error() string {
-	return fmt.Sprintf("%s:%d: the desired schema does not load: %v\n    %s", e.Path, e.Line, e.Err, strings.ReplaceAll(e.SQL, "\n", "\n    "))
+	of := e.Of
+	if of == "" {
+		of = "the desired schema"
+	}
+	return fmt.Sprintf("%s:%d: %s does not load: %v\n    %s", e.Path, e.Line, of, e.Err, strings.ReplaceAll(e.SQL, "\n", "\n    "))
 }
 
 // Unwrap returns the database's error.

@@ -2,6 +2,7 @@ package source_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -79,5 +80,18 @@ func TestMissingParents(t *testing.T) {
 	got := source.MissingParents(s, files)
 	if len(got) != 1 || got[0].Path != "b.sql" || got[0].Line != 3 || !strings.Contains(got[0].Msg, "table enrolments has a foreign key (student_id) to table students") {
 		t.Fatalf("MissingParents = %+v; want one notice at b.sql:3 about students", got)
+	}
+}
+
+// TestApplyErrorNamesWhatLoads: an ApplyError says what was loading —
+// the desired schema by default, or what the file was part of.
+func TestApplyErrorNamesWhatLoads(t *testing.T) {
+	e := &source.ApplyError{Path: "schema.sql", Line: 3, SQL: "CREATE TABLE", Err: errors.New("boom")}
+	if !strings.HasPrefix(e.Error(), "schema.sql:3: the desired schema does not load: boom") {
+		t.Errorf("default: %q", e.Error())
+	}
+	e.Of, e.Path = "the baseline", "baseline part 2"
+	if !strings.HasPrefix(e.Error(), "baseline part 2:3: the baseline does not load: boom") {
+		t.Errorf("baseline: %q", e.Error())
 	}
 }
