@@ -22,9 +22,13 @@ import (
 // /*!...*/) run on every connection; a statement that may change the
 // session unseen (SELECT, DO, CALL, BEGIN) makes the rest of the load
 // serial. When statements fail, the one reported is the first in source
-// order, as on one connection: after a failure, only statements before it
-// still run. The connections are closed afterwards, never returned to the
-// pool, since the files may have changed their sessions.
+// order, as on one connection, and no statement starts once a failure is
+// seen: nothing after the failing run of CREATE/ALTER statements runs.
+// Unlike one connection, independent statements of that run that come
+// after the failure in source order may already have run on other
+// connections; the load is for scratch databases, which are dropped or
+// emptied after a failure. The connections are closed afterwards, never
+// returned to the pool, since the files may have changed their sessions.
 func LoadParallel(ctx context.Context, db *sql.DB, d dialect.Dialect, files []File, conns int, notify func(Notice)) error {
 	if notify == nil {
 		notify = func(Notice) {}
