@@ -32,7 +32,6 @@ func TestNewRefusesOptions(t *testing.T) {
 		{"nil desired source", []retort.Option{retort.WithDesiredSource(nil)}, "WithDesiredSource"},
 		{"nil logger", []retort.Option{retort.WithLogger(nil)}, "WithLogger"},
 		{"nil progress", []retort.Option{retort.WithProgress(nil)}, "WithProgress"},
-		{"nil revision", []retort.Option{retort.WithRevisions(nil)}, "WithRevisions"},
 		{"empty version", []retort.Option{retort.WithVersion("")}, "WithVersion"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +53,7 @@ func TestNewRefusesOptions(t *testing.T) {
 // TestNoRevisions checks ErrNoRevisions: an empty source, no source, and
 // a source with only non-revision files.
 func TestNoRevisions(t *testing.T) {
-	for name, fsys := range map[string]fstest.MapFS{"empty": {}, "nil": nil, "readme only": {"README.md": file("# notes")}} {
+	for name, fsys := range map[string]fstest.MapFS{"empty": {}, "nil": nil, "readme only": {"README.md": {Data: []byte("# notes")}}} {
 		var src = fsys
 		t.Run(name, func(t *testing.T) {
 			var err error
@@ -95,9 +94,9 @@ func TestLibraryDependencies(t *testing.T) {
 	t.Logf("%d packages in a root+postgres program", len(deps))
 }
 
-// TestNamesOutsideTheModule checks that an application can use the
-// methods whose types come from internal packages: it names them through
-// the root package's aliases (Up, Down, Revision, Change, ...).
+// TestNamesOutsideTheModule checks that an application can name what the
+// methods take and return: the root package's own types (Revision, Plan,
+// Graph) and its names for the rest (Up, Down).
 func TestNamesOutsideTheModule(t *testing.T) {
 	m, err := retort.New(sqlite.New(), nil, fstest.MapFS{"a1.sql": revFile("a1", "", "CREATE TABLE t (id integer);", "DROP TABLE t;")})
 	if err != nil {
@@ -107,9 +106,16 @@ func TestNamesOutsideTheModule(t *testing.T) {
 	if err := m.SQL(&b, retort.Up, "base", "a1"); err != nil || !strings.Contains(b.String(), "CREATE TABLE t") {
 		t.Fatalf("SQL up: %v\n%s", err, b.String())
 	}
-	var revs []*retort.Revision = m.History()
+	var revs []retort.Revision = m.History()
 	var dir retort.Direction = retort.Down
-	if len(revs) != 1 || dir == retort.Up {
-		t.Fatalf("history %v, direction %v", revs, dir)
+	if len(revs) != 1 || dir == retort.Up || revs[0].Upgrade != "CREATE TABLE t (id integer);\n" || revs[0].Irreversible {
+		t.Fatalf("history %+v, direction %v", revs, dir)
+	}
+	var g *retort.Graph = m.Graph()
+	if r, err := g.Revision("a"); err != nil || r.ID != "a1" || len(g.Heads()) != 1 {
+		t.Fatalf("graph: %+v, %v", r, err)
+	}
+	if _, err := g.Revision("zz"); !errors.Is(err, retort.ErrUnknownRevision) {
+		t.Fatalf("unknown revision: %v; want ErrUnknownRevision", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"maps"
 	"os"
 	"strings"
 	"testing/fstest"
@@ -16,8 +17,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/internal/revision"
-	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
 	"github.com/retortdb/retort/source"
 )
@@ -94,17 +93,6 @@ func ExampleOptionError() {
 	// retort.WithLockTimeout: negative timeout -1s
 }
 
-// WithRevisions adds revisions parsed elsewhere.
-func ExampleWithRevisions() {
-	r, err := script.Parse("c3_tags.sql", exRev("c3", "b2", "CREATE TABLE tags (name TEXT);", "DROP TABLE tags;"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	m := exMigrator(nil, retort.WithRevisions(r))
-	fmt.Println(m.History()[0].ID)
-	// Output: c3
-}
-
 // Upgrade applies revisions up to a target: "head", a revision id, or a
 // relative step such as "+1".
 func ExampleMigrator_Upgrade() {
@@ -148,7 +136,7 @@ func ExampleMigrator_Plan() {
 	db := exampleDB()
 	defer db.Close()
 	m := exMigrator(db)
-	p, err := m.Plan(ctx, revision.Up, "head")
+	p, err := m.Plan(ctx, retort.Up, "head")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -168,7 +156,7 @@ func ExampleMigrator_PlanSQL() {
 	m := exMigrator(db)
 	exMust(m.Upgrade(ctx, "head"))
 	var b strings.Builder
-	if err := m.PlanSQL(ctx, &b, revision.Down, "base"); err != nil {
+	if err := m.PlanSQL(ctx, &b, retort.Down, "base"); err != nil {
 		log.Fatal(err)
 	}
 	for _, line := range strings.Split(b.String(), "\n") {
@@ -402,13 +390,14 @@ func ExampleGoRevision() {
 // A placeholder file without its Go functions (as the standalone binary
 // sees it) refuses to run.
 func ExampleGoUnavailableError() {
-	ph, err := script.Parse("c3_backfill.sql", []byte("-- backfill\n--\n-- Revision: c3\n-- Revises: b2\n-- Go: true\n\n-- +upgrade\n\n-- +downgrade\n"))
+	withPlaceholder := fstest.MapFS{"c3_backfill.sql": {Data: []byte("-- backfill\n--\n-- Revision: c3\n-- Revises: b2\n-- Go: true\n\n-- +upgrade\n\n-- +downgrade\n")}}
+	maps.Copy(withPlaceholder, exTwoRevisions)
+	db := exampleDB()
+	defer db.Close()
+	m, err := retort.New(sqlite.New(), db, withPlaceholder)
 	if err != nil {
 		log.Fatal(err)
 	}
-	db := exampleDB()
-	defer db.Close()
-	m := exMigrator(db, retort.WithRevisions(ph))
 	_, err = m.Upgrade(context.Background(), "head")
 	var ge *retort.GoUnavailableError
 	fmt.Println(errors.Is(err, retort.ErrGoRevisionUnavailable), errors.As(err, &ge) && ge.Revision == "c3")
@@ -427,7 +416,7 @@ func ExampleMultipleHeadsError() {
 		log.Fatal(err)
 	}
 	var b strings.Builder
-	err = m.SQL(&b, revision.Up, "a1", "head")
+	err = m.SQL(&b, retort.Up, "a1", "head")
 	var mh *retort.MultipleHeadsError
 	if errors.As(err, &mh) {
 		fmt.Println(mh.Heads)
@@ -535,7 +524,7 @@ func ExampleWithDesiredSource_models() {
 		log.Fatal(err)
 	}
 	for _, c := range changes {
-		fmt.Println(c.Describe())
+		fmt.Println(c.Description)
 	}
 	// Output: added table 'users'
 }
@@ -551,7 +540,7 @@ func ExampleWithDesiredSource() {
 		log.Fatal(err)
 	}
 	for _, c := range changes {
-		fmt.Println(c.Describe())
+		fmt.Println(c.Description)
 	}
 	// Output: removed table 'posts'
 }
@@ -564,7 +553,8 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Print("-- +upgrade\n", script.JoinStatements(g.Up), "\n-- +downgrade\n", script.JoinStatements(g.Down))
+	up, down := g.SQL()
+	fmt.Print("-- +upgrade\n", up, "\n-- +downgrade\n", down)
 	// Output:
 	// -- +upgrade
 	// ALTER TABLE users ADD COLUMN email TEXT;
@@ -581,7 +571,7 @@ func ExampleGenerated() {
 		log.Fatal(err)
 	}
 	fmt.Println(len(g.Changes), len(g.Current.Tables), len(g.Desired.Tables))
-	fmt.Println(g.Changes[0].Describe(), "|", g.Up[0], "|", len(g.Down) > 0)
+	fmt.Println(g.Changes[0].Description, "|", g.Up[0], "|", len(g.Down) > 0)
 	// Output:
 	// 1 2 1
 	// removed table 'posts' | DROP TABLE posts | true
@@ -600,7 +590,7 @@ CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL);`}}
 		log.Fatal(err)
 	}
 	for _, c := range g.Changes {
-		fmt.Println(c.Describe())
+		fmt.Println(c.Description)
 	}
 	// Output: renamed column 'users.name' to 'full_name'
 }
@@ -640,7 +630,7 @@ func ExampleMigrator_Drift() {
 		log.Fatal(err)
 	}
 	for _, c := range changes {
-		fmt.Println(c.Describe())
+		fmt.Println(c.Description)
 	}
 	// Output: added index 'users_name' on 'users'
 }
@@ -850,7 +840,7 @@ func ExampleVerifyError() {
 	generate := func() error {
 		// Generate returns it as it is; a caller may wrap it.
 		return fmt.Errorf("generate revision: %w", &retort.VerifyError{
-			Direction:   revision.Down,
+			Direction:   retort.Down,
 			Differences: []string{"removed column 'users.email'"},
 		})
 	}
@@ -861,7 +851,7 @@ func ExampleVerifyError() {
 	}
 	fmt.Println(err)
 
-	failed := &retort.VerifyError{Direction: revision.Up, Err: retort.ErrNoDatabase}
+	failed := &retort.VerifyError{Direction: retort.Up, Err: retort.ErrNoDatabase}
 	fmt.Println(errors.Is(failed, retort.ErrNoDatabase))
 	// Output:
 	// downgrade [removed column 'users.email'] true

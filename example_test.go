@@ -13,7 +13,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/dialect/sqlite"
-	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/source"
 )
 
@@ -200,7 +199,7 @@ func ExampleMigrator_Check() {
 		log.Fatal(err)
 	}
 	for _, c := range changes {
-		fmt.Println(c.Describe())
+		fmt.Println(c.Description)
 	}
 	// Output: added column 'users.email'
 }
@@ -212,7 +211,7 @@ func ExampleMigrator_SQL() {
 		log.Fatal(err)
 	}
 	var b strings.Builder
-	if err := m.SQL(&b, revision.Up, "base", "head"); err != nil {
+	if err := m.SQL(&b, retort.Up, "base", "head"); err != nil {
 		log.Fatal(err)
 	}
 	for _, line := range strings.Split(b.String(), "\n") {

@@ -6,14 +6,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 // TestAskBackfill checks the questions migrate asks on a terminal for the
 // columns a BackfillError names, the answers it keeps, and that it stops
 // on an empty answer or on the answer that was already refused.
 func TestAskBackfill(t *testing.T) {
-	be := &retort.BackfillError{
+	be := &engine.BackfillError{
 		Columns: []string{"items.stock"},
 		Keyed:   []string{"items.code"},
 		Dropped: []string{"items.old", "items.tag"},

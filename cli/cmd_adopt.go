@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/importer"
 )
 
@@ -56,10 +56,10 @@ func (a *app) runAdopt(ctx context.Context, tool string, f adoptFlags) error {
 		return err
 	}
 	defer s.close()
-	res, err := s.m.Adopt(ctx, tool, retort.AdoptOptions{Generate: opts, AcceptDrift: f.acceptDrift, DropOld: f.dropOld})
-	if de := (*retort.AdoptDriftError)(nil); errors.As(err, &de) {
-		for _, c := range de.Changes {
-			a.outf("%s\n", c.Describe())
+	res, err := s.m.Adopt(ctx, tool, engine.AdoptOptions{Generate: opts, AcceptDrift: f.acceptDrift, DropOld: f.dropOld})
+	if de := (*engine.AdoptDriftError)(nil); errors.As(err, &de) {
+		for _, d := range de.Differences {
+			a.outf("%s\n", d)
 		}
 		return &exitError{code: ExitDifferences, err: err}
 	}
@@ -73,7 +73,7 @@ func (a *app) runAdopt(ctx context.Context, tool string, f adoptFlags) error {
 }
 
 // printAdoption says what Adopt read, compared, recorded and dropped.
-func (a *app) printAdoption(res *retort.Adoption) {
+func (a *app) printAdoption(res *engine.Adoption) {
 	if len(res.Baseline) > 0 {
 		a.progressf("%s has a baseline: %s taken as applied (Flyway ignores migrations up to its baseline version)\n", res.Table, strings.Join(res.Baseline, ", "))
 	}
@@ -85,8 +85,8 @@ func (a *app) printAdoption(res *retort.Adoption) {
 	default:
 		a.progressf("Already adopted: retort records %s as applied (from %s); nothing written\n", strings.Join(res.Applied, ", "), res.Table)
 	}
-	for _, c := range res.Drift {
-		a.outf("%s\n", c.Describe())
+	for _, d := range res.Drift {
+		a.outf("%s\n", d)
 	}
 	switch {
 	case len(res.Drift) > 0:

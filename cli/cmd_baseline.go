@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
@@ -95,7 +95,7 @@ func (a *app) unwrite(paths []string) error {
 
 // baselineRevisions checks that the project has no revisions and builds
 // the chain of baseline revisions from the live database.
-func (a *app) baselineRevisions(ctx context.Context, opts retort.GenerateOptions, msg string) ([]*script.Revision, string, error) {
+func (a *app) baselineRevisions(ctx context.Context, opts engine.GenerateOptions, msg string) ([]*script.Revision, string, error) {
 	s, err := a.open(ctx, true)
 	if err != nil {
 		return nil, "", err
@@ -104,7 +104,7 @@ func (a *app) baselineRevisions(ctx context.Context, opts retort.GenerateOptions
 	if h := s.m.History(); len(h) > 0 {
 		return nil, "", fmt.Errorf("baseline: the project already has %d revision(s) (%s): baseline is for a database with no migrations; when the revisions describe this database, record them as applied with `retort stamp heads` (or `retort adopt TOOL` for another tool's version table), else write the next one with `retort migrate`", len(h), a.rel(a.versionsDir()))
 	}
-	b, err := s.m.Baseline(ctx, retort.BaselineOptions{Generate: opts})
+	b, err := s.m.Baseline(ctx, engine.BaselineOptions{Generate: opts})
 	if err != nil {
 		return nil, "", fmt.Errorf("baseline: %w", err)
 	}
@@ -127,7 +127,7 @@ func (a *app) baselineRevisions(ctx context.Context, opts retort.GenerateOptions
 		revs[i] = r
 	}
 	if len(revs) > 1 {
-		a.progressf("The schema has %d tables (more than %d): it is split into %d revisions\n", len(b.Schema.Tables), retort.BaselineSplitTables, len(revs))
+		a.progressf("The schema has %d tables (more than %d): it is split into %d revisions\n", len(b.Schema.Tables), engine.BaselineSplitTables, len(revs))
 	}
 	return revs, b.SQL, nil
 }
@@ -140,7 +140,7 @@ func (a *app) stampBaseline(ctx context.Context, head string) error {
 		return err
 	}
 	defer s.close()
-	if err := s.m.Stamp(ctx, []string{head}, retort.StampOptions{}); err != nil {
+	if err := s.m.Stamp(ctx, []string{head}, engine.StampOptions{}); err != nil {
 		return fmt.Errorf("baseline: stamp %s: %w", head, err)
 	}
 	return nil

@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 // fleetFlags are the flags of a command run over a fleet of databases.
@@ -33,19 +33,19 @@ func (f *fleetFlags) active() bool { return f.file != "" || f.query != "" || f.s
 
 // fleetAction makes, from a command's arguments, what the command does
 // on each target of a fleet.
-type fleetAction func(args []string) (retort.FleetAction, error)
+type fleetAction func(args []string) (engine.FleetAction, error)
 
-func fleetUpgrade(args []string) (retort.FleetAction, error) {
-	return retort.FleetUpgrade(firstArg(args)), nil
+func fleetUpgrade(args []string) (engine.FleetAction, error) {
+	return engine.FleetUpgrade(firstArg(args)), nil
 }
 
-func fleetDowngrade(args []string) (retort.FleetAction, error) {
-	return retort.FleetDowngrade(firstArg(args)), nil
+func fleetDowngrade(args []string) (engine.FleetAction, error) {
+	return engine.FleetDowngrade(firstArg(args)), nil
 }
 
-func fleetCurrent([]string) (retort.FleetAction, error) { return retort.FleetCurrent(), nil }
-func fleetStatus([]string) (retort.FleetAction, error)  { return retort.FleetStatus(), nil }
-func fleetVerify([]string) (retort.FleetAction, error)  { return retort.FleetVerify(), nil }
+func fleetCurrent([]string) (engine.FleetAction, error) { return engine.FleetCurrent(), nil }
+func fleetStatus([]string) (engine.FleetAction, error)  { return engine.FleetStatus(), nil }
+func fleetVerify([]string) (engine.FleetAction, error)  { return engine.FleetVerify(), nil }
 
 func firstArg(args []string) string {
 	if len(args) == 0 {
@@ -127,7 +127,7 @@ func (f *fleetFlags) check(cmd *cobra.Command) error {
 }
 
 // runFleet runs action on every target of the fleet and prints the report.
-func (a *app) runFleet(ctx context.Context, f *fleetFlags, action retort.FleetAction) error {
+func (a *app) runFleet(ctx context.Context, f *fleetFlags, action engine.FleetAction) error {
 	targets, err := a.fleetTargets(ctx, f)
 	if err != nil {
 		return err
@@ -141,7 +141,7 @@ func (a *app) runFleet(ctx context.Context, f *fleetFlags, action retort.FleetAc
 		return err
 	}
 	live := newFleetLive(a, action)
-	res, runErr := retort.RunFleet(ctx, targets, nil, retort.FleetOptions{
+	res, runErr := engine.RunFleet(ctx, targets, nil, engine.FleetOptions{
 		Parallel: f.parallel, ContinueOnError: f.continueOnError, Canary: f.canary, MaxFailures: f.maxFailures,
 		Options: opts, Action: action, Progress: live.update,
 	})
@@ -162,7 +162,7 @@ func (a *app) runFleet(ctx context.Context, f *fleetFlags, action retort.FleetAc
 // fleetExit is the command's error: a failed or unrun target is exit 1;
 // differences alone (drift, verify) are exit 3.
 func fleetExit(runErr error) error {
-	var fe *retort.FleetError
+	var fe *engine.FleetError
 	if errors.As(runErr, &fe) && fe.Failed+fe.NotRun == 0 {
 		return &exitError{code: ExitDifferences, err: fmt.Errorf("%d target(s) differ", fe.Differ)}
 	}
@@ -170,7 +170,7 @@ func fleetExit(runErr error) error {
 }
 
 // fleetTargets reads the fleet from the flag that names it.
-func (a *app) fleetTargets(ctx context.Context, f *fleetFlags) ([]retort.FleetTarget, error) {
+func (a *app) fleetTargets(ctx context.Context, f *fleetFlags) ([]engine.FleetTarget, error) {
 	var urls []fleetURL
 	var err error
 	var from string
@@ -197,9 +197,9 @@ func (a *app) fleetTargets(ctx context.Context, f *fleetFlags) ([]retort.FleetTa
 type fleetURL struct{ url, where string }
 
 // urlTargets parses the fleet's URLs, refusing one listed twice.
-func (a *app) urlTargets(urls []fleetURL) ([]retort.FleetTarget, error) {
+func (a *app) urlTargets(urls []fleetURL) ([]engine.FleetTarget, error) {
 	seen := map[string]string{}
-	ts := make([]retort.FleetTarget, 0, len(urls))
+	ts := make([]engine.FleetTarget, 0, len(urls))
 	for _, fu := range urls {
 		d, u, err := dialects.ForURL(fu.url)
 		if err != nil {
@@ -217,8 +217,8 @@ func (a *app) urlTargets(urls []fleetURL) ([]retort.FleetTarget, error) {
 
 // urlTarget is u's target. For a command that only reads, a SQLite file
 // that does not exist is an error, not a new empty database.
-func (a *app) urlTarget(d dialect.Dialect, u *dialect.URL) retort.FleetTarget {
-	t := retort.URLTarget(d, u)
+func (a *app) urlTarget(d dialect.Dialect, u *dialect.URL) engine.FleetTarget {
+	t := engine.URLTarget(d, u)
 	if !a.readOnly || !u.CreatesOnOpen() || strings.HasPrefix(u.Path, "file:") {
 		return t
 	}
@@ -278,7 +278,7 @@ func (a *app) fleetQuery(ctx context.Context, query string) ([]fleetURL, error) 
 		return nil, err
 	}
 	defer db.Close()
-	urls, err := retort.FleetQuery(ctx, db, query)
+	urls, err := engine.FleetQuery(ctx, db, query)
 	if err != nil {
 		return nil, fmt.Errorf("--fleet-query on %s: %w", u.Redacted(), err)
 	}
@@ -292,7 +292,7 @@ func (a *app) fleetQuery(ctx context.Context, query string) ([]fleetURL, error) 
 
 // tenantSchemas is the fleet of the configured database's schemas that
 // match pattern.
-func (a *app) tenantSchemas(ctx context.Context, pattern string) ([]retort.FleetTarget, error) {
+func (a *app) tenantSchemas(ctx context.Context, pattern string) ([]engine.FleetTarget, error) {
 	d, u, err := a.databaseURL()
 	if err != nil {
 		return nil, fmt.Errorf("--tenant-schemas lists the schemas of the configured database: %w", err)
@@ -300,7 +300,7 @@ func (a *app) tenantSchemas(ctx context.Context, pattern string) ([]retort.Fleet
 	if _, ok := d.(dialect.TenantSchemaer); !ok {
 		return nil, usagef("--tenant-schemas is for PostgreSQL schemas; on %s, list one database per tenant in a --fleet file", d.Name())
 	}
-	ts, err := retort.TenantSchemaTargets(ctx, d, u, pattern)
+	ts, err := engine.TenantSchemaTargets(ctx, d, u, pattern)
 	if err != nil {
 		return nil, fmt.Errorf("--tenant-schemas: %w", err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/importer"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
@@ -154,7 +154,7 @@ func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 	// project with no database configured, in memory.
 	var u *dialect.URL
 	if a.cfg.Database != "" || a.cfg.DevDatabase != "" {
-		var opts retort.GenerateOptions
+		var opts engine.GenerateOptions
 		if err := a.scratchOptions(&opts); err != nil {
 			return err
 		}
@@ -171,8 +171,8 @@ func (a *app) replayImport(ctx context.Context, revs []*script.Revision) error {
 		db.Close()
 		_ = drop(context.WithoutCancel(ctx))
 	}()
-	m, err := retort.New(d, db, nil, retort.WithRevisions(revs...),
-		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable), retort.WithAllowEmpty())
+	m, err := engine.New(d, db, nil, engine.WithRevisions(revs...),
+		engine.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable), engine.WithAllowEmpty())
 	if err != nil {
 		return err
 	}

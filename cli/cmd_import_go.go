@@ -30,7 +30,7 @@ import (
 	"database/sql"
 	"errors"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 // %s replaces goose's Go migration %s: port its Up and Down

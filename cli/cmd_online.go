@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 // onlineFlags are migrate's --online options.
@@ -20,13 +20,13 @@ type onlineFlags struct {
 func (o *onlineFlags) register(cmd *cobra.Command) {
 	o.cmd = cmd
 	cmd.Flags().BoolVar(&o.on, "online", false, "(env RETORT_ONLINE, online in retort.toml) write the revision in the forms that keep a live database serving (PostgreSQL: CONCURRENTLY, NOT VALID then VALIDATE, NOT NULL through a validated CHECK, UNIQUE USING INDEX, lock_timeout and statement_timeout set), and verify that form")
-	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", retort.DefaultOnlineLockTimeout, "(env RETORT_ONLINE_LOCK_TIMEOUT, online_lock_timeout in retort.toml) with --online, how long each statement waits for its lock (lock_timeout, lock_wait_timeout) before upgrade retries it")
-	cmd.Flags().DurationVar(&o.stmtTimeout, "online-statement-timeout", retort.DefaultOnlineStatementTimeout, "(env RETORT_ONLINE_STATEMENT_TIMEOUT, online_statement_timeout in retort.toml) with --online on PostgreSQL, the statement_timeout of the statements that hold their lock briefly (0 around CONCURRENTLY and VALIDATE); longer than the lock timeout, or 0 for none")
+	cmd.Flags().DurationVar(&o.lockTimeout, "online-lock-timeout", engine.DefaultOnlineLockTimeout, "(env RETORT_ONLINE_LOCK_TIMEOUT, online_lock_timeout in retort.toml) with --online, how long each statement waits for its lock (lock_timeout, lock_wait_timeout) before upgrade retries it")
+	cmd.Flags().DurationVar(&o.stmtTimeout, "online-statement-timeout", engine.DefaultOnlineStatementTimeout, "(env RETORT_ONLINE_STATEMENT_TIMEOUT, online_statement_timeout in retort.toml) with --online on PostgreSQL, the statement_timeout of the statements that hold their lock briefly (0 around CONCURRENTLY and VALIDATE); longer than the lock timeout, or 0 for none")
 }
 
 // onlineOptions resolves --online and its timeouts into the options of
 // Generate: nil when the revision is not written online.
-func (a *app) onlineOptions(o onlineFlags) (*retort.OnlineOptions, error) {
+func (a *app) onlineOptions(o onlineFlags) (*engine.OnlineOptions, error) {
 	on, err := a.onlineSetting(o)
 	if err != nil || !on {
 		return nil, err
@@ -43,7 +43,7 @@ func (a *app) onlineOptions(o onlineFlags) (*retort.OnlineOptions, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := &retort.OnlineOptions{LockTimeout: lock, StatementTimeout: stmt}
+	opts := &engine.OnlineOptions{LockTimeout: lock, StatementTimeout: stmt}
 	if err := opts.Validate(); err != nil {
 		return nil, usagef("%v (set by --online-lock-timeout and --online-statement-timeout, RETORT_ONLINE_LOCK_TIMEOUT and RETORT_ONLINE_STATEMENT_TIMEOUT, or online_lock_timeout and online_statement_timeout in retort.toml)", err)
 	}
@@ -59,7 +59,7 @@ func (o onlineFlags) duration(flag string, v time.Duration, setting func() (time
 }
 
 // printOnline says what the online rewrite did.
-func (a *app) printOnline(gen *retort.Generated) {
+func (a *app) printOnline(gen *engine.Generated) {
 	for _, n := range gen.OnlineNotes {
 		a.progressf("Online: %s\n", n)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/revision"
 )
 
@@ -82,7 +82,7 @@ func (a *app) runSquash(ctx context.Context, from, to, msg, revID string, delete
 		return err
 	}
 	defer s.close()
-	sq, err := s.m.Squash(ctx, from, to, retort.SquashOptions{Generate: opts})
+	sq, err := s.m.Squash(ctx, from, to, engine.SquashOptions{Generate: opts})
 	if err != nil {
 		return fmt.Errorf("squash: %w", err)
 	}
@@ -152,7 +152,7 @@ func (a *app) checkOriginalsUnused(ctx context.Context, id string) error {
 		defer s.close()
 		err = s.m.CheckDeleteOriginals(ctx, id)
 	}
-	var ie *retort.InsideRangeError
+	var ie *engine.InsideRangeError
 	switch {
 	case errors.As(err, &ie):
 		return fmt.Errorf("squash --delete-originals: database %s: %w; nothing was deleted", s.url.Redacted(), err)
@@ -173,7 +173,7 @@ func orBase(ids []string) string {
 // printSquashed says, for each squashed revision whose range has rows,
 // where the database stands: all applied (the next run records it at
 // the squashed revision), or part-way (it goes on through the rest).
-func (a *app) printSquashed(g *revision.Graph, st *retort.Status) {
+func (a *app) printSquashed(g *revision.Graph, st *engine.Status) {
 	had := map[string][]string{}
 	var order []string
 	for _, ar := range st.Applied {

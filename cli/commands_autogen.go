@@ -14,11 +14,11 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/source"
 )
@@ -36,7 +36,7 @@ type autogenFlags struct {
 
 // generateOptions reads the desired schema and works out where scratch
 // databases go.
-func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
+func (a *app) generateOptions(f autogenFlags, needDesired bool) (engine.GenerateOptions, error) {
 	opts, err := a.autogenOptions(f, needDesired)
 	if err != nil {
 		return opts, err
@@ -47,8 +47,8 @@ func (a *app) generateOptions(f autogenFlags, needDesired bool) (retort.Generate
 // autogenOptions are generateOptions without the scratch databases' place,
 // for a fleet's drift, whose scratch databases are each target's (or
 // dev_database's): it needs no configured database.
-func (a *app) autogenOptions(f autogenFlags, needDesired bool) (retort.GenerateOptions, error) {
-	var opts retort.GenerateOptions
+func (a *app) autogenOptions(f autogenFlags, needDesired bool) (engine.GenerateOptions, error) {
+	var opts engine.GenerateOptions
 	if needDesired && a.mount.desired != nil && a.schemaPath == "" {
 		// The application's models: the Migrator asks its DesiredSource.
 		needDesired = false
@@ -101,7 +101,7 @@ func (a *app) desiredFiles() ([]source.File, error) {
 
 // scratchOptions sets where scratch databases go: dev_database, or next
 // to the configured database (SQLite: in memory).
-func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
+func (a *app) scratchOptions(opts *engine.GenerateOptions) error {
 	if a.cfg.DevDatabase != "" {
 		return a.devDatabase(opts)
 	}
@@ -119,7 +119,7 @@ func (a *app) scratchOptions(opts *retort.GenerateOptions) error {
 }
 
 // devDatabase sets opts.DevDatabase from dev_database, when configured.
-func (a *app) devDatabase(opts *retort.GenerateOptions) error {
+func (a *app) devDatabase(opts *engine.GenerateOptions) error {
 	if a.cfg.DevDatabase == "" {
 		return nil
 	}
@@ -148,7 +148,7 @@ func pairs(values []string, format string, ok func(k, v string) bool) (map[strin
 
 // ignoreOptions checks the ignore setting and passes it on, with the one
 // line that reports what it left out.
-func (a *app) ignoreOptions(opts *retort.GenerateOptions) error {
+func (a *app) ignoreOptions(opts *engine.GenerateOptions) error {
 	for _, e := range a.cfg.Ignore {
 		kind, name, hasName := strings.Cut(e, ":")
 		if kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz_") != "" || hasName && name == "" {
@@ -156,7 +156,7 @@ func (a *app) ignoreOptions(opts *retort.GenerateOptions) error {
 		}
 	}
 	opts.Ignore = a.cfg.Ignore
-	opts.OnIgnored = func(objs []retort.UnrepresentedObject) {
+	opts.OnIgnored = func(objs []engine.UnrepresentedObject) {
 		var keys []string
 		for _, o := range objs {
 			if !slices.Contains(keys, o.Key()) {
@@ -299,11 +299,11 @@ before it writes anything.`,
 
 // generateAsking generates the revision, asking on a terminal for the
 // renames and backfill values it needs, and again with the answers.
-func (a *app) generateAsking(ctx context.Context, m *retort.Migrator, opts retort.GenerateOptions) (*retort.Generated, error) {
+func (a *app) generateAsking(ctx context.Context, m *engine.Migrator, opts engine.GenerateOptions) (*engine.Generated, error) {
 	interactive := a.isTerminal()
 	for {
 		gen, err := m.Generate(ctx, opts)
-		var be *retort.BackfillError
+		var be *engine.BackfillError
 		if errors.As(err, &be) && a.resolveRenames(be.Changes, opts, interactive) {
 			continue
 		}
@@ -355,7 +355,7 @@ func (a *app) generateError(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return &interruptedError{cause: context.Cause(ctx)}
 	}
-	var empty *retort.EmptyDesiredError
+	var empty *engine.EmptyDesiredError
 	if errors.As(err, &empty) && a.mount.desired == nil && a.cfg.Models == "" {
 		return fmt.Errorf("%s: %w", a.rel(a.path(a.cfg.Schema)), err)
 	}
@@ -377,7 +377,7 @@ func (a *app) autogenFlagSet(cmd *cobra.Command, f *autogenFlags, generate bool)
 // resolveRenames asks about (on a terminal) or warns about (elsewhere)
 // dropped-and-added pairs that look like renames. It reports whether a
 // rename was accepted, so the revision must be generated again.
-func (a *app) resolveRenames(changes []change.Change, opts retort.GenerateOptions, interactive bool) bool {
+func (a *app) resolveRenames(changes []change.Change, opts engine.GenerateOptions, interactive bool) bool {
 	again := false
 	for _, r := range diff.PossibleRenames(changes) {
 		from, to := r.Table.String()+"."+r.From, r.Table.String()+"."+r.To
@@ -492,14 +492,14 @@ func (a *app) driftCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	a.autogenFlagSet(cmd, &f, false)
-	return a.withFleet(cmd, func([]string) (retort.FleetAction, error) {
+	return a.withFleet(cmd, func([]string) (engine.FleetAction, error) {
 		// Each target's scratch databases go where drift on it alone
 		// would put them (or to dev_database): no configured database.
 		opts, err := a.autogenOptions(f, false)
 		if err == nil {
 			err = a.devDatabase(&opts)
 		}
-		return retort.FleetDrift(opts), err
+		return engine.FleetDrift(opts), err
 	})
 }
 
@@ -531,7 +531,7 @@ func (a *app) reportDifferences(changes []change.Change, asJSON bool, same, diff
 // and adds the answers to backfill. It reports false when the user stops
 // (an empty answer), the terminal fails, or an answer repeats the value
 // that was already refused.
-func (a *app) askBackfill(be *retort.BackfillError, backfill map[string]string) bool {
+func (a *app) askBackfill(be *engine.BackfillError, backfill map[string]string) bool {
 	type question struct{ col, text string }
 	var qs []question
 	for _, col := range be.Columns {

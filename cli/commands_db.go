@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 )
@@ -352,7 +352,7 @@ func (a *app) statusCommand() *cobra.Command {
 
 // nextStatement says where a revision stopped part-way resumes (" of 3,
 // next: statement 2 at path:line"), or "" when that is not known.
-func nextStatement(p retort.AppliedRevision) string {
+func nextStatement(p engine.AppliedRevision) string {
 	if p.Statements == 0 || p.NextLine == 0 {
 		return ""
 	}
@@ -383,7 +383,7 @@ file has.`,
 				return err
 			}
 			defer s.close()
-			if err := s.m.Stamp(ctx, args, retort.StampOptions{Purge: purge}); err != nil {
+			if err := s.m.Stamp(ctx, args, engine.StampOptions{Purge: purge}); err != nil {
 				return err
 			}
 			cur, err := s.m.Current(ctx)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 // fleetLive prints progress: on a terminal one summary line, rewritten;
@@ -19,11 +19,11 @@ type fleetLive struct {
 	printed  bool
 }
 
-func newFleetLive(a *app, action retort.FleetAction) *fleetLive {
+func newFleetLive(a *app, action engine.FleetAction) *fleetLive {
 	return &fleetLive{a: a, terminal: a.isTerminal(), lines: !action.ReadOnly()}
 }
 
-func (l *fleetLive) update(p retort.FleetProgress) {
+func (l *fleetLive) update(p engine.FleetProgress) {
 	if l.a.quiet {
 		return
 	}
@@ -42,7 +42,7 @@ func (l *fleetLive) update(p retort.FleetProgress) {
 }
 
 // liveLine is the terminal's summary line.
-func liveLine(p retort.FleetProgress) string {
+func liveLine(p engine.FleetProgress) string {
 	line := fmt.Sprintf("fleet: %d done, %d failed, %d running, %d pending; elapsed %s", p.Done, p.Failed, p.Running, p.Pending, p.Elapsed.Round(time.Second))
 	if finished := p.Done + p.Failed; finished > 0 && p.Pending+p.Running > 0 {
 		// The targets so far took this long each, on average.
@@ -62,7 +62,7 @@ func (l *fleetLive) end() {
 }
 
 // fleetLine is one finished target.
-func fleetLine(r retort.FleetResult) string {
+func fleetLine(r engine.FleetResult) string {
 	at := describeAt(r.Start)
 	switch {
 	case !r.Ran:
@@ -76,9 +76,9 @@ func fleetLine(r retort.FleetResult) string {
 }
 
 // fleetFailures lists the failed targets with their errors on stderr.
-func (a *app) fleetFailures(res []retort.FleetResult) {
+func (a *app) fleetFailures(res []engine.FleetResult) {
 	for _, r := range res {
-		if r.Err != nil && !errors.Is(r.Err, retort.ErrDifferences) {
+		if r.Err != nil && !errors.Is(r.Err, engine.ErrDifferences) {
 			a.progressf("%s\n", fleetLine(r))
 		}
 	}
@@ -86,13 +86,13 @@ func (a *app) fleetFailures(res []retort.FleetResult) {
 
 // fleetText prints the report: the targets of a read-only command in the
 // fleet's order, then a summary for upgrade, downgrade and status.
-func (a *app) fleetText(action retort.FleetAction, res []retort.FleetResult) {
+func (a *app) fleetText(action engine.FleetAction, res []engine.FleetResult) {
 	counts := map[string]int{}
 	for _, r := range res {
 		switch {
 		case !r.Ran:
 			counts["not run"]++
-		case r.Err != nil && !errors.Is(r.Err, retort.ErrDifferences):
+		case r.Err != nil && !errors.Is(r.Err, engine.ErrDifferences):
 			counts["failed"]++
 		case !action.ReadOnly():
 			if r.Changed {
@@ -117,7 +117,7 @@ func (a *app) fleetText(action retort.FleetAction, res []retort.FleetResult) {
 }
 
 // readOnlyLine prints what current, status, verify or drift found on r.
-func (a *app) readOnlyLine(name string, r retort.FleetResult, counts map[string]int) {
+func (a *app) readOnlyLine(name string, r engine.FleetResult, counts map[string]int) {
 	switch name {
 	case "current":
 		a.outf("%s: %s\n", r.Name, describeAt(r.End))
@@ -137,7 +137,7 @@ func (a *app) readOnlyLine(name string, r retort.FleetResult, counts map[string]
 }
 
 // statusLine says whether a target is behind.
-func statusLine(r retort.FleetResult) string {
+func statusLine(r engine.FleetResult) string {
 	s := fmt.Sprintf("%s: at %s", r.Name, describeAt(r.End))
 	if len(r.Pending) > 0 {
 		s += fmt.Sprintf(", behind by %d (pending %s)", len(r.Pending), strings.Join(r.Pending, ", "))
@@ -164,7 +164,7 @@ type fleetTargetJSON struct {
 	Differences []string `json:"differences,omitempty"`
 }
 
-func (a *app) fleetJSON(res []retort.FleetResult) map[string]any {
+func (a *app) fleetJSON(res []engine.FleetResult) map[string]any {
 	out := make([]fleetTargetJSON, 0, len(res))
 	for _, r := range res {
 		j := fleetTargetJSON{Target: r.Name, Status: fleetOutcome(r), Start: nonNil(r.Start), End: nonNil(r.End), DurationMS: r.Duration.Milliseconds(),
@@ -178,11 +178,11 @@ func (a *app) fleetJSON(res []retort.FleetResult) map[string]any {
 }
 
 // fleetOutcome is a target's status in the JSON report.
-func fleetOutcome(r retort.FleetResult) string {
+func fleetOutcome(r engine.FleetResult) string {
 	switch {
 	case !r.Ran:
 		return "not run"
-	case errors.Is(r.Err, retort.ErrDifferences):
+	case errors.Is(r.Err, engine.ErrDifferences):
 		return "differs"
 	case r.Err != nil:
 		return "failed"

@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/dialect/sqlite"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
@@ -23,7 +23,7 @@ import (
 // session is an opened project: its migrator and, when a database was
 // needed, the database.
 type session struct {
-	m     *retort.Migrator
+	m     *engine.Migrator
 	url   *dialect.URL
 	db    *sql.DB // the database's handle; nil without one
 	close func()
@@ -230,7 +230,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		closeHandle()
 		return nil, err
 	}
-	opts = append(opts, retort.WithProgress(a.onEvent))
+	opts = append(opts, engine.WithProgress(a.onEvent))
 	s := &session{close: func() {}}
 	if db {
 		if urlErr != nil {
@@ -245,7 +245,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		}
 		s.url, s.db = u, h
 		s.close = func() { h.Close() }
-		m, err := retort.New(d, h, nil, opts...)
+		m, err := engine.New(d, h, nil, opts...)
 		if err != nil {
 			h.Close()
 			return nil, err
@@ -254,7 +254,7 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 		a.graph = m.Graph()
 		return s, nil
 	}
-	m, err := retort.New(a.offlineDialect(), nil, nil, opts...)
+	m, err := engine.New(a.offlineDialect(), nil, nil, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -266,26 +266,26 @@ func (a *app) open(ctx context.Context, db bool) (*session, error) {
 // migratorOptions are the options of every Migrator the CLI makes over
 // revs: the configured version tables, lock timeout and privileges, and
 // what the application attached.
-func (a *app) migratorOptions(revs []*script.Revision) ([]retort.Option, error) {
+func (a *app) migratorOptions(revs []*script.Revision) ([]engine.Option, error) {
 	timeout, err := a.cfg.lockTimeout()
 	if err != nil {
 		return nil, err
 	}
-	opts := []retort.Option{
-		retort.WithRevisions(revs...),
-		retort.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
-		retort.WithLockTimeout(timeout),
-		retort.WithVersion("retort " + Version),
-		retort.WithGoRevisions(a.mount.goRevisions...),
+	opts := []engine.Option{
+		engine.WithRevisions(revs...),
+		engine.WithVersionTables(a.cfg.VersionTable, a.cfg.LogTable),
+		engine.WithLockTimeout(timeout),
+		engine.WithVersion("retort " + Version),
+		engine.WithGoRevisions(a.mount.goRevisions...),
 		// A project with no revisions yet is where migrate and revision
 		// write the first one.
-		retort.WithAllowEmpty(),
+		engine.WithAllowEmpty(),
 	}
 	if a.mount.desired != nil {
-		opts = append(opts, retort.WithDesiredSource(a.mount.desired))
+		opts = append(opts, engine.WithDesiredSource(a.mount.desired))
 	}
 	if a.cfg.Privileges {
-		opts = append(opts, retort.WithPrivileges())
+		opts = append(opts, engine.WithPrivileges())
 	}
 	return opts, nil
 }
@@ -305,7 +305,7 @@ func (a *app) offlineDialect() dialect.Dialect {
 }
 
 // onEvent prints runner progress in Alembic's manner.
-func (a *app) onEvent(e retort.Event) {
+func (a *app) onEvent(e engine.Event) {
 	a.flushDBLine()
 	switch e.Kind {
 	case runner.EventLockWait:

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 )
 
 func (a *app) testCommand() *cobra.Command {
@@ -51,7 +51,7 @@ JSON instead.`,
 				return err
 			}
 			defer s.close()
-			topts := retort.TestOptions{GenerateOptions: opts, Heads: heads, Data: data, Lint: true}
+			topts := engine.TestOptions{GenerateOptions: opts, Heads: heads, Data: data, Lint: true}
 			start := time.Now()
 			if !asJSON {
 				topts.OnResult = a.printTestResult
@@ -91,7 +91,7 @@ func (a *app) hasDesired() bool {
 }
 
 // printTestResult prints one line: status, check, revision, time, detail.
-func (a *app) printTestResult(r retort.TestResult) {
+func (a *app) printTestResult(r engine.TestResult) {
 	status := "ok"
 	detail := r.Detail
 	switch {
@@ -111,7 +111,7 @@ func (a *app) printTestResult(r retort.TestResult) {
 }
 
 // testFailureText is the failure with its statement, for the error line.
-func testFailureText(f *retort.TestFailure) string {
+func testFailureText(f *engine.TestFailure) string {
 	s := f.Error()
 	if f.Statement != "" {
 		s += fmt.Sprintf("\n  statement (%s:%d):", f.Path, f.Line)
@@ -123,12 +123,12 @@ func testFailureText(f *retort.TestFailure) string {
 }
 
 type testResultJSON struct {
-	retort.TestResult
+	engine.TestResult
 	DurationMS int64 `json:"duration_ms"`
 	OK         bool  `json:"ok"`
 }
 
-func testJSON(rep *retort.TestReport) map[string]any {
+func testJSON(rep *engine.TestReport) map[string]any {
 	results := make([]testResultJSON, len(rep.Results))
 	for i, r := range rep.Results {
 		results[i] = testResultJSON{TestResult: r, DurationMS: r.Duration.Milliseconds(), OK: r.Failure == nil}

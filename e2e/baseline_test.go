@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/sqlsplit"
@@ -19,7 +19,7 @@ import (
 
 // baselineFiles writes the baseline's revisions, chained, as files of a
 // new directory, and returns the directory and the last revision's id.
-func baselineFiles(t *testing.T, b *retort.Baseline) (string, string) {
+func baselineFiles(t *testing.T, b *engine.Baseline) (string, string) {
 	t.Helper()
 	dir := t.TempDir()
 	parent := ""
@@ -41,17 +41,17 @@ func baselineFiles(t *testing.T, b *retort.Baseline) (string, string) {
 // checkBaseline baselines ref (which holds want), stamps ref at the
 // baseline, and requires the baseline's revisions to rebuild want exactly
 // on a fresh, empty database, and their downgrade to empty it again.
-func checkBaseline(ctx context.Context, t *testing.T, ref *liveDB) *retort.Baseline {
+func checkBaseline(ctx context.Context, t *testing.T, ref *liveDB) *engine.Baseline {
 	t.Helper()
 	want, err := ref.inspect(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := retort.New(ref.dialect, ref.db, nil, retort.WithAllowEmpty())
+	m, err := engine.New(ref.dialect, ref.db, nil, engine.WithAllowEmpty())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.Baseline(ctx, retort.BaselineOptions{Generate: retort.GenerateOptions{Scratch: ref.scratchURL()}})
+	b, err := m.Baseline(ctx, engine.BaselineOptions{Generate: engine.GenerateOptions{Scratch: ref.scratchURL()}})
 	if err != nil {
 		t.Fatalf("baseline: %v", err)
 	}
@@ -59,11 +59,11 @@ func checkBaseline(ctx context.Context, t *testing.T, ref *liveDB) *retort.Basel
 		t.Errorf("the baseline's upgrade is not the live schema as inspect prints it:\n%s", firstDiff(b.Parts[0].Up, ref.dialect.Format(want)))
 	}
 	dir, head := baselineFiles(t, b)
-	stamped, err := retort.New(ref.dialect, ref.db, os.DirFS(dir))
+	stamped, err := engine.New(ref.dialect, ref.db, os.DirFS(dir))
 	if err != nil {
 		t.Fatalf("load the baseline: %v", err)
 	}
-	if err := stamped.Stamp(ctx, []string{head}, retort.StampOptions{}); err != nil {
+	if err := stamped.Stamp(ctx, []string{head}, engine.StampOptions{}); err != nil {
 		t.Fatalf("stamp: %v", err)
 	}
 	if cur, err := stamped.Current(ctx); err != nil || len(cur) != 1 || cur[0] != head {
@@ -71,7 +71,7 @@ func checkBaseline(ctx context.Context, t *testing.T, ref *liveDB) *retort.Basel
 	}
 
 	live := newLiveDB(t, ref.dialect.Name())
-	lm, err := retort.New(live.dialect, live.db, os.DirFS(dir))
+	lm, err := engine.New(live.dialect, live.db, os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestOutOfLocksExplained(t *testing.T) {
 	}
 	tables := max(bigBaselineTables, 2*slots/5)
 	rev := revisionOf("a00000000001", "", "all at once", bigSchema(0, tables, false), "")
-	m, err := retort.New(one.dialect, one.db, nil, retort.WithRevisions(rev))
+	m, err := engine.New(one.dialect, one.db, nil, engine.WithRevisions(rev))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,11 +192,11 @@ func TestBaseline2000Postgres(t *testing.T) {
 	}
 }
 
-// TestBaselineSplit: a schema of more than retort.BaselineSplitTables
+// TestBaselineSplit: a schema of more than engine.BaselineSplitTables
 // tables becomes a chain of revisions of at most that many statements,
 // which rebuilds it exactly on an empty database, on each dialect.
 func TestBaselineSplit(t *testing.T) {
-	const tables = retort.BaselineSplitTables + 100
+	const tables = engine.BaselineSplitTables + 100
 	for _, name := range testdb.Dialects {
 		t.Run(name, func(t *testing.T) {
 			if name != "sqlite" {
@@ -221,8 +221,8 @@ func TestBaselineSplit(t *testing.T) {
 			}
 			for i, p := range b.Parts {
 				stmts, err := sqlsplit.Split(p.Up, ref.dialect.Splitter())
-				if err != nil || len(stmts) > retort.BaselineSplitTables {
-					t.Errorf("part %d: %d statements (%v), want at most %d", i+1, len(stmts), err, retort.BaselineSplitTables)
+				if err != nil || len(stmts) > engine.BaselineSplitTables {
+					t.Errorf("part %d: %d statements (%v), want at most %d", i+1, len(stmts), err, engine.BaselineSplitTables)
 				}
 			}
 		})

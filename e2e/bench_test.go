@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/postgres"
 	"github.com/retortdb/retort/internal/change"
 	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/source"
@@ -86,13 +86,13 @@ func BenchmarkMigrate2000Postgres(b *testing.B) {
 
 	b.Run("generate", func(b *testing.B) {
 		live := newLiveDB(b, "postgres")
-		m, err := retort.New(postgres.New(), live.db, nil, retort.WithRevisions(heads...))
+		m, err := engine.New(postgres.New(), live.db, nil, engine.WithRevisions(heads...))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ResetTimer()
 		for b.Loop() {
-			g, err := m.Generate(ctx, retort.GenerateOptions{Desired: desired, Scratch: live.url})
+			g, err := m.Generate(ctx, engine.GenerateOptions{Desired: desired, Scratch: live.url})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -206,7 +206,7 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 		return out, err
 	}
 	defer dropHead(context.Background())
-	m, err := retort.New(d, headDB, nil, retort.WithRevisions(heads...))
+	m, err := engine.New(d, headDB, nil, engine.WithRevisions(heads...))
 	if err != nil {
 		return out, err
 	}
@@ -250,8 +250,8 @@ func splitGenerate(ctx context.Context, live *liveDB, heads []*script.Revision, 
 	out[4] = time.Since(t0)
 
 	t0 = time.Now()
-	g := &retort.Generated{Up: up, Down: down}
-	m2, err := retort.New(d, headDB, nil, retort.WithRevisions(append(heads[:len(heads):len(heads)], generatedRevision("b00000000002", base.ID, g))...))
+	g := &engine.Generated{Up: up, Down: down}
+	m2, err := engine.New(d, headDB, nil, engine.WithRevisions(append(heads[:len(heads):len(heads)], generatedRevision("b00000000002", base.ID, g))...))
 	if err != nil {
 		return out, err
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/internal/testdb"
@@ -143,11 +143,11 @@ func TestAutogenerateCorpus(t *testing.T) {
 			}
 
 			live := newLiveDB(t, f.dialect)
-			m, err := retort.New(mustDialect(t, f.dialect), live.db, nil, retort.WithAllowEmpty())
+			m, err := engine.New(mustDialect(t, f.dialect), live.db, nil, engine.WithAllowEmpty())
 			if err != nil {
 				t.Fatal(err)
 			}
-			g, err := m.Generate(ctx, retort.GenerateOptions{Desired: desired, Scratch: live.scratchURL()})
+			g, err := m.Generate(ctx, engine.GenerateOptions{Desired: desired, Scratch: live.scratchURL()})
 			if err != nil {
 				t.Fatalf("generate: %v", err)
 			}
@@ -162,7 +162,7 @@ func TestAutogenerateCorpus(t *testing.T) {
 			if _, err := script.Write(dir, rev); err != nil {
 				t.Fatalf("write the revision: %v", err)
 			}
-			m, err = retort.New(mustDialect(t, f.dialect), live.db, os.DirFS(dir))
+			m, err = engine.New(mustDialect(t, f.dialect), live.db, os.DirFS(dir))
 			if err != nil {
 				t.Fatalf("load the written revision: %v", err)
 			}

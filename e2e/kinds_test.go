@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"
 )
@@ -136,7 +136,7 @@ func TestEveryKindMigratedOrRefused(t *testing.T) {
 			}
 			// Privileges on: off, they are ignored on purpose (and the
 			// CLI says so), which is neither migrated nor refused.
-			m, err := retort.New(mustDialect(t, d), live.db, nil, retort.WithRevisions(revisionOf("k00000000001", "", "base", kindBase, "DROP TABLE t;\n")), retort.WithPrivileges())
+			m, err := engine.New(mustDialect(t, d), live.db, nil, engine.WithRevisions(revisionOf("k00000000001", "", "base", kindBase, "DROP TABLE t;\n")), engine.WithPrivileges())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,15 +149,15 @@ func TestEveryKindMigratedOrRefused(t *testing.T) {
 	}
 }
 
-func checkKind(t *testing.T, m *retort.Migrator, live *liveDB, c kindCase) {
+func checkKind(t *testing.T, m *engine.Migrator, live *liveDB, c kindCase) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	opts := retort.GenerateOptions{
+	opts := engine.GenerateOptions{
 		Desired: []source.File{{Path: "schema.sql", SQL: kindBase + "\n" + c.ddl + ";\n"}},
 		Scratch: live.scratchURL(),
 	}
 	g, err := m.Generate(ctx, opts)
-	var ue *retort.UnrepresentedError
+	var ue *engine.UnrepresentedError
 	switch {
 	case errors.As(err, &ue):
 		if c.key == "" {
@@ -185,7 +185,7 @@ func checkKind(t *testing.T, m *retort.Migrator, live *liveDB, c kindCase) {
 		// verifies the revision: when it depends on what the revision
 		// creates (an operator on its function), the downgrade cannot
 		// run while it exists, and migrate says so by its ignore key.
-		var ve *retort.VerifyError
+		var ve *engine.VerifyError
 		if _, err := m.Generate(ctx, opts); errors.As(err, &ve) && slices.Contains(ve.Ignored, c.key) {
 			t.Logf("ignoring %s: the revision cannot be verified while it exists, said by name: %v", c.key, err)
 		} else if err != nil {

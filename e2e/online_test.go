@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/lint"
 	"github.com/retortdb/retort/internal/script"
 )
@@ -42,7 +42,7 @@ func TestOnlineUpgradeStalls(t *testing.T) {
 		rows = n
 	}
 	const lockTimeout = 5 * time.Second
-	online, err := lint.OnlineRewrite("postgres", onlineChange, lint.OnlineOptions{LockTimeout: lockTimeout, StatementTimeout: retort.DefaultOnlineStatementTimeout})
+	online, err := lint.OnlineRewrite("postgres", onlineChange, lint.OnlineOptions{LockTimeout: lockTimeout, StatementTimeout: engine.DefaultOnlineStatementTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func runOnlineCase(t *testing.T, dialect string, rows int, stmts []string, noTx 
 	}
 	rev := &script.Revision{ID: "b00000000001", Message: "online", NoTransaction: noTx, Path: "online.sql",
 		Up: script.Section{SQL: script.JoinStatements(stmts), Line: 1, Present: true}, Down: script.Section{Present: true, Irreversible: true}}
-	m, err := retort.New(live.dialect, live.db, nil, retort.WithRevisions(rev))
+	m, err := engine.New(live.dialect, live.db, nil, engine.WithRevisions(rev))
 	if err != nil {
 		t.Fatal(err)
 	}

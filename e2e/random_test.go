@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/retortdb/retort"
+	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"
 )
@@ -86,7 +86,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 	x := newLiveDB(t, dialect)
 	x.privileges = true // the generator grants on PostgreSQL
 	base := revisionOf("a00000000001", "", "schema A", p.aSQL, p.a.dropSQL())
-	m1, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base), retort.WithPrivileges())
+	m1, err := engine.New(mustDialect(t, dialect), x.db, nil, engine.WithRevisions(base), engine.WithPrivileges())
 	if err != nil {
 		fail("new migrator: %v", err)
 	}
@@ -105,13 +105,13 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 		fail("read rows of A: %v", err)
 	}
 
-	g, err := m1.Generate(ctx, retort.GenerateOptions{
+	g, err := m1.Generate(ctx, engine.GenerateOptions{
 		Desired:  []source.File{{Path: "B.sql", SQL: p.bSQL}},
 		Scratch:  x.scratchURL(),
 		Backfill: backfill(dialect, p.a, p.b),
 	})
 	if err != nil {
-		var ve *retort.VerifyError
+		var ve *engine.VerifyError
 		if errors.As(err, &ve) {
 			fail("generate A → B: verification failed: %v", err)
 		}
@@ -139,7 +139,7 @@ func runPair(t *testing.T, dialect string, seed uint64) {
 		fail("%v", err)
 	}
 
-	m2, err := retort.New(mustDialect(t, dialect), x.db, nil, retort.WithRevisions(base, rev), retort.WithPrivileges())
+	m2, err := engine.New(mustDialect(t, dialect), x.db, nil, engine.WithRevisions(base, rev), engine.WithPrivileges())
 	if err != nil {
 		fail("new migrator with the generated revision: %v", err)
 	}
