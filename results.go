@@ -48,7 +48,9 @@ type Revision struct {
 	// the Migrator did not need to read.
 	Upgrade, Downgrade string
 	// Irreversible is set when the revision cannot be reverted: no
-	// downgrade section, or one marked "irreversible".
+	// downgrade section, one marked "irreversible", or an empty one under
+	// an upgrade with SQL (not marked "none"). Unknown (false) for
+	// revisions whose sections were not read.
 	Irreversible bool
 }
 
@@ -61,7 +63,7 @@ func revisionOf(r *script.Revision) Revision {
 		Replaces: r.Replaces, Message: r.Message, Created: r.Created, Path: r.Path,
 		Checksum: r.Checksum, ImportedFrom: r.ImportedFrom, Go: r.Go,
 		NoTransaction: r.NoTransaction, Upgrade: r.Up.SQL, Downgrade: r.Down.SQL,
-		Irreversible: !r.Go && !r.HeaderOnly && (!r.Down.Present || r.Down.Irreversible),
+		Irreversible: !r.HeaderOnly && revision.Reversible(r) != nil,
 	}
 }
 

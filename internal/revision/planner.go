@@ -529,15 +529,23 @@ func (p *Plan) CheckReversible() error {
 		if s.Direction != Down {
 			continue
 		}
-		r := s.Revision
-		switch {
-		case !r.Down.Present:
-			return &IrreversibleError{Revision: r.ID, Path: r.Path}
-		case r.Down.Irreversible:
-			return &IrreversibleError{Revision: r.ID, Path: r.Path, Marked: true}
-		case !r.Down.None && strings.TrimSpace(r.Down.SQL) == "" && strings.TrimSpace(r.Up.SQL) != "":
-			return &IrreversibleError{Revision: r.ID, Path: r.Path, Empty: true}
+		if err := Reversible(s.Revision); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// Reversible returns an *IrreversibleError when revision r cannot be
+// reverted (see CheckReversible), nil when it can.
+func Reversible(r *script.Revision) error {
+	switch {
+	case !r.Down.Present:
+		return &IrreversibleError{Revision: r.ID, Path: r.Path}
+	case r.Down.Irreversible:
+		return &IrreversibleError{Revision: r.ID, Path: r.Path, Marked: true}
+	case !r.Down.None && strings.TrimSpace(r.Down.SQL) == "" && strings.TrimSpace(r.Up.SQL) != "":
+		return &IrreversibleError{Revision: r.ID, Path: r.Path, Empty: true}
 	}
 	return nil
 }
