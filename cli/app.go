@@ -174,6 +174,11 @@ func (a *app) collectSecrets() {
 		a.getenv("RETORT_DATABASE_URL"), a.getenv("DATABASE_URL"), a.getenv("RETORT_DEV_DATABASE")}
 	for _, c := range cands {
 		u, err := url.Parse(strings.TrimSpace(c))
+		if err == nil {
+			if pw := u.Query().Get("password"); pw != "" {
+				a.secrets = append(a.secrets, pw, url.QueryEscape(pw))
+			}
+		}
 		if err != nil || u.User == nil {
 			// An unparsable URL may still hold user:password@.
 			if i := strings.Index(c, "://"); i >= 0 {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,13 +118,12 @@ func (a *app) initDatabaseLine() (line, note string) {
 		// password, and the file is usually committed.
 		return fmt.Sprintf("database = %q", dialect.Redact(a.database)), fmt.Sprintf("warning: --database is not a URL retort reads (%v): retort.toml has it with any password masked; correct it there", err)
 	}
-	if u.Password() == "" {
+	bare := u.WithoutPassword()
+	if bare == a.database {
 		return fmt.Sprintf("database = %q", a.database), ""
 	}
-	bare := *u.Server
-	bare.User = url.User(u.Server.User.Username())
-	note = fmt.Sprintf("Wrote the database URL without its password (%s): retort.toml is usually committed. Give retort the whole URL in DATABASE_URL (or RETORT_DATABASE_URL), which takes precedence over retort.toml.", bare.String())
-	return fmt.Sprintf("database = %q   # no password here: set DATABASE_URL", bare.String()), note
+	note = fmt.Sprintf("Wrote the database URL without its password (%s): retort.toml is usually committed. Give retort the whole URL in DATABASE_URL (or RETORT_DATABASE_URL), which takes precedence over retort.toml.", bare)
+	return fmt.Sprintf("database = %q   # no password here: set DATABASE_URL", bare), note
 }
 
 // writeNew creates path with content; fs.ErrExist when it exists.

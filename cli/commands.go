@@ -23,13 +23,13 @@ func (a *app) commands() []*cobra.Command {
 		a.completeTargetFlags(a.withFleet(a.downgradeCommand(), fleetDowngrade)),
 		a.withFleet(a.currentCommand(), fleetCurrent),
 		a.withFleet(a.statusCommand(), fleetStatus),
-		a.historyCommand(),
+		a.completeTargetFlagsOnly(a.historyCommand(), "rev-range"),
 		a.headsCommand(),
 		a.branchesCommand(),
 		a.completeTargetFlags(a.showCommand()),
 		a.completeTargetFlags(a.stampCommand()),
 		a.completeTargetFlags(a.mergeCommand()),
-		a.withFleet(a.verifyCommand(), fleetVerify),
+		a.completeTargetFlagsOnly(a.withFleet(a.verifyCommand(), fleetVerify), "accept"),
 		a.completeTargetFlags(a.resolveCommand()),
 		a.checkCommand(),
 		a.driftCommand(),
@@ -41,7 +41,7 @@ func (a *app) commands() []*cobra.Command {
 		a.completeTargetFlags(a.graphCommand(), "since"),
 		a.testCommand(),
 		a.completeTargetFlags(a.lintCommand(), "since"),
-		a.squashCommand(),
+		a.completeTargetFlags(a.squashCommand()),
 	}
 }
 

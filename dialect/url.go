@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -116,13 +117,46 @@ func (u *URL) String() string { return u.raw }
 // Redacted returns the URL with its password replaced by "****".
 func (u *URL) Redacted() string { return Redact(u.raw) }
 
-// Password returns the URL's password, or "" when it has none.
+// Password returns the URL's password, or "" when it has none: the one
+// in user:password@, else, for PostgreSQL, a password= query parameter
+// (libpq's and pgx's other place for it).
 func (u *URL) Password() string {
-	if u.Server == nil || u.Server.User == nil {
+	if u.Server == nil {
 		return ""
 	}
-	p, _ := u.Server.User.Password()
-	return p
+	if u.Server.User != nil {
+		if p, ok := u.Server.User.Password(); ok {
+			return p
+		}
+	}
+	if u.Dialect == "postgres" {
+		return u.Query.Get("password")
+	}
+	return ""
+}
+
+// WithoutPassword returns the URL as given without its password: the
+// user:password@ part keeps the user, and a password= query parameter is
+// left out. A SQLite URL is returned as it is.
+func (u *URL) WithoutPassword() string {
+	if u.Server == nil {
+		return u.raw
+	}
+	bare := *u.Server
+	changed := false
+	if _, ok := bare.User.Password(); ok {
+		bare.User = url.User(bare.User.Username())
+		changed = true
+	}
+	if q := bare.Query(); q.Has("password") {
+		q.Del("password")
+		bare.RawQuery = q.Encode()
+		changed = true
+	}
+	if !changed {
+		return u.raw
+	}
+	return bare.String()
 }
 
 // WithDatabase returns a copy of a server URL that names another database
@@ -137,9 +171,27 @@ func (u *URL) WithDatabase(name string) *URL {
 	return &URL{Dialect: u.Dialect, Path: name, Server: &s, Query: u.Query, raw: s.String()}
 }
 
-// Redact replaces the password of every URL-like user:password@ part in s
-// with "****". It is safe on any text, URL or not.
+// Redact replaces the password of every URL-like user:password@ part in s,
+// and the value of every password= query parameter, with "****". It is
+// safe on any text, URL or not.
 func Redact(s string) string {
+	return queryPassword.ReplaceAllStringFunc(redactUserinfo(s), func(m string) string {
+		eq := strings.IndexByte(m, '=')
+		value := m[eq+1:]
+		// Punctuation that ends the value is the text's, as in
+		// "connect to postgres://h/db?password=x: ...".
+		trimmed := strings.TrimRight(value, ":;,.)")
+		return m[:eq+1] + "****" + value[len(trimmed):]
+	})
+}
+
+// queryPassword matches a password= query parameter up to the end of its
+// value.
+var queryPassword = regexp.MustCompile(`(?i)[?&]password=[^&#\s"']*`)
+
+// redactUserinfo replaces the password of every URL-like user:password@
+// part in s with "****".
+func redactUserinfo(s string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "://")

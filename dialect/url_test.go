@@ -113,3 +113,43 @@ func TestResolveIn(t *testing.T) {
 		t.Errorf("a server URL changed or is not on a server: %+v", u)
 	}
 }
+
+// TestQueryPassword: a password= query parameter (PostgreSQL reads it) is
+// a password like the one in user:password@: masked by Redact, returned
+// by Password, left out by WithoutPassword (issue 12 items 26 and 27).
+func TestQueryPassword(t *testing.T) {
+	redact := map[string]string{
+		"postgres://app@h/db?password=s3cret&sslmode=disable":          "postgres://app@h/db?password=****&sslmode=disable",
+		"postgres://app@h/db?sslmode=disable&password=s3cret":          "postgres://app@h/db?sslmode=disable&password=****",
+		"connect to postgres://app@h/db?password=s3cret: failed":       "connect to postgres://app@h/db?password=****: failed",
+		"mysql://u:pw@h/db?PASSWORD=x%26y#frag":                        "mysql://u:****@h/db?PASSWORD=****#frag",
+		`url "postgres://h/db?password=a:b" here`:                      `url "postgres://h/db?password=****" here`,
+		"no url, a password=word in a sentence":                        "no url, a password=word in a sentence",
+		"postgres://app@h/db?passwordless=1&password_hint=x&password=": "postgres://app@h/db?passwordless=1&password_hint=x&password=****",
+	}
+	for in, want := range redact {
+		if got := dialect.Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range []struct{ in, password, bare string }{
+		{"postgres://app@h/db?password=s3cret&sslmode=disable", "s3cret", "postgres://app@h/db?sslmode=disable"},
+		{"postgres://app:pw@h/db?password=s3cret", "pw", "postgres://app@h/db"},
+		{"postgres://app@h/db?sslmode=disable", "", "postgres://app@h/db?sslmode=disable"},
+		// MySQL's driver has no password parameter: Password says none,
+		// but the file still does not get it.
+		{"mysql://app@h/db?password=s3cret", "", "mysql://app@h/db"},
+		{"sqlite:app.db?password=x", "", "sqlite:app.db?password=x"},
+	} {
+		u, err := dialect.ParseURL(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := u.Password(); got != c.password {
+			t.Errorf("ParseURL(%q).Password() = %q, want %q", c.in, got, c.password)
+		}
+		if got := u.WithoutPassword(); got != c.bare {
+			t.Errorf("ParseURL(%q).WithoutPassword() = %q, want %q", c.in, got, c.bare)
+		}
+	}
+}

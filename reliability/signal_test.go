@@ -32,7 +32,7 @@ func slowFill(d string) func(i int, up []string) []string {
 
 // TestSignalStops sends SIGTERM (and, separately, SIGINT as Ctrl-C does)
 // to `retort upgrade` while a slow statement of revision c002 runs. retort
-// must stop by itself (not die of the signal), exit non-zero, name the
+// must stop by itself (not die of the signal), exit 128+N (130, 143), name the
 // revision and the statement where it stopped, and leave the database at
 // the revision before it (PostgreSQL, SQLite) or recorded partial with
 // exactly the statements that ran (MariaDB).
@@ -83,6 +83,8 @@ func TestSignalStops(t *testing.T) {
 					t.Fatalf("retort was ended by %s itself instead of stopping between statements (cmd/retort must cancel its context on SIGINT/SIGTERM)", sig)
 				case code == 0:
 					t.Fatalf("retort exited 0 after %s", sig)
+				case code != 128+int(sig):
+					t.Errorf("retort exited %d after %s, want %d (128 + the signal's number, as README's exit codes say)", code, sig, 128+int(sig))
 				}
 				where := regexp.MustCompile(`(?m)^error: upgrade of revision c002\b.* interrupted \(` + regexp.QuoteMeta(sig.String()) + ` signal received\) during statement 3 of 4: `)
 				if !where.MatchString(out) {

@@ -58,7 +58,7 @@ func planLoad(files []File, sp sqlsplit.Dialect, notify func(Notice)) []step {
 			return append(steps, step{f: f, kind: serial, err: err})
 		}
 		for _, st := range stmts {
-			skip, err := skipped(f, st, notify)
+			skip, err := skipped(f, st, sp, notify)
 			if err != nil {
 				return append(steps, step{f: f, st: st, kind: serial, err: err})
 			}

@@ -146,8 +146,13 @@ var dataVerbs = []string{"INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "TRUN
 
 // skipped reports whether st is not run, after telling notify why, or
 // refuses it.
-func skipped(f File, st sqlsplit.Statement, notify func(Notice)) (bool, error) {
+func skipped(f File, st sqlsplit.Statement, sp sqlsplit.Dialect, notify func(Notice)) (bool, error) {
 	word := strings.ToUpper(firstWord(st.Text))
+	if word == "WITH" {
+		// WITH x AS (...) INSERT ...: the statement's own verb follows
+		// its common table expressions.
+		word = withVerb(st.Text, sp)
+	}
 	switch {
 	case (word == `\RESTRICT` || word == `\UNRESTRICT`) && !strings.Contains(st.Text, "\n"):
 		// Only a line of its own: a splitter that does not end
@@ -162,6 +167,38 @@ func skipped(f File, st sqlsplit.Statement, notify func(Notice)) (bool, error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// withVerb is the verb of a statement that starts with WITH: a data
+// change inside one of its common table expressions, else the first word
+// after them, outside parentheses, that starts a query or a data change
+// (SELECT, INSERT, ...); "WITH" when there is none or the statement does
+// not lex.
+func withVerb(text string, sp sqlsplit.Dialect) string {
+	toks, err := sqlsplit.Tokens(text, sp)
+	if err != nil {
+		return "WITH"
+	}
+	depth := 0
+	for i, t := range toks[1:] {
+		if t.Kind == sqlsplit.Word && slices.Contains(dataVerbs, strings.ToUpper(t.Text)) && toks[i].Text == "(" {
+			// A data change in a common table expression
+			// (PostgreSQL's WITH d AS (DELETE ... RETURNING ...)).
+			return strings.ToUpper(t.Text)
+		}
+		switch {
+		case t.Kind == sqlsplit.Punct && t.Text == "(":
+			depth++
+		case t.Kind == sqlsplit.Punct && t.Text == ")":
+			depth--
+		case t.Kind == sqlsplit.Word && depth == 0:
+			w := strings.ToUpper(t.Text)
+			if w == "SELECT" || w == "VALUES" || w == "TABLE" || slices.Contains(dataVerbs, w) {
+				return w
+			}
+		}
+	}
+	return "WITH"
 }
 
 // firstWord is s up to its first white space or parenthesis.

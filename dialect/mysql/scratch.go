@@ -20,7 +20,8 @@ import (
 // makes; 12 random hex digits follow.
 const ScratchPrefix = "retort_scratch_"
 
-// scratchDropTimeout bounds dropping a scratch database.
+// scratchDropTimeout bounds dropping a scratch database, and creating one
+// (which a cancellation does not stop: see CreateScratch).
 const scratchDropTimeout = 30 * time.Second
 
 // ScratchDeniedError reports that the server refused CREATE DATABASE for
@@ -51,8 +52,10 @@ func (e *ScratchDeniedError) Unwrap() error { return e.Err }
 // and returns it opened with the function that drops it. The database u
 // names need not exist. The drop function closes db, then drops the
 // database on a context of its own (it works after ctx is cancelled); a
-// second call does nothing. A server that refuses CREATE DATABASE (error
-// 1044) is a *ScratchDeniedError.
+// second call does nothing. A cancellation of ctx while CREATE DATABASE
+// runs takes effect once it has finished: the database is then dropped,
+// not left behind. A server that refuses CREATE DATABASE (error 1044) is
+// a *ScratchDeniedError.
 func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, func(context.Context) error, error) {
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -91,7 +94,16 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, u.Path).Scan(&cs, &coll
 	default:
 		return fail("read the defaults of database "+u.Path, err)
 	}
-	if _, err := admin.ExecContext(ctx, create); err != nil {
+	// CREATE DATABASE runs to its end even when ctx is cancelled: the
+	// driver gives up on a cancelled statement by closing its connection,
+	// and the server finishes the CREATE regardless, leaving a database
+	// that nothing drops. A cancellation is honoured right after it, below,
+	// where the scratch database is opened with ctx and dropped when that
+	// fails.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scratchDropTimeout)
+	_, err = admin.ExecContext(cctx, create)
+	cancel()
+	if err != nil {
 		var me *gomysql.MySQLError
 		if errors.As(err, &me) && me.Number == 1044 {
 			admin.Close()

@@ -15,6 +15,10 @@ import (
 // scratchDropTimeout bounds the DROP DATABASE of a scratch database.
 const scratchDropTimeout = 30 * time.Second
 
+// scratchCreateTimeout bounds the CREATE DATABASE of a scratch database,
+// which a cancellation does not stop (see CreateScratch).
+const scratchCreateTimeout = 30 * time.Second
+
 // ScratchDeniedError is returned by CreateScratch when the server refuses
 // CREATE DATABASE to the user (SQLSTATE 42501, the role lacks CREATEDB).
 type ScratchDeniedError struct {
@@ -39,7 +43,9 @@ func (e *ScratchDeniedError) Unwrap() error { return e.Err }
 // closes the returned *sql.DB and runs DROP DATABASE ... WITH (FORCE) on a
 // context of its own, derived from the one it is given without its
 // cancellation, so that it works after ctx (or its own argument) is
-// cancelled. A role without CREATEDB gets a *ScratchDeniedError.
+// cancelled. A cancellation of ctx while CREATE DATABASE runs takes
+// effect once it has finished: the database is then dropped, not left
+// behind. A role without CREATEDB gets a *ScratchDeniedError.
 func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, func(context.Context) error, error) {
 	if u == nil || u.Dialect != "postgres" {
 		return nil, nil, errors.New("create scratch database: not a postgres:// URL")
@@ -54,7 +60,15 @@ func (d *Dialect) CreateScratch(ctx context.Context, u *dialect.URL) (*sql.DB, f
 	if err != nil {
 		return nil, nil, fmt.Errorf("create scratch database: %w", err)
 	}
-	_, err = admin.ExecContext(ctx, "CREATE DATABASE "+d.QuoteIdent(name))
+	// CREATE DATABASE runs to its end even when ctx is cancelled: pgx
+	// gives up on a cancelled statement by closing its connection, and
+	// the server finishes the CREATE regardless, leaving a database that
+	// nothing drops. A cancellation is honoured right after it, below,
+	// where the scratch database is opened with ctx and dropped when that
+	// fails.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), scratchCreateTimeout)
+	_, err = admin.ExecContext(cctx, "CREATE DATABASE "+d.QuoteIdent(name))
+	cancel()
 	admin.Close()
 	if err != nil {
 		if sqlState(err) == "42501" {
