@@ -670,6 +670,55 @@ func ExampleEvent() {
 	// done b2
 }
 
+// WithProgress's function can tell the kinds of Event apart by name.
+func ExampleEventKind() {
+	db := exampleDB()
+	defer db.Close()
+	m := exMigrator(db, retort.WithProgress(func(e retort.Event) {
+		if e.Kind == retort.EventDone {
+			fmt.Println("applied", e.Revision, e.Direction)
+		}
+	}))
+	exMust(m.Upgrade(context.Background(), "head"))
+	// Output:
+	// applied a1 upgrade
+	// applied b2 upgrade
+}
+
+// Squash computes one revision for a line of revisions; File is the
+// revision file to write in their place.
+func ExampleMigrator_Squash() {
+	m := exMigrator(nil)
+	sq, err := m.Squash(context.Background(), "a1", "b2", retort.SquashOptions{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range sq.Replaces {
+		fmt.Println("replaces", r.ID, r.Path)
+	}
+	file := string(sq.File("c3", "users and posts", time.Time{}))
+	fmt.Println(strings.Contains(file, "-- Replaces: a1, b2"), strings.Contains(file, "CREATE TABLE posts"))
+	// Output:
+	// replaces a1 a1_users.sql
+	// replaces b2 b2_posts.sql
+	// true true
+}
+
+// Graph.Revision finds a revision by id or unique prefix.
+func ExampleGraph_Revision() {
+	g := exMigrator(nil).Graph()
+	r, err := g.Revision("b")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.ID, r.Revises, r.Path, r.Irreversible)
+	_, err = g.Revision("zz")
+	fmt.Println(errors.Is(err, retort.ErrUnknownRevision))
+	// Output:
+	// b2 [a1] b2_posts.sql false
+	// true
+}
+
 // AppliedRevision is a version-table row with its file.
 func ExampleAppliedRevision() {
 	db := exampleDB()
