@@ -49,18 +49,16 @@ func (a *app) checkSum(revs []*script.Revision) error {
 }
 
 // compareSum reads retort.sum and checks revs against it; a missing file
-// is an error wrapping fs.ErrNotExist.
+// is an error wrapping fs.ErrNotExist. A check that passed is remembered
+// next to the files cache, so that the next run with the same file and
+// the same revisions skips it (script.CheckSumFile).
 func (a *app) compareSum(revs []*script.Revision) error {
 	path := a.sumPath()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", a.rel(path), err)
+	verdict := a.filesCache(a.versionsDir())
+	if verdict != "" {
+		verdict += ".sum"
 	}
-	s, err := script.ParseSum(a.rel(path), data)
-	if err != nil {
-		return err
-	}
-	return s.Check(a.rel(path), revs)
+	return script.CheckSumFile(path, a.rel(path), verdict, revs)
 }
 
 // hasSum reports whether this run checks a retort.sum: the file exists

@@ -15,3 +15,5 @@ func openStatDir(string) (statDir, error) { return statDir{}, errors.ErrUnsuppor
 func (statDir) stat(string) (fileStamp, error) { return fileStamp{}, errors.ErrUnsupported }
 
 func (statDir) close() {}
+
+func fstatStamp(int) (fileStamp, bool, error) { return fileStamp{}, false, errors.ErrUnsupported }
