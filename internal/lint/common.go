@@ -98,36 +98,54 @@ var tableElementKeywords = map[string]bool{
 
 // commonStatement runs the rules every dialect shares on statements that
 // are not ALTER TABLE: transaction control, DROP TABLE, RENAME TABLE,
-// TRUNCATE, DROP DATABASE. It reports whether it recognised s.
+// TRUNCATE, DROP DATABASE. It reports whether it recognised s. Each rule
+// is a function of its own; this only picks which one applies.
 func commonStatement(rc *revCtx, s *stmt) bool {
 	t := toks(s.toks)
 	switch {
 	case len(t) == 0:
-		return true
-	case t.at(0, "BEGIN") || t.at(0, "START", "TRANSACTION") || t.at(0, "COMMIT") || t.at(0, "ROLLBACK") || t.at(0, "END"):
-		rc.add(s, "RL125", Finding{
-			Message: fmt.Sprintf("%s inside a revision: retort already runs each revision in one transaction (or statement by statement under Transaction: none), so this ends or nests it and the version row no longer commits with the change", strings.ToUpper(t[0].Text)),
-			Safe:    "Remove the statement. For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put them in a revision of their own with \"-- Transaction: none\" in its header.",
-		})
-		return true
+	case t.atAny(txControl):
+		txControlStatement(rc, s, t)
 	case t.at(0, "DROP", "TABLE"):
 		dropTables(rc, s, t)
-		return true
 	case t.at(0, "TRUNCATE"):
-		rc.add(s, "RL114", Finding{
-			Message: "TRUNCATE deletes every row of the table" + ifs(t.has("CASCADE"), ", and CASCADE every row of every table that references it,", "") + ", under an exclusive lock on the table",
-			Lock:    rc.exclusiveLock(),
-			Safe:    "Delete the rows you mean with DELETE ... WHERE in batches, name each table instead of CASCADE, or silence this with the reason the data may go.",
-		})
-		return true
+		truncateTable(rc, s, t)
 	case t.at(0, "DROP", "DATABASE") || t.at(0, "DROP", "SCHEMA") && rc.opts.Dialect == "mysql":
-		rc.add(s, "RL124", Finding{
-			Message: "DROP DATABASE in a migration deletes everything in it",
-			Safe:    "Drop databases by hand, outside the migrations.",
-		})
-		return true
+		dropDatabase(rc, s)
+	default:
+		return createTable(rc, t) || createRelation(rc, t)
 	}
-	return createTable(rc, t) || createRelation(rc, t)
+	return true
+}
+
+// txControl are the statements that begin or end a transaction.
+var txControl = [][]string{{"BEGIN"}, {"START", "TRANSACTION"}, {"COMMIT"}, {"ROLLBACK"}, {"END"}}
+
+// txControlStatement reports a transaction control statement: retort
+// owns the revision's transaction.
+func txControlStatement(rc *revCtx, s *stmt, t toks) {
+	rc.add(s, "RL125", Finding{
+		Message: fmt.Sprintf("%s inside a revision: retort already runs each revision in one transaction (or statement by statement under Transaction: none), so this ends or nests it and the version row no longer commits with the change", strings.ToUpper(t[0].Text)),
+		Safe:    "Remove the statement. For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put them in a revision of their own with \"-- Transaction: none\" in its header.",
+	})
+}
+
+// truncateTable reports a TRUNCATE, which deletes every row.
+func truncateTable(rc *revCtx, s *stmt, t toks) {
+	rc.add(s, "RL114", Finding{
+		Message: "TRUNCATE deletes every row of the table" + ifs(t.has("CASCADE"), ", and CASCADE every row of every table that references it,", "") + ", under an exclusive lock on the table",
+		Lock:    rc.exclusiveLock(),
+		Safe:    "Delete the rows you mean with DELETE ... WHERE in batches, name each table instead of CASCADE, or silence this with the reason the data may go.",
+	})
+}
+
+// dropDatabase reports a DROP DATABASE (or MySQL's DROP SCHEMA, the same
+// statement there).
+func dropDatabase(rc *revCtx, s *stmt) {
+	rc.add(s, "RL124", Finding{
+		Message: "DROP DATABASE in a migration deletes everything in it",
+		Safe:    "Drop databases by hand, outside the migrations.",
+	})
 }
 
 // createRelation records the relations other than tables that a
@@ -211,36 +229,41 @@ func (rc *revCtx) noteDDL(s *stmt) {
 
 // renameAndDrop runs the shared rules on one ALTER TABLE action: RENAME
 // TO, RENAME COLUMN and DROP COLUMN. It reports whether it recognised a.
+// It reads the names; renameTable, renameColumn and dropColumn report.
 func renameAndDrop(rc *revCtx, s *stmt, at alterTable, a toks) bool {
 	switch {
 	case a.at(0, "RENAME", "TO") || a.at(0, "RENAME", "AS"):
 		newName, _ := a.name(2)
 		renameTable(rc, s, at.table, newName)
-		return true
-	case a.at(0, "RENAME", "CONSTRAINT") || a.at(0, "RENAME", "INDEX") || a.at(0, "RENAME", "KEY"):
-		return true
+	case a.atAny(renameNonColumn):
 	case a.at(0, "RENAME"):
 		i := a.skip(1, "COLUMN")
 		old, i := a.name(i)
-		i = a.skip(i, "TO")
-		newName, _ := a.name(i)
+		newName, _ := a.name(a.skip(i, "TO"))
 		renameColumn(rc, s, at.table, old, newName)
-		return true
 	case a.at(0, "DROP") && !dropsNonColumn(a):
-		i := a.skip(1, "COLUMN")
-		i = a.skip(i, "IF", "EXISTS")
-		col, _ := a.name(i)
-		if rc.st.columns[at.table] != nil {
-			delete(rc.st.columns[at.table], col)
-		}
-		rc.add(s, "RL112", Finding{
-			Message: fmt.Sprintf("dropping column %s.%s deletes its data and breaks the application version still running if it reads or writes the column", at.table, col),
-			Lock:    rc.exclusiveLock(),
-			Safe:    fmt.Sprintf("First deploy code that no longer reads or writes %s (ignored by the ORM); then drop it in a later revision.", col),
-		})
-		return true
+		col, _ := a.name(a.skip(a.skip(1, "COLUMN"), "IF", "EXISTS"))
+		dropColumn(rc, s, at.table, col)
+	default:
+		return false
 	}
-	return false
+	return true
+}
+
+// renameNonColumn are the RENAME actions on what is not a column: they
+// break no running code that lint can see.
+var renameNonColumn = [][]string{{"RENAME", "CONSTRAINT"}, {"RENAME", "INDEX"}, {"RENAME", "KEY"}}
+
+// dropColumn reports a dropped column and forgets it in the state.
+func dropColumn(rc *revCtx, s *stmt, table, col string) {
+	if rc.st.columns[table] != nil {
+		delete(rc.st.columns[table], col)
+	}
+	rc.add(s, "RL112", Finding{
+		Message: fmt.Sprintf("dropping column %s.%s deletes its data and breaks the application version still running if it reads or writes the column", table, col),
+		Lock:    rc.exclusiveLock(),
+		Safe:    fmt.Sprintf("First deploy code that no longer reads or writes %s (ignored by the ORM); then drop it in a later revision.", col),
+	})
 }
 
 // dropsNonColumn reports a DROP action on something other than a column.

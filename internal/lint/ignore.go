@@ -73,8 +73,18 @@ func applyIgnores(rc *revCtx, lines []string) []Finding {
 	for _, s := range rc.stmts {
 		byStmt[s.index] = ignoresAbove(rc, s, lines)
 	}
-	for i := range rc.findings {
-		f := &rc.findings[i]
+	silence(rc.findings, byStmt)
+	reportUnusedIgnores(rc, byStmt)
+	sort.SliceStable(rc.findings, func(i, j int) bool { return rc.findings[i].Statement < rc.findings[j].Statement })
+	return rc.findings
+}
+
+// silence marks each finding an ignore comment above its statement names,
+// and the comment as used. The findings about the comments themselves
+// (RL001, RL002) cannot be silenced.
+func silence(findings []Finding, byStmt map[int][]*ignoreComment) {
+	for i := range findings {
+		f := &findings[i]
 		if f.Code == "RL001" || f.Code == "RL002" {
 			continue
 		}
@@ -84,6 +94,11 @@ func applyIgnores(rc *revCtx, lines []string) []Finding {
 			}
 		}
 	}
+}
+
+// reportUnusedIgnores reports each ignore comment that silenced nothing
+// (RL002): it is above the wrong statement, or the rule no longer fires.
+func reportUnusedIgnores(rc *revCtx, byStmt map[int][]*ignoreComment) {
 	for _, s := range rc.stmts {
 		for _, ic := range byStmt[s.index] {
 			if !ic.used {
@@ -94,8 +109,6 @@ func applyIgnores(rc *revCtx, lines []string) []Finding {
 			}
 		}
 	}
-	sort.SliceStable(rc.findings, func(i, j int) bool { return rc.findings[i].Statement < rc.findings[j].Statement })
-	return rc.findings
 }
 
 func contains(list []string, s string) bool {

@@ -87,30 +87,40 @@ const (
 	myCopy    = "ALGORITHM=COPY, LOCK=SHARED"
 )
 
+// check picks the rule for one statement by its kind; ALTER TABLE and
+// the statements every dialect shares go to myAlterTable and
+// commonStatement. Data changes run no rule on MySQL.
 func (myRules) check(rc *revCtx, s *stmt) {
 	t := toks(s.toks)
 	switch {
 	case t.at(0, "SET"):
 		mySet(rc, t)
 	case t.at(0, "RENAME", "TABLE"):
-		rc.noteDDL(s)
-		for _, p := range t[2:].splitTop() {
-			from, i := p.name(0)
-			to, _ := p.name(p.skip(i, "TO"))
-			renameTable(rc, s, from, to)
-		}
+		myRenameTables(rc, s, t)
 	case t.at(0, "CREATE") && t.has("INDEX"):
-		if (t.at(1, "FULLTEXT") || t.at(1, "SPATIAL")) && rc.existing(onTable(t)) {
-			rc.noteDDL(s)
-			myShared(rc, s, onTable(t))
-		}
+		myCreateIndex(rc, s, t)
 	case t.at(0, "UPDATE") || t.at(0, "DELETE"):
 	default:
-		if at, ok := parseAlterTable(t); ok {
-			myAlterTable(rc, s, at)
-			return
-		}
-		commonStatement(rc, s)
+		alterOrCommon(rc, s, t, myAlterTable)
+	}
+}
+
+// myRenameTables reports each rename of a RENAME TABLE a TO b, c TO d.
+func myRenameTables(rc *revCtx, s *stmt, t toks) {
+	rc.noteDDL(s)
+	for _, p := range t[2:].splitTop() {
+		from, i := p.name(0)
+		to, _ := p.name(p.skip(i, "TO"))
+		renameTable(rc, s, from, to)
+	}
+}
+
+// myCreateIndex reports a FULLTEXT or SPATIAL index on an existing
+// table, the kinds MySQL cannot build with LOCK=NONE.
+func myCreateIndex(rc *revCtx, s *stmt, t toks) {
+	if (t.at(1, "FULLTEXT") || t.at(1, "SPATIAL")) && rc.existing(onTable(t)) {
+		rc.noteDDL(s)
+		myShared(rc, s, onTable(t))
 	}
 }
 
@@ -161,40 +171,31 @@ func myOnlineTool(table, alter string) string {
 		shellQuote(table), shellQuote(alter), shellQuote(alter), shellQuote(table))
 }
 
-// shellQuote quotes s as one word for a POSIX shell: plain words as they
-// are, anything else in single quotes (a ' inside as '\”).
+// shellQuote quotes s as one word for a POSIX shell: plain words (only
+// shellPlain's characters) as they are, anything else in single quotes
+// (a ' inside as '\”).
 func shellQuote(s string) string {
-	plain := s != ""
-	for _, c := range s {
-		if !(c == '_' || c == '-' || c == '.' || c == ',' || c == '=' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
+	if s != "" && strings.Trim(s, shellPlain) == "" { // every character is plain
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// shellPlain are the characters a shell word may hold unquoted.
+const shellPlain = "_-.,=abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// myAlterTable checks an ALTER TABLE. On a table the revision created it
+// only records the new columns; on an existing one each action goes to
+// myColumnAction, and the table-level rules run unless the statement
+// declares its algorithm (myDeclaresOnline), where the server refuses
+// what it cannot do that way instead of locking.
 func myAlterTable(rc *revCtx, s *stmt, at alterTable) {
 	if !rc.existing(at.table) {
-		for _, a := range at.actions {
-			if a.at(0, "ADD") && !myAddsIndex(a) {
-				myRecordColumn(rc, at.table, a)
-			}
-		}
+		myRecordNewColumns(rc, at)
 		return
 	}
 	rc.noteDDL(s)
-	// With an explicit ALGORITHM=INPLACE/INSTANT or LOCK=NONE the server
-	// refuses a change it cannot make that way instead of locking.
-	declared := false
-	for _, a := range at.actions {
-		if a.at(0, "ALGORITHM") && !a.has("COPY") || a.at(0, "LOCK") && a.has("NONE") {
-			declared = true
-		}
-	}
+	declared := myDeclaresOnline(at)
 	for _, a := range at.actions {
 		if myColumnAction(rc, s, at, a, declared) || declared {
 			continue
@@ -203,16 +204,32 @@ func myAlterTable(rc *revCtx, s *stmt, at alterTable) {
 	}
 }
 
+// myRecordNewColumns records the columns an ALTER TABLE adds to a table
+// the revision created: nothing to report, but later changes need them.
+func myRecordNewColumns(rc *revCtx, at alterTable) {
+	for _, a := range at.actions {
+		if a.at(0, "ADD") && !myAddsIndex(a) {
+			myRecordColumn(rc, at.table, a)
+		}
+	}
+}
+
+// myDeclaresOnline reports an ALTER TABLE with an explicit ALGORITHM
+// other than COPY, or LOCK=NONE.
+func myDeclaresOnline(at alterTable) bool {
+	for _, a := range at.actions {
+		if a.at(0, "ALGORITHM") && !a.has("COPY") || a.at(0, "LOCK") && a.has("NONE") {
+			return true
+		}
+	}
+	return false
+}
+
 // myColumnAction checks column changes; it reports whether a was one.
 func myColumnAction(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) bool {
-	tg := rc.opts.Target
 	switch {
 	case a.at(0, "DROP") && !dropsNonColumn(a):
-		renameAndDrop(rc, s, at, a)
-		if !declared && !(tg.Flavor == "mysql" && tg.atLeast(8, 0, 29) || tg.Flavor == "mariadb" && tg.atLeast(10, 4)) {
-			rc.findings[len(rc.findings)-1].Lock = myRebuild
-			rc.findings[len(rc.findings)-1].Rewrite = true
-		}
+		myDropColumn(rc, s, at, a, declared)
 		return true
 	case a.at(0, "RENAME"):
 		return renameAndDrop(rc, s, at, a)
@@ -224,6 +241,28 @@ func myColumnAction(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) b
 		return true
 	}
 	return false
+}
+
+// myDropColumn reports a dropped column, as a rebuild on servers that
+// cannot drop one INSTANT (before MySQL 8.0.29 and MariaDB 10.4).
+func myDropColumn(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) {
+	renameAndDrop(rc, s, at, a)
+	if !declared && !rc.opts.Target.instantDrop() {
+		rc.findings[len(rc.findings)-1].Lock = myRebuild
+		rc.findings[len(rc.findings)-1].Rewrite = true
+	}
+}
+
+// instantDrop reports a server that drops a column INSTANT.
+func (t Target) instantDrop() bool {
+	return t.Flavor == "mysql" && t.atLeast(8, 0, 29) || t.Flavor == "mariadb" && t.atLeast(10, 4)
+}
+
+// instantAdd reports a server that adds a column INSTANT, anywhere or,
+// when positioned (FIRST/AFTER) is false, last.
+func (t Target) instantAdd(positioned bool) bool {
+	return t.Flavor == "mysql" && (t.atLeast(8, 0, 29) || t.atLeast(8, 0, 12) && !positioned) ||
+		t.Flavor == "mariadb" && (t.atLeast(10, 4) || t.atLeast(10, 3, 2) && !positioned)
 }
 
 // myAddsIndex reports an ADD action that adds an index or constraint.
@@ -244,6 +283,9 @@ func myRecordColumn(rc *revCtx, table string, a toks) (string, string, toks) {
 	return col, typ, a[j:]
 }
 
+// myAddColumn records a new column and, unless the statement declares
+// its algorithm, reports a column that fills every row (a copy) or that
+// the target cannot add INSTANT (a rebuild).
 func myAddColumn(rc *revCtx, s *stmt, table string, a toks, declared bool) {
 	col, _, rest := myRecordColumn(rc, table, a)
 	if declared {
@@ -259,9 +301,7 @@ func myAddColumn(rc *revCtx, s *stmt, table string, a toks, declared bool) {
 	}
 	tg := rc.opts.Target
 	positioned := rest.has("FIRST") || rest.has("AFTER")
-	instant := tg.Flavor == "mysql" && (tg.atLeast(8, 0, 29) || tg.atLeast(8, 0, 12) && !positioned) ||
-		tg.Flavor == "mariadb" && (tg.atLeast(10, 4) || tg.atLeast(10, 3, 2) && !positioned)
-	if instant {
+	if tg.instantAdd(positioned) {
 		return
 	}
 	rc.add(s, "RL202", Finding{
@@ -311,25 +351,41 @@ func myModify(rc *revCtx, s *stmt, at alterTable, a toks, declared bool) {
 }
 
 // myTypeChange returns the algorithm of a column type change (utf8mb4
-// assumed: 4 bytes a character, so varchar(63) is the longest with a
-// one-byte length) and whether it is an enum or set change.
+// assumed) and whether it is an enum or set change. Only a varchar
+// widening (myVarcharWidening) and an enum or set with members appended
+// (myMembersChange) avoid a copy.
 func myTypeChange(prev, typ string) (string, bool) {
 	ob, oa := splitType(prev)
 	nb, na := splitType(typ)
 	switch {
 	case prev == "":
 		return myCopy, false
-	case ob == "varchar" && nb == "varchar" && len(oa) == 1 && len(na) == 1 && na[0] >= oa[0]:
-		if (oa[0]*4 < 256) == (na[0]*4 < 256) {
-			return myInplace, false
-		}
+	case ob == "varchar" && nb == "varchar":
+		return myVarcharWidening(oa, na), false
 	case (ob == "enum" || ob == "set") && nb == ob:
-		if strings.HasPrefix(strings.TrimSuffix(typ, ")"), strings.TrimSuffix(prev, ")")) {
-			return myInstant, true
-		}
-		return myCopy, true
+		return myMembersChange(prev, typ), true
 	}
 	return myCopy, false
+}
+
+// myVarcharWidening is the algorithm of varchar(oa) to varchar(na):
+// INPLACE when it widens within the same length-byte size (utf8mb4 takes
+// 4 bytes a character, so varchar(63) is the longest with a one-byte
+// length), else COPY.
+func myVarcharWidening(oa, na []int) string {
+	if len(oa) == 1 && len(na) == 1 && na[0] >= oa[0] && (oa[0]*4 < 256) == (na[0]*4 < 256) {
+		return myInplace
+	}
+	return myCopy
+}
+
+// myMembersChange is the algorithm of an enum or set change: INSTANT when
+// members are only appended, else COPY.
+func myMembersChange(prev, typ string) string {
+	if strings.HasPrefix(strings.TrimSuffix(typ, ")"), strings.TrimSuffix(prev, ")")) {
+		return myInstant
+	}
+	return myCopy
 }
 
 func myTableAction(rc *revCtx, s *stmt, at alterTable, a toks) {

@@ -141,19 +141,15 @@ func pgMillis(d time.Duration) string {
 }
 
 // pgOnline rewrites one statement; note is "" when it is kept as it is.
+// Tables the statements create are left alone (they are empty); index
+// statements go to pgOnlineIndex, a one-action ALTER TABLE to
+// pgOnlineAlter.
 func pgOnline(t toks, s string, created map[string]bool) ([]string, string) {
 	if createTable(&revCtx{newTables: created, st: newState()}, t) {
 		return []string{s}, ""
 	}
-	switch {
-	case (t.at(0, "CREATE", "INDEX") || t.at(0, "CREATE", "UNIQUE", "INDEX")) && !t.has("CONCURRENTLY"):
-		if created[onTable(t)] {
-			return []string{s}, ""
-		}
-		k := t.find(0, "INDEX")
-		return []string{s[:t[k].End()] + " CONCURRENTLY" + s[t[k].End():]}, "CREATE INDEX → CREATE INDEX CONCURRENTLY"
-	case t.at(0, "DROP", "INDEX") && !t.has("CONCURRENTLY") && !t.has("CASCADE") && len(t[2:].splitTop()) == 1:
-		return []string{s[:t[1].End()] + " CONCURRENTLY" + s[t[1].End():]}, "DROP INDEX → DROP INDEX CONCURRENTLY"
+	if out, note, ok := pgOnlineIndex(t, s, created); ok {
+		return out, note
 	}
 	at, ok := parseAlterTable(t)
 	if !ok || created[at.table] || len(at.actions) != 1 || len(at.actions[0]) == 0 {
@@ -162,48 +158,79 @@ func pgOnline(t toks, s string, created map[string]bool) ([]string, string) {
 	return pgOnlineAlter(t, s, at.actions[0])
 }
 
+// pgOnlineIndex adds CONCURRENTLY to a CREATE INDEX on an existing table
+// and to a DROP INDEX of one index without CASCADE (which CONCURRENTLY
+// refuses); ok is false for other statements.
+func pgOnlineIndex(t toks, s string, created map[string]bool) (out []string, note string, ok bool) {
+	switch {
+	case (t.at(0, "CREATE", "INDEX") || t.at(0, "CREATE", "UNIQUE", "INDEX")) && !t.has("CONCURRENTLY"):
+		if created[onTable(t)] {
+			return []string{s}, "", true
+		}
+		k := t.find(0, "INDEX")
+		return []string{s[:t[k].End()] + " CONCURRENTLY" + s[t[k].End():]}, "CREATE INDEX → CREATE INDEX CONCURRENTLY", true
+	case t.at(0, "DROP", "INDEX") && !t.has("CONCURRENTLY") && !t.has("CASCADE") && len(t[2:].splitTop()) == 1:
+		return []string{s[:t[1].End()] + " CONCURRENTLY" + s[t[1].End():]}, "DROP INDEX → DROP INDEX CONCURRENTLY", true
+	}
+	return nil, "", false
+}
+
+// pgOnlineAlter rewrites the one action of an ALTER TABLE: a constraint
+// added (pgOnlineConstraint) or a SET NOT NULL (pgOnlineNotNull).
 func pgOnlineAlter(t toks, s string, a toks) ([]string, string) {
 	head := s[:a[0].Pos] // "ALTER TABLE name "
 	switch {
 	case a.at(0, "ADD", "CONSTRAINT") && len(a) > 3 && !a.has("NOT", "VALID"):
-		name := a[2].Text
-		i := 3
-		switch {
-		case a.at(i, "FOREIGN") || a.at(i, "CHECK"):
-			return []string{s + " NOT VALID", head + "VALIDATE CONSTRAINT " + name},
-				"ADD CONSTRAINT " + name + " → NOT VALID, then VALIDATE CONSTRAINT outside the adding transaction"
-		case (a.at(i, "UNIQUE") || a.at(i, "PRIMARY", "KEY")) && !a.has("USING", "INDEX"):
-			kind := "UNIQUE"
-			p := a.find(i, "(")
-			if a.at(i, "PRIMARY") {
-				kind = "PRIMARY KEY"
-			}
-			if p < 0 {
-				return []string{s}, ""
-			}
-			tail := s[a[p].Pos:]
-			table := strings.TrimSpace(s[t[2].Pos:a[0].Pos])
-			return []string{
-				"CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + table + " " + tail,
-				head + "ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name,
-			}, "ADD CONSTRAINT " + name + " " + kind + " → CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX"
-		}
+		return pgOnlineConstraint(t, s, a, head)
 	case a.at(0, "ALTER"):
-		i := a.skip(1, "COLUMN")
-		if !a.at(i+1, "SET", "NOT", "NULL") {
-			return []string{s}, ""
-		}
-		col := a[i]
-		table, _ := t.name(2)
-		chk := notNullCheckName(table, ident(col))
-		return []string{
-			head + "ADD CONSTRAINT " + chk + " CHECK (" + col.Text + " IS NOT NULL) NOT VALID",
-			head + "VALIDATE CONSTRAINT " + chk,
-			s,
-			head + "DROP CONSTRAINT " + chk,
-		}, "SET NOT NULL on " + table + "." + ident(col) + " → through a validated CHECK (no scan under ACCESS EXCLUSIVE)"
+		return pgOnlineNotNull(t, s, a, head)
 	}
 	return []string{s}, ""
+}
+
+// pgOnlineConstraint adds a foreign key or check NOT VALID and validates
+// it in a statement of its own, and builds a UNIQUE or PRIMARY KEY's
+// index concurrently before adding the constraint USING INDEX.
+func pgOnlineConstraint(t toks, s string, a toks, head string) ([]string, string) {
+	name := a[2].Text
+	const i = 3
+	switch {
+	case a.at(i, "FOREIGN") || a.at(i, "CHECK"):
+		return []string{s + " NOT VALID", head + "VALIDATE CONSTRAINT " + name},
+			"ADD CONSTRAINT " + name + " → NOT VALID, then VALIDATE CONSTRAINT outside the adding transaction"
+	case (a.at(i, "UNIQUE") || a.at(i, "PRIMARY", "KEY")) && !a.has("USING", "INDEX"):
+		kind := ifs(a.at(i, "PRIMARY"), "PRIMARY KEY", "UNIQUE")
+		p := a.find(i, "(")
+		if p < 0 {
+			return []string{s}, ""
+		}
+		tail := s[a[p].Pos:]
+		table := strings.TrimSpace(s[t[2].Pos:a[0].Pos])
+		return []string{
+			"CREATE UNIQUE INDEX CONCURRENTLY " + name + " ON " + table + " " + tail,
+			head + "ADD CONSTRAINT " + name + " " + kind + " USING INDEX " + name,
+		}, "ADD CONSTRAINT " + name + " " + kind + " → CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... USING INDEX"
+	}
+	return []string{s}, ""
+}
+
+// pgOnlineNotNull turns ALTER COLUMN ... SET NOT NULL into a CHECK added
+// NOT VALID and validated, the SET NOT NULL (which uses the check: no
+// scan under ACCESS EXCLUSIVE), and the check dropped.
+func pgOnlineNotNull(t toks, s string, a toks, head string) ([]string, string) {
+	i := a.skip(1, "COLUMN")
+	if !a.at(i+1, "SET", "NOT", "NULL") {
+		return []string{s}, ""
+	}
+	col := a[i]
+	table, _ := t.name(2)
+	chk := notNullCheckName(table, ident(col))
+	return []string{
+		head + "ADD CONSTRAINT " + chk + " CHECK (" + col.Text + " IS NOT NULL) NOT VALID",
+		head + "VALIDATE CONSTRAINT " + chk,
+		s,
+		head + "DROP CONSTRAINT " + chk,
+	}, "SET NOT NULL on " + table + "." + ident(col) + " → through a validated CHECK (no scan under ACCESS EXCLUSIVE)"
 }
 
 // notNullCheckName is the name of the temporary CHECK behind a SET NOT

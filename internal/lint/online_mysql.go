@@ -70,24 +70,39 @@ func (l *Linter) myOnline(stmts []string, lockTimeout time.Duration) (Online, er
 	return o, nil
 }
 
-// myOnlineStatement adds the ALGORITHM and LOCK clauses to one statement.
+// myOnlineStatement adds the ALGORITHM and LOCK clauses to one
+// statement, unless it states them itself: index statements in
+// myOnlineIndex, ALTER TABLE in myOnlineAlter.
 func myOnlineStatement(rc *revCtx, t toks, s string, found []Finding) (string, string) {
 	if t.has("ALGORITHM") || t.has("LOCK") {
 		return s, ""
 	}
+	if out, note, ok := myOnlineIndex(rc, t, s); ok {
+		return out, note
+	}
+	return myOnlineAlter(rc, t, s, found)
+}
+
+// myOnlineIndex makes CREATE INDEX and DROP INDEX ... ON on an existing
+// table INPLACE with LOCK=NONE; ok is false for other statements.
+func myOnlineIndex(rc *revCtx, t toks, s string) (out, note string, ok bool) {
 	if (t.at(0, "CREATE", "INDEX") || t.at(0, "CREATE", "UNIQUE", "INDEX")) && rc.existing(onTable(t)) {
-		kw := "CREATE INDEX"
-		if t.at(0, "CREATE", "UNIQUE", "INDEX") {
-			kw = "CREATE UNIQUE INDEX"
-		}
-		return s + " ALGORITHM=INPLACE LOCK=NONE", kw + " → ALGORITHM=INPLACE LOCK=NONE"
+		kw := ifs(t.at(0, "CREATE", "UNIQUE", "INDEX"), "CREATE UNIQUE INDEX", "CREATE INDEX")
+		return s + " ALGORITHM=INPLACE LOCK=NONE", kw + " → ALGORITHM=INPLACE LOCK=NONE", true
 	}
 	if on := t.find(0, "ON"); t.at(0, "DROP", "INDEX") && on == 3 && rc.existing(onTable(t)) {
 		// MariaDB's DROP INDEX takes no ALGORITHM or LOCK; ALTER TABLE
 		// does, on both servers.
 		return "ALTER TABLE " + s[t[on+1].Pos:] + " DROP INDEX " + t[2].Text + ", ALGORITHM=INPLACE, LOCK=NONE",
-			"DROP INDEX → ALTER TABLE ... DROP INDEX, ALGORITHM=INPLACE, LOCK=NONE"
+			"DROP INDEX → ALTER TABLE ... DROP INDEX, ALGORITHM=INPLACE, LOCK=NONE", true
 	}
+	return "", "", false
+}
+
+// myOnlineAlter adds the algorithm to an ALTER TABLE on an existing
+// table: INPLACE, LOCK=NONE when lint found a rebuild, INSTANT when every
+// action adds or drops a column (myAllInstant), else INPLACE, LOCK=NONE.
+func myOnlineAlter(rc *revCtx, t toks, s string, found []Finding) (string, string) {
 	at, ok := parseAlterTable(t)
 	if !ok || !rc.existing(at.table) {
 		return s, ""
@@ -97,14 +112,21 @@ func myOnlineStatement(rc *revCtx, t toks, s string, found []Finding) (string, s
 			return s + ", ALGORITHM=INPLACE, LOCK=NONE", "ALTER TABLE " + at.table + " → ALGORITHM=INPLACE, LOCK=NONE (rebuilds the table)"
 		}
 	}
-	instant := true
-	for _, a := range at.actions {
-		adds := a.at(0, "ADD") && !myAddsIndex(a)
-		drops := a.at(0, "DROP") && !dropsNonColumn(a)
-		instant = instant && (adds || drops)
-	}
-	if instant {
+	if myAllInstant(at) {
 		return s + ", ALGORITHM=INSTANT", "ALTER TABLE " + at.table + " → ALGORITHM=INSTANT"
 	}
 	return s + ", ALGORITHM=INPLACE, LOCK=NONE", "ALTER TABLE " + at.table + " → ALGORITHM=INPLACE, LOCK=NONE"
+}
+
+// myAllInstant reports an ALTER TABLE whose every action adds or drops a
+// column (no rebuild found): those the target does INSTANT.
+func myAllInstant(at alterTable) bool {
+	for _, a := range at.actions {
+		adds := a.at(0, "ADD") && !myAddsIndex(a)
+		drops := a.at(0, "DROP") && !dropsNonColumn(a)
+		if !adds && !drops {
+			return false
+		}
+	}
+	return true
 }

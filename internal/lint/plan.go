@@ -42,47 +42,40 @@ func (l *Linter) Locks(r *script.Revision) ([]StatementLock, error) {
 			sl.Table = t
 		}
 		sl.Lock, sl.Scan = l.rules.lock(rc, s, sl.Table != "")
-		for _, f := range fs {
-			if f.Statement != s.index {
-				continue
-			}
-			sl.Findings = append(sl.Findings, f)
-			if f.Lock != "" && (f.Rewrite || f.Scan || !sl.Rewrite && !sl.Scan) {
-				sl.Lock = f.Lock
-			}
-			sl.Rewrite = sl.Rewrite || f.Rewrite
-			sl.Scan = sl.Scan || f.Scan
-		}
+		sl.addFindings(fs)
 		out[i] = sl
 	}
 	return out, nil
 }
 
+// addFindings adds the findings on sl's statement to it.
+func (sl *StatementLock) addFindings(fs []Finding) {
+	for _, f := range fs {
+		if f.Statement == sl.Statement {
+			sl.addFinding(f)
+		}
+	}
+}
+
+// addFinding adds one finding. Its lock replaces the statement kind's
+// usual one when the finding rewrites or scans, or when nothing so far
+// did: the lock held longest wins.
+func (sl *StatementLock) addFinding(f Finding) {
+	sl.Findings = append(sl.Findings, f)
+	if f.Lock != "" && (f.Rewrite || f.Scan || !sl.Rewrite && !sl.Scan) {
+		sl.Lock = f.Lock
+	}
+	sl.Rewrite = sl.Rewrite || f.Rewrite
+	sl.Scan = sl.Scan || f.Scan
+}
+
 // statementTable is the table a statement acts on, "" when it names none.
 func statementTable(t toks) string {
-	i := -1
-	switch {
-	case t.at(0, "ALTER"):
-		if at, ok := parseAlterTable(t); ok {
-			return at.table
-		}
-	case t.at(0, "CREATE") && t.has("INDEX"):
-		i = t.find(0, "ON") + 1
-	case t.at(0, "REINDEX"):
-		i = t.skip(t.find(0, "TABLE")+1, "CONCURRENTLY")
-	case t.at(0, "DROP", "TABLE"):
-		i = t.skip(2, "IF", "EXISTS")
-	case t.at(0, "TRUNCATE"):
-		i = t.skip(1, "TABLE")
-	case t.at(0, "UPDATE"):
-		i = 1
-	case t.at(0, "DELETE", "FROM"), t.at(0, "INSERT", "INTO"):
-		i = 2
-	case t.at(0, "VACUUM", "FULL"), t.at(0, "RENAME", "TABLE"):
-		i = 2
-	case t.at(0, "CLUSTER"):
-		i = 1
+	if t.at(0, "ALTER") {
+		at, _ := parseAlterTable(t)
+		return at.table
 	}
+	i := tableNameIndex(t)
 	if i <= 0 {
 		return ""
 	}
@@ -90,9 +83,42 @@ func statementTable(t toks) string {
 	return name
 }
 
+// tableNameIndex is where the table's name starts in a statement other
+// than ALTER TABLE, 0 or less when it names none. The statements with a
+// fixed lead are in tableNameLeads; the index ones search for theirs.
+func tableNameIndex(t toks) int {
+	switch {
+	case t.at(0, "CREATE") && t.has("INDEX"):
+		return t.find(0, "ON") + 1
+	case t.at(0, "REINDEX"):
+		return t.skip(t.find(0, "TABLE")+1, "CONCURRENTLY")
+	}
+	for _, l := range tableNameLeads {
+		if t.at(0, l.lead...) {
+			return t.skip(len(l.lead), l.optional...)
+		}
+	}
+	return 0
+}
+
+// tableNameLeads are the statements whose table name follows their lead
+// words and, when present, the optional ones.
+var tableNameLeads = []struct{ lead, optional []string }{
+	{[]string{"DROP", "TABLE"}, []string{"IF", "EXISTS"}},
+	{[]string{"TRUNCATE"}, []string{"TABLE"}},
+	{[]string{"UPDATE"}, nil},
+	{[]string{"DELETE", "FROM"}, nil},
+	{[]string{"INSERT", "INTO"}, nil},
+	{[]string{"VACUUM", "FULL"}, nil},
+	{[]string{"RENAME", "TABLE"}, nil},
+	{[]string{"CLUSTER"}, nil},
+}
+
 // kindLock is the usual lock of a statement by its kind, for statements
 // no finding describes; existing says whether it acts on a table that was
-// there before the revision.
+// there before the revision. Data changes take the dialect's row lock;
+// DDL on an existing table the lock of its kind (ddlKind), and only the
+// index builds and validations scan.
 func kindLock(t toks, existing bool, locks map[string]string) (string, bool) {
 	switch {
 	case t.at(0, "UPDATE") || t.at(0, "DELETE"):
@@ -101,14 +127,22 @@ func kindLock(t toks, existing bool, locks map[string]string) (string, bool) {
 		return locks["dml"], false
 	case !existing:
 		return "", false
-	case t.at(0, "CREATE") && t.has("CONCURRENTLY"):
-		return locks["concurrent"], true
-	case t.at(0, "CREATE") && t.has("INDEX"):
-		return locks["index"], true
-	case t.at(0, "ALTER") && t.has("VALIDATE", "CONSTRAINT"):
-		return locks["validate"], true
 	}
-	return locks["ddl"], false
+	kind := ddlKind(t)
+	return locks[kind], kind != "ddl"
+}
+
+// ddlKind names a DDL statement's kind, a key of pgLocks and myLocks.
+func ddlKind(t toks) string {
+	switch {
+	case t.at(0, "CREATE") && t.has("CONCURRENTLY"):
+		return "concurrent"
+	case t.at(0, "CREATE") && t.has("INDEX"):
+		return "index"
+	case t.at(0, "ALTER") && t.has("VALIDATE", "CONSTRAINT"):
+		return "validate"
+	}
+	return "ddl"
 }
 
 var pgLocks = map[string]string{

@@ -21,6 +21,9 @@ func (pgRules) splitter() sqlsplit.Dialect { return sqlsplit.Postgres }
 var pgVolatile = []string{"RANDOM", "GEN_RANDOM_UUID", "UUID_GENERATE_V1", "UUID_GENERATE_V1MC", "UUID_GENERATE_V4",
 	"CLOCK_TIMESTAMP", "TIMEOFDAY", "NEXTVAL", "TXID_CURRENT", "SETSEED"}
 
+// check picks the rule for one statement by its kind; each kind's rule
+// is a function of its own, and ALTER TABLE and the statements every
+// dialect shares go to pgAlterTable and commonStatement.
 func (pgRules) check(rc *revCtx, s *stmt) {
 	t := toks(s.toks)
 	switch {
@@ -29,38 +32,81 @@ func (pgRules) check(rc *revCtx, s *stmt) {
 	case t.at(0, "CREATE", "INDEX"), t.at(0, "CREATE", "UNIQUE", "INDEX"):
 		pgCreateIndex(rc, s, t)
 	case t.at(0, "DROP", "INDEX"):
-		pgConcurrent(rc, s, t.at(2, "CONCURRENTLY"), "RL102", Finding{
-			Message: "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: reads and writes wait, and everything queues behind it while it waits for running queries",
-			Lock:    "ACCESS EXCLUSIVE",
-			Safe:    "DROP INDEX CONCURRENTLY " + t[2:].text() + ";  -- in a revision of its own with \"-- Transaction: none\" in the header",
-		})
+		pgDropIndex(rc, s, t)
 	case t.at(0, "REINDEX"):
-		pgConcurrent(rc, s, t.has("CONCURRENTLY"), "RL122", Finding{
-			Message: "REINDEX without CONCURRENTLY blocks writes to the table (and reads that use the index) while it rebuilds",
-			Lock:    "SHARE (ACCESS EXCLUSIVE on the index)", Scan: true,
-			Safe: "REINDEX ... CONCURRENTLY (PostgreSQL 12+) in a revision with \"-- Transaction: none\"",
-		})
-	case t.at(0, "VACUUM") && t.hasAnyDeep("FULL"), t.at(0, "CLUSTER"):
+		pgReindex(rc, s, t)
+	case pgRewritesTable(t):
 		pgRewriteCommand(rc, s, t)
 	case t.at(0, "ALTER", "TYPE"):
 		pgAlterType(rc, s, t)
-	case t.at(0, "CREATE", "DOMAIN") && t.has("CHECK") || t.at(0, "ALTER", "DOMAIN") && t.has("ADD"):
-		rc.add(s, "RL126", Finding{
-			Message: "a domain constraint is checked against every column of the domain, under lock, when it is added; and it cannot be changed without that again",
-			Lock:    "SHARE (on each table using the domain)", Scan: true,
-			Safe: "Put the CHECK on the columns' tables (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT), or add the domain constraint NOT VALID and VALIDATE it later.",
-		})
-	case t.at(0, "UPDATE") || t.at(0, "DELETE") || t.at(0, "INSERT") && t.has("SELECT"):
-		if rc.backfill == nil {
-			rc.backfill = s
-		}
+	case pgAddsDomainCheck(t):
+		pgDomainCheck(rc, s)
+	case pgDataChange(t):
+		rc.noteBackfill(s)
 	default:
-		if at, ok := parseAlterTable(t); ok {
-			pgAlterTable(rc, s, at)
-			return
-		}
-		commonStatement(rc, s)
+		alterOrCommon(rc, s, t, pgAlterTable)
 	}
+}
+
+// alterOrCommon hands an ALTER TABLE to the dialect's alter and any other
+// statement to the rules every dialect shares.
+func alterOrCommon(rc *revCtx, s *stmt, t toks, alter func(*revCtx, *stmt, alterTable)) {
+	if at, ok := parseAlterTable(t); ok {
+		alter(rc, s, at)
+		return
+	}
+	commonStatement(rc, s)
+}
+
+// pgDropIndex reports a DROP INDEX without CONCURRENTLY.
+func pgDropIndex(rc *revCtx, s *stmt, t toks) {
+	pgConcurrent(rc, s, t.at(2, "CONCURRENTLY"), "RL102", Finding{
+		Message: "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table: reads and writes wait, and everything queues behind it while it waits for running queries",
+		Lock:    "ACCESS EXCLUSIVE",
+		Safe:    "DROP INDEX CONCURRENTLY " + t[2:].text() + ";  -- in a revision of its own with \"-- Transaction: none\" in the header",
+	})
+}
+
+// pgReindex reports a REINDEX without CONCURRENTLY.
+func pgReindex(rc *revCtx, s *stmt, t toks) {
+	pgConcurrent(rc, s, t.has("CONCURRENTLY"), "RL122", Finding{
+		Message: "REINDEX without CONCURRENTLY blocks writes to the table (and reads that use the index) while it rebuilds",
+		Lock:    "SHARE (ACCESS EXCLUSIVE on the index)", Scan: true,
+		Safe: "REINDEX ... CONCURRENTLY (PostgreSQL 12+) in a revision with \"-- Transaction: none\"",
+	})
+}
+
+// pgAddsDomainCheck reports a CREATE DOMAIN with a CHECK or an ALTER
+// DOMAIN ... ADD: a constraint checked against every column of the domain.
+func pgAddsDomainCheck(t toks) bool {
+	return t.at(0, "CREATE", "DOMAIN") && t.has("CHECK") || t.at(0, "ALTER", "DOMAIN") && t.has("ADD")
+}
+
+// pgDomainCheck reports a domain constraint added under lock.
+func pgDomainCheck(rc *revCtx, s *stmt) {
+	rc.add(s, "RL126", Finding{
+		Message: "a domain constraint is checked against every column of the domain, under lock, when it is added; and it cannot be changed without that again",
+		Lock:    "SHARE (on each table using the domain)", Scan: true,
+		Safe: "Put the CHECK on the columns' tables (ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT), or add the domain constraint NOT VALID and VALIDATE it later.",
+	})
+}
+
+// pgDataChange reports a statement that changes rows: UPDATE, DELETE,
+// INSERT ... SELECT. RL118 asks for it to be out of the DDL's transaction.
+func pgDataChange(t toks) bool {
+	return t.at(0, "UPDATE") || t.at(0, "DELETE") || t.at(0, "INSERT") && t.has("SELECT")
+}
+
+// noteBackfill remembers the first data change of the revision, for RL118.
+func (rc *revCtx) noteBackfill(s *stmt) {
+	if rc.backfill == nil {
+		rc.backfill = s
+	}
+}
+
+// pgRewritesTable reports VACUUM FULL and CLUSTER, which rewrite a table.
+func pgRewritesTable(t toks) bool {
+	return t.at(0, "VACUUM") && t.hasAnyDeep("FULL") || t.at(0, "CLUSTER")
 }
 
 // pgRewriteCommand reports VACUUM FULL and CLUSTER on an existing table.
@@ -184,6 +230,9 @@ func pgAlterType(rc *revCtx, s *stmt, t toks) {
 	}
 }
 
+// pgAlterTable checks each action of an ALTER TABLE; the shared rename
+// and drop rules first, then pgAlterAction. Only a table that existed
+// before the revision counts as DDL for the timeout rules.
 func pgAlterTable(rc *revCtx, s *stmt, at alterTable) {
 	existing := rc.existing(at.table)
 	if existing {
@@ -193,25 +242,33 @@ func pgAlterTable(rc *revCtx, s *stmt, at alterTable) {
 		if existing && renameAndDrop(rc, s, at, a) {
 			continue
 		}
-		switch {
-		case a.at(0, "ADD") && !pgAddsConstraint(a):
-			pgAddColumn(rc, s, at.table, a, existing)
-		case a.at(0, "ADD"):
-			pgAddConstraint(rc, s, at.table, a, existing)
-		case a.at(0, "VALIDATE", "CONSTRAINT"):
-			pgValidate(rc, s, at.table, a)
-		case a.at(0, "ALTER"):
-			if existing {
-				pgAlterColumn(rc, s, at.table, a)
-			}
-		case a.at(0, "DETACH", "PARTITION"):
-			pgConcurrent(rc, s, a.has("CONCURRENTLY"), "RL128", Finding{
-				Message: "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table",
-				Lock:    "ACCESS EXCLUSIVE",
-				Safe:    "ALTER TABLE " + at.table + " " + a.text() + " CONCURRENTLY;  -- PostgreSQL 14+, in a revision with \"-- Transaction: none\"",
-			})
-		}
+		pgAlterAction(rc, s, at, a, existing)
 	}
+}
+
+// pgAlterAction picks the rule for one ALTER TABLE action by its kind.
+func pgAlterAction(rc *revCtx, s *stmt, at alterTable, a toks, existing bool) {
+	switch {
+	case a.at(0, "ADD") && !pgAddsConstraint(a):
+		pgAddColumn(rc, s, at.table, a, existing)
+	case a.at(0, "ADD"):
+		pgAddConstraint(rc, s, at.table, a, existing)
+	case a.at(0, "VALIDATE", "CONSTRAINT"):
+		pgValidate(rc, s, at.table, a)
+	case a.at(0, "ALTER") && existing:
+		pgAlterColumn(rc, s, at.table, a)
+	case a.at(0, "DETACH", "PARTITION"):
+		pgDetach(rc, s, at.table, a)
+	}
+}
+
+// pgDetach reports a DETACH PARTITION without CONCURRENTLY.
+func pgDetach(rc *revCtx, s *stmt, table string, a toks) {
+	pgConcurrent(rc, s, a.has("CONCURRENTLY"), "RL128", Finding{
+		Message: "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table",
+		Lock:    "ACCESS EXCLUSIVE",
+		Safe:    "ALTER TABLE " + table + " " + a.text() + " CONCURRENTLY;  -- PostgreSQL 14+, in a revision with \"-- Transaction: none\"",
+	})
 }
 
 // pgAddsConstraint reports an ADD action that adds a table constraint.
@@ -223,6 +280,10 @@ func pgAddsConstraint(a toks) bool {
 	return false
 }
 
+// pgAddColumn records a new column's type and, on an existing table,
+// reports what adding it costs: pgNewColumnFill for the rewrite or the
+// failure every row brings, pgNewColumnConstraints for the inline
+// constraints' locks.
 func pgAddColumn(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 	i := a.skip(1, "COLUMN")
 	i = a.skip(i, "IF", "NOT", "EXISTS")
@@ -234,13 +295,21 @@ func pgAddColumn(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 	}
 	rest := a[i:]
 	base, _ := splitType(typ)
-	switch {
-	case base == "json":
+	if base == "json" {
 		rc.add(s, "RL120", Finding{
 			Message: fmt.Sprintf("column %s.%s is json, which has no equality operator: SELECT DISTINCT and UNION over the table start failing", table, col),
 			Safe:    "Use jsonb: ALTER TABLE " + table + " ADD COLUMN " + col + " jsonb ...",
 		})
 	}
+	pgNewColumnFill(rc, s, table, col, typ, rest)
+	pgNewColumnConstraints(rc, s, table, col, rest)
+}
+
+// pgNewColumnFill reports a new column that every existing row must be
+// filled for: a rewrite (RL107), or NOT NULL with nothing to fill it
+// with, which fails on the first row (RL119).
+func pgNewColumnFill(rc *revCtx, s *stmt, table, col, typ string, rest toks) {
+	base, _ := splitType(typ)
 	if why := pgRewritingColumn(base, rest); why != "" {
 		rc.add(s, "RL107", Finding{
 			Message: fmt.Sprintf("adding column %s.%s with %s fills every existing row: the table is rewritten under ACCESS EXCLUSIVE, reads and writes wait", table, col, why),
@@ -255,6 +324,11 @@ func pgAddColumn(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 			Safe:    fmt.Sprintf("Add it with a non-volatile DEFAULT (no rewrite on PostgreSQL 11+), or nullable, backfill in batches, then add NOT NULL through a validated CHECK (%s IS NOT NULL).", col),
 		})
 	}
+}
+
+// pgNewColumnConstraints reports the locks of a new column's inline
+// REFERENCES (RL104) and UNIQUE or PRIMARY KEY (RL109).
+func pgNewColumnConstraints(rc *revCtx, s *stmt, table, col string, rest toks) {
 	if rest.has("REFERENCES") {
 		rc.add(s, "RL104", Finding{
 			Message: fmt.Sprintf("the foreign key on new column %s.%s takes SHARE ROW EXCLUSIVE on both tables while it is validated", table, col),
@@ -294,6 +368,9 @@ func pgRewritingColumn(base string, rest toks) string {
 	return ""
 }
 
+// pgAddConstraint follows a new table constraint in the state
+// (pgNoteConstraint) and, when it is validated on an existing table,
+// reports its lock (pgConstraintLock).
 func pgAddConstraint(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 	i := 1
 	name := ""
@@ -301,6 +378,17 @@ func pgAddConstraint(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 		name, i = a.name(2)
 	}
 	notValid := a.has("NOT", "VALID")
+	pgNoteConstraint(rc, table, name, a, i, notValid)
+	if existing && !notValid {
+		pgConstraintLock(rc, s, table, name, a, i)
+	}
+}
+
+// pgNoteConstraint remembers a CHECK (col IS NOT NULL), which a later SET
+// NOT NULL can use once validated, and a constraint added NOT VALID,
+// which must not be validated in the same transaction. i is where the
+// constraint's kind starts.
+func pgNoteConstraint(rc *revCtx, table, name string, a toks, i int, notValid bool) {
 	if a.at(i, "CHECK") {
 		if inner, _, ok := a.paren(i + 1); ok && len(inner) == 4 && inner.at(1, "IS", "NOT", "NULL") {
 			col, _ := inner.name(0)
@@ -310,9 +398,11 @@ func pgAddConstraint(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 	if notValid {
 		rc.pendingNotValid(name)
 	}
-	if !existing || notValid {
-		return
-	}
+}
+
+// pgConstraintLock reports what adding a validated constraint to an
+// existing table locks, by the constraint's kind (at i).
+func pgConstraintLock(rc *revCtx, s *stmt, table, name string, a toks, i int) {
 	switch {
 	case a.at(i, "FOREIGN"):
 		rc.add(s, "RL104", Finding{
@@ -328,18 +418,7 @@ func pgAddConstraint(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 			Safe: fmt.Sprintf("ALTER TABLE %s %s NOT VALID;\n-- then, in a later transaction (the next revision): ALTER TABLE %s VALIDATE CONSTRAINT %s;", table, a.text(), table, name),
 		})
 	case (a.at(i, "UNIQUE") || a.at(i, "PRIMARY")) && !a.has("USING", "INDEX"):
-		kind := ifs(a.at(i, "UNIQUE"), "UNIQUE", "PRIMARY KEY")
-		cols := "(...)"
-		if p := a.find(i, "("); p >= 0 {
-			inner, _, _ := a.paren(p)
-			cols = "(" + inner.text() + ")"
-		}
-		idx := ifs(name != "", name, table+"_key")
-		rc.add(s, "RL109", Finding{
-			Message: fmt.Sprintf("adding %s %s on %s builds its index under ACCESS EXCLUSIVE: reads and writes wait for the whole build", kind, name, table),
-			Lock:    "ACCESS EXCLUSIVE", Scan: true,
-			Safe: fmt.Sprintf("CREATE UNIQUE INDEX CONCURRENTLY %s ON %s %s;  -- revision with \"-- Transaction: none\"\nALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s;  -- next revision: brief lock", idx, table, cols, table, idx, kind, idx),
-		})
+		pgUniqueConstraint(rc, s, table, name, a, i)
 	case a.at(i, "EXCLUDE"):
 		rc.add(s, "RL127", Finding{
 			Message: fmt.Sprintf("adding exclusion constraint %s on %s checks every row under ACCESS EXCLUSIVE; it cannot be added NOT VALID", name, table),
@@ -347,6 +426,23 @@ func pgAddConstraint(rc *revCtx, s *stmt, table string, a toks, existing bool) {
 			Safe: "Add it while the table is small or in a maintenance window; there is no online form.",
 		})
 	}
+}
+
+// pgUniqueConstraint reports a UNIQUE or PRIMARY KEY built under ACCESS
+// EXCLUSIVE, with the concurrent index and USING INDEX to use instead.
+func pgUniqueConstraint(rc *revCtx, s *stmt, table, name string, a toks, i int) {
+	kind := ifs(a.at(i, "UNIQUE"), "UNIQUE", "PRIMARY KEY")
+	cols := "(...)"
+	if p := a.find(i, "("); p >= 0 {
+		inner, _, _ := a.paren(p)
+		cols = "(" + inner.text() + ")"
+	}
+	idx := ifs(name != "", name, table+"_key")
+	rc.add(s, "RL109", Finding{
+		Message: fmt.Sprintf("adding %s %s on %s builds its index under ACCESS EXCLUSIVE: reads and writes wait for the whole build", kind, name, table),
+		Lock:    "ACCESS EXCLUSIVE", Scan: true,
+		Safe: fmt.Sprintf("CREATE UNIQUE INDEX CONCURRENTLY %s ON %s %s;  -- revision with \"-- Transaction: none\"\nALTER TABLE %s ADD CONSTRAINT %s %s USING INDEX %s;  -- next revision: brief lock", idx, table, cols, table, idx, kind, idx),
+	})
 }
 
 // pendingNotValid remembers a constraint added NOT VALID by this revision.
@@ -447,20 +543,31 @@ func splitType(typ string) (string, []int) {
 	return base, out
 }
 
+// pgNoRewrite reports a type change PostgreSQL makes without a rewrite:
+// the same type with wider bounds (pgWidened), or one of the binary
+// coercible pairs (pgRelabels).
 func pgNoRewrite(old, typ string) bool {
 	ob, oa := splitType(old)
 	nb, na := splitType(typ)
-	switch {
-	case ob == nb && intsEqual(oa, na):
-		return true
-	case (ob == "varchar" || ob == "varbit") && nb == ob:
+	if ob == nb {
+		return intsEqual(oa, na) || pgWidened(ob, oa, na)
+	}
+	return pgRelabels[[2]string{ob, nb}] || ob == "text" && nb == "varchar" && len(na) == 0
+}
+
+// pgRelabels are the type changes between different types that need no
+// rewrite (besides text to an unbounded varchar).
+var pgRelabels = map[[2]string]bool{{"varchar", "text"}: true, {"cidr", "inet"}: true}
+
+// pgWidened reports arguments na that widen oa for the base type: a
+// varchar or varbit length raised or removed, a numeric precision raised
+// (or removed) with the same scale.
+func pgWidened(base string, oa, na []int) bool {
+	switch base {
+	case "varchar", "varbit":
 		return len(na) == 0 || len(oa) == 1 && na[0] >= oa[0]
-	case ob == "varchar" && nb == "text", ob == "text" && nb == "varchar" && len(na) == 0:
-		return true
-	case ob == "numeric" && nb == "numeric":
+	case "numeric":
 		return len(na) == 0 || len(oa) >= 1 && na[0] >= oa[0] && scale(na) == scale(oa)
-	case ob == "cidr" && nb == "inet":
-		return true
 	}
 	return false
 }

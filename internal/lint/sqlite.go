@@ -14,6 +14,8 @@ type liteRules struct{}
 
 func (liteRules) splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
 
+// check runs the shared rules: on ALTER TABLE those on each action,
+// where an ADD COLUMN goes to liteAddColumn; commonStatement on the rest.
 func (liteRules) check(rc *revCtx, s *stmt) {
 	t := toks(s.toks)
 	at, ok := parseAlterTable(t)
@@ -25,21 +27,26 @@ func (liteRules) check(rc *revCtx, s *stmt) {
 		if rc.existing(at.table) && renameAndDrop(rc, s, at, a) {
 			continue
 		}
-		if !a.at(0, "ADD") {
-			continue
+		if a.at(0, "ADD") {
+			liteAddColumn(rc, s, at.table, a)
 		}
-		i := a.skip(1, "COLUMN")
-		col, i := a.name(i)
-		typ, j := a.columnType(i)
-		rc.st.setColumn(at.table, col, typ)
-		rest := a[j:]
-		if rest.has("NOT", "NULL") && !rest.has("DEFAULT") && !rest.has("GENERATED") && !rest.has("AS") {
-			rc.add(s, "RL119", Finding{
-				Message: fmt.Sprintf("SQLite refuses ADD COLUMN %s.%s NOT NULL without a non-NULL DEFAULT (\"Cannot add a NOT NULL column with default value NULL\")", at.table, col),
-				Lock:    "database write lock",
-				Safe:    "Give the column a DEFAULT, or rebuild the table (CREATE TABLE new ..., INSERT INTO new SELECT ..., DROP TABLE old, ALTER TABLE new RENAME TO old) with foreign keys off.",
-			})
-		}
+	}
+}
+
+// liteAddColumn records a new column and reports NOT NULL without a
+// default, which SQLite refuses.
+func liteAddColumn(rc *revCtx, s *stmt, table string, a toks) {
+	i := a.skip(1, "COLUMN")
+	col, i := a.name(i)
+	typ, j := a.columnType(i)
+	rc.st.setColumn(table, col, typ)
+	rest := a[j:]
+	if rest.has("NOT", "NULL") && !rest.has("DEFAULT") && !rest.has("GENERATED") && !rest.has("AS") {
+		rc.add(s, "RL119", Finding{
+			Message: fmt.Sprintf("SQLite refuses ADD COLUMN %s.%s NOT NULL without a non-NULL DEFAULT (\"Cannot add a NOT NULL column with default value NULL\")", table, col),
+			Lock:    "database write lock",
+			Safe:    "Give the column a DEFAULT, or rebuild the table (CREATE TABLE new ..., INSERT INTO new SELECT ..., DROP TABLE old, ALTER TABLE new RENAME TO old) with foreign keys off.",
+		})
 	}
 }
 

@@ -47,6 +47,16 @@ func (t toks) at(i int, words ...string) bool {
 	return true
 }
 
+// atAny reports whether the tokens start with one of the word lists.
+func (t toks) atAny(leads [][]string) bool {
+	for _, words := range leads {
+		if t.at(0, words...) {
+			return true
+		}
+	}
+	return false
+}
+
 // skip returns i moved past words when they are at i, else i.
 func (t toks) skip(i int, words ...string) int {
 	if t.at(i, words...) {
@@ -63,14 +73,21 @@ func (t toks) find(i int, words ...string) int {
 		if depth == 0 && t.at(i, words...) {
 			return i
 		}
-		switch t[i].Text {
-		case "(":
-			depth++
-		case ")":
-			depth--
-		}
+		depth += nesting(t[i])
 	}
 	return -1
+}
+
+// nesting is how a token changes the parenthesis depth: +1 for "(", -1
+// for ")", 0 otherwise. The scans that skip nested parts share it.
+func nesting(tk sqlsplit.Token) int {
+	switch tk.Text {
+	case "(":
+		return 1
+	case ")":
+		return -1
+	}
+	return 0
 }
 
 // has reports whether words occur anywhere outside parentheses.
@@ -195,12 +212,7 @@ func (t toks) columnType(i int) (string, int) {
 		if depth == 0 && typeStopWords[t.word(i)] {
 			break
 		}
-		switch tk.Text {
-		case "(":
-			depth++
-		case ")":
-			depth--
-		}
+		depth += nesting(tk)
 		if b.Len() > 0 && tk.Space && depth == 0 && tk.Text != "(" {
 			b.WriteByte(' ')
 		}
