@@ -65,25 +65,49 @@ type secretScan struct {
 	forUser    bool // SET PASSWORD FOR user: armed again at the '='
 }
 
-// step reads t and reports whether it is a secret literal.
+// step reads t and reports whether it is a secret literal. Once armed
+// (after PASSWORD, or IDENTIFIED ... BY or AS) the next string is one
+// (armedStep); after SET PASSWORD FOR user the '=' arms again; any
+// other token may arm (watch).
 func (s *secretScan) step(t Token) bool {
-	word := func(w string) bool { return t.Kind == Word && strings.EqualFold(t.Text, w) }
 	switch {
-	case s.armed && t.Kind == String:
-		s.armed = false
-		return true
-	case s.armed && t.Kind == Punct && (t.Text == "=" || t.Text == "("):
-		// PASSWORD = 'x', PASSWORD('x')
-	case s.armed && word("FOR"):
-		// SET PASSWORD FOR user = 'x': the user's name is no secret.
-		s.armed, s.forUser = false, true
+	case s.armed:
+		return s.armedStep(t)
 	case s.forUser:
 		s.armed = t.Kind == Punct && t.Text == "="
 		s.forUser = !s.armed
-	case word("IDENTIFIED"):
-		s.identified, s.armed = true, false
 	default:
-		s.armed = word("PASSWORD") || s.identified && (word("BY") || word("AS"))
+		s.watch(t)
 	}
 	return false
 }
+
+// armedStep reads a token while armed: a string literal is the secret;
+// '=' and '(' may come before it (PASSWORD = 'x', PASSWORD('x')); FOR
+// names a user first (SET PASSWORD FOR user = 'x'), which is no secret.
+func (s *secretScan) armedStep(t Token) bool {
+	switch {
+	case t.Kind == String:
+		s.armed = false
+		return true
+	case t.Kind == Punct && (t.Text == "=" || t.Text == "("):
+	case isWord(t, "FOR"):
+		s.armed, s.forUser = false, true
+	default:
+		s.watch(t)
+	}
+	return false
+}
+
+// watch arms the scan at PASSWORD, and at BY or AS once the statement has
+// said IDENTIFIED.
+func (s *secretScan) watch(t Token) {
+	if isWord(t, "IDENTIFIED") {
+		s.identified, s.armed = true, false
+		return
+	}
+	s.armed = isWord(t, "PASSWORD") || s.identified && (isWord(t, "BY") || isWord(t, "AS"))
+}
+
+// isWord reports whether t is the bare word w, in any case.
+func isWord(t Token, w string) bool { return t.Kind == Word && strings.EqualFold(t.Text, w) }

@@ -138,21 +138,25 @@ func (l *lexer) punctToken(t Token) {
 		return
 	}
 	if l.pgish() {
-		// As psql does, a ';' inside parentheses does not split
-		// (CREATE RULE ... DO (INSERT ...; UPDATE ...)).
-		switch t.Text {
-		case "(":
-			if l.parens == 0 {
-				l.parenPos = t.Pos
-			}
-			l.parens++
-		case ")":
-			if l.parens > 0 {
-				l.parens--
-			}
-		}
+		l.trackParen(t)
 	}
 	l.punct(t.Pos, t.End())
+}
+
+// trackParen counts the open parentheses: as psql does, a ';' inside
+// them does not split (CREATE RULE ... DO (INSERT ...; UPDATE ...)).
+func (l *lexer) trackParen(t Token) {
+	switch t.Text {
+	case "(":
+		if l.parens == 0 {
+			l.parenPos = t.Pos
+		}
+		l.parens++
+	case ")":
+		if l.parens > 0 {
+			l.parens--
+		}
+	}
 }
 
 // checkClosed reports a block, CASE or parenthesis still open at the end
@@ -260,62 +264,80 @@ func (l *lexer) word(t Token) {
 }
 
 // keyword tracks the words that open and close BEGIN ... END blocks.
+// Which words matter depends on where the statement is: its first word
+// (firstWord), MariaDB's BEGIN NOT ATOMIC (anonBlock), the CREATE header
+// that says whether a body follows (headerWord), and the body of a
+// trigger or routine (blockWord).
 func (l *lexer) keyword(w string, pos int) {
 	l.nwords++
 	if l.nwords == 1 {
-		switch {
-		case eq(w, "CREATE"), eq(w, "ALTER"):
-			l.header = true
-		case eq(w, "BEGIN") && l.mysqlish():
-			l.anon = 1
-			l.anonPos = pos
-		}
+		l.firstWord(w, pos)
 		return
 	}
-	if l.anon != 0 {
-		switch {
-		case l.anon == 1 && eq(w, "NOT"):
-			l.anon = 2
-			return
-		case l.anon == 2 && eq(w, "ATOMIC"):
-			l.anon = 0
-			l.compound = true
-			l.push(l.anonPos, openBegin)
-			return
-		}
+	if l.anonBlock(w) {
+		return
+	}
+	switch {
+	case l.header:
+		l.headerWord(w)
+	case l.compound:
+		l.blockWord(w, pos)
+	}
+}
+
+// firstWord reads a statement's first word: CREATE and ALTER start a
+// header that may name a trigger or routine; on MySQL, BEGIN may start
+// MariaDB's anonymous block.
+func (l *lexer) firstWord(w string, pos int) {
+	switch {
+	case eq(w, "CREATE"), eq(w, "ALTER"):
+		l.header = true
+	case eq(w, "BEGIN") && l.mysqlish():
+		l.anon = 1
+		l.anonPos = pos
+	}
+}
+
+// anonBlock follows MariaDB's BEGIN NOT ATOMIC, a compound statement
+// outside any CREATE; it reports whether w was one of its words.
+func (l *lexer) anonBlock(w string) bool {
+	switch {
+	case l.anon == 1 && eq(w, "NOT"):
+		l.anon = 2
+		return true
+	case l.anon == 2 && eq(w, "ATOMIC"):
 		l.anon = 0
+		l.compound = true
+		l.push(l.anonPos, openBegin)
+		return true
 	}
-	if l.header {
-		switch {
-		case eq(w, "TRIGGER"), eq(w, "PROCEDURE"), eq(w, "FUNCTION"), eq(w, "EVENT"):
-			l.compound = true
-			l.header = false
-		case l.nwords > 12 || isObjectKind(w):
-			l.header = false
-		}
+	l.anon = 0
+	return false
+}
+
+// headerWord reads a word of a CREATE or ALTER header until it names the
+// object kind: a trigger, procedure, function or event has a body whose
+// BEGIN opens a block; any other kind (or a long header) has none.
+func (l *lexer) headerWord(w string) {
+	switch {
+	case eq(w, "TRIGGER"), eq(w, "PROCEDURE"), eq(w, "FUNCTION"), eq(w, "EVENT"):
+		l.compound = true
+		l.header = false
+	case l.nwords > 12 || isObjectKind(w):
+		l.header = false
+	}
+}
+
+// blockWord reads a word of a trigger's or routine's body: BEGIN and
+// CASE open a block, END closes one once the word after it is known
+// (endWord); Postgres's BEGIN opens one only as BEGIN ATOMIC
+// (atomicWord).
+func (l *lexer) blockWord(w string, pos int) {
+	if l.pendEnd && l.endWord(w) {
 		return
 	}
-	if !l.compound {
+	if l.pendBegin && l.atomicWord(w) {
 		return
-	}
-	if l.pendEnd {
-		l.pendEnd = false
-		switch {
-		case eq(w, "IF"), eq(w, "LOOP"), eq(w, "WHILE"), eq(w, "REPEAT"), eq(w, "FOR"):
-			// END IF and friends close blocks that are not counted.
-			return
-		case eq(w, "CASE"):
-			l.pop()
-			return
-		}
-		l.pop()
-	}
-	if l.pendBegin {
-		l.pendBegin = false
-		if eq(w, "ATOMIC") {
-			l.push(l.beginPos, openBegin)
-			return
-		}
 	}
 	switch {
 	case eq(w, "BEGIN"):
@@ -330,6 +352,35 @@ func (l *lexer) keyword(w string, pos int) {
 	case eq(w, "END"):
 		l.pendEnd = true
 	}
+}
+
+// endWord settles a pending END by the word w after it: END IF and
+// friends close blocks that are not counted, END CASE closes a CASE, and
+// any other word follows a plain END, which closes a block. It reports
+// whether w was part of the END.
+func (l *lexer) endWord(w string) bool {
+	l.pendEnd = false
+	switch {
+	case eq(w, "IF"), eq(w, "LOOP"), eq(w, "WHILE"), eq(w, "REPEAT"), eq(w, "FOR"):
+		return true
+	case eq(w, "CASE"):
+		l.pop()
+		return true
+	}
+	l.pop()
+	return false
+}
+
+// atomicWord settles a pending Postgres BEGIN: BEGIN ATOMIC opens a
+// block (a SQL-standard function body), a plain BEGIN does not. It
+// reports whether w was ATOMIC.
+func (l *lexer) atomicWord(w string) bool {
+	l.pendBegin = false
+	if eq(w, "ATOMIC") {
+		l.push(l.beginPos, openBegin)
+		return true
+	}
+	return false
 }
 
 // objectKinds are the kinds of object created without a procedural body.
@@ -369,43 +420,70 @@ const maxDelimiter = 15
 
 // delimiter recognises a DELIMITER directive at i, the start of a
 // statement on a line of its own. It returns the end of the directive
-// line and whether there was one.
+// line and whether there was one. The keyword must stand alone at the
+// start of its line (delimiterKeyword); the delimiter after it is read
+// by delimiterArg.
 func (sc *scanner) delimiter(i int) (int, bool, error) {
-	s := sc.s
-	const kw = "DELIMITER"
-	if len(s)-i < len(kw)+1 || !eq(s[i:i+len(kw)], kw) {
+	if !delimiterKeyword(sc.s, i) {
 		return 0, false, nil
 	}
-	j := i + len(kw)
-	if !isBlank(s[j]) && s[j] != '\n' && s[j] != '\r' {
-		return 0, false, nil
+	j, k, err := sc.delimiterArg(i)
+	if err != nil {
+		return 0, false, err
 	}
-	for k := i - 1; k >= 0 && s[k] != '\n'; k-- {
-		if !isBlank(s[k]) && s[k] != '\r' {
-			return 0, false, nil
-		}
-	}
-	for j < len(s) && isBlank(s[j]) {
-		j++
-	}
-	k := j
-	for k < len(s) && !isSpace(s[k]) {
-		k++
-	}
-	if k == j {
-		return 0, false, sc.errorAt(i, "DELIMITER must be followed by a delimiter")
-	}
-	if k-j > maxDelimiter {
-		// The mysql client keeps 15 bytes; a long delimiter would also make
-		// the search for it quadratic.
-		return 0, false, sc.errorAt(i, "DELIMITER longer than 15 bytes")
-	}
-	if d := s[j:k]; d == ";" {
+	if d := sc.s[j:k]; d == ";" {
 		sc.delim = ""
 	} else {
 		sc.delim = d
 	}
-	return lineEnd(s, k), true, nil
+	return lineEnd(sc.s, k), true, nil
+}
+
+// delimiterKeyword reports the word DELIMITER at i, followed by a blank
+// or the end of the line, with only blanks before it on its line.
+func delimiterKeyword(s string, i int) bool {
+	const kw = "DELIMITER"
+	if len(s)-i < len(kw)+1 || !eq(s[i:i+len(kw)], kw) {
+		return false
+	}
+	if j := i + len(kw); !isBlank(s[j]) && s[j] != '\n' && s[j] != '\r' {
+		return false
+	}
+	return blanksBefore(s, i)
+}
+
+// blanksBefore reports whether only blanks precede i on its line.
+func blanksBefore(s string, i int) bool {
+	for k := i - 1; k >= 0 && s[k] != '\n'; k-- {
+		if !isBlank(s[k]) && s[k] != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// delimiterArg returns the bounds [j, k) of the delimiter after the
+// DELIMITER keyword at i: the next run of non-space bytes, at most
+// maxDelimiter of them.
+func (sc *scanner) delimiterArg(i int) (j, k int, err error) {
+	s := sc.s
+	j = i + len("DELIMITER")
+	for j < len(s) && isBlank(s[j]) {
+		j++
+	}
+	k = j
+	for k < len(s) && !isSpace(s[k]) {
+		k++
+	}
+	if k == j {
+		return 0, 0, sc.errorAt(i, "DELIMITER must be followed by a delimiter")
+	}
+	if k-j > maxDelimiter {
+		// The mysql client keeps 15 bytes; a long delimiter would also make
+		// the search for it quadratic.
+		return 0, 0, sc.errorAt(i, "DELIMITER longer than 15 bytes")
+	}
+	return j, k, nil
 }
 
 // dollar lexes a '$' at i in the Postgres and Generic dialects: a
@@ -413,27 +491,42 @@ func (sc *scanner) delimiter(i int) (int, bool, error) {
 // and the kind.
 func (sc *scanner) dollar(i int) (int, TokenKind, error) {
 	s := sc.s
-	j := i + 1
-	if j < len(s) && s[j] >= '0' && s[j] <= '9' {
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		return j, Param, nil
+	if i+1 < len(s) && isDigit(s[i+1]) {
+		return digitsOnly(s, i+1), Param, nil
 	}
+	j, ok := dollarTag(s, i)
+	if !ok {
+		return i + 1, Punct, nil
+	}
+	tag := s[i:j]
+	k := strings.Index(s[j:], tag)
+	if k < 0 {
+		return 0, 0, sc.errorAt(i, "unterminated dollar quote "+tag)
+	}
+	return j + k + len(tag), String, nil
+}
+
+// dollarTag reads the opening tag of a dollar quote at i ($$ or $tag$)
+// and returns the end of it; ok is false when none is there.
+func dollarTag(s string, i int) (int, bool) {
+	j := i + 1
 	if j < len(s) && isIdentStart(s[j]) {
 		for j < len(s) && isIdentChar(s[j]) && s[j] != '$' {
 			j++
 		}
 	}
 	if j >= len(s) || s[j] != '$' {
-		return i + 1, Punct, nil
+		return 0, false
 	}
-	tag := s[i : j+1]
-	k := strings.Index(s[j+1:], tag)
-	if k < 0 {
-		return 0, 0, sc.errorAt(i, "unterminated dollar quote "+tag)
+	return j + 1, true
+}
+
+// digitsOnly returns the end of the run of digits at s[i].
+func digitsOnly(s string, i int) int {
+	for i < len(s) && isDigit(s[i]) {
+		i++
 	}
-	return j + 1 + k + len(tag), String, nil
+	return i
 }
 
 // executable reports whether s starts with a MySQL conditional comment

@@ -142,8 +142,8 @@ func (sc *scanner) next(atStart bool) (Token, bool, error) {
 // lex reads what starts at sc.i: its end and its kind, 0 for white space
 // and comments.
 func (sc *scanner) lex(atStart bool) (int, TokenKind, error) {
-	s, i := sc.s, sc.i
-	c := s[i]
+	i := sc.i
+	c := sc.s[i]
 	if sc.atDelim(i) {
 		return i + len(sc.delim), Delimiter, nil
 	}
@@ -161,14 +161,22 @@ func (sc *scanner) lex(atStart bool) (int, TokenKind, error) {
 	switch {
 	case isIdentStart(c):
 		return sc.lexWord(atStart)
-	case c >= '0' && c <= '9':
-		j := i + 1
-		for j < len(s) && (isIdentChar(s[j]) || s[j] == '.') && !sc.atDelim(j) {
-			j++
-		}
-		return j, Number, nil
+	case isDigit(c):
+		return sc.lexNumber(), Number, nil
 	}
 	return i + 1, Punct, nil
+}
+
+// lexNumber returns the end of the number at sc.i outside SQLite: a
+// digit and the identifier characters and dots after it, up to a custom
+// delimiter.
+func (sc *scanner) lexNumber() int {
+	s := sc.s
+	j := sc.i + 1
+	for j < len(s) && (isIdentChar(s[j]) || s[j] == '.') && !sc.atDelim(j) {
+		j++
+	}
+	return j
 }
 
 // lexQuoted reads the tokens that open with a quote or comment character:
@@ -283,23 +291,19 @@ func (sc *scanner) lexComment() (int, TokenKind, error) {
 }
 
 // lexWord reads a bare word at sc.i: a DELIMITER directive where a
-// statement may start (MySQL and Generic), a Postgres E” string, or a
-// word, which ends at a custom delimiter as in the mysql client.
+// statement may start (MySQL and Generic), a Postgres E” string
+// (escapeString), or a word, which ends at a custom delimiter as in the
+// mysql client.
 func (sc *scanner) lexWord(atStart bool) (int, TokenKind, error) {
 	s, i := sc.s, sc.i
-	c := s[i]
-	if atStart && sc.mysqlish() && (c == 'd' || c == 'D') {
+	if atStart && sc.mysqlish() {
 		j, ok, err := sc.delimiter(i)
 		if err != nil || ok {
 			return j, Directive, err
 		}
 	}
-	if (c == 'e' || c == 'E') && sc.pgish() && i+1 < len(s) && s[i+1] == '\'' {
-		j, ok := escapedQuote(s, i+1)
-		if !ok {
-			return 0, 0, sc.errorAt(i, "unterminated string literal")
-		}
-		return j, String, nil
+	if sc.pgish() && escapeStringAt(s, i) {
+		return sc.escapeString(i)
 	}
 	j := i + 1
 	for j < len(s) && isIdentChar(s[j]) && !sc.atDelim(j) {
@@ -308,9 +312,24 @@ func (sc *scanner) lexWord(atStart bool) (int, TokenKind, error) {
 	return j, Word, nil
 }
 
+// escapeStringAt reports an E'...' string at s[i].
+func escapeStringAt(s string, i int) bool {
+	return (s[i] == 'e' || s[i] == 'E') && i+1 < len(s) && s[i+1] == '\''
+}
+
+// escapeString reads a Postgres E'...' string at i, whose backslashes
+// escape.
+func (sc *scanner) escapeString(i int) (int, TokenKind, error) {
+	j, ok := escapedQuote(sc.s, i+1)
+	if !ok {
+		return 0, 0, sc.errorAt(i, "unterminated string literal")
+	}
+	return j, String, nil
+}
+
 // lexSQLite reads the tokens SQLite's tokenizer has and the other
-// dialects lex differently: blobs, parameters, numbers and multi-byte
-// operators.
+// dialects lex differently: blobs, parameters (sqliteParam), numbers and
+// multi-byte operators (sqliteOperator).
 func (sc *scanner) lexSQLite() (int, TokenKind, bool) {
 	s, i := sc.s, sc.i
 	c := s[i]
@@ -321,54 +340,85 @@ func (sc *scanner) lexSQLite() (int, TokenKind, bool) {
 			return 0, 0, false // the error is the quote's
 		}
 		return j, Blob, true
-	case isDigit(c) || c == '.' && i+1 < len(s) && isDigit(s[i+1]):
+	case sqliteNumberAt(s, i):
 		return sqliteNumber(s, i), Number, true
-	case c == '?':
-		j := i + 1
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
+	}
+	if j, ok := sqliteParam(s, i); ok {
 		return j, Param, true
+	}
+	if j, ok := sqliteOperator(s, i); ok {
+		return j, Punct, true
+	}
+	return 0, 0, false
+}
+
+// sqliteNumberAt reports a number at s[i]: a digit, or a '.' before one.
+func sqliteNumberAt(s string, i int) bool {
+	return isDigit(s[i]) || s[i] == '.' && i+1 < len(s) && isDigit(s[i+1])
+}
+
+// sqliteParam returns the end of a parameter at s[i]: ?, ?1, :a, @a, $a.
+func sqliteParam(s string, i int) (int, bool) {
+	switch c := s[i]; {
+	case c == '?':
+		return digitsOnly(s, i+1), true
 	case (c == ':' || c == '@' || c == '$') && i+1 < len(s) && isIdentChar(s[i+1]):
 		j := i + 1
 		for j < len(s) && isIdentChar(s[j]) {
 			j++
 		}
-		return j, Param, true
+		return j, true
 	}
+	return 0, false
+}
+
+// sqliteOperator returns the end of a multi-byte operator at s[i].
+func sqliteOperator(s string, i int) (int, bool) {
 	for _, op := range sqliteOperators {
 		if strings.HasPrefix(s[i:], op) {
-			return i + len(op), Punct, true
+			return i + len(op), true
 		}
 	}
-	return 0, 0, false
+	return 0, false
 }
 
 // sqliteOperators are SQLite's multi-byte operators, longest first.
 var sqliteOperators = []string{"->>", "||", "<<", ">>", "<=", ">=", "==", "!=", "<>", "->"}
 
 // sqliteNumber returns the end of the number at s[i], by SQLite's rules:
-// hexadecimal 0x..., digits with '_' separators, a fraction, an exponent.
+// hexadecimal 0x... (sqliteHex), or digits with '_' separators, a
+// fraction and an exponent (exponent).
 func sqliteNumber(s string, i int) int {
 	if s[i] == '0' && i+1 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X') {
-		i += 2
-		for i < len(s) && (isHexDigit(s[i]) || s[i] == '_') {
-			i++
-		}
-		return i
+		return sqliteHex(s, i+2)
 	}
 	i = digits(s, i)
 	if i < len(s) && s[i] == '.' {
 		i = digits(s, i+1)
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		j := i + 1
-		if j < len(s) && (s[j] == '+' || s[j] == '-') {
-			j++
-		}
-		if j < len(s) && isDigit(s[j]) {
-			i = digits(s, j)
-		}
+	return exponent(s, i)
+}
+
+// sqliteHex returns the end of the hexadecimal digits (and '_') at s[i].
+func sqliteHex(s string, i int) int {
+	for i < len(s) && (isHexDigit(s[i]) || s[i] == '_') {
+		i++
+	}
+	return i
+}
+
+// exponent returns the end of an exponent at s[i] (e, an optional sign,
+// digits), or i when there is none: an 'e' without digits is not one.
+func exponent(s string, i int) int {
+	if i >= len(s) || s[i] != 'e' && s[i] != 'E' {
+		return i
+	}
+	j := i + 1
+	if j < len(s) && (s[j] == '+' || s[j] == '-') {
+		j++
+	}
+	if j < len(s) && isDigit(s[j]) {
+		return digits(s, j)
 	}
 	return i
 }
