@@ -65,14 +65,33 @@ type builder struct {
 	relations []*relation
 }
 
-// build turns the structs into the intermediate schema.
+// build turns the structs into the intermediate schema: their fields
+// flattened and their conventions decided (flattenAll), one table each
+// (tables), the relationships resolved once every table is known, and
+// everything sorted by name so that the output does not depend on the
+// source order.
 func build(structs []*goStruct) (*Schema, error) {
 	b := &builder{byStruct: map[string]*Table{}, fieldCols: map[string]map[string]string{}}
-	s := &Schema{}
-	tables := map[string]string{}
-	// Which conventions each struct follows: GORM's when it has a gorm tag
-	// (gorm.Model's fields have them), or when it has no retort or db tag
-	// and another of the models follows GORM's.
+	flat, useGorm, err := flattenAll(structs)
+	if err != nil {
+		return nil, err
+	}
+	s, err := b.tables(structs, flat, useGorm)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.resolveRelations(); err != nil {
+		return nil, err
+	}
+	s.sort()
+	return s, nil
+}
+
+// flattenAll flattens each struct's fields and says which conventions it
+// follows: GORM's when it has a gorm tag (gorm.Model's fields have them),
+// or when it has no retort or db tag and another of the models follows
+// GORM's.
+func flattenAll(structs []*goStruct) ([][]*flatField, []bool, error) {
 	flat := make([][]*flatField, len(structs))
 	gormMode := make([]bool, len(structs))
 	untagged := make([]bool, len(structs))
@@ -80,21 +99,40 @@ func build(structs []*goStruct) (*Schema, error) {
 	for i, gs := range structs {
 		fields, err := flatten(gs, gs.Fields, gs.Name, "", 0)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		flat[i] = fields
-		untagged[i] = true
-		for _, f := range fields {
-			if f.gormSet {
-				gormMode[i], anyGorm = true, true
-			}
-			if _, ok := f.Tag.Lookup("retort"); ok || f.db != "" {
-				untagged[i] = false
-			}
+		gormMode[i], untagged[i] = tagStyle(fields)
+		anyGorm = anyGorm || gormMode[i]
+	}
+	for i := range structs {
+		gormMode[i] = gormMode[i] || anyGorm && untagged[i]
+	}
+	return flat, gormMode, nil
+}
+
+// tagStyle reports whether any of the fields has a gorm tag, and whether
+// none has a retort or db tag.
+func tagStyle(fields []*flatField) (gorm, untagged bool) {
+	untagged = true
+	for _, f := range fields {
+		if f.gormSet {
+			gorm = true
+		}
+		if _, ok := f.Tag.Lookup("retort"); ok || f.db != "" {
+			untagged = false
 		}
 	}
+	return gorm, untagged
+}
+
+// tables builds each struct's table, refusing two structs with one
+// table name.
+func (b *builder) tables(structs []*goStruct, flat [][]*flatField, useGorm []bool) (*Schema, error) {
+	s := &Schema{}
+	tables := map[string]string{}
 	for i, gs := range structs {
-		t, err := b.table(gs, flat[i], gormMode[i] || anyGorm && untagged[i])
+		t, err := b.table(gs, flat[i], useGorm[i])
 		if err != nil {
 			return nil, err
 		}
@@ -104,9 +142,12 @@ func build(structs []*goStruct) (*Schema, error) {
 		tables[t.Name] = gs.Name
 		s.Tables = append(s.Tables, t)
 	}
-	if err := b.resolveRelations(); err != nil {
-		return nil, err
-	}
+	return s, nil
+}
+
+// sort orders the tables, and each table's constraints and indexes, by
+// name.
+func (s *Schema) sort() {
 	sort.Slice(s.Tables, func(i, j int) bool { return s.Tables[i].Name < s.Tables[j].Name })
 	for _, t := range s.Tables {
 		sort.Slice(t.Uniques, func(i, j int) bool { return t.Uniques[i].Name < t.Uniques[j].Name })
@@ -114,7 +155,6 @@ func build(structs []*goStruct) (*Schema, error) {
 		sort.Slice(t.ForeignKeys, func(i, j int) bool { return t.ForeignKeys[i].Name < t.ForeignKeys[j].Name })
 		sort.Slice(t.Checks, func(i, j int) bool { return t.Checks[i].Name < t.Checks[j].Name })
 	}
-	return s, nil
 }
 
 // gormModelFields are the fields of gorm.Model, recognised by package and
@@ -129,59 +169,71 @@ func gormModelFields() []goField {
 	}
 }
 
-// flatten lists a struct's fields with embedded structs expanded in place.
+// flatten lists a struct's fields with embedded structs expanded in
+// place (flattenEmbedded); fields skipped by their tags and unexported
+// fields are left out.
 func flatten(gs *goStruct, fields []goField, path, prefix string, depth int) ([]*flatField, error) {
 	if depth > 16 {
 		return nil, &StructError{Struct: gs.Name, Msg: "embedded structs nest too deeply (a cycle?)"}
 	}
 	var out []*flatField
 	for _, f := range fields {
-		ff := &flatField{goField: f, path: path + "." + f.Name, prefix: prefix}
-		if v, ok := f.Tag.Lookup("retort"); ok {
-			ff.retort = splitTag(v)
-		}
-		if v, ok := f.Tag.Lookup("gorm"); ok {
-			ff.gorm, ff.gormSet = parseGormTag(v), true
-		}
-		if v, ok := f.Tag.Lookup("db"); ok {
-			ff.db, _, _ = strings.Cut(v, ",")
-		}
+		ff := newFlatField(f, path, prefix)
 		if ff.skipped() {
 			continue
 		}
-		_, gormEmbedded := ff.gorm["EMBEDDED"]
-		if f.Embedded || gormEmbedded {
-			et, _ := f.Type.deref()
-			if et.is("gorm", "Model") {
-				sub, err := flatten(gs, gormModelFields(), ff.path, prefix, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, sub...)
-				continue
-			}
-			if et.Kind == kStruct && et.Struct != nil && !special(et) {
-				inner, err := et.Struct()
-				if err != nil {
-					return nil, err
-				}
-				sub, err := flatten(gs, inner.Fields, ff.path, prefix+ff.gorm["EMBEDDEDPREFIX"], depth+1)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, sub...)
-				continue
-			}
-			if !f.Exported && f.Embedded {
-				continue
-			}
+		sub, expanded, err := flattenEmbedded(gs, ff, depth)
+		switch {
+		case err != nil:
+			return nil, err
+		case expanded:
+			out = append(out, sub...)
+		case f.Exported:
+			out = append(out, ff)
 		}
-		if !f.Exported {
-			continue
-		}
-		out = append(out, ff)
 	}
 	return out, nil
+}
+
+// newFlatField reads a field's retort, gorm and db tags.
+func newFlatField(f goField, path, prefix string) *flatField {
+	ff := &flatField{goField: f, path: path + "." + f.Name, prefix: prefix}
+	if v, ok := f.Tag.Lookup("retort"); ok {
+		ff.retort = splitTag(v)
+	}
+	if v, ok := f.Tag.Lookup("gorm"); ok {
+		ff.gorm, ff.gormSet = parseGormTag(v), true
+	}
+	if v, ok := f.Tag.Lookup("db"); ok {
+		ff.db, _, _ = strings.Cut(v, ",")
+	}
+	return ff
+}
+
+// flattenEmbedded expands an embedded field (anonymous, or tagged
+// gorm:"embedded") into the fields of its struct: gorm.Model's known
+// fields, or a struct's own with its gorm embeddedPrefix. expanded is
+// false for a field that is not embedded or whose type is no struct to
+// expand (time.Time, sql.Null*, ...): a column.
+func flattenEmbedded(gs *goStruct, ff *flatField, depth int) (sub []*flatField, expanded bool, err error) {
+	_, gormEmbedded := ff.gorm["EMBEDDED"]
+	if !ff.Embedded && !gormEmbedded {
+		return nil, false, nil
+	}
+	et, _ := ff.Type.deref()
+	if et.is("gorm", "Model") {
+		sub, err := flatten(gs, gormModelFields(), ff.path, ff.prefix, depth+1)
+		return sub, true, err
+	}
+	if et.Kind != kStruct || et.Struct == nil || special(et) {
+		return nil, false, nil
+	}
+	inner, err := et.Struct()
+	if err != nil {
+		return nil, true, err
+	}
+	sub, err = flatten(gs, inner.Fields, ff.path, ff.prefix+ff.gorm["EMBEDDEDPREFIX"], depth+1)
+	return sub, true, err
 }
 
 func (f *flatField) skipped() bool {
@@ -230,7 +282,8 @@ var gormOptions = map[string]bool{
 
 // relationField handles a field whose type is a struct (or a slice of
 // them) that is not a column: a relationship. Without an explicit GORM
-// foreignKey it changes nothing.
+// foreignKey it changes nothing; with one it is kept for
+// resolveRelations, which needs every table.
 func (b *builder) relationField(t *Table, gs *goStruct, f *flatField, ft *goType, ferr func(string, ...any) error) error {
 	fkv, ok := f.gormOpt("FOREIGNKEY")
 	if !ok {
@@ -249,70 +302,95 @@ func (b *builder) relationField(t *Table, gs *goStruct, f *flatField, ft *goType
 		r.refs = splitList(v)
 	}
 	if v, ok := f.gormOpt("CONSTRAINT"); ok {
-		for _, part := range strings.Split(v, ",") {
-			k, a, _ := strings.Cut(part, ":")
-			var err error
-			switch strings.ToUpper(strings.TrimSpace(k)) {
-			case "ONDELETE":
-				r.onDelete, err = action(a)
-			case "ONUPDATE":
-				r.onUpdate, err = action(a)
-			default:
-				err = fmt.Errorf("constraint setting %q is not read (OnDelete:..., OnUpdate:...)", part)
-			}
-			if err != nil {
-				return ferr("%v", err)
-			}
+		if err := r.constraintActions(v); err != nil {
+			return ferr("%v", err)
 		}
 	}
 	b.relations = append(b.relations, r)
 	return nil
 }
 
-// resolveRelations turns GORM relationships with a foreignKey into
-// foreign keys: on the owner's table when the owner has the foreignKey
-// fields (belongs to), else on the target's (has one, has many).
-func (b *builder) resolveRelations() error {
-	for _, r := range b.relations {
-		ferr := func(format string, args ...any) error {
-			return &FieldError{Struct: r.ownerGo.Name, Field: strings.TrimPrefix(r.field.path, r.ownerGo.Name+"."), Msg: fmt.Sprintf(format, args...)}
+// constraintActions reads a gorm constraint setting,
+// "OnDelete:CASCADE,OnUpdate:...": anything else in it is refused rather
+// than dropped.
+func (r *relation) constraintActions(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		k, a, _ := strings.Cut(part, ":")
+		var err error
+		switch strings.ToUpper(strings.TrimSpace(k)) {
+		case "ONDELETE":
+			r.onDelete, err = action(a)
+		case "ONUPDATE":
+			r.onUpdate, err = action(a)
+		default:
+			err = fmt.Errorf("constraint setting %q is not read (OnDelete:..., OnUpdate:...)", part)
 		}
-		target := b.byStruct[r.target.Name]
-		if target == nil {
-			return ferr("the relationship names %s, which is not among the models: add it to the models, or remove foreignKey", r.target.String)
+		if err != nil {
+			return err
 		}
-		child, parent := target, r.owner
-		childCols, parentCols := b.fieldCols[r.target.Name], b.fieldCols[r.ownerGo.Name]
-		childName := r.target.Name
-		if !r.many && allIn(r.fk, b.fieldCols[r.ownerGo.Name]) {
-			child, parent = r.owner, target
-			childCols, parentCols = parentCols, childCols
-			childName = r.ownerGo.Name
-		}
-		fk := &ForeignKey{Name: "fk_" + r.owner.Name + "_" + snake(r.field.Name), RefTable: parent.Name, OnDelete: r.onDelete, OnUpdate: r.onUpdate}
-		for _, f := range r.fk {
-			c, ok := childCols[f]
-			if !ok {
-				return ferr("foreignKey %s is not a field of %s", f, childName)
-			}
-			fk.Columns = append(fk.Columns, c)
-		}
-		if len(r.refs) == 0 {
-			fk.RefColumns = parent.PrimaryKey
-		}
-		for _, f := range r.refs {
-			c, ok := parentCols[f]
-			if !ok {
-				return ferr("references %s is not a field of %s", f, parent.Struct)
-			}
-			fk.RefColumns = append(fk.RefColumns, c)
-		}
-		if len(fk.RefColumns) != len(fk.Columns) {
-			return ferr("foreignKey has %d column(s) but the referenced key has %d", len(fk.Columns), len(fk.RefColumns))
-		}
-		child.ForeignKeys = append(child.ForeignKeys, fk)
 	}
 	return nil
+}
+
+// resolveRelations turns GORM relationships with a foreignKey into
+// foreign keys (resolve), once every table is known.
+func (b *builder) resolveRelations() error {
+	for _, r := range b.relations {
+		if err := b.resolve(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolve turns one relationship into a foreign key: on the owner's table
+// when the owner has the foreignKey fields (belongs to), else on the
+// target's (has one, has many).
+func (b *builder) resolve(r *relation) error {
+	ferr := func(format string, args ...any) error {
+		return &FieldError{Struct: r.ownerGo.Name, Field: strings.TrimPrefix(r.field.path, r.ownerGo.Name+"."), Msg: fmt.Sprintf(format, args...)}
+	}
+	target := b.byStruct[r.target.Name]
+	if target == nil {
+		return ferr("the relationship names %s, which is not among the models: add it to the models, or remove foreignKey", r.target.String)
+	}
+	child, parent := target, r.owner
+	childCols, parentCols := b.fieldCols[r.target.Name], b.fieldCols[r.ownerGo.Name]
+	childName := r.target.Name
+	if !r.many && allIn(r.fk, b.fieldCols[r.ownerGo.Name]) {
+		child, parent = r.owner, target
+		childCols, parentCols = parentCols, childCols
+		childName = r.ownerGo.Name
+	}
+	fk := &ForeignKey{Name: "fk_" + r.owner.Name + "_" + snake(r.field.Name), RefTable: parent.Name, OnDelete: r.onDelete, OnUpdate: r.onUpdate}
+	var missing string
+	if fk.Columns, missing = columnsOf(r.fk, childCols); missing != "" {
+		return ferr("foreignKey %s is not a field of %s", missing, childName)
+	}
+	if fk.RefColumns, missing = columnsOf(r.refs, parentCols); missing != "" {
+		return ferr("references %s is not a field of %s", missing, parent.Struct)
+	}
+	if len(r.refs) == 0 {
+		fk.RefColumns = parent.PrimaryKey
+	}
+	if len(fk.RefColumns) != len(fk.Columns) {
+		return ferr("foreignKey has %d column(s) but the referenced key has %d", len(fk.Columns), len(fk.RefColumns))
+	}
+	child.ForeignKeys = append(child.ForeignKeys, fk)
+	return nil
+}
+
+// columnsOf maps Go field names to their columns; missing is the first
+// name that is no field, "" when all are.
+func columnsOf(fields []string, cols map[string]string) (out []string, missing string) {
+	for _, f := range fields {
+		c, ok := cols[f]
+		if !ok {
+			return nil, f
+		}
+		out = append(out, c)
+	}
+	return out, ""
 }
 
 func allIn(names []string, m map[string]string) bool {
@@ -413,7 +491,8 @@ var kindTypes = map[kind]Type{
 // classify maps a Go type to a logical type: the type, whether it is
 // nullable (a pointer, sql.Null*), and whether it is a relationship (a
 // struct or a slice of structs that is no column). An empty type without
-// rel means it cannot be mapped.
+// rel means it cannot be mapped. Pointers, known named types, basic
+// kinds, slices (sliceType) and structs are tried in that order.
 func classify(t *goType) (lt Type, nullable, rel bool) {
 	if e, ok := t.deref(); ok {
 		lt, _, rel = classify(e)
@@ -427,16 +506,25 @@ func classify(t *goType) (lt Type, nullable, rel bool) {
 	}
 	switch t.Kind {
 	case kSlice:
-		if t.Elem.Kind == kUint8 && t.Elem.Name == "" {
-			return Bytes, false, false
-		}
-		if e, _ := t.Elem.deref(); e.Kind == kStruct && !special(e) {
-			return "", false, true
-		}
+		lt, rel = sliceType(t)
+		return lt, false, rel
 	case kStruct:
 		return "", false, true
 	}
 	return "", false, false
+}
+
+// sliceType maps a slice: []byte is Bytes, a slice of structs (or of
+// pointers to them) that are no column a relationship, anything else
+// unmapped.
+func sliceType(t *goType) (lt Type, rel bool) {
+	if t.Elem.Kind == kUint8 && t.Elem.Name == "" {
+		return Bytes, false
+	}
+	if e, _ := t.Elem.deref(); e.Kind == kStruct && !special(e) {
+		return "", true
+	}
+	return "", false
 }
 
 // namedType maps the named types retort knows by name (time.Time,

@@ -129,23 +129,28 @@ func (l *loader) ignored() map[string]bool {
 	out := map[string]bool{}
 	for _, f := range l.pkg.Syntax {
 		for _, d := range f.Decls {
-			gd, ok := d.(*ast.GenDecl)
-			if !ok || gd.Tok != token.TYPE {
-				continue
-			}
-			for _, sp := range gd.Specs {
-				ts := sp.(*ast.TypeSpec)
-				doc := ts.Doc
-				if doc == nil && len(gd.Specs) == 1 {
-					doc = gd.Doc
-				}
-				if doc != nil && strings.Contains(doc.Text(), "retort:ignore") {
-					out[ts.Name.Name] = true
-				}
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				markIgnored(gd, out)
 			}
 		}
 	}
 	return out
+}
+
+// markIgnored adds to out the types of a type declaration whose doc
+// comment says retort:ignore; the comment of a one-type declaration
+// ("// ...\ntype X struct") may stand above the keyword.
+func markIgnored(gd *ast.GenDecl, out map[string]bool) {
+	for _, sp := range gd.Specs {
+		ts := sp.(*ast.TypeSpec)
+		doc := ts.Doc
+		if doc == nil && len(gd.Specs) == 1 {
+			doc = gd.Doc
+		}
+		if doc != nil && strings.Contains(doc.Text(), "retort:ignore") {
+			out[ts.Name.Name] = true
+		}
+	}
 }
 
 // structOf describes a named struct type; its TableName is read only for
@@ -172,23 +177,55 @@ func (l *loader) structOf(nt *types.Named, withTable bool) (*goStruct, error) {
 }
 
 // tableName reads the constant a TableName method returns, "" when the
-// type has none.
+// type has none (tableNameMethod). The method is read, never run
+// (staticTableName): what cannot be read that way is an error saying
+// what to write instead.
 func (l *loader) tableName(nt *types.Named) (string, error) {
+	fn := tableNameMethod(nt)
+	if fn == nil {
+		return "", nil
+	}
+	name, problem := l.staticTableName(fn)
+	if problem != "" {
+		return "", &StructError{Struct: nt.Obj().Name(), Msg: fmt.Sprintf("TableName %s: retort reads the models without running them, so TableName must be a single `return \"name\"` of a constant string; change it, or give the struct retort:ignore and declare the table in SQL", problem)}
+	}
+	return name, nil
+}
+
+// tableNameMethod is nt's method TableName() string, nil when it has
+// none of that signature (GORM's Tabler).
+func tableNameMethod(nt *types.Named) *types.Func {
 	obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(nt), true, nt.Obj().Pkg(), "TableName")
 	fn, ok := obj.(*types.Func)
 	if !ok {
-		return "", nil
+		return nil
 	}
 	sig := fn.Type().(*types.Signature)
 	if sig.Params().Len() != 0 || sig.Results().Len() != 1 || !types.Identical(sig.Results().At(0).Type().Underlying(), types.Typ[types.String]) {
-		return "", nil
+		return nil
 	}
-	bad := func(msg string) error {
-		return &StructError{Struct: nt.Obj().Name(), Msg: fmt.Sprintf("TableName %s: retort reads the models without running them, so TableName must be a single `return \"name\"` of a constant string; change it, or give the struct retort:ignore and declare the table in SQL", msg)}
-	}
+	return fn
+}
+
+// staticTableName reads the name fn's body returns; problem says why it
+// cannot be read ("has no body to read"), "" when it can.
+func (l *loader) staticTableName(fn *types.Func) (name, problem string) {
 	if fn.Pkg() != l.pkg.Types {
-		return "", bad("is declared in another package (" + fn.Pkg().Path() + ")")
+		return "", "is declared in another package (" + fn.Pkg().Path() + ")"
 	}
+	decl := l.funcDecl(fn)
+	if decl == nil || decl.Body == nil {
+		return "", "has no body to read"
+	}
+	if len(decl.Body.List) != 1 {
+		return "", fmt.Sprintf("has %d statements", len(decl.Body.List))
+	}
+	return l.returnedConstant(decl.Body.List[0])
+}
+
+// funcDecl is the declaration of fn in the package's syntax, nil when
+// none is there.
+func (l *loader) funcDecl(fn *types.Func) *ast.FuncDecl {
 	var decl *ast.FuncDecl
 	for _, f := range l.pkg.Syntax {
 		for _, d := range f.Decls {
@@ -197,25 +234,24 @@ func (l *loader) tableName(nt *types.Named) (string, error) {
 			}
 		}
 	}
-	if decl == nil || decl.Body == nil {
-		return "", bad("has no body to read")
-	}
-	if len(decl.Body.List) != 1 {
-		return "", bad(fmt.Sprintf("has %d statements", len(decl.Body.List)))
-	}
-	ret, ok := decl.Body.List[0].(*ast.ReturnStmt)
+	return decl
+}
+
+// returnedConstant reads a `return "name"` statement of a non-empty
+// constant string; problem says what st is instead.
+func (l *loader) returnedConstant(st ast.Stmt) (name, problem string) {
+	ret, ok := st.(*ast.ReturnStmt)
 	if !ok || len(ret.Results) != 1 {
-		return "", bad("is not a single return statement")
+		return "", "is not a single return statement"
 	}
 	tv, ok := l.pkg.TypesInfo.Types[ret.Results[0]]
 	if !ok || tv.Value == nil || tv.Value.Kind() != constant.String {
-		return "", bad("does not return a constant")
+		return "", "does not return a constant"
 	}
-	name := constant.StringVal(tv.Value)
-	if name == "" {
-		return "", bad("returns an empty name")
+	if name = constant.StringVal(tv.Value); name == "" {
+		return "", "returns an empty name"
 	}
-	return name, nil
+	return name, ""
 }
 
 var basicKinds = map[types.BasicKind]kind{
@@ -225,7 +261,9 @@ var basicKinds = map[types.BasicKind]kind{
 	types.Float32: kFloat32, types.Float64: kFloat64, types.String: kString,
 }
 
-// typeOf describes a go/types type.
+// typeOf describes a go/types type: its name and package when it is
+// named, its kind, its element for pointers, slices and arrays, and for a
+// struct how to read its fields (structFields), on demand.
 func (l *loader) typeOf(t types.Type) *goType {
 	g := &goType{String: types.TypeString(t, func(p *types.Package) string { return p.Name() })}
 	if a, ok := t.(*types.Alias); ok {
@@ -246,14 +284,19 @@ func (l *loader) typeOf(t types.Type) *goType {
 	case *types.Map:
 		g.Kind = kMap
 	case *types.Struct:
-		g.Kind = kStruct
-		if nt, ok := t.(*types.Named); ok {
-			g.Struct = func() (*goStruct, error) { return l.structOf(nt, false) }
-		} else {
-			g.Struct = func() (*goStruct, error) {
-				return nil, errors.New("models: an unnamed struct type cannot be embedded")
-			}
-		}
+		g.Kind, g.Struct = kStruct, l.structFields(t)
 	}
 	return g
+}
+
+// structFields returns how to read the fields of struct type t when it
+// is embedded: a named struct's are read then; an unnamed struct cannot
+// be embedded.
+func (l *loader) structFields(t types.Type) func() (*goStruct, error) {
+	if nt, ok := t.(*types.Named); ok {
+		return func() (*goStruct, error) { return l.structOf(nt, false) }
+	}
+	return func() (*goStruct, error) {
+		return nil, errors.New("models: an unnamed struct type cannot be embedded")
+	}
 }

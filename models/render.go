@@ -121,18 +121,51 @@ func (w ddlWriter) column(t *Table, c *Column, rowid bool) (string, error) {
 
 // table renders t's CREATE TABLE and CREATE INDEX statements; its
 // foreign keys go inline where ALTER TABLE cannot add them later (SQLite)
-// and into alters elsewhere.
+// and into alters elsewhere. Columns (columnLines), constraints
+// (constraintLines) and indexes are written by functions of their own.
 func (w ddlWriter) table(t *Table, alters *strings.Builder) (string, error) {
 	inline := w.d.Capabilities().Models.RowidKey
 	rowid := inline && len(t.PrimaryKey) == 1 && t.Column(t.PrimaryKey[0]).AutoIncrement
+	lines, err := w.columnLines(t, rowid)
+	if err != nil {
+		return "", err
+	}
+	lines = append(lines, w.constraintLines(t, rowid, inline, alters)...)
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE TABLE %s (\n    %s\n);\n", w.q(t.Name), strings.Join(lines, ",\n    "))
+	for _, ix := range t.Indexes {
+		fmt.Fprintf(&b, "CREATE %sINDEX %s ON %s (%s);\n", ifUnique(ix.Unique), w.q(ix.Name), w.q(t.Name), w.list(ix.Columns))
+	}
+	return b.String(), nil
+}
+
+// ifUnique is the UNIQUE of a CREATE UNIQUE INDEX, "" for another index.
+func ifUnique(unique bool) string {
+	if unique {
+		return "UNIQUE "
+	}
+	return ""
+}
+
+// columnLines are the column lines of t's CREATE TABLE.
+func (w ddlWriter) columnLines(t *Table, rowid bool) ([]string, error) {
 	var lines []string
 	for _, c := range t.Columns {
 		line, err := w.column(t, c, rowid)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		lines = append(lines, line)
 	}
+	return lines, nil
+}
+
+// constraintLines are the table constraints of t's CREATE TABLE: the
+// primary key unless its column line says it (rowid), the uniques, the
+// checks, and the foreign keys when they go inline; otherwise the foreign
+// keys go to alters as ALTER TABLE ... ADD statements.
+func (w ddlWriter) constraintLines(t *Table, rowid, inline bool, alters *strings.Builder) []string {
+	var lines []string
 	if len(t.PrimaryKey) > 0 && !rowid {
 		lines = append(lines, "PRIMARY KEY ("+w.list(t.PrimaryKey)+")")
 	}
@@ -149,16 +182,7 @@ func (w ddlWriter) table(t *Table, alters *strings.Builder) (string, error) {
 			fmt.Fprintf(alters, "ALTER TABLE %s ADD %s;\n", w.q(t.Name), w.fkClause(fk))
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE TABLE %s (\n    %s\n);\n", w.q(t.Name), strings.Join(lines, ",\n    "))
-	for _, ix := range t.Indexes {
-		u := ""
-		if ix.Unique {
-			u = "UNIQUE "
-		}
-		fmt.Fprintf(&b, "CREATE %sINDEX %s ON %s (%s);\n", u, w.q(ix.Name), w.q(t.Name), w.list(ix.Columns))
-	}
-	return b.String(), nil
+	return lines
 }
 
 // Files renders the schema as DDL for d, one file per table (its CREATE
@@ -198,33 +222,41 @@ func (s *Schema) SQL(d dialect.Dialect) (string, error) {
 	return b.String(), nil
 }
 
+// checkNames refuses a name longer than d allows, rather than letting
+// the database truncate it (or fail) later.
 func (s *Schema) checkNames(d dialect.Dialect) error {
 	max := d.MaxIdentLen()
 	if max <= 0 {
 		return nil
 	}
 	for _, t := range s.Tables {
-		names := []string{t.Name}
-		for _, c := range t.Columns {
-			names = append(names, c.Name)
-		}
-		for _, u := range t.Uniques {
-			names = append(names, u.Name)
-		}
-		for _, ix := range t.Indexes {
-			names = append(names, ix.Name)
-		}
-		for _, fk := range t.ForeignKeys {
-			names = append(names, fk.Name)
-		}
-		for _, c := range t.Checks {
-			names = append(names, c.Name)
-		}
-		for _, n := range names {
+		for _, n := range t.names() {
 			if len(n) > max {
 				return &NameError{Dialect: d.Name(), Struct: t.Struct, Name: n, Max: max}
 			}
 		}
 	}
 	return nil
+}
+
+// names are the names t brings into the database: its own, its columns',
+// constraints' and indexes'.
+func (t *Table) names() []string {
+	names := []string{t.Name}
+	for _, c := range t.Columns {
+		names = append(names, c.Name)
+	}
+	for _, u := range t.Uniques {
+		names = append(names, u.Name)
+	}
+	for _, ix := range t.Indexes {
+		names = append(names, ix.Name)
+	}
+	for _, fk := range t.ForeignKeys {
+		names = append(names, fk.Name)
+	}
+	for _, c := range t.Checks {
+		names = append(names, c.Name)
+	}
+	return names
 }

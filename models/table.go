@@ -60,8 +60,8 @@ func (tb *tableBuild) fieldErr(f *flatField, format string, args ...any) error {
 	return &FieldError{Struct: tb.gs.Name, Field: strings.TrimPrefix(f.path, tb.gs.Name+"."), Msg: fmt.Sprintf(format, args...)}
 }
 
-// field reads one field: a column with its keys and constraints, or a
-// relationship.
+// field reads one field: a relationship (relationField), or a column
+// (newColumn) with its size, nullability, default, key and constraints.
 func (tb *tableBuild) field(f *flatField) error {
 	ferr := func(format string, args ...any) error { return tb.fieldErr(f, format, args...) }
 	if err := checkTags(f, ferr); err != nil {
@@ -76,19 +76,10 @@ func (tb *tableBuild) field(f *flatField) error {
 	if rel && !hasType {
 		return tb.b.relationField(tb.t, tb.gs, f, ft, ferr)
 	}
-	if lt == "" && !hasType {
-		return ferr("cannot map Go type %s to a column: give its SQL type with retort:\"type:...\" (for example retort:\"type:text\"), or skip the field with retort:\"-\"", f.Type.String)
+	c, err := tb.newColumn(f, lt, sqlType, hasType, ferr)
+	if err != nil {
+		return err
 	}
-	c := &Column{Field: strings.TrimPrefix(f.path, tb.gs.Name+"."), Type: lt, Name: columnName(f)}
-	if hasType {
-		c.Type, c.SQLType = "", sqlType
-	}
-	for _, other := range tb.t.Columns {
-		if other.Name == c.Name {
-			return ferr("column %q is also the column of field %s: name one of them with db:\"...\"", c.Name, other.Field)
-		}
-	}
-	tb.cols[f.Name] = c.Name
 	if err := applySize(c, f, ferr); err != nil {
 		return err
 	}
@@ -97,6 +88,26 @@ func (tb *tableBuild) field(f *flatField) error {
 	tb.t.Columns = append(tb.t.Columns, c)
 	tb.key(c, f, ft)
 	return tb.constraints(c, f, ferr)
+}
+
+// newColumn is f's column, of logical type lt or, when the tags give one
+// (hasType), of sqlType. A type retort cannot map and a column name
+// another field already has are errors.
+func (tb *tableBuild) newColumn(f *flatField, lt Type, sqlType string, hasType bool, ferr func(string, ...any) error) (*Column, error) {
+	if lt == "" && !hasType {
+		return nil, ferr("cannot map Go type %s to a column: give its SQL type with retort:\"type:...\" (for example retort:\"type:text\"), or skip the field with retort:\"-\"", f.Type.String)
+	}
+	c := &Column{Field: strings.TrimPrefix(f.path, tb.gs.Name+"."), Type: lt, Name: columnName(f)}
+	if hasType {
+		c.Type, c.SQLType = "", sqlType
+	}
+	for _, other := range tb.t.Columns {
+		if other.Name == c.Name {
+			return nil, ferr("column %q is also the column of field %s: name one of them with db:\"...\"", c.Name, other.Field)
+		}
+	}
+	tb.cols[f.Name] = c.Name
+	return c, nil
 }
 
 // checkTags refuses tag options retort does not read, rather than
@@ -339,7 +350,7 @@ func (tb *tableBuild) checks(c *Column, f *flatField, ferr func(string, ...any) 
 }
 
 // foreignKey reads retort's fk:table.column with its ondelete: and
-// onupdate:, which mean nothing without it.
+// onupdate: (fkActions), which mean nothing without it.
 func (tb *tableBuild) foreignKey(c *Column, f *flatField, ferr func(string, ...any) error) error {
 	v, ok := f.retortOpt("fk")
 	if !ok {
@@ -356,23 +367,31 @@ func (tb *tableBuild) foreignKey(c *Column, f *flatField, ferr func(string, ...a
 	}
 	t := tb.t
 	fk := &ForeignKey{Name: t.Name + "_" + c.Name + "_fkey", Columns: []string{c.Name}, RefTable: rt, RefColumns: []string{rc}}
-	var err error
-	if a, ok := f.retortOpt("ondelete"); ok {
-		if fk.OnDelete, err = action(a); err != nil {
-			return ferr("%v", err)
-		}
-	}
-	if a, ok := f.retortOpt("onupdate"); ok {
-		if fk.OnUpdate, err = action(a); err != nil {
-			return ferr("%v", err)
-		}
+	if err := fkActions(fk, f); err != nil {
+		return ferr("%v", err)
 	}
 	t.ForeignKeys = append(t.ForeignKeys, fk)
 	return nil
 }
 
+// fkActions sets fk's referential actions from retort's ondelete: and
+// onupdate: options.
+func fkActions(fk *ForeignKey, f *flatField) error {
+	var err error
+	if a, ok := f.retortOpt("ondelete"); ok {
+		if fk.OnDelete, err = action(a); err != nil {
+			return err
+		}
+	}
+	if a, ok := f.retortOpt("onupdate"); ok {
+		fk.OnUpdate, err = action(a)
+	}
+	return err
+}
+
 // primaryKey sets the table's primary key: the tagged fields, else the ID
-// field; GORM numbers a single integer key unless told otherwise.
+// field, each NOT NULL; then whether its columns are numbered
+// (autoIncrement).
 func (tb *tableBuild) primaryKey() error {
 	pk := tb.pk
 	if len(pk) == 0 && tb.idField != nil {
@@ -383,16 +402,26 @@ func (tb *tableBuild) primaryKey() error {
 		p.col.NotNull = true
 	}
 	for _, p := range pk {
-		switch {
-		case p.auto != nil:
-			p.col.AutoIncrement = *p.auto
-		case tb.gormMode && len(pk) == 1:
-			// GORM numbers a single integer primary key.
-			p.col.AutoIncrement = isInteger(p.col.Type)
+		if err := tb.autoIncrement(p, len(pk)); err != nil {
+			return err
 		}
-		if p.col.AutoIncrement && !isInteger(p.col.Type) && p.col.SQLType == "" {
-			return &FieldError{Struct: tb.gs.Name, Field: p.col.Field, Msg: "autoincrement needs an integer field"}
-		}
+	}
+	return nil
+}
+
+// autoIncrement decides whether key column p is numbered: as its tags
+// say, else as GORM does a single integer key (n is the key's number of
+// columns) in GORM mode. Only an integer column, or one with an explicit
+// SQL type, can be.
+func (tb *tableBuild) autoIncrement(p pkCol, n int) error {
+	switch {
+	case p.auto != nil:
+		p.col.AutoIncrement = *p.auto
+	case tb.gormMode && n == 1:
+		p.col.AutoIncrement = isInteger(p.col.Type)
+	}
+	if p.col.AutoIncrement && !isInteger(p.col.Type) && p.col.SQLType == "" {
+		return &FieldError{Struct: tb.gs.Name, Field: p.col.Field, Msg: "autoincrement needs an integer field"}
 	}
 	return nil
 }
