@@ -39,44 +39,60 @@ func compile(d dialect.Dialect, plan *revision.Plan) ([]*step, error) {
 	var errs []error
 	steps := make([]*step, 0, len(plan.Steps))
 	for _, ps := range plan.Steps {
-		rev := ps.Revision
-		if rev == nil {
+		if ps.Revision == nil {
 			return nil, errors.New("plan has a step without a revision")
 		}
-		st := &step{Step: ps, rev: rev, sec: rev.Up}
-		if ps.Direction == revision.Down {
-			st.sec = rev.Down
+		st, stepErrs := compileStep(d, ps)
+		errs = append(errs, stepErrs...)
+		if len(stepErrs) == 0 {
+			steps = append(steps, st)
 		}
-		if rev.Go {
-			if err := compileGo(d, st); err != nil {
-				errs = append(errs, err)
-			} else {
-				steps = append(steps, st)
-			}
-			continue
-		}
-		stmts, err := rev.Split(st.sec, ps.Direction.String(), d.Splitter())
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		st.stmts = stmts
-		for i, s := range stmts {
-			if strings.HasPrefix(s.Text, `\`) {
-				cmd, _, _ := strings.Cut(s.Text, "\n")
-				errs = append(errs, fmt.Errorf("%s:%d: %q is a psql meta-command, not SQL: retort sends statements to the server itself; remove it (revision %s)", rev.Path, st.line(i), strings.TrimSpace(cmd), rev.ID))
-			}
-		}
-		if err := checkDowngrade(d, st); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		steps = append(steps, st)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return steps, nil
+}
+
+// compileStep checks and splits one step: a Go revision's function
+// (compileGo), or the section of its direction, split, with no psql
+// meta-command (metaCommands) and a downgrade that does not contradict
+// itself (checkDowngrade). It returns every problem it finds.
+func compileStep(d dialect.Dialect, ps revision.Step) (*step, []error) {
+	rev := ps.Revision
+	st := &step{Step: ps, rev: rev, sec: rev.Up}
+	if ps.Direction == revision.Down {
+		st.sec = rev.Down
+	}
+	if rev.Go {
+		if err := compileGo(d, st); err != nil {
+			return nil, []error{err}
+		}
+		return st, nil
+	}
+	stmts, err := rev.Split(st.sec, ps.Direction.String(), d.Splitter())
+	if err != nil {
+		return nil, []error{err}
+	}
+	st.stmts = stmts
+	errs := metaCommands(st)
+	if err := checkDowngrade(d, st); err != nil {
+		errs = append(errs, err)
+	}
+	return st, errs
+}
+
+// metaCommands refuses the psql meta-commands among st's statements:
+// retort sends statements to the server itself, which does not know them.
+func metaCommands(st *step) []error {
+	var errs []error
+	for i, s := range st.stmts {
+		if strings.HasPrefix(s.Text, `\`) {
+			cmd, _, _ := strings.Cut(s.Text, "\n")
+			errs = append(errs, fmt.Errorf("%s:%d: %q is a psql meta-command, not SQL: retort sends statements to the server itself; remove it (revision %s)", st.rev.Path, st.line(i), strings.TrimSpace(cmd), st.rev.ID))
+		}
+	}
+	return errs
 }
 
 // checkDowngrade refuses a downgrade section that contradicts itself: SQL

@@ -22,13 +22,7 @@ const OfflineWho = "offline script (retort --sql)"
 // otherwise progress rows after every statement). Nothing is read from a
 // database, so the script assumes the state the plan was made for.
 func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *revision.Plan) error {
-	def := dialect.DefaultVersionTables()
-	if t.Revisions == "" {
-		t.Revisions = def.Revisions
-	}
-	if t.Log == "" {
-		t.Log = def.Log
-	}
+	t = withDefaultNames(t)
 	steps, err := compile(d, plan)
 	if err != nil {
 		return err
@@ -39,14 +33,7 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 		}
 	}
 	bw := bufio.NewWriter(w)
-	o := offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: d.NowUTC()}
-	o.begin = "BEGIN"
-	if d.Capabilities().BeginLocks {
-		o.begin = "BEGIN IMMEDIATE"
-	}
-	if w, ok := d.(dialect.OfflineWrapper); ok {
-		o.wrap = w.OfflineWrap()
-	}
+	o := newOffline(bw, d, t)
 	for _, l := range o.wrap.Preamble {
 		fmt.Fprintln(bw, l)
 	}
@@ -61,6 +48,33 @@ func WriteSQL(w io.Writer, d dialect.Dialect, t dialect.VersionTables, plan *rev
 		o.step(st)
 	}
 	return bw.Flush()
+}
+
+// withDefaultNames fills in the default version table names t leaves
+// empty.
+func withDefaultNames(t dialect.VersionTables) dialect.VersionTables {
+	def := dialect.DefaultVersionTables()
+	if t.Revisions == "" {
+		t.Revisions = def.Revisions
+	}
+	if t.Log == "" {
+		t.Log = def.Log
+	}
+	return t
+}
+
+// newOffline is the script writer for d: its quoted version tables, its
+// BEGIN (IMMEDIATE where Begin is the lock) and its wrapping.
+func newOffline(bw *bufio.Writer, d dialect.Dialect, t dialect.VersionTables) *offline {
+	o := &offline{w: bw, d: d, rt: d.QuoteIdent(t.Revisions), lt: d.QuoteIdent(t.Log), now: d.NowUTC()}
+	o.begin = "BEGIN"
+	if d.Capabilities().BeginLocks {
+		o.begin = "BEGIN IMMEDIATE"
+	}
+	if w, ok := d.(dialect.OfflineWrapper); ok {
+		o.wrap = w.OfflineWrap()
+	}
+	return o
 }
 
 // rewrite records a squashed revision in place of the revisions it

@@ -37,34 +37,49 @@ func (r *stepRun) restoreSession(ctx context.Context, start int) error {
 }
 
 // sessionSetting reports whether stmt sets a variable of the session
-// only: SET or RESET, but not SET GLOBAL/PERSIST, SET TRANSACTION, SET
-// CONSTRAINTS, SET LOCAL (transaction-wide), SET PASSWORD or SET DEFAULT
-// ROLE, which either change more than the session or mean nothing outside
-// the transaction they ran in.
+// only: SET or RESET, but not SET GLOBAL/PERSIST (nor @@global,
+// @@persist), SET TRANSACTION, SET CONSTRAINTS, SET LOCAL
+// (transaction-wide), SET PASSWORD or SET DEFAULT ROLE, which either
+// change more than the session or mean nothing outside the transaction
+// they ran in.
 func sessionSetting(stmt string, d sqlsplit.Dialect) bool {
 	toks, err := sqlsplit.Tokens(stmt, d)
-	if err != nil || len(toks) < 2 || toks[0].Kind != sqlsplit.Word {
+	if err != nil || len(toks) < 2 || !wordIn(toks[0], "SET", "RESET") {
 		return false
 	}
-	switch strings.ToUpper(toks[0].Text) {
-	case "SET", "RESET":
-	default:
-		return false
-	}
-	if strings.Contains(strings.ToLower(stmt), "@@global") || strings.Contains(strings.ToLower(stmt), "@@persist") {
-		return false
-	}
-	if toks[1].Kind == sqlsplit.Word && strings.EqualFold(toks[1].Text, "DEFAULT") {
+	if setsGlobal(stmt) || wordIn(toks[1], "DEFAULT") {
 		return false
 	}
 	for _, t := range toks[1:] {
-		if t.Kind != sqlsplit.Word {
-			continue
-		}
-		switch strings.ToUpper(t.Text) {
-		case "GLOBAL", "PERSIST", "PERSIST_ONLY", "TRANSACTION", "CONSTRAINTS", "LOCAL", "PASSWORD":
+		if t.Kind == sqlsplit.Word && notSessionWords[strings.ToUpper(t.Text)] {
 			return false
 		}
 	}
 	return true
+}
+
+// setsGlobal reports a MySQL @@global or @@persist variable in stmt.
+func setsGlobal(stmt string) bool {
+	lower := strings.ToLower(stmt)
+	return strings.Contains(lower, "@@global") || strings.Contains(lower, "@@persist")
+}
+
+// notSessionWords make a SET statement more (or less) than a session
+// setting, wherever they stand in it.
+var notSessionWords = map[string]bool{
+	"GLOBAL": true, "PERSIST": true, "PERSIST_ONLY": true, "TRANSACTION": true,
+	"CONSTRAINTS": true, "LOCAL": true, "PASSWORD": true,
+}
+
+// wordIn reports whether t is a bare word, one of words in any case.
+func wordIn(t sqlsplit.Token, words ...string) bool {
+	if t.Kind != sqlsplit.Word {
+		return false
+	}
+	for _, w := range words {
+		if strings.EqualFold(t.Text, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -263,10 +263,7 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 	res := &Result{}
 	for replans := 0; ; replans++ {
 		out, err := s.run(ctx, plan, res)
-		var se *staleError
-		if err != nil && s.beginLocks && replans < cfg.replans && errors.As(err, &se) {
-			s.counted = false
-			s.emit(Event{Kind: EventReplan, Message: se.Error()})
+		if replans < cfg.replans && s.replanning(err) {
 			continue
 		}
 		if out == nil && replans > 0 {
@@ -276,37 +273,70 @@ func (r *Runner) Run(ctx context.Context, plan func(*State) (*revision.Plan, err
 	}
 }
 
+// replanning reports whether a run that failed with err plans again: only
+// where Begin is the lock, when another process made the plan stale. It
+// forgets the change count, so that the next plan reads the table.
+func (s *session) replanning(err error) bool {
+	var se *staleError
+	if err == nil || !s.beginLocks || !errors.As(err, &se) {
+		return false
+	}
+	s.counted = false
+	s.emit(Event{Kind: EventReplan, Message: se.Error()})
+	return true
+}
+
 // run plans from the database's state and runs the plan, appending each
 // step's result to res, which it returns; nil when it fails before the
-// plan is made.
+// plan is made. Planning takes the lock first (plan), or in the
+// transaction that is the lock (prepareInTx); runPlan runs the steps.
 func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, error), res *Result) (*Result, error) {
 	var pr *prepared
 	var err error
 	if s.beginLocks {
-		if pr, err = s.prepareInTx(ctx, plan); err != nil {
-			return nil, err
-		}
+		pr, err = s.prepareInTx(ctx, plan)
 	} else {
-		unlock, err := s.lock(ctx)
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
-		if pr, err = s.prepare(ctx, s.conn, plan); err != nil {
-			return nil, err
-		}
-		// Squashed revisions are recorded first, in a transaction of
-		// their own: the steps were planned from the rows they leave.
-		if err := s.rewriteAlone(ctx, pr.rewrites, pr.state); err != nil {
-			return nil, err
-		}
-		if len(pr.steps) > 0 {
-			if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
-				return nil, err
-			}
+		var unlock func()
+		pr, unlock, err = s.planLocked(ctx, plan)
+		if unlock != nil {
+			defer unlock()
 		}
 	}
+	if err != nil {
+		return nil, err
+	}
 	res.state = pr.state
+	return s.runPlan(ctx, pr, res)
+}
+
+// planLocked takes the migration lock, which the caller releases with
+// unlock (nil when it was not taken), and plans under it. Squashed
+// revisions are recorded first, in a transaction of their own: the steps
+// were planned from the rows they leave; then the version tables are
+// created when there are steps to run.
+func (s *session) planLocked(ctx context.Context, plan func(*State) (*revision.Plan, error)) (pr *prepared, unlock func(), err error) {
+	unlock, err = s.lock(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pr, err = s.prepare(ctx, s.conn, plan); err != nil {
+		return nil, unlock, err
+	}
+	if err := s.rewriteAlone(ctx, pr.rewrites, pr.state); err != nil {
+		return nil, unlock, err
+	}
+	if len(pr.steps) > 0 {
+		if err := s.createTables(ctx, s.conn, s.d.Capabilities().TransactionalDDL); err != nil {
+			return nil, unlock, err
+		}
+	}
+	return pr, unlock, nil
+}
+
+// runPlan runs the plan's steps in order, each in one transaction with
+// its version rows where it can, else statement by statement; an
+// interrupted run stops between steps.
+func (s *session) runPlan(ctx context.Context, pr *prepared, res *Result) (*Result, error) {
 	if len(pr.steps) == 0 {
 		return res, nil
 	}
@@ -315,20 +345,17 @@ func (s *session) run(ctx context.Context, plan func(*State) (*revision.Plan, er
 		s.who = s.whoAmI(ctx, s.conn)
 	}
 	s.emit(Event{Kind: EventPlan, Count: len(steps), Message: fmt.Sprintf("%d step(s) to run", len(steps))})
-
 	for i, st := range steps {
 		if ctx.Err() != nil {
 			return res, &InterruptedError{Cause: context.Cause(ctx), Direction: st.Direction, Revision: st.id(), Path: st.rev.Path,
 				Where: fmt.Sprintf("before it started (step %d of %d)", i+1, len(steps)),
 				State: "nothing of it ran; the revisions before it are done and recorded", Next: fmt.Sprintf("rerun %s to continue", st.Direction)}
 		}
-		var sr StepResult
-		var err error
+		run := s.runSteps
 		if st.inTx(s.d) {
-			sr, err = s.runTxRetrying(ctx, st, state)
-		} else {
-			sr, err = s.runSteps(ctx, st, state)
+			run = s.runTxRetrying
 		}
+		sr, err := run(ctx, st, state)
 		if err != nil {
 			return res, err
 		}
@@ -368,7 +395,8 @@ func (s *session) prepare(ctx context.Context, q querier, plan func(*State) (*re
 
 // prepareInTx plans where Begin is the lock (SQLite): in one
 // transaction it reads the state and plans, records the plan's squashed
-// revisions, and creates the version tables when there are steps to run.
+// revisions, and creates the version tables when there are steps to run
+// (settleInTx). A plan with nothing to do rolls the transaction back.
 func (s *session) prepareInTx(ctx context.Context, plan func(*State) (*revision.Plan, error)) (*prepared, error) {
 	tx, err := s.begin(ctx)
 	if err != nil {
@@ -382,30 +410,35 @@ func (s *session) prepareInTx(ctx context.Context, plan func(*State) (*revision.
 	if len(pr.steps) == 0 && len(pr.rewrites) == 0 {
 		return pr, tx.Rollback()
 	}
-	if len(pr.rewrites) > 0 && s.who == "" {
-		s.who = s.whoAmI(ctx, s.conn)
-	}
-	if err := s.rewrite(ctx, tx, pr.rewrites, pr.state); err != nil {
+	if err := s.settleInTx(ctx, tx, pr); err != nil {
 		tx.Rollback()
 		return nil, err
-	}
-	if len(pr.steps) > 0 {
-		// The state just read is the table's, under the lock: count from
-		// here, so that the first step reads it again only when another
-		// connection committed since.
-		if _, err := s.movedSinceLastStep(ctx, tx); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
-		if err := s.createTables(ctx, tx, true); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit the version tables and squashed revisions' rows: %w", err)
 	}
 	return pr, nil
+}
+
+// settleInTx records pr's squashed revisions in tx and, when there are
+// steps, counts changes from here and creates the version tables.
+func (s *session) settleInTx(ctx context.Context, tx dialect.Tx, pr *prepared) error {
+	if len(pr.rewrites) > 0 && s.who == "" {
+		s.who = s.whoAmI(ctx, s.conn)
+	}
+	if err := s.rewrite(ctx, tx, pr.rewrites, pr.state); err != nil {
+		return err
+	}
+	if len(pr.steps) == 0 {
+		return nil
+	}
+	// The state just read is the table's, under the lock: count from
+	// here, so that the first step reads it again only when another
+	// connection committed since.
+	if _, err := s.movedSinceLastStep(ctx, tx); err != nil {
+		return err
+	}
+	return s.createTables(ctx, tx, true)
 }
 
 // decision is what to do with a step given its row.
@@ -418,22 +451,36 @@ type decision struct {
 	resumed bool
 }
 
+// decide says what to do with step st given its row: refuse a row that
+// says a statement of it was in flight, else decideDown or decideUp by
+// the step's direction.
 func decide(d dialect.Dialect, st *step, row Row, has bool) (decision, error) {
 	if has && row.InFlight > 0 && (st.Direction == revision.Down) == (row.State == StateReverting) && row.State != StateApplied {
 		return decision{}, inFlightError(d, st, row.InFlight)
 	}
 	if st.Direction == revision.Down {
-		switch {
-		case !has:
-			return decision{skip: true}, nil
-		case row.State == StateApplied:
-			return decision{had: true}, nil
-		case row.State == StateReverting:
-			return decision{had: true, start: row.StatementsDone, resumed: true}, nil
-		default:
-			return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
-		}
+		return decideDown(st, row, has)
 	}
+	return decideUp(st, row, has)
+}
+
+// decideDown: a downgrade skips a revision with no row, reverts an
+// applied one, and resumes one it stopped reverting part-way.
+func decideDown(st *step, row Row, has bool) (decision, error) {
+	switch {
+	case !has:
+		return decision{skip: true}, nil
+	case row.State == StateApplied:
+		return decision{had: true}, nil
+	case row.State == StateReverting:
+		return decision{had: true, start: row.StatementsDone, resumed: true}, nil
+	}
+	return decision{}, partialError(st, row)
+}
+
+// decideUp: an upgrade runs a revision with no row, skips an applied
+// one, and resumes one it stopped applying part-way.
+func decideUp(st *step, row Row, has bool) (decision, error) {
 	switch {
 	case !has:
 		return decision{}, nil
@@ -441,9 +488,14 @@ func decide(d dialect.Dialect, st *step, row Row, has bool) (decision, error) {
 		return decision{skip: true, had: true}, nil
 	case row.State == StatePartial:
 		return decision{had: true, start: row.StatementsDone, resumed: true}, nil
-	default:
-		return decision{}, &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 	}
+	return decision{}, partialError(st, row)
+}
+
+// partialError is the error of a row left part-way by a step of the other
+// direction.
+func partialError(st *step, row Row) *PartialError {
+	return &PartialError{Revision: st.id(), Path: st.rev.Path, State: row.State, StatementsDone: row.StatementsDone, InFlight: row.InFlight, Direction: st.Direction}
 }
 
 // inFlightError describes 1-based statement k of st, recorded in flight.
@@ -498,48 +550,20 @@ func (s *session) finished(st *step, d time.Duration, dec decision) StepResult {
 	return sr
 }
 
-// runTx runs one step in one transaction with its version rows.
+// runTx runs one step in one transaction with its version rows: it
+// begins (beginStepTx), reads the step's row (stepRow) and decides from
+// it, runs the statements (statementsTx), and writes the rows and commits
+// (commitStep); every failure rolls the whole step back.
 func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult, error) {
 	startedAt := time.Now()
-	tx, stx, err := s.beginStep(ctx, st)
+	tx, stx, err := s.beginStepTx(ctx, st)
 	if err != nil {
-		var lt *dialect.LockTimeoutError
-		if errors.As(err, &lt) {
-			// The same words as where the lock is taken once per run.
-			return StepResult{}, err
-		}
-		return StepResult{}, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
-	}
-	if err := s.upgradePending(ctx, tx); err != nil {
-		tx.Rollback()
 		return StepResult{}, err
 	}
-	row, has := state.Row(st.id())
-	if s.beginLocks {
-		// SQLite's lock is this transaction: another process may have
-		// moved the database since the plan was made. Read it again and
-		// stop rather than run a step the graph no longer allows.
-		moved, err := s.movedSinceLastStep(ctx, tx)
-		if err != nil {
-			tx.Rollback()
-			return StepResult{}, err
-		}
-		if moved {
-			fresh, err := s.readState(ctx, tx)
-			if err != nil {
-				tx.Rollback()
-				return StepResult{}, err
-			}
-			if err := raced(st, fresh, state); err != nil {
-				tx.Rollback()
-				return StepResult{}, err
-			}
-			// From here on the state in memory is the table's, kept up
-			// to date by this session's own steps: movedSinceLastStep
-			// relies on that.
-			state.Rows = fresh.Rows
-			row, has = fresh.Row(st.id())
-		}
+	row, has, err := s.stepRow(ctx, tx, st, state)
+	if err != nil {
+		tx.Rollback()
+		return StepResult{}, err
 	}
 	dec, err := decide(s.d, st, row, has)
 	if err != nil {
@@ -547,45 +571,122 @@ func (s *session) runTx(ctx context.Context, st *step, state *State) (StepResult
 		return StepResult{}, err
 	}
 	if dec.skip {
-		if err := tx.Rollback(); err != nil {
-			return StepResult{}, err
-		}
-		if st.Direction == revision.Down {
-			state.remove(st.id())
-		} else {
-			state.set(row)
-		}
-		return s.skipped(st), nil
+		return s.skipTx(tx, st, state, row)
 	}
 	s.started(st, dec)
+	if err := s.statementsTx(ctx, st, dec, tx, stx, startedAt); err != nil {
+		return StepResult{}, err
+	}
+	dur, err := s.commitStep(ctx, tx, st, dec, startedAt)
+	if err != nil {
+		return StepResult{}, err
+	}
+	s.settle(state, st, startedAt, dur)
+	return s.finished(st, dur, dec), nil
+}
+
+// beginStepTx begins st's transaction and brings the version tables up
+// to date in it. A lock timeout keeps its own words, the same as where
+// the lock is taken once per run.
+func (s *session) beginStepTx(ctx context.Context, st *step) (dialect.Tx, *sql.Tx, error) {
+	tx, stx, err := s.beginStep(ctx, st)
+	if err != nil {
+		var lt *dialect.LockTimeoutError
+		if errors.As(err, &lt) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("%s %s: %w", st.Direction, st.id(), err)
+	}
+	if err := s.upgradePending(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
+	return tx, stx, nil
+}
+
+// stepRow is st's row in state. Where Begin is the lock (SQLite) this
+// transaction is the lock, and another process may have moved the
+// database since the plan was made: then the table is read again, and a
+// step the graph no longer allows is refused (raced) rather than run.
+func (s *session) stepRow(ctx context.Context, tx dialect.Tx, st *step, state *State) (Row, bool, error) {
+	row, has := state.Row(st.id())
+	if !s.beginLocks {
+		return row, has, nil
+	}
+	moved, err := s.movedSinceLastStep(ctx, tx)
+	if err != nil || !moved {
+		return row, has, err
+	}
+	fresh, err := s.readState(ctx, tx)
+	if err != nil {
+		return Row{}, false, err
+	}
+	if err := raced(st, fresh, state); err != nil {
+		return Row{}, false, err
+	}
+	// From here on the state in memory is the table's, kept up to date by
+	// this session's own steps: movedSinceLastStep relies on that.
+	state.Rows = fresh.Rows
+	row, has = fresh.Row(st.id())
+	return row, has, nil
+}
+
+// skipTx ends the transaction of a step another process already did,
+// and follows its row in state.
+func (s *session) skipTx(tx dialect.Tx, st *step, state *State, row Row) (StepResult, error) {
+	if err := tx.Rollback(); err != nil {
+		return StepResult{}, err
+	}
+	if st.Direction == revision.Down {
+		state.remove(st.id())
+	} else {
+		state.set(row)
+	}
+	return s.skipped(st), nil
+}
+
+// statementsTx runs st's statements from dec.start in tx. On failure it
+// rolls tx back before anything else (the hint of a failed statement is
+// read on the session's connection) and returns the error, logged.
+func (s *session) statementsTx(ctx context.Context, st *step, dec decision, tx dialect.Tx, stx *sql.Tx, startedAt time.Time) error {
 	n := st.count()
 	for i := dec.start; i < n; i++ {
 		if ctx.Err() != nil {
 			tx.Rollback()
-			return StepResult{}, s.logFailure(ctx, st, startedAt, s.txInterrupted(ctx, st, fmt.Sprintf("before statement %d of %d", i+1, n)))
+			return s.logFailure(ctx, st, startedAt, s.txInterrupted(ctx, st, fmt.Sprintf("before statement %d of %d", i+1, n)))
 		}
 		if err := s.runUnit(ctx, st, i, tx, stx); err != nil {
 			tx.Rollback()
-			if ctx.Err() != nil {
-				return StepResult{}, s.logFailure(ctx, st, startedAt, s.txInterrupted(ctx, st, fmt.Sprintf("during statement %d of %d", i+1, n)))
-			}
-			serr := s.stepError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
-			return StepResult{}, s.logFailure(ctx, st, startedAt, serr)
+			return s.logFailure(ctx, st, startedAt, s.txStatementFailed(ctx, st, i, err))
 		}
 	}
+	return nil
+}
+
+// txStatementFailed is the error of statement i of a step run in one
+// transaction, after the rollback: an interruption, or the statement's
+// error.
+func (s *session) txStatementFailed(ctx context.Context, st *step, i int, err error) error {
+	if ctx.Err() != nil {
+		return s.txInterrupted(ctx, st, fmt.Sprintf("during statement %d of %d", i+1, st.count()))
+	}
+	return s.stepError(ctx, st, i, err, "the revision's transaction was rolled back: the database is at the revision before it")
+}
+
+// commitStep writes st's row and log entry in tx and commits; it returns
+// how long the step took.
+func (s *session) commitStep(ctx context.Context, tx dialect.Tx, st *step, dec decision, startedAt time.Time) (time.Duration, error) {
 	now := time.Now()
-	dur := now.Sub(startedAt)
 	if err := s.recordDone(ctx, tx, st, dec, startedAt, now); err != nil {
 		tx.Rollback()
-		return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		return 0, s.logFailure(ctx, st, startedAt, err)
 	}
 	if err := tx.Commit(); err != nil {
 		err = fmt.Errorf("commit %s of revision %s: %w", st.Direction, st.id(), err)
-		return StepResult{}, s.logFailure(ctx, st, startedAt, err)
+		return 0, s.logFailure(ctx, st, startedAt, err)
 	}
 	s.sumsPending = false
-	s.settle(state, st, startedAt, dur)
-	return s.finished(st, dur, dec), nil
+	return now.Sub(startedAt), nil
 }
 
 // txInterrupted is the error of a step whose transaction was rolled back

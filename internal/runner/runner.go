@@ -197,31 +197,17 @@ const (
 	EventSquash
 )
 
+// eventKindNames are the kinds' names, by kind.
+var eventKindNames = [...]string{
+	EventLockWait: "lock-wait", EventStart: "start", EventDone: "done", EventResume: "resume",
+	EventSkip: "skip", EventPlan: "plan", EventReplan: "replan", EventRetry: "retry",
+	EventInvalidIndex: "invalid-index", EventSessionRestored: "session-restored", EventSquash: "squash",
+}
+
 // String returns the kind's name.
 func (k EventKind) String() string {
-	switch k {
-	case EventLockWait:
-		return "lock-wait"
-	case EventStart:
-		return "start"
-	case EventDone:
-		return "done"
-	case EventResume:
-		return "resume"
-	case EventSkip:
-		return "skip"
-	case EventPlan:
-		return "plan"
-	case EventReplan:
-		return "replan"
-	case EventRetry:
-		return "retry"
-	case EventInvalidIndex:
-		return "invalid-index"
-	case EventSessionRestored:
-		return "session-restored"
-	case EventSquash:
-		return "squash"
+	if k > 0 && int(k) < len(eventKindNames) {
+		return eventKindNames[k]
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }

@@ -19,40 +19,59 @@ import (
 func (s *session) rewrite(ctx context.Context, q execer, rws []revision.Rewrite, state *State) error {
 	now := time.Now().UTC()
 	for _, rw := range rws {
-		id := rw.Revision.ID
-		var at time.Time
-		var ms int64
-		for _, old := range rw.Replaces {
-			row, _ := state.Row(old)
-			if row.AppliedAt.After(at) {
-				at = row.AppliedAt
-			}
-			ms += row.DurationMS
-			if _, err := q.ExecContext(ctx, s.q.deleteRow, old); err != nil {
-				return fmt.Errorf("record squashed revision %s: delete the row of %s: %w", id, old, err)
-			}
-			msg := "replaced by squashed revision " + id + ", which records it from now on"
-			if _, err := q.ExecContext(ctx, s.q.insertLog, old, "stamp", now, now, true, msg, s.who, s.opts.Version); err != nil {
-				return fmt.Errorf("record squashed revision %s: log %s: %w", id, old, err)
-			}
-			state.remove(old)
+		at, ms, err := s.dropReplaced(ctx, q, rw, state, now)
+		if err != nil {
+			return err
 		}
-		if _, has := state.Row(id); has {
+		if _, has := state.Row(rw.Revision.ID); has {
 			continue
 		}
 		if at.IsZero() {
 			at = now
 		}
-		if _, err := q.ExecContext(ctx, s.q.insertRow, id, rw.Revision.Checksum, at, ms, StateApplied, 0); err != nil {
-			return fmt.Errorf("record squashed revision %s: write its row: %w", id, err)
+		if err := s.recordSquashed(ctx, q, rw, state, at, ms, now); err != nil {
+			return err
 		}
-		msg := "recorded as applied: it squashes " + strings.Join(rw.Revision.Replaces, ", ") + ", all applied (no SQL run)"
-		if _, err := q.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, msg, s.who, s.opts.Version); err != nil {
-			return fmt.Errorf("record squashed revision %s: log it: %w", id, err)
-		}
-		state.set(Row{Revision: id, Checksum: rw.Revision.Checksum, AppliedAt: at, DurationMS: ms, State: StateApplied})
-		s.emit(Event{Kind: EventSquash, Revision: id, Message: fmt.Sprintf("recorded squashed revision %s in place of %s, all applied", id, strings.Join(rw.Replaces, ", "))})
 	}
+	return nil
+}
+
+// dropReplaced deletes and logs the rows of the revisions rw replaces,
+// and returns the latest time they were applied and the sum of their
+// durations, which the squashed revision's row takes over.
+func (s *session) dropReplaced(ctx context.Context, q execer, rw revision.Rewrite, state *State, now time.Time) (at time.Time, ms int64, err error) {
+	id := rw.Revision.ID
+	for _, old := range rw.Replaces {
+		row, _ := state.Row(old)
+		if row.AppliedAt.After(at) {
+			at = row.AppliedAt
+		}
+		ms += row.DurationMS
+		if _, err := q.ExecContext(ctx, s.q.deleteRow, old); err != nil {
+			return at, ms, fmt.Errorf("record squashed revision %s: delete the row of %s: %w", id, old, err)
+		}
+		msg := "replaced by squashed revision " + id + ", which records it from now on"
+		if _, err := q.ExecContext(ctx, s.q.insertLog, old, "stamp", now, now, true, msg, s.who, s.opts.Version); err != nil {
+			return at, ms, fmt.Errorf("record squashed revision %s: log %s: %w", id, old, err)
+		}
+		state.remove(old)
+	}
+	return at, ms, nil
+}
+
+// recordSquashed writes and logs the squashed revision's row, applied at
+// at after ms, and reports it.
+func (s *session) recordSquashed(ctx context.Context, q execer, rw revision.Rewrite, state *State, at time.Time, ms int64, now time.Time) error {
+	id := rw.Revision.ID
+	if _, err := q.ExecContext(ctx, s.q.insertRow, id, rw.Revision.Checksum, at, ms, StateApplied, 0); err != nil {
+		return fmt.Errorf("record squashed revision %s: write its row: %w", id, err)
+	}
+	msg := "recorded as applied: it squashes " + strings.Join(rw.Revision.Replaces, ", ") + ", all applied (no SQL run)"
+	if _, err := q.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, msg, s.who, s.opts.Version); err != nil {
+		return fmt.Errorf("record squashed revision %s: log it: %w", id, err)
+	}
+	state.set(Row{Revision: id, Checksum: rw.Revision.Checksum, AppliedAt: at, DurationMS: ms, State: StateApplied})
+	s.emit(Event{Kind: EventSquash, Revision: id, Message: fmt.Sprintf("recorded squashed revision %s in place of %s, all applied", id, strings.Join(rw.Replaces, ", "))})
 	return nil
 }
 

@@ -144,20 +144,13 @@ func refusePartial(state *State) error {
 }
 
 // stampRows makes the revisions table hold exactly ids, logging each row
-// it deletes ("stamped as not applied") and each it writes (note), and
-// returns the revisions it recorded as applied.
+// it deletes ("stamped as not applied", unstampOthers) and each it
+// writes (note, stampRow), and returns the revisions it recorded as
+// applied.
 func (s *session) stampRows(ctx context.Context, tx dialect.Tx, state *State, ids []string, note string) ([]string, error) {
 	now := time.Now().UTC()
-	for _, row := range state.Rows {
-		if slices.Contains(ids, row.Revision) {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, s.q.deleteRow, row.Revision); err != nil {
-			return nil, fmt.Errorf("stamp: delete the row of %s: %w", row.Revision, err)
-		}
-		if _, err := tx.ExecContext(ctx, s.q.insertLog, row.Revision, "stamp", now, now, true, "stamped as not applied", s.who, s.opts.Version); err != nil {
-			return nil, fmt.Errorf("stamp: log %s: %w", row.Revision, err)
-		}
+	if err := s.unstampOthers(ctx, tx, state, ids, now); err != nil {
+		return nil, err
 	}
 	var recorded []string
 	seen := map[string]bool{}
@@ -166,25 +159,53 @@ func (s *session) stampRows(ctx context.Context, tx dialect.Tx, state *State, id
 			continue
 		}
 		seen[id] = true
-		row, has := state.Row(id)
-		var err error
-		switch {
-		case !has:
-			_, err = tx.ExecContext(ctx, s.q.insertRow, id, "", now, 0, StateApplied, 0)
-		case row.State != StateApplied:
-			_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, id)
-		default:
-			continue
-		}
+		wrote, err := s.stampRow(ctx, tx, state, id, note, now)
 		if err != nil {
-			return nil, fmt.Errorf("stamp: write the row of %s: %w", id, err)
+			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, note, s.who, s.opts.Version); err != nil {
-			return nil, fmt.Errorf("stamp: log %s: %w", id, err)
+		if wrote {
+			recorded = append(recorded, id)
 		}
-		recorded = append(recorded, id)
 	}
 	return recorded, nil
+}
+
+// unstampOthers deletes and logs the rows of the revisions not in ids.
+func (s *session) unstampOthers(ctx context.Context, tx dialect.Tx, state *State, ids []string, now time.Time) error {
+	for _, row := range state.Rows {
+		if slices.Contains(ids, row.Revision) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, s.q.deleteRow, row.Revision); err != nil {
+			return fmt.Errorf("stamp: delete the row of %s: %w", row.Revision, err)
+		}
+		if _, err := tx.ExecContext(ctx, s.q.insertLog, row.Revision, "stamp", now, now, true, "stamped as not applied", s.who, s.opts.Version); err != nil {
+			return fmt.Errorf("stamp: log %s: %w", row.Revision, err)
+		}
+	}
+	return nil
+}
+
+// stampRow records id as applied, inserting its row or marking a partial
+// one applied, and logs it with note; wrote is false when its row
+// already said applied.
+func (s *session) stampRow(ctx context.Context, tx dialect.Tx, state *State, id, note string, now time.Time) (wrote bool, err error) {
+	row, has := state.Row(id)
+	switch {
+	case !has:
+		_, err = tx.ExecContext(ctx, s.q.insertRow, id, "", now, 0, StateApplied, 0)
+	case row.State != StateApplied:
+		_, err = tx.ExecContext(ctx, s.q.updateMark, StateApplied, row.StatementsDone, id)
+	default:
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("stamp: write the row of %s: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx, s.q.insertLog, id, "stamp", now, now, true, note, s.who, s.opts.Version); err != nil {
+		return false, fmt.Errorf("stamp: log %s: %w", id, err)
+	}
+	return true, nil
 }
 
 // Resolve settles by hand a revision that an earlier run left part-way
