@@ -203,7 +203,10 @@ func readFlyway(ctx context.Context, q Querier) (*Applied, error) {
 	return a, nil
 }
 
-// row replays one row of the history.
+// row replays one row of the history: a failed row refuses the
+// adoption, any other row is replayed by its type (replay) under the
+// revision id its version (or, for a repeatable migration, its
+// description) gives.
 func (h *flywayHistory) row(version sql.NullString, desc, typ, file string, ok bool) error {
 	if !ok {
 		if h.refused == nil {
@@ -220,6 +223,13 @@ func (h *flywayHistory) row(version sql.NullString, desc, typ, file string, ok b
 		}
 		id = deriveID("flyway", norm)
 	}
+	return h.replay(id, norm, typ)
+}
+
+// replay applies one successful row of type typ: an undo or delete
+// unapplies id, a baseline (one at most) marks version norm, a schema
+// row is no migration, and any other row applies id.
+func (h *flywayHistory) replay(id, norm, typ string) error {
 	switch {
 	case strings.HasPrefix(typ, "UNDO"), typ == "DELETE":
 		h.applied[id] = false

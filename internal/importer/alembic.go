@@ -70,7 +70,31 @@ func (c alembicConv) Read(fsys fs.FS, _ Options) (*Result, error) {
 	return alembicRevisions(ups, downs, messages)
 }
 
+// alembicRevisions turns the upgrade steps into revisions
+// (alembicRevision), each with its downgrade step when the downgrade
+// script was given (alembicDowns).
 func alembicRevisions(ups, downs []alembicStep, messages map[string]string) (*Result, error) {
+	downOf, err := alembicDowns(downs)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	seen := map[string]bool{}
+	for _, u := range ups {
+		r, err := alembicRevision(u, seen, messages)
+		if err != nil {
+			return nil, err
+		}
+		if err := alembicDown(r, u, downOf, len(downs) > 0); err != nil {
+			return nil, err
+		}
+		res.Revisions = append(res.Revisions, r)
+	}
+	return res, validate("alembic", res.Revisions)
+}
+
+// alembicDowns indexes the downgrade steps by the revision they revert.
+func alembicDowns(downs []alembicStep) (map[string]alembicStep, error) {
 	downOf := map[string]alembicStep{}
 	for _, d := range downs {
 		if len(d.from) != 1 {
@@ -78,66 +102,59 @@ func alembicRevisions(ups, downs []alembicStep, messages map[string]string) (*Re
 		}
 		downOf[d.from[0]] = d
 	}
-	res := &Result{}
-	seen := map[string]bool{}
-	for _, u := range ups {
-		if len(u.to) != 1 {
-			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: "an upgrade step to more than one revision"}
-		}
-		id := u.to[0]
-		for _, x := range append([]string{id}, u.from...) {
-			if err := script.CheckID(x); err != nil {
-				return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: err.Error() + ": rename the Alembic revision before importing"}
-			}
-		}
-		if seen[id] {
-			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: fmt.Sprintf("revision %s is upgraded twice: give each range once", id)}
-		}
-		seen[id] = true
-		msg := messages[id]
-		if msg == "" {
-			msg = "alembic revision " + id
-		}
-		r := &script.Revision{ID: id, Revises: u.from, Message: msg, Path: u.file,
-			ImportedFrom: fmt.Sprintf("alembic %s revision %s", u.file, id),
-			Up:           script.Section{SQL: u.sql, Line: u.sqlLine, Present: true}}
-		if d, ok := downOf[id]; ok {
-			if !slices.Equal(d.to, u.from) {
-				return nil, &SourceError{Tool: "alembic", File: d.file, Line: d.line, Msg: fmt.Sprintf("downgrade of %s goes to %s but its upgrade comes from %s: the two scripts are of different histories", id, strings.Join(d.to, ", "), strings.Join(u.from, ", "))}
-			}
-			r.Down = section(d.sql, d.sqlLine)
-			r.ImportedFrom += ", " + d.file
-		} else if len(downs) > 0 {
-			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: fmt.Sprintf("revision %s has no downgrade in the downgrade script: produce it with \"alembic downgrade heads:base --sql\" over the same range", id)}
-		} else {
-			r.Down = irreversible()
-		}
-		res.Revisions = append(res.Revisions, r)
-	}
-	return res, validate("alembic", res.Revisions)
+	return downOf, nil
 }
 
-// alembicSteps splits one offline script at its markers.
-func alembicSteps(name, text string, messages map[string]string) ([]alembicStep, string, error) {
-	var (
-		steps []alembicStep
-		dir   string
-		body  strings.Builder
-		cur   *alembicStep
-		pre   strings.Builder // before the first marker
-	)
-	flush := func() error {
-		if cur == nil {
-			return checkPreamble(name, pre.String())
-		}
-		sql, line, err := alembicSQL(name, body.String(), cur.line+1)
-		if err != nil {
-			return err
-		}
-		cur.sql, cur.sqlLine = sql, line
-		steps = append(steps, *cur)
-		return nil
+// alembicRevision is the revision an upgrade step applies: one revision,
+// with ids retort accepts, upgraded once (seen).
+func alembicRevision(u alembicStep, seen map[string]bool, messages map[string]string) (*script.Revision, error) {
+	if len(u.to) != 1 {
+		return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: "an upgrade step to more than one revision"}
 	}
+	id := u.to[0]
+	for _, x := range append([]string{id}, u.from...) {
+		if err := script.CheckID(x); err != nil {
+			return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: err.Error() + ": rename the Alembic revision before importing"}
+		}
+	}
+	if seen[id] {
+		return nil, &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: fmt.Sprintf("revision %s is upgraded twice: give each range once", id)}
+	}
+	seen[id] = true
+	msg := messages[id]
+	if msg == "" {
+		msg = "alembic revision " + id
+	}
+	return &script.Revision{ID: id, Revises: u.from, Message: msg, Path: u.file,
+		ImportedFrom: fmt.Sprintf("alembic %s revision %s", u.file, id),
+		Up:           script.Section{SQL: u.sql, Line: u.sqlLine, Present: true}}, nil
+}
+
+// alembicDown gives r, upgraded by u, its downgrade: the step that
+// reverts it, which must go back where u came from. Without a downgrade
+// script (haveDowns false) it is irreversible; with one, a revision it
+// does not revert is refused.
+func alembicDown(r *script.Revision, u alembicStep, downOf map[string]alembicStep, haveDowns bool) error {
+	d, ok := downOf[r.ID]
+	switch {
+	case ok && !slices.Equal(d.to, u.from):
+		return &SourceError{Tool: "alembic", File: d.file, Line: d.line, Msg: fmt.Sprintf("downgrade of %s goes to %s but its upgrade comes from %s: the two scripts are of different histories", r.ID, strings.Join(d.to, ", "), strings.Join(u.from, ", "))}
+	case ok:
+		r.Down = section(d.sql, d.sqlLine)
+		r.ImportedFrom += ", " + d.file
+	case haveDowns:
+		return &SourceError{Tool: "alembic", File: u.file, Line: u.line, Msg: fmt.Sprintf("revision %s has no downgrade in the downgrade script: produce it with \"alembic downgrade heads:base --sql\" over the same range", r.ID)}
+	default:
+		r.Down = irreversible()
+	}
+	return nil
+}
+
+// alembicSteps splits one offline script at its markers: the lines
+// before the first marker are the preamble, each marker starts a step
+// (alembicSplitter keeps the state), and one file holds one direction.
+func alembicSteps(name, text string, messages map[string]string) ([]alembicStep, string, error) {
+	sp := &alembicSplitter{name: name}
 	for i, l := range lines(text) {
 		if m := alembicLog().FindStringSubmatch(l); m != nil {
 			messages[m[1]] = m[2]
@@ -145,29 +162,64 @@ func alembicSteps(name, text string, messages map[string]string) ([]alembicStep,
 		if alembicAny().MatchString(l) {
 			l = "" // a log line captured with 2>&1; keep the numbering
 		}
-		m := alembicMarker().FindStringSubmatch(l)
-		if m == nil {
-			if cur == nil {
-				pre.WriteString(l + "\n")
-			} else {
-				body.WriteString(l + "\n")
-			}
-			continue
-		}
-		if dir != "" && m[1] != dir {
-			return nil, "", &SourceError{Tool: "alembic", File: name, Line: i + 1, Msg: "upgrade and downgrade steps in one file: keep the upgrade script and the downgrade script in two files"}
-		}
-		dir = m[1]
-		if err := flush(); err != nil {
+		if err := sp.line(l, i+1); err != nil {
 			return nil, "", err
 		}
-		body.Reset()
-		cur = &alembicStep{from: idList(m[2]), to: idList(m[3]), file: name, line: i + 1}
 	}
-	if err := flush(); err != nil {
+	if err := sp.flush(); err != nil {
 		return nil, "", err
 	}
-	return steps, dir, nil
+	return sp.steps, sp.dir, nil
+}
+
+// alembicSplitter is alembicSteps' state: the steps so far, the one
+// being read, and the script's direction.
+type alembicSplitter struct {
+	name  string
+	steps []alembicStep
+	dir   string
+	body  strings.Builder
+	cur   *alembicStep
+	pre   strings.Builder // before the first marker
+}
+
+// line takes line n: a marker starts a step, any other line goes to the
+// current step, or to the preamble before the first.
+func (sp *alembicSplitter) line(l string, n int) error {
+	m := alembicMarker().FindStringSubmatch(l)
+	if m == nil {
+		if sp.cur == nil {
+			sp.pre.WriteString(l + "\n")
+		} else {
+			sp.body.WriteString(l + "\n")
+		}
+		return nil
+	}
+	if sp.dir != "" && m[1] != sp.dir {
+		return &SourceError{Tool: "alembic", File: sp.name, Line: n, Msg: "upgrade and downgrade steps in one file: keep the upgrade script and the downgrade script in two files"}
+	}
+	sp.dir = m[1]
+	if err := sp.flush(); err != nil {
+		return err
+	}
+	sp.body.Reset()
+	sp.cur = &alembicStep{from: idList(m[2]), to: idList(m[3]), file: sp.name, line: n}
+	return nil
+}
+
+// flush ends the current step, its SQL read from the body; before the
+// first step it checks the preamble instead.
+func (sp *alembicSplitter) flush() error {
+	if sp.cur == nil {
+		return checkPreamble(sp.name, sp.pre.String())
+	}
+	sql, line, err := alembicSQL(sp.name, sp.body.String(), sp.cur.line+1)
+	if err != nil {
+		return err
+	}
+	sp.cur.sql, sp.cur.sqlLine = sql, line
+	sp.steps = append(sp.steps, *sp.cur)
+	return nil
 }
 
 func idList(s string) []string {

@@ -110,28 +110,46 @@ func (r *reader) sql(l string, n int) error {
 	return nil
 }
 
-// directive takes an annotation line.
+// directive takes an annotation line: a section opens (section), a
+// statement block opens or closes (block), or a setting changes
+// (setting). Inside a section the line is kept as a comment.
 func (r *reader) directive(d directive, l string, n int) error {
 	r.out.noTx = r.out.noTx || d.noTx
-	if r.cur != nil && d.kind != dirUp && d.kind != dirDown {
+	if d.kind == dirUp || d.kind == dirDown {
+		return r.section(d.kind, n)
+	}
+	if r.cur != nil {
 		// Kept as a comment: what the author wrote stays visible, and
 		// the lines keep the numbers they have in the source file.
 		r.cur.WriteString(l)
 		r.cur.WriteByte('\n')
 	}
-	switch d.kind {
-	case dirUp, dirDown:
-		return r.section(d.kind, n)
-	case dirBegin:
-		if r.inBlock > 0 {
-			return r.a.errorf(n, "StatementBegin inside the block opened on line %d", r.inBlock)
-		}
+	if d.kind == dirBegin || d.kind == dirEnd {
+		return r.block(d.kind, n)
+	}
+	return r.setting(d.kind, n)
+}
+
+// block follows StatementBegin and StatementEnd, which must pair up.
+func (r *reader) block(kind dirKind, n int) error {
+	switch {
+	case kind == dirBegin && r.inBlock > 0:
+		return r.a.errorf(n, "StatementBegin inside the block opened on line %d", r.inBlock)
+	case kind == dirBegin:
 		r.inBlock = n
-	case dirEnd:
-		if r.inBlock == 0 {
-			return r.a.errorf(n, "StatementEnd without StatementBegin")
-		}
+	case r.inBlock == 0:
+		return r.a.errorf(n, "StatementEnd without StatementBegin")
+	default:
 		r.inBlock = 0
+	}
+	return nil
+}
+
+// setting follows NO TRANSACTION and ENVSUB ON/OFF; expanding the
+// environment must be asked for (Options.Envsub), since a revision file
+// cannot depend on it.
+func (r *reader) setting(kind dirKind, n int) error {
+	switch kind {
 	case dirNoTx:
 		r.out.noTx = true
 	case dirEnvOn:
@@ -168,6 +186,7 @@ func (a annotated) errorf(line int, format string, args ...any) error {
 // expand substitutes environment variables in one line as goose's ENVSUB
 // does: $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR?message} and
 // ${VAR:?message}. An unset variable without a default expands to "".
+// Each reference is read by variable.
 func (a annotated) expand(l string, n int) (string, error) {
 	getenv := a.opts.Getenv
 	if getenv == nil {
@@ -175,36 +194,55 @@ func (a annotated) expand(l string, n int) (string, error) {
 	}
 	var b strings.Builder
 	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if c != '$' || i+1 == len(l) {
-			b.WriteByte(c)
+		if l[i] != '$' || i+1 == len(l) {
+			b.WriteByte(l[i])
 			continue
 		}
-		if l[i+1] == '{' {
-			end := strings.IndexByte(l[i+2:], '}')
-			if end < 0 {
-				return "", a.errorf(n, "unterminated ${ in an ENVSUB region")
-			}
-			v, err := envValue(l[i+2:i+2+end], getenv)
-			if err != nil {
-				return "", a.errorf(n, "%v", err)
-			}
-			b.WriteString(v)
-			i += 2 + end
-			continue
+		v, next, err := a.variable(l, i, n, getenv)
+		if err != nil {
+			return "", err
 		}
-		j := i + 1
-		for j < len(l) && (l[j] == '_' || l[j] >= 'a' && l[j] <= 'z' || l[j] >= 'A' && l[j] <= 'Z' || j > i+1 && l[j] >= '0' && l[j] <= '9') {
-			j++
-		}
-		if j == i+1 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteString(getenv(l[i+1 : j]))
-		i = j - 1
+		b.WriteString(v)
+		i = next - 1
 	}
 	return b.String(), nil
+}
+
+// variable expands the reference at l[i], a '$' with a byte after it, on
+// line n: its value and the index after it. A '$' before no name stays
+// itself.
+func (a annotated) variable(l string, i, n int, getenv func(string) string) (string, int, error) {
+	if l[i+1] == '{' {
+		end := strings.IndexByte(l[i+2:], '}')
+		if end < 0 {
+			return "", 0, a.errorf(n, "unterminated ${ in an ENVSUB region")
+		}
+		v, err := envValue(l[i+2:i+2+end], getenv)
+		if err != nil {
+			return "", 0, a.errorf(n, "%v", err)
+		}
+		return v, i + 3 + end, nil
+	}
+	j := envNameEnd(l, i+1)
+	if j == i+1 {
+		return "$", i + 1, nil
+	}
+	return getenv(l[i+1 : j]), j, nil
+}
+
+// envNameEnd returns the end of the variable name at l[start]: letters
+// and '_', then digits too.
+func envNameEnd(l string, start int) int {
+	j := start
+	for j < len(l) && (envNameStart(l[j]) || j > start && l[j] >= '0' && l[j] <= '9') {
+		j++
+	}
+	return j
+}
+
+// envNameStart reports a byte that may start a variable name.
+func envNameStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // envValue evaluates the inside of ${...}.

@@ -81,42 +81,70 @@ func atlasDirectives(name, text string) (noTx bool, err error) {
 
 // checkAtlasSum verifies atlas.sum as Atlas does: each file's line holds
 // the base64 SHA-256 of every file name and content up to and including
-// it, and the first line ("h1:...") the SHA-256 of all those lines.
+// it, and the first line ("h1:...") the SHA-256 of all those lines. The
+// file is read and its own sum checked by readAtlasSum, the directory's
+// sums computed by atlasFileSums, and the two compared by
+// compareAtlasSums.
 func checkAtlasSum(fsys fs.FS, names []string, files [][]byte) error {
 	data, err := fs.ReadFile(fsys, "atlas.sum")
 	if err != nil {
 		return &SourceError{Tool: "atlas", File: "atlas.sum", Msg: "no atlas.sum: Atlas refuses a directory without its integrity file; run \"atlas migrate hash\" and import again"}
 	}
-	type line struct{ n, h string }
-	var want []line
-	sc := bufio.NewScanner(strings.NewReader(string(data)))
+	want, err := readAtlasSum(string(data))
+	if err != nil {
+		return err
+	}
+	return compareAtlasSums(atlasFileSums(names, files), want)
+}
+
+// atlasSumLine is one file's line of atlas.sum: its name and hash.
+type atlasSumLine struct{ n, h string }
+
+// readAtlasSum reads atlas.sum's file lines and checks them against its
+// first line.
+func readAtlasSum(data string) ([]atlasSumLine, error) {
+	var want []atlasSumLine
+	sc := bufio.NewScanner(strings.NewReader(data))
 	sc.Scan()
 	total := strings.TrimPrefix(sc.Text(), "h1:")
 	for ln := 2; sc.Scan(); ln++ {
 		n, h, ok := strings.Cut(sc.Text(), "h1:")
 		if !ok {
-			return &SourceError{Tool: "atlas", File: "atlas.sum", Line: ln, Msg: "not \"<file> h1:<hash>\""}
+			return nil, &SourceError{Tool: "atlas", File: "atlas.sum", Line: ln, Msg: "not \"<file> h1:<hash>\""}
 		}
-		want = append(want, line{strings.TrimSpace(n), h})
+		want = append(want, atlasSumLine{strings.TrimSpace(n), h})
 	}
 	sum := sha256.New()
 	for _, l := range want {
 		sum.Write([]byte(l.n + l.h))
 	}
 	if base64.StdEncoding.EncodeToString(sum.Sum(nil)) != total {
-		return &SourceError{Tool: "atlas", File: "atlas.sum", Line: 1, Msg: "the sum of the file lines does not match: atlas.sum was edited by hand; run \"atlas migrate hash\" (after checking the migrations) and import again"}
+		return nil, &SourceError{Tool: "atlas", File: "atlas.sum", Line: 1, Msg: "the sum of the file lines does not match: atlas.sum was edited by hand; run \"atlas migrate hash\" (after checking the migrations) and import again"}
 	}
+	return want, nil
+}
+
+// atlasFileSums computes the lines atlas.sum should hold for the files:
+// a running hash of names and contents, without the contents (nor a line)
+// of a file that says atlas:sum ignore on its first line, the only one
+// Atlas reads its directives from.
+func atlasFileSums(names []string, files [][]byte) []atlasSumLine {
 	h := sha256.New()
-	var got []line
+	var got []atlasSumLine
 	for i, n := range names {
 		h.Write([]byte(n))
-		// Atlas reads its directives from a file's first line only.
 		if first, _, _ := strings.Cut(string(files[i]), "\n"); strings.Contains(first, "atlas:sum ignore") {
 			continue
 		}
 		h.Write(files[i])
-		got = append(got, line{n, base64.StdEncoding.EncodeToString(h.Sum(nil))})
+		got = append(got, atlasSumLine{n, base64.StdEncoding.EncodeToString(h.Sum(nil))})
 	}
+	return got
+}
+
+// compareAtlasSums reports the first difference between the directory's
+// sums and atlas.sum's: a file added, a file gone, or a file changed.
+func compareAtlasSums(got, want []atlasSumLine) error {
 	for i := range max(len(got), len(want)) {
 		switch {
 		case i >= len(want):

@@ -36,48 +36,21 @@ type flywayFile struct {
 	undo       string
 }
 
+// Read sorts the directory's files into versioned, undo and repeatable
+// migrations (flywayFiles), pairs each undo with its version
+// (flywayPairUndo), and refuses repeatable ones unless asked to append
+// them.
 func (c flywayConv) Read(fsys fs.FS, opts Options) (*Result, error) {
 	names, err := sqlFiles(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("import flyway: %w", err)
 	}
-	var versioned, repeatable []*flywayFile
-	undo := map[string]string{}
-	for _, name := range names {
-		prefix, rest := name[:1], strings.TrimSuffix(name[1:], ".sql")
-		ver, desc, ok := strings.Cut(rest, "__")
-		if !ok || !strings.Contains("VUR", prefix) {
-			return nil, &SourceError{Tool: "flyway", File: name, Msg: "Flyway names SQL migrations V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql; rename the file or move it out of the directory"}
-		}
-		if prefix == "R" {
-			if ver != "" {
-				return nil, &SourceError{Tool: "flyway", File: name, Msg: "a repeatable migration has no version: R__<description>.sql"}
-			}
-			repeatable = append(repeatable, &flywayFile{desc: words(desc), file: name})
-			continue
-		}
-		parts, norm, err := flywayVersion(ver)
-		if err != nil {
-			return nil, &SourceError{Tool: "flyway", File: name, Msg: err.Error()}
-		}
-		if prefix == "U" {
-			undo[norm] = name
-			continue
-		}
-		versioned = append(versioned, &flywayFile{parts: parts, version: norm, desc: words(desc), file: name})
+	versioned, repeatable, undo, err := flywayFiles(names)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortFunc(versioned, func(a, b *flywayFile) int { return cmpVersion(a.parts, b.parts) })
-	for i := 1; i < len(versioned); i++ {
-		if cmpVersion(versioned[i].parts, versioned[i-1].parts) == 0 {
-			return nil, &SourceError{Tool: "flyway", File: versioned[i].file, Msg: fmt.Sprintf("version %s is also %s's: Flyway refuses two migrations with one version", versioned[i].version, versioned[i-1].file)}
-		}
-	}
-	for _, v := range versioned {
-		v.undo = undo[v.version]
-		delete(undo, v.version)
-	}
-	for _, u := range undo {
-		return nil, &SourceError{Tool: "flyway", File: u, Msg: "an undo migration without the versioned migration of its version: add the V file or remove this one"}
+	if err := flywayPairUndo(versioned, undo); err != nil {
+		return nil, err
 	}
 	if len(repeatable) > 0 && !opts.RepeatableAsRevisions {
 		return nil, &SourceError{Tool: "flyway", File: repeatable[0].file, Msg: "a repeatable migration: Flyway re-runs it whenever it changes, which retort's revisions never do; rerun with --repeatable-as-revisions to append each as a revision after the versioned ones (edit it later by writing a new revision), or move it out of the directory"}
@@ -91,6 +64,56 @@ func (c flywayConv) Read(fsys fs.FS, opts Options) (*Result, error) {
 		return nil, err
 	}
 	return &Result{Revisions: revs}, nil
+}
+
+// flywayFiles reads the file names: the versioned migrations in
+// Flyway's version order, the repeatable ones, and the undo ones by
+// normalised version. A name Flyway would not read is refused.
+func flywayFiles(names []string) (versioned, repeatable []*flywayFile, undo map[string]string, err error) {
+	undo = map[string]string{}
+	for _, name := range names {
+		prefix, rest := name[:1], strings.TrimSuffix(name[1:], ".sql")
+		ver, desc, ok := strings.Cut(rest, "__")
+		switch {
+		case !ok || !strings.Contains("VUR", prefix):
+			return nil, nil, nil, &SourceError{Tool: "flyway", File: name, Msg: "Flyway names SQL migrations V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql; rename the file or move it out of the directory"}
+		case prefix == "R" && ver != "":
+			return nil, nil, nil, &SourceError{Tool: "flyway", File: name, Msg: "a repeatable migration has no version: R__<description>.sql"}
+		case prefix == "R":
+			repeatable = append(repeatable, &flywayFile{desc: words(desc), file: name})
+			continue
+		}
+		parts, norm, err := flywayVersion(ver)
+		if err != nil {
+			return nil, nil, nil, &SourceError{Tool: "flyway", File: name, Msg: err.Error()}
+		}
+		if prefix == "U" {
+			undo[norm] = name
+			continue
+		}
+		versioned = append(versioned, &flywayFile{parts: parts, version: norm, desc: words(desc), file: name})
+	}
+	slices.SortFunc(versioned, func(a, b *flywayFile) int { return cmpVersion(a.parts, b.parts) })
+	return versioned, repeatable, undo, nil
+}
+
+// flywayPairUndo refuses two versioned migrations with one version, gives
+// each its undo migration, and refuses an undo migration left without
+// one.
+func flywayPairUndo(versioned []*flywayFile, undo map[string]string) error {
+	for i := 1; i < len(versioned); i++ {
+		if cmpVersion(versioned[i].parts, versioned[i-1].parts) == 0 {
+			return &SourceError{Tool: "flyway", File: versioned[i].file, Msg: fmt.Sprintf("version %s is also %s's: Flyway refuses two migrations with one version", versioned[i].version, versioned[i-1].file)}
+		}
+	}
+	for _, v := range versioned {
+		v.undo = undo[v.version]
+		delete(undo, v.version)
+	}
+	for _, u := range undo {
+		return &SourceError{Tool: "flyway", File: u, Msg: "an undo migration without the versioned migration of its version: add the V file or remove this one"}
+	}
+	return nil
 }
 
 func (c flywayConv) entries(fsys fs.FS, versioned, repeatable []*flywayFile) ([]entry, error) {

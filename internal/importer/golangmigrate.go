@@ -35,11 +35,36 @@ type migratePair struct {
 	up, down string
 }
 
+// Read pairs the up and down files by version (migratePairs) and reads
+// each pair into an entry (migrateEntry), in version order.
 func (golangMigrateConv) Read(fsys fs.FS, _ Options) (*Result, error) {
 	names, err := sqlFiles(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("import golang-migrate: %w", err)
 	}
+	pairs, err := migratePairs(names)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]entry, 0, len(pairs))
+	for _, p := range pairs {
+		e, err := migrateEntry(fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	revs, err := chain("golang-migrate", entries)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Revisions: revs}, nil
+}
+
+// migratePairs reads the file names into one pair of files per version,
+// in version order; a name golang-migrate would not read, and a second
+// file for one version and direction, are refused.
+func migratePairs(names []string) ([]*migratePair, error) {
 	byVersion := map[uint64]*migratePair{}
 	for _, name := range names {
 		m := migrateName().FindStringSubmatch(name)
@@ -69,33 +94,32 @@ func (golangMigrateConv) Read(fsys fs.FS, _ Options) (*Result, error) {
 		pairs = append(pairs, p)
 	}
 	slices.SortFunc(pairs, func(a, b *migratePair) int { return cmpInt(a.version, b.version) })
-	entries := make([]entry, 0, len(pairs))
-	for _, p := range pairs {
-		if p.up == "" {
-			return nil, &SourceError{Tool: "golang-migrate", File: p.down, Msg: "a down file without its up file: add the .up.sql or remove this one"}
-		}
-		e := entry{version: strconv.FormatUint(p.version, 10), file: p.up, message: words(p.title)}
-		data, err := fs.ReadFile(fsys, p.up)
-		if err != nil {
-			return nil, fmt.Errorf("import golang-migrate: %w", err)
-		}
-		e.up = section(string(data), 1)
-		e.up.None = false
-		if p.down == "" {
-			e.down = irreversible()
-		} else {
-			data, err := fs.ReadFile(fsys, p.down)
-			if err != nil {
-				return nil, fmt.Errorf("import golang-migrate: %w", err)
-			}
-			e.down = section(string(data), 1)
-			e.file = p.up + ", " + p.down
-		}
-		entries = append(entries, e)
+	return pairs, nil
+}
+
+// migrateEntry reads one version's files: the up file, which must be
+// there, and the down file, whose absence makes the downgrade
+// irreversible.
+func migrateEntry(fsys fs.FS, p *migratePair) (entry, error) {
+	if p.up == "" {
+		return entry{}, &SourceError{Tool: "golang-migrate", File: p.down, Msg: "a down file without its up file: add the .up.sql or remove this one"}
 	}
-	revs, err := chain("golang-migrate", entries)
+	e := entry{version: strconv.FormatUint(p.version, 10), file: p.up, message: words(p.title)}
+	data, err := fs.ReadFile(fsys, p.up)
 	if err != nil {
-		return nil, err
+		return entry{}, fmt.Errorf("import golang-migrate: %w", err)
 	}
-	return &Result{Revisions: revs}, nil
+	e.up = section(string(data), 1)
+	e.up.None = false
+	if p.down == "" {
+		e.down = irreversible()
+		return e, nil
+	}
+	data, err = fs.ReadFile(fsys, p.down)
+	if err != nil {
+		return entry{}, fmt.Errorf("import golang-migrate: %w", err)
+	}
+	e.down = section(string(data), 1)
+	e.file = p.up + ", " + p.down
+	return e, nil
 }

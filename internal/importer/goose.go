@@ -3,6 +3,7 @@ package importer
 import (
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +61,8 @@ func (c gooseConv) Read(fsys fs.FS, opts Options) (*Result, error) {
 }
 
 // list returns the numbered .sql and .go files in version order, as goose
-// orders them.
+// orders them (gooseEntry reads each name); goose refuses two with one
+// version, and so does the import.
 func (gooseConv) list(fsys fs.FS) ([]gooseFile, error) {
 	dirents, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -68,27 +70,13 @@ func (gooseConv) list(fsys fs.FS) ([]gooseFile, error) {
 	}
 	var files []gooseFile
 	for _, d := range dirents {
-		name := d.Name()
-		ext := ""
-		switch {
-		case d.IsDir(), strings.HasSuffix(name, "_test.go"):
-			continue
-		case strings.HasSuffix(name, ".sql"):
-			ext = ".sql"
-		case strings.HasSuffix(name, ".go"):
-			ext = ".go"
-		default:
-			continue
+		f, ok, err := gooseEntry(d)
+		if err != nil {
+			return nil, err
 		}
-		num, title, _ := strings.Cut(strings.TrimSuffix(name, ext), "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if err != nil || v < 1 {
-			if ext == ".go" {
-				continue // main.go and other Go files of the package
-			}
-			return nil, &SourceError{Tool: "goose", File: name, Msg: "goose names migrations <version>_<name>.sql with a positive number as version; rename the file or move it out of the directory"}
+		if ok {
+			files = append(files, f)
 		}
-		files = append(files, gooseFile{version: v, name: name, title: title})
 	}
 	slices.SortFunc(files, func(a, b gooseFile) int { return cmpInt(a.version, b.version) })
 	for i := 1; i < len(files); i++ {
@@ -97,6 +85,33 @@ func (gooseConv) list(fsys fs.FS) ([]gooseFile, error) {
 		}
 	}
 	return files, nil
+}
+
+// gooseEntry reads one directory entry: a migration is a .sql or (not
+// test) .go file named <version>_<name> with a positive version. Other
+// Go files of the package are not migrations; any other .sql file is
+// refused.
+func gooseEntry(d fs.DirEntry) (gooseFile, bool, error) {
+	name := d.Name()
+	ext := path.Ext(name)
+	if !gooseCandidate(d, ext) {
+		return gooseFile{}, false, nil
+	}
+	num, title, _ := strings.Cut(strings.TrimSuffix(name, ext), "_")
+	v, err := strconv.ParseInt(num, 10, 64)
+	switch {
+	case (err != nil || v < 1) && ext == ".go":
+		return gooseFile{}, false, nil // main.go and other Go files of the package
+	case err != nil || v < 1:
+		return gooseFile{}, false, &SourceError{Tool: "goose", File: name, Msg: "goose names migrations <version>_<name>.sql with a positive number as version; rename the file or move it out of the directory"}
+	}
+	return gooseFile{version: v, name: name, title: title}, true, nil
+}
+
+// gooseCandidate reports a file that may be a migration: .sql, or .go
+// but not a test.
+func gooseCandidate(d fs.DirEntry, ext string) bool {
+	return !d.IsDir() && !strings.HasSuffix(d.Name(), "_test.go") && (ext == ".sql" || ext == ".go")
 }
 
 // gooseDirective reads "-- +goose ..." lines. goose requires the

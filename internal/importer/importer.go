@@ -151,17 +151,23 @@ func deriveID(tool, version string) string {
 	if script.CheckID(version) == nil {
 		return version
 	}
+	if id := idChars(version); script.CheckID(id) == nil {
+		return id
+	}
+	sum := sha256.Sum256([]byte(tool + "\x00" + version))
+	return tool + "_" + hex.EncodeToString(sum[:6])
+}
+
+// idChars replaces every byte of version other than an ASCII letter,
+// digit or '_' by '_'.
+func idChars(version string) string {
 	b := []byte(version)
 	for i, c := range b {
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_') {
 			b[i] = '_'
 		}
 	}
-	if id := string(b); script.CheckID(id) == nil {
-		return id
-	}
-	sum := sha256.Sum256([]byte(tool + "\x00" + version))
-	return tool + "_" + hex.EncodeToString(sum[:6])
+	return string(b)
 }
 
 // sqlFiles lists the names of the regular "*.sql" files in the root of

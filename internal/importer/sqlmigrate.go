@@ -68,7 +68,9 @@ func leadingNumber(s string) (uint64, bool) {
 	return n, err == nil
 }
 
-// sqlMigrateDirective reads "-- +migrate ..." lines.
+// sqlMigrateDirective reads "-- +migrate ..." lines: the annotation
+// (sqlMigrateKinds) and its options, of which Up and Down take only
+// notransaction.
 func sqlMigrateDirective(l string) (directive, bool, string) {
 	rest, ok := strings.CutPrefix(strings.TrimSpace(l), "-- +migrate ")
 	if !ok {
@@ -78,17 +80,8 @@ func sqlMigrateDirective(l string) (directive, bool, string) {
 	if len(f) == 0 {
 		return directive{}, false, "empty sql-migrate annotation"
 	}
-	var d directive
-	switch f[0] {
-	case "Up":
-		d.kind = dirUp
-	case "Down":
-		d.kind = dirDown
-	case "StatementBegin":
-		d.kind = dirBegin
-	case "StatementEnd":
-		d.kind = dirEnd
-	default:
+	d := directive{kind: sqlMigrateKinds[f[0]]}
+	if d.kind == 0 {
 		return d, false, fmt.Sprintf("unknown sql-migrate annotation %q: sql-migrate knows Up, Down, StatementBegin and StatementEnd", f[0])
 	}
 	for _, o := range f[1:] {
@@ -99,3 +92,6 @@ func sqlMigrateDirective(l string) (directive, bool, string) {
 	}
 	return d, true, ""
 }
+
+// sqlMigrateKinds are sql-migrate's annotations, by name as written.
+var sqlMigrateKinds = map[string]dirKind{"Up": dirUp, "Down": dirDown, "StatementBegin": dirBegin, "StatementEnd": dirEnd}
