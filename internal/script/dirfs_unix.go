@@ -16,18 +16,12 @@ func readFile(path string) ([]byte, error) {
 }
 
 // readStamped is readFile that also returns the stamp fstat gave before
-// the file was read (only its size where stamps are not kept).
+// the file was read (only its size where stamps are not kept). It opens
+// (openFD), stats, and reads to the end (readFD).
 func readStamped(path string) ([]byte, fileStamp, error) {
-	var fd int
-	var err error
-	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err != syscall.EINTR {
-			break
-		}
-	}
+	fd, err := openFD(path)
 	if err != nil {
-		return nil, fileStamp{}, &fs.PathError{Op: "open", Path: path, Err: err}
+		return nil, fileStamp{}, err
 	}
 	defer syscall.Close(fd)
 	st, isDir, err := fstatStamp(fd)
@@ -37,28 +31,48 @@ func readStamped(path string) ([]byte, fileStamp, error) {
 	if isDir {
 		return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
 	}
-	// One byte more than the size, so that a file that is exactly as
-	// long as fstat says is known complete after a single short read.
-	size := int(st.size) + 1
-	if size < 512 {
-		size = 512
+	data, err := readFD(fd, st.size)
+	if err != nil {
+		return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
-	data := make([]byte, 0, size)
+	return data, st, nil
+}
+
+// openFD opens the file at path for reading, again when a signal
+// interrupts the call.
+func openFD(path string) (int, error) {
+	for {
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return 0, &fs.PathError{Op: "open", Path: path, Err: err}
+		}
+		return fd, nil
+	}
+}
+
+// readFD reads fd to its end, size being what fstat said: the buffer has
+// one byte more, so that a file exactly that long is known complete
+// after a single short read.
+func readFD(fd int, size int64) ([]byte, error) {
+	data := make([]byte, 0, max(int(size)+1, 512))
 	for {
 		n, err := syscall.Read(fd, data[len(data):cap(data)])
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
-			return nil, fileStamp{}, &fs.PathError{Op: "read", Path: path, Err: err}
+			return nil, err
 		}
 		if n == 0 {
-			return data, st, nil
+			return data, nil
 		}
 		data = data[:len(data)+n]
-		if len(data) < cap(data) && int64(len(data)) >= st.size {
+		if len(data) < cap(data) && int64(len(data)) >= size {
 			// Short, with all fstat promised: the end of the file.
-			return data, st, nil
+			return data, nil
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -88,14 +102,9 @@ func (f rawFile) Close() error { return syscall.Close(int(f)) }
 
 // openFile opens the file at path for reading with one open system call.
 func openFile(path string) (io.ReadCloser, error) {
-	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if err == syscall.EINTR {
-			continue
-		}
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return rawFile(fd), nil
+	fd, err := openFD(path)
+	if err != nil {
+		return nil, err
 	}
+	return rawFile(fd), nil
 }

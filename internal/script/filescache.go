@@ -149,17 +149,12 @@ func appendBytes(b, s []byte) []byte {
 // or directory: it is not used, as if there were none.
 var errBadCache = errors.New("not a files cache of this directory")
 
-// decodeCache reads a cache file of dir written by encodeCache.
+// decodeCache reads a cache file of dir written by encodeCache: its
+// frame is checked by cacheBody, then the entries are read, in strictly
+// increasing name order, with nothing left over.
 func decodeCache(dir string, data []byte) (cacheEntries, error) {
-	if len(data) < len(filesCacheMagic)+cacheSumLen || !bytes.HasPrefix(data, []byte(filesCacheMagic)) {
-		return nil, errBadCache
-	}
-	body := data[:len(data)-cacheSumLen]
-	if sum := sha256.Sum256(body); !bytes.Equal(sum[:cacheSumLen], data[len(body):]) {
-		return nil, errBadCache
-	}
-	d := decoder{b: body[len(filesCacheMagic):]}
-	if string(d.bytes()) != dir {
+	d, ok := cacheBody(dir, data)
+	if !ok {
 		return nil, errBadCache
 	}
 	n := d.uvarint()
@@ -178,6 +173,20 @@ func decodeCache(dir string, data []byte) (cacheEntries, error) {
 		return nil, errBadCache
 	}
 	return entries, nil
+}
+
+// cacheBody checks a cache file's magic, its trailing SHA-256 and the
+// directory it names, and returns a decoder at its entry count.
+func cacheBody(dir string, data []byte) (*decoder, bool) {
+	if len(data) < len(filesCacheMagic)+cacheSumLen || !bytes.HasPrefix(data, []byte(filesCacheMagic)) {
+		return nil, false
+	}
+	body := data[:len(data)-cacheSumLen]
+	if sum := sha256.Sum256(body); !bytes.Equal(sum[:cacheSumLen], data[len(body):]) {
+		return nil, false
+	}
+	d := &decoder{b: body[len(filesCacheMagic):]}
+	return d, string(d.bytes()) == dir
 }
 
 // decoder reads encodeCache's fields; a short or malformed field sets

@@ -15,6 +15,21 @@ import (
 func Format(r *Revision) []byte {
 	var b bytes.Buffer
 	b.Grow(256 + len(r.Up.SQL) + len(r.Down.SQL))
+	writeHeader(&b, r)
+	b.WriteString("\n" + upgradeMarker + "\n")
+	writeSQL(&b, r.Up.SQL)
+	if r.Down.Present || r.Down.Irreversible || r.Down.None || r.Down.SQL != "" {
+		b.WriteByte('\n')
+		b.WriteString(downMarker(r.Down) + "\n")
+		writeSQL(&b, r.Down.SQL)
+	}
+	return b.Bytes()
+}
+
+// writeHeader writes the message and the header keys, in the canonical
+// order; Revision and Revises always, the other keys when set
+// (writeOptionalKeys).
+func writeHeader(b *bytes.Buffer, r *Revision) {
 	if r.Message == "" {
 		b.WriteString("--\n")
 	} else {
@@ -27,18 +42,21 @@ func Format(r *Revision) []byte {
 	b.WriteString(r.ID)
 	b.WriteByte('\n')
 	b.WriteString("-- Revises:")
-	writeList(&b, r.Revises)
-	if len(r.Branches) > 0 {
-		b.WriteString("-- Branch:")
-		writeList(&b, r.Branches)
-	}
-	if len(r.DependsOn) > 0 {
-		b.WriteString("-- Depends-On:")
-		writeList(&b, r.DependsOn)
-	}
-	if len(r.Replaces) > 0 {
-		b.WriteString("-- Replaces:")
-		writeList(&b, r.Replaces)
+	writeList(b, r.Revises)
+	writeOptionalKeys(b, r)
+}
+
+// writeOptionalKeys writes the header keys a revision may leave out, each
+// when it is set.
+func writeOptionalKeys(b *bytes.Buffer, r *Revision) {
+	for _, l := range []struct {
+		key   string
+		items []string
+	}{{"Branch", r.Branches}, {"Depends-On", r.DependsOn}, {"Replaces", r.Replaces}} {
+		if len(l.items) > 0 {
+			b.WriteString("-- " + l.key + ":")
+			writeList(b, l.items)
+		}
 	}
 	if r.NoTransaction {
 		b.WriteString("-- Transaction: none\n")
@@ -47,30 +65,22 @@ func Format(r *Revision) []byte {
 		b.WriteString("-- Go: true\n")
 	}
 	if r.ImportedFrom != "" {
-		b.WriteString("-- Imported-From: ")
-		b.WriteString(r.ImportedFrom)
-		b.WriteByte('\n')
+		b.WriteString("-- Imported-From: " + r.ImportedFrom + "\n")
 	}
 	if !r.Created.IsZero() {
-		b.WriteString("-- Created: ")
-		b.WriteString(r.Created.UTC().Format(TimeLayout))
-		b.WriteByte('\n')
+		b.WriteString("-- Created: " + r.Created.UTC().Format(TimeLayout) + "\n")
 	}
-	b.WriteString("\n" + upgradeMarker + "\n")
-	writeSQL(&b, r.Up.SQL)
-	if r.Down.Present || r.Down.Irreversible || r.Down.None || r.Down.SQL != "" {
-		b.WriteByte('\n')
-		switch {
-		case r.Down.Irreversible:
-			b.WriteString(irreversibleMarker + "\n")
-		case r.Down.None:
-			b.WriteString(noneMarker + "\n")
-		default:
-			b.WriteString(downgradeMarker + "\n")
-		}
-		writeSQL(&b, r.Down.SQL)
+}
+
+// downMarker is the marker that opens the downgrade section d.
+func downMarker(d Section) string {
+	switch {
+	case d.Irreversible:
+		return irreversibleMarker
+	case d.None:
+		return noneMarker
 	}
-	return b.Bytes()
+	return downgradeMarker
 }
 
 func writeList(b *bytes.Buffer, items []string) {
@@ -104,28 +114,11 @@ func NewID() (string, error) {
 const maxSlug = 40
 
 // Slug returns the file-name part made from a message: its lower-cased
-// words (runs of a-z and 0-9) joined by '_', cut to at most 40 bytes at a
-// word boundary (a single longer word is cut at 40). An empty message, or
-// one without such words, gives "".
+// words (runs of a-z and 0-9) joined by '_' (slugWords), cut to at most
+// 40 bytes at a word boundary (a single longer word is cut at 40). An
+// empty message, or one without such words, gives "".
 func Slug(message string) string {
-	var b strings.Builder
-	inWord := false
-	for i := 0; i < len(message); i++ {
-		c := message[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			if !inWord && b.Len() > 0 {
-				b.WriteByte('_')
-			}
-			b.WriteByte(c)
-			inWord = true
-			continue
-		}
-		inWord = false
-	}
-	s := b.String()
+	s := slugWords(message)
 	if len(s) <= maxSlug {
 		return s
 	}
@@ -136,6 +129,34 @@ func Slug(message string) string {
 		return s[:i]
 	}
 	return s[:maxSlug]
+}
+
+// slugWords joins the lower-cased ASCII words of message with '_'.
+func slugWords(message string) string {
+	var b strings.Builder
+	inWord := false
+	for i := 0; i < len(message); i++ {
+		c, ok := slugChar(message[i])
+		if !ok {
+			inWord = false
+			continue
+		}
+		if !inWord && b.Len() > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteByte(c)
+		inWord = true
+	}
+	return b.String()
+}
+
+// slugChar is c lower-cased, and whether it is a word character (an
+// ASCII letter or digit).
+func slugChar(c byte) (byte, bool) {
+	if c >= 'A' && c <= 'Z' {
+		c += 'a' - 'A'
+	}
+	return c, c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
 }
 
 // FileName returns the canonical file name of a revision:

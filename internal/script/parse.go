@@ -139,7 +139,7 @@ func (p *parser) errorf(line int, format string, args ...any) error {
 
 // marker classifies a trimmed line: 0 not a marker, 1 upgrade, 2 downgrade,
 // 3 downgrade irreversible, 4 downgrade none, -1 a line that looks like a
-// marker but is not one exactly.
+// marker but is not one exactly (nearMarker).
 func marker(trimmed []byte) int {
 	switch string(trimmed) {
 	case upgradeMarker:
@@ -151,18 +151,25 @@ func marker(trimmed []byte) int {
 	case noneMarker:
 		return 4
 	}
-	if !bytes.HasPrefix(trimmed, dashes) {
-		return 0
-	}
-	rest := bytes.TrimSpace(trimmed[2:])
-	if len(rest) < 2 || rest[0] != '+' {
-		return 0
-	}
-	word := rest[1:]
-	if hasPrefixFold(word, "upgrade") || hasPrefixFold(word, "downgrade") {
+	if nearMarker(trimmed) {
 		return -1
 	}
 	return 0
+}
+
+// nearMarker reports a comment "-- +upgrade..." or "-- +downgrade..."
+// (any case, any spacing after the dashes) that is no exact marker: a
+// typo that would otherwise make the section SQL silently.
+func nearMarker(trimmed []byte) bool {
+	if !bytes.HasPrefix(trimmed, dashes) {
+		return false
+	}
+	rest := bytes.TrimSpace(trimmed[2:])
+	if len(rest) < 2 || rest[0] != '+' {
+		return false
+	}
+	word := rest[1:]
+	return hasPrefixFold(word, "upgrade") || hasPrefixFold(word, "downgrade")
 }
 
 func hasPrefixFold(s []byte, prefix string) bool {
@@ -193,55 +200,84 @@ var bom = []byte("\xef\xbb\xbf")
 
 const markerHelp = `write "-- +upgrade", "-- +downgrade", "-- +downgrade none" or "-- +downgrade irreversible" exactly, on a line of its own`
 
+// parse reads a revision file in its three parts: the header, then
+// blank lines and comments up to "-- +upgrade" (preamble), the upgrade
+// section up to the downgrade marker if any (upgrade), and the
+// downgrade section (downgrade). Each marker is allowed once, in that
+// order.
 func (p *parser) parse() (*Revision, error) {
 	r := &Revision{}
 	if err := p.header(r); err != nil {
 		return nil, err
 	}
-	// Between the header and "-- +upgrade": blank lines and comments only.
-	var upLine int
+	upLine, err := p.preamble()
+	if err != nil {
+		return nil, err
+	}
+	r.Up = Section{Line: upLine + 1, Present: true}
+	down, err := p.upgrade(r)
+	if err == nil && down {
+		err = p.downgrade(r)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// preamble reads the lines between the header and "-- +upgrade" (blank
+// lines and comments only) and returns the marker's line.
+func (p *parser) preamble() (int, error) {
 	for {
 		t, _, ok := p.next()
 		if !ok {
-			return nil, p.errorf(p.line, "no %q section: every revision needs one; add a line %q followed by the SQL", upgradeMarker, upgradeMarker)
+			return 0, p.errorf(p.line, "no %q section: every revision needs one; add a line %q followed by the SQL", upgradeMarker, upgradeMarker)
 		}
 		switch marker(t) {
 		case 0:
 			if len(t) == 0 || bytes.HasPrefix(t, dashes) {
 				continue
 			}
-			return nil, p.errorf(p.line, "SQL before the %q marker: put the upgrade statements after a line %q", upgradeMarker, upgradeMarker)
+			return 0, p.errorf(p.line, "SQL before the %q marker: put the upgrade statements after a line %q", upgradeMarker, upgradeMarker)
 		case -1:
-			return nil, p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
+			return 0, p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
 		case 1:
-			upLine = p.line
+			return p.line, nil
 		default:
-			return nil, p.errorf(p.line, "%q before %q: the upgrade section comes first", t, upgradeMarker)
+			return 0, p.errorf(p.line, "%q before %q: the upgrade section comes first", t, upgradeMarker)
 		}
-		break
 	}
+}
+
+// upgrade reads the upgrade section into r.Up. At a downgrade marker it
+// opens r.Down and reports down; at the end of the file r has no
+// downgrade section.
+func (p *parser) upgrade(r *Revision) (down bool, err error) {
 	upStart := p.pos
-	r.Up = Section{Line: upLine + 1, Present: true}
 	for {
 		t, start, ok := p.next()
 		if !ok {
 			r.Up.SQL = sectionText(p.data[upStart:])
-			return r, nil
+			return false, nil
 		}
-		switch marker(t) {
+		switch m := marker(t); m {
 		case 0:
 			continue
 		case -1:
-			return nil, p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
+			return false, p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
 		case 1:
-			return nil, p.errorf(p.line, "second %q marker: a revision has one upgrade section", upgradeMarker)
+			return false, p.errorf(p.line, "second %q marker: a revision has one upgrade section", upgradeMarker)
 		default:
 			r.Up.SQL = sectionText(p.data[upStart:start])
-			m := marker(t)
 			r.Down = Section{Line: p.line + 1, Present: true, Irreversible: m == 3, None: m == 4}
+			return true, nil
 		}
-		break
 	}
+}
+
+// downgrade reads the downgrade section, to the end of the file, into
+// r.Down.SQL.
+func (p *parser) downgrade(r *Revision) error {
 	downStart := p.pos
 	for {
 		t, _, ok := p.next()
@@ -252,15 +288,15 @@ func (p *parser) parse() (*Revision, error) {
 		case 0:
 			continue
 		case -1:
-			return nil, p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
+			return p.errorf(p.line, "malformed section marker %q: %s", t, markerHelp)
 		case 1:
-			return nil, p.errorf(p.line, "%q after %q: the upgrade section comes first, once", t, downgradeMarker)
+			return p.errorf(p.line, "%q after %q: the upgrade section comes first, once", t, downgradeMarker)
 		default:
-			return nil, p.errorf(p.line, "second %q marker: a revision has one downgrade section", downgradeMarker)
+			return p.errorf(p.line, "second %q marker: a revision has one downgrade section", downgradeMarker)
 		}
 	}
 	r.Down.SQL = sectionText(p.data[downStart:])
-	return r, nil
+	return nil
 }
 
 // sectionText returns a section's text with trailing blank space removed
@@ -277,7 +313,8 @@ func sectionText(b []byte) string {
 	return s.String()
 }
 
-// header reads the leading block of "--" lines.
+// header reads the leading block of "--" lines: the message, then
+// "Key: value" lines (headerLine), each key once, Revision required.
 func (p *parser) header(r *Revision) error {
 	t, _, ok := p.next()
 	if !ok || !bytes.HasPrefix(t, dashes) || marker(t) != 0 {
@@ -286,33 +323,11 @@ func (p *parser) header(r *Revision) error {
 	r.Message = string(bytes.TrimSpace(t[2:]))
 	var seen [len(keys)]int // line of each key, 0 when not seen
 	for {
-		save, saveLine := p.pos, p.line
-		t, _, ok := p.next()
+		body, ok := p.nextHeaderLine()
 		if !ok {
 			break
 		}
-		if !bytes.HasPrefix(t, dashes) || marker(t) != 0 {
-			p.pos, p.line = save, saveLine
-			break
-		}
-		body := bytes.TrimSpace(t[2:])
-		if len(body) == 0 {
-			continue
-		}
-		colon := bytes.IndexByte(body, ':')
-		if colon < 0 {
-			return p.errorf(p.line, "header line %q is not \"Key: value\" (keys: %s); put free-text notes after the header, below a blank line", body, knownKeys)
-		}
-		keyB := bytes.TrimSpace(body[:colon])
-		k := slices.Index(keys[:], string(keyB))
-		if k < 0 {
-			return p.errorf(p.line, "unknown header key %q: the keys are %s", keyB, knownKeys)
-		}
-		if prev := seen[k]; prev != 0 {
-			return p.errorf(p.line, "header key %q given twice (first on line %d); keep one", keys[k], prev)
-		}
-		seen[k] = p.line
-		if err := p.headerValue(r, keys[k], string(bytes.TrimSpace(body[colon+1:]))); err != nil {
+		if err := p.headerLine(r, body, &seen); err != nil {
 			return err
 		}
 	}
@@ -326,43 +341,112 @@ func (p *parser) header(r *Revision) error {
 	return nil
 }
 
+// nextHeaderLine returns the text after "--" of the next header line;
+// ok is false at the end of the header, where the parser is left at the
+// line that ended it.
+func (p *parser) nextHeaderLine() (body []byte, ok bool) {
+	save, saveLine := p.pos, p.line
+	t, _, ok := p.next()
+	if !ok {
+		return nil, false
+	}
+	if !bytes.HasPrefix(t, dashes) || marker(t) != 0 {
+		p.pos, p.line = save, saveLine
+		return nil, false
+	}
+	return bytes.TrimSpace(t[2:]), true
+}
+
+// headerLine reads one "Key: value" header line (an empty one is
+// allowed): a known key, not seen before (seen holds each key's line).
+func (p *parser) headerLine(r *Revision, body []byte, seen *[len(keys)]int) error {
+	if len(body) == 0 {
+		return nil
+	}
+	colon := bytes.IndexByte(body, ':')
+	if colon < 0 {
+		return p.errorf(p.line, "header line %q is not \"Key: value\" (keys: %s); put free-text notes after the header, below a blank line", body, knownKeys)
+	}
+	keyB := bytes.TrimSpace(body[:colon])
+	k := slices.Index(keys[:], string(keyB))
+	if k < 0 {
+		return p.errorf(p.line, "unknown header key %q: the keys are %s", keyB, knownKeys)
+	}
+	if prev := seen[k]; prev != 0 {
+		return p.errorf(p.line, "header key %q given twice (first on line %d); keep one", keys[k], prev)
+	}
+	seen[k] = p.line
+	return p.headerValue(r, keys[k], string(bytes.TrimSpace(body[colon+1:])))
+}
+
+// headerValue sets the field of one header key, by the key; each value
+// is checked by its own function.
 func (p *parser) headerValue(r *Revision, key, value string) error {
 	switch key {
 	case keyRevision:
-		if value == "" {
-			return p.errorf(p.line, "empty Revision: give the revision id, e.g. \"-- Revision: 9f02447faa7d\"")
-		}
-		if msg := checkID(value); msg != "" {
-			return p.errorf(p.line, "Revision %q: %s", value, msg)
-		}
-		r.ID = value
+		return p.revisionValue(r, value)
 	case keyRevises, keyDependsOn, keyReplaces, keyBranch:
 		return p.listValue(r, key, value)
 	case keyTransaction:
-		if value != "none" {
-			return p.errorf(p.line, "Transaction %q: the only value is \"none\" (run without a transaction); remove the line to run in one", value)
-		}
-		r.NoTransaction = true
+		return p.transactionValue(r, value)
 	case keyCreated:
-		t, err := time.Parse(TimeLayout, value)
-		var buf [len(TimeLayout) + 8]byte
-		if err != nil || string(t.AppendFormat(buf[:0], TimeLayout)) != value {
-			return p.errorf(p.line, "Created %q: want a UTC time like \"2026-11-21 19:05:02 UTC\"", value)
-		}
-		r.Created = t
+		return p.createdValue(r, value)
 	case keyGo:
-		if value != "true" {
-			return p.errorf(p.line, "Go %q: the only value is \"true\" (the revision is written in Go, in the application)", value)
-		}
-		r.Go = true
+		return p.goValue(r, value)
 	case keyImported:
-		if value == "" {
-			return p.errorf(p.line, "empty Imported-From: it names the tool and file the revision was converted from (retort import writes it); remove the line or give both")
-		}
-		r.ImportedFrom = value
-	default:
-		return p.errorf(p.line, "unknown header key %q: the keys are %s", key, knownKeys)
+		return p.importedValue(r, value)
 	}
+	return p.errorf(p.line, "unknown header key %q: the keys are %s", key, knownKeys)
+}
+
+// revisionValue sets the revision id, which must be a valid one.
+func (p *parser) revisionValue(r *Revision, value string) error {
+	if value == "" {
+		return p.errorf(p.line, "empty Revision: give the revision id, e.g. \"-- Revision: 9f02447faa7d\"")
+	}
+	if msg := checkID(value); msg != "" {
+		return p.errorf(p.line, "Revision %q: %s", value, msg)
+	}
+	r.ID = value
+	return nil
+}
+
+// transactionValue reads Transaction, whose only value is none.
+func (p *parser) transactionValue(r *Revision, value string) error {
+	if value != "none" {
+		return p.errorf(p.line, "Transaction %q: the only value is \"none\" (run without a transaction); remove the line to run in one", value)
+	}
+	r.NoTransaction = true
+	return nil
+}
+
+// createdValue reads Created, a UTC time in TimeLayout exactly (it must
+// format back to itself).
+func (p *parser) createdValue(r *Revision, value string) error {
+	t, err := time.Parse(TimeLayout, value)
+	var buf [len(TimeLayout) + 8]byte
+	if err != nil || string(t.AppendFormat(buf[:0], TimeLayout)) != value {
+		return p.errorf(p.line, "Created %q: want a UTC time like \"2026-11-21 19:05:02 UTC\"", value)
+	}
+	r.Created = t
+	return nil
+}
+
+// goValue reads Go, whose only value is true.
+func (p *parser) goValue(r *Revision, value string) error {
+	if value != "true" {
+		return p.errorf(p.line, "Go %q: the only value is \"true\" (the revision is written in Go, in the application)", value)
+	}
+	r.Go = true
+	return nil
+}
+
+// importedValue reads Imported-From, which must not be empty.
+func (p *parser) importedValue(r *Revision, value string) error {
+	if value == "" {
+		return p.errorf(p.line, "empty Imported-From: it names the tool and file the revision was converted from (retort import writes it); remove the line or give both")
+	}
+	r.ImportedFrom = value
 	return nil
 }
 

@@ -64,20 +64,7 @@ func NewSum(revs []*Revision) *Sum {
 // graph reports later) follow in the order of revs, so that the sum is
 // still deterministic.
 func sumOrder(revs []*Revision) []*Revision {
-	index := make(map[string]int, len(revs))
-	for i, r := range revs {
-		index[r.ID] = i
-	}
-	children := make([][]int, len(revs))
-	pending := make([]int, len(revs))
-	for i, r := range revs {
-		for _, p := range r.Revises {
-			if j, ok := index[p]; ok {
-				children[j] = append(children[j], i)
-				pending[i]++
-			}
-		}
-	}
+	children, pending := sumGraph(revs)
 	var stack []int
 	for i := len(revs) - 1; i >= 0; i-- {
 		if pending[i] == 0 {
@@ -105,6 +92,26 @@ func sumOrder(revs []*Revision) []*Revision {
 		}
 	}
 	return out
+}
+
+// sumGraph indexes revs' edges: each revision's children (by index, in
+// the order of revs) and how many of its parents are among revs.
+func sumGraph(revs []*Revision) (children [][]int, pending []int) {
+	index := make(map[string]int, len(revs))
+	for i, r := range revs {
+		index[r.ID] = i
+	}
+	children = make([][]int, len(revs))
+	pending = make([]int, len(revs))
+	for i, r := range revs {
+		for _, p := range r.Revises {
+			if j, ok := index[p]; ok {
+				children[j] = append(children[j], i)
+				pending[i]++
+			}
+		}
+	}
+	return children, pending
 }
 
 // line is an entry as written: "ID PARENTS CHECKSUM", PARENTS being "-"
@@ -170,15 +177,12 @@ func (e *SumParseError) Error() string {
 }
 
 // ParseSum reads a sum file's content. path names the file in errors,
-// which are *SumParseError values.
+// which are *SumParseError values. Merge conflict markers are refused
+// first (conflictLine), then the first line and each entry (sumEntry).
 func ParseSum(path string, data []byte) (*Sum, error) {
 	lines := strings.Split(strings.TrimSuffix(string(normalizeNewlines(data)), "\n"), "\n")
-	for i, l := range lines {
-		for _, m := range []string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"} {
-			if strings.HasPrefix(l, m) {
-				return nil, &SumParseError{Path: path, Line: i + 1, Conflict: true}
-			}
-		}
+	if n := conflictLine(lines); n > 0 {
+		return nil, &SumParseError{Path: path, Line: n, Conflict: true}
 	}
 	magic, hash, ok := strings.Cut(lines[0], " ")
 	if !ok || magic != sumMagic || !isHex64(hash) {
@@ -188,21 +192,43 @@ func ParseSum(path string, data []byte) (*Sum, error) {
 	seen := make(map[string]int, len(lines)-1)
 	for i, l := range lines[1:] {
 		n := i + 2
-		f, ok := fields3(l)
-		if !ok || CheckID(f[0]) != nil || !isHex64(f[2]) {
+		e, ok := sumEntry(l)
+		if !ok {
 			return nil, &SumParseError{Path: path, Line: n, Msg: "expected \"REVISION PARENTS CHECKSUM\""}
 		}
-		if prev, dup := seen[f[0]]; dup {
-			return nil, &SumParseError{Path: path, Line: n, Msg: fmt.Sprintf("revision %s is listed twice (also on line %d)", f[0], prev)}
+		if prev, dup := seen[e.ID]; dup {
+			return nil, &SumParseError{Path: path, Line: n, Msg: fmt.Sprintf("revision %s is listed twice (also on line %d)", e.ID, prev)}
 		}
-		seen[f[0]] = n
-		e := SumEntry{ID: f[0], Checksum: f[2]}
-		if f[1] != "-" {
-			e.Revises = strings.Split(f[1], ",")
-		}
+		seen[e.ID] = n
 		s.Entries = append(s.Entries, e)
 	}
 	return s, nil
+}
+
+// conflictLine is the 1-based line of the first git merge conflict
+// marker, 0 when there is none.
+func conflictLine(lines []string) int {
+	for i, l := range lines {
+		for _, m := range []string{"<<<<<<<", "=======", ">>>>>>>", "|||||||"} {
+			if strings.HasPrefix(l, m) {
+				return i + 1
+			}
+		}
+	}
+	return 0
+}
+
+// sumEntry reads "ID PARENTS CHECKSUM"; ok is false when l is not one.
+func sumEntry(l string) (SumEntry, bool) {
+	f, ok := fields3(l)
+	if !ok || CheckID(f[0]) != nil || !isHex64(f[2]) {
+		return SumEntry{}, false
+	}
+	e := SumEntry{ID: f[0], Checksum: f[2]}
+	if f[1] != "-" {
+		e.Revises = strings.Split(f[1], ",")
+	}
+	return e, true
 }
 
 // fields3 splits l as strings.Fields does, when it has three fields.
@@ -272,24 +298,7 @@ func (e *SumMismatchError) Error() string {
 // edited (load through LoadHeadersCached instead, which has them).
 func (s *Sum) Check(path string, revs []*Revision) error {
 	e := &SumMismatchError{Path: path, HashMismatch: hashEntries(s.Entries) != s.Hash}
-	listed := make(map[string]int, len(s.Entries))
-	for i, en := range s.Entries {
-		listed[en.ID] = i
-	}
-	have := make([]bool, len(s.Entries))
-	for _, r := range revs {
-		i, ok := listed[r.ID]
-		var en SumEntry
-		if ok {
-			en, have[i] = s.Entries[i], true
-		}
-		switch {
-		case !ok:
-			e.Added = append(e.Added, r.Path)
-		case en.Checksum != r.Checksum || !slices.Equal(en.Revises, r.Revises):
-			e.Edited = append(e.Edited, r.Path)
-		}
-	}
+	have := s.compare(e, revs)
 	for i, en := range s.Entries {
 		if !have[i] {
 			e.Removed = append(e.Removed, en.ID)
@@ -299,6 +308,28 @@ func (s *Sum) Check(path string, revs []*Revision) error {
 		return nil
 	}
 	return e
+}
+
+// compare adds to e the revisions of revs the sum does not list (Added)
+// or lists otherwise (Edited), and returns which entries revs has.
+func (s *Sum) compare(e *SumMismatchError, revs []*Revision) (have []bool) {
+	listed := make(map[string]int, len(s.Entries))
+	for i, en := range s.Entries {
+		listed[en.ID] = i
+	}
+	have = make([]bool, len(s.Entries))
+	for _, r := range revs {
+		i, ok := listed[r.ID]
+		switch {
+		case !ok:
+			e.Added = append(e.Added, r.Path)
+			continue
+		case s.Entries[i].Checksum != r.Checksum || !slices.Equal(s.Entries[i].Revises, r.Revises):
+			e.Edited = append(e.Edited, r.Path)
+		}
+		have[i] = true
+	}
+	return have
 }
 
 // WriteSum writes the sum of revs to path, replacing the file at once
