@@ -149,24 +149,45 @@ type StepError struct {
 	Candidates []string
 }
 
-// Error says where and why the step failed.
+// Error says where and why the step failed: with nothing applied
+// (fromNothing), going up (upFrom), or going down (downFrom).
 func (e *StepError) Error() string {
 	switch {
-	case e.At == "" && e.Up && len(e.Candidates) > 0:
-		return fmt.Sprintf("target %q is ambiguous: nothing is applied and there are %d bases, %s; upgrade one of them first, or name a revision", e.Target, len(e.Candidates), list(e.Candidates))
-	case e.At == "" && e.Up:
-		return fmt.Sprintf("target %q goes past head: there are no revisions", e.Target)
 	case e.At == "":
-		return fmt.Sprintf("target %q goes past base: nothing is applied", e.Target)
-	case e.Up && len(e.Candidates) == 0:
-		return fmt.Sprintf("target %q goes past head %s: there is no revision above it", e.Target, e.At)
+		return e.fromNothing()
 	case e.Up:
-		return fmt.Sprintf("target %q is ambiguous: %s is a branch point with children %s; name the branch with \"REV+N\" from one of them", e.Target, e.At, list(e.Candidates))
-	case len(e.Candidates) == 0:
-		return fmt.Sprintf("target %q goes past base %s: there is no revision below it", e.Target, e.At)
-	default:
-		return fmt.Sprintf("target %q is ambiguous: %s is a merge of %s; step down from one of them with \"REV-N\"", e.Target, e.At, list(e.Candidates))
+		return e.upFrom()
 	}
+	return e.downFrom()
+}
+
+// fromNothing is the message of a step with nothing applied.
+func (e *StepError) fromNothing() string {
+	switch {
+	case e.Up && len(e.Candidates) > 0:
+		return fmt.Sprintf("target %q is ambiguous: nothing is applied and there are %d bases, %s; upgrade one of them first, or name a revision", e.Target, len(e.Candidates), list(e.Candidates))
+	case e.Up:
+		return fmt.Sprintf("target %q goes past head: there are no revisions", e.Target)
+	}
+	return fmt.Sprintf("target %q goes past base: nothing is applied", e.Target)
+}
+
+// upFrom is the message of a step up from e.At: past the head, or at a
+// branch point.
+func (e *StepError) upFrom() string {
+	if len(e.Candidates) == 0 {
+		return fmt.Sprintf("target %q goes past head %s: there is no revision above it", e.Target, e.At)
+	}
+	return fmt.Sprintf("target %q is ambiguous: %s is a branch point with children %s; name the branch with \"REV+N\" from one of them", e.Target, e.At, list(e.Candidates))
+}
+
+// downFrom is the message of a step down from e.At: past a base, or at a
+// merge.
+func (e *StepError) downFrom() string {
+	if len(e.Candidates) == 0 {
+		return fmt.Sprintf("target %q goes past base %s: there is no revision below it", e.Target, e.At)
+	}
+	return fmt.Sprintf("target %q is ambiguous: %s is a merge of %s; step down from one of them with \"REV-N\"", e.Target, e.At, list(e.Candidates))
 }
 
 // DirectionError reports a relative target that points the other way than

@@ -80,7 +80,10 @@ func New(revs []*script.Revision) (*Graph, error) {
 }
 
 // buildView makes the view of revs in which the squashed revisions named in
-// expand give way to the revisions they replace (nil: none).
+// expand give way to the revisions they replace (nil: none). The files
+// are indexed (indexFiles), the visible revisions become nodes
+// (addNodes), linked (link), sorted (sort), and given their reverse
+// edges (linkChildren).
 func buildView(revs []*script.Revision, expand map[string]bool) (*Graph, error) {
 	g := &Graph{
 		byID:       make(map[string]*node, len(revs)),
@@ -91,21 +94,44 @@ func buildView(revs []*script.Revision, expand map[string]bool) (*Graph, error) 
 		replacedBy: map[string]*squash{},
 		redirect:   map[string]string{},
 	}
+	if err := g.indexFiles(revs); err != nil {
+		return nil, err
+	}
+	hidden, err := g.squashViews(expand)
+	if err != nil {
+		return nil, err
+	}
+	all := g.addNodes(revs, hidden)
+	if err := g.link(all); err != nil {
+		return nil, err
+	}
+	if err := g.sort(all); err != nil {
+		return nil, err
+	}
+	linkChildren(g.nodes)
+	return g, nil
+}
+
+// indexFiles indexes every revision file by id, refusing a bad or
+// duplicate id.
+func (g *Graph) indexFiles(revs []*script.Revision) error {
 	for _, r := range revs {
 		if err := script.CheckID(r.ID); err != nil {
-			return nil, fmt.Errorf("%s: %w", r.Path, err)
+			return fmt.Errorf("%s: %w", r.Path, err)
 		}
 		if prev, ok := g.files[r.ID]; ok {
-			return nil, &script.DuplicateIDError{ID: r.ID, Paths: [2]string{prev.Path, r.Path}}
+			return &script.DuplicateIDError{ID: r.ID, Paths: [2]string{prev.Path, r.Path}}
 		}
 		g.files[r.ID] = r
 		g.fileIDs = append(g.fileIDs, r.ID)
 	}
 	sort.Strings(g.fileIDs)
-	hidden, err := g.squashViews(expand)
-	if err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+// addNodes makes a node of each revision not hidden by a squash, in file
+// order, and returns them.
+func (g *Graph) addNodes(revs []*script.Revision, hidden map[string]bool) []*node {
 	all := make([]*node, 0, len(revs))
 	for _, r := range revs {
 		if hidden[r.ID] {
@@ -120,13 +146,13 @@ func buildView(revs []*script.Revision, expand map[string]bool) (*Graph, error) 
 		g.ids = append(g.ids, n.rev.ID)
 	}
 	sort.Strings(g.ids)
-	if err := g.link(all); err != nil {
-		return nil, err
-	}
-	if err := g.sort(all); err != nil {
-		return nil, err
-	}
-	for _, n := range g.nodes {
+	return all
+}
+
+// linkChildren gives each node its children and dependents, in
+// topological order.
+func linkChildren(nodes []*node) {
+	for _, n := range nodes {
 		for _, p := range n.parents {
 			p.children = append(p.children, n)
 		}
@@ -134,38 +160,56 @@ func buildView(revs []*script.Revision, expand map[string]bool) (*Graph, error) 
 			d.dependents = append(d.dependents, n)
 		}
 	}
-	return g, nil
 }
 
-// link resolves the parents, dependencies and branch labels of all.
+// link resolves the parents (Revises), dependencies (linkDeps) and
+// branch labels (linkLabels) of all.
 func (g *Graph) link(all []*node) error {
 	for _, n := range all {
-		r := n.rev
-		for _, id := range r.Revises {
-			p, err := g.edge(r, id, "Revises")
+		for _, id := range n.rev.Revises {
+			p, err := g.edge(n.rev, id, "Revises")
 			if err != nil {
 				return err
 			}
 			n.parents = append(n.parents, p)
 		}
-		for _, id := range r.DependsOn {
-			if slices.Contains(r.Revises, id) {
-				continue
-			}
-			d, err := g.edge(r, id, "Depends-On")
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(n.parents, d) && !slices.Contains(n.deps, d) {
-				n.deps = append(n.deps, d)
-			}
+		if err := g.linkDeps(n); err != nil {
+			return err
 		}
-		for _, l := range r.Branches {
-			if prev, ok := g.labels[l]; ok {
-				return &DuplicateLabelError{Label: l, Paths: [2]string{prev.rev.Path, r.Path}}
-			}
-			g.labels[l] = n
+		if err := g.linkLabels(n); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// linkDeps resolves n's Depends-On, leaving out what is also a parent
+// and repeats.
+func (g *Graph) linkDeps(n *node) error {
+	r := n.rev
+	for _, id := range r.DependsOn {
+		if slices.Contains(r.Revises, id) {
+			continue
+		}
+		d, err := g.edge(r, id, "Depends-On")
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(n.parents, d) && !slices.Contains(n.deps, d) {
+			n.deps = append(n.deps, d)
+		}
+	}
+	return nil
+}
+
+// linkLabels records n's branch labels, each of which one revision may
+// carry.
+func (g *Graph) linkLabels(n *node) error {
+	for _, l := range n.rev.Branches {
+		if prev, ok := g.labels[l]; ok {
+			return &DuplicateLabelError{Label: l, Paths: [2]string{prev.rev.Path, n.rev.Path}}
+		}
+		g.labels[l] = n
 	}
 	return nil
 }
@@ -196,24 +240,9 @@ func (h *indexHeap) Pop() any {
 }
 
 // sort fills g.nodes in topological order (Kahn's algorithm, ties by input
-// order) or returns a *CycleError.
+// order) or returns a *CycleError (findCycle).
 func (g *Graph) sort(all []*node) error {
-	pending := make([]int, len(all)) // unmet parents and dependencies
-	out := make([][]*node, len(all)) // reverse edges, by file index
-	var ready indexHeap
-	for _, n := range all {
-		pending[n.file] = len(n.parents) + len(n.deps)
-		for _, p := range n.parents {
-			out[p.file] = append(out[p.file], n)
-		}
-		for _, d := range n.deps {
-			out[d.file] = append(out[d.file], n)
-		}
-		if pending[n.file] == 0 {
-			ready = append(ready, n)
-		}
-	}
-	heap.Init(&ready)
+	pending, out, ready := kahnStart(all)
 	g.nodes = make([]*node, 0, len(all))
 	for ready.Len() > 0 {
 		n := heap.Pop(&ready).(*node)
@@ -229,8 +258,34 @@ func (g *Graph) sort(all []*node) error {
 	if len(g.nodes) == len(all) {
 		return nil
 	}
-	// Every node left has a parent or dependency that is also left: walk
-	// those links from the first one until a node repeats.
+	return findCycle(all, pending)
+}
+
+// kahnStart returns, by file index, each node's number of unmet parents
+// and dependencies and its reverse edges, and the nodes ready at once.
+func kahnStart(all []*node) (pending []int, out [][]*node, ready indexHeap) {
+	pending = make([]int, len(all))
+	out = make([][]*node, len(all))
+	for _, n := range all {
+		pending[n.file] = len(n.parents) + len(n.deps)
+		for _, p := range n.parents {
+			out[p.file] = append(out[p.file], n)
+		}
+		for _, d := range n.deps {
+			out[d.file] = append(out[d.file], n)
+		}
+		if pending[n.file] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	heap.Init(&ready)
+	return pending, out, ready
+}
+
+// findCycle returns the cycle among the nodes sort could not place
+// (pending above 0): every one of them has a parent or dependency that is
+// also left, so walking those links from the first one repeats a node.
+func findCycle(all []*node, pending []int) error {
 	var start *node
 	for _, n := range all {
 		if pending[n.file] > 0 {
@@ -240,7 +295,7 @@ func (g *Graph) sort(all []*node) error {
 	}
 	seen := make(map[*node]int)
 	var path []*node
-	for n := start; ; {
+	for n := start; ; n = nextPending(n, pending) {
 		if at, ok := seen[n]; ok {
 			cycle := make([]string, 0, len(path)-at)
 			for _, c := range path[at:] {
@@ -250,15 +305,17 @@ func (g *Graph) sort(all []*node) error {
 		}
 		seen[n] = len(path)
 		path = append(path, n)
-		var next *node
-		for _, p := range slices.Concat(n.parents, n.deps) {
-			if pending[p.file] > 0 {
-				next = p
-				break
-			}
-		}
-		n = next
 	}
+}
+
+// nextPending is n's first parent or dependency left unplaced.
+func nextPending(n *node, pending []int) *node {
+	for _, p := range slices.Concat(n.parents, n.deps) {
+		if pending[p.file] > 0 {
+			return p
+		}
+	}
+	return nil
 }
 
 // Len returns the number of revisions.

@@ -103,30 +103,12 @@ func (g *Graph) Upgrade(applied []string, target Target) (*Plan, error) {
 	return p, nil
 }
 
+// upgrade plans the steps that apply what the targets of t need
+// (upgradeTargets) and is not applied, in topological order.
 func (g *Graph) upgrade(applied []bool, t Target) (*Plan, error) {
-	var targets []*node
-	switch t.Kind {
-	case TargetRange:
-		return nil, &DirectionError{Target: t.String(), Dir: Up}
-	case TargetRelative:
-		if t.Steps < 0 {
-			return nil, &DirectionError{Target: t.String(), Dir: Up}
-		}
-		n, err := g.stepUpFromCurrent(applied, t)
-		if err != nil {
-			return nil, err
-		}
-		targets = []*node{n}
-	default:
-		nodes, below, err := g.staticTargets(t)
-		if err != nil {
-			return nil, err
-		}
-		targets = nodes
-		if below != nil {
-			// The state just before below: what it needs, not itself.
-			targets = append(append(targets, below.parents...), below.deps...)
-		}
+	targets, err := g.upgradeTargets(applied, t)
+	if err != nil {
+		return nil, err
 	}
 	plan := &Plan{}
 	if len(targets) == 0 {
@@ -141,7 +123,35 @@ func (g *Graph) upgrade(applied []bool, t Target) (*Plan, error) {
 	return plan, nil
 }
 
-// stepUpFromCurrent resolves "+N" and "LABEL@+N".
+// upgradeTargets resolves an upgrade's target into the revisions that
+// must end up applied: "+N" from the current head, a static target, or
+// for a target just below a revision what that revision needs. A range,
+// or steps down, is no upgrade target.
+func (g *Graph) upgradeTargets(applied []bool, t Target) ([]*node, error) {
+	switch {
+	case t.Kind == TargetRange, t.Kind == TargetRelative && t.Steps < 0:
+		return nil, &DirectionError{Target: t.String(), Dir: Up}
+	case t.Kind == TargetRelative:
+		n, err := g.stepUpFromCurrent(applied, t)
+		if err != nil {
+			return nil, err
+		}
+		return []*node{n}, nil
+	}
+	nodes, below, err := g.staticTargets(t)
+	if err != nil {
+		return nil, err
+	}
+	if below != nil {
+		// The state just before below: what it needs, not itself.
+		nodes = append(append(nodes, below.parents...), below.deps...)
+	}
+	return nodes, nil
+}
+
+// stepUpFromCurrent resolves "+N" and "LABEL@+N": N steps up from the
+// current head (of the branch), or from the base when nothing is applied
+// (stepUpFromBase).
 func (g *Graph) stepUpFromCurrent(applied []bool, t Target) (*node, error) {
 	var within []bool
 	var root *node
@@ -154,29 +164,35 @@ func (g *Graph) stepUpFromCurrent(applied []bool, t Target) (*node, error) {
 	cur := g.currentHeads(applied, within)
 	switch len(cur) {
 	case 0:
-		var bases []*node
-		if root != nil {
-			bases = []*node{root}
-		} else {
-			for _, n := range g.nodes {
-				if len(n.parents) == 0 {
-					bases = append(bases, n)
-				}
-			}
-		}
-		switch len(bases) {
-		case 0:
-			return nil, &StepError{Target: t.String(), Up: true}
-		case 1:
-			n, _, err := g.walk(t, bases[0], t.Steps-1, false)
-			return n, err
-		}
-		return nil, &StepError{Target: t.String(), Up: true, Candidates: ids(bases)}
+		return g.stepUpFromBase(t, root)
 	case 1:
 		n, _, err := g.walk(t, cur[0], t.Steps, false)
 		return n, err
 	}
 	return nil, &MultipleHeadsError{Target: t.String(), Heads: ids(cur), Current: true}
+}
+
+// stepUpFromBase resolves "+N" when nothing (of the branch whose lowest
+// revision is root) is applied: the first step applies the one base.
+func (g *Graph) stepUpFromBase(t Target, root *node) (*node, error) {
+	var bases []*node
+	if root != nil {
+		bases = []*node{root}
+	} else {
+		for _, n := range g.nodes {
+			if len(n.parents) == 0 {
+				bases = append(bases, n)
+			}
+		}
+	}
+	switch len(bases) {
+	case 0:
+		return nil, &StepError{Target: t.String(), Up: true}
+	case 1:
+		n, _, err := g.walk(t, bases[0], t.Steps-1, false)
+		return n, err
+	}
+	return nil, &StepError{Target: t.String(), Up: true, Candidates: ids(bases)}
 }
 
 // ResolveTarget returns the revisions a target names without looking at
@@ -204,6 +220,8 @@ func (g *Graph) ResolveTarget(t Target) ([]*script.Revision, error) {
 // state. below is set for a target just below a revision ("LABEL@base",
 // "REV-N" one step past a base): the state where below is not applied
 // but what it needs may be. Plain "base" gives neither nodes nor below.
+// Heads and revisions with steps are resolved by headTarget and
+// revisionTarget.
 func (g *Graph) staticTargets(t Target) (nodes []*node, below *node, err error) {
 	var within []bool
 	var root *node
@@ -214,41 +232,49 @@ func (g *Graph) staticTargets(t Target) (nodes []*node, below *node, err error) 
 	}
 	switch t.Kind {
 	case TargetHead:
-		hs := g.heads(within)
-		if len(hs) == 0 {
-			return nil, nil, nil
-		}
-		if len(hs) > 1 {
-			name := t
-			name.Steps = 0
-			return nil, nil, &MultipleHeadsError{Target: name.String(), Heads: ids(hs)}
-		}
-		if t.Steps == 0 {
-			return hs, nil, nil
-		}
-		n, below, err := g.walk(t, hs[0], t.Steps, true)
-		return one(n), below, err
+		return g.headTarget(t, within)
 	case TargetHeads:
 		return g.heads(within), nil, nil
 	case TargetBase:
-		if root != nil {
-			return nil, root, nil
-		}
-		return nil, nil, nil
+		return nil, root, nil
 	case TargetRevision:
-		n, err := g.resolve(t.Rev)
-		if err != nil {
-			return nil, nil, err
-		}
-		if t.Steps == 0 {
-			return []*node{n}, nil, nil
-		}
-		n, below, err := g.walk(t, n, t.Steps, true)
-		return one(n), below, err
+		return g.revisionTarget(t)
 	case TargetRelative:
 		return nil, nil, &TargetError{Input: t.String(), Msg: "steps from the current revision need the database's state, which is not known here; name a revision instead"}
 	}
 	return nil, nil, &TargetError{Input: t.String(), Msg: "not a single target; " + targetForms}
+}
+
+// headTarget resolves "head", "head-N" and their labelled forms: the one
+// head (of the revisions within, all when nil), N steps down from it.
+func (g *Graph) headTarget(t Target, within []bool) ([]*node, *node, error) {
+	hs := g.heads(within)
+	if len(hs) == 0 {
+		return nil, nil, nil
+	}
+	if len(hs) > 1 {
+		name := t
+		name.Steps = 0
+		return nil, nil, &MultipleHeadsError{Target: name.String(), Heads: ids(hs)}
+	}
+	if t.Steps == 0 {
+		return hs, nil, nil
+	}
+	n, below, err := g.walk(t, hs[0], t.Steps, true)
+	return one(n), below, err
+}
+
+// revisionTarget resolves "REV", "REV+N" and "REV-N".
+func (g *Graph) revisionTarget(t Target) ([]*node, *node, error) {
+	n, err := g.resolve(t.Rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.Steps == 0 {
+		return []*node{n}, nil, nil
+	}
+	n, below, err := g.walk(t, n, t.Steps, true)
+	return one(n), below, err
 }
 
 func one(n *node) []*node {
@@ -317,64 +343,12 @@ func (g *Graph) DowngradeReverting(applied, reverting []string, target Target) (
 	return p, nil
 }
 
+// downgrade plans the steps that revert the applied revisions t calls
+// for (toRevert), children and dependents first.
 func (g *Graph) downgrade(applied []bool, t Target) (*Plan, error) {
-	var revert []bool
-	switch t.Kind {
-	case TargetRange:
-		return nil, &DirectionError{Target: t.String(), Dir: Down}
-	case TargetRelative:
-		if t.Steps > 0 {
-			return nil, &DirectionError{Target: t.String(), Dir: Down}
-		}
-		var within []bool
-		if t.Label != "" {
-			var err error
-			if within, _, err = g.branch(t.Label); err != nil {
-				return nil, err
-			}
-		}
-		cur := g.currentHeads(applied, within)
-		switch len(cur) {
-		case 0:
-			return nil, &StepError{Target: t.String()}
-		case 1:
-		default:
-			return nil, &MultipleHeadsError{Target: t.String(), Heads: ids(cur), Current: true}
-		}
-		// -N reverts N revisions: the head and N-1 below it.
-		low, _, err := g.walk(t, cur[0], t.Steps+1, false)
-		if err != nil {
-			return nil, err
-		}
-		revert = g.descendants([]*node{low})
-	case TargetRevision:
-		if t.Steps >= 0 {
-			var err error
-			if revert, err = g.downgradeTo(applied, t); err != nil {
-				return nil, err
-			}
-			break
-		}
-		// REV-N reverts REV and the N-1 revisions below it on REV's own
-		// line, and whatever needs them: a sibling branch that shares an
-		// ancestor further down is left alone.
-		n, err := g.resolve(t.Rev)
-		if err != nil {
-			return nil, err
-		}
-		if !applied[n.index] {
-			return nil, &NotAppliedError{ID: n.rev.ID, Current: ids(g.currentHeads(applied, nil))}
-		}
-		low, _, err := g.walk(t, n, t.Steps+1, false)
-		if err != nil {
-			return nil, err
-		}
-		revert = g.descendants([]*node{low})
-	default:
-		var err error
-		if revert, err = g.downgradeTo(applied, t); err != nil {
-			return nil, err
-		}
+	revert, err := g.toRevert(applied, t)
+	if err != nil {
+		return nil, err
 	}
 	plan := &Plan{}
 	for i := len(g.nodes) - 1; i >= 0; i-- {
@@ -383,6 +357,66 @@ func (g *Graph) downgrade(applied []bool, t Target) (*Plan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// toRevert picks the revisions a downgrade to t reverts, by the kind of
+// target: "-N" (revertFromCurrent), "REV-N" (revertFromRevision), or a
+// static target (downgradeTo). A range, or steps up, is no downgrade
+// target.
+func (g *Graph) toRevert(applied []bool, t Target) ([]bool, error) {
+	switch {
+	case t.Kind == TargetRange, t.Kind == TargetRelative && t.Steps > 0:
+		return nil, &DirectionError{Target: t.String(), Dir: Down}
+	case t.Kind == TargetRelative:
+		return g.revertFromCurrent(applied, t)
+	case t.Kind == TargetRevision && t.Steps < 0:
+		return g.revertFromRevision(applied, t)
+	}
+	return g.downgradeTo(applied, t)
+}
+
+// revertFromCurrent resolves "-N" and "LABEL@-N": the one current head
+// (of the branch) and the N-1 revisions below it, with what needs them.
+func (g *Graph) revertFromCurrent(applied []bool, t Target) ([]bool, error) {
+	var within []bool
+	if t.Label != "" {
+		var err error
+		if within, _, err = g.branch(t.Label); err != nil {
+			return nil, err
+		}
+	}
+	cur := g.currentHeads(applied, within)
+	switch len(cur) {
+	case 0:
+		return nil, &StepError{Target: t.String()}
+	case 1:
+	default:
+		return nil, &MultipleHeadsError{Target: t.String(), Heads: ids(cur), Current: true}
+	}
+	// -N reverts N revisions: the head and N-1 below it.
+	low, _, err := g.walk(t, cur[0], t.Steps+1, false)
+	if err != nil {
+		return nil, err
+	}
+	return g.descendants([]*node{low}), nil
+}
+
+// revertFromRevision resolves "REV-N": REV and the N-1 revisions below
+// it on REV's own line, and whatever needs them; a sibling branch that
+// shares an ancestor further down is left alone. REV must be applied.
+func (g *Graph) revertFromRevision(applied []bool, t Target) ([]bool, error) {
+	n, err := g.resolve(t.Rev)
+	if err != nil {
+		return nil, err
+	}
+	if !applied[n.index] {
+		return nil, &NotAppliedError{ID: n.rev.ID, Current: ids(g.currentHeads(applied, nil))}
+	}
+	low, _, err := g.walk(t, n, t.Steps+1, false)
+	if err != nil {
+		return nil, err
+	}
+	return g.descendants([]*node{low}), nil
 }
 
 // downgradeTo returns the revisions to revert so that the database is at a
@@ -420,27 +454,15 @@ func (g *Graph) downgradeTo(applied []bool, t Target) ([]bool, error) {
 // RangePlan plans offline SQL for "upgrade --sql A:B" (dir Up) and
 // "downgrade --sql A:B" (dir Down). The starting state is from and
 // everything it needs applied ("" or "base": nothing applied, upgrade
-// only); to is a target as for Upgrade and Downgrade, counted from that
-// state ("" means "head" for Up and "base" for Down).
+// only; rangeStart); to is a target as for Upgrade and Downgrade,
+// counted from that state ("" means "head" for Up and "base" for Down).
 func (g *Graph) RangePlan(from, to string, dir Direction) (*Plan, error) {
-	applied := make([]bool, len(g.nodes))
-	if from != "" && from != "base" {
-		ft, err := ParseTarget(from)
-		if err != nil {
-			return nil, err
-		}
-		nodes, below, err := g.staticTargets(ft)
-		if err != nil {
-			return nil, err
-		}
-		if below != nil {
-			nodes = append(append(nodes, below.parents...), below.deps...)
-		}
-		if len(nodes) > 0 {
-			applied = g.ancestors(nodes)
-		}
-	} else if dir == Down {
+	if (from == "" || from == "base") && dir == Down {
 		return nil, &TargetError{Input: from + ":" + to, Msg: "a downgrade range starts from a revision: write REV:TARGET"}
+	}
+	applied, err := g.rangeStart(from)
+	if err != nil {
+		return nil, err
 	}
 	if to == "" {
 		to = "head"
@@ -458,38 +480,49 @@ func (g *Graph) RangePlan(from, to string, dir Direction) (*Plan, error) {
 	return g.upgrade(applied, tt)
 }
 
+// rangeStart is the state a range starts from: from and everything it
+// needs applied; nothing for "" and "base".
+func (g *Graph) rangeStart(from string) ([]bool, error) {
+	applied := make([]bool, len(g.nodes))
+	if from == "" || from == "base" {
+		return applied, nil
+	}
+	ft, err := ParseTarget(from)
+	if err != nil {
+		return nil, err
+	}
+	nodes, below, err := g.staticTargets(ft)
+	if err != nil {
+		return nil, err
+	}
+	if below != nil {
+		nodes = append(append(nodes, below.parents...), below.deps...)
+	}
+	if len(nodes) > 0 {
+		applied = g.ancestors(nodes)
+	}
+	return applied, nil
+}
+
 // History returns the revisions from "from" up to "to", newest first
 // (reverse topological order, ties in reverse file order), as
 // "history -r FROM:TO" lists them: the revisions that need from (and from
-// itself) and that to needs (and to itself). Either end may be empty for
-// an open end; from may be "base", to may be "head" or "heads"; both may be
-// ids, prefixes, "REV+N", "REV-N", "LABEL@head" and so on, but not steps
-// from the current revision ("+N"), which need the database.
+// itself, historyFrom) and that to needs (and to itself, historyTo).
+// Either end may be empty for an open end; from may be "base", to may be
+// "head" or "heads"; both may be ids, prefixes, "REV+N", "REV-N",
+// "LABEL@head" and so on, but not steps from the current revision ("+N"),
+// which need the database.
 func (g *Graph) History(from, to string) ([]*script.Revision, error) {
-	var lower, upper []bool
-	if from != "" && from != "base" {
-		nodes, below, err := g.historyEnd(from)
-		if err != nil {
-			return nil, err
-		}
-		if below != nil {
-			nodes = append(nodes, below)
-		}
-		lower = g.descendants(nodes)
+	lower, err := g.historyFrom(from)
+	if err != nil {
+		return nil, err
 	}
-	switch to {
-	case "", "heads":
-	case "base":
+	if to == "base" {
 		return nil, nil
-	default:
-		nodes, below, err := g.historyEnd(to)
-		if err != nil {
-			return nil, err
-		}
-		if below != nil {
-			nodes = append(append(nodes, below.parents...), below.deps...)
-		}
-		upper = g.ancestors(nodes)
+	}
+	upper, err := g.historyTo(to)
+	if err != nil {
+		return nil, err
 	}
 	var out []*script.Revision
 	for i := len(g.nodes) - 1; i >= 0; i-- {
@@ -500,6 +533,40 @@ func (g *Graph) History(from, to string) ([]*script.Revision, error) {
 	return out, nil
 }
 
+// historyFrom is the lower end of a history: from and what needs it (and,
+// for a target just below a revision, that revision); nil for an open
+// end.
+func (g *Graph) historyFrom(from string) ([]bool, error) {
+	if from == "" || from == "base" {
+		return nil, nil
+	}
+	nodes, below, err := g.historyEnd(from)
+	if err != nil {
+		return nil, err
+	}
+	if below != nil {
+		nodes = append(nodes, below)
+	}
+	return g.descendants(nodes), nil
+}
+
+// historyTo is the upper end of a history: to and what it needs; nil for
+// an open end ("" or "heads").
+func (g *Graph) historyTo(to string) ([]bool, error) {
+	if to == "" || to == "heads" {
+		return nil, nil
+	}
+	nodes, below, err := g.historyEnd(to)
+	if err != nil {
+		return nil, err
+	}
+	if below != nil {
+		nodes = append(append(nodes, below.parents...), below.deps...)
+	}
+	return g.ancestors(nodes), nil
+}
+
+// historyEnd resolves one end of a history range, a static target.
 func (g *Graph) historyEnd(s string) ([]*node, *node, error) {
 	t, err := ParseTarget(s)
 	if err != nil {

@@ -263,22 +263,35 @@ const (
 )
 
 // place returns the revisions of s's range that set holds and what a plan
-// from p does with s.
+// from p does with s: keep it when nothing of the range is applied,
+// unfinished or planned into (intoOriginals); record it when all of it
+// is applied and nothing unfinished; else plan through the originals.
 func (s *squash) place(set map[string]bool, p position) (had []string, act int) {
 	for _, id := range s.rev.Replaces {
 		if set[id] {
 			had = append(had, id)
 		}
 	}
-	open := slices.ContainsFunc(p.unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
-	into := p.into == s.rev.ID && !set[s.rev.ID] && s.originals != nil
+	open := s.unfinished(p)
 	switch {
-	case len(had) == 0 && !open && !into:
+	case len(had) == 0 && !open && !s.intoOriginals(set, p):
 		return nil, keepSquash
 	case !open && (set[s.rev.ID] || len(had) == len(s.rev.Replaces)):
 		return had, recordSquash
 	}
 	return had, expandSquash
+}
+
+// unfinished reports a revision of s's range that p says stopped
+// part-way.
+func (s *squash) unfinished(p position) bool {
+	return slices.ContainsFunc(p.unfinished, func(id string) bool { return slices.Contains(s.rev.Replaces, id) })
+}
+
+// intoOriginals reports a plan to the squashed revision itself, not
+// applied, when its originals are there to plan through.
+func (s *squash) intoOriginals(set map[string]bool, p position) bool {
+	return p.into == s.rev.ID && !set[s.rev.ID] && s.originals != nil
 }
 
 // inside returns the squashed revision whose range target t names a

@@ -200,31 +200,21 @@ func abs(n int) int {
 	return n
 }
 
-// String returns the canonical text of t, which ParseTarget reads back.
+// String returns the canonical text of t, which ParseTarget reads back:
+// a range as its two ends (rangeString), else the label, the target's
+// word or revision, and the steps.
 func (t Target) String() string {
-	var b strings.Builder
 	if t.Kind == TargetRange {
-		if t.From != nil {
-			b.WriteString(t.From.String())
-		}
-		b.WriteByte(':')
-		if t.To != nil {
-			b.WriteString(t.To.String())
-		}
-		return b.String()
+		return t.rangeString()
 	}
+	var b strings.Builder
 	if t.Label != "" {
 		b.WriteString(t.Label)
 		b.WriteByte('@')
 	}
-	switch t.Kind {
-	case TargetHead:
-		b.WriteString("head")
-	case TargetHeads:
-		b.WriteString("heads")
-	case TargetBase:
-		b.WriteString("base")
-	case TargetRevision:
+	if w, ok := targetWords[t.Kind]; ok {
+		b.WriteString(w)
+	} else if t.Kind == TargetRevision {
 		b.WriteString(t.Rev)
 	}
 	if t.Steps > 0 {
@@ -232,6 +222,22 @@ func (t Target) String() string {
 	}
 	if t.Steps != 0 {
 		b.WriteString(strconv.Itoa(t.Steps))
+	}
+	return b.String()
+}
+
+// targetWords are the targets written as a word.
+var targetWords = map[TargetKind]string{TargetHead: "head", TargetHeads: "heads", TargetBase: "base"}
+
+// rangeString writes a range "FROM:TO", either end possibly empty.
+func (t Target) rangeString() string {
+	var b strings.Builder
+	if t.From != nil {
+		b.WriteString(t.From.String())
+	}
+	b.WriteByte(':')
+	if t.To != nil {
+		b.WriteString(t.To.String())
 	}
 	return b.String()
 }
