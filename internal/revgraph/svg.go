@@ -32,6 +32,9 @@ type layout struct {
 	lanes int
 }
 
+// place lays v out, newest first: each revision takes the lane of the
+// lines that run to it (claimLane), then its parents' lines leave it
+// (placeParents).
 func place(v *View) *layout {
 	l := &layout{row: map[string]int{}, lane: map[string]int{}, via: map[Edge]int{}}
 	parents := map[string][]string{}
@@ -43,40 +46,52 @@ func place(v *View) *layout {
 	var active []string // lane -> the revision the line in it runs to
 	for i := range v.Nodes {
 		n := v.Nodes[len(v.Nodes)-1-i]
-		mine := -1
-		for k, want := range active {
-			if want == n.ID {
-				if mine < 0 {
-					mine = k
-				}
-				active[k] = ""
-			}
-		}
-		if mine < 0 {
-			mine = freeLane(&active)
-		}
+		mine := claimLane(&active, n.ID)
 		l.row[n.ID], l.lane[n.ID] = i, mine
-		for k, p := range parents[n.ID] {
-			e := Edge{From: p, To: n.ID}
-			// The first parent goes straight down, even when another
-			// line already runs to it: the lines meet at its row, in
-			// the leftmost lane.
-			at := indexOf(active, p)
-			switch {
-			case k == 0 && active[mine] == "":
-				at = mine
-			case at >= 0:
-				l.via[e] = at
-				continue
-			default:
-				at = freeLane(&active)
-			}
-			active[at] = p
-			l.via[e] = at
-		}
+		l.placeParents(&active, n.ID, mine, parents[n.ID])
 		l.lanes = max(l.lanes, len(active))
 	}
 	return l
+}
+
+// claimLane closes every line that runs to id and returns the leftmost of
+// them, or a free lane when none does.
+func claimLane(active *[]string, id string) int {
+	mine := -1
+	for k, want := range *active {
+		if want == id {
+			if mine < 0 {
+				mine = k
+			}
+			(*active)[k] = ""
+		}
+	}
+	if mine < 0 {
+		mine = freeLane(active)
+	}
+	return mine
+}
+
+// placeParents gives each Revises edge of id (in lane mine) its lane: the
+// first parent goes straight down, even when another line already runs
+// to it (the lines meet at its row, in the leftmost lane); a further
+// parent joins a line already running to it, or opens a lane.
+func (l *layout) placeParents(active *[]string, id string, mine int, parents []string) {
+	for k, p := range parents {
+		e := Edge{From: p, To: id}
+		at := indexOf(*active, p)
+		switch {
+		case k == 0 && (*active)[mine] == "":
+			at = mine
+		case at >= 0:
+			l.via[e] = at
+			continue
+		default:
+			at = freeLane(active)
+		}
+		(*active)[at] = p
+		l.via[e] = at
+	}
 }
 
 // freeLane returns the first free lane, adding one when none is.
@@ -203,25 +218,39 @@ func rowText(n *Node) string {
 	return strings.Join(append([]string{n.ID, msg}, n.marks()...), "  ")
 }
 
+// writeNode draws a revision: its circle, in its state's class
+// (nodeClass), and its text (writeNodeText), in a group with a tooltip.
 func writeNode(b *bufio.Writer, v *View, l *layout, n *Node, textX float64) {
 	x, y := laneX(l.lane[n.ID]), rowY(l.row[n.ID])
-	class := ""
-	switch {
-	case n.Ghost:
-		class = "ghost"
-	case n.Current:
-		class = "current"
-	case n.Applied:
-		class = "applied"
-	case v.Database:
-		class = "pending"
-	}
 	r := nodeRadius
 	if n.Current || n.Merge {
 		r++
 	}
 	fmt.Fprintf(b, `<g id="rev-%s"><title>%s</title>`, esc(n.ID), esc(strings.TrimSpace(n.ID+" "+n.Message)))
-	fmt.Fprintf(b, `<circle class="%s" cx="%.1f" cy="%.1f" r="%d"/>`, class, x, y, r)
+	fmt.Fprintf(b, `<circle class="%s" cx="%.1f" cy="%.1f" r="%d"/>`, nodeClass(v, n), x, y, r)
+	writeNodeText(b, n, textX, y)
+	fmt.Fprintln(b, "</text></g>")
+}
+
+// nodeClass is the class of a revision's circle: ghost, current, applied,
+// or pending when the database was read.
+func nodeClass(v *View, n *Node) string {
+	switch {
+	case n.Ghost:
+		return "ghost"
+	case n.Current:
+		return "current"
+	case n.Applied:
+		return "applied"
+	case v.Database:
+		return "pending"
+	}
+	return ""
+}
+
+// writeNodeText writes a revision's text at y: its id, its message cut to
+// maxMessage characters, and its marks; the caller closes the element.
+func writeNodeText(b *bufio.Writer, n *Node, textX, y float64) {
 	msg := []rune(n.Message)
 	if len(msg) > maxMessage {
 		msg = append(msg[:maxMessage-1], '…')
@@ -238,7 +267,6 @@ func writeNode(b *bufio.Writer, v *View, l *layout, n *Node, textX float64) {
 		}
 		fmt.Fprintf(b, `  <tspan class="%s">%s</tspan>`, c, esc(m))
 	}
-	fmt.Fprintln(b, "</text></g>")
 }
 
 // esc escapes text for XML.

@@ -10,19 +10,13 @@ import (
 // Mermaid writes v as a Mermaid flowchart, for READMEs and pull requests
 // (GitHub and GitLab render it): bottom to top, so that the newest
 // revisions are on top; Depends-On edges dotted; heads, bases, ghosts,
-// applied and current revisions in classes of their own.
+// applied and current revisions in classes of their own
+// (writeMermaidClasses).
 func Mermaid(w io.Writer, v *View) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintln(b, "flowchart BT")
 	for _, n := range v.Nodes {
-		label := n.ID
-		if n.Message != "" && !n.Ghost {
-			label += "<br/>" + mermaidText(n.Message)
-		}
-		if m := n.marks(); len(m) > 0 {
-			label += "<br/>" + mermaidText(strings.Join(m, " "))
-		}
-		fmt.Fprintf(b, "  r_%s[\"%s\"]\n", n.ID, label)
+		fmt.Fprintf(b, "  r_%s[\"%s\"]\n", n.ID, mermaidLabel(n))
 	}
 	for _, e := range v.Edges {
 		arrow := "-->"
@@ -31,21 +25,43 @@ func Mermaid(w io.Writer, v *View) error {
 		}
 		fmt.Fprintf(b, "  r_%s %s r_%s\n", e.From, arrow, e.To)
 	}
-	classes := []struct {
-		name, style string
-		has         func(*Node) bool
-	}{
-		{"head", "stroke-width:3px", func(n *Node) bool { return n.Head && !n.Ghost }},
-		{"base", "stroke:#1565c0,stroke-width:2px", func(n *Node) bool { return n.Base && !n.Ghost }},
-		{"ghost", "fill:#f4f4f4,stroke:#999,stroke-dasharray:4 3,color:#777", func(n *Node) bool { return n.Ghost }},
-		{"pending", "fill:#ffffff,stroke:#888", func(n *Node) bool { return v.Database && !n.Applied && !n.Ghost }},
-		{"applied", "fill:#c8e6c9,stroke:#2e7d32", func(n *Node) bool { return n.Applied && !n.Current }},
-		{"current", "fill:#2e7d32,stroke:#1b5e20,color:#ffffff,stroke-width:3px", func(n *Node) bool { return n.Current }},
+	writeMermaidClasses(b, v)
+	return b.Flush()
+}
+
+// mermaidLabel is a node's label: its id, message (not for a ghost) and
+// marks, one a line.
+func mermaidLabel(n *Node) string {
+	label := n.ID
+	if n.Message != "" && !n.Ghost {
+		label += "<br/>" + mermaidText(n.Message)
 	}
-	for _, c := range classes {
+	if m := n.marks(); len(m) > 0 {
+		label += "<br/>" + mermaidText(strings.Join(m, " "))
+	}
+	return label
+}
+
+// mermaidClasses are the node classes Mermaid draws, in the order they
+// are written (a later class's style wins), with who is in each.
+var mermaidClasses = []struct {
+	name, style string
+	has         func(v *View, n *Node) bool
+}{
+	{"head", "stroke-width:3px", func(_ *View, n *Node) bool { return n.Head && !n.Ghost }},
+	{"base", "stroke:#1565c0,stroke-width:2px", func(_ *View, n *Node) bool { return n.Base && !n.Ghost }},
+	{"ghost", "fill:#f4f4f4,stroke:#999,stroke-dasharray:4 3,color:#777", func(_ *View, n *Node) bool { return n.Ghost }},
+	{"pending", "fill:#ffffff,stroke:#888", func(v *View, n *Node) bool { return v.Database && !n.Applied && !n.Ghost }},
+	{"applied", "fill:#c8e6c9,stroke:#2e7d32", func(_ *View, n *Node) bool { return n.Applied && !n.Current }},
+	{"current", "fill:#2e7d32,stroke:#1b5e20,color:#ffffff,stroke-width:3px", func(_ *View, n *Node) bool { return n.Current }},
+}
+
+// writeMermaidClasses writes each class that has nodes, and its nodes.
+func writeMermaidClasses(b *bufio.Writer, v *View) {
+	for _, c := range mermaidClasses {
 		var ids []string
 		for _, n := range v.Nodes {
-			if c.has(n) {
+			if c.has(v, n) {
 				ids = append(ids, "r_"+n.ID)
 			}
 		}
@@ -55,7 +71,6 @@ func Mermaid(w io.Writer, v *View) error {
 		fmt.Fprintf(b, "  classDef %s %s\n", c.name, c.style)
 		fmt.Fprintf(b, "  class %s %s\n", strings.Join(ids, ","), c.name)
 	}
-	return b.Flush()
 }
 
 // mermaidText escapes text for a quoted Mermaid label with its entity

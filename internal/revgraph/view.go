@@ -60,36 +60,14 @@ type Options struct {
 	Database         bool
 }
 
-// Build makes the view of g that opts select.
+// Build makes the view of g that opts select: the revisions shown
+// (shownSet), the edges into them with the revisions outside the
+// selection they reach as ghosts (edgesInto), and a node for each.
 func Build(g *revision.Graph, opts Options) *View {
 	all := g.Revisions()
-	shown := make(map[string]bool, len(all))
-	if opts.Only == nil {
-		for _, r := range all {
-			shown[r.ID] = true
-		}
-	} else {
-		for _, r := range opts.Only {
-			shown[r.ID] = true
-		}
-	}
-	ghost := map[string]bool{}
+	shown := shownSet(all, opts.Only)
 	v := &View{Database: opts.Database}
-	for _, r := range all {
-		if !shown[r.ID] {
-			continue
-		}
-		// The graph's edges: a squashed revision stands for the
-		// revisions it replaces, which a header may still name.
-		for _, p := range g.Parents(r.ID) {
-			v.Edges = append(v.Edges, Edge{From: p, To: r.ID})
-			ghost[p] = !shown[p]
-		}
-		for _, d := range g.Dependencies(r.ID) {
-			v.Edges = append(v.Edges, Edge{From: d, To: r.ID, DependsOn: true})
-			ghost[d] = !shown[d]
-		}
-	}
+	ghost := v.edgesInto(g, all, shown)
 	for _, r := range all {
 		if !shown[r.ID] && !ghost[r.ID] {
 			continue
@@ -105,6 +83,39 @@ func Build(g *revision.Graph, opts Options) *View {
 		})
 	}
 	return v
+}
+
+// shownSet is the ids of only, or of all when only is nil.
+func shownSet(all, only []*script.Revision) map[string]bool {
+	if only == nil {
+		only = all
+	}
+	shown := make(map[string]bool, len(only))
+	for _, r := range only {
+		shown[r.ID] = true
+	}
+	return shown
+}
+
+// edgesInto adds the graph's edges into each shown revision (a squashed
+// revision stands for the revisions it replaces, which a header may still
+// name) and returns which of their ends are ghosts: not shown.
+func (v *View) edgesInto(g *revision.Graph, all []*script.Revision, shown map[string]bool) map[string]bool {
+	ghost := map[string]bool{}
+	for _, r := range all {
+		if !shown[r.ID] {
+			continue
+		}
+		for _, p := range g.Parents(r.ID) {
+			v.Edges = append(v.Edges, Edge{From: p, To: r.ID})
+			ghost[p] = !shown[p]
+		}
+		for _, d := range g.Dependencies(r.ID) {
+			v.Edges = append(v.Edges, Edge{From: d, To: r.ID, DependsOn: true})
+			ghost[d] = !shown[d]
+		}
+	}
+	return ghost
 }
 
 // marks are the words after a revision's message: labels, head, base,
