@@ -26,7 +26,8 @@ func (c *AlterPartitioning) Inverse() Change {
 func (c *AlterPartitioning) On() Ref { return c.Table }
 
 // Describe implements Change: "partitioned table 't' by RANGE", "removed
-// partitioning of table 't'", or the partitions added and removed.
+// partitioning of table 't'", or the partitions added and removed
+// (describePartitions).
 func (c *AlterPartitioning) Describe() string {
 	switch {
 	case c.From == nil && c.To != nil:
@@ -36,22 +37,27 @@ func (c *AlterPartitioning) Describe() string {
 	case c.From.Method != c.To.Method || c.From.Expr != c.To.Expr:
 		return "changed partitioning of table " + q(c.Table.String()) + " to " + c.To.Method
 	}
-	added, removed, changed := partitionNames(c.From, c.To)
-	var what []string
-	if len(added) > 0 {
-		what = append(what, "added "+strings.Join(added, ", "))
-	}
-	if len(removed) > 0 {
-		what = append(what, "removed "+strings.Join(removed, ", "))
-	}
-	if len(changed) > 0 {
-		what = append(what, "changed "+strings.Join(changed, ", "))
-	}
 	s := "changed partitions of table " + q(c.Table.String())
-	if len(what) > 0 {
-		s += " (" + strings.Join(what, "; ") + ")"
+	if what := describePartitions(c.From, c.To); what != "" {
+		s += " (" + what + ")"
 	}
 	return s
+}
+
+// describePartitions says which partitions were added, removed and
+// changed between from and to, "" when none.
+func describePartitions(from, to *schema.Partitioning) string {
+	added, removed, changed := partitionNames(from, to)
+	var what []string
+	for _, l := range []struct {
+		verb  string
+		names []string
+	}{{"added", added}, {"removed", removed}, {"changed", changed}} {
+		if len(l.names) > 0 {
+			what = append(what, l.verb+" "+strings.Join(l.names, ", "))
+		}
+	}
+	return strings.Join(what, "; ")
 }
 
 // partitionNames lists the partitions only to has, only from has, and
