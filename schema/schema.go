@@ -474,8 +474,9 @@ func (t *Table) UniqueColumn(col string) bool {
 
 // KeyedAlone reports whether col by itself is t's primary key, one of its
 // unique constraints or one of its unique indexes (a plain column part,
-// not an expression): then no two rows may hold the same value in it
-// (NULLs aside), whatever their other columns hold. t may be nil.
+// not an expression; Index.uniqueOn): then no two rows may hold the same
+// value in it (NULLs aside), whatever their other columns hold. t may be
+// nil.
 func (t *Table) KeyedAlone(col string) bool {
 	if t == nil {
 		return false
@@ -488,12 +489,12 @@ func (t *Table) KeyedAlone(col string) bool {
 			return true
 		}
 	}
-	for _, idx := range t.Indexes {
-		if idx.Unique && idx.Where == "" && len(idx.Parts) == 1 && idx.Parts[0].Column == col {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(t.Indexes, func(idx *Index) bool { return idx.uniqueOn(col) })
+}
+
+// uniqueOn reports a unique index, not partial, on col alone.
+func (idx *Index) uniqueOn(col string) bool {
+	return idx.Unique && idx.Where == "" && len(idx.Parts) == 1 && idx.Parts[0].Column == col
 }
 
 // Column returns the column with the given name, or nil.
