@@ -116,7 +116,8 @@ func (l *loader) conn(ctx context.Context, k int) (*sql.Conn, error) {
 
 // runSegment runs the chains of a segment on up to l.max connections and
 // returns the error of the failing statement that comes first in source
-// order.
+// order. The connections share a segmentRun and each runs chains from
+// it (runChains) until none is left.
 func (l *loader) runSegment(ctx context.Context, seg segment) error {
 	n := min(l.max, len(seg.chains))
 	for k := range n {
@@ -124,50 +125,71 @@ func (l *loader) runSegment(ctx context.Context, seg segment) error {
 			return err
 		}
 	}
-	var (
-		mu      sync.Mutex
-		next    int
-		failAt  = len(l.steps)
-		failErr error
-		wg      sync.WaitGroup
-	)
-	take := func() []int {
-		mu.Lock()
-		defer mu.Unlock()
-		if next >= len(seg.chains) {
-			return nil
-		}
-		next++
-		return seg.chains[next-1]
-	}
-	before := func(i int) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return i < failAt
-	}
+	r := &segmentRun{chains: seg.chains, failAt: len(l.steps)}
+	var wg sync.WaitGroup
 	for k := range n {
 		wg.Add(1)
 		go func(c *sql.Conn) {
 			defer wg.Done()
-			for ch := take(); ch != nil; ch = take() {
-				for _, i := range ch {
-					if !before(i) {
-						break
-					}
-					if err := execStep(ctx, c, l.steps[i]); err != nil {
-						mu.Lock()
-						if i < failAt {
-							failAt, failErr = i, err
-						}
-						mu.Unlock()
-						break
-					}
-				}
-			}
+			l.runChains(ctx, c, r)
 		}(l.conns[k])
 	}
 	wg.Wait()
-	return failErr
+	return r.failErr
+}
+
+// runChains runs the chains it takes from r on c, each statement in
+// order, a chain stopping at its failure or at a statement after the
+// earliest failure so far.
+func (l *loader) runChains(ctx context.Context, c *sql.Conn, r *segmentRun) {
+	for ch := r.take(); ch != nil; ch = r.take() {
+		for _, i := range ch {
+			if !r.before(i) {
+				break
+			}
+			if err := execStep(ctx, c, l.steps[i]); err != nil {
+				r.fail(i, err)
+				break
+			}
+		}
+	}
+}
+
+// segmentRun is what the connections of one runSegment share, under mu:
+// the next chain to take, and the earliest failure so far.
+type segmentRun struct {
+	mu      sync.Mutex
+	chains  [][]int
+	next    int
+	failAt  int
+	failErr error
+}
+
+// take returns the next chain, nil when none is left.
+func (r *segmentRun) take() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.next >= len(r.chains) {
+		return nil
+	}
+	r.next++
+	return r.chains[r.next-1]
+}
+
+// before reports whether step i comes before the earliest failure.
+func (r *segmentRun) before(i int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return i < r.failAt
+}
+
+// fail records the failure of step i when it is the earliest.
+func (r *segmentRun) fail(i int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if i < r.failAt {
+		r.failAt, r.failErr = i, err
+	}
 }
 
 func execStep(ctx context.Context, c *sql.Conn, s step) error {

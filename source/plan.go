@@ -72,6 +72,8 @@ func planLoad(files []File, sp sqlsplit.Dialect, notify func(Notice)) []step {
 
 // classify decides how st may run. Anything it does not recognise is
 // serial: a wrong "table" would run a statement before one it needs.
+// The statements known by their first word alone are in leadKinds;
+// SELECT, CREATE and ALTER need a closer look.
 func classify(f File, st sqlsplit.Statement, sp sqlsplit.Dialect) step {
 	s := step{f: f, st: st, kind: serial}
 	toks, err := sqlsplit.Tokens(st.Text, sp)
@@ -82,22 +84,29 @@ func classify(f File, st sqlsplit.Statement, sp sqlsplit.Dialect) step {
 		s.kind = session
 		return s
 	}
-	switch kw(toks, 0) {
-	case "SET", "RESET", "USE":
-		s.kind = session
+	switch lead := kw(toks, 0); lead {
 	case "SELECT":
 		s.kind = stopParallel
 		if isSetConfig(toks) {
 			s.kind = session
 		}
-	case "DO", "CALL", "EXECUTE", "BEGIN", "START", "LOCK", "PREPARE", "DELIMITER":
-		s.kind = stopParallel
 	case "CREATE":
 		s.names, s.kind = createNames(toks)
 	case "ALTER":
 		s.names, s.kind = alterNames(toks)
+	default:
+		if k, ok := leadKinds[lead]; ok {
+			s.kind = k
+		}
 	}
 	return s
+}
+
+// leadKinds are the statements whose first word says how they run.
+var leadKinds = map[string]stepKind{
+	"SET": session, "RESET": session, "USE": session,
+	"DO": stopParallel, "CALL": stopParallel, "EXECUTE": stopParallel, "BEGIN": stopParallel,
+	"START": stopParallel, "LOCK": stopParallel, "PREPARE": stopParallel, "DELIMITER": stopParallel,
 }
 
 // kw is token i upper-cased when it is a bare word, else "".
@@ -234,15 +243,7 @@ func alterNames(toks []sqlsplit.Token) ([]string, stepKind) {
 func tableRefs(rest []sqlsplit.Token, names []string) ([]string, stepKind) {
 	depth := 0
 	for i, t := range rest {
-		if t.Kind == sqlsplit.Punct {
-			switch t.Text {
-			case "(":
-				depth++
-			case ")":
-				depth--
-			}
-			continue
-		}
+		depth += parenStep(t)
 		switch kw(rest, i) {
 		case "REFERENCES", "LIKE":
 			if n, _ := name(rest, i+1); n != "" {
@@ -261,6 +262,21 @@ func tableRefs(rest []sqlsplit.Token, names []string) ([]string, stepKind) {
 		}
 	}
 	return names, table
+}
+
+// parenStep is how a token changes the parenthesis depth: +1 for the
+// punctuation "(", -1 for ")", 0 otherwise.
+func parenStep(t sqlsplit.Token) int {
+	if t.Kind != sqlsplit.Punct {
+		return 0
+	}
+	switch t.Text {
+	case "(":
+		return 1
+	case ")":
+		return -1
+	}
+	return 0
 }
 
 // segment is a run of table steps between two other steps: the steps of

@@ -32,7 +32,7 @@ type File struct {
 }
 
 // ReadSQL reads a desired schema written in SQL: path is one .sql file, or
-// a directory whose *.sql files are taken in name order.
+// a directory whose *.sql files are taken in name order (sqlPaths).
 func ReadSQL(path string) ([]File, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -41,23 +41,11 @@ func ReadSQL(path string) ([]File, error) {
 		}
 		return nil, fmt.Errorf("desired schema: %w", err)
 	}
-	var paths []string
+	paths := []string{path}
 	if st.IsDir() {
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("desired schema: %w", err)
+		if paths, err = sqlPaths(path); err != nil {
+			return nil, err
 		}
-		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".sql") {
-				paths = append(paths, filepath.Join(path, e.Name()))
-			}
-		}
-		sort.Strings(paths)
-		if len(paths) == 0 {
-			return nil, fmt.Errorf("desired schema directory %s has no .sql files", path)
-		}
-	} else {
-		paths = []string{path}
 	}
 	files := make([]File, 0, len(paths))
 	for _, p := range paths {
@@ -68,6 +56,26 @@ func ReadSQL(path string) ([]File, error) {
 		files = append(files, File{Path: p, SQL: string(b)})
 	}
 	return files, nil
+}
+
+// sqlPaths lists the *.sql files of directory dir, in name order; none
+// is an error.
+func sqlPaths(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("desired schema: %w", err)
+	}
+	var paths []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".sql") {
+			paths = append(paths, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(paths)
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("desired schema directory %s has no .sql files", dir)
+	}
+	return paths, nil
 }
 
 // ApplyError is a statement of the desired schema that the database
