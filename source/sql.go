@@ -178,10 +178,10 @@ func skipped(f File, st sqlsplit.Statement, sp sqlsplit.Dialect, notify func(Not
 }
 
 // withVerb is the verb of a statement that starts with WITH: a data
-// change inside one of its common table expressions, else the first word
-// after them, outside parentheses, that starts a query or a data change
-// (SELECT, INSERT, ...); "WITH" when there is none or the statement does
-// not lex.
+// change inside one of its common table expressions (cteDataChange), else
+// the first word after them, outside parentheses, that starts a query or
+// a data change (queryVerb); "WITH" when there is none or the statement
+// does not lex.
 func withVerb(text string, sp sqlsplit.Dialect) string {
 	toks, err := sqlsplit.Tokens(text, sp)
 	if err != nil {
@@ -189,24 +189,34 @@ func withVerb(text string, sp sqlsplit.Dialect) string {
 	}
 	depth := 0
 	for i, t := range toks[1:] {
-		if t.Kind == sqlsplit.Word && slices.Contains(dataVerbs, strings.ToUpper(t.Text)) && toks[i].Text == "(" {
-			// A data change in a common table expression
-			// (PostgreSQL's WITH d AS (DELETE ... RETURNING ...)).
+		if cteDataChange(toks[i], t) {
 			return strings.ToUpper(t.Text)
 		}
-		switch {
-		case t.Kind == sqlsplit.Punct && t.Text == "(":
-			depth++
-		case t.Kind == sqlsplit.Punct && t.Text == ")":
-			depth--
-		case t.Kind == sqlsplit.Word && depth == 0:
-			w := strings.ToUpper(t.Text)
-			if w == "SELECT" || w == "VALUES" || w == "TABLE" || slices.Contains(dataVerbs, w) {
-				return w
-			}
+		depth += parenStep(t)
+		if w := queryVerb(t); w != "" && depth == 0 {
+			return w
 		}
 	}
 	return "WITH"
+}
+
+// cteDataChange reports a data change right after a parenthesis, t
+// following prev: PostgreSQL's WITH d AS (DELETE ... RETURNING ...).
+func cteDataChange(prev, t sqlsplit.Token) bool {
+	return t.Kind == sqlsplit.Word && slices.Contains(dataVerbs, strings.ToUpper(t.Text)) && prev.Text == "("
+}
+
+// queryVerb is t upper-cased when it is a word that starts a query or a
+// data change (SELECT, VALUES, TABLE, INSERT, ...), else "".
+func queryVerb(t sqlsplit.Token) string {
+	if t.Kind != sqlsplit.Word {
+		return ""
+	}
+	w := strings.ToUpper(t.Text)
+	if w == "SELECT" || w == "VALUES" || w == "TABLE" || slices.Contains(dataVerbs, w) {
+		return w
+	}
+	return ""
 }
 
 // firstWord is s up to its first white space or parenthesis.
