@@ -388,6 +388,10 @@ func myMembersChange(prev, typ string) string {
 	return myCopy
 }
 
+// myTableAction reports the table-level changes of an ALTER TABLE that
+// block writes, or rebuild or copy the table: FULLTEXT and SPATIAL
+// indexes, a primary key added or dropped, a character set conversion,
+// a foreign key (myForeignKey).
 func myTableAction(rc *revCtx, s *stmt, at alterTable, a toks) {
 	switch {
 	case a.at(0, "ADD", "FULLTEXT") || a.at(0, "ADD", "SPATIAL"):
@@ -407,14 +411,23 @@ func myTableAction(rc *revCtx, s *stmt, at alterTable, a toks) {
 			Message: fmt.Sprintf("converting %s to another character set copies the table (ALGORITHM=COPY): writes wait", at.table),
 			Lock:    myCopy, Rewrite: true, Safe: myOnlineTool(at.table, a.text()),
 		})
-	case a.at(0, "ADD") && a.has("FOREIGN", "KEY") && !rc.fkChecksOff:
-		rc.add(s, "RL104", Finding{
-			Severity: Error,
-			Message:  fmt.Sprintf("adding a foreign key to %s with foreign_key_checks on runs as ALGORITHM=COPY: writes wait for the copy and the check of every row", at.table),
-			Lock:     myCopy, Rewrite: true, Scan: true,
-			Safe: "SET foreign_key_checks = 0;  -- INPLACE, no copy; existing rows are not checked, so check them first:\n-- SELECT ... FROM child LEFT JOIN parent ... WHERE parent.id IS NULL;\nALTER TABLE " + at.table + " " + a.text() + ", ALGORITHM=INPLACE, LOCK=NONE;\nSET foreign_key_checks = 1;",
-		})
+	case a.at(0, "ADD") && a.has("FOREIGN", "KEY"):
+		myForeignKey(rc, s, at, a)
 	}
+}
+
+// myForeignKey reports a foreign key added with foreign_key_checks on,
+// which MySQL adds only as a COPY.
+func myForeignKey(rc *revCtx, s *stmt, at alterTable, a toks) {
+	if rc.fkChecksOff {
+		return
+	}
+	rc.add(s, "RL104", Finding{
+		Severity: Error,
+		Message:  fmt.Sprintf("adding a foreign key to %s with foreign_key_checks on runs as ALGORITHM=COPY: writes wait for the copy and the check of every row", at.table),
+		Lock:     myCopy, Rewrite: true, Scan: true,
+		Safe: "SET foreign_key_checks = 0;  -- INPLACE, no copy; existing rows are not checked, so check them first:\n-- SELECT ... FROM child LEFT JOIN parent ... WHERE parent.id IS NULL;\nALTER TABLE " + at.table + " " + a.text() + ", ALGORITHM=INPLACE, LOCK=NONE;\nSET foreign_key_checks = 1;",
+	})
 }
 
 func hasAction(at alterTable, words ...string) bool {
