@@ -57,10 +57,11 @@ func tidbCases() map[string]tidbCase {
 // foreign keys dropped around their indexes) is sound.
 func TestRenderTiDB(t *testing.T) {
 	maria, tidb := New(), &Dialect{tidb: true}
-	violated := 0
+	violated, ran := 0, 0
 	for name, tc := range tidbCases() {
 		t.Run(name, func(t *testing.T) {
 			from, to, changes := tidbCaseChanges(t, tc)
+			ran++
 			up, down := rendertest.UpDown(t, maria, from, to, changes)
 			rendertest.Golden(t, filepath.Join("testdata", "render", "tidb", name+".mariadb.golden"), up, down)
 			for _, s := range append(up, down...) {
@@ -85,7 +86,9 @@ func TestRenderTiDB(t *testing.T) {
 			}
 		})
 	}
-	if violated == 0 {
+	// Without a server every case skips (they build their schemas on
+	// MariaDB), and there is nothing to count.
+	if ran > 0 && violated == 0 {
 		t.Error("no MariaDB rendering breaks TiDB's rule: the cases test nothing")
 	}
 }
