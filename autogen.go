@@ -58,7 +58,7 @@ type GenerateOptions struct {
 	Notify func(source.Notice)
 	// Ignore names the objects retort cannot represent that are left out
 	// on purpose: a kind ("grant") or a kind and a qualified name
-	// ("policy:public.t.p"), as schema.Unrepresented.Key gives them. Any
+	// ("statistics:public.st"), as schema.Unrepresented.Key gives them. Any
 	// other such object in either schema makes Generate, CheckWith and
 	// Drift fail with an *UnrepresentedError.
 	Ignore []string

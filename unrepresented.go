@@ -54,7 +54,7 @@ func quoteList(ss []string) string {
 }
 
 // ignores reports whether an ignore entry names u: its kind ("grant"), or
-// its kind and name ("policy:public.t.p").
+// its kind and name ("statistics:public.st").
 func ignores(entries []string, u schema.Unrepresented) bool {
 	for _, e := range entries {
 		if e == u.Kind || e == u.Key() {
