@@ -35,7 +35,7 @@ type Config struct {
 	LockTimeout string `toml:"lock_timeout"`
 	// Ignore names the objects retort cannot represent that migrate,
 	// check and drift leave out on purpose: kinds ("grant") or kinds and
-	// names ("policy:public.t.p"). The one key whose value is a list.
+	// names ("statistics:public.st"). The one key whose value is a list.
 	Ignore []string `toml:"ignore"`
 	// Privileges makes autogenerate, check, drift and inspect compare
 	// and migrate GRANT/REVOKE (PostgreSQL); off, they are ignored.
@@ -372,7 +372,7 @@ func checkConfigKeys(path string, data []byte) error {
 
 // checkStringList checks the value of the list key: an array of strings.
 func checkStringList(v, key *unstable.Node, at func(*unstable.Node, string) error) error {
-	const write = `write it as a list of quoted strings, for example ignore = ["grant", "policy:public.t.p"]`
+	const write = `write it as a list of quoted strings, for example ignore = ["grant", "statistics:public.st"]`
 	if v.Kind != unstable.Array {
 		n := v
 		if n.Raw.Length == 0 {

@@ -140,8 +140,8 @@ func TestParseConfigMessages(t *testing.T) {
 		{"dir = \"m\"\nDATABASE = \"sqlite:x.db\"\n", `retort.toml:2:1: unknown key "DATABASE": keys are lower case, write database ` + known},
 		{"\"Dir\" = \"m\"\n", `retort.toml:1:1: unknown key "Dir": keys are lower case, write dir ` + known},
 		{"databse = \"x\"\n", `retort.toml:1:1: unknown key "databse" ` + known},
-		{"ignore = \"grant\"\n", `retort.toml:1:10: ignore must be a list, not a string: write it as a list of quoted strings, for example ignore = ["grant", "policy:public.t.p"]`},
-		{"ignore = [\"grant\", 1]\n", `retort.toml:1:20: ignore holds a number: write it as a list of quoted strings, for example ignore = ["grant", "policy:public.t.p"]`},
+		{"ignore = \"grant\"\n", `retort.toml:1:10: ignore must be a list, not a string: write it as a list of quoted strings, for example ignore = ["grant", "statistics:public.st"]`},
+		{"ignore = [\"grant\", 1]\n", `retort.toml:1:20: ignore holds a number: write it as a list of quoted strings, for example ignore = ["grant", "statistics:public.st"]`},
 		{"dir = \"x\" junk\n", `retort.toml:1:11: not valid TOML: expected newline but got U+006A 'j' (write each setting on its own line as key = "value", for example dir = "migrations")`},
 	}
 	for _, c := range cases {

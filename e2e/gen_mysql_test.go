@@ -53,6 +53,11 @@ func partitionable(s *genSchema, t *gTable) bool {
 // mutateMySQL applies one mutation of the MySQL objects to b, on table t,
 // or returns "" when the chosen one does not apply.
 func (g *gen) mutateMySQL(b *genSchema, t *gTable) string {
+	if g.chance(0.4) {
+		if d := g.alterCheckedColumn(t); d != "" {
+			return d
+		}
+	}
 	switch g.pick(4) {
 	case 0: // partition, repartition or unpartition
 		if t.parts == 0 && !partitionable(b, t) {
@@ -114,4 +119,32 @@ func (s *genSchema) eventsSQL() string {
 		fmt.Fprintf(&b, "CREATE EVENT %s ON SCHEDULE EVERY %d HOUR DISABLE DO DELETE FROM %s WHERE id < 0;\n", e.name, e.hours, e.table)
 	}
 	return b.String()
+}
+
+// alterCheckedColumn changes a column whose check MariaDB keeps in the
+// column's definition (issue 19): the default of one with an inline check,
+// the nullability of a JSON column (json_valid()). MODIFY COLUMN must
+// restate the check, and retort's CREATE TABLE must have put it there.
+func (g *gen) alterCheckedColumn(t *gTable) string {
+	var cands []*gCol
+	for _, c := range t.cols {
+		inline := slices.ContainsFunc(t.checks, func(ch *gCheck) bool { return ch.col == c.name && ch.inline })
+		if c.name != t.pk2 && !c.ref && (inline && c.typ != tBlob || c.typ == tJSON) {
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	c := cands[g.pick(len(cands))]
+	if c.typ == tJSON {
+		c.nullable = !c.nullable
+		return fmt.Sprintf("alter checked column %s.%s nullable=%v", t.name, c.name, c.nullable)
+	}
+	if c.hasDef {
+		c.hasDef = false
+	} else {
+		c.hasDef, c.def = true, 1+g.pick(8)
+	}
+	return fmt.Sprintf("alter checked column %s.%s default=%v", t.name, c.name, c.hasDef)
 }

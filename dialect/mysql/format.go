@@ -82,7 +82,7 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	b.WriteString("CREATE TABLE " + quoteIdentIfNeeded(t.Name) + " (\n")
 	var lines []string
 	for _, c := range t.Columns {
-		lines = append(lines, "  "+formatColumn(c))
+		lines = append(lines, "  "+formatColumn(c)+columnChecks(t, c.Name))
 	}
 	if pk := t.PrimaryKey; pk != nil {
 		lines = append(lines, "  "+keyDef("PRIMARY KEY", "", pk))
@@ -100,7 +100,9 @@ func formatTable(b *strings.Builder, t *schema.Table) {
 	checks := append([]*schema.Check(nil), t.Checks...)
 	sort.Slice(checks, func(a, c int) bool { return checks[a].Name < checks[c].Name })
 	for _, c := range checks {
-		lines = append(lines, "  "+checkDef(c))
+		if c.Column == "" {
+			lines = append(lines, "  "+checkDef(c))
+		}
 	}
 	b.WriteString(strings.Join(lines, ",\n"))
 	b.WriteString("\n)")
@@ -186,6 +188,20 @@ func keyDef(kw, name string, k *schema.Key) string {
 	}
 	if k.Comment != "" {
 		s += " COMMENT " + formatLiteral(k.Comment)
+	}
+	return s
+}
+
+// columnChecks returns " CHECK (...)" for each column-level check of
+// column col of t (MariaDB), written in the column's definition as the
+// schema wrote it: there MariaDB names it after the column, drops it with
+// the column, and keeps it on MODIFY COLUMN only when restated.
+func columnChecks(t *schema.Table, col string) string {
+	var s string
+	for _, c := range t.Checks {
+		if c.Column != "" && c.Column == col {
+			s += " CHECK (" + c.Expr + ")"
+		}
 	}
 	return s
 }

@@ -488,7 +488,7 @@ func (r *renderer) keptColumnChecks(t change.Ref, col string) string {
 			continue
 		}
 		for _, tc := range tt.Checks {
-			if tc.Name == fc.Name && tc.Expr == fc.Expr {
+			if tc.Name == fc.Name && tc.Expr == fc.Expr && tc.Column == fc.Column {
 				s += " CHECK (" + fc.Expr + ")"
 			}
 		}

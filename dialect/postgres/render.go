@@ -119,12 +119,12 @@ func orderTypesAndRoutines(changes []change.Change) []change.Change {
 	out := slices.Clone(changes)
 	var adds, drops codeSlots
 	for n, c := range changes {
-		if touchesTable(c) {
+		if makesTable(c) {
 			break // tables come next: what they use stays before them
 		}
 		adds.add(n, c, false)
 	}
-	for n := len(changes) - 1; n >= 0 && !touchesTable(changes[n]); n-- {
+	for n := len(changes) - 1; n >= 0 && !unmakesTable(changes[n]); n-- {
 		drops.add(n, changes[n], true)
 	}
 	// The drops' slots run from the end, so dependencies first from the
@@ -134,9 +134,33 @@ func orderTypesAndRoutines(changes []change.Change) []change.Change {
 	return out
 }
 
-// touchesTable reports whether c creates, renames or changes a table or
-// its columns (what types and routines are created before and dropped
-// after).
+// makesTable reports whether c creates, renames or changes a table or its
+// columns, and so may need the types and routines created before it. The
+// drops of columns and tables come before those are created (diff's
+// phases; in a downgrade, the inverse of what the upgrade adds), and need
+// none of them.
+func makesTable(c change.Change) bool {
+	switch c.(type) {
+	case *change.DropTable, *change.DropColumn:
+		return false
+	}
+	return touchesTable(c)
+}
+
+// unmakesTable reports whether c drops, renames or changes a table or its
+// columns, and so may stop needing the types and routines dropped after
+// it. The tables and columns added after those are dropped (in a
+// downgrade, the inverse of what the upgrade drops) need none of them.
+func unmakesTable(c change.Change) bool {
+	switch c.(type) {
+	case *change.AddTable, *change.AddColumn:
+		return false
+	}
+	return touchesTable(c)
+}
+
+// touchesTable reports whether c creates, renames, changes or drops a
+// table or its columns.
 func touchesTable(c change.Change) bool {
 	switch c.(type) {
 	case *change.RenameTable, *change.RenameColumn, *change.AddTable, *change.AddColumn, *change.AlterColumn,

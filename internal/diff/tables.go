@@ -405,7 +405,7 @@ func keySig(k *schema.Key, renames map[string]string, withName bool) string {
 }
 
 func checkSig(c *schema.Check) string {
-	return sig("check", c.Expr, flag(c.NoInherit), flag(c.NotValid), c.Comment)
+	return sig("check", c.Expr, flag(c.NoInherit), flag(c.NotValid), c.Comment, c.Column)
 }
 
 // indexSig is an index's content: its server definition when byDef and
@@ -622,13 +622,13 @@ func keyEq(a, b *schema.Key) bool {
 		a.NullsNotDistinct == b.NullsNotDistinct && a.Comment == b.Comment && a.Clustering == b.Clustering
 }
 
-// checkEq compares two checks; where the check is written (in a column's
-// definition or the table's) does not change what it means.
-func checkEq(a, b *schema.Check) bool {
-	x, y := *a, *b
-	x.Column, y.Column = "", ""
-	return x == y
-}
+// checkEq compares two checks, where they are written included: a
+// MariaDB check in a column's definition (Column) means what the same
+// check among the table's constraints means, but the two are dropped
+// differently and only the first is lost on MODIFY COLUMN, so a head that
+// has one where the desired schema has the other would be rendered for
+// the wrong one (issue 19).
+func checkEq(a, b *schema.Check) bool { return *a == *b }
 
 func partEq(a, b *schema.IndexPart) bool { return *a == *b }
 

@@ -58,7 +58,7 @@ type GenerateOptions struct {
 	Notify func(source.Notice)
 	// Ignore names the objects retort cannot represent that are left out
 	// on purpose: a kind ("grant") or a kind and a qualified name
-	// ("policy:public.t.p"), as schema.Unrepresented.Key gives them. Any
+	// ("statistics:public.st"), as schema.Unrepresented.Key gives them. Any
 	// other such object in either schema makes Generate, CheckWith and
 	// Drift fail with an *UnrepresentedError.
 	Ignore []string
@@ -523,7 +523,7 @@ func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source
 			notify(n)
 		}
 	}
-	locateUnrepresented(s, files, m.dialect.Splitter())
+	locateUnrepresented(s, filesText(files), m.dialect.Splitter())
 	return s, nil
 }
 
@@ -585,6 +585,7 @@ func (m *Migrator) headSchema(ctx context.Context, opts GenerateOptions) (*schem
 func (m *Migrator) replayedSchema(ctx context.Context, opts GenerateOptions, targets []string) (*schema.Schema, error) {
 	c := m.headCacheFor(ctx, opts, targets)
 	if s := c.get(); s != nil {
+		m.locateInRevisions(s, targets)
 		return s, nil
 	}
 	sc, err := m.newScratch(ctx, opts)
@@ -602,6 +603,7 @@ func (m *Migrator) replayedSchema(ctx context.Context, opts GenerateOptions, tar
 		return nil, fmt.Errorf("inspect the replayed migrations: %w", err)
 	}
 	c.put(s)
+	m.locateInRevisions(s, targets)
 	return s, nil
 }
 

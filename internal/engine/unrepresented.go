@@ -5,9 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
-	"github.com/retortdb/retort/source"
 )
 
 // UnrepresentedObject is an object retort cannot represent, found in one
@@ -54,7 +54,7 @@ func quoteList(ss []string) string {
 }
 
 // ignores reports whether an ignore entry names u: its kind ("grant"), or
-// its kind and name ("policy:public.t.p").
+// its kind and name ("statistics:public.st").
 func ignores(entries []string, u schema.Unrepresented) bool {
 	for _, e := range entries {
 		if e == u.Kind || e == u.Key() {
@@ -101,12 +101,13 @@ type schemaSide struct {
 }
 
 // locateUnrepresented sets the Position of each unrepresented object of
-// s, the desired schema, to the file:line of the first statement of files
-// that holds the object's keyword and one of its name's parts (the most
-// specific first): an exclusion constraint named by the server is found
-// by its table's name. Without such a statement, the one statement with
-// the keyword is taken when there is just one.
-func locateUnrepresented(s *schema.Schema, files []source.File, d sqlsplit.Dialect) {
+// s, made by texts (the desired schema's files, or the upgrades of the
+// revisions replayed, newest first), to the file:line of the first
+// statement of texts that holds the object's keyword and one of its
+// name's parts (the most specific first): an exclusion constraint named by
+// the server is found by its table's name. Without such a statement, the
+// one statement with the keyword is taken when there is just one.
+func locateUnrepresented(s *schema.Schema, texts []sqlText, d sqlsplit.Dialect) {
 	if len(s.Unrepresented) == 0 {
 		return
 	}
@@ -115,13 +116,13 @@ func locateUnrepresented(s *schema.Schema, files []source.File, d sqlsplit.Diale
 		words map[string]bool
 	}
 	var stmts []stmt
-	for _, f := range files {
-		split, err := sqlsplit.Split(f.SQL, d)
+	for _, t := range texts {
+		split, err := sqlsplit.Split(t.sql, d)
 		if err != nil {
-			continue // it loaded, so this does not happen; no position then
+			continue // it ran, so this does not happen; no position then
 		}
 		for _, st := range split {
-			stmts = append(stmts, stmt{pos: fmt.Sprintf("%s:%d", f.Path, st.Line), words: words(st.Text)})
+			stmts = append(stmts, stmt{pos: fmt.Sprintf("%s:%d", t.path, t.line+st.Line-1), words: words(st.Text)})
 		}
 	}
 	for i := range s.Unrepresented {
@@ -188,6 +189,41 @@ func words(sql string) map[string]bool {
 
 func isWordByte(c byte) bool {
 	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// locateInRevisions sets the Position of each unrepresented object of s,
+// the schema that replaying the revisions up to targets (nil: the heads)
+// gives, to the revision file and line of the latest upgrade statement
+// that makes it. A position s already had is dropped: a head-schema cache
+// entry that migrate stored is the desired schema, located in its files.
+func (m *Migrator) locateInRevisions(s *schema.Schema, targets []string) {
+	if len(s.Unrepresented) == 0 {
+		return
+	}
+	if targets == nil {
+		targets = []string{"heads"}
+	}
+	var ids []string
+	for _, t := range targets {
+		tg, err := revision.ParseTarget(t)
+		if err != nil {
+			continue // the replay parsed it; no position then
+		}
+		plan, err := m.graph.Upgrade(nil, tg)
+		if err != nil {
+			continue
+		}
+		for _, st := range plan.Steps {
+			if !slices.Contains(ids, st.Revision.ID) {
+				ids = append(ids, st.Revision.ID)
+			}
+		}
+	}
+	slices.Reverse(ids)
+	for i := range s.Unrepresented {
+		s.Unrepresented[i].Position = ""
+	}
+	locateUnrepresented(s, m.upgradesText(ids), m.dialect.Splitter())
 }
 
 // currentName names the schema Generate compares the desired one with.
