@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	gomysql "github.com/go-sql-driver/mysql"
 
@@ -19,21 +18,40 @@ import (
 
 // Dialect is the MySQL/MariaDB dialect, made by New. New's value serves
 // MySQL and MariaDB; ForServer returns the variant for a TiDB server.
+//
+// QuoteIdent, VersionTableDDL, ServerVersion, Begin, SessionUser and
+// TableSize are written once for the server dialects
+// (dialect/internal/sqlx), from the data New gives them. Begin's
+// transaction serves the version-row updates: DDL inside it commits
+// implicitly.
 type Dialect struct {
+	server
 	// tidb is set on the dialect ForServer returns for a TiDB server: Render
 	// then writes what TiDB accepts (tidb_render.go).
 	tidb bool
 }
+
+// server is sqlx.Server under a name of this package, so that the field
+// that embeds it is unexported.
+type server = sqlx.Server
 
 var (
 	_ dialect.Dialect       = (*Dialect)(nil)
 	_ dialect.SessionUserer = (*Dialect)(nil)
 	_ dialect.ServerFitter  = (*Dialect)(nil)
 	_ dialect.SilentDropper = (*Dialect)(nil)
+	_ dialect.TableSizer    = (*Dialect)(nil)
 )
 
 // New returns the dialect.
-func New() *Dialect { return &Dialect{} }
+func New() *Dialect {
+	return &Dialect{server: server{
+		Base: sqlx.Base{Quote: '`', Columns: versionColumns, Version: version},
+		// user@host as the server authenticated it.
+		UserQuery: "SELECT CURRENT_USER()",
+		Size:      tableSize,
+	}}
+}
 
 // Name returns "mysql".
 func (d *Dialect) Name() string { return "mysql" }
@@ -43,11 +61,6 @@ func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
 
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(n int) string { return "?" }
-
-// QuoteIdent quotes name in backticks, doubling any inside.
-func (d *Dialect) QuoteIdent(name string) string {
-	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-}
 
 // QuoteLiteral quotes s in single quotes: backslashes are doubled and
 // single quotes doubled, which reads back the same with or without the
@@ -165,31 +178,12 @@ func myOpenError(u *dialect.URL, err error) error {
 	return sqlx.ConnectError(u, err, hint)
 }
 
-// Begin starts an ordinary transaction on conn (DDL inside it commits
-// implicitly; it serves the version-row updates). timeout and onWait are
-// unused: the migration lock is Lock's.
-func (d *Dialect) Begin(ctx context.Context, conn *sql.Conn, timeout time.Duration, onWait func()) (dialect.Tx, error) {
-	return sqlx.Begin(ctx, conn)
-}
-
 // versionColumns are the types of the version tables' columns.
 var versionColumns = sqlx.VersionColumns{
 	Timestamp: "datetime(6)",
 	Integer:   "int",
 	Text:      "TEXT",
 	LogID:     "bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
-}
-
-// VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
-// retort's version tables.
-func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
-	return sqlx.VersionTableDDL(d.QuoteIdent, t, versionColumns)
-}
-
-// SessionUser returns CURRENT_USER() (user@host as the server
-// authenticated it).
-func (d *Dialect) SessionUser(ctx context.Context, conn *sql.Conn) (string, error) {
-	return sqlx.QueryString(ctx, conn, "SELECT CURRENT_USER()", "CURRENT_USER()")
 }
 
 // IsMissingTable reports error 1146 (ER_NO_SUCH_TABLE).

@@ -9,15 +9,12 @@ import (
 	"github.com/retortdb/retort/dialect/internal/sqlx"
 )
 
-// ServerVersion returns the flavour and major.minor version of the server
-// ("mariadb-10.11", "mysql-8.0", "tidb-8.4"): each flavour changes what it
-// accepts and prints between minor releases.
-func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
-	v, err := sqlx.QueryString(ctx, db, "SELECT VERSION()", "the server version")
-	if err != nil {
-		return "", err
-	}
-	return serverVersion(v), nil
+// version reads ServerVersion: the flavour and major.minor version of the
+// server ("mariadb-10.11", "mysql-8.0", "tidb-8.4"), since each flavour
+// changes what it accepts and prints between minor releases.
+var version = sqlx.Version{
+	Query: "SELECT VERSION()",
+	Name:  func(v string) (string, error) { return serverVersion(v), nil },
 }
 
 // serverVersion names the server of VERSION() v. TiDB reports the MySQL
@@ -39,12 +36,14 @@ func serverVersion(v string) string {
 // ForServer returns the dialect for the server db is connected to: one
 // that renders what TiDB accepts when VERSION() names TiDB, else d.
 func (d *Dialect) ForServer(ctx context.Context, db *sql.DB) (dialect.Dialect, error) {
-	v, err := sqlx.QueryString(ctx, db, "SELECT VERSION()", "the server version")
+	v, err := sqlx.QueryString(ctx, db, version.Query, "the server version")
 	if err != nil {
 		return nil, err
 	}
 	if isTiDB(v) == d.tidb {
 		return d, nil
 	}
-	return &Dialect{tidb: isTiDB(v)}, nil
+	fit := *d
+	fit.tidb = isTiDB(v)
+	return &fit, nil
 }

@@ -13,7 +13,7 @@ import (
 // transaction fills the lock table gets the hint that says what it means
 // and the two ways out; other errors do not.
 func TestHintOutOfLocks(t *testing.T) {
-	d := &Dialect{}
+	d := New()
 	pe := &pgconn.PgError{Severity: "ERROR", Code: "53200", Message: "out of shared memory", Hint: "You might need to increase max_locks_per_transaction."}
 	got := d.Hint(context.Background(), nil, "CREATE TABLE t1300 (id integer)", fmt.Errorf("exec: %w", pe))
 	for _, want := range []string{"out of shared memory", "max_locks_per_transaction", "Split the revision", "`-- Transaction: none`", "resume"} {

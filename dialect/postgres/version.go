@@ -1,21 +1,19 @@
 package postgres
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 
 	"github.com/retortdb/retort/dialect/internal/sqlx"
 )
 
-// ServerVersion returns the server's major version ("15"): from 10 on,
-// server_version_num is major*10000 + minor.
-func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
-	s, err := sqlx.QueryString(ctx, db, "SHOW server_version_num", "the server version")
-	if err != nil {
-		return "", err
-	}
+// version reads ServerVersion: the server's major version ("15").
+var version = sqlx.Version{Query: "SHOW server_version_num", Name: majorVersion}
+
+// majorVersion names the major version of server_version_num s: from 10
+// on, s is major*10000 + minor; before, major*10000 + minor*100 + patch
+// with a two-part major ("9.6").
+func majorVersion(s string) (string, error) {
 	n, err := strconv.Atoi(s)
 	if err != nil {
 		return "", fmt.Errorf("read the server version: server_version_num %q: %w", s, err)

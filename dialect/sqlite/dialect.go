@@ -17,14 +17,24 @@ import (
 	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
-// Dialect is the SQLite dialect, made by New. It holds no state: one value
-// serves any number of databases and goroutines.
-type Dialect struct{}
+// Dialect is the SQLite dialect, made by New. It holds no state but
+// SQLite's data: one value serves any number of databases and goroutines.
+// QuoteIdent, VersionTableDDL and ServerVersion are written once for the
+// dialects (dialect/internal/sqlx), from the data New gives them.
+type Dialect struct {
+	base
+}
+
+// base is sqlx.Base under a name of this package, so that the field that
+// embeds it is unexported.
+type base = sqlx.Base
 
 var _ dialect.Dialect = (*Dialect)(nil)
 
 // New returns the dialect.
-func New() *Dialect { return &Dialect{} }
+func New() *Dialect {
+	return &Dialect{base{Quote: '"', Columns: versionColumns, Version: version}}
+}
 
 // Name returns "sqlite".
 func (d *Dialect) Name() string { return "sqlite" }
@@ -34,11 +44,6 @@ func (d *Dialect) Splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
 
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(n int) string { return "?" }
-
-// QuoteIdent quotes name in double quotes, doubling any inside.
-func (d *Dialect) QuoteIdent(name string) string {
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
 
 // QuoteLiteral quotes s in single quotes, doubling any inside.
 func (d *Dialect) QuoteLiteral(s string) string {
@@ -67,12 +72,6 @@ var versionColumns = sqlx.VersionColumns{
 	Text:             "TEXT",
 	LogID:            "integer PRIMARY KEY",
 	RevisionsOptions: " WITHOUT ROWID",
-}
-
-// VersionTableDDL returns the CREATE TABLE IF NOT EXISTS statements for
-// retort's version tables (see versionColumns).
-func (d *Dialect) VersionTableDDL(t dialect.VersionTables) []string {
-	return sqlx.VersionTableDDL(d.QuoteIdent, t, versionColumns)
 }
 
 // IsMissingTable reports whether err is SQLite's "no such table".

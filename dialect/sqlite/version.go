@@ -1,18 +1,11 @@
 package sqlite
 
-import (
-	"context"
-	"database/sql"
+import "github.com/retortdb/retort/dialect/internal/sqlx"
 
-	"github.com/retortdb/retort/dialect/internal/sqlx"
-)
-
-// ServerVersion returns the SQLite library's major.minor version ("3.46"):
-// minor releases add syntax and change what sqlite_schema holds.
-func (d *Dialect) ServerVersion(ctx context.Context, db *sql.DB) (string, error) {
-	v, err := sqlx.QueryString(ctx, db, "SELECT sqlite_version()", "the SQLite version")
-	if err != nil {
-		return "", err
-	}
-	return sqlx.MajorMinor(v), nil
+// version reads ServerVersion: the SQLite library's major.minor version
+// ("3.46"), since minor releases add syntax and change what sqlite_schema
+// holds.
+var version = sqlx.Version{
+	Query: "SELECT sqlite_version()",
+	Name:  func(v string) (string, error) { return sqlx.MajorMinor(v), nil },
 }

@@ -3,7 +3,6 @@ package sqlx
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -36,31 +35,6 @@ func MajorMinor(v string) string {
 		return v
 	}
 	return parts[0] + "." + parts[1]
-}
-
-// TableSize runs query, which takes the table name as its one argument
-// and selects the estimated row count and the size in bytes, for
-// dialect.TableSizer; ok is false when it selects no row. catalog names
-// where the figures come from in the error.
-func TableSize(ctx context.Context, db *sql.DB, query, table, catalog string) (s dialect.TableSize, ok bool, err error) {
-	err = db.QueryRowContext(ctx, query, table).Scan(&s.Rows, &s.Bytes)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, false, nil
-	}
-	if err != nil {
-		return s, false, fmt.Errorf("read the size of table %s from %s: %w", table, catalog, err)
-	}
-	return s, true, nil
-}
-
-// Begin starts an ordinary transaction on conn, for the dialects whose
-// migration lock is not the transaction's.
-func Begin(ctx context.Context, conn *sql.Conn) (dialect.Tx, error) {
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("begin transaction: %w", err)
-	}
-	return tx, nil
 }
 
 // ConnectHint is what to check when a server refuses or does not answer

@@ -57,3 +57,21 @@ func TestDeferClause(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseQuoteIdent(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		quote      byte
+		name, want string
+	}{
+		{'"', `a"b`, `"a""b"`},
+		{'"', "a`b", "\"a`b\""},
+		{'`', "a`b", "`a``b`"},
+		{'`', `a"b`, "`a\"b`"},
+		{'`', "", "``"},
+	} {
+		if got := (Base{Quote: tc.quote}).QuoteIdent(tc.name); got != tc.want {
+			t.Errorf("Base{Quote: %q}.QuoteIdent(%q) = %s, want %s", tc.quote, tc.name, got, tc.want)
+		}
+	}
+}
