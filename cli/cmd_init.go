@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/retortdb/retort/dialect"
 )
@@ -179,15 +180,25 @@ func targetArgs(min, max int, what string) cobra.PositionalArgs {
 }
 
 // noEmptyFlags refuses target flags given with an empty value (as
-// targetArgs does for arguments), rather than reading them as not given.
+// targetArgs does for arguments), rather than reading them as not given;
+// for a repeatable flag, any one of its values empty.
 func noEmptyFlags(cmd *cobra.Command, names ...string) error {
 	for _, n := range names {
 		f := cmd.Flags().Lookup(n)
 		if f == nil || !f.Changed {
 			continue
 		}
-		if v := strings.TrimSpace(f.Value.String()); v == "" || v == "[]" {
-			return usagef("--%s is empty (an unset variable?): name a revision, or leave the flag out", n)
+		values := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			values = sv.GetSlice()
+			if len(values) == 0 {
+				values = []string{""}
+			}
+		}
+		for _, v := range values {
+			if strings.TrimSpace(v) == "" {
+				return usagef("--%s is empty (an unset variable?): name a revision, or leave the flag out", n)
+			}
 		}
 	}
 	return nil

@@ -43,6 +43,9 @@ Exit status: 3 when there are errors (with --strict: errors or warnings),
 0 otherwise.`,
 		Args: targetArgs(0, 1, "at most one revision"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := noEmptyFlags(cmd, "since"); err != nil {
+				return err
+			}
 			if err := f.check(args); err != nil {
 				return err
 			}

@@ -42,7 +42,7 @@ is recorded at the squashed revision on its next upgrade or downgrade, without
 SQL. "squash --delete-originals SQUASHED" deletes them later (or give it with
 FROM:TO to delete them at once); it refuses while the configured database is
 part-way through the range. retort.sum is updated when the project has one.`,
-		Args: exactArgs(1, "the range FROM:TO to squash, or with --delete-originals a squashed revision"),
+		Args: targetArgs(1, 1, "the range FROM:TO to squash, or with --delete-originals a squashed revision"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			from, to, isRange := strings.Cut(args[0], ":")
 			switch {

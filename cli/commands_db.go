@@ -412,6 +412,9 @@ edit that the database already matches or that changes nothing that matters;
 verify and upgrade stop reporting it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := noEmptyFlags(cmd, "accept"); err != nil {
+				return err
+			}
 			ctx := cmd.Context()
 			s, err := a.open(ctx, true)
 			if err != nil {
