@@ -858,7 +858,9 @@ func mergeAutoIncrement(changes []change.Change) []change.Change {
 // joins the statement as well (error 1061).
 //
 // An index dropped with nothing to replace it for the key stays where it
-// is: the table still has another index that serves the key.
+// is: the table still has another index that serves the key. Every drop
+// is seen, however many replacements the changes hold and wherever the
+// earlier ones were placed.
 func joinIndexReplacements(from *schema.Schema, changes []change.Change) []change.Change {
 	if from == nil {
 		return changes
@@ -878,6 +880,9 @@ func joinIndexReplacements(from *schema.Schema, changes []change.Change) []chang
 			})
 			if j >= 0 {
 				cs = joinReplacement(cs, i, i+1+j)
+				// Placed at the add, the statement leaves at i the
+				// first change after the drop, still to be seen.
+				i--
 				break
 			}
 		}
