@@ -1053,7 +1053,9 @@ func joinPrimaryKeys(to *schema.Schema, changes []change.Change) []change.Change
 	return out
 }
 
-// columnsKept reports whether table t of to has every column of cols.
+// columnsKept reports whether table t of to has every column of cols,
+// under any spelling: MySQL's column names ignore case, so a column that
+// the changes only respell (RENAME COLUMN c TO C) is kept.
 func columnsKept(to *schema.Schema, t change.Ref, cols []string) bool {
 	if to == nil {
 		return false
@@ -1063,7 +1065,7 @@ func columnsKept(to *schema.Schema, t change.Ref, cols []string) bool {
 		return false
 	}
 	for _, c := range cols {
-		if tt.Column(c) == nil {
+		if !slices.ContainsFunc(tt.Columns, func(x *schema.Column) bool { return strings.EqualFold(x.Name, c) }) {
 			return false
 		}
 	}
