@@ -171,6 +171,10 @@ func (t *gTable) col(name string) *gCol {
 type gen struct {
 	r       *rand.Rand
 	dialect string
+	// shape is the key shape (keyShapes) that this case tries first and
+	// always: consecutive seeds take turns, so that any run of
+	// nKeyShapes seeds tries each one.
+	shape int
 }
 
 func (g *gen) pick(n int) int { return g.r.IntN(n) }
@@ -304,6 +308,49 @@ func (g *gen) addKey(s *genSchema, t *gTable, constraint bool, a *genSchema) {
 	}
 }
 
+// addBackingIndex adds an index of t's own that backs one of its foreign
+// keys (the key's column leads, alone or with another column), in place
+// of InnoDB's own index for the key on MySQL/MariaDB: the index that the
+// mutations of issue 12 replace, reuse the name of, or extend by a new
+// column while the key stays.
+func (g *gen) addBackingIndex(s *genSchema, t *gTable) {
+	var fks []*gFK
+	for _, f := range t.fks {
+		if !slices.ContainsFunc(t.indexes, func(k *gKey) bool { return k.cols[0] == f.col }) {
+			fks = append(fks, f)
+		}
+	}
+	if len(fks) == 0 {
+		return
+	}
+	cols := []string{fks[g.pick(len(fks))].col}
+	var cands []string
+	for _, c := range t.cols {
+		if c.name != "id" && !c.ref && g.indexable(c, false) {
+			cands = append(cands, c.name)
+		}
+	}
+	if len(cands) > 0 && g.chance(0.5) {
+		cols = append(cols, cands[g.pick(len(cands))])
+	}
+	// Named to sort before the other indexes ("ix..."), as c_pid_fk_idx
+	// does before c_pid_idx in the issue: a drop of another index whose
+	// name its replacement reuses then comes after its own drop.
+	t.indexes = append(t.indexes, &gKey{name: s.name("bx"), cols: cols})
+}
+
+// backingIndexes returns the indexes of t whose first column is the
+// column of one of t's foreign keys.
+func (t *gTable) backingIndexes() []*gKey {
+	var out []*gKey
+	for _, k := range t.indexes {
+		if slices.ContainsFunc(t.fks, func(f *gFK) bool { return f.col == k.cols[0] }) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // addCheck adds a check on a random numeric column (col >= 0) or string
 // column (col is not the empty string).
 func (g *gen) addCheck(s *genSchema, t *gTable) {
@@ -358,7 +405,7 @@ func (g *gen) addFK(s *genSchema, t *gTable, parents []*gTable, fresh bool) {
 	}
 	f := &gFK{name: s.name("fk"), col: col.name, parent: p.name, cascade: g.chance(0.3)}
 	if g.dialect == "mysql" && g.chance(0.5) {
-		f.inline, f.unnamed = true, g.chance(0.5)
+		f.inline, f.unnamed = true, g.chance(0.7)
 	}
 	t.fks = append(t.fks, f)
 }
@@ -381,6 +428,9 @@ func (g *gen) newSchema() *genSchema {
 		}
 		if g.chance(0.6) {
 			g.addFK(s, t, s.tables, true)
+			if g.chance(0.5) {
+				g.addBackingIndex(s, t)
+			}
 		}
 		g.addSecurity(s, t)
 	}
@@ -408,12 +458,76 @@ func typeChanges(t gType) []gType {
 func (g *gen) mutate(a *genSchema) (*genSchema, []string) {
 	b := a.clone()
 	var did []string
+	if g.dialect == "mysql" {
+		did = g.keyShapes(b, a)
+	}
 	for tries := 0; len(did) < 1+g.pick(4) && tries < 50; tries++ {
 		if d := g.mutateOnce(b, a); d != "" {
 			did = append(did, d)
 		}
 	}
 	return b, did
+}
+
+// nKeyShapes is the number of shapes of keyShapes.
+const nKeyShapes = 5
+
+// keyShapes applies to b the shape g.shape and each other one with chance
+// 0.3, of the shapes that MySQL/MariaDB's renderer must order by a rule of
+// its own (issue 12), each on the first table of A where it applies: a backing index of a
+// foreign key replaced by one that reuses another index's name, a backing
+// index (or any key) replaced by one over a column added in the same
+// revision, an index added where InnoDB's own serves a key (InnoDB then
+// drops its own), a column dropped with its column-level check, an
+// unnamed foreign key that InnoDB's own index serves pointed at another
+// table. It describes those it applied.
+func (g *gen) keyShapes(b, a *genSchema) []string {
+	var did []string
+	order := append([]int{g.shape}, slices.DeleteFunc(g.r.Perm(nKeyShapes), func(k int) bool { return k == g.shape })...)
+	for i, shape := range order {
+		if i > 0 && !g.chance(0.3) {
+			continue
+		}
+		tables := slices.Clone(b.tables)
+		g.r.Shuffle(len(tables), func(i, j int) { tables[i], tables[j] = tables[j], tables[i] })
+		for _, t := range tables {
+			if a.table(t.name) == nil {
+				continue
+			}
+			if d := g.applyKeyShape(shape, b, t, a); d != "" {
+				did = append(did, d)
+				break
+			}
+		}
+	}
+	return did
+}
+
+// applyKeyShape applies shape number shape of keyShapes to table t of b,
+// or returns "" when it does not apply there.
+func (g *gen) applyKeyShape(shape int, b *genSchema, t *gTable, a *genSchema) string {
+	switch shape {
+	case 0:
+		return g.replaceBackingIndex(b, t, a)
+	case 1:
+		return g.keyOverNewColumn(b, t)
+	case 2:
+		n := len(t.indexes)
+		if g.addBackingIndex(b, t); len(t.indexes) > n {
+			return "index over the foreign key column of " + t.name
+		}
+	case 3:
+		if slices.ContainsFunc(t.cols, t.ownCheck) {
+			return g.dropColumn(t, t.cols[1:], true)
+		}
+	case 4:
+		// An unnamed key served by InnoDB's own index (named after the
+		// column), which adding the key again renames after the key.
+		return g.repoint(b, t, a, slices.DeleteFunc(slices.Clone(t.fks), func(f *gFK) bool {
+			return !f.unnamed || slices.ContainsFunc(t.indexes, func(k *gKey) bool { return k.cols[0] == f.col })
+		}))
+	}
+	return ""
 }
 
 // mutateOnce applies one random mutation to b (a is the original, whose
@@ -485,29 +599,7 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		t.cols = append(t.cols, c)
 		return fmt.Sprintf("add column %s.%s (null=%v default=%v)", t.name, c.name, c.nullable, c.hasDef)
 	case 3: // drop column
-		// The downgrade re-adds the column; backfill supplies the value
-		// for its rows where it is NOT NULL without a default, or NOT NULL
-		// in a unique key (an expression per row, which rowExpr has only
-		// for numbers and strings). A nullable column with a default in a
-		// unique key comes back NULL.
-		var cands []*gCol
-		for _, c := range cols {
-			if c.name != t.pk2 && (c.nullable || !t.uniquelyKeyed(c.name) || rowExpr(c) != "") {
-				cands = append(cands, c)
-			}
-		}
-		if len(cands) == 0 {
-			return ""
-		}
-		c := cands[g.pick(len(cands))]
-		t.cols = slices.DeleteFunc(t.cols, func(x *gCol) bool { return x == c })
-		has := func(k *gKey) bool { return slices.Contains(k.cols, c.name) }
-		t.uniques = slices.DeleteFunc(t.uniques, has)
-		t.indexes = slices.DeleteFunc(t.indexes, has)
-		t.fks = slices.DeleteFunc(t.fks, func(f *gFK) bool { return f.col == c.name })
-		t.checks = slices.DeleteFunc(t.checks, func(ch *gCheck) bool { return ch.col == c.name })
-		t.sec.dropColumn(c.name)
-		return "drop column " + t.name + "." + c.name
+		return g.dropColumn(t, cols, g.dialect == "mysql" && g.chance(0.5))
 	case 4, 5: // alter column type
 		var cands []*gCol
 		for _, c := range cols {
@@ -643,6 +735,11 @@ func (g *gen) mutateOnce(b, a *genSchema) string {
 		k.unique = !k.unique
 		return fmt.Sprintf("index %s on %s unique=%v", k.name, t.name, k.unique)
 	case 16:
+		if g.chance(0.5) {
+			if d := g.replaceBackingIndex(b, t, a); d != "" {
+				return d
+			}
+		}
 		return g.reuseIndexName(b, t, a)
 	case 17:
 		return g.keyOverNewColumn(b, t)
@@ -679,6 +776,87 @@ func (g *gen) reuseIndexName(b *genSchema, t *gTable, a *genSchema) string {
 	return fmt.Sprintf("index %s on %s now over (%s)", nk.name, t.name, strings.Join(nk.cols, ", "))
 }
 
+// dropColumn drops a column of t (cols: its columns other than id), with
+// its keys, foreign keys and checks; with own, one that has a check of its
+// own when t has one: MariaDB keeps a check written in the column (and a
+// JSON column's json_valid()) as the column's, which goes with the column
+// and cannot be dropped by name.
+//
+// The downgrade re-adds the column; backfill supplies the value for its
+// rows where it is NOT NULL without a default, or NOT NULL in a unique key
+// (an expression per row, which rowExpr has only for numbers and strings).
+// A nullable column with a default in a unique key comes back NULL.
+func (g *gen) dropColumn(t *gTable, cols []*gCol, own bool) string {
+	var cands []*gCol
+	for _, c := range cols {
+		if c.name != t.pk2 && (c.nullable || !t.uniquelyKeyed(c.name) || rowExpr(c) != "") {
+			cands = append(cands, c)
+		}
+	}
+	if own {
+		if o := slices.DeleteFunc(slices.Clone(cands), func(c *gCol) bool { return !t.ownCheck(c) }); len(o) > 0 {
+			cands = o
+		}
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	c := cands[g.pick(len(cands))]
+	t.cols = slices.DeleteFunc(t.cols, func(x *gCol) bool { return x == c })
+	has := func(k *gKey) bool { return slices.Contains(k.cols, c.name) }
+	t.uniques = slices.DeleteFunc(t.uniques, has)
+	t.indexes = slices.DeleteFunc(t.indexes, has)
+	t.fks = slices.DeleteFunc(t.fks, func(f *gFK) bool { return f.col == c.name })
+	t.checks = slices.DeleteFunc(t.checks, func(ch *gCheck) bool { return ch.col == c.name })
+	t.sec.dropColumn(c.name)
+	return "drop column " + t.name + "." + c.name
+}
+
+// ownCheck reports whether column c of t has a check of its own on
+// MariaDB: one written in its definition, or JSON's json_valid().
+func (t *gTable) ownCheck(c *gCol) bool {
+	return c.typ == tJSON || slices.ContainsFunc(t.checks, func(ch *gCheck) bool { return ch.inline && ch.col == c.name })
+}
+
+// replaceBackingIndex drops an index that backs a foreign key of t and
+// gives the key another index that reuses the name of a second index of t
+// (now over the key's column and, maybe, that index's first column), or
+// a new name when t has no second index: the replacement must not be
+// created before the index of its name goes, nor the backing index
+// dropped before another one serves the key.
+func (g *gen) replaceBackingIndex(b *genSchema, t *gTable, a *genSchema) string {
+	// One that A has: B's own new ones are not replacements.
+	backing := slices.DeleteFunc(t.backingIndexes(), func(k *gKey) bool {
+		at := a.table(t.name)
+		return at == nil || !slices.ContainsFunc(at.indexes, func(x *gKey) bool { return x.name == k.name && slices.Equal(x.cols, k.cols) })
+	})
+	if len(backing) == 0 {
+		return ""
+	}
+	x := backing[g.pick(len(backing))]
+	col := x.cols[0]
+	var others []*gKey
+	for _, k := range t.indexes {
+		if k != x && !k.unique {
+			others = append(others, k)
+		}
+	}
+	nk := &gKey{name: b.name("ix"), cols: []string{col}}
+	if len(others) > 0 {
+		z := others[g.pick(len(others))]
+		nk.name = z.name
+		if z.cols[0] != col && g.chance(0.5) {
+			nk.cols = append(nk.cols, z.cols[0])
+		}
+		t.indexes = slices.DeleteFunc(t.indexes, func(k *gKey) bool { return k == z })
+	} else if len(x.cols) == 1 {
+		nk.cols = append(nk.cols, "id")
+	}
+	t.indexes = slices.DeleteFunc(t.indexes, func(k *gKey) bool { return k == x })
+	t.indexes = append(t.indexes, nk)
+	return fmt.Sprintf("backing index %s of %s.%s replaced by %s (%s)", x.name, t.name, col, nk.name, strings.Join(nk.cols, ", "))
+}
+
 // keyOverNewColumn adds a nullable column to t and replaces one of its
 // indexes or unique keys by one that puts the new column second: a key
 // over a column of the same revision (for a unique key the other columns,
@@ -687,6 +865,11 @@ func (g *gen) keyOverNewColumn(b *genSchema, t *gTable) string {
 	keys := append(slices.Clone(t.uniques), t.indexes...)
 	if len(keys) == 0 {
 		return ""
+	}
+	// Mostly an index that backs a foreign key, which the key needs
+	// throughout.
+	if backing := t.backingIndexes(); len(backing) > 0 && g.chance(0.6) {
+		keys = backing
 	}
 	k := keys[g.pick(len(keys))]
 	c := &gCol{name: b.name("c"), typ: tInt, nullable: true}
@@ -705,10 +888,16 @@ func (g *gen) keyOverNewColumn(b *genSchema, t *gTable) string {
 // repointFK points a foreign key of t at another parent (of A when t is a
 // table of A, whose rows reference ids every table of A has).
 func (g *gen) repointFK(b *genSchema, t *gTable, a *genSchema) string {
-	if len(t.fks) == 0 {
+	return g.repoint(b, t, a, t.fks)
+}
+
+// repoint points one of fks, foreign keys of t, at another parent, as
+// repointFK does.
+func (g *gen) repoint(b *genSchema, t *gTable, a *genSchema, fks []*gFK) string {
+	if len(fks) == 0 {
 		return ""
 	}
-	f := t.fks[g.pick(len(t.fks))]
+	f := fks[g.pick(len(fks))]
 	var ps []*gTable
 	for _, p := range b.tables {
 		if p.name != f.parent && p.num <= t.num && p.pk2 == "" && (a.table(t.name) == nil || a.table(p.name) != nil) {
