@@ -270,19 +270,7 @@ func writeCache(path, dir string, entries cacheEntries) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(encodeCache(dir, entries)); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := replaceFile(path, encodeCache(dir, entries), 0o644); err != nil {
 		return fmt.Errorf("write files cache: %w", err)
 	}
 	return nil

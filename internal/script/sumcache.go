@@ -118,23 +118,10 @@ func readSumVerdict(path string) string {
 	return string(data)
 }
 
-// writeSumVerdict replaces the record at path with v (a temporary file
-// renamed over it, so that a reader never sees half of one).
+// writeSumVerdict replaces the record at path with v.
 func writeSumVerdict(path, v string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.WriteString(v); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return replaceFile(path, []byte(v), 0o644)
 }
