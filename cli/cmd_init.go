@@ -30,7 +30,8 @@ schema = "schema.sql"   # the desired schema: a .sql file or a directory of them
 # privileges = false    # true: compare and migrate GRANT/REVOKE (PostgreSQL)
 `
 
-const initSchema = `-- The desired schema: edit it, then run "retort migrate -m MESSAGE" to
+// initSchema is schema.sql as init writes it; %s is app.self.
+const initSchema = `-- The desired schema: edit it, then run "%s migrate -m MESSAGE" to
 -- write the revision that gets the database there.
 `
 
@@ -75,7 +76,7 @@ RETORT_DATABASE_URL, which take precedence over the file.`,
 				return fmt.Errorf("init: %w", err)
 			}
 			schemaPath := a.path(a.cfg.Schema)
-			if err := writeNew(schemaPath, initSchema); err == nil {
+			if err := writeNew(schemaPath, fmt.Sprintf(initSchema, a.self())); err == nil {
 				a.progressf("Generating %s ... done\n", a.rel(schemaPath))
 			} else if !errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("init: %w", err)
