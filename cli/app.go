@@ -23,6 +23,9 @@ type app struct {
 	getenv         func(string) string
 	baseDir        string
 	cmdPath        string
+	// root is retort's root command (named "retort", or "db" when
+	// mounted); see self.
+	root *cobra.Command
 	// catchSignals is Env.catchSignals.
 	catchSignals func()
 
@@ -246,3 +249,13 @@ func (a *app) rel(p string) string {
 
 // versionsDir is where revision files live.
 func (a *app) versionsDir() string { return filepath.Join(a.path(a.cfg.Dir), "versions") }
+
+// self is the command the user runs retort as, for the advice in
+// messages: "retort" standalone, the mounted command's path (e.g. "app db")
+// inside an application.
+func (a *app) self() string {
+	if a.root == nil {
+		return "retort"
+	}
+	return a.root.CommandPath()
+}

@@ -33,7 +33,7 @@ is recorded (exit 3) unless --accept-drift. Adopting again changes nothing.
 TOOL's own table is left untouched, unless --drop-old drops it: in the same
 transaction on PostgreSQL and SQLite, right after the adoption commits on
 MySQL/MariaDB (whose DDL commits by itself).`,
-		Args: exactArgs(1, "the tool whose version table to adopt (for example: retort adopt goose)"),
+		Args: exactArgs(1, "the tool whose version table to adopt (for example: {cmd} goose)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runAdopt(cmd.Context(), args[0], f)
 		},

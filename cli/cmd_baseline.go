@@ -102,7 +102,7 @@ func (a *app) baselineRevisions(ctx context.Context, opts engine.GenerateOptions
 	}
 	defer s.close()
 	if h := s.m.History(); len(h) > 0 {
-		return nil, "", fmt.Errorf("baseline: the project already has %d revision(s) (%s): baseline is for a database with no migrations; when the revisions describe this database, record them as applied with `retort stamp heads` (or `retort adopt TOOL` for another tool's version table), else write the next one with `retort migrate`", len(h), a.rel(a.versionsDir()))
+		return nil, "", fmt.Errorf("baseline: the project already has %d revision(s) (%s): baseline is for a database with no migrations; when the revisions describe this database, record them as applied with `%[3]s stamp heads` (or `%[3]s adopt TOOL` for another tool's version table), else write the next one with `%[3]s migrate`", len(h), a.rel(a.versionsDir()), a.self())
 	}
 	b, err := s.m.Baseline(ctx, engine.BaselineOptions{Generate: opts})
 	if err != nil {
@@ -163,7 +163,7 @@ func (a *app) fillSchema(schemaSQL string) error {
 	default:
 		stmts, err := sqlsplit.Split(string(data), a.offlineDialect().Splitter())
 		if err != nil || len(stmts) > 0 {
-			a.progressf("note: %s left as it is (it is not empty): compare it with the live schema using `retort check`\n", a.rel(path))
+			a.progressf("note: %s left as it is (it is not empty): compare it with the live schema using `%s check`\n", a.rel(path), a.self())
 			return nil
 		}
 	}

@@ -44,7 +44,7 @@ and the schema it produces is printed. A statement that does not run stops
 the import, naming the source file and the statement; nothing is written.
 With --adopt, the database's version table of TOOL is then adopted, as
 "retort adopt TOOL" does. See docs/import.md for each tool.`,
-		Args: exactArgs(2, "the tool and the source directory (for example: retort import goose db/migrations)"),
+		Args: exactArgs(2, "the tool and the source directory (for example: {cmd} goose db/migrations)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runImport(cmd.Context(), args[0], args[1], f)
 		},

@@ -30,7 +30,8 @@ schema = "schema.sql"   # the desired schema: a .sql file or a directory of them
 # privileges = false    # true: compare and migrate GRANT/REVOKE (PostgreSQL)
 `
 
-const initSchema = `-- The desired schema: edit it, then run "retort migrate -m MESSAGE" to
+// initSchema is schema.sql as init writes it; %s is app.self.
+const initSchema = `-- The desired schema: edit it, then run "%s migrate -m MESSAGE" to
 -- write the revision that gets the database there.
 `
 
@@ -75,7 +76,7 @@ RETORT_DATABASE_URL, which take precedence over the file.`,
 				return fmt.Errorf("init: %w", err)
 			}
 			schemaPath := a.path(a.cfg.Schema)
-			if err := writeNew(schemaPath, initSchema); err == nil {
+			if err := writeNew(schemaPath, fmt.Sprintf(initSchema, a.self())); err == nil {
 				a.progressf("Generating %s ... done\n", a.rel(schemaPath))
 			} else if !errors.Is(err, fs.ErrExist) {
 				return fmt.Errorf("init: %w", err)
@@ -96,8 +97,8 @@ func (a *app) initNextSteps(schemaPath string) {
 	}
 	a.progressf("  - write the schema you want in %s: CREATE TABLE statements, or the output of\n", schema)
 	a.progressf("    pg_dump --schema-only, mysqldump --no-data or sqlite3 app.db .schema\n")
-	a.progressf("  - retort migrate -m \"initial schema\" writes the first revision; retort upgrade applies it\n")
-	a.progressf("  - writing revisions by hand instead (retort revision -m MESSAGE)? keep %s in step:\n", schema)
+	a.progressf("  - %[1]s migrate -m \"initial schema\" writes the first revision; %[1]s upgrade applies it\n", a.self())
+	a.progressf("  - writing revisions by hand instead (%s revision -m MESSAGE)? keep %s in step:\n", a.self(), schema)
 	a.progressf("    migrate refuses an empty %s while the migrations create tables (--allow-empty drops them)\n", schema)
 }
 
@@ -148,11 +149,13 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// exactArgs requires n positional arguments (usage error otherwise).
+// exactArgs requires n positional arguments (usage error otherwise); what
+// says which, "{cmd}" in it standing for the command's path ("retort
+// adopt", "app db adopt").
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
+			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), withPath(cmd, what)), cmd.CommandPath()}
 		}
 		return nil
 	}
@@ -161,14 +164,15 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // targetArgs checks the target arguments of a command: between min and
 // max of them (max < 0: no limit), none empty. An empty target is a usage
 // error rather than the default, so that a deploy script whose variable is
-// unset ("upgrade $REV") stops instead of migrating to head.
+// unset ("upgrade $REV") stops instead of migrating to head. "{cmd}" in
+// what stands for the command's path, as in exactArgs.
 func targetArgs(min, max int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if max >= 0 && len(args) > max {
 			return &usageError{fmt.Errorf("%s takes at most %d argument(s), got %d", cmd.CommandPath(), max, len(args)), cmd.CommandPath()}
 		}
 		if len(args) < min {
-			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), what), cmd.CommandPath()}
+			return &usageError{fmt.Errorf("%s needs %s", cmd.CommandPath(), withPath(cmd, what)), cmd.CommandPath()}
 		}
 		for _, a := range args {
 			if strings.TrimSpace(a) == "" {
@@ -202,4 +206,11 @@ func noEmptyFlags(cmd *cobra.Command, names ...string) error {
 		}
 	}
 	return nil
+}
+
+// withPath puts cmd's path in place of "{cmd}" in what, a description of
+// the arguments written in this package (never user input), so that its
+// example names the command as the user runs it.
+func withPath(cmd *cobra.Command, what string) string {
+	return strings.ReplaceAll(what, "{cmd}", cmd.CommandPath())
 }

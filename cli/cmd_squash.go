@@ -97,7 +97,7 @@ func (a *app) runSquash(ctx context.Context, from, to, msg, revID string, delete
 	}
 	a.progressf("Replaces: %s\n", strings.Join(rev.Replaces, ", "))
 	if !deleteOriginals {
-		a.progressf("The originals stay for the databases part-way through them; delete them once every database is past %s: retort squash --delete-originals %s\n", sq.Replaces[len(sq.Replaces)-1].ID, rev.ID)
+		a.progressf("The originals stay for the databases part-way through them; delete them once every database is past %s: %s squash --delete-originals %s\n", sq.Replaces[len(sq.Replaces)-1].ID, a.self(), rev.ID)
 		return nil
 	}
 	return a.deleteOriginals(ctx, rev.ID)

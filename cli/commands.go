@@ -72,7 +72,7 @@ its path.`,
 			case "", "head":
 				heads := g.Heads()
 				if len(heads) > 1 {
-					return &revisionHeadsError{revision.MultipleHeadsError{Heads: ids(heads)}}
+					return &revisionHeadsError{revision.MultipleHeadsError{Heads: ids(heads)}, a.self()}
 				}
 				if len(heads) == 1 {
 					parents = []string{heads[0].ID}
@@ -127,11 +127,14 @@ its path.`,
 // revisionHeadsError is "revision" without --head where the graph has
 // several heads: it says how to choose one, or to merge them, in the
 // words of this command rather than of a target.
-type revisionHeadsError struct{ revision.MultipleHeadsError }
+type revisionHeadsError struct {
+	revision.MultipleHeadsError
+	self string // a.self()
+}
 
 func (e *revisionHeadsError) Error() string {
-	return fmt.Sprintf("there are %d heads, %s: say which one the new revision revises with --head (a revision id or LABEL@head), or join them first with \"retort merge -m MESSAGE heads\"",
-		len(e.Heads), andList(e.Heads))
+	return fmt.Sprintf("there are %d heads, %s: say which one the new revision revises with --head (a revision id or LABEL@head), or join them first with \"%s merge -m MESSAGE heads\"",
+		len(e.Heads), andList(e.Heads), e.self)
 }
 
 // andList writes ids as "a, b and c".
@@ -216,7 +219,7 @@ func (a *app) mergeCommand() *cobra.Command {
 		Use:   "merge -m MESSAGE REV...",
 		Short: "Create a revision that joins two or more heads",
 		Long:  "Creates a revision whose Revises names every REV ('heads' names every head), joining the branches. It has no SQL of its own unless you add some.",
-		Args:  targetArgs(1, -1, `the revisions to join (for example: retort merge -m "merge" heads)`),
+		Args:  targetArgs(1, -1, `the revisions to join (for example: {cmd} -m "merge" heads)`),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open(cmd.Context(), false)
 			if err != nil {

@@ -241,7 +241,7 @@ before it writes anything.`,
 			g := s.m.Graph()
 			heads := g.Heads()
 			if len(heads) > 1 {
-				return fmt.Errorf("the migrations have %d heads (%s): join them first with 'retort merge -m MESSAGE heads'", len(heads), joinIDs(ids(heads)))
+				return fmt.Errorf("the migrations have %d heads (%s): join them first with '%s merge -m MESSAGE heads'", len(heads), joinIDs(ids(heads)), a.self())
 			}
 			gen, err := a.generateAsking(ctx, s.m, opts)
 			if err != nil {
@@ -457,7 +457,7 @@ func (a *app) checkCommand() *cobra.Command {
 				return a.generateError(cmd.Context(), err)
 			}
 			a.notePrivileges(s.m.Dialect())
-			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision")
+			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run '"+a.self()+" migrate -m MESSAGE' to write the revision")
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")

@@ -91,7 +91,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 		defer s.close()
 		from, to, _ := strings.Cut(target, ":")
-		if err := checkRangeDirection(s.m.Graph(), dir, target); err != nil {
+		if err := checkRangeDirection(s.m.Graph(), dir, target, a.self()); err != nil {
 			return err
 		}
 		return s.m.SQL(a.stdout, dir, from, to)
@@ -111,7 +111,7 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 	a.warnUnembedded(s.m.Graph())
 	if mm, err := s.m.Verify(ctx); err == nil {
 		for _, x := range mm {
-			a.progressf("warning: %s (retort verify lists them)\n", x)
+			a.progressf("warning: %s (%s verify lists them)\n", x, a.self())
 		}
 	}
 	if dryRun {
@@ -178,8 +178,8 @@ func (a *app) flushDBLine() {
 // checkRangeDirection refuses an offline range that goes the other way
 // ("upgrade --sql B:A" with A below B), which would print an empty script
 // and exit 0: it has nothing to do in dir, and steps in the other
-// direction.
-func checkRangeDirection(g *revision.Graph, dir revision.Direction, target string) error {
+// direction. self is the command retort runs as (app.self).
+func checkRangeDirection(g *revision.Graph, dir revision.Direction, target, self string) error {
 	from, to, _ := strings.Cut(target, ":")
 	if p, err := g.RangePlan(from, to, dir); err != nil || len(p.Steps) > 0 {
 		return nil // the caller reports the error, or there is work to do
@@ -191,8 +191,8 @@ func checkRangeDirection(g *revision.Graph, dir revision.Direction, target strin
 	if p, err := g.RangePlan(from, to, other); err != nil || len(p.Steps) == 0 {
 		return nil
 	}
-	return fmt.Errorf("range %q goes %s: %s --sql A:B prints the SQL from A %s to B; for this range use \"retort %s --sql %s\"",
-		target, otherWay, dir, way, other, target)
+	return fmt.Errorf("range %q goes %s: %s --sql A:B prints the SQL from A %s to B; for this range use \"%s %s --sql %s\"",
+		target, otherWay, dir, way, self, other, target)
 }
 
 // openOffline loads the project for offline SQL: the dialect comes from the
@@ -250,10 +250,10 @@ func (a *app) currentCommand() *cobra.Command {
 			}
 			for _, p := range st.Partial {
 				if p.InFlight > 0 {
-					a.outf("%s (%s: %d statement(s) done, statement %d started and may or may not have run; check, then retort resolve %s --statement-ran|--statement-not-run)\n", p.Revision, p.State, p.StatementsDone, p.InFlight, p.Revision)
+					a.outf("%s (%s: %d statement(s) done, statement %d started and may or may not have run; check, then %s resolve %s --statement-ran|--statement-not-run)\n", p.Revision, p.State, p.StatementsDone, p.InFlight, a.self(), p.Revision)
 					continue
 				}
-				a.outf("%s (%s: %d statement(s) done; run upgrade to resume, or retort resolve)\n", p.Revision, p.State, p.StatementsDone)
+				a.outf("%s (%s: %d statement(s) done; run upgrade to resume, or %s resolve)\n", p.Revision, p.State, p.StatementsDone, a.self())
 			}
 			return nil
 		},
@@ -331,16 +331,16 @@ func (a *app) statusCommand() *cobra.Command {
 					continue
 				}
 				if p.InFlight > 0 {
-					a.outf("  %-8s %s after %d statement(s), statement %d started and may or may not have run: check the database, then retort resolve %s --statement-ran|--statement-not-run\n", p.State, p.Revision, p.StatementsDone, p.InFlight, p.Revision)
+					a.outf("  %-8s %s after %d statement(s), statement %d started and may or may not have run: check the database, then %s resolve %s --statement-ran|--statement-not-run\n", p.State, p.Revision, p.StatementsDone, p.InFlight, a.self(), p.Revision)
 					continue
 				}
-				a.outf("  %-8s %s after %d statement(s)%s: fix the file and run upgrade, or retort resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, nextStatement(p), p.Revision)
+				a.outf("  %-8s %s after %d statement(s)%s: fix the file and run upgrade, or %s resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, nextStatement(p), a.self(), p.Revision)
 			}
 			for _, id := range st.Changed {
-				a.outf("  changed  %s: the file changed since it was applied: restore it, or retort verify --accept %s\n", id, id)
+				a.outf("  changed  %s: the file changed since it was applied: restore it, or %s verify --accept %s\n", id, a.self(), id)
 			}
 			for _, id := range st.Missing {
-				a.outf("  missing  %s: applied, but no file has it: restore the file, or retort stamp --purge REV (the revision the database is at)\n", id)
+				a.outf("  missing  %s: applied, but no file has it: restore the file, or %s stamp --purge REV (the revision the database is at)\n", id, a.self())
 			}
 			a.printSquashed(g, st)
 			return nil

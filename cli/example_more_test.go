@@ -287,7 +287,7 @@ func ExampleWithModels() {
 	fmt.Println(code == cli.ExitDifferences)
 	// Output:
 	// added column 'users.email'
-	// error: the desired schema differs from the migrations' head: run 'retort migrate -m MESSAGE' to write the revision
+	// error: the desired schema differs from the migrations' head: run 'myapp db migrate -m MESSAGE' to write the revision
 	// true
 }
 

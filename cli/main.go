@@ -233,6 +233,7 @@ func (a *app) rootCommand(name string) *cobra.Command {
 		return &usageError{err: err, cmd: c.CommandPath()}
 	})
 	a.cmdPath = name
+	a.root = root
 	root.SuggestionsMinimumDistance = 2
 	root.SetHelpCommand(helpCommand(root))
 	a.globalFlags(root)

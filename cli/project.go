@@ -39,7 +39,7 @@ func (a *app) loadRevisions() ([]*script.Revision, error) {
 	dir := a.versionsDir()
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("no migrations directory %s: run 'retort init' first, or point --dir at the directory that holds versions/", a.rel(dir))
+		return nil, fmt.Errorf("no migrations directory %s: run '%s init' first, or point --dir at the directory that holds versions/", a.rel(dir), a.self())
 	}
 	// Paths in messages are relative to the run directory.
 	prefix, _ := filepath.Rel(a.dir, dir)

@@ -79,7 +79,7 @@ func (a *app) updateSum() error {
 		return nil
 	}
 	if a.sum.stale {
-		a.progressf("warning: %s not updated: it did not match the revision files before this run; review them, then run `retort sum --write`\n", a.rel(path))
+		a.progressf("warning: %s not updated: it did not match the revision files before this run; review them, then run `%s sum --write`\n", a.rel(path), a.self())
 		return nil
 	}
 	revs, err := script.LoadDir(script.DirFS(a.versionsDir()))
@@ -92,7 +92,7 @@ func (a *app) updateSum() error {
 	if strings.HasSuffix(a.cmdPath, " revision") {
 		// The file is meant to be edited: the edit is a change the sum
 		// check reports until it is recorded.
-		a.progressf("After writing it, record it in %s with `retort sum --write`.\n", a.rel(path))
+		a.progressf("After writing it, record it in %s with `%s sum --write`.\n", a.rel(path), a.self())
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ editing a revision that "retort revision" made, or to start using the file.
 			}
 			if err := a.compareSum(revs); err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("no %s: create it with `retort sum --write`", a.rel(path))
+					return fmt.Errorf("no %s: create it with `%s sum --write`", a.rel(path), a.self())
 				}
 				return err
 			}
