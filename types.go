@@ -245,6 +245,10 @@ type AppliedRevision struct {
 	// Statements and NextLine locate a partial revision: its number of
 	// statements, and the file line of the statement it resumes at.
 	Statements, NextLine int
+	// Interrupted is set for a partial revision whose last run was
+	// interrupted (Ctrl-C, a cancelled context) rather than failed: the
+	// next upgrade resumes it and its file needs no fix.
+	Interrupted bool
 }
 
 func statusOf(s *engine.Status) *Status {
@@ -255,7 +259,7 @@ func statusOf(s *engine.Status) *Status {
 	}
 	for _, a := range s.Applied {
 		ar := AppliedRevision{Row: rowOf(a.Row), Changed: a.Changed, ReplacedBy: a.ReplacedBy,
-			Statements: a.Statements, NextLine: a.NextLine}
+			Statements: a.Statements, NextLine: a.NextLine, Interrupted: a.Interrupted}
 		if a.File != nil {
 			f := revisionOf(a.File)
 			ar.File = &f

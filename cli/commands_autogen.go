@@ -452,17 +452,31 @@ func (a *app) checkCommand() *cobra.Command {
 				return err
 			}
 			defer s.close()
-			changes, err := s.m.CheckWith(cmd.Context(), opts)
+			res, err := s.m.CheckReport(cmd.Context(), opts)
 			if err != nil {
 				return a.generateError(cmd.Context(), err)
 			}
 			a.notePrivileges(s.m.Dialect())
-			return a.reportDifferences(changes, asJSON, "The desired schema matches the migrations' head.", "the desired schema differs from the migrations' head: run '"+a.self()+" migrate -m MESSAGE' to write the revision")
+			return a.reportDifferences(res.Changes, asJSON, "The desired schema matches the migrations' head.", a.checkAdvice(res))
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	a.autogenFlagSet(cmd, &f, false)
 	return cmd
+}
+
+// checkAdvice is check's message when the desired schema differs from the
+// head: migrate, or, when the desired schema is empty (which migrate
+// refuses without --allow-empty), what to put in it.
+func (a *app) checkAdvice(res *engine.CheckResult) string {
+	if res.EmptyDesired == nil {
+		return "the desired schema differs from the migrations' head: run '" + a.self() + " migrate -m MESSAGE' to write the revision"
+	}
+	where := "the desired schema"
+	if a.mount.desired == nil && a.cfg.Models == "" {
+		where = a.rel(a.path(a.cfg.Schema))
+	}
+	return fmt.Sprintf("%s is empty but the migrations' head is not (%d tables, views, routines, types or sequences), and '%s migrate' refuses to write a revision that drops them all: put the schema you want in %s, or run '%s migrate -m MESSAGE --allow-empty' if dropping everything is what you mean", where, res.EmptyDesired.Objects, a.self(), where, a.self())
 }
 
 func (a *app) driftCommand() *cobra.Command {

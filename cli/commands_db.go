@@ -334,7 +334,7 @@ func (a *app) statusCommand() *cobra.Command {
 					a.outf("  %-8s %s after %d statement(s), statement %d started and may or may not have run: check the database, then %s resolve %s --statement-ran|--statement-not-run\n", p.State, p.Revision, p.StatementsDone, p.InFlight, a.self(), p.Revision)
 					continue
 				}
-				a.outf("  %-8s %s after %d statement(s)%s: fix the file and run upgrade, or %s resolve %s --applied|--rolled-back\n", p.State, p.Revision, p.StatementsDone, nextStatement(p), a.self(), p.Revision)
+				a.outf("  %-8s %s\n", p.State, stoppedAdvice(p, a.self()))
 			}
 			for _, id := range st.Changed {
 				a.outf("  changed  %s: the file changed since it was applied: restore it, or %s verify --accept %s\n", id, a.self(), id)
@@ -348,6 +348,31 @@ func (a *app) statusCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
+}
+
+// stoppedAdvice describes a revision stopped part-way (no statement in
+// flight) and what to do: an interrupted run is resumed by running it
+// again; a failed statement is fixed in the file first. When no statement
+// has run there is nothing to undo, and resolving it as applied would
+// record statements that never ran.
+func stoppedAdvice(p engine.AppliedRevision, self string) string {
+	run := "upgrade"
+	if p.State == runner.StateReverting {
+		run = "downgrade"
+	}
+	where := fmt.Sprintf("after %d statement(s)%s", p.StatementsDone, nextStatement(p))
+	resolve := fmt.Sprintf("%s resolve %s --applied|--rolled-back", self, p.Revision)
+	if p.StatementsDone == 0 {
+		where = "before its first statement: no statement of it has run, so there is nothing to undo"
+		if p.Statements > 0 && p.NextLine > 0 {
+			where = fmt.Sprintf("before its first statement (statement 1 of %d at %s:%d): no statement of it has run, so there is nothing to undo", p.Statements, p.File.Path, p.NextLine)
+		}
+		resolve = fmt.Sprintf("%s resolve %s --rolled-back", self, p.Revision)
+	}
+	if p.Interrupted {
+		return fmt.Sprintf("%s %s; it was interrupted, not failed, so the file needs no fix: run %s to resume it, or %s", p.Revision, where, run, resolve)
+	}
+	return fmt.Sprintf("%s %s: fix the file and run %s, or %s", p.Revision, where, run, resolve)
 }
 
 // nextStatement says where a revision stopped part-way resumes (" of 3,

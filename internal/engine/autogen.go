@@ -942,6 +942,27 @@ func verifyFailure(ctx context.Context, d dialect.Dialect, dir revision.Directio
 // CheckWith compares the desired schema with the migrations' head and
 // returns the differences (empty when they agree).
 func (m *Migrator) CheckWith(ctx context.Context, opts GenerateOptions) ([]change.Change, error) {
+	res, err := m.CheckReport(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return res.Changes, nil
+}
+
+// CheckResult is CheckReport's answer.
+type CheckResult struct {
+	// Changes take the migrations' head to the desired schema (empty when
+	// they agree).
+	Changes []change.Change
+	// EmptyDesired is set when the desired schema is empty and the head
+	// is not: Generate refuses that revision unless AllowEmpty is set.
+	EmptyDesired *EmptyDesiredError
+}
+
+// CheckReport is CheckWith that also says whether Generate would refuse
+// the revision because the desired schema is empty, so that a caller's
+// advice matches what Generate does.
+func (m *Migrator) CheckReport(ctx context.Context, opts GenerateOptions) (*CheckResult, error) {
 	if err := driftOnly(opts, "CheckWith"); err != nil {
 		return nil, err
 	}
@@ -954,7 +975,15 @@ func (m *Migrator) CheckWith(ctx context.Context, opts GenerateOptions) ([]chang
 	if err := checkUnrepresented(opts, schemaSide{"the desired schema", desired}, schemaSide{"the migrations' head", current}); err != nil {
 		return nil, err
 	}
-	return diff.Compare(current, desired, diff.Options{})
+	changes, err := diff.Compare(current, desired, diff.Options{})
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckResult{Changes: changes}
+	if objects(desired) == 0 && objects(current) > 0 {
+		res.EmptyDesired = &EmptyDesiredError{Objects: objects(current)}
+	}
+	return res, nil
 }
 
 // driftOnly refuses GenerateOptions.Schema to what, which is not Drift.

@@ -469,6 +469,11 @@ type AppliedRevision struct {
 	// when it was applied (for an applied revision only: one stopped
 	// part-way may be edited after the statements that ran).
 	Changed bool
+	// Interrupted is set, by Status, for a revision stopped part-way
+	// whose last run the log records as interrupted (SIGTERM, Ctrl-C)
+	// rather than failed: nothing in its file needs fixing, and upgrade
+	// resumes it.
+	Interrupted bool
 	// ReplacedBy is the squashed revision whose Replaces names this one;
 	// when the database applied all of them, it is at the squashed
 	// revision, and the next run records it so (no SQL runs).
@@ -509,7 +514,17 @@ func (m *Migrator) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.statusOf(st), nil
+	s := m.statusOf(st)
+	for i := range s.Applied {
+		ar := &s.Applied[i]
+		if ar.State == runner.StateApplied || ar.InFlight > 0 {
+			continue
+		}
+		if ar.Interrupted, err = m.runner.Interrupted(ctx, ar.Revision); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // statusOf is the Status of st, the version table read before.

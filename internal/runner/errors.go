@@ -2,6 +2,7 @@ package runner
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/retortdb/retort/dialect"
@@ -211,6 +212,16 @@ func (e *InterruptedError) Error() string {
 
 // Unwrap returns Cause, so that errors.Is(err, context.Canceled) holds.
 func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// interruptedMessage matches the start of InterruptedError.Error, as the
+// log table keeps it.
+var interruptedMessage = regexp.MustCompile(`^(upgrade|downgrade) of revision \S+ \(.*?\) interrupted \(`)
+
+// isInterruptedMessage reports whether msg, a log row's error, is an
+// InterruptedError's.
+func isInterruptedMessage(msg string) bool {
+	return interruptedMessage.MatchString(msg)
+}
 
 // shown is a statement as errors and the log show it: with its password
 // literals hidden (sqlsplit.Secrets).

@@ -17,6 +17,7 @@ type queries struct {
 	updateChecksum string // checksum, revision
 	deleteRow      string // revision
 	insertLog      string // revision, direction, started_at, finished_at, ok, error, who, retort_version
+	selectLastLog  string // revision
 	// The *Sums statements also write statement_checksums, the column
 	// that records what each statement of a step under way was (see
 	// stepRun.sumsFor); probeSums and addSums add it to version tables
@@ -65,6 +66,8 @@ func buildQueries(d dialect.Dialect, t dialect.VersionTables) queries {
 		// TEXT and ADD COLUMN mean the same on the three databases.
 		addSums:   "ALTER TABLE " + rt + " ADD COLUMN statement_checksums TEXT",
 		insertLog: "INSERT INTO " + lt + " (revision, direction, started_at, finished_at, ok, error, who, retort_version) VALUES (" + ph(8) + ")",
+		// The newest log row of a revision (id numbers the rows in order).
+		selectLastLog: "SELECT ok, error FROM " + lt + " WHERE revision = " + d.Placeholder(1) + " ORDER BY id DESC LIMIT 1",
 	}
 	if d.Capabilities().DataModifyingCTEs {
 		p := d.Placeholder

@@ -11,6 +11,7 @@ package runner
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -267,6 +268,23 @@ func (r *Runner) readState(ctx context.Context, q querier) (*State, error) {
 		return nil, fmt.Errorf("read version table %s: %w", r.opts.Tables.Revisions, err)
 	}
 	return s, nil
+}
+
+// Interrupted reports whether the newest log row of revision id records a
+// run stopped by an interruption (SIGTERM, Ctrl-C: an InterruptedError)
+// rather than by a failed statement. It is false when the log has no
+// failed row for id.
+func (r *Runner) Interrupted(ctx context.Context, id string) (bool, error) {
+	var ok bool
+	var msg sql.NullString
+	err := r.db.QueryRowContext(ctx, r.q.selectLastLog, id).Scan(&ok, &msg)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err != nil && r.d.IsMissingTable(err):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("read log table %s for revision %s: %w", r.opts.Tables.Log, id, err)
+	}
+	return !ok && msg.Valid && isInterruptedMessage(msg.String), nil
 }
 
 // whoAmI describes the migrator for the log: the database user and the OS
