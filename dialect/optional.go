@@ -206,3 +206,12 @@ type SilentDropper interface {
 	// drops; "" and nil when it keeps them all.
 	SilentDrops(ctx context.Context, db *sql.DB, stmts []string) (reason string, dropped []int, err error)
 }
+
+// ForeignKeyRefuser recognises the error a server gives when it cannot
+// create a foreign key without saying which part is wrong (MariaDB's
+// errno 150 "Foreign key constraint is incorrectly formed"), so that
+// callers can look for the cause themselves, such as a referenced table
+// that the script never creates.
+type ForeignKeyRefuser interface {
+	IsForeignKeyRefusal(err error) bool
+}

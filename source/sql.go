@@ -87,6 +87,9 @@ type ApplyError struct {
 	Line int
 	SQL  string
 	Err  error
+	// Hint, when not empty, is what retort found about the cause, on
+	// lines of their own after the statement (MissingParentHint).
+	Hint string
 }
 
 // Error implements error.
@@ -95,7 +98,11 @@ func (e *ApplyError) Error() string {
 	if of == "" {
 		of = "the desired schema"
 	}
-	return fmt.Sprintf("%s:%d: %s does not load: %v\n    %s", e.Path, e.Line, of, e.Err, strings.ReplaceAll(e.SQL, "\n", "\n    "))
+	msg := fmt.Sprintf("%s:%d: %s does not load: %v\n    %s", e.Path, e.Line, of, e.Err, strings.ReplaceAll(e.SQL, "\n", "\n    "))
+	if e.Hint != "" {
+		msg += "\n" + e.Hint
+	}
+	return msg
 }
 
 // Unwrap returns the database's error.

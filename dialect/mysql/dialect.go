@@ -191,3 +191,22 @@ func (d *Dialect) IsMissingTable(err error) bool {
 	var me *gomysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1146
 }
+
+var _ dialect.ForeignKeyRefuser = (*Dialect)(nil)
+
+// IsForeignKeyRefusal reports the errors of a foreign key the server
+// cannot create: 1005 with errno 150 (MariaDB, MySQL 5), 1215
+// ER_CANNOT_ADD_FOREIGN and 1824 ER_FK_CANNOT_OPEN_PARENT (MySQL).
+func (d *Dialect) IsForeignKeyRefusal(err error) bool {
+	var me *gomysql.MySQLError
+	if !errors.As(err, &me) {
+		return false
+	}
+	switch me.Number {
+	case 1005:
+		return strings.Contains(me.Message, "errno: 150")
+	case 1215, 1824:
+		return true
+	}
+	return false
+}

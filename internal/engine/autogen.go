@@ -512,7 +512,7 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 // applyDesired runs the desired schema's files on sc and inspects it.
 func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) (*schema.Schema, error) {
 	if err := m.loadFiles(ctx, sc, files, notify); err != nil {
-		return nil, err
+		return nil, m.explainLoadError(err, files)
 	}
 	s, err := m.inspect(ctx, sc.db)
 	if err != nil {
@@ -525,6 +525,19 @@ func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source
 	}
 	locateUnrepresented(s, filesText(files), m.dialect.Splitter())
 	return s, nil
+}
+
+// explainLoadError adds to the error of a desired schema that does not
+// load what retort can tell of its cause where the server's message does
+// not: a foreign key to a table the desired schema never creates, which
+// MariaDB reports only as errno 150 (source.MissingParentHint).
+func (m *Migrator) explainLoadError(err error, files []source.File) error {
+	var ae *source.ApplyError
+	fk, ok := m.dialect.(dialect.ForeignKeyRefuser)
+	if ok && errors.As(err, &ae) && fk.IsForeignKeyRefusal(ae.Err) {
+		ae.Hint = source.MissingParentHint(files, ae, m.dialect.Splitter())
+	}
+	return err
 }
 
 // loadFiles runs the desired schema's files on sc: on several
