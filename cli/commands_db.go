@@ -290,6 +290,7 @@ func (a *app) statusCommand() *cobra.Command {
 					State          string    `json:"state"`
 					StatementsDone int       `json:"statements_done,omitempty"`
 					InFlight       int       `json:"statement_in_flight,omitempty"`
+					Interrupted    bool      `json:"interrupted,omitempty"`
 					Changed        bool      `json:"changed,omitempty"`
 					Missing        bool      `json:"missing,omitempty"`
 					ReplacedBy     string    `json:"replaced_by,omitempty"`
@@ -302,7 +303,7 @@ func (a *app) statusCommand() *cobra.Command {
 					Pending  []string      `json:"pending"`
 				}{Database: s.url.Redacted(), Current: nonNil(st.Current), Heads: nonNil(st.Heads), Applied: []appliedJSON{}, Pending: []string{}}
 				for _, ar := range st.Applied {
-					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Changed, slices.Contains(st.Missing, ar.Revision), ar.ReplacedBy})
+					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Interrupted, ar.Changed, slices.Contains(st.Missing, ar.Revision), ar.ReplacedBy})
 				}
 				for _, p := range st.Pending {
 					out.Pending = append(out.Pending, p.ID)
