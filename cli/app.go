@@ -149,8 +149,12 @@ func (a *app) setup(cmd *cobra.Command) error {
 	}
 	if flags.Changed("lock-timeout") {
 		a.cfg.LockTimeout, a.cfg.lockTimeoutFrom = a.lockTimeout, "--lock-timeout"
-		// A bad flag value is a usage error (exit 2), found before
-		// anything is opened.
+	}
+	// A bad value of the flag or of RETORT_LOCK_TIMEOUT (which stands in
+	// for it) is a usage error (exit 2), found before anything is opened;
+	// one from retort.toml stays a configuration error (exit 1, with the
+	// file), found when the database is opened.
+	if a.cfg.lockTimeoutFrom != "" {
 		if _, err := a.cfg.lockTimeout(); err != nil {
 			return &usageError{err: err, cmd: cmd.CommandPath()}
 		}

@@ -253,7 +253,7 @@ func (a *app) currentCommand() *cobra.Command {
 					a.outf("%s (%s: %d statement(s) done, statement %d started and may or may not have run; check, then %s resolve %s --statement-ran|--statement-not-run)\n", p.Revision, p.State, p.StatementsDone, p.InFlight, a.self(), p.Revision)
 					continue
 				}
-				a.outf("%s (%s: %d statement(s) done; run upgrade to resume, or %s resolve)\n", p.Revision, p.State, p.StatementsDone, a.self())
+				a.outf("%s\n", currentPartial(appliedRow(st, p), a.self()))
 			}
 			return nil
 		},
@@ -290,6 +290,7 @@ func (a *app) statusCommand() *cobra.Command {
 					State          string    `json:"state"`
 					StatementsDone int       `json:"statements_done,omitempty"`
 					InFlight       int       `json:"statement_in_flight,omitempty"`
+					Interrupted    bool      `json:"interrupted,omitempty"`
 					Changed        bool      `json:"changed,omitempty"`
 					Missing        bool      `json:"missing,omitempty"`
 					ReplacedBy     string    `json:"replaced_by,omitempty"`
@@ -302,7 +303,7 @@ func (a *app) statusCommand() *cobra.Command {
 					Pending  []string      `json:"pending"`
 				}{Database: s.url.Redacted(), Current: nonNil(st.Current), Heads: nonNil(st.Heads), Applied: []appliedJSON{}, Pending: []string{}}
 				for _, ar := range st.Applied {
-					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Changed, slices.Contains(st.Missing, ar.Revision), ar.ReplacedBy})
+					out.Applied = append(out.Applied, appliedJSON{ar.Revision, ar.AppliedAt, ar.DurationMS, ar.State, ar.StatementsDone, ar.InFlight, ar.Interrupted, ar.Changed, slices.Contains(st.Missing, ar.Revision), ar.ReplacedBy})
 				}
 				for _, p := range st.Pending {
 					out.Pending = append(out.Pending, p.ID)
@@ -373,6 +374,37 @@ func stoppedAdvice(p engine.AppliedRevision, self string) string {
 		return fmt.Sprintf("%s %s; it was interrupted, not failed, so the file needs no fix: run %s to resume it, or %s", p.Revision, where, run, resolve)
 	}
 	return fmt.Sprintf("%s %s: fix the file and run %s, or %s", p.Revision, where, run, resolve)
+}
+
+// currentPartial is current's line for a revision stopped part-way with
+// no statement in flight. When no statement of it has run it says so, as
+// status does (a failed statement is fixed first; an interrupted run is
+// resumed as it is), and offers only resolving it as rolled back: resolving it
+// as applied would record statements that never ran.
+func currentPartial(p engine.AppliedRevision, self string) string {
+	if p.StatementsDone == 0 {
+		run := "upgrade"
+		if p.State == runner.StateReverting {
+			run = "downgrade"
+		}
+		next := "fix the file and run " + run
+		if p.Interrupted {
+			next = "run " + run + " to resume"
+		}
+		return fmt.Sprintf("%s (%s: before its first statement: no statement of it has run, so there is nothing to undo; %s, or %s resolve %s --rolled-back)", p.Revision, p.State, next, self, p.Revision)
+	}
+	return fmt.Sprintf("%s (%s: %d statement(s) done; run upgrade to resume, or %s resolve)", p.Revision, p.State, p.StatementsDone, self)
+}
+
+// appliedRow is st's AppliedRevision for the row p (which carries what
+// Status found, such as Interrupted), or p alone when Applied lacks it.
+func appliedRow(st *engine.Status, p runner.Row) engine.AppliedRevision {
+	for _, ar := range st.Applied {
+		if ar.Revision == p.Revision {
+			return ar
+		}
+	}
+	return engine.AppliedRevision{Row: p}
 }
 
 // nextStatement says where a revision stopped part-way resumes (" of 3,
