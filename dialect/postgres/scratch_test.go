@@ -1,42 +1,18 @@
 package postgres
 
 import (
-	"context"
 	"testing"
 
-	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/internal/testdb"
+	"github.com/retortdb/retort/dialect/internal/scratchtest"
 )
 
 // TestCreateScratchCancelledLeavesNothing: a CreateScratch cancelled while
 // the server runs its CREATE DATABASE leaves no database behind (issue 12
-// item 19; see testdb.ScratchCancel).
+// item 19).
 func TestCreateScratchCancelledLeavesNothing(t *testing.T) {
-	base := testdb.ServerURL(t, "postgres")
 	d := New()
-	bu, err := dialect.ParseURL(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := d.Open(context.Background(), bu)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	testdb.ScratchCancel{
-		Base: base, Admin: admin,
-		Create: func(ctx context.Context, url string) (func(), error) {
-			u, err := dialect.ParseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			db, drop, err := d.CreateScratch(ctx, u)
-			if err != nil {
-				return nil, err
-			}
-			return func() { db.Close(); drop(context.Background()) }, nil
-		},
-		Count: `SELECT count(*) FROM pg_database WHERE datname = $1`,
+	scratchtest.CancelledCreate(t, d, "postgres", scratchtest.Catalog{
+		Count: "SELECT count(*) FROM pg_database WHERE datname = $1",
 		Drop:  func(n string) string { return "DROP DATABASE IF EXISTS " + d.QuoteIdent(n) + " WITH (FORCE)" },
-	}.Run(t)
+	})
 }

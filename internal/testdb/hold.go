@@ -3,7 +3,6 @@ package testdb
 import (
 	"bytes"
 	"net"
-	"net/url"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,8 +15,7 @@ import (
 // client after the server ran the statement but before the client heard
 // of it.
 type HoldProxy struct {
-	// Addr is the proxy's host:port.
-	Addr string
+	listener
 	// Seen is closed when a client first sends the marker.
 	Seen    chan struct{}
 	marker  []byte
@@ -34,28 +32,8 @@ type HoldProxy struct {
 // a URL at it.
 func NewHoldProxy(t testing.TB, serverURL, marker string) *HoldProxy {
 	t.Helper()
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &HoldProxy{Addr: ln.Addr().String(), Seen: make(chan struct{}), marker: []byte(marker), release: make(chan struct{})}
-	t.Cleanup(func() {
-		ln.Close()
-		p.Release()
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.serve(c, u.Host)
-		}
-	}()
+	p := &HoldProxy{Seen: make(chan struct{}), marker: []byte(marker), release: make(chan struct{})}
+	p.listener = listen(t, serverURL, p.serve, p.Release)
 	return p
 }
 
@@ -68,17 +46,6 @@ func (p *HoldProxy) Packet() []byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return slices.Clone(p.packet)
-}
-
-// Through returns rawURL with its host and port replaced by the proxy's.
-func (p *HoldProxy) Through(t testing.TB, rawURL string) string {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Host = p.Addr
-	return u.String()
 }
 
 // serve forwards one client connection both ways.

@@ -3,7 +3,6 @@ package testdb
 import (
 	"io"
 	"net"
-	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -13,8 +12,7 @@ import (
 // clients send through it, for tests that count what a driver says to
 // the server (round trips, pings).
 type Recorder struct {
-	// Addr is the proxy's host:port.
-	Addr string
+	listener
 	mu   sync.Mutex
 	sent []byte
 }
@@ -24,26 +22,8 @@ type Recorder struct {
 // a URL at it.
 func NewRecorder(t testing.TB, serverURL string) *Recorder {
 	t.Helper()
-	u, err := url.Parse(serverURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &Recorder{Addr: ln.Addr().String()}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { r.serve(c, u.Host) })
-		}
-	})
+	r := &Recorder{}
+	r.listener = listen(t, serverURL, r.serve, nil)
 	return r
 }
 
@@ -75,17 +55,6 @@ func (r *Recorder) serve(client net.Conn, target string) {
 			return
 		}
 	}
-}
-
-// Through returns rawURL with its host and port replaced by the proxy's.
-func (r *Recorder) Through(t testing.TB, rawURL string) string {
-	t.Helper()
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Host = r.Addr
-	return u.String()
 }
 
 // Sent returns the bytes clients have sent so far.
