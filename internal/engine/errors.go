@@ -10,37 +10,19 @@ import (
 	"github.com/retortdb/retort/internal/script"
 )
 
-// Sentinel errors. The Migrator's methods return typed errors (below) that
-// carry the details; each typed error matches its sentinel with errors.Is,
-// so a caller that only needs to branch can compare with these.
+// Sentinel errors, each matched by its typed error's Is method. The root
+// package names them for applications and documents each one there
+// (retort.ErrMultipleHeads, ...); this block only says where they come
+// from, so that the two lists cannot say different things.
 var (
-	// ErrMultipleHeads: a target that needs one head ("head", "+1", "-1")
-	// met several. The typed error is *MultipleHeadsError.
-	ErrMultipleHeads = revision.ErrMultipleHeads
-	// ErrUnknownRevision: a target or revision id names no revision. The
-	// typed errors are *NotFoundError, *AmbiguousError and
-	// *UnknownLabelError.
-	ErrUnknownRevision = revision.ErrUnknownRevision
-	// ErrIrreversible: a downgrade passes through a revision that cannot be
-	// reverted. The typed error is *IrreversibleError.
-	ErrIrreversible = revision.ErrIrreversible
-	// ErrLockTimeout: another migrator held the migration lock for longer
-	// than the lock timeout. The typed error is *LockTimeoutError.
-	ErrLockTimeout = dialect.ErrLockTimeout
-	// ErrGoRevisionUnavailable: a plan passes through a Go revision known
-	// only from its placeholder file, without its functions (see
-	// GoRevision). The typed error is *GoUnavailableError.
-	ErrGoRevisionUnavailable = runner.ErrGoRevisionUnavailable
-	// ErrPartial: a revision stopped part-way by an earlier run blocks the
-	// plan. The typed error is *PartialError.
-	ErrPartial = runner.ErrPartial
-	// ErrNoRevisions: New found no revisions (an empty or wrong fsys, and
-	// no Go revisions) and WithAllowEmpty was not given.
-	ErrNoRevisions = errors.New("no revisions found: check the fs.FS passed to retort.New (for a project made by retort init: fs.Sub(os.DirFS(\"migrations\"), \"versions\"))")
-	// ErrInvalidOption: New was given an option it refuses (a negative
-	// lock timeout, an empty version-table name, a source given twice).
-	// The typed error is *OptionError.
-	ErrInvalidOption = errors.New("invalid option")
+	ErrMultipleHeads         = revision.ErrMultipleHeads       // *MultipleHeadsError
+	ErrUnknownRevision       = revision.ErrUnknownRevision     // *NotFoundError, *AmbiguousError, *UnknownLabelError
+	ErrIrreversible          = revision.ErrIrreversible        // *IrreversibleError
+	ErrLockTimeout           = dialect.ErrLockTimeout          // *LockTimeoutError
+	ErrGoRevisionUnavailable = runner.ErrGoRevisionUnavailable // *GoUnavailableError
+	ErrPartial               = runner.ErrPartial               // *PartialError
+	ErrInvalidOption         = errors.New("invalid option")    // *OptionError
+	ErrNoRevisions           = errors.New("no revisions found: check the fs.FS passed to retort.New (for a project made by retort init: fs.Sub(os.DirFS(\"migrations\"), \"versions\"))")
 )
 
 // OptionError is an option that New refused.
