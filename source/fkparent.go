@@ -28,7 +28,7 @@ func MissingParentHint(files []File, e *ApplyError, sp sqlsplit.Dialect) string 
 	}
 	var lines []string
 	for _, r := range references(toks) {
-		if created[bareName(r.table)] {
+		if created[r.key] {
 			continue
 		}
 		line := e.Line + strings.Count(e.SQL[:r.pos], "\n")
@@ -46,7 +46,8 @@ func MissingParentHint(files []File, e *ApplyError, sp sqlsplit.Dialect) string 
 // columns of the FOREIGN KEY before it (none for a column's own
 // REFERENCES) and its offset in the statement.
 type reference struct {
-	table   string
+	table   string // as written, unquoted
+	key     string // its last part, lower-cased: the key of createdTables
 	columns []string
 	pos     int
 }
@@ -57,12 +58,13 @@ func references(toks []sqlsplit.Token) []reference {
 	var cols []string
 	for i := 0; i < len(toks); i++ {
 		switch {
-		case isKeyword(toks[i], "FOREIGN") && i+1 < len(toks) && isKeyword(toks[i+1], "KEY"):
+		case kw(toks, i) == "FOREIGN" && kw(toks, i+1) == "KEY":
 			cols = keyColumns(toks[i+2:])
-		case isKeyword(toks[i], "REFERENCES"):
-			name, _ := qualifiedName(toks[i+1:])
-			if name != "" {
-				out = append(out, reference{table: name, columns: cols, pos: toks[i].Pos})
+		case kw(toks, i) == "REFERENCES":
+			shown, _ := qualifiedName(toks[i+1:])
+			key, _ := name(toks, i+1)
+			if shown != "" {
+				out = append(out, reference{table: shown, key: key, columns: cols, pos: toks[i].Pos})
 			}
 			cols = nil
 		}
@@ -94,10 +96,10 @@ func keyColumns(toks []sqlsplit.Token) []string {
 // statementTable is the table a CREATE TABLE or ALTER TABLE statement is
 // about, as written without quotes ("the table" when there is none).
 func statementTable(toks []sqlsplit.Token) string {
-	for i, t := range toks {
-		if isKeyword(t, "TABLE") {
-			if name, _ := qualifiedName(skipIfExists(toks[i+1:])); name != "" {
-				return name
+	for i := range toks {
+		if kw(toks, i) == "TABLE" {
+			if shown, _ := qualifiedName(skipIfExists(toks[i+1:])); shown != "" {
+				return shown
 			}
 			break
 		}
@@ -118,11 +120,11 @@ func createdTables(files []File, sp sqlsplit.Dialect) map[string]bool {
 			switch {
 			case t.Text == ";" || t.Kind == sqlsplit.Delimiter:
 				renaming = false
-			case isKeyword(t, "RENAME"):
+			case kw(toks, i) == "RENAME":
 				renaming = true
-			case renaming && (isKeyword(t, "TO") || isKeyword(t, "AS")):
+			case renaming && (kw(toks, i) == "TO" || kw(toks, i) == "AS"):
 				addName(out, toks[i+1:])
-			case isKeyword(t, "TABLE") && createsTable(toks[:i]):
+			case kw(toks, i) == "TABLE" && createsTable(toks[:i]):
 				addName(out, skipIfExists(toks[i+1:]))
 			}
 		}
@@ -135,7 +137,7 @@ func createdTables(files []File, sp sqlsplit.Dialect) map[string]bool {
 func createsTable(before []sqlsplit.Token) bool {
 	for k := len(before) - 1; k >= 0 && k >= len(before)-4; k-- {
 		t := before[k]
-		if isKeyword(t, "CREATE") {
+		if kw(before, k) == "CREATE" {
 			return true
 		}
 		if t.Kind != sqlsplit.Word {
@@ -145,18 +147,19 @@ func createsTable(before []sqlsplit.Token) bool {
 	return false
 }
 
-// addName adds the bare name at the start of toks to set.
+// addName adds the name at the start of toks to set, keyed as name()
+// keys it.
 func addName(set map[string]bool, toks []sqlsplit.Token) {
-	if name, _ := qualifiedName(toks); name != "" {
-		set[bareName(name)] = true
+	if n, _ := name(toks, 0); n != "" {
+		set[n] = true
 	}
 }
 
 // skipIfExists skips IF NOT EXISTS (or IF EXISTS) at the start of toks.
 func skipIfExists(toks []sqlsplit.Token) []sqlsplit.Token {
-	if len(toks) > 0 && isKeyword(toks[0], "IF") {
-		for i, t := range toks {
-			if isKeyword(t, "EXISTS") {
+	if kw(toks, 0) == "IF" {
+		for i := range toks {
+			if kw(toks, i) == "EXISTS" {
 				return toks[i+1:]
 			}
 		}
@@ -182,14 +185,6 @@ func qualifiedName(toks []sqlsplit.Token) (string, int) {
 	return strings.Join(parts, "."), i
 }
 
-// bareName is the last part of a qualified name, lower-cased.
-func bareName(name string) string {
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	return strings.ToLower(name)
-}
-
 // unquoteName undoes "x", `x` or [x] quoting.
 func unquoteName(s string) string {
 	if len(s) < 2 {
@@ -202,8 +197,4 @@ func unquoteName(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
-}
-
-func isKeyword(t sqlsplit.Token, w string) bool {
-	return t.Kind == sqlsplit.Word && strings.EqualFold(t.Text, w)
 }

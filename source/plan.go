@@ -161,7 +161,7 @@ func name(toks []sqlsplit.Token, i int) (string, int) {
 		case sqlsplit.Word:
 			n = strings.ToLower(t.Text)
 		case sqlsplit.QuotedIdent:
-			n = strings.ToLower(t.Text[1 : len(t.Text)-1])
+			n = strings.ToLower(unquoteName(t.Text))
 		default:
 			return n, i
 		}
