@@ -25,7 +25,9 @@ func Secrets(stmt string, d Dialect) []Token {
 }
 
 // Redact returns stmt with every literal Secrets finds replaced by
-// '****'.
+// '****'. A space keeps the replacement a token of its own where the
+// original touched its neighbour: MySQL's "" next to '' is two strings,
+// but '****' next to '' would be one.
 func Redact(stmt string, d Dialect) string {
 	secrets := Secrets(stmt, d)
 	if len(secrets) == 0 {
@@ -35,11 +37,25 @@ func Redact(stmt string, d Dialect) string {
 	at := 0
 	for _, t := range secrets {
 		b.WriteString(stmt[at:t.Pos])
+		if t.Pos > 0 && gluesTo(stmt[t.Pos-1]) {
+			b.WriteByte(' ')
+		}
 		b.WriteString("'****'")
 		at = t.End()
+		if at < len(stmt) && gluesTo(stmt[at]) {
+			b.WriteByte(' ')
+		}
 	}
 	b.WriteString(stmt[at:])
 	return b.String()
+}
+
+// gluesTo reports whether c, written right next to a quoted literal,
+// could read as part of it: another quote, or a word character that
+// makes a prefix such as N'...' or _utf8'...'.
+func gluesTo(c byte) bool {
+	return c == '\'' || c == '"' || c == '`' || c == '_' ||
+		c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // SecretValues returns the text inside the quotes of each literal Secrets
