@@ -26,8 +26,9 @@ func Secrets(stmt string, d Dialect) []Token {
 
 // Redact returns stmt with every literal Secrets finds replaced by
 // '****'. A space keeps the replacement a token of its own where the
-// original touched its neighbour: MySQL's "" next to ” is two strings,
-// but '****' next to ” would be one.
+// original touched its neighbour: in MySQL an empty "" string next to
+// an empty single-quoted one is two strings, but '****' next to the
+// second would read as one.
 func Redact(stmt string, d Dialect) string {
 	secrets := Secrets(stmt, d)
 	if len(secrets) == 0 {
