@@ -13,6 +13,7 @@ import (
 	"github.com/retortdb/retort/internal/lint"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // lintFlags are lint's options.
@@ -115,22 +116,22 @@ func (f *lintFlags) check(args []string) error {
 	return nil
 }
 
-// lintDialect is --dialect's canonical name, or the configured
+// lintDialect is the SQL dialect --dialect names, or the configured
 // database's dialect when it is not given.
-func (a *app) lintDialect(name string) (string, error) {
+func (a *app) lintDialect(name string) (sqlsplit.Dialect, error) {
 	if name == "" {
-		return a.offlineDialect().Name(), nil
+		return a.offlineDialect().Splitter(), nil
 	}
 	d, err := dialects.ByName(name)
 	if err != nil {
-		return "", usagef("--dialect: %v", err)
+		return 0, usagef("--dialect: %v", err)
 	}
-	return d.Name(), nil
+	return d.Splitter(), nil
 }
 
 // newLinter builds the linter for the project's dialect and target.
-func (a *app) newLinter(dialect, target string) (*lint.Linter, error) {
-	dialect, err := a.lintDialect(dialect)
+func (a *app) newLinter(dialectName, target string) (*lint.Linter, error) {
+	dialect, err := a.lintDialect(dialectName)
 	if err != nil {
 		return nil, err
 	}

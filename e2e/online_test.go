@@ -14,6 +14,7 @@ import (
 	"github.com/retortdb/retort/internal/engine"
 	"github.com/retortdb/retort/internal/lint"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // onlineChange is the revision of the online test: an index, a foreign
@@ -42,7 +43,7 @@ func TestOnlineUpgradeStalls(t *testing.T) {
 		rows = n
 	}
 	const lockTimeout = 5 * time.Second
-	online, err := lint.OnlineRewrite("postgres", onlineChange, lint.OnlineOptions{LockTimeout: lockTimeout, StatementTimeout: engine.DefaultOnlineStatementTimeout})
+	online, err := lint.OnlineRewrite(sqlsplit.Postgres, onlineChange, lint.OnlineOptions{LockTimeout: lockTimeout, StatementTimeout: engine.DefaultOnlineStatementTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestOnlineUpgradeStallsMariaDB(t *testing.T) {
 	const lockTimeout = 5 * time.Second
 	change := []string{onlineChange[0], onlineChange[2], onlineChange[3]}
 	target, _ := lint.ParseTarget("mariadb-10.11")
-	l, err := lint.New(lint.Options{Dialect: "mysql", Target: target})
+	l, err := lint.New(lint.Options{Dialect: sqlsplit.MySQL, Target: target})
 	if err != nil {
 		t.Fatal(err)
 	}

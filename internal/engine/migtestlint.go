@@ -17,7 +17,7 @@ func (t *tester) checkLint() (bool, error) {
 	if !t.opts.Lint {
 		return true, nil
 	}
-	l, err := lint.New(lint.Options{Dialect: t.m.dialect.Name()})
+	l, err := lint.New(lint.Options{Dialect: t.m.dialect.Splitter()})
 	if err != nil {
 		return false, fmt.Errorf("lint: %w", err)
 	}

@@ -103,7 +103,7 @@ func (m *Migrator) online(g *Generated, o OnlineOptions) error {
 // onlineForm rewrites stmts as the revision after the project's
 // revisions.
 func (m *Migrator) onlineForm(stmts []string, o lint.OnlineOptions) (lint.Online, error) {
-	l, err := lint.New(lint.Options{Dialect: m.dialect.Name()})
+	l, err := lint.New(lint.Options{Dialect: m.dialect.Splitter()})
 	if err != nil {
 		return lint.Online{}, err
 	}

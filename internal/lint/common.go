@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // state is what the revisions read so far created: it is how a later
@@ -110,7 +112,7 @@ func commonStatement(rc *revCtx, s *stmt) bool {
 		dropTables(rc, s, t)
 	case t.at(0, "TRUNCATE"):
 		truncateTable(rc, s, t)
-	case t.at(0, "DROP", "DATABASE") || t.at(0, "DROP", "SCHEMA") && rc.opts.Dialect == "mysql":
+	case t.at(0, "DROP", "DATABASE") || t.at(0, "DROP", "SCHEMA") && rc.opts.Dialect == sqlsplit.MySQL:
 		dropDatabase(rc, s)
 	default:
 		return createTable(rc, t) || createRelation(rc, t)
@@ -203,15 +205,7 @@ func dropTables(rc *revCtx, s *stmt, t toks) {
 }
 
 // exclusiveLock names the lock a metadata-only DDL takes in the dialect.
-func (rc *revCtx) exclusiveLock() string {
-	switch rc.opts.Dialect {
-	case "postgres":
-		return "ACCESS EXCLUSIVE"
-	case "mysql":
-		return "metadata lock (exclusive, brief)"
-	}
-	return "database write lock"
-}
+func (rc *revCtx) exclusiveLock() string { return rc.rules.exclusiveLock() }
 
 // noteDDL remembers the first DDL statement on an existing table, for
 // the timeout and backfill rules.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/retortdb/retort/internal/corpustest"
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // TestCorpusSchemas lints real schema scripts as a project's first
@@ -18,18 +19,18 @@ import (
 // creates the table (pg_dump sets lock_timeout and statement_timeout to
 // 0, no bound): that table may exist, and the drop waits without bound.
 func TestCorpusSchemas(t *testing.T) {
-	files := map[string]string{
-		"pagila/pagila-schema.sql":                              "postgres",
-		"northwind/northwind.schema-only.sql":                   "postgres",
-		"adventureworks/install.sql":                            "postgres",
-		"chinook/postgres/Chinook_PostgreSql.sql":               "postgres",
-		"sakila-jooq/postgres/postgres-sakila-schema.sql":       "postgres",
-		"sakila-mysql/sakila-mv-schema.sql":                     "mysql",
-		"sakila-jooq/mysql/mysql-sakila-schema.sql":             "mysql",
-		"chinook/mysql/Chinook_MySql.sql":                       "mysql",
-		"chinook/sqlite/Chinook_Sqlite.sql":                     "sqlite",
-		"sakila-jooq/sqlite/sqlite-sakila-schema.sql":           "sqlite",
-		"sakila-jooq/postgres/postgres-sakila-drop-objects.sql": "postgres",
+	files := map[string]sqlsplit.Dialect{
+		"pagila/pagila-schema.sql":                              sqlsplit.Postgres,
+		"northwind/northwind.schema-only.sql":                   sqlsplit.Postgres,
+		"adventureworks/install.sql":                            sqlsplit.Postgres,
+		"chinook/postgres/Chinook_PostgreSql.sql":               sqlsplit.Postgres,
+		"sakila-jooq/postgres/postgres-sakila-schema.sql":       sqlsplit.Postgres,
+		"sakila-mysql/sakila-mv-schema.sql":                     sqlsplit.MySQL,
+		"sakila-jooq/mysql/mysql-sakila-schema.sql":             sqlsplit.MySQL,
+		"chinook/mysql/Chinook_MySql.sql":                       sqlsplit.MySQL,
+		"chinook/sqlite/Chinook_Sqlite.sql":                     sqlsplit.SQLite,
+		"sakila-jooq/sqlite/sqlite-sakila-schema.sql":           sqlsplit.SQLite,
+		"sakila-jooq/postgres/postgres-sakila-drop-objects.sql": sqlsplit.Postgres,
 	}
 	lockRules := map[string]bool{"RL101": true, "RL104": true, "RL106": true, "RL107": true, "RL108": true,
 		"RL109": true, "RL119": true, "RL201": true, "RL202": true, "RL203": true, "RL116": true, "RL117": true}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // FuzzLint feeds arbitrary upgrade sections to every dialect's rules and
@@ -19,7 +20,7 @@ func FuzzLint(f *testing.F) {
 	f.Add("ALTER TABLE t ADD CONSTRAINT")
 	f.Add("CREATE SCHEMA s CREATE TABLE")
 	f.Fuzz(func(t *testing.T, sql string) {
-		for _, d := range []string{"postgres", "mysql", "sqlite"} {
+		for _, d := range []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite} {
 			l, err := New(Options{Dialect: d})
 			if err != nil {
 				t.Fatal(err)

@@ -94,11 +94,15 @@ type Finding struct {
 
 // Options select the rules.
 type Options struct {
-	// Dialect is "postgres", "mysql" or "sqlite".
-	Dialect string
+	// Dialect is the SQL the revisions are written in: a dialect's
+	// Splitter().
+	Dialect sqlsplit.Dialect
 	// Target is the server the revisions are meant for, which decides
 	// what MySQL and MariaDB can do INSTANT or INPLACE; the zero value is
-	// DefaultTarget(Dialect).
+	// PostgreSQL 12 (the first to use a validated CHECK for SET NOT
+	// NULL) or MySQL 8.0.0 (the oldest of the 8.0 series, so that lint
+	// never promises an INSTANT change an older server would run as a
+	// copy).
 	Target Target
 }
 
@@ -119,7 +123,7 @@ func New(opts Options) (*Linter, error) {
 		return nil, err
 	}
 	if opts.Target.Flavor == "" {
-		opts.Target = DefaultTarget(opts.Dialect)
+		opts.Target = r.target()
 	}
 	return &Linter{opts: opts, rules: r, state: newState()}, nil
 }
@@ -159,7 +163,7 @@ func (l *Linter) read(r *script.Revision) (*revCtx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lint: %w", err)
 	}
-	rc := &revCtx{rev: r, opts: l.opts, st: l.state, newTables: map[string]bool{}}
+	rc := &revCtx{rev: r, opts: l.opts, rules: l.rules, st: l.state, newTables: map[string]bool{}}
 	for i, s := range stmts {
 		toks, err := sqlsplit.Tokens(s.Text, l.rules.splitter())
 		if err != nil {
@@ -177,6 +181,7 @@ func (l *Linter) read(r *script.Revision) (*revCtx, error) {
 type revCtx struct {
 	rev       *script.Revision
 	opts      Options
+	rules     dialectRules
 	st        *state
 	stmts     []*stmt
 	findings  []Finding

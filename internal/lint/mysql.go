@@ -36,20 +36,6 @@ func (t Target) atLeast(v ...int) bool {
 	return true
 }
 
-// DefaultTarget is the target assumed when none is given: PostgreSQL 12
-// (the first to use a validated CHECK for SET NOT NULL) and MySQL 8.0.0,
-// the oldest of the 8.0 series, so that lint never promises an INSTANT
-// change an older server would run as a copy.
-func DefaultTarget(dialect string) Target {
-	switch dialect {
-	case "postgres":
-		return Target{Flavor: "postgres", Version: [3]int{12}}
-	case "mysql":
-		return Target{Flavor: "mysql", Version: [3]int{8, 0, 0}}
-	}
-	return Target{Flavor: dialect}
-}
-
 // ParseTarget reads "mysql-8.0.29", "mariadb-10.11" or "postgres-15".
 func ParseTarget(s string) (Target, error) {
 	flavor, ver, ok := strings.Cut(s, "-")
@@ -79,6 +65,18 @@ func ParseTarget(s string) (Target, error) {
 type myRules struct{}
 
 func (myRules) splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
+
+func (myRules) target() Target { return Target{Flavor: "mysql", Version: [3]int{8, 0, 0}} }
+
+func (myRules) exclusiveLock() string { return "metadata lock (exclusive, brief)" }
+
+func (myRules) lockTimeout() (set, name string) {
+	return "SET SESSION lock_wait_timeout = 5;", "lock_wait_timeout"
+}
+
+func (myRules) online(l *Linter, stmts []string, o OnlineOptions) (Online, error) {
+	return l.myOnline(stmts, o.LockTimeout)
+}
 
 const (
 	myInstant = "ALGORITHM=INSTANT"

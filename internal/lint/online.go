@@ -54,7 +54,7 @@ type OnlineOptions struct {
 // themselves are left alone: they are empty. SQLite has no concurrent
 // writers to protect: its statements come back unchanged, with a note
 // saying so. MySQL/MariaDB: see Linter.Online.
-func OnlineRewrite(dialect string, stmts []string, o OnlineOptions) (Online, error) {
+func OnlineRewrite(dialect sqlsplit.Dialect, stmts []string, o OnlineOptions) (Online, error) {
 	l, err := New(Options{Dialect: dialect})
 	if err != nil {
 		return Online{}, err
@@ -70,13 +70,7 @@ func OnlineRewrite(dialect string, stmts []string, o OnlineOptions) (Online, err
 // CREATE and DROP INDEX, lock_wait_timeout set; a statement that can
 // only run as COPY (or with LOCK=SHARED) is an *OnlineRefusedError.
 func (l *Linter) Online(stmts []string, o OnlineOptions) (Online, error) {
-	switch l.opts.Dialect {
-	case "sqlite":
-		return Online{Statements: stmts, Notes: []string{"SQLite has no concurrent writers to protect: --online changes nothing"}}, nil
-	case "mysql":
-		return l.myOnline(stmts, o.LockTimeout)
-	}
-	return pgOnlineRewrite(stmts, o)
+	return l.rules.online(l, stmts, o)
 }
 
 func pgOnlineRewrite(stmts []string, opts OnlineOptions) (Online, error) {
@@ -145,7 +139,7 @@ func pgMillis(d time.Duration) string {
 // statements go to pgOnlineIndex, a one-action ALTER TABLE to
 // pgOnlineAlter.
 func pgOnline(t toks, s string, created map[string]bool) ([]string, string) {
-	if createTable(&revCtx{newTables: created, st: newState()}, t) {
+	if createTable(&revCtx{rules: pgRules{}, newTables: created, st: newState()}, t) {
 		return []string{s}, ""
 	}
 	if out, note, ok := pgOnlineIndex(t, s, created); ok {

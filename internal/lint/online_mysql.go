@@ -45,7 +45,7 @@ func lenActions(at alterTable) int {
 func (l *Linter) myOnline(stmts []string, lockTimeout time.Duration) (Online, error) {
 	secs := int((lockTimeout + time.Second - 1) / time.Second)
 	o := Online{Statements: []string{fmt.Sprintf("SET SESSION lock_wait_timeout = %d", secs)}}
-	rc := &revCtx{rev: &script.Revision{ID: "(new)", Path: "(generated)"}, opts: l.opts, st: l.state, newTables: map[string]bool{}}
+	rc := &revCtx{rev: &script.Revision{ID: "(new)", Path: "(generated)"}, opts: l.opts, rules: l.rules, st: l.state, newTables: map[string]bool{}}
 	for i, s := range stmts {
 		t, err := sqlsplit.Tokens(s, sqlsplit.MySQL)
 		if err != nil {

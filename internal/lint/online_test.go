@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // onlineInput is a generated PostgreSQL upgrade with one statement of each
@@ -22,7 +23,7 @@ var onlineInput = []string{
 }
 
 func TestOnlineRewrite(t *testing.T) {
-	o, err := OnlineRewrite("postgres", onlineInput, OnlineOptions{LockTimeout: 5 * time.Second, StatementTimeout: time.Minute})
+	o, err := OnlineRewrite(sqlsplit.Postgres, onlineInput, OnlineOptions{LockTimeout: 5 * time.Second, StatementTimeout: time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestOnlineRewrite(t *testing.T) {
 	// lint finds nothing in the online form that the rewrite caused: no
 	// lock rule, and no missing timeout (RL116, RL117).
 	rewritten := map[string]bool{"RL101": true, "RL102": true, "RL104": true, "RL106": true, "RL109": true, "RL116": true, "RL117": true}
-	for _, f := range run(t, "postgres", "", strings.Join(o.Statements, ";\n")+";", true) {
+	for _, f := range run(t, sqlsplit.Postgres, "", strings.Join(o.Statements, ";\n")+";", true) {
 		if f.Severity == Error || rewritten[f.Code] {
 			t.Errorf("online form flagged: %s %s", f.Code, f.Message)
 		}
@@ -68,14 +69,14 @@ func TestOnlineRewrite(t *testing.T) {
 // in one transaction (SET LOCAL); SQLite changes nothing; the temporary
 // check's name fits PostgreSQL's 63 bytes.
 func TestOnlineOtherForms(t *testing.T) {
-	plain, err := OnlineRewrite("postgres", []string{"ALTER TABLE users ADD COLUMN x int"}, OnlineOptions{LockTimeout: 5 * time.Second, StatementTimeout: time.Minute})
+	plain, err := OnlineRewrite(sqlsplit.Postgres, []string{"ALTER TABLE users ADD COLUMN x int"}, OnlineOptions{LockTimeout: 5 * time.Second, StatementTimeout: time.Minute})
 	if err != nil || plain.NoTransaction || strings.Join(plain.Statements, ";") != "SET LOCAL lock_timeout = '5000ms';SET LOCAL statement_timeout = '60000ms';ALTER TABLE users ADD COLUMN x int" {
 		t.Fatalf("transactional form: %+v %v", plain, err)
 	}
 	if long := notNullCheckName(strings.Repeat("t", 40), strings.Repeat("c", 40)); len(long) > 65 {
 		t.Errorf("check name %s is longer than 63 bytes", long)
 	}
-	if o, err := OnlineRewrite("sqlite", onlineInput, OnlineOptions{LockTimeout: 5 * time.Second}); err != nil || len(o.Notes) != 1 || len(o.Statements) != len(onlineInput) {
+	if o, err := OnlineRewrite(sqlsplit.SQLite, onlineInput, OnlineOptions{LockTimeout: 5 * time.Second}); err != nil || len(o.Notes) != 1 || len(o.Statements) != len(onlineInput) {
 		t.Errorf("sqlite: %+v %v", o, err)
 	}
 }
@@ -83,11 +84,11 @@ func TestOnlineOtherForms(t *testing.T) {
 // TestOnlineNoStatementTimeout: a statement timeout of 0 writes none, and
 // RL117 then says so (the user chose it).
 func TestOnlineNoStatementTimeout(t *testing.T) {
-	o, err := OnlineRewrite("postgres", onlineInput, OnlineOptions{LockTimeout: 5 * time.Second})
+	o, err := OnlineRewrite(sqlsplit.Postgres, onlineInput, OnlineOptions{LockTimeout: 5 * time.Second})
 	if err != nil || strings.Contains(strings.Join(o.Statements, ";"), "statement_timeout") {
 		t.Fatalf("no statement timeout: %v %v", o.Statements, err)
 	}
-	if find(run(t, "postgres", "", strings.Join(o.Statements, ";\n")+";", true), "RL117") == nil {
+	if find(run(t, sqlsplit.Postgres, "", strings.Join(o.Statements, ";\n")+";", true), "RL117") == nil {
 		t.Errorf("no RL117 for an online form without statement_timeout")
 	}
 }
@@ -95,11 +96,11 @@ func TestOnlineNoStatementTimeout(t *testing.T) {
 func TestOnlineMySQL(t *testing.T) {
 	online := func(target string, stmts ...string) (Online, error) {
 		tg, _ := ParseTarget(target)
-		l, err := New(Options{Dialect: "mysql", Target: tg})
+		l, err := New(Options{Dialect: sqlsplit.MySQL, Target: tg})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.Revision(&script.Revision{ID: "a", Up: script.Section{SQL: prior["mysql"], Line: 1, Present: true}}, false); err != nil {
+		if _, err := l.Revision(&script.Revision{ID: "a", Up: script.Section{SQL: prior[sqlsplit.MySQL], Line: 1, Present: true}}, false); err != nil {
 			t.Fatal(err)
 		}
 		return l.Online(stmts, OnlineOptions{LockTimeout: 2500 * time.Millisecond, StatementTimeout: time.Minute})

@@ -4,14 +4,16 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/internal/script"
+	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 func TestLocks(t *testing.T) {
 	cases := []struct {
-		dialect, sql string
-		want         []StatementLock // Statement, Table, Lock, Rewrite, Scan
+		dialect sqlsplit.Dialect
+		sql     string
+		want    []StatementLock // Statement, Table, Lock, Rewrite, Scan
 	}{
-		{"postgres", "SET lock_timeout = '5s';\nCREATE INDEX i ON users (name);\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nUPDATE users SET name = '';\nCREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nALTER TABLE users VALIDATE CONSTRAINT c;", []StatementLock{
+		{sqlsplit.Postgres, "SET lock_timeout = '5s';\nCREATE INDEX i ON users (name);\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nUPDATE users SET name = '';\nCREATE TABLE t (a int);\nCREATE INDEX t_a ON t (a);\nALTER TABLE users VALIDATE CONSTRAINT c;", []StatementLock{
 			{Statement: 1},
 			{Statement: 2, Table: "users", Lock: "SHARE", Scan: true},
 			{Statement: 3, Table: "users", Lock: "ACCESS EXCLUSIVE", Rewrite: true},
@@ -20,12 +22,12 @@ func TestLocks(t *testing.T) {
 			{Statement: 6},
 			{Statement: 7, Table: "users", Lock: "SHARE UPDATE EXCLUSIVE", Scan: true},
 		}},
-		{"mysql", "ALTER TABLE users MODIFY age bigint;\nCREATE INDEX i ON users (name);\nALTER TABLE users ADD COLUMN n int;", []StatementLock{
+		{sqlsplit.MySQL, "ALTER TABLE users MODIFY age bigint;\nCREATE INDEX i ON users (name);\nALTER TABLE users ADD COLUMN n int;", []StatementLock{
 			{Statement: 1, Table: "users", Lock: myCopy, Rewrite: true},
 			{Statement: 2, Table: "users", Lock: myInplace, Scan: true},
 			{Statement: 3, Table: "users", Lock: myRebuild, Rewrite: true},
 		}},
-		{"sqlite", "ALTER TABLE users ADD COLUMN n INTEGER;\nDELETE FROM users;", []StatementLock{
+		{sqlsplit.SQLite, "ALTER TABLE users ADD COLUMN n INTEGER;\nDELETE FROM users;", []StatementLock{
 			{Statement: 1, Table: "users", Lock: "database write lock"},
 			{Statement: 2, Table: "users", Lock: "database write lock", Scan: true},
 		}},

@@ -14,6 +14,16 @@ type pgRules struct{}
 
 func (pgRules) splitter() sqlsplit.Dialect { return sqlsplit.Postgres }
 
+func (pgRules) target() Target { return Target{Flavor: "postgres", Version: [3]int{12}} }
+
+func (pgRules) exclusiveLock() string { return "ACCESS EXCLUSIVE" }
+
+func (pgRules) lockTimeout() (set, name string) { return "SET lock_timeout = '5s';", "lock_timeout" }
+
+func (pgRules) online(_ *Linter, stmts []string, o OnlineOptions) (Online, error) {
+	return pgOnlineRewrite(stmts, o)
+}
+
 // pgVolatile are the built-in volatile functions a column default may
 // call; a new column with such a default is filled row by row, which
 // rewrites the table (PostgreSQL 11+ stores a non-volatile default
@@ -609,10 +619,7 @@ func timeoutRules(rc *revCtx, stmtTimeout bool) {
 	if rc.firstDDL == nil {
 		return
 	}
-	set, name := "SET lock_timeout = '5s';", "lock_timeout"
-	if rc.opts.Dialect == "mysql" {
-		set, name = "SET SESSION lock_wait_timeout = 5;", "lock_wait_timeout"
-	}
+	set, name := rc.rules.lockTimeout()
 	if !rc.lockTimeout {
 		rc.add(rc.firstDDL, "RL116", Finding{
 			Message: fmt.Sprintf("DDL on an existing table with no %s set before it: while it waits for a running query's lock, every query on the table queues behind it", name),

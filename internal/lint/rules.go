@@ -19,16 +19,16 @@ type Rule struct {
 	Severity Severity `json:"severity"`
 	// Summary is one line for people and for SARIF.
 	Summary string `json:"summary"`
-	// Dialects lists the dialects the rule checks.
-	Dialects []string `json:"dialects"`
+	// Dialects lists the SQL dialects the rule checks (in JSON by name).
+	Dialects []sqlsplit.Dialect `json:"dialects"`
 }
 
 var (
-	pg     = []string{"postgres"}
-	my     = []string{"mysql"}
-	pgMy   = []string{"postgres", "mysql"}
-	anyDB  = []string{"postgres", "mysql", "sqlite"}
-	pgLite = []string{"postgres", "sqlite"}
+	pg     = []sqlsplit.Dialect{sqlsplit.Postgres}
+	my     = []sqlsplit.Dialect{sqlsplit.MySQL}
+	pgMy   = []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL}
+	anyDB  = []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.MySQL, sqlsplit.SQLite}
+	pgLite = []sqlsplit.Dialect{sqlsplit.Postgres, sqlsplit.SQLite}
 )
 
 // Rules is every rule, in code order.
@@ -84,7 +84,7 @@ func Lookup(codeOrName string) (Rule, bool) {
 }
 
 // RulesFor returns the rules that check dialect.
-func RulesFor(dialect string) []Rule {
+func RulesFor(dialect sqlsplit.Dialect) []Rule {
 	var out []Rule
 	for _, r := range Rules {
 		if slices.Contains(r.Dialects, dialect) {
@@ -104,16 +104,27 @@ type dialectRules interface {
 	// lock is the usual lock of s and whether it scans the table, for
 	// statements no finding describes.
 	lock(rc *revCtx, s *stmt, existing bool) (string, bool)
+	// target is the server assumed when Options.Target is not set.
+	target() Target
+	// exclusiveLock names the lock a metadata-only DDL takes.
+	exclusiveLock() string
+	// lockTimeout is the statement that sets the lock timeout, and the
+	// setting's name, for RL116's advice.
+	lockTimeout() (set, name string)
+	// online rewrites a new revision's statements into their online forms.
+	online(l *Linter, stmts []string, o OnlineOptions) (Online, error)
 }
 
-func rulesFor(dialect string) (dialectRules, error) {
+// rulesFor returns the checks for revisions written in dialect: the one
+// place lint branches on which database it reads.
+func rulesFor(dialect sqlsplit.Dialect) (dialectRules, error) {
 	switch dialect {
-	case "postgres":
+	case sqlsplit.Postgres:
 		return pgRules{}, nil
-	case "mysql":
+	case sqlsplit.MySQL:
 		return myRules{}, nil
-	case "sqlite":
+	case sqlsplit.SQLite:
 		return liteRules{}, nil
 	}
-	return nil, fmt.Errorf("lint: unknown dialect %q (expected postgres, mysql or sqlite)", dialect)
+	return nil, fmt.Errorf("lint: no rules for the %v dialect (expected postgres, mysql or sqlite)", dialect)
 }

@@ -14,6 +14,18 @@ type liteRules struct{}
 
 func (liteRules) splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
 
+func (liteRules) target() Target { return Target{Flavor: "sqlite"} }
+
+func (liteRules) exclusiveLock() string { return "database write lock" }
+
+// lockTimeout: SQLite has no lock timeout statement; RL116 does not
+// check SQLite.
+func (liteRules) lockTimeout() (set, name string) { return "", "" }
+
+func (liteRules) online(_ *Linter, stmts []string, _ OnlineOptions) (Online, error) {
+	return Online{Statements: stmts, Notes: []string{"SQLite has no concurrent writers to protect: --online changes nothing"}}, nil
+}
+
 // check runs the shared rules: on ALTER TABLE those on each action,
 // where an ADD COLUMN goes to liteAddColumn; commonStatement on the rest.
 func (liteRules) check(rc *revCtx, s *stmt) {

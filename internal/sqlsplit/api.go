@@ -115,6 +115,10 @@ func (d Dialect) String() string {
 	return "Dialect(" + itoa(int(d)) + ")"
 }
 
+// MarshalText writes the dialect's name, as String does, so that JSON
+// shows "postgres" rather than a number.
+func (d Dialect) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
 // Statement is one statement of a script.
 type Statement struct {
 	// Text is the statement without its terminator, from its first token
