@@ -27,7 +27,8 @@ var unsupportedRow = regexp.MustCompile(`SELECT\s+\d+(?:\s+AS\s+o)?,\s*'([a-z_]*
 // inspectorKinds reads, from the source of dialect d's package (tests
 // left out), the kinds of unrepresented objects its inspector can report:
 // the first argument of unrepf, the Kind of a schema.Unrepresented
-// literal, and the kind column of the SQL rows that list them. kinds maps
+// literal, the kind column of the SQL rows that list them and the kind of
+// each entry of PostgreSQL's nsObject table. kinds maps
 // each kind to where it is reported (file:line). A kind that is not a
 // literal (the server's own word for an object the inspector does not
 // know) is a catch-all, returned as "file:function".
@@ -94,6 +95,16 @@ func reportedKind(n ast.Node, fn string) (kind ast.Expr, rows []string) {
 		if isUnrepresented(n.Type) && fn != "unrepf" {
 			return fieldValue(n, "Kind"), nil
 		}
+		// PostgreSQL's table of unmodelled catalog kinds, each a row of
+		// inspectUnsupported's query.
+		if at, ok := n.Type.(*ast.ArrayType); ok && isIdent(at.Elt, "nsObject") {
+			for _, e := range n.Elts {
+				if lit, ok := fieldValue(e.(*ast.CompositeLit), "kind").(*ast.BasicLit); ok {
+					k, _ := strconv.Unquote(lit.Value)
+					rows = append(rows, k)
+				}
+			}
+		}
 	case *ast.BasicLit:
 		if n.Kind != token.STRING {
 			return nil, nil
@@ -115,6 +126,11 @@ func callName(c *ast.CallExpr) string {
 		return f.Sel.Name
 	}
 	return ""
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
 }
 
 func isUnrepresented(typ ast.Expr) bool {

@@ -678,10 +678,6 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 		FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 		WHERE t.typtype = 'b' AND t.typcategory <> 'A' AND `+i.nsFilter("n.nspname")+` AND `+notExtension("t.oid", "pg_type")+`
 	UNION ALL
-	SELECT 4, 'collation', concat_ws('.', n.nspname, co.collname), format('skipped collation %I.%I: not supported', n.nspname, co.collname), 'COLLATION'
-		FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("co.oid", "pg_collation")+`
-	UNION ALL
 	SELECT 7, 'statistics', concat_ws('.', n.nspname, st.stxname), format('skipped extended statistics %I.%I: not supported', n.nspname, st.stxname), 'STATISTICS'
 		FROM pg_statistic_ext st JOIN pg_namespace n ON n.oid = st.stxnamespace
 		WHERE `+i.nsFilter("n.nspname")+`
@@ -729,34 +725,10 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 	UNION ALL
 	SELECT 16, 'publication', pb.pubname::text, format('skipped publication %I: not supported', pb.pubname), 'PUBLICATION' FROM pg_publication pb
 	UNION ALL
-	SELECT 17, 'operator', concat_ws('.', n.nspname, o.oprname), format('skipped operator %s: not supported', o.oid::regoperator), 'OPERATOR'
-		FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("o.oid", "pg_operator")+`
-	UNION ALL
-	SELECT 18, 'operator_class', concat_ws('.', n.nspname, oc.opcname), format('skipped operator class %I.%I: not supported', n.nspname, oc.opcname), 'CLASS'
-		FROM pg_opclass oc JOIN pg_namespace n ON n.oid = oc.opcnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("oc.oid", "pg_opclass")+`
-	UNION ALL
-	SELECT 19, 'operator_family', concat_ws('.', n.nspname, opf.opfname), format('skipped operator family %I.%I: not supported', n.nspname, opf.opfname), 'FAMILY'
-		FROM pg_opfamily opf JOIN pg_namespace n ON n.oid = opf.opfnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("opf.oid", "pg_opfamily")+`
-			AND NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = opf.oid AND oc.opcname = opf.opfname AND oc.opcnamespace = opf.opfnamespace)
-	UNION ALL
-	SELECT 20, 'text_search_configuration', concat_ws('.', n.nspname, cfg.cfgname), format('skipped text search configuration %s: not supported', cfg.oid::regconfig), 'CONFIGURATION'
-		FROM pg_ts_config cfg JOIN pg_namespace n ON n.oid = cfg.cfgnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("cfg.oid", "pg_ts_config")+`
-	UNION ALL
-	SELECT 21, 'text_search_dictionary', concat_ws('.', n.nspname, dict.dictname), format('skipped text search dictionary %s: not supported', dict.oid::regdictionary), 'DICTIONARY'
-		FROM pg_ts_dict dict JOIN pg_namespace n ON n.oid = dict.dictnamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("dict.oid", "pg_ts_dict")+`
-	UNION ALL
 	SELECT 22, 'cast', format('%s.%s', format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL)), format('skipped cast (%s AS %s): not supported', format_type(ca.castsource, NULL), format_type(ca.casttarget, NULL)), 'CAST'
 		FROM pg_cast ca WHERE ca.oid >= 16384 AND `+notExtension("ca.oid", "pg_cast")+`
 			AND NOT EXISTS (SELECT 1 FROM pg_depend cd WHERE cd.classid = 'pg_cast'::regclass AND cd.objid = ca.oid AND cd.deptype = 'i')
-	UNION ALL
-	SELECT 23, 'conversion', concat_ws('.', n.nspname, cv.conname), format('skipped conversion %I.%I: not supported', n.nspname, cv.conname), 'CONVERSION'
-		FROM pg_conversion cv JOIN pg_namespace n ON n.oid = cv.connamespace
-		WHERE `+i.nsFilter("n.nspname")+` AND `+notExtension("cv.oid", "pg_conversion")+`
+	`+i.nsObjects()+`
 	UNION ALL
 	SELECT 24, 'foreign_server', fs.srvname::text, format('skipped foreign server %I: not supported', fs.srvname), 'SERVER'
 		FROM pg_foreign_server fs WHERE `+notExtension("fs.oid", "pg_foreign_server")+`
@@ -776,6 +748,64 @@ func (i *inspector) inspectUnsupported(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// nsObject is a kind of catalog object that lives in a schema and that
+// retort does not model: inspectUnsupported names each one in the
+// inspected schemas that no extension owns.
+type nsObject struct {
+	order   int    // the row's place in inspectUnsupported's order
+	kind    string // schema.Unrepresented.Kind
+	what    string // the kind in the warning: "skipped <what> <name>"
+	catalog string // its catalog, and the alias the query gives it
+	alias   string
+	name    string // the catalog's name and namespace columns
+	ns      string
+	reg     string // an oid alias type that prints the name, else %I.%I
+	keyword string // the SQL word that makes one
+	where   string // a further condition, or ""
+}
+
+// unmodelled are the nsObject kinds (inspectUnsupported's rows are
+// sorted by order, wherever their branch stands in the query).
+var unmodelled = []nsObject{
+	{order: 4, kind: "collation", what: "collation", keyword: "COLLATION",
+		catalog: "pg_collation", alias: "co", name: "collname", ns: "collnamespace"},
+	{order: 17, kind: "operator", what: "operator", keyword: "OPERATOR", reg: "regoperator",
+		catalog: "pg_operator", alias: "o", name: "oprname", ns: "oprnamespace"},
+	{order: 18, kind: "operator_class", what: "operator class", keyword: "CLASS",
+		catalog: "pg_opclass", alias: "oc", name: "opcname", ns: "opcnamespace"},
+	// A family made by CREATE OPERATOR CLASS (same name and schema) goes
+	// with its class.
+	{order: 19, kind: "operator_family", what: "operator family", keyword: "FAMILY",
+		catalog: "pg_opfamily", alias: "opf", name: "opfname", ns: "opfnamespace",
+		where: "NOT EXISTS (SELECT 1 FROM pg_opclass oc WHERE oc.opcfamily = opf.oid AND oc.opcname = opf.opfname AND oc.opcnamespace = opf.opfnamespace)"},
+	{order: 20, kind: "text_search_configuration", what: "text search configuration", keyword: "CONFIGURATION", reg: "regconfig",
+		catalog: "pg_ts_config", alias: "cfg", name: "cfgname", ns: "cfgnamespace"},
+	{order: 21, kind: "text_search_dictionary", what: "text search dictionary", keyword: "DICTIONARY", reg: "regdictionary",
+		catalog: "pg_ts_dict", alias: "dict", name: "dictname", ns: "dictnamespace"},
+	{order: 23, kind: "conversion", what: "conversion", keyword: "CONVERSION",
+		catalog: "pg_conversion", alias: "cv", name: "conname", ns: "connamespace"},
+}
+
+// nsObjects writes one UNION ALL branch of inspectUnsupported per
+// unmodelled kind.
+func (i *inspector) nsObjects() string {
+	var b strings.Builder
+	for _, k := range unmodelled {
+		a := k.alias
+		shown := fmt.Sprintf("'skipped %s %%I.%%I: not supported', n.nspname, %s.%s", k.what, a, k.name)
+		if k.reg != "" {
+			shown = fmt.Sprintf("'skipped %s %%s: not supported', %s.oid::%s", k.what, a, k.reg)
+		}
+		where := i.nsFilter("n.nspname") + " AND " + notExtension(a+".oid", k.catalog)
+		if k.where != "" {
+			where += " AND " + k.where
+		}
+		fmt.Fprintf(&b, "UNION ALL\n\tSELECT %d, '%s', concat_ws('.', n.nspname, %s.%s), format(%s), '%s'\n\t\tFROM %s %s JOIN pg_namespace n ON n.oid = %s.%s\n\t\tWHERE %s\n\t",
+			k.order, k.kind, a, k.name, shown, k.keyword, k.catalog, a, a, k.ns, where)
+	}
+	return b.String()
 }
 
 // privilegesQuery selects, as rows of inspectUnsupported, the privileges
