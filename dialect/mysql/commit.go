@@ -10,14 +10,6 @@ import (
 	"unicode"
 
 	gomysql "github.com/go-sql-driver/mysql"
-
-	"github.com/retortdb/retort/dialect"
-)
-
-var (
-	_ dialect.QueryKiller       = (*Dialect)(nil)
-	_ dialect.StatementRejecter = (*Dialect)(nil)
-	_ dialect.ImplicitCommitter = (*Dialect)(nil)
 )
 
 // CommitsImplicitly reports whether stmt commits by itself. Plain data

@@ -4,11 +4,7 @@ import (
 	"errors"
 
 	gomysql "github.com/go-sql-driver/mysql"
-
-	"github.com/retortdb/retort/dialect"
 )
-
-var _ dialect.LockTimeoutDetector = (*Dialect)(nil)
 
 // Server error numbers of lock waits and refused online clauses.
 const (

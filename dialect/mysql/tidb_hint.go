@@ -7,13 +7,6 @@ import (
 	"strings"
 
 	gomysql "github.com/go-sql-driver/mysql"
-
-	"github.com/retortdb/retort/dialect"
-)
-
-var (
-	_ dialect.ErrorHinter   = (*Dialect)(nil)
-	_ dialect.ServerLimiter = (*Dialect)(nil)
 )
 
 // tidbUnsupported is TiDB's ErrUnsupportedDDLOperation: a DDL change TiDB

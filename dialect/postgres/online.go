@@ -10,13 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/retortdb/retort/dialect"
 	"github.com/retortdb/retort/dialect/internal/sqlx"
-)
-
-var (
-	_ dialect.LockTimeoutDetector = (*Dialect)(nil)
-	_ dialect.InvalidIndexDropper = (*Dialect)(nil)
 )
 
 // LockTimedOut reports whether err is SQLSTATE 55P03 (lock_not_available):

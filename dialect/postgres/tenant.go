@@ -10,8 +10,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.TenantSchemaer = (*Dialect)(nil)
-
 // TenantSchemas lists the schemas matching the LIKE pattern, system
 // schemas (pg_*, information_schema) left out.
 func (d *Dialect) TenantSchemas(ctx context.Context, db *sql.DB, pattern string) ([]string, error) {
@@ -52,8 +50,6 @@ func (d *Dialect) SchemaURL(u *dialect.URL, schema string) (*dialect.URL, error)
 	}
 	return nu, nil
 }
-
-var _ dialect.TableLocator = (*Dialect)(nil)
 
 // LocateTable returns the schema of the table that name, unqualified,
 // resolves to through the connection's search_path (to_regclass), "" when

@@ -7,8 +7,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.ChangeCounter = (*Dialect)(nil)
-
 // ChangeCount returns PRAGMA data_version, which changes for a connection
 // when any other connection commits to the database file, and not for its
 // own commits. The pragma does not wait, so it runs without ctx's

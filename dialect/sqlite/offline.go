@@ -2,8 +2,6 @@ package sqlite
 
 import "github.com/retortdb/retort/dialect"
 
-var _ dialect.OfflineWrapper = (*Dialect)(nil)
-
 // offlineCheckTable is the temporary table of an offline script's
 // foreign-key check before COMMIT.
 const offlineCheckTable = "_retort_commit_check"

@@ -10,8 +10,6 @@ import (
 	"github.com/retortdb/retort/dialect"
 )
 
-var _ dialect.SQLTxBeginner = (*Dialect)(nil)
-
 // BeginSQLTx starts the write transaction of one revision on conn as a
 // *sql.Tx, for Go revisions. database/sql begins SQLite transactions with
 // a deferred BEGIN (unless the DSN sets _txlock, which retort cannot rely
