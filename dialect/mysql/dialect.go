@@ -35,18 +35,15 @@ type Dialect struct {
 // that embeds it is unexported.
 type server = sqlx.Server
 
-var (
-	_ dialect.Dialect       = (*Dialect)(nil)
-	_ dialect.SessionUserer = (*Dialect)(nil)
-	_ dialect.ServerFitter  = (*Dialect)(nil)
-	_ dialect.SilentDropper = (*Dialect)(nil)
-	_ dialect.TableSizer    = (*Dialect)(nil)
-)
-
 // New returns the dialect.
 func New() *Dialect {
 	return &Dialect{server: server{
-		Base: sqlx.Base{Quote: '`', Columns: versionColumns, Version: version},
+		Base: sqlx.Base{Quote: '`', Columns: sqlx.VersionColumns{
+			Timestamp: "datetime(6)",
+			Integer:   "int",
+			Text:      "TEXT",
+			LogID:     "bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
+		}, Version: version},
 		// user@host as the server authenticated it.
 		UserQuery: "SELECT CURRENT_USER()",
 		Size:      tableSize,
@@ -178,21 +175,11 @@ func myOpenError(u *dialect.URL, err error) error {
 	return sqlx.ConnectError(u, err, hint)
 }
 
-// versionColumns are the types of the version tables' columns.
-var versionColumns = sqlx.VersionColumns{
-	Timestamp: "datetime(6)",
-	Integer:   "int",
-	Text:      "TEXT",
-	LogID:     "bigint NOT NULL AUTO_INCREMENT PRIMARY KEY",
-}
-
 // IsMissingTable reports error 1146 (ER_NO_SUCH_TABLE).
 func (d *Dialect) IsMissingTable(err error) bool {
 	var me *gomysql.MySQLError
 	return errors.As(err, &me) && me.Number == 1146
 }
-
-var _ dialect.ForeignKeyRefuser = (*Dialect)(nil)
 
 // IsForeignKeyRefusal reports the errors of a foreign key the server
 // cannot create: 1005 with errno 150 (MariaDB, MySQL 5), 1215

@@ -29,11 +29,17 @@ type Dialect struct {
 // embeds it is unexported.
 type base = sqlx.Base
 
-var _ dialect.Dialect = (*Dialect)(nil)
-
-// New returns the dialect.
+// New returns the dialect. The revisions table is WITHOUT ROWID and the
+// log's id is the rowid (not AUTOINCREMENT; the log is append-only), so
+// that recording a revision touches as few pages as possible.
 func New() *Dialect {
-	return &Dialect{base{Quote: '"', Columns: versionColumns, Version: version}}
+	return &Dialect{base{Quote: '"', Columns: sqlx.VersionColumns{
+		Timestamp:        "timestamp",
+		Integer:          "integer",
+		Text:             "TEXT",
+		LogID:            "integer PRIMARY KEY",
+		RevisionsOptions: " WITHOUT ROWID",
+	}, Version: version}}
 }
 
 // Name returns "sqlite".
@@ -60,18 +66,6 @@ func (d *Dialect) NowUTC() string { return "CURRENT_TIMESTAMP" }
 // returned unlock does nothing.
 func (d *Dialect) Lock(ctx context.Context, conn *sql.Conn, key string, timeout time.Duration, onWait func()) (func(context.Context) error, error) {
 	return func(context.Context) error { return nil }, nil
-}
-
-// versionColumns are the types of the version tables' columns. The
-// revisions table is WITHOUT ROWID and the log's id is the rowid (not
-// AUTOINCREMENT; the log is append-only), so that recording a revision
-// touches as few pages as possible.
-var versionColumns = sqlx.VersionColumns{
-	Timestamp:        "timestamp",
-	Integer:          "integer",
-	Text:             "TEXT",
-	LogID:            "integer PRIMARY KEY",
-	RevisionsOptions: " WITHOUT ROWID",
 }
 
 // IsMissingTable reports whether err is SQLite's "no such table".
