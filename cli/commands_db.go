@@ -80,9 +80,12 @@ different database in retort.toml.`,
 // migrate runs upgrade and downgrade.
 func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string, offline, dryRun bool) error {
 	ctx := cmd.Context()
-	isRange := strings.Contains(target, ":")
+	from, to, isRange := strings.Cut(target, ":")
 	if isRange && !offline {
 		return usagef("a range %q is only for offline SQL: add --sql", target)
+	}
+	if isRange && (strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "") {
+		return usagef("the range %q has an empty side (an unset variable?): name both ends, for example base:head", target)
 	}
 	if offline && isRange {
 		s, err := a.openOffline(cmd)
@@ -90,7 +93,6 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 			return err
 		}
 		defer s.close()
-		from, to, _ := strings.Cut(target, ":")
 		if err := checkRangeDirection(s.m.Graph(), dir, target, a.self()); err != nil {
 			return err
 		}
