@@ -379,23 +379,24 @@ func stoppedAdvice(p engine.AppliedRevision, self string) string {
 }
 
 // currentPartial is current's line for a revision stopped part-way with
-// no statement in flight. When no statement of it has run it says so, as
-// status does (a failed statement is fixed first; an interrupted run is
-// resumed as it is), and offers only resolving it as rolled back: resolving it
-// as applied would record statements that never ran.
+// no statement in flight. As status does, it tells a failed statement
+// (fix the file first) from an interrupted run (resume it as it is), and
+// a reverting revision resumes with downgrade. When no statement of it
+// has run it says so, and offers only resolving it as rolled back:
+// resolving it as applied would record statements that never ran.
 func currentPartial(p engine.AppliedRevision, self string) string {
+	run := "upgrade"
+	if p.State == runner.StateReverting {
+		run = "downgrade"
+	}
+	next := "fix the file and run " + run
+	if p.Interrupted {
+		next = "run " + run + " to resume"
+	}
 	if p.StatementsDone == 0 {
-		run := "upgrade"
-		if p.State == runner.StateReverting {
-			run = "downgrade"
-		}
-		next := "fix the file and run " + run
-		if p.Interrupted {
-			next = "run " + run + " to resume"
-		}
 		return fmt.Sprintf("%s (%s: before its first statement: no statement of it has run, so there is nothing to undo; %s, or %s resolve %s --rolled-back)", p.Revision, p.State, next, self, p.Revision)
 	}
-	return fmt.Sprintf("%s (%s: %d statement(s) done; run upgrade to resume, or %s resolve)", p.Revision, p.State, p.StatementsDone, self)
+	return fmt.Sprintf("%s (%s: %d statement(s) done; %s, or %s resolve %s)", p.Revision, p.State, p.StatementsDone, next, self, p.Revision)
 }
 
 // appliedRow is st's AppliedRevision for the row p (which carries what
