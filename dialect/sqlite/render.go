@@ -101,21 +101,20 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{d: d, from: from, to: to, plan: p}
+	r := &renderer{Refuse: change.Refuse{Dialect: "SQLite", Err: ErrUnsupportedChange}, d: d, from: from, to: to, plan: p}
 	for _, v := range from.Views {
 		r.views = append(r.views, v)
 	}
 	for _, tr := range from.Triggers {
 		r.triggers = append(r.triggers, tr)
 	}
-	var out []string
 	for i, c := range changes {
 		if ti := p.rebuildAt[i]; ti != nil {
 			stmts, err := r.rebuild(ti)
 			if err != nil {
 				return nil, fmt.Errorf("sqlite: render rebuild of table %s (for %s): %w", ti.srcName, c.Describe(), err)
 			}
-			out = append(out, stmts...)
+			r.emit(stmts...)
 			continue
 		}
 		if p.absorbed[i] {
@@ -125,14 +124,13 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 			r.track(c)
 			continue
 		}
-		stmts, err := r.direct(i, c)
-		if err != nil {
+		r.at = i
+		if err := change.Visit(r, c); err != nil {
 			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
 		}
 		r.track(c)
-		out = append(out, stmts...)
 	}
-	return out, nil
+	return r.out, nil
 }
 
 // rejectRules returns an error for the first rewrite-rule or
@@ -359,7 +357,7 @@ func needsRebuild(from, to *schema.Schema, ti *tableInfo, c change.Change) (bool
 		return !droppable(from, to, ti, c.Column.Name), nil
 	case *change.AlterColumn:
 		if onlyComment(c.From, c.To) {
-			return false, fmt.Errorf("a column comment: %w", ErrUnsupportedChange)
+			return false, unsupported("a column comment")
 		}
 		return true, nil
 	case *change.SetPrimaryKey, *change.AddUnique, *change.DropUnique,
@@ -487,16 +485,26 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// renderer holds one Render: the plan and the views and triggers as they
-// stand at the change being rendered.
+// renderer holds one Render: the plan, the views and triggers as they
+// stand at the change being rendered, and the statements so far. It is
+// the change.Visitor of the changes that need no rebuild: a method per
+// kind SQLite makes directly appends its statements, and the kinds it
+// cannot make are refused (by the embedded Refuse, or by a method that
+// says what SQLite lacks).
 type renderer struct {
+	change.Refuse
 	d        *Dialect
 	from, to *schema.Schema
 	plan     *renderPlan
 	views    []*schema.View
 	triggers []*schema.Trigger
 	guarded  bool
+	at       int // index of the change being visited, for the plan's maps
+	out      []string
 }
+
+// emit appends statements to the renderer's output.
+func (r *renderer) emit(stmts ...string) { r.out = append(r.out, stmts...) }
 
 // track keeps the views and triggers up to date after change c.
 func (r *renderer) track(c change.Change) {
@@ -538,60 +546,144 @@ func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
 	return slices.DeleteFunc(slices.Clone(ts), func(t *schema.Trigger) bool { return strings.EqualFold(t.Name, name) })
 }
 
-// direct renders a change that needs no rebuild.
-func (r *renderer) direct(i int, c change.Change) ([]string, error) {
-	q := quoteIdentIfNeeded
-	switch c := c.(type) {
-	case *change.AddTable:
-		t := c.Table
-		if ti := r.plan.tableOf[i]; ti != nil && len(ti.addedFKs) > 0 {
-			cp := *t
-			cp.ForeignKeys = append(append([]*schema.ForeignKey(nil), t.ForeignKeys...), ti.addedFKs...)
-			t = &cp
-		}
-		out := []string{formatTable(t)}
-		return append(out, indexStatements(t.Name, t.Indexes)...), nil
-	case *change.DropTable:
-		return []string{"DROP TABLE " + q(c.Table.Name)}, nil
-	case *change.RenameTable:
-		return []string{"ALTER TABLE " + q(c.From) + " RENAME TO " + q(c.To)}, nil
-	case *change.AddColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " ADD COLUMN " + columnDef(c.Column)}, nil
-	case *change.DropColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " DROP COLUMN " + q(c.Column.Name)}, nil
-	case *change.RenameColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " RENAME COLUMN " + q(c.From) + " TO " + q(c.To)}, nil
-	case *change.AddIndex:
-		return []string{formatIndex(c.Table.Name, c.Index)}, nil
-	case *change.DropIndex:
-		return []string{"DROP INDEX " + q(c.Index.Name)}, nil
-	case *change.AddView:
-		if c.View.Materialized {
-			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
-		}
-		return []string{formatView(c.View)}, nil
-	case *change.DropView:
-		if c.View.Materialized {
-			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
-		}
-		return []string{"DROP VIEW " + q(c.View.Name)}, nil
-	case *change.AddTrigger:
-		return []string{c.Trigger.Definition}, nil
-	case *change.DropTrigger:
-		return []string{"DROP TRIGGER " + q(c.Trigger.Name)}, nil
-	case *change.SetTableComment:
-		return nil, fmt.Errorf("a table comment: %w", ErrUnsupportedChange)
-	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
-		return nil, fmt.Errorf("user-defined types: %w", ErrUnsupportedChange)
-	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
-		return nil, fmt.Errorf("sequences: %w", ErrUnsupportedChange)
-	case *change.AddRoutine, *change.DropRoutine, *change.ReplaceRoutine:
-		return nil, fmt.Errorf("stored routines: %w", ErrUnsupportedChange)
+// AddTable creates the table, with the foreign keys plan folded into it,
+// and its indexes.
+func (r *renderer) AddTable(c *change.AddTable) error {
+	t := c.Table
+	if ti := r.plan.tableOf[r.at]; ti != nil && len(ti.addedFKs) > 0 {
+		cp := *t
+		cp.ForeignKeys = append(append([]*schema.ForeignKey(nil), t.ForeignKeys...), ti.addedFKs...)
+		t = &cp
 	}
-	// Table changes that plan did not mark for a rebuild cannot reach
-	// here; anything else is a change this renderer does not know.
-	return nil, fmt.Errorf("change %T: %w", c, ErrUnsupportedChange)
+	r.emit(formatTable(t))
+	r.emit(indexStatements(t.Name, t.Indexes)...)
+	return nil
 }
+
+// DropTable drops the table.
+func (r *renderer) DropTable(c *change.DropTable) error {
+	r.emit("DROP TABLE " + quoteIdentIfNeeded(c.Table.Name))
+	return nil
+}
+
+// RenameTable renames the table.
+func (r *renderer) RenameTable(c *change.RenameTable) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.From) + " RENAME TO " + quoteIdentIfNeeded(c.To))
+	return nil
+}
+
+// AddColumn adds a column ALTER TABLE can add (plan rebuilds for the
+// others).
+func (r *renderer) AddColumn(c *change.AddColumn) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.Table.Name) + " ADD COLUMN " + columnDef(c.Column))
+	return nil
+}
+
+// DropColumn drops a column ALTER TABLE can drop (plan rebuilds for the
+// others).
+func (r *renderer) DropColumn(c *change.DropColumn) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.Table.Name) + " DROP COLUMN " + quoteIdentIfNeeded(c.Column.Name))
+	return nil
+}
+
+// RenameColumn renames a column.
+func (r *renderer) RenameColumn(c *change.RenameColumn) error {
+	q := quoteIdentIfNeeded
+	r.emit("ALTER TABLE " + q(c.Table.Name) + " RENAME COLUMN " + q(c.From) + " TO " + q(c.To))
+	return nil
+}
+
+// AddIndex creates the index.
+func (r *renderer) AddIndex(c *change.AddIndex) error {
+	r.emit(formatIndex(c.Table.Name, c.Index))
+	return nil
+}
+
+// DropIndex drops the index.
+func (r *renderer) DropIndex(c *change.DropIndex) error {
+	r.emit("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name))
+	return nil
+}
+
+// AddView creates the view; SQLite has no materialized views.
+func (r *renderer) AddView(c *change.AddView) error {
+	if c.View.Materialized {
+		return noMaterializedViews()
+	}
+	r.emit(formatView(c.View))
+	return nil
+}
+
+// DropView drops the view; SQLite has no materialized views.
+func (r *renderer) DropView(c *change.DropView) error {
+	if c.View.Materialized {
+		return noMaterializedViews()
+	}
+	r.emit("DROP VIEW " + quoteIdentIfNeeded(c.View.Name))
+	return nil
+}
+
+// AddTrigger creates the trigger from its definition.
+func (r *renderer) AddTrigger(c *change.AddTrigger) error {
+	r.emit(c.Trigger.Definition)
+	return nil
+}
+
+// DropTrigger drops the trigger.
+func (r *renderer) DropTrigger(c *change.DropTrigger) error {
+	r.emit("DROP TRIGGER " + quoteIdentIfNeeded(c.Trigger.Name))
+	return nil
+}
+
+// The kinds below are refused with the message that says what SQLite
+// lacks; every other kind SQLite cannot make is refused by Refuse.
+
+// SetTableComment refuses c: SQLite has no table comments.
+func (r *renderer) SetTableComment(*change.SetTableComment) error {
+	return unsupported("a table comment")
+}
+
+// AddType refuses c: SQLite has no user-defined types.
+func (r *renderer) AddType(*change.AddType) error { return noTypes() }
+
+// DropType refuses c: SQLite has no user-defined types.
+func (r *renderer) DropType(*change.DropType) error { return noTypes() }
+
+// AddEnumValues refuses c: SQLite has no user-defined types.
+func (r *renderer) AddEnumValues(*change.AddEnumValues) error { return noTypes() }
+
+// RemoveEnumValues refuses c: SQLite has no user-defined types.
+func (r *renderer) RemoveEnumValues(*change.RemoveEnumValues) error { return noTypes() }
+
+// AddSequence refuses c: SQLite has no sequences.
+func (r *renderer) AddSequence(*change.AddSequence) error { return noSequences() }
+
+// DropSequence refuses c: SQLite has no sequences.
+func (r *renderer) DropSequence(*change.DropSequence) error { return noSequences() }
+
+// AlterSequence refuses c: SQLite has no sequences.
+func (r *renderer) AlterSequence(*change.AlterSequence) error { return noSequences() }
+
+// AddRoutine refuses c: SQLite has no stored routines.
+func (r *renderer) AddRoutine(*change.AddRoutine) error { return noRoutines() }
+
+// DropRoutine refuses c: SQLite has no stored routines.
+func (r *renderer) DropRoutine(*change.DropRoutine) error { return noRoutines() }
+
+// ReplaceRoutine refuses c: SQLite has no stored routines.
+func (r *renderer) ReplaceRoutine(*change.ReplaceRoutine) error { return noRoutines() }
+
+// unsupported is the error of a change SQLite cannot make: what says
+// what SQLite lacks; Render's wrapping names the change.
+func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
+
+func noMaterializedViews() error { return unsupported("materialized view") }
+
+func noTypes() error { return unsupported("user-defined types") }
+
+func noSequences() error { return unsupported("sequences") }
+
+func noRoutines() error { return unsupported("stored routines") }
 
 // columnDef prints one column definition, as CREATE TABLE (Format, the
 // rebuild) and ADD COLUMN take it.
