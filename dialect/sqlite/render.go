@@ -117,18 +117,16 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 			r.emit(stmts...)
 			continue
 		}
-		if p.absorbed[i] {
-			continue // the rebuild accounted for it
-		}
 		if p.skip[i] {
-			r.track(c)
+			// Merged into a rebuild, which accounts for it, or left out:
+			// the database keeps what it had, and so do r.views and
+			// r.triggers.
 			continue
 		}
 		r.at = i
 		if err := change.Visit(r, c); err != nil {
 			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
 		}
-		r.track(c)
 	}
 	return r.out, nil
 }
@@ -164,7 +162,6 @@ type tableInfo struct {
 // renderPlan is what Render decides before it writes a statement.
 type renderPlan struct {
 	skip      map[int]bool       // changes left out or merged into a rebuild
-	absorbed  map[int]bool       // changes merged into a rebuild
 	rebuildAt map[int]*tableInfo // the rebuild that stands at a change
 	tableOf   map[int]*tableInfo
 	list      []change.Change
@@ -173,7 +170,7 @@ type renderPlan struct {
 // plan walks the changes, follows each table by its renames, and decides
 // which tables are rebuilt and which changes are left out.
 func plan(from, to *schema.Schema, changes []change.Change) (*renderPlan, error) {
-	p := &renderPlan{skip: map[int]bool{}, absorbed: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
+	p := &renderPlan{skip: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
 	w := &tableWalk{p: p, cur: map[string]*tableInfo{}, dropIdx: map[*tableInfo]int{}}
 	for _, t := range from.Tables {
 		w.cur[strings.ToLower(t.Name)] = w.newInfo(t.Name)
@@ -330,7 +327,6 @@ func (p *renderPlan) decide(from, to *schema.Schema, ti *tableInfo) error {
 	for _, i := range ti.changes {
 		if i >= ti.first {
 			p.skip[i] = true
-			p.absorbed[i] = true
 		}
 	}
 	return nil
@@ -488,9 +484,11 @@ func containsFold(list []string, s string) bool {
 // renderer holds one Render: the plan, the views and triggers as they
 // stand at the change being rendered, and the statements so far. It is
 // the change.Visitor of the changes that need no rebuild: a method per
-// kind SQLite makes directly appends its statements, and the kinds it
-// cannot make are refused (by the embedded Refuse, or by a method that
-// says what SQLite lacks).
+// kind SQLite makes directly appends its statements (and, for the kinds
+// that change them, brings the views and triggers up to date, so that
+// they follow what the database has: a change left out leaves them as
+// they are), and the kinds it cannot make are refused (by the embedded
+// Refuse, or by a method that says what SQLite lacks).
 type renderer struct {
 	change.Refuse
 	d        *Dialect
@@ -505,36 +503,6 @@ type renderer struct {
 
 // emit appends statements to the renderer's output.
 func (r *renderer) emit(stmts ...string) { r.out = append(r.out, stmts...) }
-
-// track keeps the views and triggers up to date after change c.
-func (r *renderer) track(c change.Change) {
-	switch c := c.(type) {
-	case *change.AddView:
-		r.views = append(r.views, c.View)
-	case *change.DropView:
-		r.views = removeView(r.views, c.View.Name)
-	case *change.AddTrigger:
-		r.triggers = append(r.triggers, c.Trigger)
-	case *change.DropTrigger:
-		r.triggers = removeTrigger(r.triggers, c.Trigger.Name)
-	case *change.DropTable:
-		var keep []*schema.Trigger
-		for _, tr := range r.triggers {
-			if !strings.EqualFold(tr.Table, c.Table.Name) {
-				keep = append(keep, tr)
-			}
-		}
-		r.triggers = keep
-	case *change.RenameTable:
-		for i, tr := range r.triggers {
-			if strings.EqualFold(tr.Table, c.From) {
-				cp := *tr
-				cp.Table = c.To
-				r.triggers[i] = &cp
-			}
-		}
-	}
-}
 
 // removeView returns a copy of vs without the view name.
 func removeView(vs []*schema.View, name string) []*schema.View {
@@ -560,15 +528,23 @@ func (r *renderer) AddTable(c *change.AddTable) error {
 	return nil
 }
 
-// DropTable drops the table.
+// DropTable drops the table, and with it its triggers.
 func (r *renderer) DropTable(c *change.DropTable) error {
 	r.emit("DROP TABLE " + quoteIdentIfNeeded(c.Table.Name))
+	r.triggers = slices.DeleteFunc(slices.Clone(r.triggers), func(tr *schema.Trigger) bool { return strings.EqualFold(tr.Table, c.Table.Name) })
 	return nil
 }
 
-// RenameTable renames the table.
+// RenameTable renames the table; its triggers follow.
 func (r *renderer) RenameTable(c *change.RenameTable) error {
 	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.From) + " RENAME TO " + quoteIdentIfNeeded(c.To))
+	for i, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, c.From) {
+			cp := *tr
+			cp.Table = c.To
+			r.triggers[i] = &cp
+		}
+	}
 	return nil
 }
 
@@ -611,6 +587,7 @@ func (r *renderer) AddView(c *change.AddView) error {
 		return noMaterializedViews()
 	}
 	r.emit(formatView(c.View))
+	r.views = append(r.views, c.View)
 	return nil
 }
 
@@ -620,18 +597,21 @@ func (r *renderer) DropView(c *change.DropView) error {
 		return noMaterializedViews()
 	}
 	r.emit("DROP VIEW " + quoteIdentIfNeeded(c.View.Name))
+	r.views = removeView(r.views, c.View.Name)
 	return nil
 }
 
 // AddTrigger creates the trigger from its definition.
 func (r *renderer) AddTrigger(c *change.AddTrigger) error {
 	r.emit(c.Trigger.Definition)
+	r.triggers = append(r.triggers, c.Trigger)
 	return nil
 }
 
 // DropTrigger drops the trigger.
 func (r *renderer) DropTrigger(c *change.DropTrigger) error {
 	r.emit("DROP TRIGGER " + quoteIdentIfNeeded(c.Trigger.Name))
+	r.triggers = removeTrigger(r.triggers, c.Trigger.Name)
 	return nil
 }
 
