@@ -14,7 +14,8 @@ import (
 
 // ErrUnsupportedChange is wrapped by Render's error for a change SQLite
 // cannot express at all (types, sequences, routines, comments,
-// materialized views, rewrite rules, comments on schemas).
+// materialized views, rewrite rules, comments on schemas, and the kinds of
+// PostgreSQL and MySQL only, whose error is a *change.UnsupportedError).
 var ErrUnsupportedChange = errors.New("not supported by SQLite")
 
 // rebuildTablePrefix starts the temporary name of a table being rebuilt.
@@ -94,14 +95,15 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, change.Label(c), err)
 		}
 	}
-	if err := rejectRules(changes); err != nil {
+	r := &renderer{Refuse: change.Refuse{Dialect: "SQLite", Err: ErrUnsupportedChange}, d: d, from: from, to: to}
+	if err := r.refusePostgresOnly(changes); err != nil {
 		return nil, err
 	}
 	p, err := plan(from, to, changes)
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{Refuse: change.Refuse{Dialect: "SQLite", Err: ErrUnsupportedChange}, d: d, from: from, to: to, plan: p}
+	r.plan = p
 	for _, v := range from.Views {
 		r.views = append(r.views, v)
 	}
@@ -125,25 +127,30 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		}
 		r.at = i
 		if err := change.Visit(r, c); err != nil {
-			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+			return nil, changeError(i, c, err)
 		}
 	}
 	return r.out, nil
 }
 
-// rejectRules returns an error for the first rewrite-rule or
-// schema-comment change: both are PostgreSQL-only and a schema inspected
-// from SQLite never holds one.
-func rejectRules(changes []change.Change) error {
+// refusePostgresOnly refuses the first rewrite-rule or schema-comment
+// change, with the visitor's error, before plan: both are PostgreSQL-only
+// and a schema inspected from SQLite never holds one, but a rule is on a
+// table, and the rebuild (or a later drop) of that table would take the
+// change in without a word, where visiting it in turn would not.
+func (r *renderer) refusePostgresOnly(changes []change.Change) error {
 	for i, c := range changes {
 		switch c.(type) {
-		case *change.AddRule, *change.DropRule, *change.ReplaceRule:
-			return fmt.Errorf("sqlite: render change %d (%s): rewrite rules are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
-		case *change.SetNamespaceComment:
-			return fmt.Errorf("sqlite: render change %d (%s): comments on schemas are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
+		case *change.AddRule, *change.DropRule, *change.ReplaceRule, *change.SetNamespaceComment:
+			return changeError(i, c, change.Visit(r, c))
 		}
 	}
 	return nil
+}
+
+// changeError is err, from rendering change i, c, naming the change.
+func changeError(i int, c change.Change, err error) error {
+	return fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
 }
 
 // tableInfo follows one table through a list of changes.
@@ -313,7 +320,7 @@ func (p *renderPlan) decide(from, to *schema.Schema, ti *tableInfo) error {
 		}
 		need, err := needsRebuild(from, to, ti, c)
 		if err != nil {
-			return fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+			return changeError(i, c, err)
 		}
 		ti.rebuild = ti.rebuild || need
 	}
@@ -653,6 +660,20 @@ func (r *renderer) DropRoutine(*change.DropRoutine) error { return noRoutines() 
 // ReplaceRoutine refuses c: SQLite has no stored routines.
 func (r *renderer) ReplaceRoutine(*change.ReplaceRoutine) error { return noRoutines() }
 
+// AddRule refuses c: rewrite rules are PostgreSQL-only.
+func (r *renderer) AddRule(*change.AddRule) error { return noRules() }
+
+// DropRule refuses c: rewrite rules are PostgreSQL-only.
+func (r *renderer) DropRule(*change.DropRule) error { return noRules() }
+
+// ReplaceRule refuses c: rewrite rules are PostgreSQL-only.
+func (r *renderer) ReplaceRule(*change.ReplaceRule) error { return noRules() }
+
+// SetNamespaceComment refuses c: comments on schemas are PostgreSQL-only.
+func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
+	return postgresOnly("comments on schemas")
+}
+
 // unsupported is the error of a change SQLite cannot make: what says
 // what SQLite lacks; Render's wrapping names the change.
 func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
@@ -664,6 +685,14 @@ func noTypes() error { return unsupported("user-defined types") }
 func noSequences() error { return unsupported("sequences") }
 
 func noRoutines() error { return unsupported("stored routines") }
+
+func noRules() error { return postgresOnly("rewrite rules") }
+
+// postgresOnly refuses what only PostgreSQL has: a schema with it was not
+// inspected from SQLite.
+func postgresOnly(what string) error {
+	return unsupported(what + " are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared)")
+}
 
 // columnDef prints one column definition, as CREATE TABLE (Format, the
 // rebuild) and ADD COLUMN take it.
