@@ -625,51 +625,51 @@ func (r *renderer) DropTrigger(c *change.DropTrigger) error {
 // The kinds below are refused with the message that says what SQLite
 // lacks; every other kind SQLite cannot make is refused by Refuse.
 
-// SetTableComment refuses c: SQLite has no table comments.
+// SetTableComment refuses the change: SQLite has no table comments.
 func (r *renderer) SetTableComment(*change.SetTableComment) error {
 	return unsupported("a table comment")
 }
 
-// AddType refuses c: SQLite has no user-defined types.
+// AddType refuses the change: SQLite has no user-defined types.
 func (r *renderer) AddType(*change.AddType) error { return noTypes() }
 
-// DropType refuses c: SQLite has no user-defined types.
+// DropType refuses the change: SQLite has no user-defined types.
 func (r *renderer) DropType(*change.DropType) error { return noTypes() }
 
-// AddEnumValues refuses c: SQLite has no user-defined types.
+// AddEnumValues refuses the change: SQLite has no user-defined types.
 func (r *renderer) AddEnumValues(*change.AddEnumValues) error { return noTypes() }
 
-// RemoveEnumValues refuses c: SQLite has no user-defined types.
+// RemoveEnumValues refuses the change: SQLite has no user-defined types.
 func (r *renderer) RemoveEnumValues(*change.RemoveEnumValues) error { return noTypes() }
 
-// AddSequence refuses c: SQLite has no sequences.
+// AddSequence refuses the change: SQLite has no sequences.
 func (r *renderer) AddSequence(*change.AddSequence) error { return noSequences() }
 
-// DropSequence refuses c: SQLite has no sequences.
+// DropSequence refuses the change: SQLite has no sequences.
 func (r *renderer) DropSequence(*change.DropSequence) error { return noSequences() }
 
-// AlterSequence refuses c: SQLite has no sequences.
+// AlterSequence refuses the change: SQLite has no sequences.
 func (r *renderer) AlterSequence(*change.AlterSequence) error { return noSequences() }
 
-// AddRoutine refuses c: SQLite has no stored routines.
+// AddRoutine refuses the change: SQLite has no stored routines.
 func (r *renderer) AddRoutine(*change.AddRoutine) error { return noRoutines() }
 
-// DropRoutine refuses c: SQLite has no stored routines.
+// DropRoutine refuses the change: SQLite has no stored routines.
 func (r *renderer) DropRoutine(*change.DropRoutine) error { return noRoutines() }
 
-// ReplaceRoutine refuses c: SQLite has no stored routines.
+// ReplaceRoutine refuses the change: SQLite has no stored routines.
 func (r *renderer) ReplaceRoutine(*change.ReplaceRoutine) error { return noRoutines() }
 
-// AddRule refuses c: rewrite rules are PostgreSQL-only.
+// AddRule refuses the change: rewrite rules are PostgreSQL-only.
 func (r *renderer) AddRule(*change.AddRule) error { return noRules() }
 
-// DropRule refuses c: rewrite rules are PostgreSQL-only.
+// DropRule refuses the change: rewrite rules are PostgreSQL-only.
 func (r *renderer) DropRule(*change.DropRule) error { return noRules() }
 
-// ReplaceRule refuses c: rewrite rules are PostgreSQL-only.
+// ReplaceRule refuses the change: rewrite rules are PostgreSQL-only.
 func (r *renderer) ReplaceRule(*change.ReplaceRule) error { return noRules() }
 
-// SetNamespaceComment refuses c: comments on schemas are PostgreSQL-only.
+// SetNamespaceComment refuses the change: comments on schemas are PostgreSQL-only.
 func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
 	return postgresOnly("comments on schemas")
 }
@@ -677,6 +677,9 @@ func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
 // unsupported is the error of a change SQLite cannot make: what says
 // what SQLite lacks; Render's wrapping names the change.
 func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
+
+// One helper per group of kinds that share a message, so that each text
+// is written once.
 
 func noMaterializedViews() error { return unsupported("materialized view") }
 
