@@ -608,6 +608,8 @@ func (r *renderer) DropView(c *change.DropView) error {
 	return nil
 }
 
+func noMaterializedViews() error { return unsupported("materialized view") }
+
 // AddTrigger creates the trigger from its definition.
 func (r *renderer) AddTrigger(c *change.AddTrigger) error {
 	r.emit(c.Trigger.Definition)
@@ -622,13 +624,20 @@ func (r *renderer) DropTrigger(c *change.DropTrigger) error {
 	return nil
 }
 
-// The kinds below are refused with the message that says what SQLite
-// lacks; every other kind SQLite cannot make is refused by Refuse.
+// The kinds below are refused with a message that says what SQLite lacks,
+// one helper per group of kinds so that each text is written once; every
+// other kind SQLite cannot make is refused by Refuse.
+
+// unsupported is the error of a change SQLite cannot make: what says
+// what SQLite lacks; Render's wrapping names the change.
+func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
 
 // SetTableComment refuses the change: SQLite has no table comments.
 func (r *renderer) SetTableComment(*change.SetTableComment) error {
 	return unsupported("a table comment")
 }
+
+func noTypes() error { return unsupported("user-defined types") }
 
 // AddType refuses the change: SQLite has no user-defined types.
 func (r *renderer) AddType(*change.AddType) error { return noTypes() }
@@ -642,6 +651,8 @@ func (r *renderer) AddEnumValues(*change.AddEnumValues) error { return noTypes()
 // RemoveEnumValues refuses the change: SQLite has no user-defined types.
 func (r *renderer) RemoveEnumValues(*change.RemoveEnumValues) error { return noTypes() }
 
+func noSequences() error { return unsupported("sequences") }
+
 // AddSequence refuses the change: SQLite has no sequences.
 func (r *renderer) AddSequence(*change.AddSequence) error { return noSequences() }
 
@@ -651,6 +662,8 @@ func (r *renderer) DropSequence(*change.DropSequence) error { return noSequences
 // AlterSequence refuses the change: SQLite has no sequences.
 func (r *renderer) AlterSequence(*change.AlterSequence) error { return noSequences() }
 
+func noRoutines() error { return unsupported("stored routines") }
+
 // AddRoutine refuses the change: SQLite has no stored routines.
 func (r *renderer) AddRoutine(*change.AddRoutine) error { return noRoutines() }
 
@@ -659,6 +672,14 @@ func (r *renderer) DropRoutine(*change.DropRoutine) error { return noRoutines() 
 
 // ReplaceRoutine refuses the change: SQLite has no stored routines.
 func (r *renderer) ReplaceRoutine(*change.ReplaceRoutine) error { return noRoutines() }
+
+// postgresOnly refuses what only PostgreSQL has: a schema with it was not
+// inspected from SQLite.
+func postgresOnly(what string) error {
+	return unsupported(what + " are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared)")
+}
+
+func noRules() error { return postgresOnly("rewrite rules") }
 
 // AddRule refuses the change: rewrite rules are PostgreSQL-only.
 func (r *renderer) AddRule(*change.AddRule) error { return noRules() }
@@ -672,29 +693,6 @@ func (r *renderer) ReplaceRule(*change.ReplaceRule) error { return noRules() }
 // SetNamespaceComment refuses the change: comments on schemas are PostgreSQL-only.
 func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
 	return postgresOnly("comments on schemas")
-}
-
-// unsupported is the error of a change SQLite cannot make: what says
-// what SQLite lacks; Render's wrapping names the change.
-func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
-
-// One helper per group of kinds that share a message, so that each text
-// is written once.
-
-func noMaterializedViews() error { return unsupported("materialized view") }
-
-func noTypes() error { return unsupported("user-defined types") }
-
-func noSequences() error { return unsupported("sequences") }
-
-func noRoutines() error { return unsupported("stored routines") }
-
-func noRules() error { return postgresOnly("rewrite rules") }
-
-// postgresOnly refuses what only PostgreSQL has: a schema with it was not
-// inspected from SQLite.
-func postgresOnly(what string) error {
-	return unsupported(what + " are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared)")
 }
 
 // columnDef prints one column definition, as CREATE TABLE (Format, the
