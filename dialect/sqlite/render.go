@@ -14,7 +14,8 @@ import (
 
 // ErrUnsupportedChange is wrapped by Render's error for a change SQLite
 // cannot express at all (types, sequences, routines, comments,
-// materialized views, rewrite rules, comments on schemas).
+// materialized views, rewrite rules, comments on schemas, and the kinds of
+// PostgreSQL and MySQL only, whose error is a *change.UnsupportedError).
 var ErrUnsupportedChange = errors.New("not supported by SQLite")
 
 // rebuildTablePrefix starts the temporary name of a table being rebuilt.
@@ -94,60 +95,62 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, change.Label(c), err)
 		}
 	}
-	if err := rejectRules(changes); err != nil {
+	r := &renderer{Refuse: change.Refuse{Dialect: "SQLite", Err: ErrUnsupportedChange}, d: d, from: from, to: to}
+	if err := r.refusePostgresOnly(changes); err != nil {
 		return nil, err
 	}
 	p, err := plan(from, to, changes)
 	if err != nil {
 		return nil, err
 	}
-	r := &renderer{d: d, from: from, to: to, plan: p}
+	r.plan = p
 	for _, v := range from.Views {
 		r.views = append(r.views, v)
 	}
 	for _, tr := range from.Triggers {
 		r.triggers = append(r.triggers, tr)
 	}
-	var out []string
 	for i, c := range changes {
 		if ti := p.rebuildAt[i]; ti != nil {
 			stmts, err := r.rebuild(ti)
 			if err != nil {
 				return nil, fmt.Errorf("sqlite: render rebuild of table %s (for %s): %w", ti.srcName, c.Describe(), err)
 			}
-			out = append(out, stmts...)
+			r.emit(stmts...)
 			continue
-		}
-		if p.absorbed[i] {
-			continue // the rebuild accounted for it
 		}
 		if p.skip[i] {
-			r.track(c)
+			// Merged into a rebuild, which accounts for it, or left out:
+			// the database keeps what it had, and so do r.views and
+			// r.triggers.
 			continue
 		}
-		stmts, err := r.direct(i, c)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+		r.at = i
+		if err := change.Visit(r, c); err != nil {
+			return nil, changeError(i, c, err)
 		}
-		r.track(c)
-		out = append(out, stmts...)
 	}
-	return out, nil
+	return r.out, nil
 }
 
-// rejectRules returns an error for the first rewrite-rule or
-// schema-comment change: both are PostgreSQL-only and a schema inspected
-// from SQLite never holds one.
-func rejectRules(changes []change.Change) error {
+// refusePostgresOnly refuses the first rewrite-rule or schema-comment
+// change, with the visitor's error, before plan: both are PostgreSQL-only
+// and a schema inspected from SQLite never holds one, but a rule is on a
+// table, and the rebuild (or a later drop) of that table would take the
+// change in without a word, where visiting it in turn would not.
+func (r *renderer) refusePostgresOnly(changes []change.Change) error {
 	for i, c := range changes {
 		switch c.(type) {
-		case *change.AddRule, *change.DropRule, *change.ReplaceRule:
-			return fmt.Errorf("sqlite: render change %d (%s): rewrite rules are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
-		case *change.SetNamespaceComment:
-			return fmt.Errorf("sqlite: render change %d (%s): comments on schemas are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared): %w", i+1, c.Describe(), ErrUnsupportedChange)
+		case *change.AddRule, *change.DropRule, *change.ReplaceRule, *change.SetNamespaceComment:
+			return changeError(i, c, change.Visit(r, c))
 		}
 	}
 	return nil
+}
+
+// changeError is err, from rendering change i, c, naming the change.
+func changeError(i int, c change.Change, err error) error {
+	return fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
 }
 
 // tableInfo follows one table through a list of changes.
@@ -166,7 +169,6 @@ type tableInfo struct {
 // renderPlan is what Render decides before it writes a statement.
 type renderPlan struct {
 	skip      map[int]bool       // changes left out or merged into a rebuild
-	absorbed  map[int]bool       // changes merged into a rebuild
 	rebuildAt map[int]*tableInfo // the rebuild that stands at a change
 	tableOf   map[int]*tableInfo
 	list      []change.Change
@@ -175,7 +177,7 @@ type renderPlan struct {
 // plan walks the changes, follows each table by its renames, and decides
 // which tables are rebuilt and which changes are left out.
 func plan(from, to *schema.Schema, changes []change.Change) (*renderPlan, error) {
-	p := &renderPlan{skip: map[int]bool{}, absorbed: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
+	p := &renderPlan{skip: map[int]bool{}, rebuildAt: map[int]*tableInfo{}, tableOf: map[int]*tableInfo{}, list: changes}
 	w := &tableWalk{p: p, cur: map[string]*tableInfo{}, dropIdx: map[*tableInfo]int{}}
 	for _, t := range from.Tables {
 		w.cur[strings.ToLower(t.Name)] = w.newInfo(t.Name)
@@ -318,7 +320,7 @@ func (p *renderPlan) decide(from, to *schema.Schema, ti *tableInfo) error {
 		}
 		need, err := needsRebuild(from, to, ti, c)
 		if err != nil {
-			return fmt.Errorf("sqlite: render change %d (%s): %w", i+1, c.Describe(), err)
+			return changeError(i, c, err)
 		}
 		ti.rebuild = ti.rebuild || need
 	}
@@ -332,7 +334,6 @@ func (p *renderPlan) decide(from, to *schema.Schema, ti *tableInfo) error {
 	for _, i := range ti.changes {
 		if i >= ti.first {
 			p.skip[i] = true
-			p.absorbed[i] = true
 		}
 	}
 	return nil
@@ -359,7 +360,7 @@ func needsRebuild(from, to *schema.Schema, ti *tableInfo, c change.Change) (bool
 		return !droppable(from, to, ti, c.Column.Name), nil
 	case *change.AlterColumn:
 		if onlyComment(c.From, c.To) {
-			return false, fmt.Errorf("a column comment: %w", ErrUnsupportedChange)
+			return false, unsupported("a column comment")
 		}
 		return true, nil
 	case *change.SetPrimaryKey, *change.AddUnique, *change.DropUnique,
@@ -487,46 +488,28 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// renderer holds one Render: the plan and the views and triggers as they
-// stand at the change being rendered.
+// renderer holds one Render: the plan, the views and triggers as they
+// stand at the change being rendered, and the statements so far. It is
+// the change.Visitor of the changes that need no rebuild: a method per
+// kind SQLite makes directly appends its statements (and, for the kinds
+// that change them, brings the views and triggers up to date, so that
+// they follow what the database has: a change left out leaves them as
+// they are), and the kinds it cannot make are refused (by the embedded
+// Refuse, or by a method that says what SQLite lacks).
 type renderer struct {
+	change.Refuse
 	d        *Dialect
 	from, to *schema.Schema
 	plan     *renderPlan
 	views    []*schema.View
 	triggers []*schema.Trigger
 	guarded  bool
+	at       int // index of the change being visited, for the plan's maps
+	out      []string
 }
 
-// track keeps the views and triggers up to date after change c.
-func (r *renderer) track(c change.Change) {
-	switch c := c.(type) {
-	case *change.AddView:
-		r.views = append(r.views, c.View)
-	case *change.DropView:
-		r.views = removeView(r.views, c.View.Name)
-	case *change.AddTrigger:
-		r.triggers = append(r.triggers, c.Trigger)
-	case *change.DropTrigger:
-		r.triggers = removeTrigger(r.triggers, c.Trigger.Name)
-	case *change.DropTable:
-		var keep []*schema.Trigger
-		for _, tr := range r.triggers {
-			if !strings.EqualFold(tr.Table, c.Table.Name) {
-				keep = append(keep, tr)
-			}
-		}
-		r.triggers = keep
-	case *change.RenameTable:
-		for i, tr := range r.triggers {
-			if strings.EqualFold(tr.Table, c.From) {
-				cp := *tr
-				cp.Table = c.To
-				r.triggers[i] = &cp
-			}
-		}
-	}
-}
+// emit appends statements to the renderer's output.
+func (r *renderer) emit(stmts ...string) { r.out = append(r.out, stmts...) }
 
 // removeView returns a copy of vs without the view name.
 func removeView(vs []*schema.View, name string) []*schema.View {
@@ -538,59 +521,178 @@ func removeTrigger(ts []*schema.Trigger, name string) []*schema.Trigger {
 	return slices.DeleteFunc(slices.Clone(ts), func(t *schema.Trigger) bool { return strings.EqualFold(t.Name, name) })
 }
 
-// direct renders a change that needs no rebuild.
-func (r *renderer) direct(i int, c change.Change) ([]string, error) {
-	q := quoteIdentIfNeeded
-	switch c := c.(type) {
-	case *change.AddTable:
-		t := c.Table
-		if ti := r.plan.tableOf[i]; ti != nil && len(ti.addedFKs) > 0 {
-			cp := *t
-			cp.ForeignKeys = append(append([]*schema.ForeignKey(nil), t.ForeignKeys...), ti.addedFKs...)
-			t = &cp
-		}
-		out := []string{formatTable(t)}
-		return append(out, indexStatements(t.Name, t.Indexes)...), nil
-	case *change.DropTable:
-		return []string{"DROP TABLE " + q(c.Table.Name)}, nil
-	case *change.RenameTable:
-		return []string{"ALTER TABLE " + q(c.From) + " RENAME TO " + q(c.To)}, nil
-	case *change.AddColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " ADD COLUMN " + columnDef(c.Column)}, nil
-	case *change.DropColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " DROP COLUMN " + q(c.Column.Name)}, nil
-	case *change.RenameColumn:
-		return []string{"ALTER TABLE " + q(c.Table.Name) + " RENAME COLUMN " + q(c.From) + " TO " + q(c.To)}, nil
-	case *change.AddIndex:
-		return []string{formatIndex(c.Table.Name, c.Index)}, nil
-	case *change.DropIndex:
-		return []string{"DROP INDEX " + q(c.Index.Name)}, nil
-	case *change.AddView:
-		if c.View.Materialized {
-			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
-		}
-		return []string{formatView(c.View)}, nil
-	case *change.DropView:
-		if c.View.Materialized {
-			return nil, fmt.Errorf("materialized view: %w", ErrUnsupportedChange)
-		}
-		return []string{"DROP VIEW " + q(c.View.Name)}, nil
-	case *change.AddTrigger:
-		return []string{c.Trigger.Definition}, nil
-	case *change.DropTrigger:
-		return []string{"DROP TRIGGER " + q(c.Trigger.Name)}, nil
-	case *change.SetTableComment:
-		return nil, fmt.Errorf("a table comment: %w", ErrUnsupportedChange)
-	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
-		return nil, fmt.Errorf("user-defined types: %w", ErrUnsupportedChange)
-	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
-		return nil, fmt.Errorf("sequences: %w", ErrUnsupportedChange)
-	case *change.AddRoutine, *change.DropRoutine, *change.ReplaceRoutine:
-		return nil, fmt.Errorf("stored routines: %w", ErrUnsupportedChange)
+// AddTable creates the table, with the foreign keys plan folded into it,
+// and its indexes.
+func (r *renderer) AddTable(c *change.AddTable) error {
+	t := c.Table
+	if ti := r.plan.tableOf[r.at]; ti != nil && len(ti.addedFKs) > 0 {
+		cp := *t
+		cp.ForeignKeys = append(append([]*schema.ForeignKey(nil), t.ForeignKeys...), ti.addedFKs...)
+		t = &cp
 	}
-	// Table changes that plan did not mark for a rebuild cannot reach
-	// here; anything else is a change this renderer does not know.
-	return nil, fmt.Errorf("change %T: %w", c, ErrUnsupportedChange)
+	r.emit(formatTable(t))
+	r.emit(indexStatements(t.Name, t.Indexes)...)
+	return nil
+}
+
+// DropTable drops the table, and with it its triggers.
+func (r *renderer) DropTable(c *change.DropTable) error {
+	r.emit("DROP TABLE " + quoteIdentIfNeeded(c.Table.Name))
+	r.triggers = slices.DeleteFunc(slices.Clone(r.triggers), func(tr *schema.Trigger) bool { return strings.EqualFold(tr.Table, c.Table.Name) })
+	return nil
+}
+
+// RenameTable renames the table; its triggers follow.
+func (r *renderer) RenameTable(c *change.RenameTable) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.From) + " RENAME TO " + quoteIdentIfNeeded(c.To))
+	for i, tr := range r.triggers {
+		if strings.EqualFold(tr.Table, c.From) {
+			cp := *tr
+			cp.Table = c.To
+			r.triggers[i] = &cp
+		}
+	}
+	return nil
+}
+
+// AddColumn adds a column ALTER TABLE can add (plan rebuilds for the
+// others).
+func (r *renderer) AddColumn(c *change.AddColumn) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.Table.Name) + " ADD COLUMN " + columnDef(c.Column))
+	return nil
+}
+
+// DropColumn drops a column ALTER TABLE can drop (plan rebuilds for the
+// others).
+func (r *renderer) DropColumn(c *change.DropColumn) error {
+	r.emit("ALTER TABLE " + quoteIdentIfNeeded(c.Table.Name) + " DROP COLUMN " + quoteIdentIfNeeded(c.Column.Name))
+	return nil
+}
+
+// RenameColumn renames a column.
+func (r *renderer) RenameColumn(c *change.RenameColumn) error {
+	q := quoteIdentIfNeeded
+	r.emit("ALTER TABLE " + q(c.Table.Name) + " RENAME COLUMN " + q(c.From) + " TO " + q(c.To))
+	return nil
+}
+
+// AddIndex creates the index.
+func (r *renderer) AddIndex(c *change.AddIndex) error {
+	r.emit(formatIndex(c.Table.Name, c.Index))
+	return nil
+}
+
+// DropIndex drops the index.
+func (r *renderer) DropIndex(c *change.DropIndex) error {
+	r.emit("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name))
+	return nil
+}
+
+// AddView creates the view; SQLite has no materialized views.
+func (r *renderer) AddView(c *change.AddView) error {
+	if c.View.Materialized {
+		return noMaterializedViews()
+	}
+	r.emit(formatView(c.View))
+	r.views = append(r.views, c.View)
+	return nil
+}
+
+// DropView drops the view; SQLite has no materialized views.
+func (r *renderer) DropView(c *change.DropView) error {
+	if c.View.Materialized {
+		return noMaterializedViews()
+	}
+	r.emit("DROP VIEW " + quoteIdentIfNeeded(c.View.Name))
+	r.views = removeView(r.views, c.View.Name)
+	return nil
+}
+
+func noMaterializedViews() error { return unsupported("materialized view") }
+
+// AddTrigger creates the trigger from its definition.
+func (r *renderer) AddTrigger(c *change.AddTrigger) error {
+	r.emit(c.Trigger.Definition)
+	r.triggers = append(r.triggers, c.Trigger)
+	return nil
+}
+
+// DropTrigger drops the trigger.
+func (r *renderer) DropTrigger(c *change.DropTrigger) error {
+	r.emit("DROP TRIGGER " + quoteIdentIfNeeded(c.Trigger.Name))
+	r.triggers = removeTrigger(r.triggers, c.Trigger.Name)
+	return nil
+}
+
+// The kinds below are refused with a message that says what SQLite lacks,
+// one helper per group of kinds so that each text is written once; every
+// other kind SQLite cannot make is refused by Refuse.
+
+// unsupported is the error of a change SQLite cannot make: what says
+// what SQLite lacks; Render's wrapping names the change.
+func unsupported(what string) error { return fmt.Errorf("%s: %w", what, ErrUnsupportedChange) }
+
+// SetTableComment refuses the change: SQLite has no table comments.
+func (r *renderer) SetTableComment(*change.SetTableComment) error {
+	return unsupported("a table comment")
+}
+
+func noTypes() error { return unsupported("user-defined types") }
+
+// AddType refuses the change: SQLite has no user-defined types.
+func (r *renderer) AddType(*change.AddType) error { return noTypes() }
+
+// DropType refuses the change: SQLite has no user-defined types.
+func (r *renderer) DropType(*change.DropType) error { return noTypes() }
+
+// AddEnumValues refuses the change: SQLite has no user-defined types.
+func (r *renderer) AddEnumValues(*change.AddEnumValues) error { return noTypes() }
+
+// RemoveEnumValues refuses the change: SQLite has no user-defined types.
+func (r *renderer) RemoveEnumValues(*change.RemoveEnumValues) error { return noTypes() }
+
+func noSequences() error { return unsupported("sequences") }
+
+// AddSequence refuses the change: SQLite has no sequences.
+func (r *renderer) AddSequence(*change.AddSequence) error { return noSequences() }
+
+// DropSequence refuses the change: SQLite has no sequences.
+func (r *renderer) DropSequence(*change.DropSequence) error { return noSequences() }
+
+// AlterSequence refuses the change: SQLite has no sequences.
+func (r *renderer) AlterSequence(*change.AlterSequence) error { return noSequences() }
+
+func noRoutines() error { return unsupported("stored routines") }
+
+// AddRoutine refuses the change: SQLite has no stored routines.
+func (r *renderer) AddRoutine(*change.AddRoutine) error { return noRoutines() }
+
+// DropRoutine refuses the change: SQLite has no stored routines.
+func (r *renderer) DropRoutine(*change.DropRoutine) error { return noRoutines() }
+
+// ReplaceRoutine refuses the change: SQLite has no stored routines.
+func (r *renderer) ReplaceRoutine(*change.ReplaceRoutine) error { return noRoutines() }
+
+// postgresOnly refuses what only PostgreSQL has: a schema with it was not
+// inspected from SQLite.
+func postgresOnly(what string) error {
+	return unsupported(what + " are PostgreSQL-only, SQLite has none (check the dialect of the schemas compared)")
+}
+
+func noRules() error { return postgresOnly("rewrite rules") }
+
+// AddRule refuses the change: rewrite rules are PostgreSQL-only.
+func (r *renderer) AddRule(*change.AddRule) error { return noRules() }
+
+// DropRule refuses the change: rewrite rules are PostgreSQL-only.
+func (r *renderer) DropRule(*change.DropRule) error { return noRules() }
+
+// ReplaceRule refuses the change: rewrite rules are PostgreSQL-only.
+func (r *renderer) ReplaceRule(*change.ReplaceRule) error { return noRules() }
+
+// SetNamespaceComment refuses the change: comments on schemas are PostgreSQL-only.
+func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
+	return postgresOnly("comments on schemas")
 }
 
 // columnDef prints one column definition, as CREATE TABLE (Format, the

@@ -828,6 +828,44 @@ CREATE TABLE extra (id integer PRIMARY KEY);`)
 	}
 }
 
+// TestRenderTriggerOfTableDroppedLater: a trigger change on a table the
+// list drops afterwards is left out, so the trigger stays as the database
+// has it until the DROP TABLE. A rebuild in between of a table the trigger
+// names must drop and recreate a trigger that is still there (else the
+// rename back fails on it) and must not drop one that was never created.
+func TestRenderTriggerOfTableDroppedLater(t *testing.T) {
+	d := New()
+	const audit = `CREATE TABLE audit (id integer PRIMARY KEY, what text);`
+	const trigger = `CREATE TRIGGER parts_ins AFTER INSERT ON parts BEGIN INSERT INTO audit (what) SELECT 'part of ' || name FROM items WHERE id = new.item_id; END;`
+	const target = `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL DEFAULT '', stock integer);` + audit
+	withTrigger := loadSchema(t, parentChild+audit+trigger)
+	for _, tc := range []struct {
+		name, from string
+		first      change.Change // the trigger change on parts
+	}{
+		{"drop_trigger", parentChild + audit + trigger, &change.DropTrigger{Trigger: withTrigger.Triggers[0]}},
+		{"add_trigger", parentChild + audit, &change.AddTrigger{Trigger: withTrigger.Triggers[0]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			from, to := loadSchema(t, tc.from), loadSchema(t, target)
+			up, err := d.Render(from, to, []change.Change{
+				tc.first,
+				&change.AlterColumn{Table: ref("items"), From: colOf(from, "items", "name"), To: colOf(to, "items", "name"), Backfill: "''"},
+				&change.DropTable{Table: tbl(from, "parts")},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := openFK(t)
+			if _, err := db.Exec(tc.from + parentChildRows); err != nil {
+				t.Fatal(err)
+			}
+			applyAsRunner(t, db, up)
+			rendertest.SameSchema(t, "upgrade", d.Format(inspectDB(t, db)), d.Format(to), up)
+		})
+	}
+}
+
 func TestRenderUnsupported(t *testing.T) {
 	d := New()
 	s := &schema.Schema{Dialect: "sqlite"}
