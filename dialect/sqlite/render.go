@@ -96,7 +96,7 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		}
 	}
 	r := &renderer{Refuse: change.Refuse{Dialect: "SQLite", Err: ErrUnsupportedChange}, d: d, from: from, to: to}
-	if err := r.refusePostgresOnly(changes); err != nil {
+	if err := r.refuseUnmade(changes); err != nil {
 		return nil, err
 	}
 	p, err := plan(from, to, changes)
@@ -133,19 +133,33 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 	return r.out, nil
 }
 
-// refusePostgresOnly refuses the first rewrite-rule or schema-comment
-// change, with the visitor's error, before plan: both are PostgreSQL-only
-// and a schema inspected from SQLite never holds one, but a rule is on a
-// table, and the rebuild (or a later drop) of that table would take the
-// change in without a word, where visiting it in turn would not.
-func (r *renderer) refusePostgresOnly(changes []change.Change) error {
+// refuseUnmade refuses, before plan, the first change of a kind SQLite
+// never makes (a rewrite rule, a schema comment, a table comment, a
+// policy, table options, ...), with the visitor's error. Many of them are
+// on a table, and the rebuild (or a later drop) of that table would take
+// the change in without a word, where visiting it in turn would not.
+func (r *renderer) refuseUnmade(changes []change.Change) error {
 	for i, c := range changes {
-		switch c.(type) {
-		case *change.AddRule, *change.DropRule, *change.ReplaceRule, *change.SetNamespaceComment:
+		if !sqliteMakes(c) {
 			return changeError(i, c, change.Visit(r, c))
 		}
 	}
 	return nil
+}
+
+// sqliteMakes reports whether the renderer has a method that makes c's
+// kind (by a statement or a table rebuild); every other kind is refused.
+func sqliteMakes(c change.Change) bool {
+	switch c.(type) {
+	case *change.AddTable, *change.DropTable, *change.RenameTable,
+		*change.AddColumn, *change.DropColumn, *change.RenameColumn, *change.AlterColumn,
+		*change.SetPrimaryKey, *change.AddUnique, *change.DropUnique,
+		*change.AddIndex, *change.DropIndex, *change.AddForeignKey, *change.DropForeignKey,
+		*change.AddCheck, *change.DropCheck,
+		*change.AddView, *change.DropView, *change.AddTrigger, *change.DropTrigger:
+		return true
+	}
+	return false
 }
 
 // changeError is err, from rendering change i, c, naming the change.

@@ -1055,3 +1055,26 @@ CREATE VIEW order_totals AS SELECT o.id, c.email, o.total FROM orders AS o JOIN 
 		})
 	}
 }
+
+// TestRenderRefusesOnTableRebuiltLater: a change SQLite cannot make, on a
+// table that a later change of the list rebuilds or drops, is refused by
+// name; the plan must not fold it into the rebuild in silence.
+func TestRenderRefusesOnTableRebuiltLater(t *testing.T) {
+	d := New()
+	from := loadSchema(t, parentChild)
+	to := loadSchema(t, `CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL DEFAULT '', stock integer);`)
+	for _, first := range []change.Change{
+		&change.SetTableComment{Table: ref("parts"), To: "spare parts"},
+		&change.SetTableOptions{Table: ref("parts"), To: schema.TableOptions{Engine: "InnoDB"}},
+		&change.SetTableComment{Table: ref("items"), To: "things"},
+	} {
+		_, err := d.Render(from, to, []change.Change{
+			first,
+			&change.AlterColumn{Table: ref("items"), From: colOf(from, "items", "name"), To: colOf(to, "items", "name"), Backfill: "''"},
+			&change.DropTable{Table: tbl(from, "parts")},
+		})
+		if !errors.Is(err, errors.ErrUnsupported) && !errors.Is(err, ErrUnsupportedChange) || err == nil || !strings.Contains(err.Error(), first.Describe()) {
+			t.Errorf("%s before a rebuild and a drop: error %v, want a refusal naming it", first.Describe(), err)
+		}
+	}
+}
