@@ -307,10 +307,17 @@ func (r *renderer) AddUnique(c *change.AddUnique) error {
 
 // DropUnique drops c's unique key, by its name.
 func (r *renderer) DropUnique(c *change.DropUnique) error {
-	if c.Key.Name == "" {
-		return errors.New("unique key without a name")
+	return r.dropNamed(c.Table, "DROP INDEX", "unique key", c.Key.Name)
+}
+
+// dropNamed emits ALTER TABLE t with the clause drop and name: a key or
+// check MySQL drops only by its name, and what names it in the error when
+// it has none.
+func (r *renderer) dropNamed(t change.Ref, drop, what, name string) error {
+	if name == "" {
+		return errors.New(what + " without a name")
 	}
-	r.emit(r.alter(c.Table, "DROP INDEX "+quoteIdentIfNeeded(c.Key.Name)))
+	r.emit(r.alter(t, drop+" "+quoteIdentIfNeeded(name)))
 	return nil
 }
 
@@ -345,11 +352,7 @@ func (r *renderer) AddForeignKey(c *change.AddForeignKey) error {
 
 // DropForeignKey drops c's foreign key, by its name.
 func (r *renderer) DropForeignKey(c *change.DropForeignKey) error {
-	if c.FK.Name == "" {
-		return errors.New("foreign key without a name")
-	}
-	r.emit(r.alter(c.Table, "DROP FOREIGN KEY "+quoteIdentIfNeeded(c.FK.Name)))
-	return nil
+	return r.dropNamed(c.Table, "DROP FOREIGN KEY", "foreign key", c.FK.Name)
 }
 
 // AddCheck adds c's check: a column-level one with its column's
@@ -369,11 +372,7 @@ func (r *renderer) DropCheck(c *change.DropCheck) error {
 	if c.Check.Column != "" {
 		return r.dropColumnCheck(c)
 	}
-	if c.Check.Name == "" {
-		return errors.New("check constraint without a name")
-	}
-	r.emit(r.alter(c.Table, "DROP CONSTRAINT "+quoteIdentIfNeeded(c.Check.Name)))
-	return nil
+	return r.dropNamed(c.Table, "DROP CONSTRAINT", "check constraint", c.Check.Name)
 }
 
 // SetTableComment sets c's table comment.
@@ -813,24 +812,42 @@ func indexColumns(x *schema.Index) []string {
 	return cols
 }
 
+// addsIndexFor reports whether c adds an index or unique key that leads
+// with the foreign key columns fkCols.
 func addsIndexFor(c change.Change, fkCols []string) bool {
-	switch c := c.(type) {
-	case *change.AddIndex:
-		return leads(indexColumns(c.Index), fkCols)
-	case *change.AddUnique:
-		return c.Key != nil && leads(c.Key.Columns, fkCols)
-	}
-	return false
+	_, cols := keyOf(c)
+	return !isIndexDrop(c) && leads(cols, fkCols)
 }
 
+// dropsIndexFor reports whether c drops an index or unique key that leads
+// with the foreign key columns fkCols.
 func dropsIndexFor(c change.Change, fkCols []string) bool {
+	_, cols := keyOf(c)
+	return isIndexDrop(c) && leads(cols, fkCols)
+}
+
+// keyOf returns the name and the plain leading columns (indexColumns)
+// of the index or unique key that c adds or drops, or "" and nil.
+func keyOf(c change.Change) (name string, cols []string) {
+	var x *schema.Index
+	var k *schema.Key
 	switch c := c.(type) {
+	case *change.AddIndex:
+		x = c.Index
 	case *change.DropIndex:
-		return leads(indexColumns(c.Index), fkCols)
+		x = c.Index
+	case *change.AddUnique:
+		k = c.Key
 	case *change.DropUnique:
-		return c.Key != nil && leads(c.Key.Columns, fkCols)
+		k = c.Key
 	}
-	return false
+	switch {
+	case x != nil:
+		return x.Name, indexColumns(x)
+	case k != nil:
+		return k.Name, k.Columns
+	}
+	return "", nil
 }
 
 // alterTable is changes on one table rendered as one ALTER TABLE with a
@@ -1021,25 +1038,8 @@ func addedIndex(c change.Change) (string, []string) {
 // indexName returns the name of the index or unique key that c adds or
 // drops, or "".
 func indexName(c change.Change) string {
-	switch c := c.(type) {
-	case *change.AddIndex:
-		if c.Index != nil {
-			return c.Index.Name
-		}
-	case *change.DropIndex:
-		if c.Index != nil {
-			return c.Index.Name
-		}
-	case *change.AddUnique:
-		if c.Key != nil {
-			return c.Key.Name
-		}
-	case *change.DropUnique:
-		if c.Key != nil {
-			return c.Key.Name
-		}
-	}
-	return ""
+	name, _ := keyOf(c)
+	return name
 }
 
 // isIndexDrop reports whether c is a DropIndex or DropUnique.
@@ -1055,17 +1055,11 @@ func isIndexDrop(c change.Change) bool {
 // index or unique key that c drops, if c is a DropIndex or DropUnique of a
 // named one.
 func droppedIndex(c change.Change) (change.Ref, []string, bool) {
-	switch c := c.(type) {
-	case *change.DropIndex:
-		if c.Index != nil && c.Index.Name != "" {
-			return c.Table, indexColumns(c.Index), true
-		}
-	case *change.DropUnique:
-		if c.Key != nil && c.Key.Name != "" {
-			return c.Table, c.Key.Columns, true
-		}
+	name, cols := keyOf(c)
+	if !isIndexDrop(c) || name == "" {
+		return change.Ref{}, nil, false
 	}
-	return change.Ref{}, nil, false
+	return c.On(), cols, true
 }
 
 // foreignKeyDropped reports whether changes drop fk of table t (or t).
