@@ -48,7 +48,9 @@ import (
 //
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
-// errors.ErrUnsupported and names the change.
+// errors.ErrUnsupported, names the change and says why; the other kinds
+// MySQL has no statement for (extensions, exclusion constraints,
+// policies, grants, ...) are change.Refuse's *change.UnsupportedError.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	for _, c := range changes {
 		if err := change.Complete(c); err != nil {
@@ -60,7 +62,12 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		d:      d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{},
 	}
 	for _, c := range d.plan(from, to, changes) {
-		if err := r.visit(c); err != nil {
+		err := r.visit(c)
+		var refused *change.UnsupportedError
+		switch {
+		case errors.As(err, &refused): // it names the change itself
+			return nil, fmt.Errorf("mysql: %w", err)
+		case err != nil:
 			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
 	}
