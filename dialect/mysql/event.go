@@ -63,20 +63,26 @@ ORDER BY EVENT_NAME`
 	})
 }
 
-// renderEvent renders the event changes; ok is false for other changes.
-func (r *renderer) renderEvent(c change.Change) (stmts []string, ok bool, err error) {
-	drop := func(e *schema.Event) string {
-		return "DROP EVENT " + r.table(change.Ref{Schema: e.Schema, Name: e.Name})
-	}
-	switch c := c.(type) {
-	case *change.AddEvent:
-		return []string{strings.TrimSpace(c.Event.Definition)}, true, nil
-	case *change.DropEvent:
-		return []string{drop(c.Event)}, true, nil
-	case *change.ReplaceEvent:
-		return []string{drop(c.From), strings.TrimSpace(c.To.Definition)}, true, nil
-	}
-	return nil, false, nil
+// AddEvent creates c's event as the inspector printed it.
+func (r *renderer) AddEvent(c *change.AddEvent) error {
+	r.emit(strings.TrimSpace(c.Event.Definition))
+	return nil
+}
+
+// DropEvent drops c's event.
+func (r *renderer) DropEvent(c *change.DropEvent) error {
+	r.emit(r.dropEvent(c.Event))
+	return nil
+}
+
+// ReplaceEvent drops c's old event and creates the new one.
+func (r *renderer) ReplaceEvent(c *change.ReplaceEvent) error {
+	r.emit(r.dropEvent(c.From), strings.TrimSpace(c.To.Definition))
+	return nil
+}
+
+func (r *renderer) dropEvent(e *schema.Event) string {
+	return "DROP EVENT " + r.table(change.Ref{Schema: e.Schema, Name: e.Name})
 }
 
 // formatEvents prints the events after the triggers, by name, in a

@@ -3,7 +3,6 @@ package mysql
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -181,19 +180,10 @@ func defaultNamed(p *schema.Partitioning) (int, bool) {
 	return len(p.Partitions), true
 }
 
-// renderTableExtras renders the changes of table options, partitioning
-// and events; any other change type is unsupported.
-func (r *renderer) renderTableExtras(c change.Change) ([]string, error) {
-	if stmts, ok, err := r.renderEvent(c); ok {
-		return stmts, err
-	}
-	switch c := c.(type) {
-	case *change.AlterPartitioning:
-		return []string{r.alter(c.Table, alterPartitioning(c.From, c.To))}, nil
-	case *change.SetTableOptions:
-		return r.setTableOptions(c)
-	}
-	return nil, fmt.Errorf("change type %T: %w", c, errors.ErrUnsupported)
+// AlterPartitioning changes c's table's partitioning in one ALTER TABLE.
+func (r *renderer) AlterPartitioning(c *change.AlterPartitioning) error {
+	r.emit(r.alter(c.Table, alterPartitioning(c.From, c.To)))
+	return nil
 }
 
 // alterPartitioning returns the ALTER TABLE clause that takes a table from

@@ -48,23 +48,30 @@ import (
 //
 // PostgreSQL-only changes (user-defined types, enum values, sequences,
 // rewrite rules, comments on schemas) are an error that wraps
-// errors.ErrUnsupported and names the change.
+// errors.ErrUnsupported, names the change and says why; the other kinds
+// MySQL has no statement for (extensions, exclusion constraints,
+// policies, grants, ...) are change.Refuse's *change.UnsupportedError.
 func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]string, error) {
 	for _, c := range changes {
 		if err := change.Complete(c); err != nil {
 			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
 	}
-	r := &renderer{d: d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{}}
-	var out []string
+	r := &renderer{
+		Refuse: change.Refuse{Dialect: "MySQL/MariaDB"},
+		d:      d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{},
+	}
 	for _, c := range d.plan(from, to, changes) {
-		stmts, err := r.render(c)
-		if err != nil {
+		err := r.visit(c)
+		var refused *change.UnsupportedError
+		switch {
+		case errors.As(err, &refused): // it names the change itself
+			return nil, fmt.Errorf("mysql: %w", err)
+		case err != nil:
 			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
-		out = append(out, stmts...)
 	}
-	return out, nil
+	return r.out, nil
 }
 
 // plan orders the changes and joins those that must share one ALTER TABLE
@@ -77,13 +84,34 @@ func (d *Dialect) plan(from, to *schema.Schema, changes []change.Change) []chang
 	return mergeAutoIncrement(rebuildKeyIndexes(from, to, joinIndexReplacements(from, changes)))
 }
 
-// renderer holds one Render call's state: the column names of each table
-// as the statements so far leave them, for placing a re-added column.
+// renderer holds one Render call's state: the statements so far, and the
+// column names of each table as they leave them, for placing a re-added
+// column. It is a change.Visitor: a method per kind it renders appends the
+// kind's statements; Refuse refuses the kinds MySQL has no statement for.
 type renderer struct {
+	change.Refuse
 	d        *Dialect
 	from, to *schema.Schema
 	cols     map[string][]string // by table Ref.String()
 	gone     map[string]bool     // tables dropped or renamed away
+	out      []string
+	// joining is set while a part of an alterTable renders: an index is
+	// then a clause of the ALTER TABLE, not a statement of its own.
+	joining bool
+}
+
+var _ change.Visitor = (*renderer)(nil)
+
+// emit appends statements to the output.
+func (r *renderer) emit(stmts ...string) { r.out = append(r.out, stmts...) }
+
+// visit renders c: the package's own joined kind here, the kinds of
+// package change through change.Visit.
+func (r *renderer) visit(c change.Change) error {
+	if a, ok := c.(*alterTable); ok {
+		return r.alterTable(a)
+	}
+	return change.Visit(r, c)
 }
 
 func (r *renderer) table(t change.Ref) string {
@@ -118,87 +146,52 @@ func (r *renderer) setColumns(t change.Ref, cs []string) {
 	delete(r.gone, t.String())
 }
 
-// one wraps a single statement as render's result.
-func one(stmt string) ([]string, error) { return []string{stmt}, nil }
+// The PostgreSQL-only kinds are refused in MySQL's words, which say why
+// rather than only that; one error per group of kinds.
+var (
+	errNoTypes          = fmt.Errorf("MySQL has no user-defined types (an ENUM is a column type): %w", errors.ErrUnsupported)
+	errNoSequences      = fmt.Errorf("sequences are not supported on MySQL/MariaDB: %w", errors.ErrUnsupported)
+	errNoSchemaComments = fmt.Errorf("comments on schemas are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
+	errNoRules          = fmt.Errorf("rewrite rules are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
+)
 
-// render dispatches c to the function for its kind: tables, columns and
-// keys here, the other objects in renderObject.
-func (r *renderer) render(c change.Change) ([]string, error) {
-	switch c := c.(type) {
-	case nil:
-		return nil, errors.New("nil change")
-	case *change.AddTable:
-		return r.addTable(c)
-	case *change.DropTable:
-		return r.dropTable(c)
-	case *change.RenameTable:
-		return r.renameTable(c)
-	case *change.AddColumn:
-		return r.addColumn(c)
-	case *change.DropColumn:
-		return r.dropColumn(c)
-	case *change.RenameColumn:
-		return r.renameColumn(c)
-	case *change.AlterColumn:
-		return r.alterColumn(c)
-	case *change.SetPrimaryKey:
-		return r.setPrimaryKey(c)
-	case *change.AddUnique:
-		return r.addUnique(c)
-	case *change.DropUnique:
-		return r.dropUnique(c)
-	case *change.AddIndex:
-		return r.addIndex(c)
-	case *change.DropIndex:
-		return r.dropIndex(c)
-	case *change.AddForeignKey:
-		return r.addForeignKey(c)
-	case *change.DropForeignKey:
-		return r.dropForeignKey(c)
-	case *change.AddCheck:
-		return r.addCheck(c)
-	case *change.DropCheck:
-		return r.dropCheck(c)
-	case *change.SetTableComment:
-		return one(r.alter(c.Table, "COMMENT = "+formatLiteral(c.To)))
-	case *alterTable:
-		return r.alterTable(c)
-	}
-	return r.renderObject(c)
+// AddType refuses the change: MySQL has no user-defined types.
+func (r *renderer) AddType(*change.AddType) error { return errNoTypes }
+
+// DropType refuses the change: MySQL has no user-defined types.
+func (r *renderer) DropType(*change.DropType) error { return errNoTypes }
+
+// AddEnumValues refuses the change: MySQL has no user-defined types.
+func (r *renderer) AddEnumValues(*change.AddEnumValues) error { return errNoTypes }
+
+// RemoveEnumValues refuses the change: MySQL has no user-defined types.
+func (r *renderer) RemoveEnumValues(*change.RemoveEnumValues) error { return errNoTypes }
+
+// AddSequence refuses the change: MySQL has no sequences.
+func (r *renderer) AddSequence(*change.AddSequence) error { return errNoSequences }
+
+// DropSequence refuses the change: MySQL has no sequences.
+func (r *renderer) DropSequence(*change.DropSequence) error { return errNoSequences }
+
+// AlterSequence refuses the change: MySQL has no sequences.
+func (r *renderer) AlterSequence(*change.AlterSequence) error { return errNoSequences }
+
+// SetNamespaceComment refuses the change: MySQL has no comments on schemas.
+func (r *renderer) SetNamespaceComment(*change.SetNamespaceComment) error {
+	return errNoSchemaComments
 }
 
-// renderObject dispatches the changes of views, routines and triggers,
-// refuses the PostgreSQL-only ones, and leaves the rest to
-// renderTableExtras.
-func (r *renderer) renderObject(c change.Change) ([]string, error) {
-	switch c := c.(type) {
-	case *change.AddView:
-		return r.addView(c)
-	case *change.DropView:
-		return r.dropView(c)
-	case *change.AddRoutine:
-		return r.addRoutine(c)
-	case *change.DropRoutine:
-		return r.dropRoutineChange(c)
-	case *change.ReplaceRoutine:
-		return r.replaceRoutine(c)
-	case *change.AddTrigger:
-		return r.addTrigger(c)
-	case *change.DropTrigger:
-		return r.dropTrigger(c)
-	case *change.AddType, *change.DropType, *change.AddEnumValues, *change.RemoveEnumValues:
-		return nil, fmt.Errorf("MySQL has no user-defined types (an ENUM is a column type): %w", errors.ErrUnsupported)
-	case *change.AddSequence, *change.DropSequence, *change.AlterSequence:
-		return nil, fmt.Errorf("sequences are not supported on MySQL/MariaDB: %w", errors.ErrUnsupported)
-	case *change.SetNamespaceComment:
-		return nil, fmt.Errorf("comments on schemas are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
-	case *change.AddRule, *change.DropRule, *change.ReplaceRule:
-		return nil, fmt.Errorf("rewrite rules are PostgreSQL-only, MySQL/MariaDB has none (a schema inspected from MySQL never holds one: check the dialect of the schemas compared): %w", errors.ErrUnsupported)
-	}
-	return r.renderTableExtras(c)
-}
+// AddRule refuses the change: MySQL has no rewrite rules.
+func (r *renderer) AddRule(*change.AddRule) error { return errNoRules }
 
-func (r *renderer) addTable(c *change.AddTable) ([]string, error) {
+// DropRule refuses the change: MySQL has no rewrite rules.
+func (r *renderer) DropRule(*change.DropRule) error { return errNoRules }
+
+// ReplaceRule refuses the change: MySQL has no rewrite rules.
+func (r *renderer) ReplaceRule(*change.ReplaceRule) error { return errNoRules }
+
+// AddTable creates c's table.
+func (r *renderer) AddTable(c *change.AddTable) error {
 	var b strings.Builder
 	formatTable(&b, c.Table)
 	cs := make([]string, len(c.Table.Columns))
@@ -206,28 +199,35 @@ func (r *renderer) addTable(c *change.AddTable) ([]string, error) {
 		cs[k] = col.Name
 	}
 	r.setColumns(change.RefOf(c.Table), cs)
-	return one(strings.TrimSuffix(b.String(), ";\n"))
+	r.emit(strings.TrimSuffix(b.String(), ";\n"))
+	return nil
 }
 
-func (r *renderer) dropTable(c *change.DropTable) ([]string, error) {
+// DropTable drops c's table.
+func (r *renderer) DropTable(c *change.DropTable) error {
 	ref := change.RefOf(c.Table)
 	delete(r.cols, ref.String())
 	r.gone[ref.String()] = true
-	return one("DROP TABLE " + r.table(ref))
+	r.emit("DROP TABLE " + r.table(ref))
+	return nil
 }
 
-func (r *renderer) renameTable(c *change.RenameTable) ([]string, error) {
+// RenameTable renames c's table.
+func (r *renderer) RenameTable(c *change.RenameTable) error {
 	from, to := change.Ref{Schema: c.Schema, Name: c.From}, change.Ref{Schema: c.Schema, Name: c.To}
 	cs := r.columns(from)
 	delete(r.cols, from.String())
 	r.gone[from.String()] = true
 	r.setColumns(to, cs)
-	return one("RENAME TABLE " + r.table(from) + " TO " + r.table(to))
+	r.emit("RENAME TABLE " + r.table(from) + " TO " + r.table(to))
+	return nil
 }
 
-func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
+// AddColumn adds c's column at the end of its table, with its default
+// set afterwards or a backfill where Render's doc says.
+func (r *renderer) AddColumn(c *change.AddColumn) error {
 	if c.Column.AutoRandom != "" {
-		return nil, tidbRefusal("TiDB cannot add an AUTO_RANDOM column to an existing table (ALTER TABLE cannot add the attribute)")
+		return tidbRefusal("TiDB cannot add an AUTO_RANDOM column to an existing table (ALTER TABLE cannot add the attribute)")
 	}
 	r.setColumns(c.Table, append(slices.Clone(r.columns(c.Table)), c.Column.Name))
 	col := c.Column
@@ -240,37 +240,44 @@ func (r *renderer) addColumn(c *change.AddColumn) ([]string, error) {
 	// a key).
 	late := col.Default != nil && col.Generated == "" && (fill || col.Nullable && r.to.Table(c.Table.Schema, c.Table.Name).UniqueColumn(col.Name))
 	if !fill && !late {
-		return one(r.alter(c.Table, "ADD COLUMN "+formatColumn(col)))
+		r.emit(r.alter(c.Table, "ADD COLUMN "+formatColumn(col)))
+		return nil
 	}
 	loose := *col
 	loose.Nullable = loose.Nullable || fill
 	if late {
 		loose.Default = nil
 	}
-	out := []string{r.alter(c.Table, "ADD COLUMN "+formatColumn(&loose))}
+	r.emit(r.alter(c.Table, "ADD COLUMN "+formatColumn(&loose)))
 	if fill {
-		out = append(out, r.backfill(c.Table, col.Name, c.Backfill))
+		r.emit(r.backfill(c.Table, col.Name, c.Backfill))
 	}
-	return append(out, r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col))), nil
+	r.emit(r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col)))
+	return nil
 }
 
-func (r *renderer) dropColumn(c *change.DropColumn) ([]string, error) {
+// DropColumn drops c's column.
+func (r *renderer) DropColumn(c *change.DropColumn) error {
 	r.setColumns(c.Table, slices.DeleteFunc(slices.Clone(r.columns(c.Table)), func(s string) bool { return s == c.Column.Name }))
-	return one(r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.Column.Name)))
+	r.emit(r.alter(c.Table, "DROP COLUMN "+quoteIdentIfNeeded(c.Column.Name)))
+	return nil
 }
 
-func (r *renderer) renameColumn(c *change.RenameColumn) ([]string, error) {
+// RenameColumn renames c's column.
+func (r *renderer) RenameColumn(c *change.RenameColumn) error {
 	cs := slices.Clone(r.columns(c.Table))
 	if k := slices.Index(cs, c.From); k >= 0 {
 		cs[k] = c.To
 	}
 	r.setColumns(c.Table, cs)
-	return one(r.alter(c.Table, "RENAME COLUMN "+quoteIdentIfNeeded(c.From)+" TO "+quoteIdentIfNeeded(c.To)))
+	r.emit(r.alter(c.Table, "RENAME COLUMN "+quoteIdentIfNeeded(c.From)+" TO "+quoteIdentIfNeeded(c.To)))
+	return nil
 }
 
-func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
+// SetPrimaryKey drops, adds or swaps c's primary key.
+func (r *renderer) SetPrimaryKey(c *change.SetPrimaryKey) error {
 	if err := r.tidbKeyLimit(c); err != nil {
-		return nil, err
+		return err
 	}
 	var parts []string
 	if c.From != nil {
@@ -279,139 +286,194 @@ func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) ([]string, error) {
 	if c.To != nil {
 		parts = append(parts, "ADD "+keyDef("PRIMARY KEY", "", c.To))
 	}
-	return r.alterParts(c.Table, parts), nil
+	r.alterParts(c.Table, parts)
+	return nil
 }
 
-// alterParts is one ALTER TABLE of t with the clauses parts, or, on TiDB,
-// one ALTER TABLE per clause: TiDB refuses one that changes a column or
-// an index (the primary key too) twice.
-func (r *renderer) alterParts(t change.Ref, parts []string) []string {
+// alterParts emits one ALTER TABLE of t with the clauses parts, or, on
+// TiDB, one ALTER TABLE per clause: TiDB refuses one that changes a
+// column or an index (the primary key too) twice.
+func (r *renderer) alterParts(t change.Ref, parts []string) {
 	if len(parts) == 0 {
-		return nil
+		return
 	}
 	if !r.d.tidb {
-		return []string{r.alter(t, strings.Join(parts, ", "))}
+		r.emit(r.alter(t, strings.Join(parts, ", ")))
+		return
 	}
-	out := make([]string, len(parts))
-	for k, p := range parts {
-		out[k] = r.alter(t, p)
+	for _, p := range parts {
+		r.emit(r.alter(t, p))
 	}
-	return out
 }
 
-func (r *renderer) addUnique(c *change.AddUnique) ([]string, error) {
-	return one(r.alter(c.Table, "ADD "+keyDef("UNIQUE KEY", c.Key.Name, c.Key)))
+// AddUnique adds c's unique key.
+func (r *renderer) AddUnique(c *change.AddUnique) error {
+	r.emit(r.alter(c.Table, "ADD "+keyDef("UNIQUE KEY", c.Key.Name, c.Key)))
+	return nil
 }
 
-func (r *renderer) dropUnique(c *change.DropUnique) ([]string, error) {
-	if c.Key.Name == "" {
-		return nil, errors.New("unique key without a name")
+// DropUnique drops c's unique key, by its name.
+func (r *renderer) DropUnique(c *change.DropUnique) error {
+	return r.dropNamed(c.Table, "DROP INDEX", "unique key", c.Key.Name)
+}
+
+// dropNamed emits ALTER TABLE t with the clause drop and name: a key or
+// check MySQL drops only by its name, and what names it in the error when
+// it has none.
+func (r *renderer) dropNamed(t change.Ref, drop, what, name string) error {
+	if name == "" {
+		return errors.New(what + " without a name")
 	}
-	return one(r.alter(c.Table, "DROP INDEX "+quoteIdentIfNeeded(c.Key.Name)))
+	r.emit(r.alter(t, drop+" "+quoteIdentIfNeeded(name)))
+	return nil
 }
 
-func (r *renderer) addIndex(c *change.AddIndex) ([]string, error) {
+// AddIndex creates c's index: CREATE INDEX, or the ADD INDEX clause of
+// the alterTable it is a part of.
+func (r *renderer) AddIndex(c *change.AddIndex) error {
 	x := c.Index
-	return one("CREATE " + indexKind(x) + "INDEX " + quoteIdentIfNeeded(x.Name) + " ON " + r.table(c.Table) + " " + formatParts(x.Parts) + indexOptions(x))
-}
-
-func (r *renderer) dropIndex(c *change.DropIndex) ([]string, error) {
-	return one("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name) + " ON " + r.table(c.Table))
-}
-
-func (r *renderer) addForeignKey(c *change.AddForeignKey) ([]string, error) {
-	return one(r.alter(c.Table, foreignKeyClause(c.FK)))
-}
-
-func (r *renderer) dropForeignKey(c *change.DropForeignKey) ([]string, error) {
-	if c.FK.Name == "" {
-		return nil, errors.New("foreign key without a name")
+	if r.joining {
+		r.emit(r.alter(c.Table, "ADD "+indexKind(x)+"INDEX "+indexBody(x)))
+		return nil
 	}
-	return one(r.alter(c.Table, "DROP FOREIGN KEY "+quoteIdentIfNeeded(c.FK.Name)))
+	r.emit("CREATE " + indexKind(x) + "INDEX " + quoteIdentIfNeeded(x.Name) + " ON " + r.table(c.Table) + " " + formatParts(x.Parts) + indexOptions(x))
+	return nil
 }
 
-func (r *renderer) addCheck(c *change.AddCheck) ([]string, error) {
+// DropIndex drops c's index: DROP INDEX ... ON, or the DROP INDEX clause
+// of the alterTable it is a part of.
+func (r *renderer) DropIndex(c *change.DropIndex) error {
+	if r.joining {
+		r.emit(r.alter(c.Table, "DROP INDEX "+quoteIdentIfNeeded(c.Index.Name)))
+		return nil
+	}
+	r.emit("DROP INDEX " + quoteIdentIfNeeded(c.Index.Name) + " ON " + r.table(c.Table))
+	return nil
+}
+
+// AddForeignKey adds c's foreign key.
+func (r *renderer) AddForeignKey(c *change.AddForeignKey) error {
+	r.emit(r.alter(c.Table, foreignKeyClause(c.FK)))
+	return nil
+}
+
+// DropForeignKey drops c's foreign key, by its name.
+func (r *renderer) DropForeignKey(c *change.DropForeignKey) error {
+	return r.dropNamed(c.Table, "DROP FOREIGN KEY", "foreign key", c.FK.Name)
+}
+
+// AddCheck adds c's check: a column-level one with its column's
+// definition (addColumnCheck).
+func (r *renderer) AddCheck(c *change.AddCheck) error {
 	if stmt, ok := r.addColumnCheck(c); ok {
-		return one(stmt)
+		r.emit(stmt)
+		return nil
 	}
-	return one(r.alter(c.Table, "ADD "+checkDef(c.Check)))
+	r.emit(r.alter(c.Table, "ADD "+checkDef(c.Check)))
+	return nil
 }
 
-func (r *renderer) dropCheck(c *change.DropCheck) ([]string, error) {
+// DropCheck drops c's check: by its name, or a column-level one with
+// its column's definition (dropColumnCheck).
+func (r *renderer) DropCheck(c *change.DropCheck) error {
 	if c.Check.Column != "" {
 		return r.dropColumnCheck(c)
 	}
-	if c.Check.Name == "" {
-		return nil, errors.New("check constraint without a name")
-	}
-	return one(r.alter(c.Table, "DROP CONSTRAINT "+quoteIdentIfNeeded(c.Check.Name)))
+	return r.dropNamed(c.Table, "DROP CONSTRAINT", "check constraint", c.Check.Name)
 }
 
-func (r *renderer) addView(c *change.AddView) ([]string, error) {
+// SetTableComment sets c's table comment.
+func (r *renderer) SetTableComment(c *change.SetTableComment) error {
+	r.emit(r.alter(c.Table, "COMMENT = "+formatLiteral(c.To)))
+	return nil
+}
+
+// AddView creates c's view; MySQL has no materialized views.
+func (r *renderer) AddView(c *change.AddView) error {
 	if c.View.Materialized {
-		return nil, fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
+		return fmt.Errorf("materialized view: %w", errors.ErrUnsupported)
 	}
 	var b strings.Builder
 	formatView(&b, c.View)
-	return one(strings.TrimSuffix(b.String(), ";\n"))
+	r.emit(strings.TrimSuffix(b.String(), ";\n"))
+	return nil
 }
 
-func (r *renderer) dropView(c *change.DropView) ([]string, error) {
-	return one("DROP VIEW " + qualified(c.View.Schema, c.View.Name))
+// DropView drops c's view.
+func (r *renderer) DropView(c *change.DropView) error {
+	r.emit("DROP VIEW " + qualified(c.View.Schema, c.View.Name))
+	return nil
 }
 
-func (r *renderer) addRoutine(c *change.AddRoutine) ([]string, error) {
-	return one(strings.TrimSpace(c.Routine.Definition))
+// AddRoutine creates c's routine as the server printed it.
+func (r *renderer) AddRoutine(c *change.AddRoutine) error {
+	r.emit(strings.TrimSpace(c.Routine.Definition))
+	return nil
 }
 
-func (r *renderer) dropRoutineChange(c *change.DropRoutine) ([]string, error) {
+// DropRoutine drops c's routine.
+func (r *renderer) DropRoutine(c *change.DropRoutine) error {
 	s, err := dropRoutine(c.Routine)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return one(s)
+	r.emit(s)
+	return nil
 }
 
-func (r *renderer) replaceRoutine(c *change.ReplaceRoutine) ([]string, error) {
+// ReplaceRoutine drops c's old routine and creates the new one.
+func (r *renderer) ReplaceRoutine(c *change.ReplaceRoutine) error {
 	s, err := dropRoutine(c.From)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return []string{s, strings.TrimSpace(c.To.Definition)}, nil
+	r.emit(s, strings.TrimSpace(c.To.Definition))
+	return nil
 }
 
-func (r *renderer) addTrigger(c *change.AddTrigger) ([]string, error) {
-	return one(strings.TrimSpace(c.Trigger.Definition))
+// AddTrigger creates c's trigger as the server printed it.
+func (r *renderer) AddTrigger(c *change.AddTrigger) error {
+	r.emit(strings.TrimSpace(c.Trigger.Definition))
+	return nil
 }
 
-func (r *renderer) dropTrigger(c *change.DropTrigger) ([]string, error) {
-	return one("DROP TRIGGER " + qualified(c.Trigger.Schema, c.Trigger.Name))
+// DropTrigger drops c's trigger.
+func (r *renderer) DropTrigger(c *change.DropTrigger) error {
+	r.emit("DROP TRIGGER " + qualified(c.Trigger.Schema, c.Trigger.Name))
+	return nil
 }
 
 // alterTable renders changes joined into one ALTER TABLE: each part as the
 // clause its own statement would have.
-func (r *renderer) alterTable(c *alterTable) ([]string, error) {
+func (r *renderer) alterTable(c *alterTable) error {
 	prefix := r.alter(c.table, "")
 	clauses := make([]string, 0, len(c.parts))
 	for _, p := range c.parts {
-		switch p := p.(type) {
-		case *change.DropIndex:
-			clauses = append(clauses, "DROP INDEX "+quoteIdentIfNeeded(p.Index.Name))
-			continue
-		case *change.AddIndex:
-			clauses = append(clauses, "ADD "+indexKind(p.Index)+"INDEX "+indexBody(p.Index))
-			continue
-		}
-		stmts, err := r.render(p)
+		s, err := r.clause(p, prefix)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
-			return nil, fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p))
-		}
-		clauses = append(clauses, strings.TrimPrefix(stmts[0], prefix))
+		clauses = append(clauses, s)
 	}
-	return one(prefix + strings.Join(clauses, ", "))
+	r.emit(prefix + strings.Join(clauses, ", "))
+	return nil
+}
+
+// clause renders p as a part of an alterTable: its one ALTER TABLE
+// statement, of which it returns what follows prefix.
+func (r *renderer) clause(p change.Change, prefix string) (string, error) {
+	out, joining := r.out, r.joining
+	r.out, r.joining = nil, true
+	err := r.visit(p)
+	stmts := r.out
+	r.out, r.joining = out, joining
+	if err != nil {
+		return "", err
+	}
+	if len(stmts) != 1 || !strings.HasPrefix(stmts[0], prefix) {
+		return "", fmt.Errorf("%s cannot join one ALTER TABLE", change.Label(p))
+	}
+	return strings.TrimPrefix(stmts[0], prefix), nil
 }
 
 // backfill sets column col of t to value where it is NULL.
@@ -429,36 +491,41 @@ func generationChanged(a, b *schema.Column) bool {
 	return a.Generated != "" && a.Stored != b.Stored
 }
 
-func (r *renderer) alterColumn(c *change.AlterColumn) ([]string, error) {
+// AlterColumn changes c's column in place with MODIFY COLUMN (with a
+// backfill where Render's doc says), or drops and re-adds it where MODIFY
+// cannot (regenerateColumn).
+func (r *renderer) AlterColumn(c *change.AlterColumn) error {
 	if c.From.Name != c.To.Name {
-		return nil, fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
+		return fmt.Errorf("column %s becomes %s: a rename is a RenameColumn change", c.From.Name, c.To.Name)
 	}
 	if err := autoRandomLimit(c); err != nil {
-		return nil, err
+		return err
 	}
 	if generationChanged(c.From, c.To) {
-		return r.regenerateColumn(c), nil
+		r.regenerateColumn(c)
+		return nil
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
 	modify := func(col *schema.Column) string { return r.alter(c.Table, "MODIFY COLUMN "+formatColumn(col)+checks) }
 	if c.Backfill == "" || c.To.Nullable || !c.From.Nullable || c.To.Generated != "" {
-		return []string{modify(c.To)}, nil
+		r.emit(modify(c.To))
+		return nil
 	}
 	// Backfill: relax to the new definition but nullable when that is a
 	// change, fill the NULLs, then set NOT NULL.
-	var out []string
 	loose := *c.To
 	loose.Nullable = true
 	if formatColumn(&loose) != formatColumn(c.From) {
-		out = append(out, modify(&loose))
+		r.emit(modify(&loose))
 	}
-	return append(out, r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To)), nil
+	r.emit(r.backfill(c.Table, c.To.Name, c.Backfill), modify(c.To))
+	return nil
 }
 
 // regenerateColumn changes a column between ordinary, virtual and
 // stored: it is dropped and added back at its place, in one ALTER TABLE
 // (on TiDB, two).
-func (r *renderer) regenerateColumn(c *change.AlterColumn) []string {
+func (r *renderer) regenerateColumn(c *change.AlterColumn) {
 	pos := ""
 	cs := r.columns(c.Table)
 	if k := slices.Index(cs, c.To.Name); k == 0 {
@@ -467,7 +534,7 @@ func (r *renderer) regenerateColumn(c *change.AlterColumn) []string {
 		pos = " AFTER " + quoteIdentIfNeeded(cs[k-1])
 	}
 	checks := r.keptColumnChecks(c.Table, c.From.Name)
-	return r.alterParts(c.Table, []string{"DROP COLUMN " + quoteIdentIfNeeded(c.From.Name), "ADD COLUMN " + formatColumn(c.To) + checks + pos})
+	r.alterParts(c.Table, []string{"DROP COLUMN " + quoteIdentIfNeeded(c.From.Name), "ADD COLUMN " + formatColumn(c.To) + checks + pos})
 }
 
 // keptColumnChecks returns " CHECK (...)" for each column-level check of
@@ -514,15 +581,16 @@ func (r *renderer) addColumnCheck(c *change.AddCheck) (stmt string, ok bool) {
 // dropColumnCheck drops a column-level check, which MariaDB cannot drop by
 // name (error 1091): MODIFY COLUMN with the column's definition as it is,
 // which leaves the check out.
-func (r *renderer) dropColumnCheck(c *change.DropCheck) ([]string, error) {
+func (r *renderer) dropColumnCheck(c *change.DropCheck) error {
 	var ft *schema.Table
 	if r.from != nil {
 		ft = r.from.Table(c.Table.Schema, c.Table.Name)
 	}
 	if ft == nil || ft.Column(c.Check.Column) == nil {
-		return nil, fmt.Errorf("check %s belongs to column %s, which %s does not have", c.Check.Name, c.Check.Column, c.Table)
+		return fmt.Errorf("check %s belongs to column %s, which %s does not have", c.Check.Name, c.Check.Column, c.Table)
 	}
-	return []string{r.alter(c.Table, "MODIFY COLUMN "+formatColumn(ft.Column(c.Check.Column)))}, nil
+	r.emit(r.alter(c.Table, "MODIFY COLUMN "+formatColumn(ft.Column(c.Check.Column))))
+	return nil
 }
 
 // skipColumnChecks leaves out the DropCheck of a column-level check whose
@@ -751,24 +819,42 @@ func indexColumns(x *schema.Index) []string {
 	return cols
 }
 
+// addsIndexFor reports whether c adds an index or unique key that leads
+// with the foreign key columns fkCols.
 func addsIndexFor(c change.Change, fkCols []string) bool {
-	switch c := c.(type) {
-	case *change.AddIndex:
-		return leads(indexColumns(c.Index), fkCols)
-	case *change.AddUnique:
-		return c.Key != nil && leads(c.Key.Columns, fkCols)
-	}
-	return false
+	_, cols := keyOf(c)
+	return !isIndexDrop(c) && leads(cols, fkCols)
 }
 
+// dropsIndexFor reports whether c drops an index or unique key that leads
+// with the foreign key columns fkCols.
 func dropsIndexFor(c change.Change, fkCols []string) bool {
+	_, cols := keyOf(c)
+	return isIndexDrop(c) && leads(cols, fkCols)
+}
+
+// keyOf returns the name and the plain leading columns (indexColumns)
+// of the index or unique key that c adds or drops, or "" and nil.
+func keyOf(c change.Change) (name string, cols []string) {
+	var x *schema.Index
+	var k *schema.Key
 	switch c := c.(type) {
+	case *change.AddIndex:
+		x = c.Index
 	case *change.DropIndex:
-		return leads(indexColumns(c.Index), fkCols)
+		x = c.Index
+	case *change.AddUnique:
+		k = c.Key
 	case *change.DropUnique:
-		return c.Key != nil && leads(c.Key.Columns, fkCols)
+		k = c.Key
 	}
-	return false
+	switch {
+	case x != nil:
+		return x.Name, indexColumns(x)
+	case k != nil:
+		return k.Name, k.Columns
+	}
+	return "", nil
 }
 
 // alterTable is changes on one table rendered as one ALTER TABLE with a
@@ -959,25 +1045,8 @@ func addedIndex(c change.Change) (string, []string) {
 // indexName returns the name of the index or unique key that c adds or
 // drops, or "".
 func indexName(c change.Change) string {
-	switch c := c.(type) {
-	case *change.AddIndex:
-		if c.Index != nil {
-			return c.Index.Name
-		}
-	case *change.DropIndex:
-		if c.Index != nil {
-			return c.Index.Name
-		}
-	case *change.AddUnique:
-		if c.Key != nil {
-			return c.Key.Name
-		}
-	case *change.DropUnique:
-		if c.Key != nil {
-			return c.Key.Name
-		}
-	}
-	return ""
+	name, _ := keyOf(c)
+	return name
 }
 
 // isIndexDrop reports whether c is a DropIndex or DropUnique.
@@ -993,17 +1062,11 @@ func isIndexDrop(c change.Change) bool {
 // index or unique key that c drops, if c is a DropIndex or DropUnique of a
 // named one.
 func droppedIndex(c change.Change) (change.Ref, []string, bool) {
-	switch c := c.(type) {
-	case *change.DropIndex:
-		if c.Index != nil && c.Index.Name != "" {
-			return c.Table, indexColumns(c.Index), true
-		}
-	case *change.DropUnique:
-		if c.Key != nil && c.Key.Name != "" {
-			return c.Table, c.Key.Columns, true
-		}
+	name, cols := keyOf(c)
+	if !isIndexDrop(c) || name == "" {
+		return change.Ref{}, nil, false
 	}
-	return change.Ref{}, nil, false
+	return c.On(), cols, true
 }
 
 // foreignKeyDropped reports whether changes drop fk of table t (or t).

@@ -50,17 +50,17 @@ func formatTableOptions(b *strings.Builder, o schema.TableOptions) {
 	}
 }
 
-// setTableOptions renders a SetTableOptions change as one ALTER TABLE:
-// ENGINE, ROW_FORMAT and each option To sets or changes, and each option
-// only From has put back to its default.
-func (r *renderer) setTableOptions(c *change.SetTableOptions) ([]string, error) {
+// SetTableOptions renders c as one ALTER TABLE: ENGINE, ROW_FORMAT and
+// each option To sets or changes, and each option only From has put back
+// to its default; nothing when no clause remains.
+func (r *renderer) SetTableOptions(c *change.SetTableOptions) error {
 	var clauses []string
 	if c.From.Engine != c.To.Engine {
 		e := c.To.Engine
 		if e == "" {
 			// The inspector leaves out the server's default engine, so
 			// its name is not known here.
-			return nil, fmt.Errorf("table %s: the engine goes back to the server's default, whose name the schema does not hold (write this step by hand, naming the engine, e.g. ENGINE=InnoDB): %w", c.Table, errors.ErrUnsupported)
+			return fmt.Errorf("table %s: the engine goes back to the server's default, whose name the schema does not hold (write this step by hand, naming the engine, e.g. ENGINE=InnoDB): %w", c.Table, errors.ErrUnsupported)
 		}
 		clauses = append(clauses, "ENGINE="+e)
 	}
@@ -88,14 +88,14 @@ func (r *renderer) setTableOptions(c *change.SetTableOptions) ([]string, error) 
 			reset, ok = "DEFAULT", true // an engine-defined option
 		}
 		if !ok {
-			return nil, fmt.Errorf("table %s: option %s cannot be put back to its default in place (write this step by hand, e.g. recreate the table): %w", c.Table, o, errors.ErrUnsupported)
+			return fmt.Errorf("table %s: option %s cannot be put back to its default in place (write this step by hand, e.g. recreate the table): %w", c.Table, o, errors.ErrUnsupported)
 		}
 		clauses = append(clauses, k+"="+reset)
 	}
-	if len(clauses) == 0 {
-		return nil, nil
+	if len(clauses) > 0 {
+		r.emit(r.alter(c.Table, strings.Join(clauses, ", ")))
 	}
-	return []string{r.alter(c.Table, strings.Join(clauses, ", "))}, nil
+	return nil
 }
 
 func optionName(o string) string {
