@@ -62,12 +62,7 @@ func (d *Dialect) Render(from, to *schema.Schema, changes []change.Change) ([]st
 		d:      d, from: from, to: to, cols: map[string][]string{}, gone: map[string]bool{},
 	}
 	for _, c := range d.plan(from, to, changes) {
-		err := r.visit(c)
-		var refused *change.UnsupportedError
-		switch {
-		case errors.As(err, &refused): // it names the change itself
-			return nil, fmt.Errorf("mysql: %w", err)
-		case err != nil:
+		if err := r.visit(c); err != nil {
 			return nil, fmt.Errorf("mysql: render %s: %w", change.Label(c), err)
 		}
 	}

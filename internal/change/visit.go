@@ -346,7 +346,9 @@ func (r Refuse) AddGrant(c *AddGrant) error { return r.refuse(c) }
 func (r Refuse) DropGrant(c *DropGrant) error { return r.refuse(c) }
 
 // UnsupportedError is a change a dialect cannot render. It matches
-// errors.ErrUnsupported, and Err when that is set.
+// errors.ErrUnsupported, and Err when that is set. Its text says what is
+// wrong, not which change: the renderer's error around it names the
+// change once, as it does for every other failure.
 type UnsupportedError struct {
 	Dialect string
 	Change  Change
@@ -354,7 +356,7 @@ type UnsupportedError struct {
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("%s: %s cannot make this change", Label(e.Change), e.Dialect)
+	return e.Dialect + " cannot make this change"
 }
 
 // Is matches errors.ErrUnsupported.
