@@ -347,40 +347,39 @@ func (r *renderer) render(c change.Change) error {
 	case nil:
 		return fmt.Errorf("nil change")
 	case *change.AddTable:
-		return r.addTable(c.Table)
+		return r.AddTable(c)
 	case *change.DropTable:
-		return r.dropTable(c.Table)
+		return r.DropTable(c)
 	case *change.RenameTable:
-		return r.renameTable(c)
+		return r.RenameTable(c)
 	case *change.AddColumn:
-		return r.addColumn(c.Table, c.Column, c.Backfill)
+		return r.AddColumn(c)
 	case *change.DropColumn:
-		return r.dropColumn(c)
+		return r.DropColumn(c)
 	case *change.RenameColumn:
-		return r.renameColumn(c)
+		return r.RenameColumn(c)
 	case *change.AlterColumn:
-		return r.alterColumn(c)
+		return r.AlterColumn(c)
 	case *change.SetPrimaryKey:
-		return r.setPrimaryKey(c)
+		return r.SetPrimaryKey(c)
 	case *change.AddUnique:
-		return r.addUnique(c)
+		return r.AddUnique(c)
 	case *change.DropUnique:
-		return r.dropUnique(c)
+		return r.DropUnique(c)
 	case *change.AddIndex:
-		return r.addIndexChange(c)
+		return r.AddIndex(c)
 	case *change.DropIndex:
-		return r.dropIndex(c)
+		return r.DropIndex(c)
 	case *change.AddForeignKey:
-		return r.addForeignKey(c)
+		return r.AddForeignKey(c)
 	case *change.DropForeignKey:
-		return r.dropForeignKey(c)
+		return r.DropForeignKey(c)
 	case *change.AddCheck:
-		return r.addCheck(c)
+		return r.AddCheck(c)
 	case *change.DropCheck:
-		return r.dropCheck(c)
+		return r.DropCheck(c)
 	case *change.SetTableComment:
-		r.comment("TABLE "+tableName(c.Table), c.To, true)
-		return nil
+		return r.SetTableComment(c)
 	}
 	return r.renderObject(c)
 }
@@ -449,7 +448,10 @@ func (r *renderer) renderNamespaced(c change.Change) error {
 	return fmt.Errorf("change %T is not supported by the postgres renderer", c)
 }
 
-func (r *renderer) dropTable(t *schema.Table) error {
+// DropTable drops the table, first releasing the sequences its columns
+// own (OWNED BY NONE) so that they are only dropped by their own change.
+func (r *renderer) DropTable(c *change.DropTable) error {
+	t := c.Table
 	tn := qualifiedName(t.Schema, t.Name)
 	r.releaseOwned(tn, "")
 	r.emit("DROP TABLE %s", tn)
@@ -460,7 +462,9 @@ func (r *renderer) dropTable(t *schema.Table) error {
 	return nil
 }
 
-func (r *renderer) renameTable(c *change.RenameTable) error {
+// RenameTable renames the table, and the table in the OWNED BY of the
+// sequences its columns own.
+func (r *renderer) RenameTable(c *change.RenameTable) error {
 	old := qualifiedName(c.Schema, c.From)
 	nw := qualifiedName(c.Schema, c.To)
 	r.emit("ALTER TABLE %s RENAME TO %s", old, quoteIdentIfNeeded(c.To))
@@ -476,7 +480,8 @@ func (r *renderer) renameTable(c *change.RenameTable) error {
 	return nil
 }
 
-func (r *renderer) dropColumn(c *change.DropColumn) error {
+// DropColumn drops the column, first releasing the sequences it owns.
+func (r *renderer) DropColumn(c *change.DropColumn) error {
 	tn := tableName(c.Table)
 	r.releaseOwned(tn, c.Column.Name)
 	r.emit("ALTER TABLE %s DROP COLUMN %s", tn, quoteIdentIfNeeded(c.Column.Name))
@@ -484,7 +489,9 @@ func (r *renderer) dropColumn(c *change.DropColumn) error {
 	return nil
 }
 
-func (r *renderer) renameColumn(c *change.RenameColumn) error {
+// RenameColumn renames the column, and the column in the OWNED BY of the
+// sequences it owns.
+func (r *renderer) RenameColumn(c *change.RenameColumn) error {
 	tn := tableName(c.Table)
 	r.emit("ALTER TABLE %s RENAME COLUMN %s TO %s", tn, quoteIdentIfNeeded(c.From), quoteIdentIfNeeded(c.To))
 	if m := r.st.cols[tn]; m != nil {
@@ -499,45 +506,59 @@ func (r *renderer) renameColumn(c *change.RenameColumn) error {
 	return nil
 }
 
-func (r *renderer) addUnique(c *change.AddUnique) error {
+// AddUnique adds the unique constraint and its comment.
+func (r *renderer) AddUnique(c *change.AddUnique) error {
 	r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
 	return nil
 }
 
-func (r *renderer) dropUnique(c *change.DropUnique) error {
+// DropUnique drops the unique constraint.
+func (r *renderer) DropUnique(c *change.DropUnique) error {
 	r.dropConstraint(c.Table, c.Key.Name)
 	return nil
 }
 
-func (r *renderer) addIndexChange(c *change.AddIndex) error {
-	r.addIndex(c.Table, c.Index)
+// AddIndex creates the index and its comment.
+func (r *renderer) AddIndex(c *change.AddIndex) error {
+	r.createIndex(c.Table, c.Index)
 	return nil
 }
 
-func (r *renderer) dropIndex(c *change.DropIndex) error {
+// DropIndex drops the index.
+func (r *renderer) DropIndex(c *change.DropIndex) error {
 	r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
 	return nil
 }
 
-func (r *renderer) addForeignKey(c *change.AddForeignKey) error {
+// AddForeignKey adds the foreign key and its comment.
+func (r *renderer) AddForeignKey(c *change.AddForeignKey) error {
 	r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
 	r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
 	return nil
 }
 
-func (r *renderer) dropForeignKey(c *change.DropForeignKey) error {
+// DropForeignKey drops the foreign key.
+func (r *renderer) DropForeignKey(c *change.DropForeignKey) error {
 	r.dropConstraint(c.Table, c.FK.Name)
 	delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
 	return nil
 }
 
-func (r *renderer) addCheck(c *change.AddCheck) error {
+// AddCheck adds the check constraint and its comment.
+func (r *renderer) AddCheck(c *change.AddCheck) error {
 	r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
 	return nil
 }
 
-func (r *renderer) dropCheck(c *change.DropCheck) error {
+// DropCheck drops the check constraint.
+func (r *renderer) DropCheck(c *change.DropCheck) error {
 	r.dropConstraint(c.Table, c.Check.Name)
+	return nil
+}
+
+// SetTableComment sets the table's comment, or removes it (IS NULL).
+func (r *renderer) SetTableComment(c *change.SetTableComment) error {
+	r.comment("TABLE "+tableName(c.Table), c.To, true)
 	return nil
 }
 
@@ -710,16 +731,18 @@ func (r *renderer) dropConstraint(t change.Ref, name string) {
 	r.emit("ALTER TABLE %s DROP CONSTRAINT %s", tableName(t), quoteIdentIfNeeded(name))
 }
 
-func (r *renderer) addIndex(t change.Ref, x *schema.Index) {
+// createIndex creates index x of table t and its comment.
+func (r *renderer) createIndex(t change.Ref, x *schema.Index) {
 	r.emit("%s", indexSQL(&schema.Table{Schema: t.Schema, Name: t.Name}, x))
 	r.comment("INDEX "+qualifiedName(t.Schema, x.Name), x.Comment, false)
 }
 
-// addTable creates t as Format prints it, then what Format prints
-// elsewhere for it: NOT VALID checks, partition attachment, indexes,
-// OWNED BY of its sequences and comments. Foreign keys are their own
-// changes.
-func (r *renderer) addTable(t *schema.Table) error {
+// AddTable creates the table as Format prints it, then what Format
+// prints elsewhere for it: NOT VALID checks, partition attachment,
+// indexes, OWNED BY of its sequences and comments. Foreign keys are their
+// own changes.
+func (r *renderer) AddTable(add *change.AddTable) error {
+	t := add.Table
 	byName := map[string]*schema.Table{}
 	for _, o := range r.to.Tables {
 		byName[qualifiedName(o.Schema, o.Name)] = o
@@ -743,7 +766,7 @@ func (r *renderer) addTable(t *schema.Table) error {
 	xs := append([]*schema.Index{}, t.Indexes...)
 	sort.Slice(xs, func(a, c int) bool { return xs[a].Name < xs[c].Name })
 	for _, x := range xs {
-		r.addIndex(ref, x)
+		r.createIndex(ref, x)
 	}
 	// A partition is attached after its indexes exist, so that the
 	// parent's indexes attach them instead of creating new ones.
@@ -819,9 +842,10 @@ func (r *renderer) releaseOwned(tn, col string) {
 	}
 }
 
-// addColumn adds c to table t; with a backfill, it is added nullable,
+// AddColumn adds the column; with a backfill, it is added nullable,
 // filled, then set NOT NULL.
-func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) error {
+func (r *renderer) AddColumn(add *change.AddColumn) error {
+	t, c, backfill := add.Table, add.Column, add.Backfill
 	tn := tableName(t)
 	col := quoteIdentIfNeeded(c.Name)
 	// Identity and generated columns fill their rows themselves.
@@ -868,10 +892,10 @@ func derefOr(p *string) (string, bool) {
 	return *p, true
 }
 
-// alterColumn renders the ALTER COLUMN steps from c.From to c.To in an
+// AlterColumn renders the ALTER COLUMN steps from c.From to c.To in an
 // order the server accepts: expression and identity off, default off,
 // type, nullability, default on, identity on, comment.
-func (r *renderer) alterColumn(c *change.AlterColumn) error {
+func (r *renderer) AlterColumn(c *change.AlterColumn) error {
 	from, to := c.From, c.To
 	if from.Name != to.Name {
 		return fmt.Errorf("column %s would become %s: a rename is a RenameColumn", quoteIdentIfNeeded(from.Name), quoteIdentIfNeeded(to.Name))
@@ -1081,15 +1105,15 @@ func (r *renderer) recreateColumnIndexes(t change.Ref, col string) {
 			}
 		}
 		if uses {
-			r.addIndex(t, x)
+			r.createIndex(t, x)
 		}
 	}
 }
 
-// setPrimaryKey drops the old key and adds the new one. Columns that the
+// SetPrimaryKey drops the old key and adds the new one. Columns that the
 // old key made NOT NULL and that are nullable in to are made nullable
 // again, since dropping a key does not do that.
-func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) error {
+func (r *renderer) SetPrimaryKey(c *change.SetPrimaryKey) error {
 	tn := tableName(c.Table)
 	if c.From != nil {
 		r.dropConstraint(c.Table, c.From.Name)
