@@ -390,39 +390,39 @@ func (r *renderer) render(c change.Change) error {
 func (r *renderer) renderObject(c change.Change) error {
 	switch c := c.(type) {
 	case *change.AddType:
-		return r.addType(c.Type)
+		return r.AddType(c)
 	case *change.DropType:
-		return r.dropType(c.Type)
+		return r.DropType(c)
 	case *change.AddEnumValues:
-		return r.alterEnum(c.From, c.To, r.recreate[r.n])
+		return r.AddEnumValues(c)
 	case *change.RemoveEnumValues:
-		return r.alterEnum(c.From, c.To, true)
+		return r.RemoveEnumValues(c)
 	case *change.AddSequence:
-		return r.addSequence(c.Sequence)
+		return r.AddSequence(c)
 	case *change.DropSequence:
-		return r.dropSequence(c.Sequence)
+		return r.DropSequence(c)
 	case *change.AlterSequence:
-		return r.alterSequence(c.From, c.To)
+		return r.AlterSequence(c)
 	case *change.AddView:
-		return r.addView(c.View)
+		return r.AddView(c)
 	case *change.DropView:
-		return r.dropView(c.View)
+		return r.DropView(c)
 	case *change.AddRoutine:
-		return r.addRoutine(c.Routine)
+		return r.AddRoutine(c)
 	case *change.DropRoutine:
-		return r.dropRoutineChange(c.Routine)
+		return r.DropRoutine(c)
 	case *change.ReplaceRoutine:
-		return r.replaceRoutine(c.From, c.To)
+		return r.ReplaceRoutine(c)
 	case *change.AddTrigger:
-		return r.addTrigger(c.Trigger)
+		return r.AddTrigger(c)
 	case *change.DropTrigger:
-		return r.dropTrigger(c.Trigger)
+		return r.DropTrigger(c)
 	case *change.AddRule:
-		return r.addRule(c.Rule)
+		return r.AddRule(c)
 	case *change.DropRule:
-		return r.dropRule(c.Rule)
+		return r.DropRule(c)
 	case *change.ReplaceRule:
-		return r.replaceRule(c.From, c.To)
+		return r.ReplaceRule(c)
 	}
 	return r.renderNamespaced(c)
 }
@@ -562,7 +562,9 @@ func (r *renderer) SetTableComment(c *change.SetTableComment) error {
 	return nil
 }
 
-func (r *renderer) dropType(t *schema.Type) error {
+// DropType drops the type (DROP DOMAIN for a domain).
+func (r *renderer) DropType(c *change.DropType) error {
+	t := c.Type
 	kw := "TYPE"
 	if t.Kind == schema.DomainType {
 		kw = "DOMAIN"
@@ -571,31 +573,32 @@ func (r *renderer) dropType(t *schema.Type) error {
 	return nil
 }
 
-func (r *renderer) dropSequence(s *schema.Sequence) error {
-	qn := qualifiedName(s.Schema, s.Name)
+// DropSequence drops the sequence.
+func (r *renderer) DropSequence(c *change.DropSequence) error {
+	qn := qualifiedName(c.Sequence.Schema, c.Sequence.Name)
 	r.emit("DROP SEQUENCE %s", qn)
 	delete(r.st.seqs, qn)
 	delete(r.st.owner, qn)
 	return nil
 }
 
-func (r *renderer) dropView(v *schema.View) error {
-	r.emit("DROP %s", viewDesignation(v))
+// DropView drops the view or materialized view.
+func (r *renderer) DropView(c *change.DropView) error {
+	r.emit("DROP %s", viewDesignation(c.View))
 	return nil
 }
 
-func (r *renderer) dropRoutineChange(rt *schema.Routine) error {
-	r.dropRoutine(rt)
-	return nil
-}
-
-func (r *renderer) addTrigger(t *schema.Trigger) error {
+// AddTrigger creates the trigger from its definition, and its comment.
+func (r *renderer) AddTrigger(c *change.AddTrigger) error {
+	t := c.Trigger
 	r.emit("%s", trimStmt(t.Definition))
 	r.comment("TRIGGER "+quoteIdentIfNeeded(t.Name)+" ON "+qualifiedName(t.Schema, t.Table), t.Comment, false)
 	return nil
 }
 
-func (r *renderer) dropTrigger(t *schema.Trigger) error {
+// DropTrigger drops the trigger.
+func (r *renderer) DropTrigger(c *change.DropTrigger) error {
+	t := c.Trigger
 	r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(t.Name), qualifiedName(t.Schema, t.Table))
 	return nil
 }
@@ -659,10 +662,11 @@ func ruleObject(rl *schema.Rule) string {
 	return "RULE " + quoteIdentIfNeeded(rl.Name) + " ON " + qualifiedName(rl.Schema, rl.Table)
 }
 
-// addRule creates a rewrite rule from its definition, the CREATE RULE
+// AddRule creates a rewrite rule from its definition, the CREATE RULE
 // statement pg_get_ruledef prints, and sets its comment. diff places it
 // after every table, view and routine its action may name.
-func (r *renderer) addRule(rl *schema.Rule) error {
+func (r *renderer) AddRule(c *change.AddRule) error {
+	rl := c.Rule
 	def := trimStmt(rl.Definition)
 	if def == "" {
 		return fmt.Errorf("rule %s has no definition: inspect the database again or write this revision by hand", ruleObject(rl))
@@ -672,26 +676,28 @@ func (r *renderer) addRule(rl *schema.Rule) error {
 	return nil
 }
 
-// dropRule drops a rewrite rule (its comment goes with it).
-func (r *renderer) dropRule(rl *schema.Rule) error {
+// DropRule drops a rewrite rule (its comment goes with it).
+func (r *renderer) DropRule(c *change.DropRule) error {
+	rl := c.Rule
 	r.emit("DROP RULE %s ON %s", quoteIdentIfNeeded(rl.Name), qualifiedName(rl.Schema, rl.Table))
 	return nil
 }
 
-// replaceRule changes a rule in place: CREATE OR REPLACE RULE, which
+// ReplaceRule changes a rule in place: CREATE OR REPLACE RULE, which
 // PostgreSQL allows for any rule but a view's _RETURN rule (never
 // inspected as a rule) and which keeps the rule's comment; then the
 // comment when it changed. A definition that is not a plain CREATE RULE
 // statement is dropped and created instead.
-func (r *renderer) replaceRule(from, to *schema.Rule) error {
+func (r *renderer) ReplaceRule(c *change.ReplaceRule) error {
+	from, to := c.From, c.To
 	fromDef, toDef := trimStmt(from.Definition), trimStmt(to.Definition)
 	if fromDef != toDef {
 		const create = "CREATE RULE "
 		if len(toDef) < len(create) || !strings.EqualFold(toDef[:len(create)], create) {
-			if err := r.dropRule(from); err != nil {
+			if err := r.DropRule(&change.DropRule{Rule: from}); err != nil {
 				return err
 			}
-			return r.addRule(to)
+			return r.AddRule(&change.AddRule{Rule: to})
 		}
 		r.emit("CREATE OR REPLACE RULE %s", toDef[len(create):])
 	}
@@ -1141,9 +1147,10 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// addType creates a type as Format prints it, with a domain's NOT VALID
-// checks and the comments.
-func (r *renderer) addType(t *schema.Type) error {
+// AddType creates the type as Format prints it, with a domain's NOT
+// VALID checks and the comments.
+func (r *renderer) AddType(add *change.AddType) error {
+	t := add.Type
 	var b strings.Builder
 	writeType(&b, t)
 	if b.Len() == 0 {
@@ -1168,6 +1175,18 @@ func (r *renderer) addType(t *schema.Type) error {
 		r.comment("COLUMN "+name+"."+quoteIdentIfNeeded(a.Name), a.Comment, false)
 	}
 	return nil
+}
+
+// AddEnumValues adds the enum's new values with ALTER TYPE ... ADD VALUE,
+// or recreates the type when Render found that a later statement uses
+// one of them (r.recreate).
+func (r *renderer) AddEnumValues(c *change.AddEnumValues) error {
+	return r.alterEnum(c.From, c.To, r.recreate[r.n])
+}
+
+// RemoveEnumValues recreates the enum: PostgreSQL cannot drop a value.
+func (r *renderer) RemoveEnumValues(c *change.RemoveEnumValues) error {
+	return r.alterEnum(c.From, c.To, true)
 }
 
 // alterEnum changes an enum's values from from.Values to to.Values: with
@@ -1303,7 +1322,10 @@ func isSubsequence(a, b []string) bool {
 	return k == len(a)
 }
 
-func (r *renderer) addSequence(q *schema.Sequence) error {
+// AddSequence creates the sequence, its OWNED BY when the owning column
+// exists already, and its comment.
+func (r *renderer) AddSequence(c *change.AddSequence) error {
+	q := c.Sequence
 	qn := qualifiedName(q.Schema, q.Name)
 	s := "CREATE SEQUENCE " + qn
 	if q.Type != "" && q.Type != "bigint" {
@@ -1322,9 +1344,10 @@ func (r *renderer) addSequence(q *schema.Sequence) error {
 	return nil
 }
 
-// alterSequence sets every option of to explicitly, so the result does
+// AlterSequence sets every option of c.To explicitly, so the result does
 // not depend on what the old values were.
-func (r *renderer) alterSequence(from, to *schema.Sequence) error {
+func (r *renderer) AlterSequence(c *change.AlterSequence) error {
+	from, to := c.From, c.To
 	qn := qualifiedName(from.Schema, from.Name)
 	if from.Name != to.Name || from.Schema != to.Schema {
 		return fmt.Errorf("sequence %s cannot become %s: AlterSequence keeps the name", qn, qualifiedName(to.Schema, to.Name))
@@ -1354,9 +1377,10 @@ func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 	return nil
 }
 
-// addView creates a view or a materialized view (populated), its comment
+// AddView creates a view or a materialized view (populated), its comment
 // and a materialized view's indexes.
-func (r *renderer) addView(v *schema.View) error {
+func (r *renderer) AddView(c *change.AddView) error {
+	v := c.View
 	r.out = append(r.out, createView(v))
 	r.comment(viewDesignation(v), v.Comment, false)
 	for _, ix := range v.Indexes {
@@ -1366,7 +1390,9 @@ func (r *renderer) addView(v *schema.View) error {
 	return nil
 }
 
-func (r *renderer) addRoutine(rt *schema.Routine) error {
+// AddRoutine creates the routine from its definition, and its comment.
+func (r *renderer) AddRoutine(c *change.AddRoutine) error {
+	rt := c.Routine
 	if strings.TrimSpace(rt.Definition) == "" {
 		return fmt.Errorf("%s has no definition", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
 	}
@@ -1375,15 +1401,19 @@ func (r *renderer) addRoutine(rt *schema.Routine) error {
 	return nil
 }
 
-func (r *renderer) dropRoutine(rt *schema.Routine) {
+// DropRoutine drops the routine, naming its full signature.
+func (r *renderer) DropRoutine(c *change.DropRoutine) error {
+	rt := c.Routine
 	r.emit("DROP %s", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
+	return nil
 }
 
-// replaceRoutine uses CREATE OR REPLACE where the server allows it: same
+// ReplaceRoutine uses CREATE OR REPLACE where the server allows it: same
 // kind, same header (name and full argument list, with names, modes and
 // defaults) and same RETURNS clause. Otherwise the routine is dropped and
 // created, and given back its privileges.
-func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
+func (r *renderer) ReplaceRoutine(c *change.ReplaceRoutine) error {
+	from, to := c.From, c.To
 	if from.Kind != schema.Aggregate && from.Kind == to.Kind &&
 		from.Schema == to.Schema && from.Name == to.Name && from.Signature == to.Signature &&
 		routineHeader(from.Definition) == routineHeader(to.Definition) &&
@@ -1394,8 +1424,10 @@ func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
 		}
 		return nil
 	}
-	r.dropRoutine(from)
-	if err := r.addRoutine(to); err != nil {
+	if err := r.DropRoutine(&change.DropRoutine{Routine: from}); err != nil {
+		return err
+	}
+	if err := r.AddRoutine(&change.AddRoutine{Routine: to}); err != nil {
 		return err
 	}
 	r.regrant(routineDesignation(to.Kind, to.Schema, to.Name, to.Signature))
