@@ -432,15 +432,15 @@ func (r *renderer) renderObject(c change.Change) error {
 func (r *renderer) renderNamespaced(c change.Change) error {
 	switch c := c.(type) {
 	case *change.AddNamespace:
-		return r.addNamespace(c.Namespace)
+		return r.AddNamespace(c)
 	case *change.SetNamespaceComment:
-		return r.setNamespaceComment(c)
+		return r.SetNamespaceComment(c)
 	case *change.DropNamespace:
-		return r.dropNamespace(c.Namespace)
+		return r.DropNamespace(c)
 	case *change.AddExtension:
-		return r.addExtension(c.Extension)
+		return r.AddExtension(c)
 	case *change.DropExtension:
-		return r.dropExtension(c.Extension)
+		return r.DropExtension(c)
 	}
 	if ok, err := r.renderSecurity(c); ok {
 		return err
@@ -603,21 +603,26 @@ func (r *renderer) DropTrigger(c *change.DropTrigger) error {
 	return nil
 }
 
-func (r *renderer) addNamespace(ns *schema.Namespace) error {
+// AddNamespace creates the schema and its comment.
+func (r *renderer) AddNamespace(c *change.AddNamespace) error {
+	ns := c.Namespace
 	r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(ns.Name))
 	r.comment("SCHEMA "+quoteIdentIfNeeded(ns.Name), ns.Comment, false)
 	return nil
 }
 
-// dropNamespace drops a schema. diff drops everything in it first: no
+// DropNamespace drops a schema. diff drops everything in it first: no
 // CASCADE, so that anything it did not know about stops the revision
 // instead of being dropped silently.
-func (r *renderer) dropNamespace(ns *schema.Namespace) error {
-	r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(ns.Name))
+func (r *renderer) DropNamespace(c *change.DropNamespace) error {
+	r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
 	return nil
 }
 
-func (r *renderer) addExtension(e *schema.Extension) error {
+// AddExtension creates the extension (IF NOT EXISTS), in its schema when
+// it names one, and its comment.
+func (r *renderer) AddExtension(c *change.AddExtension) error {
+	e := c.Extension
 	stmt := "CREATE EXTENSION IF NOT EXISTS " + quoteIdentIfNeeded(e.Name)
 	if e.Schema != "" {
 		stmt += " WITH SCHEMA " + quoteIdentIfNeeded(e.Schema)
@@ -627,8 +632,9 @@ func (r *renderer) addExtension(e *schema.Extension) error {
 	return nil
 }
 
-func (r *renderer) dropExtension(e *schema.Extension) error {
-	r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(e.Name))
+// DropExtension drops the extension.
+func (r *renderer) DropExtension(c *change.DropExtension) error {
+	r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(c.Extension.Name))
 	return nil
 }
 
@@ -639,10 +645,10 @@ func (r *renderer) dropExtension(e *schema.Extension) error {
 // sides with its real text, and diff never asks for this one.
 const publicDefaultComment = "standard public schema"
 
-// setNamespaceComment renders COMMENT ON SCHEMA: the new comment, IS NULL
+// SetNamespaceComment renders COMMENT ON SCHEMA: the new comment, IS NULL
 // for none, or for a side that holds the new-database default (only public
 // has one) the text the inspector treats as that default.
-func (r *renderer) setNamespaceComment(c *change.SetNamespaceComment) error {
+func (r *renderer) SetNamespaceComment(c *change.SetNamespaceComment) error {
 	if c.Namespace == "" {
 		return fmt.Errorf("comment on a schema without a name: inspect the database again or write this revision by hand")
 	}
