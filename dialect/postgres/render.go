@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -250,14 +251,14 @@ type enumAdd struct {
 }
 
 func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[int]bool) (*renderer, error) {
-	r := &renderer{from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
+	r := &renderer{Refuse: change.Refuse{Dialect: "PostgreSQL"}, from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
 	for n, c := range changes {
 		r.n = n
 		if err := change.Complete(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+			return nil, renderError(n, c, err)
 		}
-		if err := r.render(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+		if err := change.Visit(r, c); err != nil {
+			return nil, renderError(n, c, err)
 		}
 	}
 	// OWNED BY that no change could set yet (the owner appeared later, by
@@ -275,7 +276,23 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 	return r, nil
 }
 
+// renderError says which change (n, from 0) failed to render and why. A
+// refused change's error names the change already: the label is not
+// repeated.
+func renderError(n int, c change.Change, err error) error {
+	var refused *change.UnsupportedError
+	if errors.As(err, &refused) {
+		return fmt.Errorf("postgres: render change %d: %w", n+1, err)
+	}
+	return fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+}
+
+// renderer renders one list of changes: a change.Visitor with one method
+// per kind PostgreSQL can make, appending to out. Refuse refuses the rest
+// (MySQL's events, table options and partitioning changes), with an error
+// that matches errors.ErrUnsupported.
 type renderer struct {
+	change.Refuse
 	from, to *schema.Schema
 	st       *renderState
 	out      []string
@@ -286,6 +303,8 @@ type renderer struct {
 	recreate map[int]bool
 	enumAdds map[int]enumAdd
 }
+
+var _ change.Visitor = (*renderer)(nil)
 
 func (r *renderer) emit(format string, args ...any) {
 	r.out = append(r.out, fmt.Sprintf(format, args...))
@@ -339,114 +358,6 @@ func (st *renderState) ownerExists(owned string) bool {
 }
 
 func tableName(t change.Ref) string { return qualifiedName(t.Schema, t.Name) }
-
-// render dispatches c to the function for its kind: tables, columns and
-// constraints here, the other objects in renderObject.
-func (r *renderer) render(c change.Change) error {
-	switch c := c.(type) {
-	case nil:
-		return fmt.Errorf("nil change")
-	case *change.AddTable:
-		return r.AddTable(c)
-	case *change.DropTable:
-		return r.DropTable(c)
-	case *change.RenameTable:
-		return r.RenameTable(c)
-	case *change.AddColumn:
-		return r.AddColumn(c)
-	case *change.DropColumn:
-		return r.DropColumn(c)
-	case *change.RenameColumn:
-		return r.RenameColumn(c)
-	case *change.AlterColumn:
-		return r.AlterColumn(c)
-	case *change.SetPrimaryKey:
-		return r.SetPrimaryKey(c)
-	case *change.AddUnique:
-		return r.AddUnique(c)
-	case *change.DropUnique:
-		return r.DropUnique(c)
-	case *change.AddIndex:
-		return r.AddIndex(c)
-	case *change.DropIndex:
-		return r.DropIndex(c)
-	case *change.AddForeignKey:
-		return r.AddForeignKey(c)
-	case *change.DropForeignKey:
-		return r.DropForeignKey(c)
-	case *change.AddCheck:
-		return r.AddCheck(c)
-	case *change.DropCheck:
-		return r.DropCheck(c)
-	case *change.SetTableComment:
-		return r.SetTableComment(c)
-	}
-	return r.renderObject(c)
-}
-
-// renderObject dispatches the changes of the objects beside tables: types,
-// sequences, views, routines, triggers, rules, schemas and extensions,
-// then those of renderSecurity.
-func (r *renderer) renderObject(c change.Change) error {
-	switch c := c.(type) {
-	case *change.AddType:
-		return r.AddType(c)
-	case *change.DropType:
-		return r.DropType(c)
-	case *change.AddEnumValues:
-		return r.AddEnumValues(c)
-	case *change.RemoveEnumValues:
-		return r.RemoveEnumValues(c)
-	case *change.AddSequence:
-		return r.AddSequence(c)
-	case *change.DropSequence:
-		return r.DropSequence(c)
-	case *change.AlterSequence:
-		return r.AlterSequence(c)
-	case *change.AddView:
-		return r.AddView(c)
-	case *change.DropView:
-		return r.DropView(c)
-	case *change.AddRoutine:
-		return r.AddRoutine(c)
-	case *change.DropRoutine:
-		return r.DropRoutine(c)
-	case *change.ReplaceRoutine:
-		return r.ReplaceRoutine(c)
-	case *change.AddTrigger:
-		return r.AddTrigger(c)
-	case *change.DropTrigger:
-		return r.DropTrigger(c)
-	case *change.AddRule:
-		return r.AddRule(c)
-	case *change.DropRule:
-		return r.DropRule(c)
-	case *change.ReplaceRule:
-		return r.ReplaceRule(c)
-	}
-	return r.renderNamespaced(c)
-}
-
-// renderNamespaced dispatches the changes of schemas and extensions, then
-// those of renderSecurity.
-func (r *renderer) renderNamespaced(c change.Change) error {
-	switch c := c.(type) {
-	case *change.AddNamespace:
-		return r.AddNamespace(c)
-	case *change.SetNamespaceComment:
-		return r.SetNamespaceComment(c)
-	case *change.DropNamespace:
-		return r.DropNamespace(c)
-	case *change.AddExtension:
-		return r.AddExtension(c)
-	case *change.DropExtension:
-		return r.DropExtension(c)
-	}
-	if ok, err := r.renderSecurity(c); ok {
-		return err
-	}
-	return fmt.Errorf("change %T is not supported by the postgres renderer", c)
-}
 
 // DropTable drops the table, first releasing the sequences its columns
 // own (OWNED BY NONE) so that they are only dropped by their own change.

@@ -9,28 +9,6 @@ import (
 	"github.com/retortdb/retort/schema"
 )
 
-// renderSecurity renders exclusion constraints, row-level security and
-// policies; ok is false for any other change.
-func (r *renderer) renderSecurity(c change.Change) (ok bool, err error) {
-	switch c := c.(type) {
-	case *change.AddExclusion:
-		return true, r.AddExclusion(c)
-	case *change.DropExclusion:
-		return true, r.DropExclusion(c)
-	case *change.SetRowSecurity:
-		return true, r.SetRowSecurity(c)
-	case *change.AddPolicy:
-		return true, r.AddPolicy(c)
-	case *change.DropPolicy:
-		return true, r.DropPolicy(c)
-	case *change.AddGrant:
-		return true, r.AddGrant(c)
-	case *change.DropGrant:
-		return true, r.DropGrant(c)
-	}
-	return false, nil
-}
-
 // AddExclusion adds the exclusion constraint from its definition (the
 // server's text), and its comment.
 func (r *renderer) AddExclusion(c *change.AddExclusion) error {
