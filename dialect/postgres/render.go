@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -250,14 +251,14 @@ type enumAdd struct {
 }
 
 func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[int]bool) (*renderer, error) {
-	r := &renderer{from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
+	r := &renderer{Refuse: change.Refuse{Dialect: "PostgreSQL"}, from: from, to: to, st: newRenderState(from), recreate: recreate, enumAdds: map[int]enumAdd{}}
 	for n, c := range changes {
 		r.n = n
 		if err := change.Complete(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+			return nil, renderError(n, c, err)
 		}
-		if err := r.render(c); err != nil {
-			return nil, fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+		if err := change.Visit(r, c); err != nil {
+			return nil, renderError(n, c, err)
 		}
 	}
 	// OWNED BY that no change could set yet (the owner appeared later, by
@@ -275,7 +276,23 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 	return r, nil
 }
 
+// renderError says which change (n, from 0) failed to render and why. A
+// refused change's error names the change already: the label is not
+// repeated.
+func renderError(n int, c change.Change, err error) error {
+	var refused *change.UnsupportedError
+	if errors.As(err, &refused) {
+		return fmt.Errorf("postgres: render change %d: %w", n+1, err)
+	}
+	return fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
+}
+
+// renderer renders one list of changes: a change.Visitor with one method
+// per kind PostgreSQL can make, appending to out. Refuse refuses the rest
+// (MySQL's events, table options and partitioning changes), with an error
+// that matches errors.ErrUnsupported.
 type renderer struct {
+	change.Refuse
 	from, to *schema.Schema
 	st       *renderState
 	out      []string
@@ -286,6 +303,8 @@ type renderer struct {
 	recreate map[int]bool
 	enumAdds map[int]enumAdd
 }
+
+var _ change.Visitor = (*renderer)(nil)
 
 func (r *renderer) emit(format string, args ...any) {
 	r.out = append(r.out, fmt.Sprintf(format, args...))
@@ -340,116 +359,10 @@ func (st *renderState) ownerExists(owned string) bool {
 
 func tableName(t change.Ref) string { return qualifiedName(t.Schema, t.Name) }
 
-// render dispatches c to the function for its kind: tables, columns and
-// constraints here, the other objects in renderObject.
-func (r *renderer) render(c change.Change) error {
-	switch c := c.(type) {
-	case nil:
-		return fmt.Errorf("nil change")
-	case *change.AddTable:
-		return r.addTable(c.Table)
-	case *change.DropTable:
-		return r.dropTable(c.Table)
-	case *change.RenameTable:
-		return r.renameTable(c)
-	case *change.AddColumn:
-		return r.addColumn(c.Table, c.Column, c.Backfill)
-	case *change.DropColumn:
-		return r.dropColumn(c)
-	case *change.RenameColumn:
-		return r.renameColumn(c)
-	case *change.AlterColumn:
-		return r.alterColumn(c)
-	case *change.SetPrimaryKey:
-		return r.setPrimaryKey(c)
-	case *change.AddUnique:
-		return r.addUnique(c)
-	case *change.DropUnique:
-		return r.dropUnique(c)
-	case *change.AddIndex:
-		return r.addIndexChange(c)
-	case *change.DropIndex:
-		return r.dropIndex(c)
-	case *change.AddForeignKey:
-		return r.addForeignKey(c)
-	case *change.DropForeignKey:
-		return r.dropForeignKey(c)
-	case *change.AddCheck:
-		return r.addCheck(c)
-	case *change.DropCheck:
-		return r.dropCheck(c)
-	case *change.SetTableComment:
-		r.comment("TABLE "+tableName(c.Table), c.To, true)
-		return nil
-	}
-	return r.renderObject(c)
-}
-
-// renderObject dispatches the changes of the objects beside tables: types,
-// sequences, views, routines, triggers, rules, schemas and extensions,
-// then those of renderSecurity.
-func (r *renderer) renderObject(c change.Change) error {
-	switch c := c.(type) {
-	case *change.AddType:
-		return r.addType(c.Type)
-	case *change.DropType:
-		return r.dropType(c.Type)
-	case *change.AddEnumValues:
-		return r.alterEnum(c.From, c.To, r.recreate[r.n])
-	case *change.RemoveEnumValues:
-		return r.alterEnum(c.From, c.To, true)
-	case *change.AddSequence:
-		return r.addSequence(c.Sequence)
-	case *change.DropSequence:
-		return r.dropSequence(c.Sequence)
-	case *change.AlterSequence:
-		return r.alterSequence(c.From, c.To)
-	case *change.AddView:
-		return r.addView(c.View)
-	case *change.DropView:
-		return r.dropView(c.View)
-	case *change.AddRoutine:
-		return r.addRoutine(c.Routine)
-	case *change.DropRoutine:
-		return r.dropRoutineChange(c.Routine)
-	case *change.ReplaceRoutine:
-		return r.replaceRoutine(c.From, c.To)
-	case *change.AddTrigger:
-		return r.addTrigger(c.Trigger)
-	case *change.DropTrigger:
-		return r.dropTrigger(c.Trigger)
-	case *change.AddRule:
-		return r.addRule(c.Rule)
-	case *change.DropRule:
-		return r.dropRule(c.Rule)
-	case *change.ReplaceRule:
-		return r.replaceRule(c.From, c.To)
-	}
-	return r.renderNamespaced(c)
-}
-
-// renderNamespaced dispatches the changes of schemas and extensions, then
-// those of renderSecurity.
-func (r *renderer) renderNamespaced(c change.Change) error {
-	switch c := c.(type) {
-	case *change.AddNamespace:
-		return r.addNamespace(c.Namespace)
-	case *change.SetNamespaceComment:
-		return r.setNamespaceComment(c)
-	case *change.DropNamespace:
-		return r.dropNamespace(c.Namespace)
-	case *change.AddExtension:
-		return r.addExtension(c.Extension)
-	case *change.DropExtension:
-		return r.dropExtension(c.Extension)
-	}
-	if ok, err := r.renderSecurity(c); ok {
-		return err
-	}
-	return fmt.Errorf("change %T is not supported by the postgres renderer", c)
-}
-
-func (r *renderer) dropTable(t *schema.Table) error {
+// DropTable drops the table, first releasing the sequences its columns
+// own (OWNED BY NONE) so that they are only dropped by their own change.
+func (r *renderer) DropTable(c *change.DropTable) error {
+	t := c.Table
 	tn := qualifiedName(t.Schema, t.Name)
 	r.releaseOwned(tn, "")
 	r.emit("DROP TABLE %s", tn)
@@ -460,7 +373,9 @@ func (r *renderer) dropTable(t *schema.Table) error {
 	return nil
 }
 
-func (r *renderer) renameTable(c *change.RenameTable) error {
+// RenameTable renames the table, and the table in the OWNED BY of the
+// sequences its columns own.
+func (r *renderer) RenameTable(c *change.RenameTable) error {
 	old := qualifiedName(c.Schema, c.From)
 	nw := qualifiedName(c.Schema, c.To)
 	r.emit("ALTER TABLE %s RENAME TO %s", old, quoteIdentIfNeeded(c.To))
@@ -476,7 +391,8 @@ func (r *renderer) renameTable(c *change.RenameTable) error {
 	return nil
 }
 
-func (r *renderer) dropColumn(c *change.DropColumn) error {
+// DropColumn drops the column, first releasing the sequences it owns.
+func (r *renderer) DropColumn(c *change.DropColumn) error {
 	tn := tableName(c.Table)
 	r.releaseOwned(tn, c.Column.Name)
 	r.emit("ALTER TABLE %s DROP COLUMN %s", tn, quoteIdentIfNeeded(c.Column.Name))
@@ -484,7 +400,9 @@ func (r *renderer) dropColumn(c *change.DropColumn) error {
 	return nil
 }
 
-func (r *renderer) renameColumn(c *change.RenameColumn) error {
+// RenameColumn renames the column, and the column in the OWNED BY of the
+// sequences it owns.
+func (r *renderer) RenameColumn(c *change.RenameColumn) error {
 	tn := tableName(c.Table)
 	r.emit("ALTER TABLE %s RENAME COLUMN %s TO %s", tn, quoteIdentIfNeeded(c.From), quoteIdentIfNeeded(c.To))
 	if m := r.st.cols[tn]; m != nil {
@@ -499,49 +417,65 @@ func (r *renderer) renameColumn(c *change.RenameColumn) error {
 	return nil
 }
 
-func (r *renderer) addUnique(c *change.AddUnique) error {
+// AddUnique adds the unique constraint and its comment.
+func (r *renderer) AddUnique(c *change.AddUnique) error {
 	r.addConstraint(c.Table, c.Key.Name, keyClause("UNIQUE", c.Key), c.Key.Comment)
 	return nil
 }
 
-func (r *renderer) dropUnique(c *change.DropUnique) error {
+// DropUnique drops the unique constraint.
+func (r *renderer) DropUnique(c *change.DropUnique) error {
 	r.dropConstraint(c.Table, c.Key.Name)
 	return nil
 }
 
-func (r *renderer) addIndexChange(c *change.AddIndex) error {
-	r.addIndex(c.Table, c.Index)
+// AddIndex creates the index and its comment.
+func (r *renderer) AddIndex(c *change.AddIndex) error {
+	r.createIndex(c.Table, c.Index)
 	return nil
 }
 
-func (r *renderer) dropIndex(c *change.DropIndex) error {
+// DropIndex drops the index.
+func (r *renderer) DropIndex(c *change.DropIndex) error {
 	r.emit("DROP INDEX %s", qualifiedName(c.Table.Schema, c.Index.Name))
 	return nil
 }
 
-func (r *renderer) addForeignKey(c *change.AddForeignKey) error {
+// AddForeignKey adds the foreign key and its comment.
+func (r *renderer) AddForeignKey(c *change.AddForeignKey) error {
 	r.addConstraint(c.Table, c.FK.Name, fkClause(c.FK), c.FK.Comment)
 	r.st.fks[fkKey(tableName(c.Table), c.FK.Name)] = true
 	return nil
 }
 
-func (r *renderer) dropForeignKey(c *change.DropForeignKey) error {
+// DropForeignKey drops the foreign key.
+func (r *renderer) DropForeignKey(c *change.DropForeignKey) error {
 	r.dropConstraint(c.Table, c.FK.Name)
 	delete(r.st.fks, fkKey(tableName(c.Table), c.FK.Name))
 	return nil
 }
 
-func (r *renderer) addCheck(c *change.AddCheck) error {
+// AddCheck adds the check constraint and its comment.
+func (r *renderer) AddCheck(c *change.AddCheck) error {
 	r.addConstraint(c.Table, c.Check.Name, checkClause(c.Check), c.Check.Comment)
 	return nil
 }
 
-func (r *renderer) dropCheck(c *change.DropCheck) error {
+// DropCheck drops the check constraint.
+func (r *renderer) DropCheck(c *change.DropCheck) error {
 	r.dropConstraint(c.Table, c.Check.Name)
 	return nil
 }
 
-func (r *renderer) dropType(t *schema.Type) error {
+// SetTableComment sets the table's comment, or removes it (IS NULL).
+func (r *renderer) SetTableComment(c *change.SetTableComment) error {
+	r.comment("TABLE "+tableName(c.Table), c.To, true)
+	return nil
+}
+
+// DropType drops the type (DROP DOMAIN for a domain).
+func (r *renderer) DropType(c *change.DropType) error {
+	t := c.Type
 	kw := "TYPE"
 	if t.Kind == schema.DomainType {
 		kw = "DOMAIN"
@@ -550,50 +484,56 @@ func (r *renderer) dropType(t *schema.Type) error {
 	return nil
 }
 
-func (r *renderer) dropSequence(s *schema.Sequence) error {
-	qn := qualifiedName(s.Schema, s.Name)
+// DropSequence drops the sequence.
+func (r *renderer) DropSequence(c *change.DropSequence) error {
+	qn := qualifiedName(c.Sequence.Schema, c.Sequence.Name)
 	r.emit("DROP SEQUENCE %s", qn)
 	delete(r.st.seqs, qn)
 	delete(r.st.owner, qn)
 	return nil
 }
 
-func (r *renderer) dropView(v *schema.View) error {
-	r.emit("DROP %s", viewDesignation(v))
+// DropView drops the view or materialized view.
+func (r *renderer) DropView(c *change.DropView) error {
+	r.emit("DROP %s", viewDesignation(c.View))
 	return nil
 }
 
-func (r *renderer) dropRoutineChange(rt *schema.Routine) error {
-	r.dropRoutine(rt)
-	return nil
-}
-
-func (r *renderer) addTrigger(t *schema.Trigger) error {
+// AddTrigger creates the trigger from its definition, and its comment.
+func (r *renderer) AddTrigger(c *change.AddTrigger) error {
+	t := c.Trigger
 	r.emit("%s", trimStmt(t.Definition))
 	r.comment("TRIGGER "+quoteIdentIfNeeded(t.Name)+" ON "+qualifiedName(t.Schema, t.Table), t.Comment, false)
 	return nil
 }
 
-func (r *renderer) dropTrigger(t *schema.Trigger) error {
+// DropTrigger drops the trigger.
+func (r *renderer) DropTrigger(c *change.DropTrigger) error {
+	t := c.Trigger
 	r.emit("DROP TRIGGER %s ON %s", quoteIdentIfNeeded(t.Name), qualifiedName(t.Schema, t.Table))
 	return nil
 }
 
-func (r *renderer) addNamespace(ns *schema.Namespace) error {
+// AddNamespace creates the schema and its comment.
+func (r *renderer) AddNamespace(c *change.AddNamespace) error {
+	ns := c.Namespace
 	r.emit("CREATE SCHEMA %s", quoteIdentIfNeeded(ns.Name))
 	r.comment("SCHEMA "+quoteIdentIfNeeded(ns.Name), ns.Comment, false)
 	return nil
 }
 
-// dropNamespace drops a schema. diff drops everything in it first: no
+// DropNamespace drops a schema. diff drops everything in it first: no
 // CASCADE, so that anything it did not know about stops the revision
 // instead of being dropped silently.
-func (r *renderer) dropNamespace(ns *schema.Namespace) error {
-	r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(ns.Name))
+func (r *renderer) DropNamespace(c *change.DropNamespace) error {
+	r.emit("DROP SCHEMA %s", quoteIdentIfNeeded(c.Namespace.Name))
 	return nil
 }
 
-func (r *renderer) addExtension(e *schema.Extension) error {
+// AddExtension creates the extension (IF NOT EXISTS), in its schema when
+// it names one, and its comment.
+func (r *renderer) AddExtension(c *change.AddExtension) error {
+	e := c.Extension
 	stmt := "CREATE EXTENSION IF NOT EXISTS " + quoteIdentIfNeeded(e.Name)
 	if e.Schema != "" {
 		stmt += " WITH SCHEMA " + quoteIdentIfNeeded(e.Schema)
@@ -603,8 +543,9 @@ func (r *renderer) addExtension(e *schema.Extension) error {
 	return nil
 }
 
-func (r *renderer) dropExtension(e *schema.Extension) error {
-	r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(e.Name))
+// DropExtension drops the extension.
+func (r *renderer) DropExtension(c *change.DropExtension) error {
+	r.emit("DROP EXTENSION %s", quoteIdentIfNeeded(c.Extension.Name))
 	return nil
 }
 
@@ -615,10 +556,10 @@ func (r *renderer) dropExtension(e *schema.Extension) error {
 // sides with its real text, and diff never asks for this one.
 const publicDefaultComment = "standard public schema"
 
-// setNamespaceComment renders COMMENT ON SCHEMA: the new comment, IS NULL
+// SetNamespaceComment renders COMMENT ON SCHEMA: the new comment, IS NULL
 // for none, or for a side that holds the new-database default (only public
 // has one) the text the inspector treats as that default.
-func (r *renderer) setNamespaceComment(c *change.SetNamespaceComment) error {
+func (r *renderer) SetNamespaceComment(c *change.SetNamespaceComment) error {
 	if c.Namespace == "" {
 		return fmt.Errorf("comment on a schema without a name: inspect the database again or write this revision by hand")
 	}
@@ -638,10 +579,11 @@ func ruleObject(rl *schema.Rule) string {
 	return "RULE " + quoteIdentIfNeeded(rl.Name) + " ON " + qualifiedName(rl.Schema, rl.Table)
 }
 
-// addRule creates a rewrite rule from its definition, the CREATE RULE
+// AddRule creates a rewrite rule from its definition, the CREATE RULE
 // statement pg_get_ruledef prints, and sets its comment. diff places it
 // after every table, view and routine its action may name.
-func (r *renderer) addRule(rl *schema.Rule) error {
+func (r *renderer) AddRule(c *change.AddRule) error {
+	rl := c.Rule
 	def := trimStmt(rl.Definition)
 	if def == "" {
 		return fmt.Errorf("rule %s has no definition: inspect the database again or write this revision by hand", ruleObject(rl))
@@ -651,26 +593,28 @@ func (r *renderer) addRule(rl *schema.Rule) error {
 	return nil
 }
 
-// dropRule drops a rewrite rule (its comment goes with it).
-func (r *renderer) dropRule(rl *schema.Rule) error {
+// DropRule drops a rewrite rule (its comment goes with it).
+func (r *renderer) DropRule(c *change.DropRule) error {
+	rl := c.Rule
 	r.emit("DROP RULE %s ON %s", quoteIdentIfNeeded(rl.Name), qualifiedName(rl.Schema, rl.Table))
 	return nil
 }
 
-// replaceRule changes a rule in place: CREATE OR REPLACE RULE, which
+// ReplaceRule changes a rule in place: CREATE OR REPLACE RULE, which
 // PostgreSQL allows for any rule but a view's _RETURN rule (never
 // inspected as a rule) and which keeps the rule's comment; then the
 // comment when it changed. A definition that is not a plain CREATE RULE
 // statement is dropped and created instead.
-func (r *renderer) replaceRule(from, to *schema.Rule) error {
+func (r *renderer) ReplaceRule(c *change.ReplaceRule) error {
+	from, to := c.From, c.To
 	fromDef, toDef := trimStmt(from.Definition), trimStmt(to.Definition)
 	if fromDef != toDef {
 		const create = "CREATE RULE "
 		if len(toDef) < len(create) || !strings.EqualFold(toDef[:len(create)], create) {
-			if err := r.dropRule(from); err != nil {
+			if err := r.DropRule(&change.DropRule{Rule: from}); err != nil {
 				return err
 			}
-			return r.addRule(to)
+			return r.AddRule(&change.AddRule{Rule: to})
 		}
 		r.emit("CREATE OR REPLACE RULE %s", toDef[len(create):])
 	}
@@ -710,16 +654,18 @@ func (r *renderer) dropConstraint(t change.Ref, name string) {
 	r.emit("ALTER TABLE %s DROP CONSTRAINT %s", tableName(t), quoteIdentIfNeeded(name))
 }
 
-func (r *renderer) addIndex(t change.Ref, x *schema.Index) {
+// createIndex creates index x of table t and its comment.
+func (r *renderer) createIndex(t change.Ref, x *schema.Index) {
 	r.emit("%s", indexSQL(&schema.Table{Schema: t.Schema, Name: t.Name}, x))
 	r.comment("INDEX "+qualifiedName(t.Schema, x.Name), x.Comment, false)
 }
 
-// addTable creates t as Format prints it, then what Format prints
-// elsewhere for it: NOT VALID checks, partition attachment, indexes,
-// OWNED BY of its sequences and comments. Foreign keys are their own
-// changes.
-func (r *renderer) addTable(t *schema.Table) error {
+// AddTable creates the table as Format prints it, then what Format
+// prints elsewhere for it: NOT VALID checks, partition attachment,
+// indexes, OWNED BY of its sequences and comments. Foreign keys are their
+// own changes.
+func (r *renderer) AddTable(add *change.AddTable) error {
+	t := add.Table
 	byName := map[string]*schema.Table{}
 	for _, o := range r.to.Tables {
 		byName[qualifiedName(o.Schema, o.Name)] = o
@@ -743,7 +689,7 @@ func (r *renderer) addTable(t *schema.Table) error {
 	xs := append([]*schema.Index{}, t.Indexes...)
 	sort.Slice(xs, func(a, c int) bool { return xs[a].Name < xs[c].Name })
 	for _, x := range xs {
-		r.addIndex(ref, x)
+		r.createIndex(ref, x)
 	}
 	// A partition is attached after its indexes exist, so that the
 	// parent's indexes attach them instead of creating new ones.
@@ -819,9 +765,10 @@ func (r *renderer) releaseOwned(tn, col string) {
 	}
 }
 
-// addColumn adds c to table t; with a backfill, it is added nullable,
+// AddColumn adds the column; with a backfill, it is added nullable,
 // filled, then set NOT NULL.
-func (r *renderer) addColumn(t change.Ref, c *schema.Column, backfill string) error {
+func (r *renderer) AddColumn(add *change.AddColumn) error {
+	t, c, backfill := add.Table, add.Column, add.Backfill
 	tn := tableName(t)
 	col := quoteIdentIfNeeded(c.Name)
 	// Identity and generated columns fill their rows themselves.
@@ -868,10 +815,10 @@ func derefOr(p *string) (string, bool) {
 	return *p, true
 }
 
-// alterColumn renders the ALTER COLUMN steps from c.From to c.To in an
+// AlterColumn renders the ALTER COLUMN steps from c.From to c.To in an
 // order the server accepts: expression and identity off, default off,
 // type, nullability, default on, identity on, comment.
-func (r *renderer) alterColumn(c *change.AlterColumn) error {
+func (r *renderer) AlterColumn(c *change.AlterColumn) error {
 	from, to := c.From, c.To
 	if from.Name != to.Name {
 		return fmt.Errorf("column %s would become %s: a rename is a RenameColumn", quoteIdentIfNeeded(from.Name), quoteIdentIfNeeded(to.Name))
@@ -1081,15 +1028,15 @@ func (r *renderer) recreateColumnIndexes(t change.Ref, col string) {
 			}
 		}
 		if uses {
-			r.addIndex(t, x)
+			r.createIndex(t, x)
 		}
 	}
 }
 
-// setPrimaryKey drops the old key and adds the new one. Columns that the
+// SetPrimaryKey drops the old key and adds the new one. Columns that the
 // old key made NOT NULL and that are nullable in to are made nullable
 // again, since dropping a key does not do that.
-func (r *renderer) setPrimaryKey(c *change.SetPrimaryKey) error {
+func (r *renderer) SetPrimaryKey(c *change.SetPrimaryKey) error {
 	tn := tableName(c.Table)
 	if c.From != nil {
 		r.dropConstraint(c.Table, c.From.Name)
@@ -1117,9 +1064,10 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// addType creates a type as Format prints it, with a domain's NOT VALID
-// checks and the comments.
-func (r *renderer) addType(t *schema.Type) error {
+// AddType creates the type as Format prints it, with a domain's NOT
+// VALID checks and the comments.
+func (r *renderer) AddType(add *change.AddType) error {
+	t := add.Type
 	var b strings.Builder
 	writeType(&b, t)
 	if b.Len() == 0 {
@@ -1144,6 +1092,18 @@ func (r *renderer) addType(t *schema.Type) error {
 		r.comment("COLUMN "+name+"."+quoteIdentIfNeeded(a.Name), a.Comment, false)
 	}
 	return nil
+}
+
+// AddEnumValues adds the enum's new values with ALTER TYPE ... ADD VALUE,
+// or recreates the type when Render found that a later statement uses
+// one of them (r.recreate).
+func (r *renderer) AddEnumValues(c *change.AddEnumValues) error {
+	return r.alterEnum(c.From, c.To, r.recreate[r.n])
+}
+
+// RemoveEnumValues recreates the enum: PostgreSQL cannot drop a value.
+func (r *renderer) RemoveEnumValues(c *change.RemoveEnumValues) error {
+	return r.alterEnum(c.From, c.To, true)
 }
 
 // alterEnum changes an enum's values from from.Values to to.Values: with
@@ -1279,7 +1239,10 @@ func isSubsequence(a, b []string) bool {
 	return k == len(a)
 }
 
-func (r *renderer) addSequence(q *schema.Sequence) error {
+// AddSequence creates the sequence, its OWNED BY when the owning column
+// exists already, and its comment.
+func (r *renderer) AddSequence(c *change.AddSequence) error {
+	q := c.Sequence
 	qn := qualifiedName(q.Schema, q.Name)
 	s := "CREATE SEQUENCE " + qn
 	if q.Type != "" && q.Type != "bigint" {
@@ -1298,9 +1261,10 @@ func (r *renderer) addSequence(q *schema.Sequence) error {
 	return nil
 }
 
-// alterSequence sets every option of to explicitly, so the result does
+// AlterSequence sets every option of c.To explicitly, so the result does
 // not depend on what the old values were.
-func (r *renderer) alterSequence(from, to *schema.Sequence) error {
+func (r *renderer) AlterSequence(c *change.AlterSequence) error {
+	from, to := c.From, c.To
 	qn := qualifiedName(from.Schema, from.Name)
 	if from.Name != to.Name || from.Schema != to.Schema {
 		return fmt.Errorf("sequence %s cannot become %s: AlterSequence keeps the name", qn, qualifiedName(to.Schema, to.Name))
@@ -1330,9 +1294,10 @@ func (r *renderer) alterSequence(from, to *schema.Sequence) error {
 	return nil
 }
 
-// addView creates a view or a materialized view (populated), its comment
+// AddView creates a view or a materialized view (populated), its comment
 // and a materialized view's indexes.
-func (r *renderer) addView(v *schema.View) error {
+func (r *renderer) AddView(c *change.AddView) error {
+	v := c.View
 	r.out = append(r.out, createView(v))
 	r.comment(viewDesignation(v), v.Comment, false)
 	for _, ix := range v.Indexes {
@@ -1342,7 +1307,9 @@ func (r *renderer) addView(v *schema.View) error {
 	return nil
 }
 
-func (r *renderer) addRoutine(rt *schema.Routine) error {
+// AddRoutine creates the routine from its definition, and its comment.
+func (r *renderer) AddRoutine(c *change.AddRoutine) error {
+	rt := c.Routine
 	if strings.TrimSpace(rt.Definition) == "" {
 		return fmt.Errorf("%s has no definition", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
 	}
@@ -1351,15 +1318,19 @@ func (r *renderer) addRoutine(rt *schema.Routine) error {
 	return nil
 }
 
-func (r *renderer) dropRoutine(rt *schema.Routine) {
+// DropRoutine drops the routine, naming its full signature.
+func (r *renderer) DropRoutine(c *change.DropRoutine) error {
+	rt := c.Routine
 	r.emit("DROP %s", routineDesignation(rt.Kind, rt.Schema, rt.Name, rt.Signature))
+	return nil
 }
 
-// replaceRoutine uses CREATE OR REPLACE where the server allows it: same
+// ReplaceRoutine uses CREATE OR REPLACE where the server allows it: same
 // kind, same header (name and full argument list, with names, modes and
 // defaults) and same RETURNS clause. Otherwise the routine is dropped and
 // created, and given back its privileges.
-func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
+func (r *renderer) ReplaceRoutine(c *change.ReplaceRoutine) error {
+	from, to := c.From, c.To
 	if from.Kind != schema.Aggregate && from.Kind == to.Kind &&
 		from.Schema == to.Schema && from.Name == to.Name && from.Signature == to.Signature &&
 		routineHeader(from.Definition) == routineHeader(to.Definition) &&
@@ -1370,8 +1341,10 @@ func (r *renderer) replaceRoutine(from, to *schema.Routine) error {
 		}
 		return nil
 	}
-	r.dropRoutine(from)
-	if err := r.addRoutine(to); err != nil {
+	if err := r.DropRoutine(&change.DropRoutine{Routine: from}); err != nil {
+		return err
+	}
+	if err := r.AddRoutine(&change.AddRoutine{Routine: to}); err != nil {
 		return err
 	}
 	r.regrant(routineDesignation(to.Kind, to.Schema, to.Name, to.Signature))

@@ -9,32 +9,52 @@ import (
 	"github.com/retortdb/retort/schema"
 )
 
-// renderSecurity renders exclusion constraints, row-level security and
-// policies; ok is false for any other change.
-func (r *renderer) renderSecurity(c change.Change) (ok bool, err error) {
-	switch c := c.(type) {
-	case *change.AddExclusion:
-		if c.Exclusion == nil || c.Exclusion.Definition == "" {
-			return true, fmt.Errorf("exclusion constraint without a definition: inspect the database again or write this revision by hand")
-		}
-		r.addConstraint(c.Table, c.Exclusion.Name, c.Exclusion.Definition, c.Exclusion.Comment)
-	case *change.DropExclusion:
-		r.dropConstraint(c.Table, c.Exclusion.Name)
-	case *change.SetRowSecurity:
-		r.out = append(r.out, rowSecuritySQL(tableName(c.Table), c.From, c.To)...)
-	case *change.AddPolicy:
-		r.emit("%s", policySQL(c.Policy))
-		r.comment(policyObject(c.Policy), c.Policy.Comment, false)
-	case *change.DropPolicy:
-		r.emit("DROP POLICY %s ON %s", quoteIdentIfNeeded(c.Policy.Name), qualifiedName(c.Policy.Schema, c.Policy.Table))
-	case *change.AddGrant:
-		r.emit("%s", grantSQL(c.Grant, false))
-	case *change.DropGrant:
-		r.emit("%s", grantSQL(c.Grant, true))
-	default:
-		return false, nil
+// AddExclusion adds the exclusion constraint from its definition (the
+// server's text), and its comment.
+func (r *renderer) AddExclusion(c *change.AddExclusion) error {
+	if c.Exclusion == nil || c.Exclusion.Definition == "" {
+		return fmt.Errorf("exclusion constraint without a definition: inspect the database again or write this revision by hand")
 	}
-	return true, nil
+	r.addConstraint(c.Table, c.Exclusion.Name, c.Exclusion.Definition, c.Exclusion.Comment)
+	return nil
+}
+
+// DropExclusion drops the exclusion constraint.
+func (r *renderer) DropExclusion(c *change.DropExclusion) error {
+	r.dropConstraint(c.Table, c.Exclusion.Name)
+	return nil
+}
+
+// SetRowSecurity enables or disables, forces or stops forcing, the
+// table's row-level security.
+func (r *renderer) SetRowSecurity(c *change.SetRowSecurity) error {
+	r.out = append(r.out, rowSecuritySQL(tableName(c.Table), c.From, c.To)...)
+	return nil
+}
+
+// AddPolicy creates the policy and its comment.
+func (r *renderer) AddPolicy(c *change.AddPolicy) error {
+	r.emit("%s", policySQL(c.Policy))
+	r.comment(policyObject(c.Policy), c.Policy.Comment, false)
+	return nil
+}
+
+// DropPolicy drops the policy.
+func (r *renderer) DropPolicy(c *change.DropPolicy) error {
+	r.emit("DROP POLICY %s ON %s", quoteIdentIfNeeded(c.Policy.Name), qualifiedName(c.Policy.Schema, c.Policy.Table))
+	return nil
+}
+
+// AddGrant gives the privilege (or, for a revoked one, takes it).
+func (r *renderer) AddGrant(c *change.AddGrant) error {
+	r.emit("%s", grantSQL(c.Grant, false))
+	return nil
+}
+
+// DropGrant undoes what AddGrant does for the same grant.
+func (r *renderer) DropGrant(c *change.DropGrant) error {
+	r.emit("%s", grantSQL(c.Grant, true))
+	return nil
 }
 
 // grantSQL is the GRANT (or, for a Revoked grant, the REVOKE) that gives

@@ -902,6 +902,26 @@ func TestRenderErrors(t *testing.T) {
 	}
 }
 
+// TestRenderRefusesMySQLKinds checks that the kinds only MySQL makes are
+// refused by name, as unsupported, rather than rendered.
+func TestRenderRefusesMySQLKinds(t *testing.T) {
+	d := New()
+	ev := &schema.Event{Name: "nightly"}
+	for _, c := range []change.Change{
+		&change.AddEvent{Event: ev},
+		&change.DropEvent{Event: ev},
+		&change.ReplaceEvent{From: ev, To: ev},
+		&change.SetTableOptions{Table: ref("items")},
+		&change.AlterPartitioning{Table: ref("items")},
+	} {
+		_, err := d.Render(nil, nil, []change.Change{c})
+		if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), "change 1") || !strings.Contains(err.Error(), "PostgreSQL") ||
+			strings.Count(err.Error(), change.Label(c)) != 1 {
+			t.Errorf("%T: err = %v, want errors.ErrUnsupported naming change 1 (once) and PostgreSQL", c, err)
+		}
+	}
+}
+
 // TestRenderQuoting checks that hostile names and texts are quoted.
 func TestRenderQuoting(t *testing.T) {
 	d := New()
