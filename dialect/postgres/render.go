@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -276,14 +275,8 @@ func renderOnce(from, to *schema.Schema, changes []change.Change, recreate map[i
 	return r, nil
 }
 
-// renderError says which change (n, from 0) failed to render and why. A
-// refused change's error names the change already: the label is not
-// repeated.
+// renderError says which change (n, from 0) failed to render and why.
 func renderError(n int, c change.Change, err error) error {
-	var refused *change.UnsupportedError
-	if errors.As(err, &refused) {
-		return fmt.Errorf("postgres: render change %d: %w", n+1, err)
-	}
 	return fmt.Errorf("postgres: render change %d (%s): %w", n+1, change.Label(c), err)
 }
 
