@@ -68,113 +68,145 @@ type Visitor interface {
 // Visit calls the method of v for c's kind. A kind outside this package
 // (a dialect's own joined change) is the caller's to dispatch first.
 func Visit(v Visitor, c Change) error {
-	switch c := c.(type) {
-	case nil:
+	if c == nil {
 		return errors.New("nil change")
-	case *AddTable:
-		return v.AddTable(c)
-	case *DropTable:
-		return v.DropTable(c)
-	case *RenameTable:
-		return v.RenameTable(c)
-	case *AddColumn:
-		return v.AddColumn(c)
-	case *DropColumn:
-		return v.DropColumn(c)
-	case *RenameColumn:
-		return v.RenameColumn(c)
-	case *AlterColumn:
-		return v.AlterColumn(c)
-	case *SetPrimaryKey:
-		return v.SetPrimaryKey(c)
-	case *AddUnique:
-		return v.AddUnique(c)
-	case *DropUnique:
-		return v.DropUnique(c)
-	case *AddIndex:
-		return v.AddIndex(c)
-	case *DropIndex:
-		return v.DropIndex(c)
-	case *AddForeignKey:
-		return v.AddForeignKey(c)
-	case *DropForeignKey:
-		return v.DropForeignKey(c)
-	case *AddCheck:
-		return v.AddCheck(c)
-	case *DropCheck:
-		return v.DropCheck(c)
-	case *SetTableComment:
-		return v.SetTableComment(c)
-	case *AddType:
-		return v.AddType(c)
-	case *DropType:
-		return v.DropType(c)
-	case *AddEnumValues:
-		return v.AddEnumValues(c)
-	case *RemoveEnumValues:
-		return v.RemoveEnumValues(c)
-	case *AddSequence:
-		return v.AddSequence(c)
-	case *DropSequence:
-		return v.DropSequence(c)
-	case *AlterSequence:
-		return v.AlterSequence(c)
-	case *AddView:
-		return v.AddView(c)
-	case *DropView:
-		return v.DropView(c)
-	case *AddRoutine:
-		return v.AddRoutine(c)
-	case *DropRoutine:
-		return v.DropRoutine(c)
-	case *ReplaceRoutine:
-		return v.ReplaceRoutine(c)
-	case *AddTrigger:
-		return v.AddTrigger(c)
-	case *DropTrigger:
-		return v.DropTrigger(c)
-	case *AddNamespace:
-		return v.AddNamespace(c)
-	case *DropNamespace:
-		return v.DropNamespace(c)
-	case *AddExtension:
-		return v.AddExtension(c)
-	case *DropExtension:
-		return v.DropExtension(c)
-	case *AddRule:
-		return v.AddRule(c)
-	case *DropRule:
-		return v.DropRule(c)
-	case *ReplaceRule:
-		return v.ReplaceRule(c)
-	case *SetNamespaceComment:
-		return v.SetNamespaceComment(c)
-	case *AlterPartitioning:
-		return v.AlterPartitioning(c)
-	case *SetTableOptions:
-		return v.SetTableOptions(c)
-	case *AddEvent:
-		return v.AddEvent(c)
-	case *DropEvent:
-		return v.DropEvent(c)
-	case *ReplaceEvent:
-		return v.ReplaceEvent(c)
-	case *AddExclusion:
-		return v.AddExclusion(c)
-	case *DropExclusion:
-		return v.DropExclusion(c)
-	case *SetRowSecurity:
-		return v.SetRowSecurity(c)
-	case *AddPolicy:
-		return v.AddPolicy(c)
-	case *DropPolicy:
-		return v.DropPolicy(c)
-	case *AddGrant:
-		return v.AddGrant(c)
-	case *DropGrant:
-		return v.DropGrant(c)
+	}
+	for _, visit := range []func(Visitor, Change) (bool, error){visitTable, visitObject, visitServer} {
+		if ok, err := visit(v, c); ok {
+			return err
+		}
 	}
 	return fmt.Errorf("change %T: no renderer method for this kind", c)
+}
+
+// visitTable dispatches the changes on a table: the table itself, its
+// columns, keys, indexes, checks and comment; ok is false for another
+// kind.
+func visitTable(v Visitor, c Change) (ok bool, err error) {
+	switch c := c.(type) {
+	case *AddTable:
+		return true, v.AddTable(c)
+	case *DropTable:
+		return true, v.DropTable(c)
+	case *RenameTable:
+		return true, v.RenameTable(c)
+	case *AddColumn:
+		return true, v.AddColumn(c)
+	case *DropColumn:
+		return true, v.DropColumn(c)
+	case *RenameColumn:
+		return true, v.RenameColumn(c)
+	case *AlterColumn:
+		return true, v.AlterColumn(c)
+	case *SetPrimaryKey:
+		return true, v.SetPrimaryKey(c)
+	case *AddUnique:
+		return true, v.AddUnique(c)
+	case *DropUnique:
+		return true, v.DropUnique(c)
+	case *AddIndex:
+		return true, v.AddIndex(c)
+	case *DropIndex:
+		return true, v.DropIndex(c)
+	case *AddForeignKey:
+		return true, v.AddForeignKey(c)
+	case *DropForeignKey:
+		return true, v.DropForeignKey(c)
+	case *AddCheck:
+		return true, v.AddCheck(c)
+	case *DropCheck:
+		return true, v.DropCheck(c)
+	case *SetTableComment:
+		return true, v.SetTableComment(c)
+	}
+	return false, nil
+}
+
+// visitObject dispatches the objects beside tables: types, sequences,
+// views, routines, triggers, schemas, extensions and rules; ok is false
+// for another kind.
+func visitObject(v Visitor, c Change) (ok bool, err error) {
+	switch c := c.(type) {
+	case *AddType:
+		return true, v.AddType(c)
+	case *DropType:
+		return true, v.DropType(c)
+	case *AddEnumValues:
+		return true, v.AddEnumValues(c)
+	case *RemoveEnumValues:
+		return true, v.RemoveEnumValues(c)
+	case *AddSequence:
+		return true, v.AddSequence(c)
+	case *DropSequence:
+		return true, v.DropSequence(c)
+	case *AlterSequence:
+		return true, v.AlterSequence(c)
+	case *AddView:
+		return true, v.AddView(c)
+	case *DropView:
+		return true, v.DropView(c)
+	case *AddRoutine:
+		return true, v.AddRoutine(c)
+	case *DropRoutine:
+		return true, v.DropRoutine(c)
+	case *ReplaceRoutine:
+		return true, v.ReplaceRoutine(c)
+	case *AddTrigger:
+		return true, v.AddTrigger(c)
+	case *DropTrigger:
+		return true, v.DropTrigger(c)
+	case *AddNamespace:
+		return true, v.AddNamespace(c)
+	case *DropNamespace:
+		return true, v.DropNamespace(c)
+	case *AddExtension:
+		return true, v.AddExtension(c)
+	case *DropExtension:
+		return true, v.DropExtension(c)
+	case *AddRule:
+		return true, v.AddRule(c)
+	case *DropRule:
+		return true, v.DropRule(c)
+	case *ReplaceRule:
+		return true, v.ReplaceRule(c)
+	case *SetNamespaceComment:
+		return true, v.SetNamespaceComment(c)
+	}
+	return false, nil
+}
+
+// visitServer dispatches the kinds only one server has: MySQL's
+// partitioning, table options and events, PostgreSQL's exclusion
+// constraints, row-level security, policies and grants; ok is false for
+// another kind.
+func visitServer(v Visitor, c Change) (ok bool, err error) {
+	switch c := c.(type) {
+	case *AlterPartitioning:
+		return true, v.AlterPartitioning(c)
+	case *SetTableOptions:
+		return true, v.SetTableOptions(c)
+	case *AddEvent:
+		return true, v.AddEvent(c)
+	case *DropEvent:
+		return true, v.DropEvent(c)
+	case *ReplaceEvent:
+		return true, v.ReplaceEvent(c)
+	case *AddExclusion:
+		return true, v.AddExclusion(c)
+	case *DropExclusion:
+		return true, v.DropExclusion(c)
+	case *SetRowSecurity:
+		return true, v.SetRowSecurity(c)
+	case *AddPolicy:
+		return true, v.AddPolicy(c)
+	case *DropPolicy:
+		return true, v.DropPolicy(c)
+	case *AddGrant:
+		return true, v.AddGrant(c)
+	case *DropGrant:
+		return true, v.DropGrant(c)
+	}
+	return false, nil
 }
 
 // Refuse is the Visitor that renders nothing: each method returns an
