@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,26 +78,14 @@ different database in retort.toml.`,
 	return cmd
 }
 
-// migrate runs upgrade and downgrade.
+// migrate runs upgrade and downgrade: a range A:B prints offline SQL
+// (rangeSQL), --sql alone prints it from where the database is, and
+// otherwise the revisions run (runMigrate) or, with --dry-run, are only
+// listed (dryRunMigrate).
 func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string, offline, dryRun bool) error {
 	ctx := cmd.Context()
-	from, to, isRange := strings.Cut(target, ":")
-	if isRange && !offline {
-		return usagef("a range %q is only for offline SQL: add --sql", target)
-	}
-	if isRange && (strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "") {
-		return usagef("the range %q has an empty side (an unset variable?): name both ends, for example base:head", target)
-	}
-	if offline && isRange {
-		s, err := a.openOffline(cmd)
-		if err != nil {
-			return err
-		}
-		defer s.close()
-		if err := checkRangeDirection(s.m.Graph(), dir, target, a.self()); err != nil {
-			return err
-		}
-		return s.m.SQL(a.stdout, dir, from, to)
+	if strings.Contains(target, ":") {
+		return a.rangeSQL(cmd, dir, target, offline)
 	}
 	s, err := a.open(ctx, true)
 	if err != nil {
@@ -117,19 +106,51 @@ func (a *app) migrate(cmd *cobra.Command, dir revision.Direction, target string,
 		}
 	}
 	if dryRun {
-		p, err := s.m.Plan(ctx, dir, target)
-		if err != nil {
-			return err
-		}
-		a.flushDBLine()
-		if len(p.Steps) == 0 {
-			a.outf("Nothing to %s.\n", dir)
-		}
-		for _, st := range p.Steps {
-			a.outf("Would run %s\n", strings.TrimPrefix(describeStep(st), "Running "))
-		}
-		return nil
+		return a.dryRunMigrate(ctx, s, dir, target)
 	}
+	return a.runMigrate(ctx, s, dir, target)
+}
+
+// rangeSQL prints the offline SQL of the range target ("A:B") without a
+// database. A range needs --sql and both ends (an empty one is an unset
+// variable), and goes the way of dir.
+func (a *app) rangeSQL(cmd *cobra.Command, dir revision.Direction, target string, offline bool) error {
+	from, to, _ := strings.Cut(target, ":")
+	if !offline {
+		return usagef("a range %q is only for offline SQL: add --sql", target)
+	}
+	if strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
+		return usagef("the range %q has an empty side (an unset variable?): name both ends, for example base:head", target)
+	}
+	s, err := a.openOffline(cmd)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if err := checkRangeDirection(s.m.Graph(), dir, target, a.self()); err != nil {
+		return err
+	}
+	return s.m.SQL(a.stdout, dir, from, to)
+}
+
+// dryRunMigrate lists the revisions that would run, changing nothing.
+func (a *app) dryRunMigrate(ctx context.Context, s *session, dir revision.Direction, target string) error {
+	p, err := s.m.Plan(ctx, dir, target)
+	if err != nil {
+		return err
+	}
+	a.flushDBLine()
+	if len(p.Steps) == 0 {
+		a.outf("Nothing to %s.\n", dir)
+	}
+	for _, st := range p.Steps {
+		a.outf("Would run %s\n", strings.TrimPrefix(describeStep(st), "Running "))
+	}
+	return nil
+}
+
+// runMigrate runs the revisions to target and says where the database is.
+func (a *app) runMigrate(ctx context.Context, s *session, dir revision.Direction, target string) error {
 	if dir == revision.Up {
 		a.planIfWatched(ctx, s, target)
 	}
