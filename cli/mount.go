@@ -13,6 +13,7 @@ import (
 
 	"github.com/retortdb/retort"
 	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/internal/lazyre"
 	"github.com/retortdb/retort/internal/runner"
 	"github.com/retortdb/retort/internal/script"
 	"github.com/retortdb/retort/models"
@@ -182,7 +183,7 @@ func (a *app) exitError(err error) error {
 	if errors.As(err, &ee) {
 		msg := ""
 		if ee.err != nil {
-			msg = a.mask(ee.err.Error())
+			msg = a.mountedAdvice(a.mask(ee.err.Error()))
 		}
 		return &ExitError{Code: ee.code, Err: err, msg: msg}
 	}
@@ -191,7 +192,30 @@ func (a *app) exitError(err error) error {
 	if errors.As(err, &ue) {
 		code = ExitUsage
 	}
-	return &ExitError{Code: code, Err: err, msg: strings.TrimRight(a.mask(err.Error()), "\n")}
+	return &ExitError{Code: code, Err: err, msg: strings.TrimRight(a.mountedAdvice(a.mask(err.Error())), "\n")}
+}
+
+// adviceCommand matches a retort command as the advice of the stages
+// below the command line quotes it: `retort resolve`, "retort history",
+// (retort squash.
+var adviceCommand = lazyre.New("[`\"(]retort [a-z]+")
+
+// mountedAdvice names the mounted command ("app db resolve") where the
+// library's advice names the standalone one ("retort resolve"): the
+// engine, runner and revision packages do not know how they are run, and
+// an application's users may have no retort binary. Only quoted names of
+// this command's subcommands are rewritten, not the word in prose.
+func (a *app) mountedAdvice(msg string) string {
+	if a.root == nil || a.root.CommandPath() == "retort" {
+		return msg
+	}
+	return adviceCommand().ReplaceAllStringFunc(msg, func(m string) string {
+		sub := m[len("`retort "):]
+		if c, _, err := a.root.Find([]string{sub}); err != nil || c == a.root {
+			return m
+		}
+		return m[:1] + a.self() + " " + sub
+	})
 }
 
 // explain rewords errors whose advice depends on how retort runs: a Go

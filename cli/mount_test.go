@@ -174,3 +174,27 @@ func ExampleExecute() {
 	// error: unknown flag: --bogus
 	// exit 2
 }
+
+// TestCommandAdviceNamesMountedCommand: advice written below the command
+// line ("settle it with `retort resolve ...`", "see \"retort history\"")
+// names the command the application's users run.
+func TestCommandAdviceNamesMountedCommand(t *testing.T) {
+	dir := t.TempDir()
+	versions := filepath.Join(dir, "migrations", "versions")
+	if err := os.MkdirAll(versions, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rev := "-- one\n--\n-- Revision: 0001\n-- Revises:\n-- Transaction: none\n\n-- +upgrade\nCREATE TABLE one (id INTEGER);\nINSERT INTO nosuchtable (id) VALUES (1);\n\n-- +downgrade\nDROP TABLE one;\n"
+	if err := os.WriteFile(filepath.Join(versions, "0001_one.sql"), []byte(rev), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts := []cli.CommandOption{cli.WithDatabaseURL("sqlite:app.db")}
+	code, _, stderr := run(t, dir, opts, "db", "upgrade")
+	if code != cli.ExitFailed || !strings.Contains(stderr, "`myapp db resolve 0001 --applied`") || strings.Contains(stderr, "retort resolve") {
+		t.Errorf("failed upgrade: exit %d, %q; want advice naming `myapp db resolve 0001 --applied`", code, stderr)
+	}
+	code, _, stderr = run(t, dir, opts, "db", "upgrade", "nope")
+	if code != cli.ExitFailed || !strings.Contains(stderr, `see "myapp db history"`) {
+		t.Errorf("upgrade nope: exit %d, %q; want it to point at \"myapp db history\"", code, stderr)
+	}
+}
