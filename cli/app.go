@@ -215,12 +215,13 @@ func (a *app) mask(s string) string {
 	return s
 }
 
-// printf writes progress to stderr unless --quiet.
+// progressf writes progress to stderr unless --quiet, passwords masked and
+// quoted retort commands named as the user runs them (mountedAdvice).
 func (a *app) progressf(format string, args ...any) {
 	if a.quiet {
 		return
 	}
-	fmt.Fprintf(a.stderr, "%s", a.mask(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(a.stderr, "%s", a.mountedAdvice(a.mask(fmt.Sprintf(format, args...))))
 }
 
 // outf writes requested output to stdout.
