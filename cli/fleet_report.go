@@ -143,7 +143,9 @@ func statusLine(r engine.FleetResult) string {
 		s += fmt.Sprintf(", behind by %d (pending %s)", len(r.Pending), strings.Join(r.Pending, ", "))
 	}
 	if len(r.Partial) > 0 {
-		s += fmt.Sprintf(", partial %s (run upgrade to resume)", strings.Join(r.Partial, ", "))
+		// A partial revision may have failed (fix the file first) or been
+		// interrupted (resume it): status on the target tells which.
+		s += fmt.Sprintf(", partial %s (status on this target says whether to fix or resume it)", strings.Join(r.Partial, ", "))
 	}
 	if len(r.Pending)+len(r.Partial) == 0 {
 		s += ", up to date"
