@@ -60,7 +60,7 @@ var kindCases = map[string][]kindCase{
 		{kind: "generated column", ddl: "CREATE TABLE t2 (a int, b int GENERATED ALWAYS AS (a * 2) STORED)"},
 		{kind: "index", ddl: "CREATE INDEX t_name ON t (name)"},
 		{kind: "cluster on", ddl: "CREATE TABLE cl (id int PRIMARY KEY, n int);\nCREATE INDEX cl_n ON cl (n);\nALTER TABLE cl CLUSTER ON cl_n"},
-		{kind: "cluster on a table of the head", ddl: "CREATE INDEX t_name ON t (name);\nALTER TABLE t CLUSTER ON t_name", byHand: true},
+		{kind: "cluster on a table of the head", ddl: "CREATE INDEX t_name ON t (name);\nALTER TABLE t CLUSTER ON t_name"},
 		{kind: "comment on a view column", ddl: "CREATE VIEW v AS SELECT id FROM t;\nCOMMENT ON COLUMN v.id IS 'the id'", byHand: true},
 		{kind: "unique constraint", ddl: "ALTER TABLE t ADD CONSTRAINT t_name_key UNIQUE (name)"},
 		{kind: "foreign key", ddl: "CREATE TABLE c (id int PRIMARY KEY, t_id int REFERENCES t (id))"},

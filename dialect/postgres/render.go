@@ -466,6 +466,19 @@ func (r *renderer) SetTableComment(c *change.SetTableComment) error {
 	return nil
 }
 
+// SetClusterIndex marks the index CLUSTER orders the table by, or
+// unmarks it. Only the catalog changes: the rows move when CLUSTER runs,
+// which a revision leaves to the operator (it rewrites the table under
+// ACCESS EXCLUSIVE).
+func (r *renderer) SetClusterIndex(c *change.SetClusterIndex) error {
+	if c.To == "" {
+		r.emit("ALTER TABLE %s SET WITHOUT CLUSTER", tableName(c.Table))
+		return nil
+	}
+	r.emit("ALTER TABLE %s CLUSTER ON %s", tableName(c.Table), quoteIdentIfNeeded(c.To))
+	return nil
+}
+
 // DropType drops the type (DROP DOMAIN for a domain).
 func (r *renderer) DropType(c *change.DropType) error {
 	t := c.Type

@@ -148,3 +148,27 @@ func (c *AddGrant) On() Ref { return Ref{} }
 
 // On implements Change.
 func (c *DropGrant) On() Ref { return Ref{} }
+
+// SetClusterIndex changes the index PostgreSQL's CLUSTER orders a table
+// by (ALTER TABLE ... CLUSTER ON, or SET WITHOUT CLUSTER when To is
+// empty). It marks the index only: no row moves until CLUSTER runs.
+type SetClusterIndex struct {
+	Table    Ref
+	From, To string // index names, "" for none
+}
+
+// Inverse implements Change.
+func (c *SetClusterIndex) Inverse() Change {
+	return &SetClusterIndex{Table: c.Table, From: c.To, To: c.From}
+}
+
+// On implements Change.
+func (c *SetClusterIndex) On() Ref { return c.Table }
+
+// Describe implements Change.
+func (c *SetClusterIndex) Describe() string {
+	if c.To == "" {
+		return "removed CLUSTER ON " + q(c.From) + " of table " + q(c.Table.String())
+	}
+	return "set CLUSTER ON " + q(c.To) + " of table " + q(c.Table.String())
+}

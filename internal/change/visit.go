@@ -63,6 +63,7 @@ type Visitor interface {
 	DropPolicy(*DropPolicy) error
 	AddGrant(*AddGrant) error
 	DropGrant(*DropGrant) error
+	SetClusterIndex(*SetClusterIndex) error
 }
 
 // Visit calls the method of v for c's kind. A kind outside this package
@@ -177,8 +178,8 @@ func visitObject(v Visitor, c Change) (ok bool, err error) {
 
 // visitServer dispatches the kinds only one server has: MySQL's
 // partitioning, table options and events, PostgreSQL's exclusion
-// constraints, row-level security, policies and grants; ok is false for
-// another kind.
+// constraints, row-level security, policies, grants and CLUSTER ON; ok
+// is false for another kind.
 func visitServer(v Visitor, c Change) (ok bool, err error) {
 	switch c := c.(type) {
 	case *AlterPartitioning:
@@ -205,6 +206,8 @@ func visitServer(v Visitor, c Change) (ok bool, err error) {
 		return true, v.AddGrant(c)
 	case *DropGrant:
 		return true, v.DropGrant(c)
+	case *SetClusterIndex:
+		return true, v.SetClusterIndex(c)
 	}
 	return false, nil
 }
@@ -376,6 +379,9 @@ func (r Refuse) AddGrant(c *AddGrant) error { return r.refuse(c) }
 
 // DropGrant refuses c.
 func (r Refuse) DropGrant(c *DropGrant) error { return r.refuse(c) }
+
+// SetClusterIndex refuses c.
+func (r Refuse) SetClusterIndex(c *SetClusterIndex) error { return r.refuse(c) }
 
 // UnsupportedError is a change a dialect cannot render. It matches
 // errors.ErrUnsupported, and Err when that is set. Its text says what is

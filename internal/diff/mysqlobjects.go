@@ -11,8 +11,9 @@ import (
 // tableOptions compares the options of a table both schemas hold (ok is
 // its key in from, nk in to). A change of partitioning and a change of
 // the options ALTER TABLE sets in place (engine, row format, the other
-// CREATE_OPTIONS) are changes; any other option difference (character
-// set, PostgreSQL and SQLite storage) has no change type and is reported.
+// CREATE_OPTIONS) and PostgreSQL's CLUSTER ON index are changes; any
+// other option difference (character set, PostgreSQL and SQLite storage)
+// has no change type and is reported.
 func (d *differ) tableOptions(ok, nk tkey, ft, tt *schema.Table) {
 	fo, to := ft.Options, tt.Options
 	if !fo.Partitioning.Equal(to.Partitioning) {
@@ -29,8 +30,13 @@ func (d *differ) tableOptions(ok, nk tkey, ft, tt *schema.Table) {
 	if fo.Engine != to.Engine || fo.RowFormat != to.RowFormat || !slices.Equal(fo.CreateOptions, to.CreateOptions) {
 		d.add(phAlterColumn, nk.String()+"\x00options", &change.SetTableOptions{Table: nk.ref(), From: fo, To: to})
 	}
+	if fo.ClusterOn != to.ClusterOn {
+		// Once the indexes exist (a new one may be the one named), and in
+		// the downgrade before the index it names is dropped.
+		d.add(phTableComment, nk.String()+"\x00cluster", &change.SetClusterIndex{Table: nk.ref(), From: fo.ClusterOn, To: to.ClusterOn})
+	}
 	for _, o := range []*schema.TableOptions{&fo, &to} {
-		o.Engine, o.RowFormat, o.CreateOptions, o.Partitioning = "", "", nil, nil
+		o.Engine, o.RowFormat, o.CreateOptions, o.Partitioning, o.ClusterOn = "", "", nil, nil, ""
 	}
 	if !optionsEqual(fo, to) {
 		d.unsupportedf("table %q: options differ (%s -> %s)", nk.String(), optionsString(fo), optionsString(to))
