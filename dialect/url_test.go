@@ -72,10 +72,8 @@ func FuzzParseURL(f *testing.F) {
 			if !errors.Is(err, dialect.ErrBadURL) {
 				t.Fatalf("ParseURL(%q): error %v does not wrap ErrBadURL", s, err)
 			}
-			if pu, perr := url.Parse(strings.TrimSpace(s)); perr == nil && pu.User != nil && strings.Contains(err.Error(), "Python driver") {
-				if pw, ok := pu.User.Password(); ok && len(pw) >= 3 && strings.Contains(err.Error(), pw) {
-					t.Fatalf("ParseURL(%q) shows the password %q: %v", s, pw, err)
-				}
+			if strings.Contains(err.Error(), "Python driver") {
+				passwordHidden(t, s)
 			}
 			return
 		}
@@ -83,6 +81,30 @@ func FuzzParseURL(f *testing.F) {
 			t.Fatalf("ParseURL(%q): no dialect", s)
 		}
 	})
+}
+
+// passwordHidden checks that ParseURL's error for s does not show the
+// password of its user:password@ part. The password is first replaced by
+// a marker that can stand nowhere else, so that a password equal to the
+// user name or a part of the host ("000:000@") is not taken for a leak.
+func passwordHidden(t *testing.T, s string) {
+	t.Helper()
+	pu, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || pu.User == nil {
+		return
+	}
+	if _, ok := pu.User.Password(); !ok {
+		return
+	}
+	const marker = "Zq9pw9qZ"
+	ui := pu.User.String() + "@"
+	if !strings.Contains(s, ui) {
+		return // the input spells the user part otherwise than url re-encodes it
+	}
+	marked := strings.Replace(s, ui, url.UserPassword(pu.User.Username(), marker).String()+"@", 1)
+	if _, err := dialect.ParseURL(marked); err != nil && strings.Contains(err.Error(), marker) {
+		t.Fatalf("ParseURL(%q) shows the password: %v", marked, err)
+	}
 }
 
 // TestResolveIn checks which URLs a project directory resolves: relative
