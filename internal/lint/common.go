@@ -3,8 +3,6 @@ package lint
 import (
 	"fmt"
 	"strings"
-
-	"github.com/retortdb/retort/internal/sqlsplit"
 )
 
 // state is what the revisions read so far created: it is how a later
@@ -112,7 +110,7 @@ func commonStatement(rc *revCtx, s *stmt) bool {
 		dropTables(rc, s, t)
 	case t.at(0, "TRUNCATE"):
 		truncateTable(rc, s, t)
-	case t.at(0, "DROP", "DATABASE") || t.at(0, "DROP", "SCHEMA") && rc.opts.Dialect == sqlsplit.MySQL:
+	case t.at(0, "DROP", "DATABASE") || t.at(0, "DROP", "SCHEMA") && rc.rules.schemaIsDatabase():
 		dropDatabase(rc, s)
 	default:
 		return createTable(rc, t) || createRelation(rc, t)

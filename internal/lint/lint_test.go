@@ -131,6 +131,8 @@ var ruleCases = []ruleCase{
 	{dialect: sqlsplit.MySQL, code: "RL202", bad: "ALTER TABLE users ADD COLUMN note text FIRST;", clean: "ALTER TABLE users ADD COLUMN note text;", target: "mariadb-10.3.2", sev: Warning},
 	{dialect: sqlsplit.MySQL, code: "RL203", bad: "CREATE FULLTEXT INDEX ft_name ON users (name);", clean: "CREATE INDEX idx_name ON users (name);", sev: Warning, lock: "ALGORITHM=INPLACE, LOCK=SHARED", scan: true},
 	{dialect: sqlsplit.MySQL, code: "RL125", bad: "START TRANSACTION;", clean: "SELECT 1;", sev: Error},
+	{dialect: sqlsplit.MySQL, code: "RL124", bad: "DROP SCHEMA app;", clean: "DROP VIEW app;", sev: Error},
+	{dialect: sqlsplit.Postgres, code: "RL124", bad: "DROP DATABASE app;", clean: "DROP SCHEMA app;", sev: Error},
 	// SQLite
 	{dialect: sqlsplit.SQLite, code: "RL110", bad: "ALTER TABLE users RENAME COLUMN name TO full_name;", clean: "ALTER TABLE users ADD COLUMN nick TEXT;", sev: Warning},
 	{dialect: sqlsplit.SQLite, code: "RL111", bad: "ALTER TABLE users RENAME TO people;", clean: "CREATE TABLE people (id INTEGER);", sev: Warning},

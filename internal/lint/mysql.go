@@ -66,6 +66,8 @@ type myRules struct{}
 
 func (myRules) splitter() sqlsplit.Dialect { return sqlsplit.MySQL }
 
+func (myRules) schemaIsDatabase() bool { return true }
+
 func (myRules) target() Target { return Target{Flavor: "mysql", Version: [3]int{8, 0, 0}} }
 
 func (myRules) exclusiveLock() string { return "metadata lock (exclusive, brief)" }

@@ -14,6 +14,8 @@ type pgRules struct{}
 
 func (pgRules) splitter() sqlsplit.Dialect { return sqlsplit.Postgres }
 
+func (pgRules) schemaIsDatabase() bool { return false }
+
 func (pgRules) target() Target { return Target{Flavor: "postgres", Version: [3]int{12}} }
 
 func (pgRules) exclusiveLock() string { return "ACCESS EXCLUSIVE" }

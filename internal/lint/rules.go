@@ -106,6 +106,9 @@ type dialectRules interface {
 	lock(rc *revCtx, s *stmt, existing bool) (string, bool)
 	// target is the server assumed when Options.Target is not set.
 	target() Target
+	// schemaIsDatabase reports whether DROP SCHEMA drops a database (MySQL,
+	// where SCHEMA is a synonym of DATABASE).
+	schemaIsDatabase() bool
 	// exclusiveLock names the lock a metadata-only DDL takes.
 	exclusiveLock() string
 	// lockTimeout is the statement that sets the lock timeout, and the

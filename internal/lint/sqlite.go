@@ -14,6 +14,8 @@ type liteRules struct{}
 
 func (liteRules) splitter() sqlsplit.Dialect { return sqlsplit.SQLite }
 
+func (liteRules) schemaIsDatabase() bool { return false }
+
 func (liteRules) target() Target { return Target{Flavor: "sqlite"} }
 
 func (liteRules) exclusiveLock() string { return "database write lock" }
