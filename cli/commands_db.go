@@ -380,10 +380,6 @@ func (a *app) statusCommand() *cobra.Command {
 // has run there is nothing to undo, and resolving it as applied would
 // record statements that never ran.
 func stoppedAdvice(p engine.AppliedRevision, self string) string {
-	run := "upgrade"
-	if p.State == runner.StateReverting {
-		run = "downgrade"
-	}
 	where := fmt.Sprintf("after %d statement(s)%s", p.StatementsDone, nextStatement(p))
 	resolve := fmt.Sprintf("%s resolve %s --applied|--rolled-back", self, p.Revision)
 	if p.StatementsDone == 0 {
@@ -394,30 +390,35 @@ func stoppedAdvice(p engine.AppliedRevision, self string) string {
 		resolve = fmt.Sprintf("%s resolve %s --rolled-back", self, p.Revision)
 	}
 	if p.Interrupted {
-		return fmt.Sprintf("%s %s; it was interrupted, not failed, so the file needs no fix: run %s to resume it, or %s", p.Revision, where, run, resolve)
+		return fmt.Sprintf("%s %s; it was interrupted, not failed, so the file needs no fix: %s it, or %s", p.Revision, where, nextStep(p), resolve)
 	}
-	return fmt.Sprintf("%s %s: fix the file and run %s, or %s", p.Revision, where, run, resolve)
+	return fmt.Sprintf("%s %s: %s, or %s", p.Revision, where, nextStep(p), resolve)
 }
 
-// currentPartial is current's line for a revision stopped part-way with
-// no statement in flight. As status does, it tells a failed statement
-// (fix the file first) from an interrupted run (resume it as it is), and
-// a reverting revision resumes with downgrade. When no statement of it
-// has run it says so, and offers only resolving it as rolled back:
-// resolving it as applied would record statements that never ran.
-func currentPartial(p engine.AppliedRevision, self string) string {
+// nextStep is what finishes a revision stopped part-way: after a failure
+// the file is fixed first, after an interrupt the run is resumed as it
+// is; a reverting revision finishes with downgrade.
+func nextStep(p engine.AppliedRevision) string {
 	run := "upgrade"
 	if p.State == runner.StateReverting {
 		run = "downgrade"
 	}
-	next := "fix the file and run " + run
 	if p.Interrupted {
-		next = "run " + run + " to resume"
+		return "run " + run + " to resume"
 	}
+	return "fix the file and run " + run
+}
+
+// currentPartial is current's line for a revision stopped part-way with
+// no statement in flight, with status's advice (nextStep). When no
+// statement of it has run it says so, and offers only resolving it as
+// rolled back: resolving it as applied would record statements that
+// never ran.
+func currentPartial(p engine.AppliedRevision, self string) string {
 	if p.StatementsDone == 0 {
-		return fmt.Sprintf("%s (%s: before its first statement: no statement of it has run, so there is nothing to undo; %s, or %s resolve %s --rolled-back)", p.Revision, p.State, next, self, p.Revision)
+		return fmt.Sprintf("%s (%s: before its first statement: no statement of it has run, so there is nothing to undo; %s, or %s resolve %s --rolled-back)", p.Revision, p.State, nextStep(p), self, p.Revision)
 	}
-	return fmt.Sprintf("%s (%s: %d statement(s) done; %s, or %s resolve %s)", p.Revision, p.State, p.StatementsDone, next, self, p.Revision)
+	return fmt.Sprintf("%s (%s: %d statement(s) done; %s, or %s resolve %s)", p.Revision, p.State, p.StatementsDone, nextStep(p), self, p.Revision)
 }
 
 // appliedRow is st's AppliedRevision for the row p (which carries what
