@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -242,10 +241,11 @@ func firstLine(s string) string {
 }
 
 // MissingParents returns a notice for every foreign key of s whose table s
-// does not have, located at the REFERENCES in files that names it. SQLite
-// accepts such a key; PostgreSQL and MySQL refuse it, and SQLite refuses
-// every insert into the child table while foreign keys are on.
-func MissingParents(s *schema.Schema, files []File) []Notice {
+// does not have, located at the REFERENCES in files (written in sp) that
+// names it. SQLite accepts such a key; PostgreSQL and MySQL refuse it, and
+// SQLite refuses every insert into the child table while foreign keys are
+// on.
+func MissingParents(s *schema.Schema, files []File, sp sqlsplit.Dialect) []Notice {
 	have := map[string]bool{}
 	for _, t := range s.Tables {
 		have[strings.ToLower(t.Schema+"."+t.Name)] = true
@@ -261,7 +261,7 @@ func MissingParents(s *schema.Schema, files []File) []Notice {
 			if have[strings.ToLower(ref)] {
 				continue
 			}
-			n := locateReference(files, fk.RefTable)
+			n := locateReference(files, fk.RefTable, sp)
 			n.Msg = fmt.Sprintf("table %s has a foreign key (%s) to table %s, which the desired schema does not create: inserts into %s fail while foreign keys are checked, and PostgreSQL and MySQL refuse the key; create %s or remove the key", t.Name, strings.Join(fk.Columns, ", "), ref, t.Name, ref)
 			out = append(out, n)
 		}
@@ -269,14 +269,21 @@ func MissingParents(s *schema.Schema, files []File) []Notice {
 	return out
 }
 
-// locateReference finds the first "REFERENCES table" in files, as a
-// notice with its path and line (the first file's path, line 0, when no
-// file has it).
-func locateReference(files []File, table string) Notice {
-	re := regexp.MustCompile(`(?i)\bREFERENCES\s+(?:[\w"` + "`" + `\[\]]+\.)?["` + "`" + `\[]?` + regexp.QuoteMeta(table) + `\b`)
+// locateReference finds the first REFERENCES to table in files, read with
+// the same token scanner as MissingParentHint (references), as a notice
+// with its path and line (the first file's path, line 0, when no file has
+// it).
+func locateReference(files []File, table string, sp sqlsplit.Dialect) Notice {
+	key := strings.ToLower(table)
 	for _, f := range files {
-		if loc := re.FindStringIndex(f.SQL); loc != nil {
-			return Notice{Path: f.Path, Line: 1 + strings.Count(f.SQL[:loc[0]], "\n")}
+		toks, err := sqlsplit.Tokens(f.SQL, sp)
+		if err != nil {
+			continue
+		}
+		for _, r := range references(toks) {
+			if r.key == key {
+				return Notice{Path: f.Path, Line: 1 + strings.Count(f.SQL[:r.pos], "\n")}
+			}
 		}
 	}
 	if len(files) == 0 {

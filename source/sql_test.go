@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/internal/sqlsplit"
 	"github.com/retortdb/retort/schema"
 	"github.com/retortdb/retort/source"
 )
@@ -77,7 +78,7 @@ func TestMissingParents(t *testing.T) {
 		{Path: "a.sql", SQL: "CREATE TABLE courses (id int);\n"},
 		{Path: "b.sql", SQL: "CREATE TABLE enrolments (\n  course_id int REFERENCES courses (id),\n  student_id int REFERENCES \"students\" (id)\n);\n"},
 	}
-	got := source.MissingParents(s, files)
+	got := source.MissingParents(s, files, sqlsplit.Postgres)
 	if len(got) != 1 || got[0].Path != "b.sql" || got[0].Line != 3 || !strings.Contains(got[0].Msg, "table enrolments has a foreign key (student_id) to table students") {
 		t.Fatalf("MissingParents = %+v; want one notice at b.sql:3 about students", got)
 	}

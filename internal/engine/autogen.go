@@ -519,7 +519,7 @@ func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source
 		return nil, fmt.Errorf("inspect the desired schema: %w", err)
 	}
 	if notify != nil {
-		for _, n := range source.MissingParents(s, files) {
+		for _, n := range source.MissingParents(s, files, m.dialect.Splitter()) {
 			notify(n)
 		}
 	}

@@ -125,7 +125,7 @@ func TestHeadCacheRoundTrip(t *testing.T) {
 			sc.close()
 			// The corpus schemas reference only their own tables: no
 			// foreign key warning (source.MissingParents) on any dialect.
-			if n := source.MissingParents(s, []source.File{{Path: corpus[d], SQL: string(data)}}); len(n) > 0 {
+			if n := source.MissingParents(s, []source.File{{Path: corpus[d], SQL: string(data)}}, dl.Splitter()); len(n) > 0 {
 				t.Errorf("MissingParents: %v; want none", n)
 			}
 			c := headCache{dir: t.TempDir(), key: "k", notify: func(source.Notice) {}}
