@@ -37,7 +37,9 @@ type step struct {
 	st    sqlsplit.Statement
 	kind  stepKind
 	names []string // table and index names a table step creates or uses
-	err   error    // a split error or a refused statement
+	// creates is the table a CREATE TABLE step creates, as written.
+	creates string
+	err     error // a split error or a refused statement
 }
 
 // planLoad splits files into the steps of a load, telling notify of
@@ -92,6 +94,7 @@ func classify(f File, st sqlsplit.Statement, sp sqlsplit.Dialect) step {
 		}
 	case "CREATE":
 		s.names, s.kind = createNames(toks)
+		s.creates = createdName(toks)
 	case "ALTER":
 		s.names, s.kind = alterNames(toks)
 	default:

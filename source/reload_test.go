@@ -1,0 +1,137 @@
+package source
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/retortdb/retort/internal/sqlsplit"
+)
+
+// reloadTexts is what r runs after its drops, in order.
+func reloadTexts(r *Reload) []string {
+	var out []string
+	for _, s := range r.steps {
+		out = append(out, s.st.Text)
+	}
+	return out
+}
+
+// TestPlanReload: a changed group of tables is dropped and made again,
+// with every statement of its group; the other groups are left alone.
+func TestPlanReload(t *testing.T) {
+	old := `SET NAMES utf8mb4;
+CREATE TABLE a (id int PRIMARY KEY);
+CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id));
+CREATE INDEX b_a ON b (a);
+CREATE TABLE "S"."C" (x int);
+CREATE INDEX c_x ON "S"."C" (x);
+CREATE TABLE gone (id int);
+INSERT INTO a VALUES (1);`
+	tests := []struct {
+		name, new string
+		drop      []string
+		run       []string
+	}{
+		{
+			name: "unchanged",
+			new:  old,
+			run:  []string{"SET NAMES utf8mb4"},
+		},
+		{
+			// Rows are not part of a schema: the load skips them.
+			name: "only a data statement changed",
+			new:  strings.Replace(old, "VALUES (1)", "VALUES (2)", 1),
+			run:  []string{"SET NAMES utf8mb4"},
+		},
+		{
+			// b references a: the two are one group.
+			name: "a referenced table changed",
+			new:  strings.Replace(old, "a (id int PRIMARY KEY)", "a (id int PRIMARY KEY, n int)", 1),
+			drop: []string{"b", "a"},
+			run: []string{"SET NAMES utf8mb4", "CREATE TABLE a (id int PRIMARY KEY, n int)",
+				"CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id))", "CREATE INDEX b_a ON b (a)"},
+		},
+		{
+			name: "an index changed",
+			new:  strings.Replace(old, "c_x ON \"S\".\"C\" (x)", "c_x ON \"S\".\"C\" (x DESC)", 1),
+			drop: []string{`"S"."C"`},
+			run:  []string{"SET NAMES utf8mb4", `CREATE TABLE "S"."C" (x int)`, `CREATE INDEX c_x ON "S"."C" (x DESC)`},
+		},
+		{
+			name: "a table removed and one added",
+			new:  strings.Replace(old, "CREATE TABLE gone (id int);", "CREATE TABLE IF NOT EXISTS fresh (id int);", 1),
+			drop: []string{"gone"},
+			run:  []string{"SET NAMES utf8mb4", "CREATE TABLE IF NOT EXISTS fresh (id int)"},
+		},
+		{
+			// Order matters within a group: an index made before its
+			// table fails, so it is a change.
+			name: "statements of a group reordered",
+			new:  strings.Replace(strings.Replace(old, "CREATE INDEX b_a ON b (a);\n", "", 1), "CREATE TABLE a (id int PRIMARY KEY);\n", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE INDEX b_a ON b (a);\n", 1),
+			drop: []string{"b", "a"},
+			run: []string{"SET NAMES utf8mb4", "CREATE TABLE a (id int PRIMARY KEY)", "CREATE INDEX b_a ON b (a)",
+				"CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id))"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := PlanReload([]File{{Path: "s.sql", SQL: old}}, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.Postgres)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(r.Drop, tc.drop) {
+				t.Errorf("Drop = %q, want %q", r.Drop, tc.drop)
+			}
+			if got := reloadTexts(r); !slices.Equal(got, tc.run) {
+				t.Errorf("runs %q, want %q", got, tc.run)
+			}
+			if r.Ran != len(tc.run) || r.Tables != len(tc.run)-1 || r.Of != 7 {
+				t.Errorf("Ran, Tables, Of = %d, %d, %d; want %d, %d, 7", r.Ran, r.Tables, r.Of, len(tc.run), len(tc.run)-1)
+			}
+		})
+	}
+}
+
+// TestPlanReloadRefuses: statements whose effects no name tells, and
+// session statements that differ or that table statements come before,
+// make the files load whole.
+func TestPlanReloadRefuses(t *testing.T) {
+	base := "SET NAMES utf8mb4;\nCREATE TABLE a (id int);\n"
+	tests := []struct{ name, old, new, want string }{
+		{"a view", base, base + "CREATE VIEW v AS SELECT id FROM a;\n", `s.sql:3: "CREATE VIEW v AS ..." is not`},
+		{"a view loaded before", base + "CREATE VIEW v AS SELECT id FROM a;\n", base, "the files loaded before"},
+		{"a rename", base, base + "ALTER TABLE a RENAME TO b;\n", `"ALTER TABLE a RENAME ..." is not`},
+		{"a changed SET", base, strings.Replace(base, "utf8mb4", "latin1", 1), "SET or USE statements changed"},
+		{"a SET after a table", base, base + "SET x = 1;\n", `"SET x = 1" is not`},
+		{"a split error", base, base + "CREATE TABLE 'b;\n", "not reloadable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := PlanReload([]File{{Path: "s.sql", SQL: tc.old}}, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.MySQL)
+			if !errors.Is(err, ErrNotReloadable) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want ErrNotReloadable with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCreatedName: the name a CREATE TABLE makes, as written.
+func TestCreatedName(t *testing.T) {
+	for sql, want := range map[string]string{
+		"CREATE TABLE a (id int)":                     "a",
+		"CREATE TABLE IF NOT EXISTS `s`.`t` (id int)": "`s`.`t`",
+		"CREATE TABLE `We``ird` (id int)":             "`We``ird`",
+		"CREATE INDEX i ON a (id)":                    "",
+		"CREATE TEMPORARY TABLE a (id int)":           "",
+	} {
+		toks, err := sqlsplit.Tokens(sql, sqlsplit.MySQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := createdName(toks); got != want {
+			t.Errorf("createdName(%q) = %q, want %q", sql, got, want)
+		}
+	}
+}
