@@ -34,6 +34,14 @@ type GenerateOptions struct {
 	// databases: every object in it is dropped before and after each use.
 	// It is for users who may not create databases.
 	DevDatabase *dialect.URL
+	// KeepDevDatabase keeps the desired schema loaded in a server's
+	// DevDatabase between runs of Generate and Check, with a record in
+	// CacheDir of what it holds: a run whose DevDatabase still holds what
+	// the record says (the same inspection) drops and reloads only the
+	// tables whose statements changed (source.PlanReload); any other run
+	// loads the desired schema whole, as without it. Without CacheDir, or
+	// for SQLite, it does nothing.
+	KeepDevDatabase bool
 	// FromDB compares with the live database instead of the replayed head;
 	// the live database must then be at head.
 	FromDB bool
@@ -331,6 +339,10 @@ func refuseEmpty(current, desired *schema.Schema, allow bool) error {
 type scratch struct {
 	db   *sql.DB
 	drop func(context.Context) error
+	// kept is set for a kept dev database (keptDev), whose end is keep,
+	// run while db is still open.
+	kept *keptDev
+	keep func(context.Context) error
 	// memory is set for an in-memory database, which lives only as long
 	// as its single connection.
 	memory bool
@@ -396,9 +408,8 @@ func (m *Migrator) schemaScratch(ctx context.Context, opts GenerateOptions) (*sc
 
 // devScratch opens dev_database and empties it; closing empties it again.
 func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, error) {
-	if u.Dialect != m.dialect.Name() {
-		return nil, fmt.Errorf("dev_database %s is a %s database but database is %s: dev_database must be the same kind of database as database (point it at a scratch %s database, or remove it to let autogenerate make its own scratch database)",
-			u.Redacted(), u.Dialect, m.dialect.Name(), m.dialect.Name())
+	if err := m.sameDialect(u); err != nil {
+		return nil, err
 	}
 	db, err := m.dialect.Open(ctx, u)
 	if err != nil {
@@ -416,6 +427,16 @@ func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, er
 		defer db.Close()
 		return m.empty(ctx, db)
 	}}, nil
+}
+
+// sameDialect refuses a dev_database of another dialect than the
+// database's.
+func (m *Migrator) sameDialect(u *dialect.URL) error {
+	if u.Dialect != m.dialect.Name() {
+		return fmt.Errorf("dev_database %s is a %s database but database is %s: dev_database must be the same kind of database as database (point it at a scratch %s database, or remove it to let autogenerate make its own scratch database)",
+			u.Redacted(), u.Dialect, m.dialect.Name(), m.dialect.Name())
+	}
+	return nil
 }
 
 // empty drops every object of a scratch database: the changes from its
@@ -460,8 +481,13 @@ func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
 func (s *scratch) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if s.keep != nil {
+		_ = s.keep(ctx)
+	}
 	s.db.Close()
-	_ = s.drop(ctx)
+	if s.drop != nil {
+		_ = s.drop(ctx)
+	}
 }
 
 func (m *Migrator) inspect(ctx context.Context, db *sql.DB) (*schema.Schema, error) {
@@ -494,7 +520,7 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 		}
 		opts.Desired = files
 	}
-	sc, err := m.newScratch(ctx, opts)
+	sc, err := m.desiredScratch(ctx, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -509,14 +535,40 @@ func (m *Migrator) loadDesired(ctx context.Context, opts GenerateOptions) (*sche
 	return s, sc, nil
 }
 
-// applyDesired runs the desired schema's files on sc and inspects it.
-func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) (*schema.Schema, error) {
-	if err := m.loadFiles(ctx, sc, files, notify); err != nil {
-		return nil, m.explainLoadError(err, files)
+// desiredScratch is the scratch database the desired schema is loaded
+// into: a kept dev database (keepsDev), or newScratch's.
+func (m *Migrator) desiredScratch(ctx context.Context, opts GenerateOptions) (*scratch, error) {
+	if !keepsDev(opts) {
+		return m.newScratch(ctx, opts)
 	}
-	s, err := m.inspect(ctx, sc.db)
+	if err := m.sameDialect(opts.DevDatabase); err != nil {
+		return nil, err
+	}
+	db, err := m.dialect.Open(ctx, opts.DevDatabase)
 	if err != nil {
-		return nil, fmt.Errorf("inspect the desired schema: %w", err)
+		return nil, fmt.Errorf("dev_database: %w", err)
+	}
+	sc := &scratch{db: db, kept: m.keptDevFor(opts)}
+	sc.keep = func(ctx context.Context) error { return m.keep(ctx, sc) }
+	return sc, nil
+}
+
+// applyDesired runs the desired schema's files on sc and inspects it (on
+// a kept dev database, only what changed: loadKept).
+func (m *Migrator) applyDesired(ctx context.Context, sc *scratch, files []source.File, notify func(source.Notice)) (*schema.Schema, error) {
+	var s *schema.Schema
+	var err error
+	if sc.kept != nil {
+		if s, err = m.loadKept(ctx, sc, files, notify); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := m.loadFiles(ctx, sc, files, notify); err != nil {
+			return nil, m.explainLoadError(err, files)
+		}
+		if s, err = m.inspect(ctx, sc.db); err != nil {
+			return nil, fmt.Errorf("inspect the desired schema: %w", err)
+		}
 	}
 	if notify != nil {
 		for _, n := range source.MissingParents(s, files, m.dialect.Splitter()) {
@@ -753,7 +805,7 @@ func (m *Migrator) prove(ctx context.Context, sc *scratch, g *Generated, opts Ge
 	if opts.NoVerify {
 		return nil
 	}
-	err := m.verify(ctx, sc.db, g, opts.Backfill)
+	err := m.verify(ctx, sc, g, opts.Backfill)
 	var ve *VerifyError
 	if errors.As(err, &ve) {
 		ve.Ignored = ignoredKeys(opts.Ignore, g.Desired)
@@ -861,8 +913,8 @@ func (m *Migrator) atHead(ctx context.Context) error {
 // schema, and the upgrade back to the desired one. This proves what
 // replaying the head and applying the upgrade, then the downgrade, would
 // prove, with one load of the desired schema and no replay (issue 14).
-func (m *Migrator) verify(ctx context.Context, db *sql.DB, g *Generated, backfill map[string]string) error {
-	return m.runProof(ctx, db, proof{
+func (m *Migrator) verify(ctx context.Context, sc *scratch, g *Generated, backfill map[string]string) error {
+	return m.runProof(ctx, sc, proof{
 		up: script.JoinStatements(g.Up), down: script.JoinStatements(g.Down),
 		noTransaction: g.NoTransaction,
 		before:        g.Current, after: g.Desired, backfill: backfill,
@@ -882,11 +934,16 @@ type proof struct {
 	backfill map[string]string
 }
 
-// runProof runs p's downgrade, then its upgrade, on db, which holds p.after,
-// comparing the schema with p.before and p.after after each. Both run
-// through the runner, exactly as a revision file would run. A failure or
-// a difference is a *VerifyError.
-func (m *Migrator) runProof(ctx context.Context, db *sql.DB, p proof) error {
+// runProof runs p's downgrade, then its upgrade, on sc, which holds
+// p.after, comparing the schema with p.before and p.after after each.
+// Both run through the runner, exactly as a revision file would run. A
+// failure or a difference is a *VerifyError. A kept dev database is kept
+// only when its inspection after the upgrade is the loaded one again.
+func (m *Migrator) runProof(ctx context.Context, sc *scratch, p proof) error {
+	db := sc.db
+	if sc.kept != nil {
+		sc.kept.touched = true
+	}
 	rev := &script.Revision{
 		ID:      "retort_verify",
 		Message: "autogenerate verification",
@@ -924,6 +981,9 @@ func (m *Migrator) runProof(ctx context.Context, db *sql.DB, p proof) error {
 				ve.Differences = append(ve.Differences, c.Describe())
 			}
 			return ve
+		}
+		if dir == revision.Up && sc.kept != nil {
+			sc.kept.settled(got)
 		}
 		return nil
 	}

@@ -57,7 +57,7 @@ func TestVerifyCatchesTamperedRevision(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer sc.close()
-				return m.verify(ctx, sc.db, tampered, nil)
+				return m.verify(ctx, sc, tampered, nil)
 			}
 			if err := verify(g); err != nil {
 				t.Fatalf("verify of the generated revision: %v", err)

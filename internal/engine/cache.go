@@ -204,10 +204,17 @@ func (c headCache) write(s *schema.Schema) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+	return writeAtomic(c.path(), data)
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// directory renamed into place, so that a reader never sees half of it.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(c.dir, c.key+".*.tmp")
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
 	}
@@ -220,7 +227,7 @@ func (c headCache) write(s *schema.Schema) error {
 		os.Remove(f.Name())
 		return err
 	}
-	if err := os.Rename(f.Name(), c.path()); err != nil {
+	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())
 		return err
 	}

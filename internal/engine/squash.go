@@ -155,7 +155,7 @@ func (m *Migrator) Squash(ctx context.Context, from, to string, opts SquashOptio
 	}
 	sq.After = b.cur
 	sq.Up, sq.Down = strings.Join(b.up, "\n"), strings.Join(b.down, "\n")
-	err = m.runProof(ctx, sc.db, proof{up: sq.Up, down: sq.Down, before: sq.Before, after: sq.After})
+	err = m.runProof(ctx, sc, proof{up: sq.Up, down: sq.Down, before: sq.Before, after: sq.After})
 	var ve *VerifyError
 	if errors.As(err, &ve) {
 		e := &SquashVerifyError{VerifyError: ve}

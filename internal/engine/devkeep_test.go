@@ -1,0 +1,191 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/retortdb/retort/dialect"
+	"github.com/retortdb/retort/dialect/dialects"
+	"github.com/retortdb/retort/internal/diff"
+	"github.com/retortdb/retort/internal/testdb"
+	"github.com/retortdb/retort/source"
+)
+
+// keptSchema is a desired schema the kept dev database can reload in
+// parts: groups joined by foreign keys, indexes, a quoted name.
+const keptSchema = `CREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);
+CREATE TABLE parent (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(40) NOT NULL);
+CREATE TABLE child (id INTEGER NOT NULL PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));
+CREATE INDEX child_parent ON child (parent_id);
+CREATE TABLE %Other% (id INTEGER NOT NULL PRIMARY KEY, note VARCHAR(20));
+CREATE INDEX other_note ON %Other% (note);
+`
+
+// TestKeptDevDatabase: with KeepDevDatabase, Generate leaves the desired
+// schema in dev_database and the next run reloads only the group of
+// tables whose statements changed, with the same result as a whole load;
+// a dev database changed by hand, a desired schema it cannot reload in
+// parts and a failed verification all end in a whole load.
+func TestKeptDevDatabase(t *testing.T) {
+	for _, d := range []string{"postgres", "mysql"} {
+		t.Run(d, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			dev := testdb.New(t, d)
+			_, devURL, err := dialects.ForURL(dev.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, serverURL, err := dialects.ForURL(testdb.ServerURL(t, d))
+			if err != nil {
+				t.Fatal(err)
+			}
+			dl, err := dialects.ByName(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);\n-- +downgrade\nDROP TABLE base_t;\n"
+			m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := dl.QuoteIdent("Other")
+			schema1 := strings.ReplaceAll(keptSchema, "%Other%", other)
+			k := keptRun{t: t, ctx: ctx, m: m, cache: t.TempDir(), dev: devURL, server: serverURL}
+
+			k.generate(schema1, "no record of what it holds")
+			if n := k.count("child"); n != 0 {
+				t.Fatalf("dev database after the first run: child has %d rows, want an empty table kept", n)
+			}
+			for _, tb := range []string{"retort_revisions", "retort_log"} {
+				if k.count(tb) >= 0 {
+					t.Errorf("dev database after the run: %s is still there", tb)
+				}
+			}
+			k.generate(schema1, "holds the desired schema already: nothing reloaded")
+
+			// child changes: its group (parent, child and its index) is
+			// dropped and made again; Other is left alone.
+			schema2 := strings.Replace(schema1, "parent_id INTEGER NOT NULL REFERENCES", "extra INTEGER, parent_id INTEGER NOT NULL REFERENCES", 1)
+			k.generate(schema2, "reloaded 3 of 6 statements, after dropping 2 table(s)")
+
+			// A table made by hand: loaded whole, and it is gone.
+			if _, err := dev.DB.ExecContext(ctx, "CREATE TABLE leftover (id INTEGER)"); err != nil {
+				t.Fatal(err)
+			}
+			k.generate(schema2, "it changed since the last run")
+			if k.count("leftover") >= 0 {
+				t.Error("leftover is still in the dev database after a whole load")
+			}
+
+			// A view: no name says what it depends on, so a whole load.
+			schema3 := schema2 + "CREATE VIEW v AS SELECT id FROM parent;\n"
+			k.generate(schema3, `"CREATE VIEW v AS ..." is not a CREATE TABLE`)
+			k.generate(schema3, "the files loaded before")
+
+			// A verification that fails leaves the database emptied and no
+			// record.
+			k.opts = func(o *GenerateOptions) {
+				o.beforeVerify = func(g *Generated) { g.Down = []string{"DROP TABLE nosuch"} }
+			}
+			if _, err := m.Generate(ctx, k.options(schema2)); err == nil {
+				t.Fatal("Generate with a broken downgrade succeeded")
+			}
+			if k.count("parent") >= 0 {
+				t.Error("the dev database still holds parent after a failed verification")
+			}
+			if k.records() != 0 {
+				t.Error("a record is left after a failed verification")
+			}
+			k.opts = nil
+			k.generate(schema2, "no record of what it holds")
+		})
+	}
+}
+
+// keptRun is one dev database that TestKeptDevDatabase generates with.
+type keptRun struct {
+	t           *testing.T
+	ctx         context.Context
+	m           *Migrator
+	cache       string
+	dev, server *dialect.URL
+	opts        func(*GenerateOptions)
+}
+
+func (k *keptRun) options(desired string) GenerateOptions {
+	o := GenerateOptions{
+		Desired:         []source.File{{Path: "schema.sql", SQL: desired}},
+		DevDatabase:     k.dev,
+		KeepDevDatabase: true,
+		CacheDir:        k.cache,
+	}
+	if k.opts != nil {
+		k.opts(&o)
+	}
+	return o
+}
+
+// generate runs Generate on the kept dev database, checks that -v says
+// want of the dev database, and that the revision is the one a whole
+// load on a fresh scratch database gives.
+func (k *keptRun) generate(desired, want string) {
+	k.t.Helper()
+	var said []string
+	o := k.options(desired)
+	o.Notify = func(n source.Notice) {
+		if n.Path == "dev_database" {
+			said = append(said, n.Msg)
+		}
+	}
+	g, err := k.m.Generate(k.ctx, o)
+	if err != nil {
+		k.t.Fatalf("Generate: %v", err)
+	}
+	if !slices.ContainsFunc(said, func(s string) bool { return strings.Contains(s, want) }) {
+		k.t.Errorf("dev_database said %q, want %q", said, want)
+	}
+	whole, err := k.m.Generate(k.ctx, GenerateOptions{Desired: o.Desired, Scratch: k.server})
+	if err != nil {
+		k.t.Fatalf("Generate on a fresh scratch database: %v", err)
+	}
+	if !slices.Equal(g.Up, whole.Up) || !slices.Equal(g.Down, whole.Down) {
+		k.t.Errorf("kept dev database gave\n%q\n%q\na fresh one\n%q\n%q", g.Up, g.Down, whole.Up, whole.Down)
+	}
+	if rest, err := diff.Compare(g.Desired, whole.Desired, diff.Options{}); err != nil || len(rest) > 0 {
+		k.t.Errorf("kept dev database's desired schema differs from a whole load's: %v %v", rest, err)
+	}
+	if k.records() != 1 {
+		k.t.Errorf("%d records after a run that succeeded, want 1", k.records())
+	}
+}
+
+// count is the number of rows of table in the dev database, -1 when it
+// has no such table.
+func (k *keptRun) count(table string) int {
+	db, err := k.m.dialect.Open(k.ctx, k.dev)
+	if err != nil {
+		k.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(k.ctx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		return -1
+	}
+	return n
+}
+
+// records is the number of record files in the cache.
+func (k *keptRun) records() int {
+	files, _ := filepath.Glob(filepath.Join(k.cache, "dev", "*.json"))
+	if _, err := os.Stat(k.cache); err != nil {
+		k.t.Fatal(err)
+	}
+	return len(files)
+}
