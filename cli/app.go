@@ -165,6 +165,9 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if a.cfg.Privileges, err = a.cfg.privilegesSetting(); err != nil {
 		return err
 	}
+	if a.cfg.KeepDevDatabase, err = a.cfg.keepDevSetting(); err != nil {
+		return err
+	}
 	if a.cfg.Database == "" && a.mount.databaseURL != "" {
 		a.cfg.Database, a.cfg.databaseFrom = a.mount.databaseURL, "the application (cli.WithDatabaseURL)"
 	}

@@ -129,6 +129,7 @@ func (a *app) devDatabase(opts *engine.GenerateOptions) error {
 	}
 	u.ResolveIn(a.dir)
 	opts.DevDatabase = u
+	opts.KeepDevDatabase = a.cfg.KeepDevDatabase
 	return nil
 }
 

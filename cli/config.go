@@ -28,6 +28,10 @@ type Config struct {
 	Models string `toml:"models"`
 	// DevDatabase is a scratch server database for autogenerate.
 	DevDatabase string `toml:"dev_database"`
+	// KeepDevDatabase keeps the desired schema loaded in DevDatabase
+	// between runs, so that the next migrate or check reloads only the
+	// tables whose statements changed.
+	KeepDevDatabase bool `toml:"keep_dev_database"`
 	// VersionTable and LogTable name retort's tables.
 	VersionTable string `toml:"version_table"`
 	LogTable     string `toml:"log_table"`
@@ -57,6 +61,9 @@ type Config struct {
 	// privilegesEnv is RETORT_PRIVILEGES as given, checked by
 	// privilegesSetting; "" when unset or overridden by the flag.
 	privilegesEnv string
+	// keepDevEnv is RETORT_KEEP_DEV_DATABASE as given, checked by
+	// keepDevSetting.
+	keepDevEnv string
 	// databaseFrom says where Database came from: a flag, an environment
 	// variable or the config file; fileDatabase is the config file's
 	// database, "" when it sets none.
@@ -96,6 +103,7 @@ var configEnv = []struct {
 	{"schema", []string{"RETORT_SCHEMA"}, "schema.sql", func(c *Config, v string) { c.Schema = v }},
 	{"models", []string{"RETORT_MODELS"}, "./models", func(c *Config, v string) { c.Models = v }},
 	{"dev_database", []string{"RETORT_DEV_DATABASE"}, "postgres://localhost/retort_dev", func(c *Config, v string) { c.DevDatabase = v }},
+	{"keep_dev_database", []string{"RETORT_KEEP_DEV_DATABASE"}, "true", func(c *Config, v string) { c.keepDevEnv = v }},
 	{"version_table", []string{"RETORT_VERSION_TABLE"}, "retort_revisions", func(c *Config, v string) { c.VersionTable = v }},
 	{"log_table", []string{"RETORT_LOG_TABLE"}, "retort_log", func(c *Config, v string) { c.LogTable = v }},
 	{"lock_timeout", []string{"RETORT_LOCK_TIMEOUT"}, "60s", func(c *Config, v string) { c.LockTimeout, c.lockTimeoutFrom = v, "RETORT_LOCK_TIMEOUT" }},
@@ -126,7 +134,7 @@ func splitList(v string) []string {
 }
 
 // boolKeys are the keys whose value is true or false rather than a string.
-var boolKeys = map[string]bool{"privileges": true, "online": true}
+var boolKeys = map[string]bool{"privileges": true, "online": true, "keep_dev_database": true}
 
 // keyKind names the kind of value a key takes.
 func keyKind(key string) string {
@@ -517,12 +525,24 @@ func (c *Config) duration(key, v, from string) (time.Duration, error) {
 // privilegesSetting resolves Privileges: RETORT_PRIVILEGES, when set and
 // not overridden by --privileges, over the file.
 func (c *Config) privilegesSetting() (bool, error) {
-	if c.privilegesEnv == "" {
-		return c.Privileges, nil
+	return envBool(c.Privileges, "RETORT_PRIVILEGES", c.privilegesEnv)
+}
+
+// keepDevSetting resolves KeepDevDatabase: RETORT_KEEP_DEV_DATABASE,
+// when set, over the file.
+func (c *Config) keepDevSetting() (bool, error) {
+	return envBool(c.KeepDevDatabase, "RETORT_KEEP_DEV_DATABASE", c.keepDevEnv)
+}
+
+// envBool is the value of a true-or-false key: v, the environment
+// variable name's value, when set, else file, the file's.
+func envBool(file bool, name, v string) (bool, error) {
+	if v == "" {
+		return file, nil
 	}
-	on, err := strconv.ParseBool(c.privilegesEnv)
+	on, err := strconv.ParseBool(v)
 	if err != nil {
-		return false, fmt.Errorf("RETORT_PRIVILEGES %q is not true or false: set it to true or false", c.privilegesEnv)
+		return false, fmt.Errorf("%s %q is not true or false: set it to true or false", name, v)
 	}
 	return on, nil
 }

@@ -123,7 +123,7 @@ func FuzzParseConfig(f *testing.F) {
 // TestParseConfigMessages pins the wording of config file errors: file,
 // line and column, what is wrong in the user's words, and what to do.
 func TestParseConfigMessages(t *testing.T) {
-	known := "(known keys: database, dir, schema, models, dev_database, version_table, log_table, lock_timeout, ignore, privileges, online, online_lock_timeout, online_statement_timeout)"
+	known := "(known keys: database, dir, schema, models, dev_database, keep_dev_database, version_table, log_table, lock_timeout, ignore, privileges, online, online_lock_timeout, online_statement_timeout)"
 	cases := []struct{ in, want string }{
 		{"database =\n", `retort.toml:1:11: database has no value after =: write it in double quotes, for example database = "sqlite:app.db"`},
 		{"database =", `retort.toml:1:10: database has no value after =: write it in double quotes, for example database = "sqlite:app.db"`},
