@@ -2,7 +2,9 @@ package source
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,7 +23,7 @@ var ErrNotReloadable = errors.New("not reloadable: load the files whole")
 // running only what changed (PlanReload).
 type Reload struct {
 	// Drop are the tables to drop first, named as the old files name
-	// them, children before the tables they reference.
+	// them, in the reverse order of their creation.
 	Drop []string
 	// steps are the new files' session statements, then the statements
 	// of the changed groups, in source order.
@@ -32,50 +34,111 @@ type Reload struct {
 	Ran, Tables, Of int
 }
 
-// PlanReload compares old, the files a database was loaded with, and new.
-// It groups the table statements of both (CREATE TABLE, CREATE INDEX,
-// ALTER TABLE) by the names they share, as LoadParallel chains them: a
-// REFERENCES or LIKE joins two tables' groups. A group whose statements
-// differ in any way between old and new is changed: its old tables are
-// dropped and its new statements run again. Every other group's
-// statements are the same text in the same order, and so is what they
-// made. Files with any other statement, or whose session statements (SET,
-// USE) differ or come after a table statement, are not reloadable
-// (ErrNotReloadable): no name says what those depend on or change.
-func PlanReload(old, new []File, sp sqlsplit.Dialect) (*Reload, error) {
-	was, err := reloadSteps(old, sp)
+// Loaded describes a load of a desired schema as PlanReload compares it
+// with the next version: each statement's place, the names it makes or
+// uses and a checksum of its text. It holds no SQL, so that it can be
+// kept on disk without what the files hold (a password in a CREATE USER,
+// say).
+type Loaded struct {
+	Statements []LoadedStatement `json:"statements"`
+}
+
+// LoadedStatement is one statement of a Loaded.
+type LoadedStatement struct {
+	// Session is set for a SET or USE statement, which a reload runs
+	// again before anything else.
+	Session bool `json:"session,omitempty"`
+	// Names are the table and index names a table statement makes or
+	// uses, lower-cased, its own table or index first.
+	Names []string `json:"names,omitempty"`
+	// Creates is the table a CREATE TABLE makes, as written.
+	Creates string `json:"creates,omitempty"`
+	// Sum is the hex SHA-256 of the statement's text.
+	Sum string `json:"sum"`
+}
+
+// Describe returns what PlanReload needs to know of a load of files, or
+// an error wrapping ErrNotReloadable when PlanReload could not reload
+// over it (see PlanReload).
+func Describe(files []File, sp sqlsplit.Dialect) (*Loaded, error) {
+	steps, err := reloadSteps(files, sp)
 	if err != nil {
-		return nil, fmt.Errorf("the files loaded before: %w", err)
+		return nil, err
+	}
+	return describe(steps), nil
+}
+
+func describe(steps []step) *Loaded {
+	l := &Loaded{}
+	for _, s := range steps {
+		sum := sha256.Sum256([]byte(s.st.Text))
+		l.Statements = append(l.Statements, LoadedStatement{Session: s.kind == session, Names: s.names, Creates: s.creates, Sum: hex.EncodeToString(sum[:])})
+	}
+	return l
+}
+
+// PlanReload compares old, what a database was loaded with (Describe),
+// and the files new. It groups the table statements of both (CREATE
+// TABLE, CREATE INDEX, ALTER TABLE) by the names they share, as
+// LoadParallel chains them: a REFERENCES or LIKE joins two tables'
+// groups. A group whose statements differ in any way between old and new
+// is changed: its old tables are dropped and its new statements run
+// again. Every other group's statements are the same text in the same
+// order, and so is what they made. Files with any other statement, or
+// whose session statements (SET, USE) differ or come after a table
+// statement, are not reloadable (ErrNotReloadable): no name says what
+// those depend on or change.
+func PlanReload(old *Loaded, new []File, sp sqlsplit.Dialect) (*Reload, error) {
+	if err := old.check(sp); err != nil {
+		return nil, err
 	}
 	ns, err := reloadSteps(new, sp)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.EqualFunc(sessionSteps(was), sessionSteps(ns), func(a, b step) bool { return a.st.Text == b.st.Text }) {
-		return nil, fmt.Errorf("%w: their SET or USE statements changed", ErrNotReloadable)
+	now := describe(ns)
+	if !slices.EqualFunc(sessions(old), sessions(now), func(a, b LoadedStatement) bool { return a.Sum == b.Sum }) {
+		return nil, fmt.Errorf("%w: the SET or USE statements changed", ErrNotReloadable)
 	}
-	group := groups(was, ns)
-	dirty := map[int]bool{}
-	for g, same := range sameGroups(was, ns, group) {
-		dirty[g] = !same
-	}
+	group := groups(old.Statements, now.Statements)
+	dirty := changedGroups(old.Statements, now.Statements, group)
 	r := &Reload{Of: len(ns)}
-	for i := len(was) - 1; i >= 0; i-- {
-		if s := was[i]; s.kind == table && dirty[group[s.names[0]]] && s.creates != "" {
-			r.Drop = append(r.Drop, s.creates)
+	for i := len(old.Statements) - 1; i >= 0; i-- {
+		if s := old.Statements[i]; !s.Session && dirty[group[s.Names[0]]] && s.Creates != "" {
+			r.Drop = append(r.Drop, s.Creates)
 		}
 	}
-	for _, s := range ns {
+	for i, s := range now.Statements {
 		switch {
-		case s.kind == session:
-			r.steps = append(r.steps, s)
-		case dirty[group[s.names[0]]]:
-			r.steps = append(r.steps, s)
+		case s.Session:
+			r.steps = append(r.steps, ns[i])
+		case dirty[group[s.Names[0]]]:
+			r.steps = append(r.steps, ns[i])
 			r.Tables++
 		}
 	}
 	r.Ran = len(r.steps)
 	return r, nil
+}
+
+// check refuses a Loaded that no Describe made (a damaged record): a
+// table statement without names, or a created table that is not a name,
+// which the reload's DROP TABLE would run as SQL.
+func (l *Loaded) check(sp sqlsplit.Dialect) error {
+	if l == nil {
+		return fmt.Errorf("%w: no description of the last load", ErrNotReloadable)
+	}
+	for i, s := range l.Statements {
+		bad := !s.Session && len(s.Names) == 0
+		if s.Creates != "" {
+			toks, err := sqlsplit.Tokens("CREATE TABLE "+s.Creates, sp)
+			bad = bad || err != nil || createdName(toks) != s.Creates || len(toks) != 2+strings.Count(s.Creates, ".")*2+1
+		}
+		if bad {
+			return fmt.Errorf("%w: the description of the last load is damaged at statement %d", ErrNotReloadable, i+1)
+		}
+	}
+	return nil
 }
 
 // reloadSteps plans a load of files and checks that every statement is a
@@ -107,11 +170,11 @@ func firstWords(text string) string {
 	return strings.Join(f, " ")
 }
 
-// sessionSteps are the session statements of steps, in order.
-func sessionSteps(steps []step) []step {
-	var out []step
-	for _, s := range steps {
-		if s.kind == session {
+// sessions are the session statements of l, in order.
+func sessions(l *Loaded) []LoadedStatement {
+	var out []LoadedStatement
+	for _, s := range l.Statements {
+		if s.Session {
 			out = append(out, s)
 		}
 	}
@@ -120,7 +183,7 @@ func sessionSteps(steps []step) []step {
 
 // groups numbers the groups of names that the table statements of a and
 // b join, mapping every name to its group.
-func groups(a, b []step) map[string]int {
+func groups(a, b []LoadedStatement) map[string]int {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(n string) string {
@@ -133,13 +196,13 @@ func groups(a, b []step) map[string]int {
 		return n
 	}
 	for _, s := range slices.Concat(a, b) {
-		if s.kind != table {
+		if s.Session {
 			continue
 		}
-		for _, n := range s.names[1:] {
-			parent[find(n)] = find(s.names[0])
+		for _, n := range s.Names[1:] {
+			parent[find(n)] = find(s.Names[0])
 		}
-		find(s.names[0])
+		find(s.Names[0])
 	}
 	group := map[string]int{}
 	ids := map[string]int{}
@@ -153,25 +216,25 @@ func groups(a, b []step) map[string]int {
 	return group
 }
 
-// sameGroups reports for every group whether a and b have the same
-// statements in it, in the same order.
-func sameGroups(a, b []step, group map[string]int) map[int]bool {
-	texts := func(steps []step) map[int][]string {
+// changedGroups reports the groups whose statements differ between a
+// and b, in text or in order.
+func changedGroups(a, b []LoadedStatement, group map[string]int) map[int]bool {
+	sums := func(l []LoadedStatement) map[int][]string {
 		out := map[int][]string{}
-		for _, s := range steps {
-			if s.kind == table {
-				g := group[s.names[0]]
-				out[g] = append(out[g], s.st.Text)
+		for _, s := range l {
+			if !s.Session {
+				g := group[s.Names[0]]
+				out[g] = append(out[g], s.Sum)
 			}
 		}
 		return out
 	}
-	at, bt := texts(a), texts(b)
-	same := map[int]bool{}
+	as, bs := sums(a), sums(b)
+	changed := map[int]bool{}
 	for _, g := range group {
-		same[g] = slices.Equal(at[g], bt[g])
+		changed[g] = !slices.Equal(as[g], bs[g])
 	}
-	return same
+	return changed
 }
 
 // Run drops r.Drop and runs r's statements on conn, in order.

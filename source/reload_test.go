@@ -77,7 +77,11 @@ INSERT INTO a VALUES (1);`
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := PlanReload([]File{{Path: "s.sql", SQL: old}}, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.Postgres)
+			was, err := Describe([]File{{Path: "s.sql", SQL: old}}, sqlsplit.Postgres)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := PlanReload(was, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.Postgres)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,17 +105,23 @@ func TestPlanReloadRefuses(t *testing.T) {
 	base := "SET NAMES utf8mb4;\nCREATE TABLE a (id int);\n"
 	tests := []struct{ name, old, new, want string }{
 		{"a view", base, base + "CREATE VIEW v AS SELECT id FROM a;\n", `s.sql:3: "CREATE VIEW v AS ..." is not`},
-		{"a view loaded before", base + "CREATE VIEW v AS SELECT id FROM a;\n", base, "the files loaded before"},
 		{"a rename", base, base + "ALTER TABLE a RENAME TO b;\n", `"ALTER TABLE a RENAME ..." is not`},
-		{"a changed SET", base, strings.Replace(base, "utf8mb4", "latin1", 1), "SET or USE statements changed"},
+		{"a changed SET", base, strings.Replace(base, "utf8mb4", "latin1", 1), "the SET or USE statements changed"},
 		{"a SET after a table", base, base + "SET x = 1;\n", `"SET x = 1" is not`},
 		{"a split error", base, base + "CREATE TABLE 'b;\n", "not reloadable"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := PlanReload([]File{{Path: "s.sql", SQL: tc.old}}, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.MySQL)
+			was, err := Describe([]File{{Path: "s.sql", SQL: tc.old}}, sqlsplit.MySQL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = PlanReload(was, []File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.MySQL)
 			if !errors.Is(err, ErrNotReloadable) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrNotReloadable with %q", err, tc.want)
+			}
+			if _, err := Describe([]File{{Path: "s.sql", SQL: tc.new}}, sqlsplit.MySQL); !errors.Is(err, ErrNotReloadable) && tc.name != "a changed SET" {
+				t.Errorf("Describe of the new files = %v, want ErrNotReloadable", err)
 			}
 		})
 	}
@@ -132,6 +142,36 @@ func TestCreatedName(t *testing.T) {
 		}
 		if got := createdName(toks); got != want {
 			t.Errorf("createdName(%q) = %q, want %q", sql, got, want)
+		}
+	}
+}
+
+// TestPlanReloadDamagedRecord: a description that no Describe made is
+// refused, above all a created table that is not a name, which the
+// reload's DROP TABLE would run as SQL.
+func TestPlanReloadDamagedRecord(t *testing.T) {
+	files := []File{{Path: "s.sql", SQL: "CREATE TABLE a (id int);\n"}}
+	good, err := Describe(files, sqlsplit.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if good.Statements[0].Creates != "a" || good.Statements[0].Sum == "" {
+		t.Fatalf("Describe = %+v", good.Statements)
+	}
+	for name, bad := range map[string]*Loaded{
+		"none":       nil,
+		"no names":   {Statements: []LoadedStatement{{Sum: "x"}}},
+		"injection":  {Statements: []LoadedStatement{{Names: []string{"a"}, Creates: "a; DROP DATABASE live", Sum: "x"}}},
+		"not a name": {Statements: []LoadedStatement{{Names: []string{"a"}, Creates: "'a'", Sum: "x"}}},
+	} {
+		if _, err := PlanReload(bad, files, sqlsplit.Postgres); !errors.Is(err, ErrNotReloadable) {
+			t.Errorf("%s: PlanReload = %v, want ErrNotReloadable", name, err)
+		}
+	}
+	for _, ok := range []string{"a", `"S"."T"`, "s.t"} {
+		l := &Loaded{Statements: []LoadedStatement{{Names: []string{"t"}, Creates: ok, Sum: "x"}}}
+		if err := l.check(sqlsplit.Postgres); err != nil {
+			t.Errorf("check of %s: %v", ok, err)
 		}
 	}
 }

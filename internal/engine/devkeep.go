@@ -21,8 +21,8 @@ const devKeepFormat = 1
 
 // keptDev is a dev_database that keeps the desired schema loaded between
 // runs (GenerateOptions.KeepDevDatabase). A record in the cache directory
-// says which files it was loaded with and the fingerprint of its
-// inspection then. A run that finds the database's inspection equal to
+// describes the load (source.Describe: no SQL, only names and checksums)
+// and holds the fingerprint of the database's inspection then. A run that finds the database's inspection equal to
 // the record's reloads only the groups of tables whose statements changed
 // (source.PlanReload); any other run empties it and loads the files
 // whole. The record is written when the run leaves the database holding
@@ -42,9 +42,9 @@ type keptDev struct {
 
 // devRecord is a kept dev database's record file.
 type devRecord struct {
-	Format      int           `json:"format"`
-	Files       []source.File `json:"files"`
-	Fingerprint string        `json:"fingerprint"`
+	Format      int            `json:"format"`
+	Loaded      *source.Loaded `json:"loaded"`
+	Fingerprint string         `json:"fingerprint"`
 }
 
 // keepsDev reports whether opts ask for a kept dev database that this run
@@ -146,7 +146,7 @@ func (m *Migrator) reloadKept(ctx context.Context, sc *scratch, files []source.F
 		k.say("it changed since the last run (or could not be inspected): loading the desired schema whole")
 		return nil, false
 	}
-	plan, err := source.PlanReload(rec.Files, files, m.dialect.Splitter())
+	plan, err := source.PlanReload(rec.Loaded, files, m.dialect.Splitter())
 	if err != nil {
 		k.say(fmt.Sprintf("%v", err))
 		return nil, false
@@ -202,10 +202,13 @@ func (k *keptDev) settled(s *schema.Schema) {
 
 // keep ends a run: the database holds what was loaded, so the record says
 // so; retort's own tables, which the verification made, are dropped. When
-// that cannot be said, the database is emptied and the record removed.
+// that cannot be said, or the next run could not reload over this load
+// anyway (source.Describe refuses it), the database is emptied and the
+// record removed, as without KeepDevDatabase.
 func (m *Migrator) keep(ctx context.Context, sc *scratch) error {
 	k := sc.kept
-	if k.loaded == "" || k.touched {
+	loaded, err := source.Describe(k.files, m.dialect.Splitter())
+	if k.loaded == "" || k.touched || err != nil {
 		k.forget()
 		return m.empty(ctx, sc.db)
 	}
@@ -215,7 +218,7 @@ func (m *Migrator) keep(ctx context.Context, sc *scratch) error {
 			return err
 		}
 	}
-	if err := k.write(); err != nil {
+	if err := k.write(loaded); err != nil {
 		k.say(fmt.Sprintf("record not stored (%v): the next run loads the desired schema whole", err))
 	}
 	return nil
@@ -229,8 +232,8 @@ func (k *keptDev) forget() {
 }
 
 // write stores the record through a temporary file renamed into place.
-func (k *keptDev) write() error {
-	data, err := json.Marshal(devRecord{Format: devKeepFormat, Files: k.files, Fingerprint: k.loaded})
+func (k *keptDev) write(loaded *source.Loaded) error {
+	data, err := json.Marshal(devRecord{Format: devKeepFormat, Loaded: loaded, Fingerprint: k.loaded})
 	if err != nil {
 		return err
 	}
