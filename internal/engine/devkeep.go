@@ -17,7 +17,7 @@ import (
 
 // devKeepFormat versions the records of kept dev databases: change it
 // whenever what a record holds or how its file is named changes.
-const devKeepFormat = 1
+const devKeepFormat = 2 // 2: source.Loaded, no SQL
 
 // keptDev is a dev_database that keeps the desired schema loaded between
 // runs (GenerateOptions.KeepDevDatabase). A record in the cache directory
