@@ -37,8 +37,10 @@ type step struct {
 	st    sqlsplit.Statement
 	kind  stepKind
 	names []string // table and index names a table step creates or uses
-	// creates is the table a CREATE TABLE step creates, as written.
+	// creates is the table a CREATE TABLE step creates, as written; a
+	// reload's CREATE VIEW step (objectStep) sets it and view.
 	creates string
+	view    bool
 	err     error // a split error or a refused statement
 }
 

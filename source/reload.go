@@ -22,9 +22,10 @@ var ErrNotReloadable = errors.New("not reloadable: load the files whole")
 // schema, as Load or LoadParallel left it, to another version of it by
 // running only what changed (PlanReload).
 type Reload struct {
-	// Drop are the tables to drop first, named as the old files name
-	// them, in the reverse order of their creation.
-	Drop []string
+	// DropViews and then Drop are the views and the tables to drop
+	// first, named as the old files name them, in the reverse order of
+	// their creation.
+	DropViews, Drop []string
 	// steps are the new files' session statements, then the statements
 	// of the changed groups, in source order.
 	steps []step
@@ -51,8 +52,10 @@ type LoadedStatement struct {
 	// Names are the table and index names a table statement makes or
 	// uses, lower-cased, its own table or index first.
 	Names []string `json:"names,omitempty"`
-	// Creates is the table a CREATE TABLE makes, as written.
+	// Creates is the table a CREATE TABLE makes, or the view a CREATE
+	// VIEW makes when View is set, as written.
 	Creates string `json:"creates,omitempty"`
+	View    bool   `json:"view,omitempty"`
 	// Sum is the hex SHA-256 of the statement's text.
 	Sum string `json:"sum"`
 }
@@ -72,7 +75,7 @@ func describe(steps []step) *Loaded {
 	l := &Loaded{}
 	for _, s := range steps {
 		sum := sha256.Sum256([]byte(s.st.Text))
-		l.Statements = append(l.Statements, LoadedStatement{Session: s.kind == session, Names: s.names, Creates: s.creates, Sum: hex.EncodeToString(sum[:])})
+		l.Statements = append(l.Statements, LoadedStatement{Session: s.kind == session, Names: s.names, Creates: s.creates, View: s.view, Sum: hex.EncodeToString(sum[:])})
 	}
 	return l
 }
@@ -81,9 +84,12 @@ func describe(steps []step) *Loaded {
 // and the files new. It groups the table statements of both (CREATE
 // TABLE, CREATE INDEX, ALTER TABLE) by the names they share, as
 // LoadParallel chains them: a REFERENCES or LIKE joins two tables'
-// groups. A group whose statements differ in any way between old and new
-// is changed: its old tables are dropped and its new statements run
-// again. Every other group's statements are the same text in the same
+// groups. A CREATE VIEW joins the groups of every name its text holds
+// (any word, so more than the tables it reads: a wider group only reloads
+// more), and COMMENT ON a table, view, index or column the group of its
+// table. A group whose statements differ in any way between old and new
+// is changed: its old views and tables are dropped and its new statements
+// run again. Every other group's statements are the same text in the same
 // order, and so is what they made. Files with any other statement, or
 // whose session statements (SET, USE) differ or come after a table
 // statement, are not reloadable (ErrNotReloadable): no name says what
@@ -104,7 +110,12 @@ func PlanReload(old *Loaded, new []File, sp sqlsplit.Dialect) (*Reload, error) {
 	dirty := changedGroups(old.Statements, now.Statements, group)
 	r := &Reload{Of: len(ns)}
 	for i := len(old.Statements) - 1; i >= 0; i-- {
-		if s := old.Statements[i]; !s.Session && dirty[group[s.Names[0]]] && s.Creates != "" {
+		s := old.Statements[i]
+		switch {
+		case s.Session || !dirty[group[s.Names[0]]] || s.Creates == "":
+		case s.View:
+			r.DropViews = append(r.DropViews, s.Creates)
+		default:
 			r.Drop = append(r.Drop, s.Creates)
 		}
 	}
@@ -147,7 +158,11 @@ func (l *Loaded) check(sp sqlsplit.Dialect) error {
 func reloadSteps(files []File, sp sqlsplit.Dialect) ([]step, error) {
 	steps := planLoad(files, sp, func(Notice) {})
 	tables := false
-	for _, s := range steps {
+	for i, s := range steps {
+		if s.err == nil && s.kind == serial {
+			steps[i] = objectStep(s, sp)
+			s = steps[i]
+		}
 		switch {
 		case s.err != nil:
 			return nil, fmt.Errorf("%w: %v", ErrNotReloadable, s.err)
@@ -155,7 +170,7 @@ func reloadSteps(files []File, sp sqlsplit.Dialect) ([]step, error) {
 			tables = true
 		case s.kind == session && !tables:
 		default:
-			return nil, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX or ALTER TABLE", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(s.st.Text))
+			return nil, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE VIEW or COMMENT ON", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(s.st.Text))
 		}
 	}
 	return steps, nil
@@ -246,8 +261,14 @@ func (r *Reload) Run(ctx context.Context, conn *sql.Conn) error {
 			}
 		}
 	}
+	var drops []string
+	for _, v := range r.DropViews {
+		drops = append(drops, "DROP VIEW "+v)
+	}
 	if len(r.Drop) > 0 {
-		q := "DROP TABLE " + strings.Join(r.Drop, ", ")
+		drops = append(drops, "DROP TABLE "+strings.Join(r.Drop, ", "))
+	}
+	for _, q := range drops {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
@@ -272,13 +293,98 @@ func createdName(toks []sqlsplit.Token) string {
 	if kw(toks, i) == "IF" {
 		i += 3
 	}
+	return rawName(toks, i)
+}
+
+// rawName is the possibly qualified name at toks[i], as written: words
+// and quoted identifiers joined by dots.
+func rawName(toks []sqlsplit.Token, i int) string {
 	var b strings.Builder
-	for ; i < len(toks); i++ {
-		t := toks[i]
-		if t.Kind != sqlsplit.Word && t.Kind != sqlsplit.QuotedIdent && t.Text != "." {
+	for i < len(toks) && (toks[i].Kind == sqlsplit.Word || toks[i].Kind == sqlsplit.QuotedIdent) {
+		b.WriteString(toks[i].Text)
+		if i+2 >= len(toks) || toks[i+1].Text != "." {
 			break
 		}
-		b.WriteString(t.Text)
+		b.WriteString(".")
+		i += 2
 	}
 	return b.String()
+}
+
+// objectStep makes a reload's table step of a statement the load runs
+// serially, when it is a CREATE VIEW or a COMMENT ON: its names are the
+// view's and every word of its text, or the commented table's. Any other
+// statement is returned as it is.
+func objectStep(s step, sp sqlsplit.Dialect) step {
+	toks, err := sqlsplit.Tokens(s.st.Text, sp)
+	if err != nil {
+		return s
+	}
+	switch kw(toks, 0) {
+	case "CREATE":
+		i := skipWords(toks, 1, "OR", "REPLACE")
+		if kw(toks, i) != "VIEW" {
+			return s
+		}
+		i++
+		if kw(toks, i) == "IF" {
+			i += 3
+		}
+		v, j := name(toks, i)
+		if v == "" {
+			return s
+		}
+		s.kind, s.view, s.creates, s.names = table, true, rawName(toks, i), append([]string{v}, words(toks[j:])...)
+	case "COMMENT":
+		if t := commentedTable(toks); t != "" {
+			s.kind, s.names = table, []string{t}
+		}
+	}
+	return s
+}
+
+// words are the names (lower-cased, unquoted) of every word and quoted
+// identifier of toks.
+func words(toks []sqlsplit.Token) []string {
+	var out []string
+	for _, t := range toks {
+		switch t.Kind {
+		case sqlsplit.Word:
+			out = append(out, strings.ToLower(t.Text))
+		case sqlsplit.QuotedIdent:
+			out = append(out, strings.ToLower(unquoteName(t.Text)))
+		}
+	}
+	return out
+}
+
+// commentedTable is the table, view or index a COMMENT ON TABLE, VIEW,
+// INDEX or COLUMN statement is about (for a column, its table), as name()
+// keys it; "" for any other COMMENT.
+func commentedTable(toks []sqlsplit.Token) string {
+	if kw(toks, 1) != "ON" {
+		return ""
+	}
+	switch kw(toks, 2) {
+	case "TABLE", "VIEW", "INDEX":
+		n, _ := name(toks, 3)
+		return n
+	case "COLUMN":
+		var parts []string
+		for i := 3; i < len(toks); i += 2 {
+			n, _ := name(toks[i:i+1], 0)
+			if n == "" {
+				break
+			}
+			parts = append(parts, n)
+			if i+1 >= len(toks) || toks[i+1].Text != "." {
+				break
+			}
+		}
+		if len(parts) < 2 {
+			return ""
+		}
+		return parts[len(parts)-2]
+	}
+	return ""
 }

@@ -19,7 +19,8 @@ func reloadTexts(r *Reload) []string {
 }
 
 // TestPlanReload: a changed group of tables is dropped and made again,
-// with every statement of its group; the other groups are left alone.
+// with every statement of its group (its indexes, the views that name
+// its tables, the comments on them); the other groups are left alone.
 func TestPlanReload(t *testing.T) {
 	old := `SET NAMES utf8mb4;
 CREATE TABLE a (id int PRIMARY KEY);
@@ -28,11 +29,15 @@ CREATE INDEX b_a ON b (a);
 CREATE TABLE "S"."C" (x int);
 CREATE INDEX c_x ON "S"."C" (x);
 CREATE TABLE gone (id int);
+CREATE VIEW v AS SELECT id FROM a;
+COMMENT ON COLUMN "S"."C".x IS 'the x';
 INSERT INTO a VALUES (1);`
+	ab := []string{"SET NAMES utf8mb4", "CREATE TABLE a (id int PRIMARY KEY)",
+		"CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id))", "CREATE INDEX b_a ON b (a)", "CREATE VIEW v AS SELECT id FROM a"}
 	tests := []struct {
-		name, new string
-		drop      []string
-		run       []string
+		name, new       string
+		dropViews, drop []string
+		run             []string
 	}{
 		{
 			name: "unchanged",
@@ -46,18 +51,31 @@ INSERT INTO a VALUES (1);`
 			run:  []string{"SET NAMES utf8mb4"},
 		},
 		{
-			// b references a: the two are one group.
-			name: "a referenced table changed",
-			new:  strings.Replace(old, "a (id int PRIMARY KEY)", "a (id int PRIMARY KEY, n int)", 1),
-			drop: []string{"b", "a"},
-			run: []string{"SET NAMES utf8mb4", "CREATE TABLE a (id int PRIMARY KEY, n int)",
-				"CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id))", "CREATE INDEX b_a ON b (a)"},
+			// b references a, v names a: one group.
+			name:      "a referenced table changed",
+			new:       strings.Replace(old, "a (id int PRIMARY KEY)", "a (id int PRIMARY KEY, n int)", 1),
+			dropViews: []string{"v"},
+			drop:      []string{"b", "a"},
+			run:       append([]string{ab[0], "CREATE TABLE a (id int PRIMARY KEY, n int)"}, ab[2:]...),
+		},
+		{
+			name:      "a view changed",
+			new:       strings.Replace(old, "SELECT id FROM a", "SELECT id, 1 AS one FROM a", 1),
+			dropViews: []string{"v"},
+			drop:      []string{"b", "a"},
+			run:       append(slices.Clone(ab[:4]), "CREATE VIEW v AS SELECT id, 1 AS one FROM a"),
 		},
 		{
 			name: "an index changed",
 			new:  strings.Replace(old, "c_x ON \"S\".\"C\" (x)", "c_x ON \"S\".\"C\" (x DESC)", 1),
 			drop: []string{`"S"."C"`},
-			run:  []string{"SET NAMES utf8mb4", `CREATE TABLE "S"."C" (x int)`, `CREATE INDEX c_x ON "S"."C" (x DESC)`},
+			run:  []string{"SET NAMES utf8mb4", `CREATE TABLE "S"."C" (x int)`, `CREATE INDEX c_x ON "S"."C" (x DESC)`, `COMMENT ON COLUMN "S"."C".x IS 'the x'`},
+		},
+		{
+			name: "a comment changed",
+			new:  strings.Replace(old, "'the x'", "'an x'", 1),
+			drop: []string{`"S"."C"`},
+			run:  []string{"SET NAMES utf8mb4", `CREATE TABLE "S"."C" (x int)`, `CREATE INDEX c_x ON "S"."C" (x)`, `COMMENT ON COLUMN "S"."C".x IS 'an x'`},
 		},
 		{
 			name: "a table removed and one added",
@@ -68,11 +86,11 @@ INSERT INTO a VALUES (1);`
 		{
 			// Order matters within a group: an index made before its
 			// table fails, so it is a change.
-			name: "statements of a group reordered",
-			new:  strings.Replace(strings.Replace(old, "CREATE INDEX b_a ON b (a);\n", "", 1), "CREATE TABLE a (id int PRIMARY KEY);\n", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE INDEX b_a ON b (a);\n", 1),
-			drop: []string{"b", "a"},
-			run: []string{"SET NAMES utf8mb4", "CREATE TABLE a (id int PRIMARY KEY)", "CREATE INDEX b_a ON b (a)",
-				"CREATE TABLE b (id int PRIMARY KEY, a int REFERENCES a (id))"},
+			name:      "statements of a group reordered",
+			new:       strings.Replace(strings.Replace(old, "CREATE INDEX b_a ON b (a);\n", "", 1), "CREATE TABLE a (id int PRIMARY KEY);\n", "CREATE TABLE a (id int PRIMARY KEY);\nCREATE INDEX b_a ON b (a);\n", 1),
+			dropViews: []string{"v"},
+			drop:      []string{"b", "a"},
+			run:       []string{ab[0], ab[1], ab[3], ab[2], ab[4]},
 		},
 	}
 	for _, tc := range tests {
@@ -85,14 +103,14 @@ INSERT INTO a VALUES (1);`
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(r.Drop, tc.drop) {
-				t.Errorf("Drop = %q, want %q", r.Drop, tc.drop)
+			if !slices.Equal(r.Drop, tc.drop) || !slices.Equal(r.DropViews, tc.dropViews) {
+				t.Errorf("DropViews, Drop = %q, %q; want %q, %q", r.DropViews, r.Drop, tc.dropViews, tc.drop)
 			}
 			if got := reloadTexts(r); !slices.Equal(got, tc.run) {
 				t.Errorf("runs %q, want %q", got, tc.run)
 			}
-			if r.Ran != len(tc.run) || r.Tables != len(tc.run)-1 || r.Of != 7 {
-				t.Errorf("Ran, Tables, Of = %d, %d, %d; want %d, %d, 7", r.Ran, r.Tables, r.Of, len(tc.run), len(tc.run)-1)
+			if r.Ran != len(tc.run) || r.Tables != len(tc.run)-1 || r.Of != 9 {
+				t.Errorf("Ran, Tables, Of = %d, %d, %d; want %d, %d, 9", r.Ran, r.Tables, r.Of, len(tc.run), len(tc.run)-1)
 			}
 		})
 	}
@@ -104,7 +122,9 @@ INSERT INTO a VALUES (1);`
 func TestPlanReloadRefuses(t *testing.T) {
 	base := "SET NAMES utf8mb4;\nCREATE TABLE a (id int);\n"
 	tests := []struct{ name, old, new, want string }{
-		{"a view", base, base + "CREATE VIEW v AS SELECT id FROM a;\n", `s.sql:3: "CREATE VIEW v AS ..." is not`},
+		{"a trigger", base, base + "CREATE TRIGGER t BEFORE INSERT ON a FOR EACH ROW SET NEW.id = 1;\n", `s.sql:3: "CREATE TRIGGER t BEFORE ..." is not`},
+		{"a view in MySQL's long form", base, base + "CREATE ALGORITHM=MERGE VIEW v AS SELECT id FROM a;\n", `"CREATE ALGORITHM=MERGE VIEW v ..." is not`},
+		{"a comment on a schema", base, base + "COMMENT ON SCHEMA s IS 'x';\n", `"COMMENT ON SCHEMA s ..." is not`},
 		{"a rename", base, base + "ALTER TABLE a RENAME TO b;\n", `"ALTER TABLE a RENAME ..." is not`},
 		{"a changed SET", base, strings.Replace(base, "utf8mb4", "latin1", 1), "the SET or USE statements changed"},
 		{"a SET after a table", base, base + "SET x = 1;\n", `"SET x = 1" is not`},

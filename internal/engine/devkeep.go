@@ -151,7 +151,7 @@ func (m *Migrator) reloadKept(ctx context.Context, sc *scratch, files []source.F
 		k.say(fmt.Sprintf("%v", err))
 		return nil, false
 	}
-	if len(plan.Drop) == 0 && plan.Tables == 0 {
+	if len(plan.Drop)+len(plan.DropViews) == 0 && plan.Tables == 0 {
 		k.loaded = fp
 		k.say("holds the desired schema already: nothing reloaded")
 		return cur, true
@@ -164,7 +164,11 @@ func (m *Migrator) reloadKept(ctx context.Context, sc *scratch, files []source.F
 	if err != nil {
 		return nil, false
 	}
-	k.say(fmt.Sprintf("reloaded %d of %d statements, after dropping %d table(s)", plan.Ran, plan.Of, len(plan.Drop)))
+	dropped := fmt.Sprintf("%d table(s)", len(plan.Drop))
+	if len(plan.DropViews) > 0 {
+		dropped += fmt.Sprintf(" and %d view(s)", len(plan.DropViews))
+	}
+	k.say(fmt.Sprintf("reloaded %d of %d statements, after dropping %s", plan.Ran, plan.Of, dropped))
 	return s, true
 }
 
