@@ -300,9 +300,12 @@ func createdName(toks []sqlsplit.Token) string {
 // and quoted identifiers joined by dots.
 func rawName(toks []sqlsplit.Token, i int) string {
 	var b strings.Builder
-	for i < len(toks) && (toks[i].Kind == sqlsplit.Word || toks[i].Kind == sqlsplit.QuotedIdent) {
+	isName := func(i int) bool {
+		return i < len(toks) && (toks[i].Kind == sqlsplit.Word || toks[i].Kind == sqlsplit.QuotedIdent)
+	}
+	for isName(i) {
 		b.WriteString(toks[i].Text)
-		if i+2 >= len(toks) || toks[i+1].Text != "." {
+		if !isName(i+2) || toks[i+1].Text != "." {
 			break
 		}
 		b.WriteString(".")

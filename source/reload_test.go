@@ -195,3 +195,43 @@ func TestPlanReloadDamagedRecord(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlanReload: no text makes Describe or PlanReload panic; a load
+// compared with itself reloads nothing; and every name a reload would
+// drop is a name the record check accepts (it becomes SQL).
+func FuzzPlanReload(f *testing.F) {
+	f.Add("CREATE TABLE a (id int);\nCREATE INDEX i ON a (id);\n", "CREATE TABLE a (id int, n int);\nCREATE INDEX i ON a (id);\n", true)
+	f.Add("SET x = 1;\nCREATE TABLE \"S\".\"T\" (id int);\nCREATE VIEW v AS SELECT id FROM \"S\".\"T\";\n", "SET x = 1;\nCREATE TABLE \"S\".\"T\" (id int);\n", true)
+	f.Add("CREATE TABLE `a` (id int, b int REFERENCES `b` (id));\nCOMMENT ON COLUMN a.id IS 'x';\n", "CREATE TABLE IF NOT EXISTS b (id int);\n", false)
+	f.Add("CREATE VIEW IF NOT EXISTS v AS SELECT 1;\n", "CREATE OR REPLACE VIEW v AS SELECT 2;\n", false)
+	f.Fuzz(func(t *testing.T, old, new string, pg bool) {
+		sp := sqlsplit.MySQL
+		if pg {
+			sp = sqlsplit.Postgres
+		}
+		was, err := Describe([]File{{Path: "old.sql", SQL: old}}, sp)
+		if err != nil {
+			if !errors.Is(err, ErrNotReloadable) {
+				t.Fatalf("Describe: %v, not ErrNotReloadable", err)
+			}
+			return
+		}
+		same, err := PlanReload(was, []File{{Path: "old.sql", SQL: old}}, sp)
+		if err != nil {
+			t.Fatalf("PlanReload of a load against itself: %v", err)
+		}
+		if same.Tables != 0 || len(same.Drop)+len(same.DropViews) != 0 {
+			t.Fatalf("a load against itself reloads %d statements and drops %q %q", same.Tables, same.DropViews, same.Drop)
+		}
+		r, err := PlanReload(was, []File{{Path: "new.sql", SQL: new}}, sp)
+		if err != nil {
+			return
+		}
+		for _, n := range slices.Concat(r.Drop, r.DropViews) {
+			l := &Loaded{Statements: []LoadedStatement{{Names: []string{"x"}, Creates: n, Sum: "x"}}}
+			if err := l.check(sp); err != nil {
+				t.Fatalf("the reload drops %q, which the record check refuses: %v", n, err)
+			}
+		}
+	})
+}
