@@ -5,11 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/retortdb/retort/dialect"
-	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/revision"
 	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"
@@ -25,23 +22,7 @@ func TestVerifyCatchesTamperedRevision(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			var scratchURL *dialect.URL
-			if d != "sqlite" {
-				_, u, err := dialects.ForURL(testdb.ServerURL(t, d))
-				if err != nil {
-					t.Fatal(err)
-				}
-				scratchURL = u
-			}
-			head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);\n-- +downgrade\nDROP TABLE t;\n"
-			dl, err := dialects.ByName(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, scratchURL := headMigrator(t, d, "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);", "DROP TABLE t;")
 			opts := GenerateOptions{
 				Desired:  []source.File{{Path: "schema.sql", SQL: "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER, b INTEGER);\n"}},
 				Scratch:  scratchURL,

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/retortdb/retort/dialect"
@@ -42,20 +41,8 @@ func TestKeptDevDatabase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, serverURL, err := dialects.ForURL(testdb.ServerURL(t, d))
-			if err != nil {
-				t.Fatal(err)
-			}
-			dl, err := dialects.ByName(d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);\n-- +downgrade\nDROP TABLE base_t;\n"
-			m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			other := dl.QuoteIdent("Other")
+			m, serverURL := headMigrator(t, d, "CREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);", "DROP TABLE base_t;")
+			other := m.dialect.QuoteIdent("Other")
 			schema1 := strings.ReplaceAll(keptSchema, "%Other%", other)
 			k := keptRun{t: t, ctx: ctx, m: m, cache: t.TempDir(), dev: devURL, server: serverURL}
 

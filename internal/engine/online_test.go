@@ -6,12 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/retortdb/retort/dialect/dialects"
 	"github.com/retortdb/retort/internal/revision"
-	"github.com/retortdb/retort/internal/testdb"
 	"github.com/retortdb/retort/source"
 )
 
@@ -110,19 +107,7 @@ func TestVerifyRunsOnlineForm(t *testing.T) {
 // and the options of migrate --online with the default timeouts.
 func onlineMigrator(t *testing.T, d string) (*Migrator, GenerateOptions) {
 	t.Helper()
-	_, u, err := dialects.ForURL(testdb.ServerURL(t, d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dl, err := dialects.ByName(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\nCREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER, b INTEGER);\n-- +downgrade\nDROP TABLE t;\n"
-	m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m, u := headMigrator(t, d, "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER, b INTEGER);", "DROP TABLE t;")
 	return m, GenerateOptions{
 		Scratch: u,
 		Online:  &OnlineOptions{LockTimeout: DefaultOnlineLockTimeout, StatementTimeout: DefaultOnlineStatementTimeout},
