@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -339,10 +340,13 @@ func refuseEmpty(current, desired *schema.Schema, allow bool) error {
 type scratch struct {
 	db   *sql.DB
 	drop func(context.Context) error
-	// kept is set for a kept dev database (keptDev), whose end is keep,
-	// run while db is still open.
+	// kept is set for a kept dev database (keptDev).
 	kept *keptDev
-	keep func(context.Context) error
+	// end, when set, runs on db before it is closed (a kept dev
+	// database's record, or emptying dev_database); unlock then releases
+	// the dev database's lock (openDev).
+	end    func(context.Context) error
+	unlock func()
 	// memory is set for an in-memory database, which lives only as long
 	// as its single connection.
 	memory bool
@@ -356,7 +360,7 @@ func (m *Migrator) newScratch(ctx context.Context, opts GenerateOptions) (*scrat
 		return m.schemaScratch(ctx, opts)
 	}
 	if opts.DevDatabase != nil {
-		return m.devScratch(ctx, opts.DevDatabase)
+		return m.devScratch(ctx, opts.DevDatabase, opts.Notify)
 	}
 	u := opts.Scratch
 	sc := m.dialect
@@ -407,7 +411,28 @@ func (m *Migrator) schemaScratch(ctx context.Context, opts GenerateOptions) (*sc
 }
 
 // devScratch opens dev_database and empties it; closing empties it again.
-func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, error) {
+func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL, notify func(source.Notice)) (*scratch, error) {
+	sc, err := m.openDev(ctx, u, notify)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.empty(ctx, sc.db); err != nil {
+		sc.close()
+		return nil, fmt.Errorf("dev_database %s: empty it before use: %w", u.Redacted(), err)
+	}
+	sc.end = func(ctx context.Context) error { return m.empty(ctx, sc.db) }
+	return sc, nil
+}
+
+// devLockKey names the lock a run holds on dev_database while it uses it.
+const devLockKey = "retort_dev_database"
+
+// openDev opens dev_database and takes its lock (the dialect's session
+// lock, scoped to that database) for as long as the scratch is open: two
+// runs sharing one dev_database would each read the other's tables as
+// their own. A run that finds it taken waits, as for the migration lock,
+// and says so.
+func (m *Migrator) openDev(ctx context.Context, u *dialect.URL, notify func(source.Notice)) (*scratch, error) {
 	if err := m.sameDialect(u); err != nil {
 		return nil, err
 	}
@@ -415,17 +440,30 @@ func (m *Migrator) devScratch(ctx context.Context, u *dialect.URL) (*scratch, er
 	if err != nil {
 		return nil, fmt.Errorf("dev_database: %w", err)
 	}
-	if err := m.empty(ctx, db); err != nil {
+	conn, err := db.Conn(ctx)
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("dev_database %s: empty it before use: %w", u.Redacted(), err)
+		return nil, fmt.Errorf("dev_database: %w", err)
 	}
-	return &scratch{db: db, drop: func(ctx context.Context) error {
-		db, err := m.dialect.Open(ctx, u)
-		if err != nil {
-			return err
+	timeout := cmp.Or(m.o.lockTimeout, runner.DefaultLockTimeout)
+	unlock, err := m.dialect.Lock(ctx, conn, devLockKey, timeout, func() {
+		if notify != nil {
+			notify(source.Notice{Path: "dev_database", Msg: fmt.Sprintf("another retort run is using it: waiting up to %s (lock_timeout)", timeout)})
 		}
-		defer db.Close()
-		return m.empty(ctx, db)
+	})
+	if err != nil {
+		conn.Close()
+		db.Close()
+		if errors.Is(err, dialect.ErrLockTimeout) {
+			return nil, fmt.Errorf("dev_database %s is in use by another retort run (waited %s): let it finish, or give each project or job a dev_database of its own: %w", u.Redacted(), timeout, err)
+		}
+		return nil, fmt.Errorf("dev_database %s: take its lock: %w", u.Redacted(), err)
+	}
+	return &scratch{db: db, unlock: func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = unlock(ctx)
+		conn.Close()
 	}}, nil
 }
 
@@ -481,8 +519,11 @@ func (m *Migrator) empty(ctx context.Context, db *sql.DB) error {
 func (s *scratch) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if s.keep != nil {
-		_ = s.keep(ctx)
+	if s.end != nil {
+		_ = s.end(ctx)
+	}
+	if s.unlock != nil {
+		s.unlock()
 	}
 	s.db.Close()
 	if s.drop != nil {
@@ -541,15 +582,12 @@ func (m *Migrator) desiredScratch(ctx context.Context, opts GenerateOptions) (*s
 	if !keepsDev(opts) {
 		return m.newScratch(ctx, opts)
 	}
-	if err := m.sameDialect(opts.DevDatabase); err != nil {
+	sc, err := m.openDev(ctx, opts.DevDatabase, opts.Notify)
+	if err != nil {
 		return nil, err
 	}
-	db, err := m.dialect.Open(ctx, opts.DevDatabase)
-	if err != nil {
-		return nil, fmt.Errorf("dev_database: %w", err)
-	}
-	sc := &scratch{db: db, kept: m.keptDevFor(opts)}
-	sc.keep = func(ctx context.Context) error { return m.keep(ctx, sc) }
+	sc.kept = m.keptDevFor(opts)
+	sc.end = func(ctx context.Context) error { return m.keep(ctx, sc) }
 	return sc, nil
 }
 

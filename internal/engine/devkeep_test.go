@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -102,6 +103,55 @@ func TestKeptDevDatabase(t *testing.T) {
 			}
 			k.opts = nil
 			k.generate(schema2, "no record of what it holds")
+		})
+	}
+}
+
+// TestDevDatabaseLock: a run that finds dev_database used by another
+// waits for it, says so, and gives up after the lock timeout with an error
+// that names the database; once the other run ends, it runs.
+func TestDevDatabaseLock(t *testing.T) {
+	for _, d := range []string{"postgres", "mysql"} {
+		t.Run(d, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			dev := testdb.New(t, d)
+			_, devURL, err := dialects.ForURL(dev.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, _ := headMigrator(t, d, "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY);", "DROP TABLE t;", WithLockTimeout(300*time.Millisecond))
+			other, err := dev.DB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			unlock, err := m.dialect.Lock(ctx, other, devLockKey, time.Second, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, keep := range []bool{false, true} {
+				var said []string
+				opts := GenerateOptions{
+					Desired:     []source.File{{Path: "schema.sql", SQL: "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);\n"}},
+					DevDatabase: devURL, KeepDevDatabase: keep, CacheDir: t.TempDir(),
+					Notify: func(n source.Notice) { said = append(said, n.String()) },
+				}
+				_, err := m.Generate(ctx, opts)
+				if err == nil || !errors.Is(err, dialect.ErrLockTimeout) || !strings.Contains(err.Error(), "is in use by another retort run") || !strings.Contains(err.Error(), dev.Name) {
+					t.Errorf("keep %t: Generate with dev_database locked = %v; want a lock timeout that names it", keep, err)
+				}
+				if !slices.ContainsFunc(said, func(s string) bool { return strings.Contains(s, "another retort run is using it: waiting") }) {
+					t.Errorf("keep %t: the wait was not said: %q", keep, said)
+				}
+			}
+			if err := unlock(ctx); err != nil {
+				t.Fatal(err)
+			}
+			g, err := m.Generate(ctx, GenerateOptions{Desired: []source.File{{Path: "schema.sql", SQL: "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, a INTEGER);\n"}}, DevDatabase: devURL})
+			if err != nil || len(g.Up) != 1 {
+				t.Fatalf("Generate once the lock is free: %v, %v", g, err)
+			}
 		})
 	}
 }

@@ -13,8 +13,8 @@ import (
 // revision, a1, with the given upgrade and downgrade, and the URL that
 // scratch databases are made next to (nil for SQLite, whose scratch
 // databases live in memory; a server's skips the test without its
-// environment variable).
-func headMigrator(t *testing.T, d, up, down string) (*Migrator, *dialect.URL) {
+// environment variable). opts are New's.
+func headMigrator(t *testing.T, d, up, down string, opts ...Option) (*Migrator, *dialect.URL) {
 	t.Helper()
 	var scratch *dialect.URL
 	if d != "sqlite" {
@@ -28,7 +28,7 @@ func headMigrator(t *testing.T, d, up, down string) (*Migrator, *dialect.URL) {
 		t.Fatal(err)
 	}
 	head := "-- t\n--\n-- Revision: a1\n-- Revises:\n\n-- +upgrade\n" + up + "\n-- +downgrade\n" + down + "\n"
-	m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}})
+	m, err := New(dl, nil, fstest.MapFS{"a1_t.sql": {Data: []byte(head)}}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
