@@ -32,8 +32,11 @@ type GenerateOptions struct {
 	// databases live in memory.
 	Scratch *dialect.URL
 	// DevDatabase, when set, is used instead of creating scratch
-	// databases: every object in it is dropped before and after each use.
-	// It is for users who may not create databases.
+	// databases: every object in it is dropped before and after each use
+	// (but see KeepDevDatabase). A run holds a lock on it while it uses
+	// it, so that runs sharing it take turns (waiting at most the
+	// Migrator's lock timeout). It is for users who may not create
+	// databases.
 	DevDatabase *dialect.URL
 	// KeepDevDatabase keeps the desired schema loaded in a server's
 	// DevDatabase between runs of Generate and Check, with a record in

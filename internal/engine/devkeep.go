@@ -22,11 +22,12 @@ const devKeepFormat = 2 // 2: source.Loaded, no SQL
 // keptDev is a dev_database that keeps the desired schema loaded between
 // runs (GenerateOptions.KeepDevDatabase). A record in the cache directory
 // describes the load (source.Describe: no SQL, only names and checksums)
-// and holds the fingerprint of the database's inspection then. A run that finds the database's inspection equal to
-// the record's reloads only the groups of tables whose statements changed
-// (source.PlanReload); any other run empties it and loads the files
-// whole. The record is written when the run leaves the database holding
-// exactly what was loaded, and removed when it may not.
+// and holds the fingerprint of the database's inspection then. A run that
+// finds the database's inspection equal to the record's reloads only the
+// groups of tables whose statements changed (source.PlanReload); any
+// other run empties it and loads the files whole. The record is written
+// when the run leaves the database holding exactly what was loaded, and
+// removed when it may not.
 type keptDev struct {
 	path   string
 	notify func(source.Notice)
