@@ -24,6 +24,7 @@ const initConfig = `# retort configuration. Every key is also a flag and an envi
 dir = "migrations"      # revision files live in <dir>/versions
 schema = "schema.sql"   # the desired schema: a .sql file or a directory of them
 # dev_database = "postgres://localhost/retort_dev"   # scratch server for autogenerate
+# keep_dev_database = false   # true: keep the desired schema loaded in dev_database between runs
 # version_table = "retort_revisions"
 # log_table = "retort_log"
 # lock_timeout = "60s"
