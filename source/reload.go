@@ -141,15 +141,32 @@ func (l *Loaded) check(sp sqlsplit.Dialect) error {
 	}
 	for i, s := range l.Statements {
 		bad := !s.Session && len(s.Names) == 0
-		if s.Creates != "" {
-			toks, err := sqlsplit.Tokens("CREATE TABLE "+s.Creates, sp)
-			bad = bad || err != nil || createdName(toks) != s.Creates || len(toks) != 2+strings.Count(s.Creates, ".")*2+1
+		if s.Creates != "" && !isName(s.Creates, sp) {
+			bad = true
 		}
 		if bad {
 			return fmt.Errorf("%w: the description of the last load is damaged at statement %d", ErrNotReloadable, i+1)
 		}
 	}
 	return nil
+}
+
+// isName reports whether text is a possibly qualified name and nothing
+// else: words or quoted identifiers joined by dots, with no space,
+// comment or other token.
+func isName(text string, sp sqlsplit.Dialect) bool {
+	toks, err := sqlsplit.Tokens(text, sp)
+	if err != nil || len(toks)%2 == 0 {
+		return false
+	}
+	var b strings.Builder
+	for i, t := range toks {
+		if i%2 == 0 && t.Kind != sqlsplit.Word && t.Kind != sqlsplit.QuotedIdent || i%2 == 1 && t.Text != "." {
+			return false
+		}
+		b.WriteString(t.Text)
+	}
+	return b.String() == text
 }
 
 // reloadSteps plans a load of files and checks that every statement is a
