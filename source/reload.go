@@ -64,7 +64,7 @@ type LoadedStatement struct {
 // an error wrapping ErrNotReloadable when PlanReload could not reload
 // over it (see PlanReload).
 func Describe(files []File, sp sqlsplit.Dialect) (*Loaded, error) {
-	steps, err := reloadSteps(files, sp)
+	steps, _, err := reloadSteps(files, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +93,14 @@ func describe(steps []step) *Loaded {
 // order, and so is what they made. Files with any other statement, or
 // whose session statements (SET, USE) differ or come after a table
 // statement, are not reloadable (ErrNotReloadable): no name says what
-// those depend on or change.
+// those depend on or change. DROP TABLE IF EXISTS and DROP VIEW IF EXISTS
+// statements before the first table statement are left out of both: on
+// the emptied database that a whole load starts from they drop nothing.
 func PlanReload(old *Loaded, new []File, sp sqlsplit.Dialect) (*Reload, error) {
 	if err := old.check(sp); err != nil {
 		return nil, err
 	}
-	ns, err := reloadSteps(new, sp)
+	ns, of, err := reloadSteps(new, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +110,7 @@ func PlanReload(old *Loaded, new []File, sp sqlsplit.Dialect) (*Reload, error) {
 	}
 	group := groups(old.Statements, now.Statements)
 	dirty := changedGroups(old.Statements, now.Statements, group)
-	r := &Reload{Of: len(ns)}
+	r := &Reload{Of: of}
 	for i := len(old.Statements) - 1; i >= 0; i-- {
 		s := old.Statements[i]
 		switch {
@@ -170,27 +172,41 @@ func isName(text string, sp sqlsplit.Dialect) bool {
 }
 
 // reloadSteps plans a load of files and checks that every statement is a
-// session statement before the first table statement, or a table
-// statement.
-func reloadSteps(files []File, sp sqlsplit.Dialect) ([]step, error) {
-	steps := planLoad(files, sp, func(Notice) {})
+// session statement or a DROP TABLE or VIEW IF EXISTS before the first table
+// statement, or a table statement. It returns the steps without those
+// drops, which find nothing to drop in the emptied database a whole load
+// starts from (a dump's "DROP TABLE IF EXISTS" preamble), and how many
+// statements the files have, the drops included.
+func reloadSteps(files []File, sp sqlsplit.Dialect) ([]step, int, error) {
+	all := planLoad(files, sp, func(Notice) {})
+	steps := make([]step, 0, len(all))
 	tables := false
-	for i, s := range steps {
+	for _, s := range all {
 		if s.err == nil && s.kind == serial {
-			steps[i] = objectStep(s, sp)
-			s = steps[i]
+			s = objectStep(s, sp)
 		}
 		switch {
 		case s.err != nil:
-			return nil, fmt.Errorf("%w: %v", ErrNotReloadable, s.err)
+			return nil, 0, fmt.Errorf("%w: %v", ErrNotReloadable, s.err)
 		case s.kind == table:
 			tables = true
 		case s.kind == session && !tables:
+		case !tables && isPreambleDrop(s, sp):
+			continue
 		default:
-			return nil, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE VIEW or COMMENT ON", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(s.st.Text))
+			return nil, 0, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE VIEW or COMMENT ON", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(s.st.Text))
 		}
+		steps = append(steps, s)
 	}
-	return steps, nil
+	return steps, len(all), nil
+}
+
+// isPreambleDrop reports a DROP TABLE IF EXISTS or DROP VIEW IF EXISTS
+// statement. Without IF EXISTS it would fail on the emptied database, so
+// a reload that left it out would pass where a whole load fails.
+func isPreambleDrop(s step, sp sqlsplit.Dialect) bool {
+	toks, err := sqlsplit.Tokens(s.st.Text, sp)
+	return err == nil && kw(toks, 0) == "DROP" && (kw(toks, 1) == "TABLE" || kw(toks, 1) == "VIEW") && kw(toks, 2) == "IF" && kw(toks, 3) == "EXISTS"
 }
 
 // firstWords is the start of a statement, for messages.
