@@ -116,17 +116,8 @@ func (a *app) globalFlags(root *cobra.Command) {
 // setup resolves -C, reads the configuration and applies flags over it.
 func (a *app) setup(cmd *cobra.Command) error {
 	a.armSignals(cmd)
-	a.dir = a.baseDir
-	if a.chdir != "" {
-		d := a.chdir
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(a.baseDir, d)
-		}
-		st, err := os.Stat(d)
-		if err != nil || !st.IsDir() {
-			return usagef("-C %s: no such directory", a.chdir)
-		}
-		a.dir = d
+	if err := a.resolveDir(); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(a.dir, a.configFile, a.getenv)
 	a.cfg = cfg
@@ -134,6 +125,39 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	if err := a.applyFlags(cmd); err != nil {
+		return err
+	}
+	if a.cfg.Database == "" && a.mount.databaseURL != "" {
+		a.cfg.Database, a.cfg.databaseFrom = a.mount.databaseURL, "the application (cli.WithDatabaseURL)"
+	}
+	a.readOnly = readsOnly(cmd)
+	a.fromDisk = a.mount.migrations == nil || cmd.Flags().Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)
+	a.collectSecrets()
+	return nil
+}
+
+// resolveDir sets a.dir: the base directory, or -C's, which must exist.
+func (a *app) resolveDir() error {
+	a.dir = a.baseDir
+	if a.chdir == "" {
+		return nil
+	}
+	d := a.chdir
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(a.baseDir, d)
+	}
+	st, err := os.Stat(d)
+	if err != nil || !st.IsDir() {
+		return usagef("-C %s: no such directory", a.chdir)
+	}
+	a.dir = d
+	return nil
+}
+
+// applyFlags puts the flags the user gave over the configuration, then
+// resolves the true-or-false settings that environment variables may set.
+func (a *app) applyFlags(cmd *cobra.Command) error {
 	flags := cmd.Flags()
 	if flags.Changed("database") {
 		a.cfg.Database, a.cfg.databaseFrom = a.database, "--database"
@@ -162,19 +186,12 @@ func (a *app) setup(cmd *cobra.Command) error {
 	if flags.Changed("privileges") {
 		a.cfg.Privileges, a.cfg.privilegesEnv = a.privileges, ""
 	}
+	var err error
 	if a.cfg.Privileges, err = a.cfg.privilegesSetting(); err != nil {
 		return err
 	}
-	if a.cfg.KeepDevDatabase, err = a.cfg.keepDevSetting(); err != nil {
-		return err
-	}
-	if a.cfg.Database == "" && a.mount.databaseURL != "" {
-		a.cfg.Database, a.cfg.databaseFrom = a.mount.databaseURL, "the application (cli.WithDatabaseURL)"
-	}
-	a.readOnly = readsOnly(cmd)
-	a.fromDisk = a.mount.migrations == nil || flags.Changed("dir") || a.getenv("RETORT_DIR") != "" || writesRevisions(cmd)
-	a.collectSecrets()
-	return nil
+	a.cfg.KeepDevDatabase, err = a.cfg.keepDevSetting()
+	return err
 }
 
 // collectSecrets remembers every password that could reach output, so that
