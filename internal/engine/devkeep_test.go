@@ -38,11 +38,7 @@ func TestKeptDevDatabase(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			dev := testdb.New(t, d)
-			_, devURL, err := dialects.ForURL(dev.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dev, devURL := devDatabase(t, d)
 			m, serverURL := headMigrator(t, d, "CREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);", "DROP TABLE base_t;")
 			other := m.dialect.QuoteIdent("Other")
 			schema1 := strings.ReplaceAll(keptSchema, "%Other%", other)
@@ -120,11 +116,7 @@ func TestKeptDevDatabaseCorpus(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	dev := testdb.New(t, "postgres")
-	_, devURL, err := dialects.ForURL(dev.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, devURL := devDatabase(t, "postgres")
 	m, serverURL := headMigrator(t, "postgres", "CREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);", "DROP TABLE base_t;")
 	k := keptRun{t: t, ctx: ctx, m: m, cache: t.TempDir(), dev: devURL, server: serverURL}
 	northwind := string(data) + "\nCREATE TABLE base_t (id INTEGER NOT NULL PRIMARY KEY);\n"
@@ -147,11 +139,7 @@ func TestDevDatabaseLock(t *testing.T) {
 		t.Run(d, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			dev := testdb.New(t, d)
-			_, devURL, err := dialects.ForURL(dev.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dev, devURL := devDatabase(t, d)
 			m, _ := headMigrator(t, d, "CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY);", "DROP TABLE t;", WithLockTimeout(300*time.Millisecond))
 			other, err := dev.DB.Conn(ctx)
 			if err != nil {
@@ -186,6 +174,18 @@ func TestDevDatabaseLock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// devDatabase is a fresh database on d's server to use as dev_database,
+// and its URL.
+func devDatabase(t *testing.T, d string) (*testdb.DB, *dialect.URL) {
+	t.Helper()
+	dev := testdb.New(t, d)
+	_, u, err := dialects.ForURL(dev.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dev, u
 }
 
 // keptRun is one dev database that TestKeptDevDatabase generates with.
