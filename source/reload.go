@@ -194,7 +194,7 @@ func reloadSteps(files []File, sp sqlsplit.Dialect) ([]step, int, error) {
 		case !tables && isPreambleDrop(s, sp):
 			continue
 		default:
-			return nil, 0, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE VIEW or COMMENT ON", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(s.st.Text))
+			return nil, 0, fmt.Errorf("%w: %s:%d: %q is not a CREATE TABLE, CREATE INDEX, ALTER TABLE, CREATE VIEW or COMMENT ON", ErrNotReloadable, s.f.Path, s.st.Line, firstWords(sqlsplit.Redact(s.st.Text, sp)))
 		}
 		steps = append(steps, s)
 	}
@@ -209,7 +209,8 @@ func isPreambleDrop(s step, sp sqlsplit.Dialect) bool {
 	return err == nil && kw(toks, 0) == "DROP" && (kw(toks, 1) == "TABLE" || kw(toks, 1) == "VIEW") && kw(toks, 2) == "IF" && kw(toks, 3) == "EXISTS"
 }
 
-// firstWords is the start of a statement, for messages.
+// firstWords is the start of a statement, for messages; the caller
+// redacts it first (SET PASSWORD = '...' is four words).
 func firstWords(text string) string {
 	f := strings.Fields(text)
 	if len(f) > 4 {

@@ -139,6 +139,9 @@ func TestPlanReloadRefuses(t *testing.T) {
 		{"a rename", base, base + "ALTER TABLE a RENAME TO b;\n", `"ALTER TABLE a RENAME ..." is not`},
 		{"a DROP without IF EXISTS", base, "DROP TABLE a;\n" + base, `"DROP TABLE a" is not`},
 		{"a DROP after a table", base, base + "DROP TABLE IF EXISTS b;\n", `"DROP TABLE IF EXISTS ..." is not`},
+		// The refusal quotes the statement's first words, never a
+		// password among them.
+		{"a password after a table", base, base + "SET PASSWORD = 'hunter2';\n", `"SET PASSWORD = '****'" is not`},
 		{"a changed SET", base, strings.Replace(base, "utf8mb4", "latin1", 1), "the SET or USE statements changed"},
 		{"a SET after a table", base, base + "SET x = 1;\n", `"SET x = 1" is not`},
 		{"a split error", base, base + "CREATE TABLE 'b;\n", "not reloadable"},

@@ -143,8 +143,12 @@ func (m *Migrator) reloadKept(ctx context.Context, sc *scratch, files []source.F
 	if err == nil {
 		fp, err = fingerprint(cur)
 	}
-	if err != nil || fp != rec.Fingerprint {
-		k.say("it changed since the last run (or could not be inspected): loading the desired schema whole")
+	switch {
+	case err != nil:
+		k.say(fmt.Sprintf("inspecting it failed (%v): loading the desired schema whole", err))
+		return nil, false
+	case fp != rec.Fingerprint:
+		k.say("it changed since the last run: loading the desired schema whole")
 		return nil, false
 	}
 	plan, err := source.PlanReload(rec.Loaded, files, m.dialect.Splitter())
